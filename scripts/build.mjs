@@ -1,0 +1,33 @@
+// Bundles the CLI so a launch loads a few files instead of compiling TypeScript or resolving
+// hundreds of modules: dist/opsconsole.js (version check) -> dist/opsconsole-main.js (everything).
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+// Ink loads React DevTools only when DEV is set and the package is installed; the bundle never wants it.
+const noDevtools = {
+  name: 'no-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, () => ({ path: 'devtools', namespace: 'empty' }));
+    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};' }));
+  },
+};
+
+const common = {
+  plugins: [noDevtools],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  logLevel: 'warning',
+  legalComments: 'none',
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  define: { OPSCONSOLE_VERSION: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
+  external: ['ssh2', 'cpu-features', '@lydell/node-pty'],
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['src/cli/entry.ts'], outfile: 'dist/opsconsole.js', external: ['./opsconsole-main.js'] }),
+  build({ ...common, entryPoints: ['src/cli/mainEntry.ts'], outfile: 'dist/opsconsole-main.js' }),
+  build({ ...common, entryPoints: ['src/demo/service.ts'], outfile: 'dist/demo-service.js' }),
+]);

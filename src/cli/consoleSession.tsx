@@ -1,0 +1,73 @@
+import { render } from 'ink';
+import type { Thresholds } from '../config/schema';
+import { LogBuffer } from '../logs/logBuffer';
+import type { EventSink } from '../sources/events';
+import { createConsoleStore } from '../store/consoleStore';
+import { createIngest } from '../store/ingest';
+import { App } from '../../views/App';
+import { ConsoleContext } from '../../views/ConsoleContext';
+import { colorEnabled, requireInteractiveTerminal } from './terminal';
+
+export interface ConsoleSessionOptions {
+  environment: string;
+  thresholds: Thresholds;
+  /** Starts the sources feeding `sink`; returns how to stop them. */
+  startSources: (sink: EventSink) => Promise<{ stop(): Promise<void> }>;
+}
+
+const EXIT_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/**
+ * Runs the full-screen console until the operator quits or a signal arrives. Every exit path goes
+ * through one cleanup: Ink restores the terminal (alternate screen, cursor, raw mode) and every
+ * source and child process is stopped.
+ */
+export async function runConsoleSession(options: ConsoleSessionOptions): Promise<number> {
+  requireInteractiveTerminal();
+  const store = createConsoleStore(options.environment);
+  const logs = new LogBuffer();
+  const ingest = createIngest({ store, logs, thresholds: options.thresholds });
+  ingest.start();
+  const sources = await options.startSources(ingest.sink);
+
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((r) => {
+    resolveExit = r;
+  });
+  const instance = render(
+    <ConsoleContext.Provider value={{ store, logs, color: colorEnabled() }}>
+      <App onExit={() => resolveExit(0)} threshold={options.thresholds.critical.above} />
+    </ConsoleContext.Provider>,
+    {
+      alternateScreen: true,
+      interactive: true,
+      incrementalRendering: true,
+      maxFps: 15,
+      patchConsole: false,
+      exitOnCtrlC: false,
+    },
+  );
+
+  const onSignal = (signal: keyof typeof EXIT_SIGNALS) => () => resolveExit(EXIT_SIGNALS[signal]);
+  const handlers = Object.keys(EXIT_SIGNALS).map((s) => {
+    const sig = s as keyof typeof EXIT_SIGNALS;
+    const h = onSignal(sig);
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  const onFatal = (err: unknown) => {
+    process.exitCode = 1;
+    resolveExit(1);
+    queueMicrotask(() => process.stderr.write(`opsconsole: internal error: ${(err as Error)?.stack ?? String(err)}\n`));
+  };
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+
+  const code = await exited;
+  instance.unmount();
+  await instance.waitUntilExit().catch(() => {});
+  ingest.stop();
+  await sources.stop();
+  for (const [sig, h] of handlers) process.off(sig, h);
+  return code;
+}

@@ -1,0 +1,20 @@
+/**
+ * The launcher's first stop: checks the Node version before loading anything else, because Ink on
+ * an old Node exits silently without drawing, which is the worst way to fail at 3 a.m.
+ */
+const MIN_MAJOR = 22;
+const major = Number(process.versions.node.split('.')[0]);
+if (major < MIN_MAJOR) {
+  process.stderr.write(
+    `opsconsole: needs Node.js ${MIN_MAJOR} or newer, but this is ${process.version} (${process.execPath}).\n` +
+      '  fix: run `npm install` in the opsconsole checkout (it brings Node 24 into node_modules) and start\n' +
+      '       it with bin/opsconsole or `npm run demo`, which use that Node.\n',
+  );
+  process.exit(2);
+}
+// @ts-expect-error: built next to this file by scripts/build.mjs
+const { main } = await import('./opsconsole-main.js');
+// Exit explicitly: pollers and keep-alive sockets must not hold a finished command open.
+process.exit(await main(process.argv.slice(2)));
+
+export {};

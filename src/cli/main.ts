@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { UserError } from '../userError';
+import { checkCommand } from './checkCommand';
+import { type Command, GLOBAL_OPTIONS, helpText } from './commands';
+import { consoleCommand } from './consoleCommand';
+import { demoCommand } from './demoCommand';
+import { statusCommand } from './statusCommand';
+
+declare const OPSCONSOLE_VERSION: string;
+const VERSION = typeof OPSCONSOLE_VERSION === 'string' ? OPSCONSOLE_VERSION : 'dev';
+
+const COMMANDS: Command[] = [demoCommand, statusCommand, checkCommand];
+
+function topHelp(): string {
+  return [
+    'opsconsole: terminal incident console (containers, error rates, logs, guided triage, timeline)',
+    '',
+    'Usage: opsconsole [--config PATH] [--env NAME]    open the console on the configured environment',
+    ...COMMANDS.map((c) => `       opsconsole ${c.name.padEnd(8)} ${c.summary}`),
+    '',
+    'Options: --config PATH, -h/--help (also after a subcommand), -V/--version',
+    'Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error.',
+  ].join('\n');
+}
+
+function parseFor(cmd: Command, argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...cmd.options }, allowPositionals: cmd.allowPositionals, strict: true });
+  } catch (err) {
+    const usage = cmd === consoleCommand ? topHelp() : helpText(cmd);
+    throw new UserError(`opsconsole: ${(err as Error).message.split('\n')[0]}\n\n${usage}`);
+  }
+}
+
+/** Runs the CLI and returns the exit code; user mistakes print one message, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const first = argv.find((a) => !a.startsWith('-'));
+    const cmd = COMMANDS.find((c) => c.name === first);
+    if (!cmd && first !== undefined) {
+      throw new UserError(`opsconsole: unknown command "${first}"\n\n${topHelp()}`);
+    }
+    const command = cmd ?? consoleCommand;
+    const rest = cmd ? argv.filter((a, i) => i !== argv.indexOf(first as string)) : argv;
+    const { values, positionals } = parseFor(command, rest);
+    if (values.version) {
+      process.stdout.write(`opsconsole ${VERSION}\n`);
+      return 0;
+    }
+    if (values.help) {
+      process.stdout.write(`${cmd ? helpText(cmd) : topHelp()}\n`);
+      return 0;
+    }
+    return await command.run({ values, positionals }, { config: values.config as string | undefined });
+  } catch (err) {
+    if (err instanceof UserError) {
+      process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`opsconsole: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 1;
+  }
+}

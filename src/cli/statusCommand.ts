@@ -1,0 +1,72 @@
+import { loadConfig } from '../config/load';
+import { LogBuffer } from '../logs/logBuffer';
+import { startEnvironmentSources } from '../sources/environmentSources';
+import { createConsoleStore, type ConsoleState } from '../store/consoleStore';
+import { createIngest } from '../store/ingest';
+import { formatPercent, parseDuration } from '../text/duration';
+import { UserError } from '../userError';
+import type { Command } from './commands';
+import { pickEnvironment } from './environment';
+
+/** The machine-readable snapshot `status --json` prints; stable field names for scripts. */
+export function statusSnapshot(state: ConsoleState) {
+  return {
+    environment: state.environment,
+    at: new Date(state.now).toISOString(),
+    containers: Object.values(state.containers),
+    services: Object.values(state.signals).map((s) => ({
+      service: s.service,
+      errorRatio: { '1m': s.ratio1m ?? null, '5m': s.ratio5m ?? null, '10m': s.ratio10m ?? null },
+      requests1m: s.requests1m,
+      p95Seconds: s.p95Seconds ?? null,
+      unknownReason: s.unknownReason ?? null,
+      rules: s.rules,
+      health: s.health,
+    })),
+    sources: Object.values(state.sources),
+  };
+}
+
+function statusText(state: ConsoleState): string {
+  const lines = [`environment ${state.environment} at ${new Date(state.now).toISOString()}`];
+  for (const s of Object.values(state.signals)) {
+    const firing = s.rules.filter((r) => r.state === 'firing').map((r) => r.id);
+    lines.push(
+      `  ${s.service.padEnd(16)} 5xx 1m ${formatPercent(s.ratio1m).padStart(6)}  health ${s.health.up}/${s.health.total}` +
+        `${s.unknownReason ? `  unknown: ${s.unknownReason}` : ''}${firing.length ? `  FIRING ${firing.join(',')}` : ''}`,
+    );
+  }
+  for (const c of Object.values(state.containers)) lines.push(`  ${c.host}/${c.name} ${c.state} ${c.health}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Print one snapshot of containers, health and error rates, then exit.',
+  usage: 'opsconsole status [--json] [--env NAME] [--sample DURATION]',
+  details: [
+    '  --json              machine-readable output',
+    '  --env NAME          environment (default: defaultEnvironment, or the only one)',
+    '  --sample DURATION   how long to watch before reporting, so rates have two readings (default 3s)',
+    '',
+    'Exit status: 0 when nothing is firing, 1 when a rule fires or a source failed, 2 on usage errors.',
+  ],
+  options: { json: { type: 'boolean' }, env: { type: 'string' }, sample: { type: 'string' } },
+  allowPositionals: false,
+  async run({ values }, globals) {
+    const loaded = loadConfig(globals.config);
+    const [name, env] = pickEnvironment(loaded, values.env as string | undefined);
+    const sampleMs = parseDuration(String(values.sample ?? '3s'));
+    if (sampleMs === undefined) throw new UserError(`opsconsole: --sample: expected a duration such as 3s; got "${values.sample}"`);
+    const store = createConsoleStore(name);
+    const ingest = createIngest({ store, logs: new LogBuffer(100), thresholds: loaded.config.thresholds });
+    const sources = startEnvironmentSources(env, ingest.sink);
+    await new Promise((r) => setTimeout(r, sampleMs));
+    await sources.stop();
+    ingest.flush();
+    const state = store.getState();
+    process.stdout.write(values.json ? `${JSON.stringify(statusSnapshot(state), null, 2)}\n` : statusText(state));
+    const bad = Object.values(state.signals).some((s) => s.rules.some((r) => r.state === 'firing'));
+    return bad ? 1 : 0;
+  },
+};

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from '../text/duration';
+
+/** A duration as text ("90s", "5m", "1h") or a number of milliseconds; parsed to milliseconds. */
+export const Duration = z
+  .union([
+    z.number().nonnegative(),
+    z.string().regex(DURATION_PATTERN, { message: 'expected a duration such as 90s, 5m or 1h' }),
+  ])
+  .transform((v) => (typeof v === 'number' ? v : (parseDuration(v) as number)));
+
+const Ratio = z
+  .number({ message: 'expected a ratio between 0 and 1, e.g. 0.05 for 5%' })
+  .min(0, { message: 'expected a ratio between 0 and 1, e.g. 0.05 for 5%' })
+  .max(1, { message: 'expected a ratio between 0 and 1, e.g. 0.05 for 5%' });
+
+const Name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'expected a name of letters, digits, ".", "_" or "-"' });
+
+const SSH_TARGET = /^[A-Za-z0-9._-]+@(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+export const HostSchema = z.strictObject({
+  /** `user@host[:port]`; absent means this machine. */
+  ssh: z.string().regex(SSH_TARGET, { message: 'expected user@host or user@host:port' }).optional(),
+  identityFile: z.string().min(1).optional(),
+  /** Use the ssh-agent at SSH_AUTH_SOCK for authentication (never forwarded). */
+  agent: z.boolean().default(true),
+  /** Name of another host in the same environment to jump through. */
+  jump: Name.optional(),
+  dockerSocket: z.string().default('/var/run/docker.sock'),
+});
+
+const Argv = z.array(z.string().min(1)).min(1, { message: 'expected a command as a list: [program, arg, ...]' });
+
+const FieldNamesSchema = z
+  .strictObject({
+    level: z.array(z.string()).optional(),
+    message: z.array(z.string()).optional(),
+    time: z.array(z.string()).optional(),
+    requestId: z.array(z.string()).optional(),
+    status: z.array(z.string()).optional(),
+  })
+  .optional();
+
+const logSourceCommon = { host: Name.optional(), fields: FieldNamesSchema };
+
+export const LogSourceSchema = z.union(
+  [
+    z.strictObject({ file: z.string().min(1), ...logSourceCommon }),
+    z.strictObject({ docker: z.string().min(1), ...logSourceCommon }),
+    z.strictObject({ journald: z.string().min(1), ...logSourceCommon }),
+    z.strictObject({ command: Argv, ...logSourceCommon }),
+  ],
+  { message: 'expected one of {file: PATH}, {docker: CONTAINER}, {journald: UNIT} or {command: [ARGV]}' },
+);
+
+const HttpUrl = z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' });
+
+const Auth = z
+  .union([
+    z.strictObject({ bearerTokenEnv: z.string().min(1) }),
+    z.strictObject({ username: z.string(), passwordEnv: z.string().min(1) }),
+  ])
+  .optional();
+
+export const MetricsSchema = z.union(
+  [
+    z.strictObject({ scrape: HttpUrl, metric: z.string().default('http_requests_total') }),
+    z.strictObject({
+      prometheus: HttpUrl,
+      errorRatioQuery: z.string().optional(),
+      p95Query: z.string().optional(),
+      auth: Auth,
+    }),
+  ],
+  { message: 'expected {scrape: URL} or {prometheus: URL, ...}' },
+);
+
+export const ServiceSchema = z.strictObject({
+  host: Name.default('local'),
+  container: z.string().min(1).optional(),
+  logs: z.array(LogSourceSchema).default([]),
+  metrics: MetricsSchema.optional(),
+  health: z.array(HttpUrl).default([]),
+});
+
+export const EnvironmentSchema = z.strictObject({
+  hosts: z.record(Name, HostSchema).default({ local: { agent: true, dockerSocket: '/var/run/docker.sock' } }),
+  services: z.record(Name, ServiceSchema),
+});
+
+const RuleThreshold = z.strictObject({ above: Ratio, for: Duration });
+
+export const ThresholdsSchema = z.strictObject({
+  warning: RuleThreshold.default({ above: 0.01, for: 5 * 60_000 }),
+  critical: RuleThreshold.default({ above: 0.05, for: 2 * 60_000 }),
+  sustained: RuleThreshold.default({ above: 0.05, for: 10 * 60_000 }),
+});
+
+export const ConfigSchema = z
+  .strictObject({
+    defaultEnvironment: Name.optional(),
+    environments: z.record(Name, EnvironmentSchema),
+    thresholds: ThresholdsSchema.default({
+      warning: { above: 0.01, for: 5 * 60_000 },
+      critical: { above: 0.05, for: 2 * 60_000 },
+      sustained: { above: 0.05, for: 10 * 60_000 },
+    }),
+    playbookDirs: z.array(z.string().min(1)).default([]),
+    stateDir: z.string().min(1).optional(),
+  })
+  .superRefine((config, ctx) => {
+    const envNames = Object.keys(config.environments);
+    if (envNames.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['environments'], message: 'expected at least one environment' });
+    }
+    if (config.defaultEnvironment && !envNames.includes(config.defaultEnvironment)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultEnvironment'],
+        message: `no environment named "${config.defaultEnvironment}"; defined: ${envNames.join(', ') || 'none'}`,
+      });
+    }
+    for (const [envName, env] of Object.entries(config.environments)) {
+      const hostNames = Object.keys(env.hosts);
+      const knownHost = (name: string) => name === 'local' || hostNames.includes(name);
+      for (const [hostName, host] of Object.entries(env.hosts)) {
+        if (host.jump !== undefined && (!hostNames.includes(host.jump) || host.jump === hostName)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environments', envName, 'hosts', hostName, 'jump'],
+            message: `jump host "${host.jump}" is not another host of environment "${envName}"; hosts: ${hostNames.join(', ')}`,
+          });
+        }
+      }
+      for (const [serviceName, service] of Object.entries(env.services)) {
+        if (!knownHost(service.host)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environments', envName, 'services', serviceName, 'host'],
+            message: `no host named "${service.host}" in environment "${envName}"; hosts: ${hostNames.join(', ')}`,
+          });
+        }
+        service.logs.forEach((log, i) => {
+          if (log.host !== undefined && !knownHost(log.host)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['environments', envName, 'services', serviceName, 'logs', i, 'host'],
+              message: `no host named "${log.host}" in environment "${envName}"; hosts: ${hostNames.join(', ')}`,
+            });
+          }
+        });
+      }
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Environment = z.infer<typeof EnvironmentSchema>;
+export type ServiceConfig = z.infer<typeof ServiceSchema>;
+export type Thresholds = z.infer<typeof ThresholdsSchema>;
+
+export const DEFAULT_THRESHOLDS: Thresholds = ThresholdsSchema.parse({});

@@ -1,0 +1,227 @@
+import { readFileSync } from 'node:fs';
+import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
+import type { z } from 'zod';
+import { sanitize } from '../text/sanitize';
+import { UserError } from '../userError';
+
+type Path = readonly PropertyKey[];
+
+export interface Location {
+  line: number;
+  column: number;
+}
+
+/** A validation problem with where it is and what was expected. */
+export interface FileProblem {
+  file: string;
+  location?: Location;
+  field: string;
+  message: string;
+  hint?: string;
+}
+
+export function formatProblem(kind: string, p: FileProblem, more = 0): string {
+  const where = p.location ? `${p.file}:${p.location.line}:${p.location.column}` : p.file;
+  const lines = [
+    `opsconsole: invalid ${kind}: ${where}`,
+    `  field:    ${p.field || '(top level)'}`,
+    `  problem:  ${p.message}`,
+  ];
+  if (p.hint) lines.push(`  fix:      ${p.hint}`);
+  if (more > 0) lines.push(`  (${more} more problem${more === 1 ? '' : 's'} in this file; fix this one first)`);
+  return lines.join('\n');
+}
+
+export function fieldPath(path: Path): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+/** Schema keys allowed at `path`, read from the zod definitions, for "did you mean" hints. */
+function allowedKeysAt(schema: z.ZodType, path: Path): string[] {
+  // biome-ignore lint/suspicious/noExplicitAny: walking zod's internal definitions
+  let def: any = (schema as any)._zod?.def;
+  const unwrap = () => {
+    while (def && ['optional', 'default', 'nullable', 'pipe', 'prefault', 'readonly'].includes(def.type)) {
+      def = (def.innerType ?? def.in)?._zod?.def;
+    }
+  };
+  for (const key of path) {
+    unwrap();
+    if (!def) return [];
+    if (def.type === 'object') def = def.shape?.[key]?._zod?.def;
+    else if (def.type === 'record') def = def.valueType?._zod?.def;
+    else if (def.type === 'array') def = def.element?._zod?.def;
+    else return [];
+  }
+  unwrap();
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0] as number;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = row[j] as number;
+        row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return row[b.length] as number;
+  };
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `"${sanitize(v.length > 40 ? `${v.slice(0, 40)}…` : v)}"`;
+  return `${typeof v} ${String(v)}`;
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let cur = data;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+function describe(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType): { message: string; hint?: string } {
+  const actual = valueAt(data, issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = allowedKeysAt(schema, issue.path);
+      const key = issue.keys[0] as string;
+      const guess = closest(key, allowed);
+      return {
+        message: `unknown field "${sanitize(key)}"`,
+        hint: guess
+          ? `did you mean "${guess}"? allowed here: ${allowed.join(', ')}`
+          : `remove it; allowed here: ${allowed.join(', ') || 'nothing'}`,
+      };
+    }
+    case 'invalid_type':
+      if (actual === undefined) return { message: `missing required field (expected ${issue.expected})`, hint: 'add it' };
+      return {
+        message: issue.message.startsWith('Invalid input')
+          ? `expected ${issue.expected}, got ${typeName(actual)}`
+          : `${issue.message}, got ${typeName(actual)}`,
+      };
+    case 'invalid_value':
+      return {
+        message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${typeName(actual)}`,
+      };
+    case 'invalid_union':
+      return { message: `${issue.message}, got ${typeName(actual)}` };
+    default:
+      return { message: actual === undefined ? issue.message : `${issue.message}, got ${typeName(actual)}` };
+  }
+}
+
+/** Finds the node for `path`, or the closest ancestor present in the document. */
+function nodeFor(contents: Node | null, path: Path, keyNode: boolean): Node | null {
+  let node: Node | null = contents;
+  for (const key of path) {
+    if (!node) return null;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) return node;
+      node = (keyNode && key === path.at(-1) ? pair.key : (pair.value ?? pair.key)) as Node | null;
+    } else if ('items' in node && Array.isArray((node as { items: unknown[] }).items)) {
+      const item = (node as { items: unknown[] }).items[key as number] as Node | undefined;
+      if (!item) return node;
+      node = item;
+    } else {
+      return node;
+    }
+  }
+  return node;
+}
+
+export interface ParsedYaml {
+  data: unknown;
+  locate(path: Path, keyNode?: boolean): Location | undefined;
+}
+
+/** Parses YAML text keeping positions; a syntax error becomes a UserError naming file, line and column. */
+export function parseYamlText(file: string, text: string, kind: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    throw new UserError(
+      formatProblem(kind, {
+        file,
+        location: { line: pos.line, column: pos.col },
+        field: '',
+        message: `YAML syntax: ${sanitize(error.message.split('\n')[0] ?? error.message)}`,
+        hint: 'check indentation, quotes and the ":" after each key',
+      }),
+    );
+  }
+  return {
+    data: doc.toJS({ maxAliasCount: 100 }),
+    locate(path, keyNode = false) {
+      const node = nodeFor(doc.contents as Node | null, path, keyNode);
+      const offset = node?.range?.[0];
+      if (offset === undefined) return undefined;
+      const pos = lineCounter.linePos(offset);
+      return { line: pos.line, column: pos.col };
+    },
+  };
+}
+
+/** Every schema problem of `data`, located in the YAML it came from. */
+export function schemaProblems<S extends z.ZodType>(
+  file: string,
+  parsed: ParsedYaml,
+  schema: S,
+): { ok: true; value: z.infer<S> } | { ok: false; problems: FileProblem[] } {
+  const result = schema.safeParse(parsed.data);
+  if (result.success) return { ok: true, value: result.data };
+  const problems = result.error.issues.map((issue) => {
+    const { message, hint } = describe(issue, parsed.data, schema);
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] as string] : issue.path;
+    const location = parsed.locate(path, issue.code === 'unrecognized_keys');
+    return { file, field: fieldPath(path), message, ...(hint && { hint }), ...(location && { location }) };
+  });
+  return { ok: false, problems };
+}
+
+/** Reads and validates a YAML file, or throws one UserError that says what and where. */
+export function loadValidatedYaml<S extends z.ZodType>(file: string, schema: S, kind: string): z.infer<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`opsconsole: cannot read ${kind} ${file}: ${code === 'ENOENT' ? 'no such file' : code}`);
+  }
+  const parsed = parseYamlText(file, text, kind);
+  if (parsed.data === null || parsed.data === undefined) {
+    throw new UserError(formatProblem(kind, { file, field: '', message: 'the file is empty' }));
+  }
+  const result = schemaProblems(file, parsed, schema);
+  if (!result.ok) {
+    const [first, ...rest] = result.problems;
+    throw new UserError(formatProblem(kind, first as FileProblem, rest.length));
+  }
+  return result.value;
+}

@@ -1,0 +1,174 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import type { EventSink } from '../sources/events';
+import { healthCheckSource } from '../sources/healthCheckSource';
+import { metricsScrapeSource } from '../sources/metricsScrapeSource';
+import type { Poller } from '../sources/poller';
+import { SupervisedProcess } from '../sources/supervisedProcess';
+import { freePort } from './freePort';
+import { projectRoot } from '../projectRoot';
+import { TrafficGenerator } from './trafficGenerator';
+
+export interface DemoServiceSpec {
+  name: string;
+  downstream?: string;
+  /** The release running at start. */
+  initial: string;
+  /** A release the demo deploys later that misbehaves. */
+  bad?: string;
+  /** Share of requests each release fails with a 5xx. */
+  errorRates: Record<string, number>;
+}
+
+/** gateway → api → worker; the api's v1.5.0 is the bad deploy. */
+export const DEMO_SERVICES: DemoServiceSpec[] = [
+  { name: 'gateway', downstream: 'api', initial: 'v2.3.1', errorRates: { 'v2.3.1': 0.001 } },
+  { name: 'api', downstream: 'worker', initial: 'v1.4.2', bad: 'v1.5.0', errorRates: { 'v1.4.2': 0.004, 'v1.5.0': 0.14 } },
+  { name: 'worker', initial: 'v0.9.7', errorRates: { 'v0.9.7': 0.002 } },
+];
+
+export const DEMO_HOST = 'demo';
+
+export interface DemoFleetOptions {
+  sink: EventSink;
+  stateDir: string;
+  /** When the bad release goes out; negative never. */
+  badDeployAfterMs: number;
+  requestsPerSecond?: number;
+  serviceScript?: string;
+}
+
+export function demoControlSocket(stateDir: string): string {
+  return join(stateDir, 'demo.sock');
+}
+
+/**
+ * The sandbox fleet behind `opsconsole demo`: real child processes on loopback, observed through the
+ * same kinds of source as a real system (a supervised-process source for status, their stdout for
+ * logs, HTTP for health and metrics). A control socket lets a separate command roll a service back,
+ * the way `dokku releases:rollback` would.
+ */
+export class DemoFleet {
+  readonly processes = new Map<string, SupervisedProcess>();
+  readonly ports = new Map<string, number>();
+  private readonly history = new Map<string, string[]>();
+  private readonly pollers: Poller[] = [];
+  private traffic: TrafficGenerator | undefined;
+  private control: Server | undefined;
+  private deployTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: DemoFleetOptions) {}
+
+  async start(): Promise<void> {
+    const { sink } = this.options;
+    const script = this.options.serviceScript ?? join(projectRoot(), 'dist', 'demo-service.js');
+    for (const spec of DEMO_SERVICES) this.ports.set(spec.name, await freePort());
+    for (const spec of [...DEMO_SERVICES].reverse()) {
+      const port = this.ports.get(spec.name) as number;
+      const downstream = spec.downstream ? `http://127.0.0.1:${this.ports.get(spec.downstream)}` : undefined;
+      const proc = new SupervisedProcess(
+        {
+          name: spec.name,
+          host: DEMO_HOST,
+          version: spec.initial,
+          argvFor: (version) => [
+            process.execPath,
+            script,
+            `--name=${spec.name}`,
+            `--port=${port}`,
+            `--version=${version}`,
+            `--error-rate=${spec.errorRates[version] ?? 0}`,
+            ...(downstream ? [`--downstream=${downstream}`] : []),
+          ],
+        },
+        sink,
+      );
+      this.processes.set(spec.name, proc);
+      this.history.set(spec.name, [spec.initial]);
+      proc.start();
+      const base = `http://127.0.0.1:${port}`;
+      this.pollers.push(
+        metricsScrapeSource({ service: spec.name, url: `${base}/metrics` }, sink),
+        healthCheckSource({ service: spec.name, url: `${base}/health` }, sink),
+      );
+    }
+    // Give the servers a moment to listen before the first scrape and the first request.
+    await new Promise((r) => setTimeout(r, 300));
+    for (const p of this.pollers) p.start();
+    this.traffic = new TrafficGenerator(`http://127.0.0.1:${this.ports.get('gateway')}`, this.options.requestsPerSecond ?? 20);
+    this.traffic.start();
+    const bad = DEMO_SERVICES.find((s) => s.bad);
+    if (bad?.bad && this.options.badDeployAfterMs >= 0) {
+      this.deployTimer = setTimeout(
+        () => void this.deploy(bad.name, bad.bad as string, 'scheduled deploy'),
+        this.options.badDeployAfterMs,
+      );
+    }
+    await this.openControlSocket();
+  }
+
+  versionOf(service: string): string | undefined {
+    return this.history.get(service)?.at(-1);
+  }
+
+  async deploy(service: string, version: string, reason: string): Promise<{ from: string; to: string }> {
+    const proc = this.processes.get(service);
+    const history = this.history.get(service);
+    if (!proc || !history) throw new Error(`no demo service named "${service}"`);
+    const from = history.at(-1) as string;
+    history.push(version);
+    this.options.sink({ type: 'release', service, host: DEMO_HOST, from, to: version, at: Date.now(), reason });
+    await proc.release(version);
+    return { from, to: version };
+  }
+
+  /** Goes back to the release before the current one. */
+  async rollback(service: string): Promise<{ from: string; to: string }> {
+    const history = this.history.get(service);
+    if (!history) throw new Error(`no demo service named "${service}"`);
+    const previous = history.at(-2);
+    if (!previous) throw new Error(`${service} has no earlier release to roll back to`);
+    return this.deploy(service, previous, 'rollback');
+  }
+
+  private async openControlSocket(): Promise<void> {
+    const path = demoControlSocket(this.options.stateDir);
+    mkdirSync(this.options.stateDir, { recursive: true });
+    rmSync(path, { force: true });
+    this.control = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://demo');
+      const service = url.searchParams.get('service') ?? '';
+      const reply = (code: number, body: unknown) => {
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method === 'POST' && url.pathname === '/rollback') {
+        this.rollback(service).then(
+          (r) => reply(200, r),
+          (err: Error) => reply(409, { error: err.message }),
+        );
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/releases') {
+        reply(200, Object.fromEntries(this.history));
+        return;
+      }
+      reply(404, { error: 'unknown control request' });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.control?.once('error', reject);
+      this.control?.listen(path, () => resolve());
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.deployTimer) clearTimeout(this.deployTimer);
+    for (const p of this.pollers) p.stop();
+    await this.traffic?.stop();
+    this.control?.close();
+    this.control?.closeAllConnections();
+    rmSync(demoControlSocket(this.options.stateDir), { force: true });
+    await Promise.all([...this.processes.values()].map((p) => p.stop()));
+  }
+}

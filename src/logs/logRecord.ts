@@ -1,0 +1,24 @@
+export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export function levelRank(level: Level): number {
+  return LEVELS.indexOf(level);
+}
+
+/** One log line after parsing; `text` is already sanitized and safe to draw or export. */
+export interface LogRecord {
+  /** Monotonic per console run; used as a stable key and for ordering ties. */
+  seq: number;
+  source: string;
+  /** Event time from the line itself when it had one, else the time it was received (ms since epoch). */
+  time: number;
+  timeFromLine: boolean;
+  level?: Level;
+  requestId?: string;
+  status?: number;
+  message: string;
+  /** The whole sanitized line. */
+  text: string;
+  /** Parsed fields of a structured line, for the detail view. */
+  fields?: Record<string, unknown>;
+}

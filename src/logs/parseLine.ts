@@ -1,0 +1,234 @@
+import { sanitize } from '../text/sanitize';
+import type { Level, LogRecord } from './logRecord';
+
+/** Dotted paths tried in order for each field; configurable per source. */
+export interface FieldNames {
+  level: string[];
+  message: string[];
+  time: string[];
+  requestId: string[];
+  status: string[];
+}
+
+/** The field names of pino, bunyan, zap, logrus, ECS and Docker's json-file driver. */
+export const DEFAULT_FIELD_NAMES: FieldNames = {
+  level: ['level', 'severity', 'lvl', 'log.level', 'levelname'],
+  message: ['msg', 'message', 'log', 'event'],
+  time: ['time', 'ts', '@timestamp', 'timestamp', 't'],
+  requestId: [
+    'request_id',
+    'requestId',
+    'req_id',
+    'reqId',
+    'x-request-id',
+    'x_request_id',
+    'trace_id',
+    'traceId',
+    'correlation_id',
+    'correlationId',
+    'req.id',
+    'http.request.id',
+    'trace.id',
+  ],
+  status: ['status', 'statusCode', 'status_code', 'res.statusCode', 'http.response.status_code'],
+};
+
+const LEVEL_WORDS: Record<string, Level> = {
+  trace: 'trace',
+  debug: 'debug',
+  dbug: 'debug',
+  info: 'info',
+  information: 'info',
+  notice: 'info',
+  warn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  err: 'error',
+  severe: 'error',
+  dpanic: 'error',
+  fatal: 'fatal',
+  panic: 'fatal',
+  crit: 'fatal',
+  critical: 'fatal',
+  alert: 'fatal',
+  emerg: 'fatal',
+  emergency: 'fatal',
+};
+
+export function normalizeLevel(value: unknown): Level | undefined {
+  if (typeof value === 'number') {
+    // pino and bunyan numeric levels.
+    if (value >= 60) return 'fatal';
+    if (value >= 50) return 'error';
+    if (value >= 40) return 'warn';
+    if (value >= 30) return 'info';
+    if (value >= 20) return 'debug';
+    return 'trace';
+  }
+  if (typeof value !== 'string') return undefined;
+  return LEVEL_WORDS[value.toLowerCase()];
+}
+
+function lookup(obj: Record<string, unknown>, path: string): unknown {
+  if (Object.hasOwn(obj, path)) return obj[path];
+  if (!path.includes('.')) return undefined;
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function firstOf(obj: Record<string, unknown>, paths: string[]): unknown {
+  for (const p of paths) {
+    const v = lookup(obj, p);
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
+}
+
+export function parseTime(value: unknown, now: number): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    // Seconds (zap, logrus epoch) or milliseconds (pino).
+    return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+  }
+  if (typeof value !== 'string') return undefined;
+  return parseTimestampText(value, now);
+}
+
+const ISO = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})?/;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const SYSLOG = /^(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?: (\d{4}))?/;
+
+/** ISO-8601 (zone-less read as UTC) or syslog/Apache style; undefined when none is found. */
+export function parseTimestampText(text: string, now: number): number | undefined {
+  const iso = ISO.exec(text);
+  if (iso) {
+    const [, y, mo, d, h, mi, s, frac, zone] = iso;
+    const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+    let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+    if (zone && zone !== 'Z') {
+      const sign = zone.startsWith('-') ? -1 : 1;
+      const digits = zone.slice(1).replace(':', '');
+      t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+    }
+    return Number.isNaN(t) ? undefined : t;
+  }
+  const sys = SYSLOG.exec(text.startsWith('[') ? text.slice(1) : text);
+  if (sys) {
+    const [, mon, d, h, mi, s, year] = sys;
+    const month = MONTHS.indexOf((mon as string).toLowerCase());
+    if (month < 0) return undefined;
+    const thisYear = new Date(now).getUTCFullYear();
+    let t = Date.UTC(year ? Number(year) : thisYear, month, Number(d), Number(h), Number(mi), Number(s));
+    // Syslog has no year: a date "in the future" belongs to last year.
+    if (!year && t > now + 86_400_000) t = Date.UTC(thisYear - 1, month, Number(d), Number(h), Number(mi), Number(s));
+    return t;
+  }
+  return undefined;
+}
+
+const PLAIN_LEVEL =
+  /(?:^|[\s[<(|])(trace|debug|info|notice|warn|warning|error|err|severe|fatal|panic|crit|critical|alert|emerg)(?=[\]\s>:)|]|$)/i;
+const PLAIN_REQUEST_ID =
+  /\b(?:request[_-]?id|req[_-]?id|x-request-id|trace[_-]?id|correlation[_-]?id)["']?\s*[=:]\s*["']?([A-Za-z0-9._:-]{3,})/i;
+const BRACKETED_ID =
+  /\[((?:req|request|trace|corr)[-_][A-Za-z0-9-]{3,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\]/i;
+const PLAIN_STATUS = /\b(?:status|status_code|code)[=:]\s*"?([1-5]\d\d)\b/;
+const LOGFMT_PAIR = /([\w.@-]+)=("(?:[^"\\]|\\.)*"|\S*)/g;
+
+/** Parses logfmt (`key=value key2="quoted value"`); undefined when the line is not logfmt. */
+export function parseLogfmt(line: string): Record<string, unknown> | undefined {
+  if (!/^\s*[\w.@-]+=/.test(line)) return undefined;
+  const out: Record<string, unknown> = Object.create(null);
+  for (const m of line.matchAll(LOGFMT_PAIR)) {
+    const key = m[1] as string;
+    let value = m[2] as string;
+    if (value.startsWith('"')) {
+      try {
+        value = JSON.parse(value) as string;
+      } catch {
+        value = value.slice(1, -1);
+      }
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function parseJsonObject(line: string): Record<string, unknown> | undefined {
+  const trimmed = line.trimStart();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    // Not JSON, or nested beyond the parser's stack: treat as plain text.
+    return undefined;
+  }
+}
+
+function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function toStatus(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : Number.NaN;
+  return Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
+}
+
+export interface ParseContext {
+  source: string;
+  seq: number;
+  receivedAt: number;
+  fields?: FieldNames;
+}
+
+/** Turns one raw line (already split and UTF-8 decoded) into a record whose text is safe to draw. */
+export function parseLine(raw: string, ctx: ParseContext): LogRecord {
+  const names = ctx.fields ?? DEFAULT_FIELD_NAMES;
+  const text = sanitize(raw);
+  const structured = parseJsonObject(raw) ?? parseLogfmt(raw);
+  if (structured) {
+    // Docker's json-file driver wraps the real line in {"log": "...", "time": ...}.
+    const time = parseTime(firstOf(structured, names.time), ctx.receivedAt);
+    const requestId = scalarText(firstOf(structured, names.requestId));
+    const message = scalarText(firstOf(structured, names.message));
+    const level = normalizeLevel(firstOf(structured, names.level));
+    const status = toStatus(firstOf(structured, names.status));
+    return {
+      seq: ctx.seq,
+      source: ctx.source,
+      time: time ?? ctx.receivedAt,
+      timeFromLine: time !== undefined,
+      ...(level && { level }),
+      ...(requestId && { requestId: sanitize(requestId) }),
+      ...(status !== undefined && { status }),
+      message: message !== undefined ? sanitize(message) : text,
+      text,
+      fields: structured,
+    };
+  }
+  const head = raw.slice(0, 120);
+  const time = parseTimestampText(head, ctx.receivedAt);
+  const levelWord = PLAIN_LEVEL.exec(head)?.[1];
+  const level = levelWord ? normalizeLevel(levelWord) : undefined;
+  const requestId = PLAIN_REQUEST_ID.exec(raw)?.[1] ?? BRACKETED_ID.exec(raw)?.[1];
+  const status = toStatus(PLAIN_STATUS.exec(raw)?.[1]);
+  return {
+    seq: ctx.seq,
+    source: ctx.source,
+    time: time ?? ctx.receivedAt,
+    timeFromLine: time !== undefined,
+    ...(level && { level }),
+    ...(requestId && { requestId: sanitize(requestId) }),
+    ...(status !== undefined && { status }),
+    message: text,
+    text,
+  };
+}

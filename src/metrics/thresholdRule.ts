@@ -1,0 +1,53 @@
+/**
+ * Threshold rules in the runbooks' shape: "above X for D". A rule is ok, pending (above the line,
+ * waiting out D) or firing; crossing into firing or back to ok is a transition the timeline records.
+ */
+export interface ThresholdRuleSpec {
+  id: string;
+  severity: 'warning' | 'critical';
+  /** What the rule means to an operator, e.g. "5xx ratio above 5% for 2m". */
+  description: string;
+  above: number;
+  forMs: number;
+}
+
+export type RuleState =
+  | { state: 'ok' }
+  | { state: 'pending'; since: number; value: number }
+  | { state: 'firing'; since: number; value: number };
+
+export type RuleTransition = { kind: 'fired' | 'cleared'; rule: ThresholdRuleSpec; at: number; value: number };
+
+export const RULE_OK: RuleState = { state: 'ok' };
+
+/**
+ * Advances one rule with the value observed at `now`. An unknown value (source down, no traffic)
+ * changes nothing: it neither confirms a breach nor proves recovery.
+ */
+export function stepRule(
+  rule: ThresholdRuleSpec,
+  prev: RuleState,
+  value: number | undefined,
+  now: number,
+): { next: RuleState; transition?: RuleTransition } {
+  if (value === undefined) return { next: prev };
+  if (value <= rule.above) {
+    if (prev.state === 'firing') return { next: RULE_OK, transition: { kind: 'cleared', rule, at: now, value } };
+    return { next: RULE_OK };
+  }
+  if (prev.state === 'ok') {
+    if (rule.forMs <= 0) {
+      return { next: { state: 'firing', since: now, value }, transition: { kind: 'fired', rule, at: now, value } };
+    }
+    return { next: { state: 'pending', since: now, value } };
+  }
+  if (prev.state === 'pending' && now - prev.since >= rule.forMs) {
+    return { next: { state: 'firing', since: now, value }, transition: { kind: 'fired', rule, at: now, value } };
+  }
+  return { next: { ...prev, value } };
+}
+
+/** Milliseconds until a pending rule fires, for "pending 1m12s" in the pane. */
+export function timeLeft(rule: ThresholdRuleSpec, state: RuleState, now: number): number | undefined {
+  return state.state === 'pending' ? Math.max(0, state.since + rule.forMs - now) : undefined;
+}

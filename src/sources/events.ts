@@ -1,0 +1,50 @@
+/**
+ * What sources emit. Sources know how to talk to one thing and describe what they saw with these
+ * events; they never touch the store or React. The ingest batches them into the store.
+ */
+
+export type ContainerState = 'running' | 'starting' | 'restarting' | 'exited' | 'stopped' | 'unknown';
+export type HealthState = 'healthy' | 'unhealthy' | 'starting' | 'none';
+
+/** A container, process or pod as the status pane shows it. */
+export interface ContainerStatus {
+  /** Stable key: host and name. */
+  id: string;
+  name: string;
+  host: string;
+  kind: 'process' | 'docker' | 'command';
+  state: ContainerState;
+  health: HealthState;
+  healthFailingStreak?: number;
+  version?: string;
+  image?: string;
+  restarts: number;
+  startedAt?: number;
+  exitCode?: number;
+  pid?: number;
+  cpuPercent?: number;
+  memoryBytes?: number;
+}
+
+export type SourceState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
+
+export type SourceEvent =
+  | { type: 'container'; status: ContainerStatus }
+  | { type: 'log-lines'; source: string; lines: string[]; receivedAt: number }
+  | { type: 'counters'; service: string; at: number; total: number; errors: number; p95Seconds?: number }
+  | { type: 'counters-unknown'; service: string; at: number; reason: string }
+  | {
+      type: 'health';
+      service: string;
+      target: string;
+      at: number;
+      ok: boolean;
+      latencyMs: number;
+      httpStatus?: number;
+      version?: string;
+      error?: string;
+    }
+  | { type: 'source'; id: string; state: SourceState; at: number; reason?: string; nextTryAt?: number }
+  | { type: 'release'; service: string; host: string; from?: string; to: string; at: number; reason: string };
+
+export type EventSink = (event: SourceEvent) => void;

@@ -1,0 +1,47 @@
+import { request } from 'undici';
+
+export interface HttpGetOptions {
+  /** Whole-request deadline, headers and body included. */
+  timeoutMs: number;
+  maxBytes: number;
+  headers?: Record<string, string>;
+}
+
+export interface HttpGetResult {
+  status: number;
+  body: string;
+  latencyMs: number;
+}
+
+export class HttpGetError extends Error {}
+
+/** GET with a hard deadline and a response size cap: a slow or huge endpoint cannot stall a poller. */
+export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpGetResult> {
+  const started = performance.now();
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  try {
+    const res = await request(url, {
+      method: 'GET',
+      headers: options.headers,
+      signal,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > options.maxBytes) {
+        res.body.destroy();
+        throw new HttpGetError(`response larger than ${options.maxBytes} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return { status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), latencyMs: performance.now() - started };
+  } catch (err) {
+    if (err instanceof HttpGetError) throw err;
+    if (signal.aborted) throw new HttpGetError(`no complete answer within ${options.timeoutMs}ms`);
+    const e = err as NodeJS.ErrnoException;
+    throw new HttpGetError(e.code ? `${e.code}: ${e.message}` : e.message);
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Runs an async task on an interval without ever overlapping two runs, backing off exponentially
+ * (with jitter) after failures so a dead endpoint is not hammered.
+ */
+export interface PollerOptions {
+  intervalMs: number;
+  maxBackoffMs?: number;
+  task: () => Promise<void>;
+  onFailure: (error: unknown, nextTryAt: number) => void;
+  random?: () => number;
+}
+
+export function backoffDelay(failures: number, baseMs: number, maxMs: number, random: () => number): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
+  // Full jitter on the upper half keeps clients that failed together from retrying together.
+  return Math.round(exp / 2 + (random() * exp) / 2);
+}
+
+export class Poller {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private failures = 0;
+
+  constructor(private readonly options: PollerOptions) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private async run(): Promise<void> {
+    if (this.stopped) return;
+    let delay = this.options.intervalMs;
+    try {
+      await this.options.task();
+      this.failures = 0;
+    } catch (error) {
+      this.failures++;
+      const { intervalMs, maxBackoffMs = 30_000, random = Math.random } = this.options;
+      delay = Math.max(intervalMs, backoffDelay(this.failures, intervalMs, maxBackoffMs, random));
+      this.options.onFailure(error, Date.now() + delay);
+    }
+    if (!this.stopped) this.timer = setTimeout(() => void this.run(), delay);
+  }
+}

@@ -1,0 +1,67 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ServiceSignalsView } from '../metrics/serviceSignals';
+import type { ContainerStatus, SourceState } from '../sources/events';
+
+export interface SourceView {
+  id: string;
+  state: SourceState;
+  at: number;
+  reason?: string;
+  nextTryAt?: number;
+}
+
+/** A notable observation the console shows in its event strip (and the incident timeline records). */
+export interface NotableEvent {
+  at: number;
+  kind: 'rule-fired' | 'rule-cleared' | 'release' | 'source' | 'note';
+  severity: 'info' | 'warning' | 'critical';
+  text: string;
+  data?: Record<string, unknown>;
+}
+
+export type PaneId = 'containers' | 'rates' | 'logs';
+export type Overlay = 'none' | 'help' | 'confirm-quit';
+
+export interface ConsoleState {
+  environment: string;
+  startedAt: number;
+  now: number;
+  sources: Record<string, SourceView>;
+  containers: Record<string, ContainerStatus>;
+  signals: Record<string, ServiceSignalsView>;
+  /** Log lines live in a ring buffer outside the store; views re-read it when `version` moves. */
+  logs: { version: number; received: number; dropped: number };
+  incident: { active?: { id: string; title: string; severity: string; status: string }; events: NotableEvent[] };
+  ui: {
+    focus: PaneId;
+    overlay: Overlay;
+    followLogs: boolean;
+    /** Sequence number of the bottom log line while paused (not following). */
+    logAnchor?: number;
+    message?: string;
+  };
+}
+
+export type ConsoleStore = StoreApi<ConsoleState>;
+
+const MAX_EVENTS = 200;
+
+export function createConsoleStore(environment: string, now = Date.now()): ConsoleStore {
+  return createStore<ConsoleState>()(() => ({
+    environment,
+    startedAt: now,
+    now,
+    sources: {},
+    containers: {},
+    signals: {},
+    logs: { version: 0, received: 0, dropped: 0 },
+    incident: { events: [] },
+    ui: { focus: 'logs', overlay: 'none', followLogs: true },
+  }));
+}
+
+export function appendEvents(events: NotableEvent[], added: NotableEvent[]): NotableEvent[] {
+  if (added.length === 0) return events;
+  const all = [...events, ...added];
+  return all.length > MAX_EVENTS ? all.slice(all.length - MAX_EVENTS) : all;
+}

@@ -1,0 +1,173 @@
+import type { Thresholds } from '../config/schema';
+import type { LogBuffer } from '../logs/logBuffer';
+import { parseLine } from '../logs/parseLine';
+import { rulesFromThresholds, ServiceSignals } from '../metrics/serviceSignals';
+import type { RuleTransition } from '../metrics/thresholdRule';
+import type { EventSink, SourceEvent } from '../sources/events';
+import { formatPercent } from '../text/duration';
+import { sanitize } from '../text/sanitize';
+import { appendEvents, type ConsoleStore, type NotableEvent } from './consoleStore';
+
+export const FLUSH_INTERVAL_MS = 50;
+export const SPARK_BUCKETS = 30;
+
+export interface Ingest {
+  sink: EventSink;
+  /** Applies everything queued to the store in one update. */
+  flush(now?: number): void;
+  start(): void;
+  stop(): void;
+  signalsFor(service: string): ServiceSignals;
+}
+
+export interface IngestOptions {
+  store: ConsoleStore;
+  logs: LogBuffer;
+  thresholds: Thresholds;
+  /** Called with notable events after they reach the store, e.g. to journal them. */
+  onNotable?: (events: NotableEvent[]) => void;
+}
+
+function transitionEvent(service: string, t: RuleTransition): NotableEvent {
+  const verb = t.kind === 'fired' ? 'FIRING' : 'cleared';
+  return {
+    at: t.at,
+    kind: t.kind === 'fired' ? 'rule-fired' : 'rule-cleared',
+    severity: t.kind === 'fired' ? t.rule.severity : 'info',
+    text: `${service}: ${t.rule.description} ${verb} (1m ratio ${formatPercent(t.value)})`,
+    data: { service, rule: t.rule.id, value: t.value, above: t.rule.above, forMs: t.rule.forMs },
+  };
+}
+
+/**
+ * Sources push events at any rate; the ingest queues them and applies them to the store at most
+ * every FLUSH_INTERVAL_MS (about 20 times a second), so a log flood costs one store update per
+ * frame rather than one per line.
+ */
+export function createIngest({ store, logs, thresholds, onNotable }: IngestOptions): Ingest {
+  const rules = rulesFromThresholds(thresholds);
+  const signals = new Map<string, ServiceSignals>();
+  let queue: SourceEvent[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let lastSecond = 0;
+
+  const signalsFor = (service: string): ServiceSignals => {
+    let s = signals.get(service);
+    if (!s) {
+      s = new ServiceSignals(service, rules);
+      signals.set(service, s);
+    }
+    return s;
+  };
+
+  const flush = (now = Date.now()): void => {
+    const batch = queue;
+    queue = [];
+    const state = store.getState();
+    let containers = state.containers;
+    let sources = state.sources;
+    let received = 0;
+    let signalsChanged = false;
+    const notable: NotableEvent[] = [];
+
+    for (const e of batch) {
+      switch (e.type) {
+        case 'container':
+          containers = { ...containers, [e.status.id]: e.status };
+          break;
+        case 'log-lines':
+          for (const line of e.lines) {
+            logs.push(parseLine(line, { source: e.source, seq: logs.takeSeq(), receivedAt: e.receivedAt }));
+          }
+          received += e.lines.length;
+          break;
+        case 'counters':
+          signalsFor(e.service).addCounters(e.at, e.total, e.errors, e.p95Seconds);
+          signalsChanged = true;
+          break;
+        case 'counters-unknown':
+          signalsFor(e.service).markUnknown(e.reason);
+          signalsChanged = true;
+          break;
+        case 'health':
+          signalsFor(e.service).addHealth({
+            target: e.target,
+            ok: e.ok,
+            at: e.at,
+            latencyMs: e.latencyMs,
+            ...((e.error ?? e.httpStatus) !== undefined && { detail: e.error ?? `HTTP ${e.httpStatus}` }),
+          });
+          signalsChanged = true;
+          break;
+        case 'source': {
+          const prev = sources[e.id];
+          sources = { ...sources, [e.id]: { id: e.id, state: e.state, at: e.at, ...(e.reason && { reason: sanitize(e.reason) }), ...(e.nextTryAt && { nextTryAt: e.nextTryAt }) } };
+          if (prev && prev.state !== e.state) {
+            notable.push({
+              at: e.at,
+              kind: 'source',
+              severity: e.state === 'connected' ? 'info' : 'warning',
+              text: `${e.id}: ${e.state}${e.reason ? ` (${sanitize(e.reason)})` : ''}`,
+              data: { source: e.id, state: e.state },
+            });
+          }
+          break;
+        }
+        case 'release':
+          notable.push({
+            at: e.at,
+            kind: 'release',
+            severity: 'info',
+            text: `${e.service} on ${e.host}: ${e.from ?? '?'} → ${e.to} (${e.reason})`,
+            data: { service: e.service, host: e.host, from: e.from, to: e.to, reason: e.reason },
+          });
+          break;
+      }
+    }
+
+    // Rules advance on the clock as well as on data: "pending 1m12s" must count down.
+    const second = Math.floor(now / 1000);
+    if (second !== lastSecond) {
+      lastSecond = second;
+      signalsChanged = true;
+    }
+    let nextSignals = state.signals;
+    if (signalsChanged) {
+      nextSignals = {};
+      for (const [service, s] of signals) {
+        for (const t of s.evaluate(now)) notable.push(transitionEvent(service, t));
+        nextSignals[service] = s.view(now, SPARK_BUCKETS);
+      }
+    }
+
+    const nothingNew = batch.length === 0 && !signalsChanged;
+    if (nothingNew) return;
+    store.setState({
+      now,
+      containers,
+      sources,
+      signals: nextSignals,
+      ...(received > 0 && {
+        logs: { version: state.logs.version + 1, received: state.logs.received + received, dropped: logs.ring.evicted },
+      }),
+      ...(notable.length > 0 && { incident: { ...state.incident, events: appendEvents(state.incident.events, notable) } }),
+    });
+    if (notable.length > 0) onNotable?.(notable);
+  };
+
+  return {
+    sink: (event) => {
+      queue.push(event);
+    },
+    flush,
+    start() {
+      timer ??= setInterval(() => flush(), FLUSH_INTERVAL_MS);
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      flush();
+    },
+    signalsFor,
+  };
+}

@@ -1,0 +1,82 @@
+import { Box, useInput, useWindowSize } from 'ink';
+import { useMemo, useRef } from 'react';
+import { type ActionHost, createActions } from '../src/store/actions';
+import { ConfirmQuit } from './ConfirmQuit';
+import { useConsole, useConsoleContext } from './ConsoleContext';
+import { ContainerPane } from './ContainerPane';
+import { ErrorRatePane } from './ErrorRatePane';
+import { Header } from './Header';
+import { HelpOverlay } from './HelpOverlay';
+import { bindingFor, keyName } from './keymap';
+import { LogPane } from './LogPane';
+import { StatusBar } from './StatusBar';
+
+/** Columns from which containers and error rates sit side by side. */
+export const WIDE_LAYOUT_COLUMNS = 120;
+
+export interface AppProps {
+  onExit: () => void;
+  threshold: number;
+}
+
+export function computeLayout(columns: number, rows: number, services: number, containers: number) {
+  const wide = columns >= WIDE_LAYOUT_COLUMNS;
+  const paneRows = (n: number) => 2 + Math.max(1, n);
+  const maxTop = Math.max(3, Math.floor((rows - 2) / (wide ? 2 : 3)));
+  const containersHeight = Math.min(paneRows(containers), maxTop);
+  const ratesHeight = Math.min(paneRows(services), maxTop);
+  const top = wide ? Math.max(containersHeight, ratesHeight) : containersHeight + ratesHeight;
+  const logsHeight = Math.max(2, rows - 2 - top);
+  return { wide, containersHeight: wide ? top : containersHeight, ratesHeight: wide ? top : ratesHeight, logsHeight };
+}
+
+export function App({ onExit, threshold }: AppProps) {
+  const { store, logs } = useConsoleContext();
+  const { columns, rows } = useWindowSize();
+  const focus = useConsole((s) => s.ui.focus);
+  const overlay = useConsole((s) => s.ui.overlay);
+  const serviceCount = useConsole((s) => Object.keys(s.signals).length);
+  const containerCount = useConsole((s) => Object.keys(s.containers).length);
+  const layout = computeLayout(columns, rows, serviceCount, containerCount);
+  const pageRef = useRef(layout.logsHeight - 1);
+  pageRef.current = layout.logsHeight - 1;
+  const actions = useMemo(() => {
+    const host: ActionHost = { exit: onExit, logPageSize: () => pageRef.current };
+    return createActions(store, logs, host);
+  }, [store, logs, onExit]);
+
+  useInput((input, key) => {
+    const name = keyName(input, key);
+    if (!name) return;
+    const binding = bindingFor(overlay, name);
+    if (binding) actions[binding.action]();
+  });
+
+  const half = Math.floor(columns / 2);
+  const body =
+    overlay === 'help' ? (
+      <HelpOverlay width={columns} height={rows - 2} />
+    ) : (
+      <>
+        <Box flexDirection={layout.wide ? 'row' : 'column'}>
+          <ContainerPane width={layout.wide ? half : columns} height={layout.containersHeight} focused={focus === 'containers'} />
+          <ErrorRatePane
+            width={layout.wide ? columns - half : columns}
+            height={layout.ratesHeight}
+            focused={focus === 'rates'}
+            threshold={threshold}
+          />
+        </Box>
+        {overlay === 'confirm-quit' ? <ConfirmQuit width={columns} /> : <LogPane width={columns} height={layout.logsHeight} focused={focus === 'logs'} />}
+      </>
+    );
+  return (
+    <Box flexDirection="column" width={columns} height={rows}>
+      <Header width={columns} />
+      <Box flexDirection="column" height={rows - 2} overflow="hidden">
+        {body}
+      </Box>
+      <StatusBar width={columns} />
+    </Box>
+  );
+}

@@ -1,0 +1,16 @@
+import { Text } from 'ink';
+import { useConsole } from './ConsoleContext';
+import { fit } from './rows';
+
+export function StatusBar({ width }: { width: number }) {
+  const message = useConsole((s) => s.ui.message);
+  const received = useConsole((s) => s.logs.received);
+  const hints = '? help · tab focus · f follow · j/k scroll · q quit';
+  const left = message ?? `${received} log lines`;
+  const gap = Math.max(1, width - left.length - hints.length);
+  return (
+    <Text wrap="truncate" inverse>
+      {fit(`${left}${' '.repeat(gap)}${hints}`, width)}
+    </Text>
+  );
+}

@@ -1,0 +1,150 @@
+/**
+ * Pure text layout for the panes: each function turns one item into one fixed-width row, so the
+ * panes stay legible at 80 columns and tests can check layout without rendering.
+ */
+import type { LogRecord } from '../src/logs/logRecord';
+import type { RuleView, ServiceSignalsView } from '../src/metrics/serviceSignals';
+import { sparkline } from '../src/metrics/sparkline';
+import type { ContainerStatus } from '../src/sources/events';
+import { formatDuration, formatPercent } from '../src/text/duration';
+
+export function fit(text: string, width: number): string {
+  if (width <= 0) return '';
+  const chars = [...text];
+  if (chars.length <= width) return text + ' '.repeat(width - chars.length);
+  return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
+export function fitRight(text: string, width: number): string {
+  return text.length >= width ? fit(text, width) : ' '.repeat(width - text.length) + text;
+}
+
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return '-';
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)}K`;
+  if (bytes < 1024 ** 3) return `${Math.round(bytes / 1024 / 1024)}M`;
+  return `${(bytes / 1024 ** 3).toFixed(1)}G`;
+}
+
+export const CONTAINER_HEADER = { name: 'NAME', state: 'STATE', health: 'HEALTH', version: 'VERSION' };
+
+export function containerColumns(width: number) {
+  const fixed = { state: 10, health: 9, version: 8, uptime: 7, restarts: 4, cpu: 6, memory: 6 };
+  const name = Math.max(8, width - Object.values(fixed).reduce((a, b) => a + b, 0));
+  return { name, ...fixed };
+}
+
+export function containerHeader(width: number): string {
+  const c = containerColumns(width);
+  return (
+    fit('NAME', c.name) +
+    fit('STATE', c.state) +
+    fit('HEALTH', c.health) +
+    fit('VERSION', c.version) +
+    fitRight('UP', c.uptime - 1) +
+    ' ' +
+    fitRight('RST', c.restarts - 1) +
+    ' ' +
+    fitRight('CPU', c.cpu - 1) +
+    ' ' +
+    fitRight('MEM', c.memory - 1)
+  ).slice(0, width);
+}
+
+export function containerRow(s: ContainerStatus, now: number, width: number): string {
+  const c = containerColumns(width);
+  const uptime = s.state === 'running' && s.startedAt ? formatDuration(now - s.startedAt) : '-';
+  const state = s.state === 'exited' && s.exitCode !== undefined ? `exit ${s.exitCode}` : s.state;
+  const health = s.health === 'unhealthy' && s.healthFailingStreak ? `unhlth×${s.healthFailingStreak}` : s.health;
+  return (
+    fit(s.name, c.name) +
+    fit(state, c.state) +
+    fit(health, c.health) +
+    fit(s.version ?? s.image ?? '-', c.version) +
+    fitRight(uptime, c.uptime - 1) +
+    ' ' +
+    fitRight(String(s.restarts), c.restarts - 1) +
+    ' ' +
+    fitRight(s.cpuPercent === undefined ? '-' : `${Math.round(s.cpuPercent)}%`, c.cpu - 1) +
+    ' ' +
+    fitRight(formatBytes(s.memoryBytes), c.memory - 1)
+  ).slice(0, width);
+}
+
+/** The rule that matters most right now: firing critical, then firing warning, then pending. */
+export function headlineRule(rules: RuleView[]): RuleView | undefined {
+  const rank = (r: RuleView) =>
+    (r.state === 'firing' ? 4 : r.state === 'pending' ? 2 : 0) + (r.severity === 'critical' ? 1 : 0);
+  const best = [...rules].sort((a, b) => rank(b) - rank(a))[0];
+  return best && best.state !== 'ok' ? best : undefined;
+}
+
+export function ruleLabel(rule: RuleView | undefined): string {
+  if (!rule) return 'ok';
+  const sev = rule.severity === 'critical' ? 'CRIT' : 'WARN';
+  if (rule.state === 'firing') return `${sev} FIRING`;
+  return `${sev} in ${formatDuration(rule.leftMs ?? 0)}`;
+}
+
+export function rateColumns(width: number) {
+  const fixed = { r1: 7, r5: 7, p95: 7, health: 6, rule: 15 };
+  const rest = width - Object.values(fixed).reduce((a, b) => a + b, 0);
+  const name = Math.max(7, Math.min(12, Math.floor(rest / 3)));
+  return { name, spark: Math.max(0, rest - name), ...fixed };
+}
+
+export function rateHeader(width: number): string {
+  const c = rateColumns(width);
+  return (
+    fit('SERVICE', c.name) +
+    fitRight('1m', c.r1 - 1) +
+    ' ' +
+    fitRight('5m', c.r5 - 1) +
+    ' ' +
+    fit(c.spark >= 6 ? 'LAST 30m' : '', c.spark) +
+    fitRight('p95', c.p95 - 1) +
+    ' ' +
+    fit('HLTH', c.health) +
+    fit('RULE', c.rule)
+  ).slice(0, width);
+}
+
+/** `threshold` scales the sparkline so the alert line sits at half height. */
+export function rateRow(v: ServiceSignalsView, threshold: number, width: number): string {
+  const c = rateColumns(width);
+  const spark = c.spark > 1 ? sparkline(v.spark.slice(-(c.spark - 1)), threshold * 2) : '';
+  const health = v.health.total === 0 ? '-' : `${v.health.up}/${v.health.total}`;
+  return (
+    fit(v.service, c.name) +
+    fitRight(formatPercent(v.ratio1m), c.r1 - 1) +
+    ' ' +
+    fitRight(formatPercent(v.ratio5m), c.r5 - 1) +
+    ' ' +
+    fit(spark, c.spark) +
+    fitRight(v.p95Seconds === undefined ? '-' : `${Math.round(v.p95Seconds * 1000)}ms`, c.p95 - 1) +
+    ' ' +
+    fit(health, c.health) +
+    fit(v.unknownReason ? 'unknown' : ruleLabel(headlineRule(v.rules)), c.rule)
+  ).slice(0, width);
+}
+
+const LEVEL_TAGS: Record<string, string> = {
+  trace: 'TRC',
+  debug: 'DBG',
+  info: 'INF',
+  warn: 'WRN',
+  error: 'ERR',
+  fatal: 'FTL',
+};
+
+export function clockTime(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+export function logRow(r: LogRecord, width: number, sourceWidth = 8): string {
+  const level = r.level ? LEVEL_TAGS[r.level] : '   ';
+  const rid = r.requestId ? ` ${r.requestId}` : '';
+  const status = r.status !== undefined && r.fields ? ` ${r.status}` : '';
+  const body = r.fields ? `${r.message}${status}${rid}` : r.text;
+  return fit(`${clockTime(r.time)} ${fit(r.source, sourceWidth)} ${level} ${body}`, width);
+}
