@@ -16,7 +16,7 @@ function rowColor(v: ServiceSignalsView): string {
 
 export function ErrorRatePane({ width, height, focused, threshold }: { width: number; height: number; focused: boolean; threshold: number }) {
   const color = useColor();
-  const signals = useConsole(useShallow((s) => Object.values(s.signals)));
+  const signals = [...useConsole(useShallow((s) => Object.values(s.signals)))].sort((a, b) => a.service.localeCompare(b.service));
   const rows = Math.max(0, height - 2);
   return (
     <Box flexDirection="column" width={width} height={height}>

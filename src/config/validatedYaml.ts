@@ -127,6 +127,10 @@ function describe(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType): { 
       return {
         message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${typeName(actual)}`,
       };
+    case 'invalid_key': {
+      const key = String(issue.path.at(-1) ?? '');
+      return { message: `${issue.issues[0]?.message ?? 'invalid key'}; the key "${sanitize(key)}" is not allowed`, hint: 'rename it' };
+    }
     case 'invalid_union':
       return { message: `${issue.message}, got ${typeName(actual)}` };
     default:
@@ -199,7 +203,7 @@ export function schemaProblems<S extends z.ZodType>(
   const problems = result.error.issues.map((issue) => {
     const { message, hint } = describe(issue, parsed.data, schema);
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] as string] : issue.path;
-    const location = parsed.locate(path, issue.code === 'unrecognized_keys');
+    const location = parsed.locate(path, issue.code === 'unrecognized_keys' || issue.code === 'invalid_key');
     return { file, field: fieldPath(path), message, ...(hint && { hint }), ...(location && { location }) };
   });
   return { ok: false, problems };

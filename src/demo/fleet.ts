@@ -90,7 +90,10 @@ export class DemoFleet {
       const base = `http://127.0.0.1:${port}`;
       this.pollers.push(
         metricsScrapeSource({ service: spec.name, url: `${base}/metrics` }, sink),
-        healthCheckSource({ service: spec.name, url: `${base}/health` }, sink),
+        healthCheckSource({ service: spec.name, url: `${base}/health` }, (event) => {
+          if (event.type === 'health') proc.reportHealth(event.ok);
+          sink(event);
+        }),
       );
     }
     // Give the servers a moment to listen before the first scrape and the first request.

@@ -69,6 +69,16 @@ export class SupervisedProcess {
     this.spawnChild();
   }
 
+  /** Folds an external health check into the status, counting consecutive failures. */
+  reportHealth(ok: boolean): void {
+    if (this.status.state !== 'running') return;
+    const streak = ok ? 0 : (this.status.healthFailingStreak ?? 0) + 1;
+    const health = ok ? 'healthy' : 'unhealthy';
+    if (health !== this.status.health || streak !== this.status.healthFailingStreak) {
+      this.update({ health, healthFailingStreak: streak });
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.stats.stop();
@@ -90,7 +100,7 @@ export class SupervisedProcess {
     });
     this.child = child;
     this.lastCpu = undefined;
-    this.update({ state: 'running', pid: child.pid, startedAt: Date.now(), exitCode: undefined });
+    this.update({ state: 'running', health: 'starting', healthFailingStreak: 0, pid: child.pid, startedAt: Date.now(), exitCode: undefined });
     for (const stream of [child.stdout, child.stderr]) {
       const splitter = new LineSplitter();
       stream?.on('data', (chunk: Buffer) => {
