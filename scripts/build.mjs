@@ -21,13 +21,20 @@ const common = {
   target: 'node22',
   logLevel: 'warning',
   legalComments: 'none',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
   define: { OPSCONSOLE_VERSION: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
   external: ['ssh2', 'cpu-features', '@lydell/node-pty'],
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/entry.ts'], outfile: 'dist/opsconsole.js', external: ['./opsconsole-main.js'] }),
+  build({
+    ...common,
+    entryPoints: ['src/cli/entry.ts'],
+    outfile: 'dist/opsconsole.js',
+    external: ['./opsconsole-main.js'],
+  }),
   build({ ...common, entryPoints: ['src/cli/mainEntry.ts'], outfile: 'dist/opsconsole-main.js' }),
   build({ ...common, entryPoints: ['src/demo/service.ts'], outfile: 'dist/demo-service.js' }),
 ]);

@@ -27,7 +27,12 @@ export function computeLayout(columns: number, rows: number, services: number, c
   const ratesHeight = Math.min(paneRows(services), maxTop);
   const top = wide ? Math.max(containersHeight, ratesHeight) : containersHeight + ratesHeight;
   const logsHeight = Math.max(2, rows - 2 - top);
-  return { wide, containersHeight: wide ? top : containersHeight, ratesHeight: wide ? top : ratesHeight, logsHeight };
+  return {
+    wide,
+    containersHeight: wide ? top : containersHeight,
+    ratesHeight: wide ? top : ratesHeight,
+    logsHeight,
+  };
 }
 
 export function App({ onExit, threshold }: AppProps) {
@@ -59,7 +64,11 @@ export function App({ onExit, threshold }: AppProps) {
     ) : (
       <>
         <Box flexDirection={layout.wide ? 'row' : 'column'}>
-          <ContainerPane width={layout.wide ? half : columns} height={layout.containersHeight} focused={focus === 'containers'} />
+          <ContainerPane
+            width={layout.wide ? half : columns}
+            height={layout.containersHeight}
+            focused={focus === 'containers'}
+          />
           <ErrorRatePane
             width={layout.wide ? columns - half : columns}
             height={layout.ratesHeight}
@@ -67,7 +76,11 @@ export function App({ onExit, threshold }: AppProps) {
             threshold={threshold}
           />
         </Box>
-        {overlay === 'confirm-quit' ? <ConfirmQuit width={columns} /> : <LogPane width={columns} height={layout.logsHeight} focused={focus === 'logs'} />}
+        {overlay === 'confirm-quit' ? (
+          <ConfirmQuit width={columns} />
+        ) : (
+          <LogPane width={columns} height={layout.logsHeight} focused={focus === 'logs'} />
+        )}
       </>
     );
   return (

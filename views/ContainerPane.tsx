@@ -14,15 +14,31 @@ const STATE_COLORS: Record<ContainerStatus['state'], string> = {
   unknown: 'gray',
 };
 
-export function ContainerPane({ width, height, focused }: { width: number; height: number; focused: boolean }) {
+export function ContainerPane({
+  width,
+  height,
+  focused,
+}: {
+  width: number;
+  height: number;
+  focused: boolean;
+}) {
   const color = useColor();
   const containers = useConsole(useShallow((s) => Object.values(s.containers)));
   const now = useConsole((s) => s.now);
   const rows = Math.max(0, height - 2);
-  const shown = [...containers].sort((a, b) => a.host.localeCompare(b.host) || a.name.localeCompare(b.name)).slice(0, rows);
+  const shown = [...containers]
+    .sort((a, b) => a.host.localeCompare(b.host) || a.name.localeCompare(b.name))
+    .slice(0, rows);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <PaneTitle index={1} title="Containers" focused={focused} width={width} right={`${containers.length}`} />
+      <PaneTitle
+        index={1}
+        title="Containers"
+        focused={focused}
+        width={width}
+        right={`${containers.length}`}
+      />
       <Text wrap="truncate" dimColor>
         {containerHeader(width)}
       </Text>

@@ -14,13 +14,31 @@ function rowColor(v: ServiceSignalsView): string {
   return 'green';
 }
 
-export function ErrorRatePane({ width, height, focused, threshold }: { width: number; height: number; focused: boolean; threshold: number }) {
+export function ErrorRatePane({
+  width,
+  height,
+  focused,
+  threshold,
+}: {
+  width: number;
+  height: number;
+  focused: boolean;
+  threshold: number;
+}) {
   const color = useColor();
-  const signals = [...useConsole(useShallow((s) => Object.values(s.signals)))].sort((a, b) => a.service.localeCompare(b.service));
+  const signals = [...useConsole(useShallow((s) => Object.values(s.signals)))].sort((a, b) =>
+    a.service.localeCompare(b.service),
+  );
   const rows = Math.max(0, height - 2);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <PaneTitle index={2} title="Error rates (5xx)" focused={focused} width={width} right={`line ${formatPercent(threshold, 0)}`} />
+      <PaneTitle
+        index={2}
+        title="Error rates (5xx)"
+        focused={focused}
+        width={width}
+        right={`line ${formatPercent(threshold, 0)}`}
+      />
       <Text wrap="truncate" dimColor>
         {rateHeader(width)}
       </Text>

@@ -1,6 +1,6 @@
 import { Text } from 'ink';
-import { useConsole, useColor } from './ConsoleContext';
-import { clockTime, fit } from './rows';
+import { useColor, useConsole } from './ConsoleContext';
+import { cell, clockTime } from './rows';
 
 /** Top line: where we are, and the latest thing that went wrong, in words not just colour. */
 export function Header({ width }: { width: number }) {
@@ -8,21 +8,25 @@ export function Header({ width }: { width: number }) {
   const environment = useConsole((s) => s.environment);
   const now = useConsole((s) => s.now);
   const last = useConsole((s) => s.incident.events.at(-1));
-  const firing = useConsole((s) => Object.values(s.signals).some((v) => v.rules.some((r) => r.state === 'firing')));
-  const pending = useConsole((s) => Object.values(s.signals).some((v) => v.rules.some((r) => r.state === 'pending')));
+  const firing = useConsole((s) =>
+    Object.values(s.signals).some((v) => v.rules.some((r) => r.state === 'firing')),
+  );
+  const pending = useConsole((s) =>
+    Object.values(s.signals).some((v) => v.rules.some((r) => r.state === 'pending')),
+  );
   const incident = useConsole((s) => s.incident.active);
-  const left = `opsconsole · ${environment} · ${clockTime(now)} UTC`;
+  const left = `opsconsole · ${environment} · ${clockTime(now)}Z`;
   const status = incident
     ? `INCIDENT ${incident.severity} ${incident.status}`
     : firing
       ? 'ALERT'
       : pending
-        ? 'above a line, watching'
+        ? 'WATCH'
         : 'all quiet';
   const detail = last ? ` · ${clockTime(last.at)} ${last.text}` : '';
   return (
     <Text wrap="truncate" bold color={color(firing ? 'red' : pending ? 'yellow' : 'green')}>
-      {fit(`${left} │ ${status}${detail}`, width)}
+      {cell(`${left} │ ${status}${detail}`, width)}
     </Text>
   );
 }

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { KEYMAP, keysLabel } from './keymap';
-import { fit } from './rows';
+import { cell } from './rows';
 
 /** Generated from the keymap, so it can never list a key that does nothing. */
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
@@ -10,11 +10,11 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="single" paddingX={1}>
       <Text bold wrap="truncate">
-        {fit('Keys (? or Esc closes)', inner)}
+        {cell('Keys (? or Esc closes)', inner)}
       </Text>
       {bindings.slice(0, Math.max(0, height - 3)).map((b) => (
         <Text key={b.action} wrap="truncate">
-          {fit(`${fit(keysLabel(b), keyWidth)}${b.description}`, inner)}
+          {cell(`${cell(keysLabel(b), keyWidth)}${b.description}`, inner)}
         </Text>
       ))}
     </Box>

@@ -13,7 +13,11 @@ const LEVEL_COLORS: Partial<Record<NonNullable<LogRecord['level']>, string>> = {
 };
 
 /** The lines to show: the newest, or those ending at the paused anchor. */
-export function visibleLogLines(all: { at(i: number): LogRecord | undefined; size: number }, rows: number, anchor?: number): LogRecord[] {
+export function visibleLogLines(
+  all: { at(i: number): LogRecord | undefined; size: number },
+  rows: number,
+  anchor?: number,
+): LogRecord[] {
   const first = all.at(0);
   if (!first) return [];
   const end = anchor === undefined ? all.size : Math.min(all.size, Math.max(0, anchor - first.seq + 1));
@@ -38,7 +42,11 @@ export function LogPane({ width, height, focused }: { width: number; height: num
     <Box flexDirection="column" width={width} height={height}>
       <PaneTitle index={3} title="Logs" focused={focused} width={width} right={right} />
       {lines.map((r) => (
-        <Text key={r.seq} wrap="truncate" color={r.level && LEVEL_COLORS[r.level] ? color(LEVEL_COLORS[r.level] as string) : undefined}>
+        <Text
+          key={r.seq}
+          wrap="truncate"
+          color={r.level && LEVEL_COLORS[r.level] ? color(LEVEL_COLORS[r.level] as string) : undefined}
+        >
           {logRow(r, width)}
         </Text>
       ))}

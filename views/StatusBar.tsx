@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import { useConsole } from './ConsoleContext';
-import { fit } from './rows';
+import { cell } from './rows';
 
 export function StatusBar({ width }: { width: number }) {
   const message = useConsole((s) => s.ui.message);
@@ -10,7 +10,7 @@ export function StatusBar({ width }: { width: number }) {
   const gap = Math.max(1, width - left.length - hints.length);
   return (
     <Text wrap="truncate" inverse>
-      {fit(`${left}${' '.repeat(gap)}${hints}`, width)}
+      {cell(`${left}${' '.repeat(gap)}${hints}`, width)}
     </Text>
   );
 }

@@ -35,7 +35,11 @@ export const KEYMAP: Record<Overlay, KeyBinding[]> = {
     { keys: ['ctrl+c'], action: 'quit', description: 'quit' },
   ],
   'confirm-quit': [
-    { keys: ['y'], action: 'confirmQuit', description: 'quit; the incident stays open and resumes next start' },
+    {
+      keys: ['y'],
+      action: 'confirmQuit',
+      description: 'quit; the incident stays open and resumes next start',
+    },
     { keys: ['n', 'escape', 'q'], action: 'closeOverlay', description: 'stay' },
     { keys: ['ctrl+c'], action: 'confirmQuit', description: 'quit' },
   ],

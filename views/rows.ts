@@ -8,15 +8,15 @@ import { sparkline } from '../src/metrics/sparkline';
 import type { ContainerStatus } from '../src/sources/events';
 import { formatDuration, formatPercent } from '../src/text/duration';
 
-export function fit(text: string, width: number): string {
+export function cell(text: string, width: number): string {
   if (width <= 0) return '';
   const chars = [...text];
   if (chars.length <= width) return text + ' '.repeat(width - chars.length);
   return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
-export function fitRight(text: string, width: number): string {
-  return text.length >= width ? fit(text, width) : ' '.repeat(width - text.length) + text;
+export function cellRight(text: string, width: number): string {
+  return text.length >= width ? cell(text, width) : ' '.repeat(width - text.length) + text;
 }
 
 export function formatBytes(bytes: number | undefined): string {
@@ -37,17 +37,17 @@ export function containerColumns(width: number) {
 export function containerHeader(width: number): string {
   const c = containerColumns(width);
   return (
-    fit('NAME', c.name) +
-    fit('STATE', c.state) +
-    fit('HEALTH', c.health) +
-    fit('VERSION', c.version) +
-    fitRight('UP', c.uptime - 1) +
+    cell('NAME', c.name) +
+    cell('STATE', c.state) +
+    cell('HEALTH', c.health) +
+    cell('VERSION', c.version) +
+    cellRight('UP', c.uptime - 1) +
     ' ' +
-    fitRight('RST', c.restarts - 1) +
+    cellRight('RST', c.restarts - 1) +
     ' ' +
-    fitRight('CPU', c.cpu - 1) +
+    cellRight('CPU', c.cpu - 1) +
     ' ' +
-    fitRight('MEM', c.memory - 1)
+    cellRight('MEM', c.memory - 1)
   ).slice(0, width);
 }
 
@@ -55,19 +55,20 @@ export function containerRow(s: ContainerStatus, now: number, width: number): st
   const c = containerColumns(width);
   const uptime = s.state === 'running' && s.startedAt ? formatDuration(now - s.startedAt) : '-';
   const state = s.state === 'exited' && s.exitCode !== undefined ? `exit ${s.exitCode}` : s.state;
-  const health = s.health === 'unhealthy' && s.healthFailingStreak ? `unhlth×${s.healthFailingStreak}` : s.health;
+  const health =
+    s.health === 'unhealthy' && s.healthFailingStreak ? `unhlth×${s.healthFailingStreak}` : s.health;
   return (
-    fit(s.name, c.name) +
-    fit(state, c.state) +
-    fit(health, c.health) +
-    fit(s.version ?? s.image ?? '-', c.version) +
-    fitRight(uptime, c.uptime - 1) +
+    cell(s.name, c.name) +
+    cell(state, c.state) +
+    cell(health, c.health) +
+    cell(s.version ?? s.image ?? '-', c.version) +
+    cellRight(uptime, c.uptime - 1) +
     ' ' +
-    fitRight(String(s.restarts), c.restarts - 1) +
+    cellRight(String(s.restarts), c.restarts - 1) +
     ' ' +
-    fitRight(s.cpuPercent === undefined ? '-' : `${Math.round(s.cpuPercent)}%`, c.cpu - 1) +
+    cellRight(s.cpuPercent === undefined ? '-' : `${Math.round(s.cpuPercent)}%`, c.cpu - 1) +
     ' ' +
-    fitRight(formatBytes(s.memoryBytes), c.memory - 1)
+    cellRight(formatBytes(s.memoryBytes), c.memory - 1)
   ).slice(0, width);
 }
 
@@ -96,16 +97,16 @@ export function rateColumns(width: number) {
 export function rateHeader(width: number): string {
   const c = rateColumns(width);
   return (
-    fit('SERVICE', c.name) +
-    fitRight('1m', c.r1 - 1) +
+    cell('SERVICE', c.name) +
+    cellRight('1m', c.r1 - 1) +
     ' ' +
-    fitRight('5m', c.r5 - 1) +
+    cellRight('5m', c.r5 - 1) +
     ' ' +
-    fit(c.spark >= 6 ? 'LAST 30m' : '', c.spark) +
-    fitRight('p95', c.p95 - 1) +
+    cell(c.spark >= 6 ? 'LAST 30m' : '', c.spark) +
+    cellRight('p95', c.p95 - 1) +
     ' ' +
-    fit('HLTH', c.health) +
-    fit('RULE', c.rule)
+    cell('HLTH', c.health) +
+    cell('RULE', c.rule)
   ).slice(0, width);
 }
 
@@ -115,16 +116,16 @@ export function rateRow(v: ServiceSignalsView, threshold: number, width: number)
   const spark = c.spark > 1 ? sparkline(v.spark.slice(-(c.spark - 1)), threshold * 2) : '';
   const health = v.health.total === 0 ? '-' : `${v.health.up}/${v.health.total}`;
   return (
-    fit(v.service, c.name) +
-    fitRight(formatPercent(v.ratio1m), c.r1 - 1) +
+    cell(v.service, c.name) +
+    cellRight(formatPercent(v.ratio1m), c.r1 - 1) +
     ' ' +
-    fitRight(formatPercent(v.ratio5m), c.r5 - 1) +
+    cellRight(formatPercent(v.ratio5m), c.r5 - 1) +
     ' ' +
-    fit(spark, c.spark) +
-    fitRight(v.p95Seconds === undefined ? '-' : `${Math.round(v.p95Seconds * 1000)}ms`, c.p95 - 1) +
+    cell(spark, c.spark) +
+    cellRight(v.p95Seconds === undefined ? '-' : `${Math.round(v.p95Seconds * 1000)}ms`, c.p95 - 1) +
     ' ' +
-    fit(health, c.health) +
-    fit(v.unknownReason ? 'unknown' : ruleLabel(headlineRule(v.rules)), c.rule)
+    cell(health, c.health) +
+    cell(v.unknownReason ? 'unknown' : ruleLabel(headlineRule(v.rules)), c.rule)
   ).slice(0, width);
 }
 
@@ -146,5 +147,5 @@ export function logRow(r: LogRecord, width: number, sourceWidth = 8): string {
   const rid = r.requestId ? ` ${r.requestId}` : '';
   const status = r.status !== undefined && r.fields ? ` ${r.status}` : '';
   const body = r.fields ? `${r.message}${status}${rid}` : r.text;
-  return fit(`${clockTime(r.time)} ${fit(r.source, sourceWidth)} ${level} ${body}`, width);
+  return cell(`${clockTime(r.time)} ${cell(r.source, sourceWidth)} ${level} ${body}`, width);
 }

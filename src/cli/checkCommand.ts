@@ -10,8 +10,10 @@ export const checkCommand: Command = {
   options: {},
   allowPositionals: true,
   async run({ positionals }, globals) {
-    const files = positionals.length > 0 ? positionals : [findConfig(globals.config)].filter((f): f is string => !!f);
-    if (files.length === 0) throw new UserError('opsconsole: nothing to check: no configuration found and no FILE given');
+    const files =
+      positionals.length > 0 ? positionals : [findConfig(globals.config)].filter((f): f is string => !!f);
+    if (files.length === 0)
+      throw new UserError('opsconsole: nothing to check: no configuration found and no FILE given');
     for (const file of files) {
       loadConfigFile(file);
       process.stdout.write(`ok: ${file}\n`);

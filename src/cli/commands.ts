@@ -25,5 +25,14 @@ export const GLOBAL_OPTIONS: OptionSpec = {
 };
 
 export function helpText(cmd: Command): string {
-  return [`Usage: ${cmd.usage}`, '', cmd.summary, '', ...cmd.details, '', '  --config PATH   configuration file', '  -h, --help      this help'].join('\n');
+  return [
+    `Usage: ${cmd.usage}`,
+    '',
+    cmd.summary,
+    '',
+    ...cmd.details,
+    '',
+    '  --config PATH   configuration file',
+    '  -h, --help      this help',
+  ].join('\n');
 }

@@ -1,11 +1,11 @@
 import { render } from 'ink';
+import { App } from '../../views/App';
+import { ConsoleContext } from '../../views/ConsoleContext';
 import type { Thresholds } from '../config/schema';
 import { LogBuffer } from '../logs/logBuffer';
 import type { EventSink } from '../sources/events';
 import { createConsoleStore } from '../store/consoleStore';
 import { createIngest } from '../store/ingest';
-import { App } from '../../views/App';
-import { ConsoleContext } from '../../views/ConsoleContext';
 import { colorEnabled, requireInteractiveTerminal } from './terminal';
 
 export interface ConsoleSessionOptions {
@@ -58,7 +58,9 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   const onFatal = (err: unknown) => {
     process.exitCode = 1;
     resolveExit(1);
-    queueMicrotask(() => process.stderr.write(`opsconsole: internal error: ${(err as Error)?.stack ?? String(err)}\n`));
+    queueMicrotask(() =>
+      process.stderr.write(`opsconsole: internal error: ${(err as Error)?.stack ?? String(err)}\n`),
+    );
   };
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);

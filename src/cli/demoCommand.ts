@@ -1,7 +1,7 @@
 import { Client } from 'undici';
-import { demoControlSocket, DemoFleet } from '../demo/fleet';
-import { DEFAULT_THRESHOLDS } from '../config/schema';
 import { findConfig, loadConfigFile, stateDirFor } from '../config/load';
+import { DEFAULT_THRESHOLDS } from '../config/schema';
+import { DemoFleet, demoControlSocket } from '../demo/fleet';
 import { parseDuration } from '../text/duration';
 import { UserError } from '../userError';
 import type { Command } from './commands';
@@ -17,7 +17,10 @@ async function rollback(stateDir: string, service: string): Promise<number> {
   const socketPath = demoControlSocket(stateDir);
   const client = new Client('http://demo', { socketPath });
   try {
-    const res = await client.request({ method: 'POST', path: `/rollback?service=${encodeURIComponent(service)}` });
+    const res = await client.request({
+      method: 'POST',
+      path: `/rollback?service=${encodeURIComponent(service)}`,
+    });
     const body = (await res.body.json()) as { from?: string; to?: string; error?: string };
     if (res.statusCode !== 200) throw new UserError(`opsconsole: demo rollback refused: ${body.error}`, 1);
     process.stdout.write(`${service}: rolled back ${body.from} -> ${body.to}\n`);
@@ -51,14 +54,18 @@ export const demoCommand: Command = {
     const settings = demoSettings(globals.config);
     const [sub, service, ...extra] = positionals;
     if (sub === 'rollback') {
-      if (!service || extra.length > 0) throw new UserError('opsconsole: usage: opsconsole demo rollback SERVICE');
+      if (!service || extra.length > 0)
+        throw new UserError('opsconsole: usage: opsconsole demo rollback SERVICE');
       return rollback(settings.stateDir, service);
     }
-    if (sub !== undefined) throw new UserError(`opsconsole: unknown demo subcommand "${sub}"; see opsconsole demo --help`);
+    if (sub !== undefined)
+      throw new UserError(`opsconsole: unknown demo subcommand "${sub}"; see opsconsole demo --help`);
     const after = String(values['deploy-after'] ?? '20s');
     const deployAfterMs = after === 'never' ? -1 : parseDuration(after);
     if (deployAfterMs === undefined) {
-      throw new UserError(`opsconsole: --deploy-after: expected a duration such as 20s or 2m, or "never"; got "${after}"`);
+      throw new UserError(
+        `opsconsole: --deploy-after: expected a duration such as 20s or 2m, or "never"; got "${after}"`,
+      );
     }
     const rps = Number(values.rps ?? 20);
     if (!Number.isFinite(rps) || rps <= 0 || rps > 500) {
@@ -68,7 +75,12 @@ export const demoCommand: Command = {
       environment: 'demo',
       thresholds: settings.thresholds,
       startSources: async (sink) => {
-        const fleet = new DemoFleet({ sink, stateDir: settings.stateDir, badDeployAfterMs: deployAfterMs, requestsPerSecond: rps });
+        const fleet = new DemoFleet({
+          sink,
+          stateDir: settings.stateDir,
+          badDeployAfterMs: deployAfterMs,
+          requestsPerSecond: rps,
+        });
         await fleet.start();
         return fleet;
       },

@@ -13,7 +13,9 @@ export function pickEnvironment(loaded: LoadedConfig, requested: string | undefi
   }
   const env = loaded.config.environments[name];
   if (!env) {
-    throw new UserError(`opsconsole: no environment "${name}" in ${loaded.path}; defined: ${names.join(', ')}`);
+    throw new UserError(
+      `opsconsole: no environment "${name}" in ${loaded.path}; defined: ${names.join(', ')}`,
+    );
   }
   return [name, env];
 }

@@ -23,9 +23,32 @@ function topHelp(): string {
   ].join('\n');
 }
 
+/** Index of the subcommand word: the first argument that is neither an option nor an option's value. */
+function commandIndex(argv: string[]): number {
+  const takesValue = new Set(
+    [GLOBAL_OPTIONS, ...[consoleCommand, ...COMMANDS].map((c) => c.options)].flatMap((o) =>
+      Object.entries(o)
+        .filter(([, spec]) => spec.type === 'string')
+        .map(([name]) => `--${name}`),
+    ),
+  );
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') return i + 1 < argv.length ? i + 1 : -1;
+    if (!a.startsWith('-')) return i;
+    if (takesValue.has(a)) i++;
+  }
+  return -1;
+}
+
 function parseFor(cmd: Command, argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...cmd.options }, allowPositionals: cmd.allowPositionals, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...GLOBAL_OPTIONS, ...cmd.options },
+      allowPositionals: cmd.allowPositionals,
+      strict: true,
+    });
   } catch (err) {
     const usage = cmd === consoleCommand ? topHelp() : helpText(cmd);
     throw new UserError(`opsconsole: ${(err as Error).message.split('\n')[0]}\n\n${usage}`);
@@ -35,13 +58,14 @@ function parseFor(cmd: Command, argv: string[]) {
 /** Runs the CLI and returns the exit code; user mistakes print one message, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    const first = argv.find((a) => !a.startsWith('-'));
+    const at = commandIndex(argv);
+    const first = at === -1 ? undefined : argv[at];
     const cmd = COMMANDS.find((c) => c.name === first);
     if (!cmd && first !== undefined) {
       throw new UserError(`opsconsole: unknown command "${first}"\n\n${topHelp()}`);
     }
     const command = cmd ?? consoleCommand;
-    const rest = cmd ? argv.filter((a, i) => i !== argv.indexOf(first as string)) : argv;
+    const rest = cmd ? argv.filter((_, i) => i !== at) : argv;
     const { values, positionals } = parseFor(command, rest);
     if (values.version) {
       process.stdout.write(`opsconsole ${VERSION}\n`);

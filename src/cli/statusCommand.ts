@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load';
 import { LogBuffer } from '../logs/logBuffer';
 import { startEnvironmentSources } from '../sources/environmentSources';
-import { createConsoleStore, type ConsoleState } from '../store/consoleStore';
+import { type ConsoleState, createConsoleStore } from '../store/consoleStore';
 import { createIngest } from '../store/ingest';
 import { formatPercent, parseDuration } from '../text/duration';
 import { UserError } from '../userError';
@@ -57,7 +57,8 @@ export const statusCommand: Command = {
     const loaded = loadConfig(globals.config);
     const [name, env] = pickEnvironment(loaded, values.env as string | undefined);
     const sampleMs = parseDuration(String(values.sample ?? '3s'));
-    if (sampleMs === undefined) throw new UserError(`opsconsole: --sample: expected a duration such as 3s; got "${values.sample}"`);
+    if (sampleMs === undefined)
+      throw new UserError(`opsconsole: --sample: expected a duration such as 3s; got "${values.sample}"`);
     const store = createConsoleStore(name);
     const ingest = createIngest({ store, logs: new LogBuffer(100), thresholds: loaded.config.thresholds });
     const sources = startEnvironmentSources(env, ingest.sink);
@@ -65,7 +66,9 @@ export const statusCommand: Command = {
     await sources.stop();
     ingest.flush();
     const state = store.getState();
-    process.stdout.write(values.json ? `${JSON.stringify(statusSnapshot(state), null, 2)}\n` : statusText(state));
+    process.stdout.write(
+      values.json ? `${JSON.stringify(statusSnapshot(state), null, 2)}\n` : statusText(state),
+    );
     const bad = Object.values(state.signals).some((s) => s.rules.some((r) => r.state === 'firing'));
     return bad ? 1 : 0;
   },

@@ -12,7 +12,7 @@ export interface LoadedConfig {
 
 function xdg(varName: string, fallback: string): string {
   const v = process.env[varName];
-  return v && v.startsWith('/') ? v : join(homedir(), fallback);
+  return v?.startsWith('/') ? v : join(homedir(), fallback);
 }
 
 /** Where a config is looked for when no --config is given, in order. */

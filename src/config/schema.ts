@@ -31,7 +31,9 @@ export const HostSchema = z.strictObject({
   dockerSocket: z.string().default('/var/run/docker.sock'),
 });
 
-const Argv = z.array(z.string().min(1)).min(1, { message: 'expected a command as a list: [program, arg, ...]' });
+const Argv = z
+  .array(z.string().min(1))
+  .min(1, { message: 'expected a command as a list: [program, arg, ...]' });
 
 const FieldNamesSchema = z
   .strictObject({

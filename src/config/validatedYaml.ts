@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
@@ -28,7 +28,8 @@ export function formatProblem(kind: string, p: FileProblem, more = 0): string {
     `  problem:  ${p.message}`,
   ];
   if (p.hint) lines.push(`  fix:      ${p.hint}`);
-  if (more > 0) lines.push(`  (${more} more problem${more === 1 ? '' : 's'} in this file; fix this one first)`);
+  if (more > 0)
+    lines.push(`  (${more} more problem${more === 1 ? '' : 's'} in this file; fix this one first)`);
   return lines.join('\n');
 }
 
@@ -102,7 +103,11 @@ function valueAt(data: unknown, path: Path): unknown {
   return cur;
 }
 
-function describe(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType): { message: string; hint?: string } {
+function describe(
+  issue: z.core.$ZodIssue,
+  data: unknown,
+  schema: z.ZodType,
+): { message: string; hint?: string } {
   const actual = valueAt(data, issue.path);
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -117,7 +122,8 @@ function describe(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType): { 
       };
     }
     case 'invalid_type':
-      if (actual === undefined) return { message: `missing required field (expected ${issue.expected})`, hint: 'add it' };
+      if (actual === undefined)
+        return { message: `missing required field (expected ${issue.expected})`, hint: 'add it' };
       return {
         message: issue.message.startsWith('Invalid input')
           ? `expected ${issue.expected}, got ${typeName(actual)}`
@@ -129,7 +135,10 @@ function describe(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType): { 
       };
     case 'invalid_key': {
       const key = String(issue.path.at(-1) ?? '');
-      return { message: `${issue.issues[0]?.message ?? 'invalid key'}; the key "${sanitize(key)}" is not allowed`, hint: 'rename it' };
+      return {
+        message: `${issue.issues[0]?.message ?? 'invalid key'}; the key "${sanitize(key)}" is not allowed`,
+        hint: 'rename it',
+      };
     }
     case 'invalid_union':
       return { message: `${issue.message}, got ${typeName(actual)}` };
@@ -216,7 +225,9 @@ export function loadValidatedYaml<S extends z.ZodType>(file: string, schema: S, 
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`opsconsole: cannot read ${kind} ${file}: ${code === 'ENOENT' ? 'no such file' : code}`);
+    throw new UserError(
+      `opsconsole: cannot read ${kind} ${file}: ${code === 'ENOENT' ? 'no such file' : code}`,
+    );
   }
   const parsed = parseYamlText(file, text, kind);
   if (parsed.data === null || parsed.data === undefined) {

@@ -1,13 +1,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { projectRoot } from '../projectRoot';
 import type { EventSink } from '../sources/events';
 import { healthCheckSource } from '../sources/healthCheckSource';
 import { metricsScrapeSource } from '../sources/metricsScrapeSource';
 import type { Poller } from '../sources/poller';
 import { SupervisedProcess } from '../sources/supervisedProcess';
 import { freePort } from './freePort';
-import { projectRoot } from '../projectRoot';
 import { TrafficGenerator } from './trafficGenerator';
 
 export interface DemoServiceSpec {
@@ -24,7 +24,13 @@ export interface DemoServiceSpec {
 /** gateway → api → worker; the api's v1.5.0 is the bad deploy. */
 export const DEMO_SERVICES: DemoServiceSpec[] = [
   { name: 'gateway', downstream: 'api', initial: 'v2.3.1', errorRates: { 'v2.3.1': 0.001 } },
-  { name: 'api', downstream: 'worker', initial: 'v1.4.2', bad: 'v1.5.0', errorRates: { 'v1.4.2': 0.004, 'v1.5.0': 0.14 } },
+  {
+    name: 'api',
+    downstream: 'worker',
+    initial: 'v1.4.2',
+    bad: 'v1.5.0',
+    errorRates: { 'v1.4.2': 0.004, 'v1.5.0': 0.14 },
+  },
   { name: 'worker', initial: 'v0.9.7', errorRates: { 'v0.9.7': 0.002 } },
 ];
 
@@ -99,7 +105,10 @@ export class DemoFleet {
     // Give the servers a moment to listen before the first scrape and the first request.
     await new Promise((r) => setTimeout(r, 300));
     for (const p of this.pollers) p.start();
-    this.traffic = new TrafficGenerator(`http://127.0.0.1:${this.ports.get('gateway')}`, this.options.requestsPerSecond ?? 20);
+    this.traffic = new TrafficGenerator(
+      `http://127.0.0.1:${this.ports.get('gateway')}`,
+      this.options.requestsPerSecond ?? 20,
+    );
     this.traffic.start();
     const bad = DEMO_SERVICES.find((s) => s.bad);
     if (bad?.bad && this.options.badDeployAfterMs >= 0) {
@@ -121,7 +130,15 @@ export class DemoFleet {
     if (!proc || !history) throw new Error(`no demo service named "${service}"`);
     const from = history.at(-1) as string;
     history.push(version);
-    this.options.sink({ type: 'release', service, host: DEMO_HOST, from, to: version, at: Date.now(), reason });
+    this.options.sink({
+      type: 'release',
+      service,
+      host: DEMO_HOST,
+      from,
+      to: version,
+      at: Date.now(),
+      reason,
+    });
     await proc.release(version);
     return { from, to: version };
   }

@@ -4,7 +4,7 @@
  * per request that carries the caller's request id. The supervisor passes the error share of the
  * release it runs, which is how the demo's bad deploy misbehaves.
  */
-import { createServer, type IncomingMessage, request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -30,7 +30,9 @@ let durationCount = 0;
 let durationSum = 0;
 
 function log(level: string, msg: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, service: name, version, msg, ...fields })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level, service: name, version, msg, ...fields })}\n`,
+  );
 }
 
 function observe(code: number, seconds: number): void {
@@ -51,9 +53,14 @@ function metricsText(): string {
     lines.push(`http_requests_total{service="${name}",code="${code}"} ${n}`);
   }
   lines.push('# TYPE http_request_duration_seconds histogram');
-  BUCKETS.forEach((le, i) => lines.push(`http_request_duration_seconds_bucket{le="${le}"} ${bucketCounts[i]}`));
+  for (const [i, le] of BUCKETS.entries()) {
+    lines.push(`http_request_duration_seconds_bucket{le="${le}"} ${bucketCounts[i]}`);
+  }
   lines.push(`http_request_duration_seconds_bucket{le="+Inf"} ${durationCount}`);
-  lines.push(`http_request_duration_seconds_sum ${durationSum}`, `http_request_duration_seconds_count ${durationCount}`);
+  lines.push(
+    `http_request_duration_seconds_sum ${durationSum}`,
+    `http_request_duration_seconds_count ${durationCount}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -98,7 +105,13 @@ async function handle(req: IncomingMessage): Promise<{ code: number; body: strin
   }
   const seconds = (performance.now() - started) / 1000;
   observe(code, seconds);
-  const fields = { request_id: requestId, method: req.method, path, status: code, duration_ms: Math.round(seconds * 1000) };
+  const fields = {
+    request_id: requestId,
+    method: req.method,
+    path,
+    status: code,
+    duration_ms: Math.round(seconds * 1000),
+  };
   if (failure) log('error', failure, fields);
   else log('info', 'request completed', fields);
   return { code, body: JSON.stringify({ ok: code === 200, request_id: requestId }) };
@@ -121,7 +134,9 @@ const server = createServer((req, res) => {
   });
 });
 
-server.listen(Number(values.port), '127.0.0.1', () => log('info', `listening on 127.0.0.1:${values.port}`, { port: Number(values.port) }));
+server.listen(Number(values.port), '127.0.0.1', () =>
+  log('info', `listening on 127.0.0.1:${values.port}`, { port: Number(values.port) }),
+);
 
 function shutdown(): void {
   log('info', 'shutting down');

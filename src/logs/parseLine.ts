@@ -123,7 +123,8 @@ export function parseTimestampText(text: string, now: number): number | undefine
     const thisYear = new Date(now).getUTCFullYear();
     let t = Date.UTC(year ? Number(year) : thisYear, month, Number(d), Number(h), Number(mi), Number(s));
     // Syslog has no year: a date "in the future" belongs to last year.
-    if (!year && t > now + 86_400_000) t = Date.UTC(thisYear - 1, month, Number(d), Number(h), Number(mi), Number(s));
+    if (!year && t > now + 86_400_000)
+      t = Date.UTC(thisYear - 1, month, Number(d), Number(h), Number(mi), Number(s));
     return t;
   }
   return undefined;

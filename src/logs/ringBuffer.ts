@@ -10,7 +10,8 @@ export class RingBuffer<T> {
   evicted = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity <= 0) throw new RangeError('capacity must be a positive integer');
+    if (!Number.isInteger(capacity) || capacity <= 0)
+      throw new RangeError('capacity must be a positive integer');
     this.items = new Array(capacity);
   }
 

@@ -28,7 +28,10 @@ export class ErrorRateWindow {
   /** Adds a cumulative reading taken at `at` (ms). Readings must arrive in time order. */
   add(at: number, total: number, errors: number): void {
     if (this.lastRaw && (total < this.lastRaw.total || errors < this.lastRaw.errors)) {
-      this.offset = { total: this.offset.total + this.lastRaw.total, errors: this.offset.errors + this.lastRaw.errors };
+      this.offset = {
+        total: this.offset.total + this.lastRaw.total,
+        errors: this.offset.errors + this.lastRaw.errors,
+      };
     }
     this.lastRaw = { total, errors };
     this.points.push({ at, total: total + this.offset.total, errors: errors + this.offset.errors });

@@ -34,7 +34,10 @@ export function parsePromText(text: string): PromSample[] {
 }
 
 /** Cumulative request and 5xx counts from `http_requests_total{code=...}` (or `status=`). */
-export function requestCounters(samples: PromSample[], metric = 'http_requests_total'): { total: number; errors: number } {
+export function requestCounters(
+  samples: PromSample[],
+  metric = 'http_requests_total',
+): { total: number; errors: number } {
   let total = 0;
   let errors = 0;
   for (const s of samples) {

@@ -1,7 +1,14 @@
 import type { Thresholds } from '../config/schema';
 import { formatPercent } from '../text/duration';
 import { ErrorRateWindow } from './errorRateWindow';
-import { RULE_OK, type RuleState, type RuleTransition, stepRule, type ThresholdRuleSpec, timeLeft } from './thresholdRule';
+import {
+  RULE_OK,
+  type RuleState,
+  type RuleTransition,
+  stepRule,
+  type ThresholdRuleSpec,
+  timeLeft,
+} from './thresholdRule';
 
 export const SPARK_SPAN_MS = 30 * 60_000;
 /** Counters older than this make the service's rates "unknown" rather than stale numbers. */
@@ -41,11 +48,30 @@ export interface ServiceSignalsView {
 }
 
 export function rulesFromThresholds(t: Thresholds): ThresholdRuleSpec[] {
-  const describe = (above: number, forMs: number) => `5xx ratio above ${formatPercent(above, 0)} for ${forMs / 60_000}m`;
+  const describe = (above: number, forMs: number) =>
+    `5xx ratio above ${formatPercent(above, 0)} for ${forMs / 60_000}m`;
   return [
-    { id: 'error-ratio-warning', severity: 'warning', description: describe(t.warning.above, t.warning.for), above: t.warning.above, forMs: t.warning.for },
-    { id: 'error-ratio-critical', severity: 'critical', description: describe(t.critical.above, t.critical.for), above: t.critical.above, forMs: t.critical.for },
-    { id: 'error-ratio-sustained', severity: 'critical', description: describe(t.sustained.above, t.sustained.for), above: t.sustained.above, forMs: t.sustained.for },
+    {
+      id: 'error-ratio-warning',
+      severity: 'warning',
+      description: describe(t.warning.above, t.warning.for),
+      above: t.warning.above,
+      forMs: t.warning.for,
+    },
+    {
+      id: 'error-ratio-critical',
+      severity: 'critical',
+      description: describe(t.critical.above, t.critical.for),
+      above: t.critical.above,
+      forMs: t.critical.for,
+    },
+    {
+      id: 'error-ratio-sustained',
+      severity: 'critical',
+      description: describe(t.sustained.above, t.sustained.for),
+      above: t.sustained.above,
+      forMs: t.sustained.for,
+    },
   ];
 }
 
@@ -82,7 +108,9 @@ export class ServiceSignals {
   }
 
   private known(now: number): boolean {
-    return this.lastCountersAt !== undefined && now - this.lastCountersAt <= STALE_AFTER_MS && !this.unknownReason;
+    return (
+      this.lastCountersAt !== undefined && now - this.lastCountersAt <= STALE_AFTER_MS && !this.unknownReason
+    );
   }
 
   /** Advances the rules to `now`; returns the fired/cleared transitions. */
@@ -104,7 +132,10 @@ export class ServiceSignals {
     return {
       service: this.service,
       ...(known && r1.ratio !== undefined && { ratio1m: r1.ratio }),
-      ...(known && { ratio5m: this.window.over(5 * 60_000).ratio, ratio10m: this.window.over(10 * 60_000).ratio }),
+      ...(known && {
+        ratio5m: this.window.over(5 * 60_000).ratio,
+        ratio10m: this.window.over(10 * 60_000).ratio,
+      }),
       requests1m: known ? r1.requests : 0,
       ...(known && this.p95Seconds !== undefined && { p95Seconds: this.p95Seconds }),
       spark: this.window.series(now, SPARK_SPAN_MS, sparkBuckets),

@@ -16,7 +16,12 @@ export type RuleState =
   | { state: 'pending'; since: number; value: number }
   | { state: 'firing'; since: number; value: number };
 
-export type RuleTransition = { kind: 'fired' | 'cleared'; rule: ThresholdRuleSpec; at: number; value: number };
+export type RuleTransition = {
+  kind: 'fired' | 'cleared';
+  rule: ThresholdRuleSpec;
+  at: number;
+  value: number;
+};
 
 export const RULE_OK: RuleState = { state: 'ok' };
 
@@ -32,17 +37,24 @@ export function stepRule(
 ): { next: RuleState; transition?: RuleTransition } {
   if (value === undefined) return { next: prev };
   if (value <= rule.above) {
-    if (prev.state === 'firing') return { next: RULE_OK, transition: { kind: 'cleared', rule, at: now, value } };
+    if (prev.state === 'firing')
+      return { next: RULE_OK, transition: { kind: 'cleared', rule, at: now, value } };
     return { next: RULE_OK };
   }
   if (prev.state === 'ok') {
     if (rule.forMs <= 0) {
-      return { next: { state: 'firing', since: now, value }, transition: { kind: 'fired', rule, at: now, value } };
+      return {
+        next: { state: 'firing', since: now, value },
+        transition: { kind: 'fired', rule, at: now, value },
+      };
     }
     return { next: { state: 'pending', since: now, value } };
   }
   if (prev.state === 'pending' && now - prev.since >= rule.forMs) {
-    return { next: { state: 'firing', since: now, value }, transition: { kind: 'fired', rule, at: now, value } };
+    return {
+      next: { state: 'firing', since: now, value },
+      transition: { kind: 'fired', rule, at: now, value },
+    };
   }
   return { next: { ...prev, value } };
 }

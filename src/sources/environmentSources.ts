@@ -13,7 +13,9 @@ export function startEnvironmentSources(env: Environment, sink: EventSink): Runn
   const pollers: Poller[] = [];
   for (const [service, cfg] of Object.entries(env.services)) {
     if (cfg.metrics && 'scrape' in cfg.metrics) {
-      pollers.push(metricsScrapeSource({ service, url: cfg.metrics.scrape, metric: cfg.metrics.metric }, sink));
+      pollers.push(
+        metricsScrapeSource({ service, url: cfg.metrics.scrape, metric: cfg.metrics.metric }, sink),
+      );
     }
     for (const url of cfg.health) pollers.push(healthCheckSource({ service, url }, sink));
   }

@@ -37,7 +37,11 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
       }
       chunks.push(chunk as Buffer);
     }
-    return { status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), latencyMs: performance.now() - started };
+    return {
+      status: res.statusCode,
+      body: Buffer.concat(chunks).toString('utf8'),
+      latencyMs: performance.now() - started,
+    };
   } catch (err) {
     if (err instanceof HttpGetError) throw err;
     if (signal.aborted) throw new HttpGetError(`no complete answer within ${options.timeoutMs}ms`);

@@ -26,12 +26,27 @@ export function metricsScrapeSource(options: MetricsScrapeOptions, sink: EventSi
       const { total, errors } = requestCounters(samples, metric);
       const buckets = samples
         .filter((s) => s.name === 'http_request_duration_seconds_bucket')
-        .map((s) => ({ le: Number(s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : s.labels.le), count: s.value }));
+        .map((s) => ({
+          le: Number(s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : s.labels.le),
+          count: s.value,
+        }));
       const p95 = histogramQuantile(0.95, buckets);
-      sink({ type: 'counters', service, at: Date.now(), total, errors, ...(p95 !== undefined && { p95Seconds: p95 }) });
+      sink({
+        type: 'counters',
+        service,
+        at: Date.now(),
+        total,
+        errors,
+        ...(p95 !== undefined && { p95Seconds: p95 }),
+      });
     },
     onFailure: (error) => {
-      sink({ type: 'counters-unknown', service, at: Date.now(), reason: sanitize(String((error as Error).message)) });
+      sink({
+        type: 'counters-unknown',
+        service,
+        at: Date.now(),
+        reason: sanitize(String((error as Error).message)),
+      });
     },
   });
 }

@@ -100,16 +100,25 @@ export class SupervisedProcess {
     });
     this.child = child;
     this.lastCpu = undefined;
-    this.update({ state: 'running', health: 'starting', healthFailingStreak: 0, pid: child.pid, startedAt: Date.now(), exitCode: undefined });
+    this.update({
+      state: 'running',
+      health: 'starting',
+      healthFailingStreak: 0,
+      pid: child.pid,
+      startedAt: Date.now(),
+      exitCode: undefined,
+    });
     for (const stream of [child.stdout, child.stderr]) {
       const splitter = new LineSplitter();
       stream?.on('data', (chunk: Buffer) => {
         const lines = splitter.push(chunk);
-        if (lines.length > 0) this.sink({ type: 'log-lines', source: this.spec.name, lines, receivedAt: Date.now() });
+        if (lines.length > 0)
+          this.sink({ type: 'log-lines', source: this.spec.name, lines, receivedAt: Date.now() });
       });
       stream?.on('end', () => {
         const rest = splitter.end();
-        if (rest.length > 0) this.sink({ type: 'log-lines', source: this.spec.name, lines: rest, receivedAt: Date.now() });
+        if (rest.length > 0)
+          this.sink({ type: 'log-lines', source: this.spec.name, lines: rest, receivedAt: Date.now() });
       });
     }
     this.exited = new Promise((resolve) => {
@@ -123,7 +132,13 @@ export class SupervisedProcess {
         if (Date.now() - (this.status.startedAt ?? 0) > 10_000) this.crashStreak = 0;
         this.crashStreak++;
         const delay = Math.min(30_000, (this.spec.restartDelayMs ?? 500) * 2 ** (this.crashStreak - 1));
-        this.update({ state: 'restarting', exitCode, pid: undefined, cpuPercent: undefined, memoryBytes: undefined });
+        this.update({
+          state: 'restarting',
+          exitCode,
+          pid: undefined,
+          cpuPercent: undefined,
+          memoryBytes: undefined,
+        });
         this.restartTimer = setTimeout(() => {
           if (this.stopping) return;
           this.status = { ...this.status, restarts: this.status.restarts + 1 };
@@ -133,7 +148,12 @@ export class SupervisedProcess {
     });
     child.on('error', (err) => {
       this.update({ state: 'exited', exitCode: 127 });
-      this.sink({ type: 'log-lines', source: this.spec.name, lines: [`failed to start: ${err.message}`], receivedAt: Date.now() });
+      this.sink({
+        type: 'log-lines',
+        source: this.spec.name,
+        lines: [`failed to start: ${err.message}`],
+        receivedAt: Date.now(),
+      });
     });
   }
 

@@ -16,7 +16,8 @@ const PANES: PaneId[] = ['containers', 'rates', 'logs'];
  */
 export function createActions(store: ConsoleStore, logs: LogBuffer, host: ActionHost) {
   const ui = () => store.getState().ui;
-  const setUi = (patch: Partial<ReturnType<typeof ui>>) => store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
+  const setUi = (patch: Partial<ReturnType<typeof ui>>) =>
+    store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
   const newestSeq = () => logs.ring.at(logs.ring.size - 1)?.seq ?? 0;
   const oldestSeq = () => logs.ring.at(0)?.seq ?? 0;
 
@@ -51,7 +52,8 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
     scrollDown: () => scrollLogs(1),
     pageUp: () => scrollLogs(-host.logPageSize()),
     pageDown: () => scrollLogs(host.logPageSize()),
-    scrollTop: () => setUi({ followLogs: false, logAnchor: Math.min(newestSeq(), oldestSeq() + host.logPageSize() - 1) }),
+    scrollTop: () =>
+      setUi({ followLogs: false, logAnchor: Math.min(newestSeq(), oldestSeq() + host.logPageSize() - 1) }),
     scrollBottom: () => setUi({ followLogs: true, logAnchor: undefined }),
   };
 }

@@ -31,7 +31,10 @@ export interface ConsoleState {
   signals: Record<string, ServiceSignalsView>;
   /** Log lines live in a ring buffer outside the store; views re-read it when `version` moves. */
   logs: { version: number; received: number; dropped: number };
-  incident: { active?: { id: string; title: string; severity: string; status: string }; events: NotableEvent[] };
+  incident: {
+    active?: { id: string; title: string; severity: string; status: string };
+    events: NotableEvent[];
+  };
   ui: {
     focus: PaneId;
     overlay: Overlay;

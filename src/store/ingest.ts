@@ -101,7 +101,16 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
           break;
         case 'source': {
           const prev = sources[e.id];
-          sources = { ...sources, [e.id]: { id: e.id, state: e.state, at: e.at, ...(e.reason && { reason: sanitize(e.reason) }), ...(e.nextTryAt && { nextTryAt: e.nextTryAt }) } };
+          sources = {
+            ...sources,
+            [e.id]: {
+              id: e.id,
+              state: e.state,
+              at: e.at,
+              ...(e.reason && { reason: sanitize(e.reason) }),
+              ...(e.nextTryAt && { nextTryAt: e.nextTryAt }),
+            },
+          };
           if (prev && prev.state !== e.state) {
             notable.push({
               at: e.at,
@@ -118,7 +127,7 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
             at: e.at,
             kind: 'release',
             severity: 'info',
-            text: `${e.service} on ${e.host}: ${e.from ?? '?'} → ${e.to} (${e.reason})`,
+            text: `${e.service} ${e.from ?? '?'} → ${e.to} (${e.reason})`,
             data: { service: e.service, host: e.host, from: e.from, to: e.to, reason: e.reason },
           });
           break;
@@ -148,9 +157,15 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
       sources,
       signals: nextSignals,
       ...(received > 0 && {
-        logs: { version: state.logs.version + 1, received: state.logs.received + received, dropped: logs.ring.evicted },
+        logs: {
+          version: state.logs.version + 1,
+          received: state.logs.received + received,
+          dropped: logs.ring.evicted,
+        },
       }),
-      ...(notable.length > 0 && { incident: { ...state.incident, events: appendEvents(state.incident.events, notable) } }),
+      ...(notable.length > 0 && {
+        incident: { ...state.incident, events: appendEvents(state.incident.events, notable) },
+      }),
     });
     if (notable.length > 0) onNotable?.(notable);
   };

@@ -64,21 +64,105 @@ describe('config', () => {
     ['empty file', '', undefined, '', /empty/],
     ['not a mapping', '- a\n- b\n', 1, '', /expected object, got a list/],
     ['missing environments', 'stateDir: /tmp/x\n', 1, 'environments', /missing required field/],
-    ['unknown top-level key with suggestion', 'environment:\n  x: 1\nenvironments: {}\n', 1, 'environment', /did you mean "environments"/],
+    [
+      'unknown top-level key with suggestion',
+      'environment:\n  x: 1\nenvironments: {}\n',
+      1,
+      'environment',
+      /did you mean "environments"/,
+    ],
     ['no environments', 'environments: {}\n', 1, 'environments', /at least one environment/],
-    ['bad ssh target', 'environments:\n  p:\n    hosts:\n      h: { ssh: "root@@box" }\n    services: {}\n', 4, 'environments.p.hosts.h.ssh', /user@host/],
-    ['service on unknown host', 'environments:\n  p:\n    services:\n      api: { host: web-9 }\n', 4, 'environments.p.services.api.host', /no host named "web-9"/],
-    ['jump to unknown host', 'environments:\n  p:\n    hosts:\n      a: { ssh: u@a, jump: nowhere }\n    services: {}\n', 4, 'environments.p.hosts.a.jump', /jump host "nowhere"/],
-    ['bad duration', 'environments:\n  p: {services: {}}\nthresholds:\n  critical: { above: 0.05, for: 2 minutes }\n', 4, 'thresholds.critical.for', /duration such as 90s/],
-    ['ratio given as percent', 'environments:\n  p: {services: {}}\nthresholds:\n  warning: { above: 5, for: 5m }\n', 4, 'thresholds.warning.above', /ratio between 0 and 1/],
-    ['log source of unknown kind', 'environments:\n  p:\n    services:\n      api:\n        logs:\n          - { syslog: x }\n', 6, 'environments.p.services.api.logs[0]', /\{file: PATH\}/],
-    ['command not a list', 'environments:\n  p:\n    services:\n      api:\n        logs:\n          - { command: "kubectl logs" }\n', 6, 'environments.p.services.api.logs[0]', /expected one of/],
-    ['health URL not http', 'environments:\n  p:\n    services:\n      api: { health: ["ftp://x/health"] }\n', 4, 'environments.p.services.api.health[0]', /http:\/\/ or https:\/\//],
-    ['wrong type for a list', 'environments:\n  p:\n    services:\n      api: { health: "http://x/health" }\n', 4, 'environments.p.services.api.health', /expected array/],
-    ['default environment missing', 'defaultEnvironment: staging\nenvironments:\n  p: {services: {}}\n', 1, 'defaultEnvironment', /no environment named "staging"/],
-    ['bad environment name', 'environments:\n  "bad name!": {services: {}}\n', 2, 'environments.bad name!', /expected a name/],
-    ['misspelled host field', 'environments:\n  p:\n    hosts:\n      h: { sshh: u@h }\n    services: {}\n', 4, 'environments.p.hosts.h.sshh', /did you mean "ssh"/],
-    ['metrics without kind', 'environments:\n  p:\n    services:\n      api: { metrics: { url: "http://x" } }\n', 4, 'environments.p.services.api.metrics', /\{scrape: URL\}/],
+    [
+      'bad ssh target',
+      'environments:\n  p:\n    hosts:\n      h: { ssh: "root@@box" }\n    services: {}\n',
+      4,
+      'environments.p.hosts.h.ssh',
+      /user@host/,
+    ],
+    [
+      'service on unknown host',
+      'environments:\n  p:\n    services:\n      api: { host: web-9 }\n',
+      4,
+      'environments.p.services.api.host',
+      /no host named "web-9"/,
+    ],
+    [
+      'jump to unknown host',
+      'environments:\n  p:\n    hosts:\n      a: { ssh: u@a, jump: nowhere }\n    services: {}\n',
+      4,
+      'environments.p.hosts.a.jump',
+      /jump host "nowhere"/,
+    ],
+    [
+      'bad duration',
+      'environments:\n  p: {services: {}}\nthresholds:\n  critical: { above: 0.05, for: 2 minutes }\n',
+      4,
+      'thresholds.critical.for',
+      /duration such as 90s/,
+    ],
+    [
+      'ratio given as percent',
+      'environments:\n  p: {services: {}}\nthresholds:\n  warning: { above: 5, for: 5m }\n',
+      4,
+      'thresholds.warning.above',
+      /ratio between 0 and 1/,
+    ],
+    [
+      'log source of unknown kind',
+      'environments:\n  p:\n    services:\n      api:\n        logs:\n          - { syslog: x }\n',
+      6,
+      'environments.p.services.api.logs[0]',
+      /\{file: PATH\}/,
+    ],
+    [
+      'command not a list',
+      'environments:\n  p:\n    services:\n      api:\n        logs:\n          - { command: "kubectl logs" }\n',
+      6,
+      'environments.p.services.api.logs[0]',
+      /expected one of/,
+    ],
+    [
+      'health URL not http',
+      'environments:\n  p:\n    services:\n      api: { health: ["ftp://x/health"] }\n',
+      4,
+      'environments.p.services.api.health[0]',
+      /http:\/\/ or https:\/\//,
+    ],
+    [
+      'wrong type for a list',
+      'environments:\n  p:\n    services:\n      api: { health: "http://x/health" }\n',
+      4,
+      'environments.p.services.api.health',
+      /expected array/,
+    ],
+    [
+      'default environment missing',
+      'defaultEnvironment: staging\nenvironments:\n  p: {services: {}}\n',
+      1,
+      'defaultEnvironment',
+      /no environment named "staging"/,
+    ],
+    [
+      'bad environment name',
+      'environments:\n  "bad name!": {services: {}}\n',
+      2,
+      'environments.bad name!',
+      /expected a name/,
+    ],
+    [
+      'misspelled host field',
+      'environments:\n  p:\n    hosts:\n      h: { sshh: u@h }\n    services: {}\n',
+      4,
+      'environments.p.hosts.h.sshh',
+      /did you mean "ssh"/,
+    ],
+    [
+      'metrics without kind',
+      'environments:\n  p:\n    services:\n      api: { metrics: { url: "http://x" } }\n',
+      4,
+      'environments.p.services.api.metrics',
+      /\{scrape: URL\}/,
+    ],
   ];
 
   it.each(cases)('rejects %s with file, line, field and expectation', (_name, yaml, line, field, phrase) => {
@@ -89,7 +173,9 @@ describe('config', () => {
   });
 
   it('keeps hostile text in a config error inert', () => {
-    const err = errorOf('environments:\n  p:\n    hosts:\n      h: { ssh: "\u001b]0;pwn\u0007x" }\n    services: {}\n');
+    const err = errorOf(
+      'environments:\n  p:\n    hosts:\n      h: { ssh: "\u001b]0;pwn\u0007x" }\n    services: {}\n',
+    );
     expect(err.message).not.toContain('\u001b');
   });
 });

@@ -16,17 +16,21 @@ describe('LineSplitter', () => {
 
   it('gives the same lines however the bytes are chunked, even inside multi-byte characters (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ maxLength: 30 }), { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 8 }), (lines, cuts) => {
-        const bytes = enc(lines.map((l) => l.replace(/[\r\n]/g, '')).join('\n'));
-        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const chunks: Uint8Array[] = [];
-        let prev = 0;
-        for (const p of [...points, bytes.length]) {
-          chunks.push(bytes.subarray(prev, p));
-          prev = p;
-        }
-        expect(splitAll(chunks)).toEqual(splitAll([bytes]));
-      }),
+      fc.property(
+        fc.array(fc.string({ maxLength: 30 }), { maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (lines, cuts) => {
+          const bytes = enc(lines.map((l) => l.replace(/[\r\n]/g, '')).join('\n'));
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const chunks: Uint8Array[] = [];
+          let prev = 0;
+          for (const p of [...points, bytes.length]) {
+            chunks.push(bytes.subarray(prev, p));
+            prev = p;
+          }
+          expect(splitAll(chunks)).toEqual(splitAll([bytes]));
+        },
+      ),
       { numRuns: 500 },
     );
   });

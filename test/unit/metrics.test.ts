@@ -25,7 +25,10 @@ describe('parsePromText', () => {
   it('estimates p95 from buckets by linear interpolation, as Prometheus does', () => {
     const buckets = parsePromText(text)
       .filter((s) => s.name.endsWith('_bucket'))
-      .map((s) => ({ le: s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le), count: s.value }));
+      .map((s) => ({
+        le: s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le),
+        count: s.value,
+      }));
     // rank 95 lies in the +Inf bucket: Prometheus answers the highest finite bound.
     expect(histogramQuantile(0.95, buckets)).toBe(0.5);
     expect(histogramQuantile(0.7, buckets)).toBeCloseTo(0.1 + 0.4 * (20 / 40));
@@ -72,7 +75,13 @@ describe('ErrorRateWindow', () => {
 });
 
 describe('stepRule', () => {
-  const rule: ThresholdRuleSpec = { id: 'crit', severity: 'critical', description: 'd', above: 0.05, forMs: 120_000 };
+  const rule: ThresholdRuleSpec = {
+    id: 'crit',
+    severity: 'critical',
+    description: 'd',
+    above: 0.05,
+    forMs: 120_000,
+  };
 
   it('goes pending, then fires after the hold time, then clears', () => {
     let s = stepRule(rule, RULE_OK, 0.08, 0);
@@ -112,7 +121,11 @@ describe('ServiceSignals', () => {
       for (const tr of s.evaluate(t)) fired.push(`${tr.rule.id}@${t / 1000}`);
     }
     // The 1m window is full from t=60s, so the ratio is above 5% from the second sample on.
-    expect(fired).toEqual(['error-ratio-critical@121', 'error-ratio-warning@301', 'error-ratio-sustained@601']);
+    expect(fired).toEqual([
+      'error-ratio-critical@121',
+      'error-ratio-warning@301',
+      'error-ratio-sustained@601',
+    ]);
     const view = s.view(11 * 60_000, 30);
     expect(view.ratio1m).toBeCloseTo(0.1);
     expect(view.rules.every((r) => r.state === 'firing')).toBe(true);

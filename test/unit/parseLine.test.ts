@@ -6,7 +6,13 @@ const ctx = { source: 'svc', seq: 1, receivedAt: Date.UTC(2026, 10, 21, 12, 0, 0
 describe('parseLine', () => {
   it('reads pino lines: numeric level, epoch ms, reqId', () => {
     const r = parseLine('{"level":50,"time":1763726400000,"msg":"boom","reqId":"req-1"}', ctx);
-    expect(r).toMatchObject({ level: 'error', time: 1763726400000, timeFromLine: true, message: 'boom', requestId: 'req-1' });
+    expect(r).toMatchObject({
+      level: 'error',
+      time: 1763726400000,
+      timeFromLine: true,
+      message: 'boom',
+      requestId: 'req-1',
+    });
   });
 
   it('reads zap lines: string level, epoch seconds, trace_id', () => {
@@ -19,18 +25,31 @@ describe('parseLine', () => {
       '{"@timestamp":"2026-11-21T10:00:00.250Z","log":{"level":"ERROR"},"message":"db down","http":{"request":{"id":"r-9"},"response":{"status_code":503}}}',
       ctx,
     );
-    expect(r).toMatchObject({ level: 'error', time: Date.UTC(2026, 10, 21, 10, 0, 0, 250), requestId: 'r-9', status: 503, message: 'db down' });
+    expect(r).toMatchObject({
+      level: 'error',
+      time: Date.UTC(2026, 10, 21, 10, 0, 0, 250),
+      requestId: 'r-9',
+      status: 503,
+      message: 'db down',
+    });
   });
 
   it('reads logfmt', () => {
-    const r = parseLine('time=2026-11-21T10:00:00Z level=info msg="user logged in" request_id=abc-42 status=200', ctx);
+    const r = parseLine(
+      'time=2026-11-21T10:00:00Z level=info msg="user logged in" request_id=abc-42 status=200',
+      ctx,
+    );
     expect(r).toMatchObject({ level: 'info', message: 'user logged in', requestId: 'abc-42', status: 200 });
     expect(parseLogfmt('not logfmt')).toBeUndefined();
   });
 
   it('reads plain text: level word, ISO time, request id', () => {
     const r = parseLine('2015-07-29 17:41:44,747 - WARN  [main] request_id=xyz789 took too long', ctx);
-    expect(r).toMatchObject({ level: 'warn', time: Date.UTC(2015, 6, 29, 17, 41, 44, 747), requestId: 'xyz789' });
+    expect(r).toMatchObject({
+      level: 'warn',
+      time: Date.UTC(2015, 6, 29, 17, 41, 44, 747),
+      requestId: 'xyz789',
+    });
   });
 
   it('reads Apache error log lines with bracketed level and date', () => {

@@ -20,7 +20,14 @@ describe('RingBuffer', () => {
 
   it('counts evictions per source in the log buffer', () => {
     const b = new LogBuffer(2);
-    const rec = (source: string) => ({ seq: b.takeSeq(), source, time: 0, timeFromLine: false, message: '', text: '' });
+    const rec = (source: string) => ({
+      seq: b.takeSeq(),
+      source,
+      time: 0,
+      timeFromLine: false,
+      message: '',
+      text: '',
+    });
     b.push(rec('a'));
     b.push(rec('b'));
     b.push(rec('b'));

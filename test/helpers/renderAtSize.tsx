@@ -1,0 +1,70 @@
+import { EventEmitter } from 'node:events';
+import { render } from 'ink';
+import type { ReactNode } from 'react';
+
+/** A stdout of fixed size that keeps the last frame, so tests see what a person at that size would. */
+class FixedSizeStdout extends EventEmitter {
+  lastFrame = '';
+  isTTY = true;
+  constructor(
+    readonly columns: number,
+    readonly rows: number,
+  ) {
+    super();
+  }
+  write = (frame: string) => {
+    this.lastFrame = frame;
+    return true;
+  };
+}
+
+class KeyStdin extends EventEmitter {
+  isTTY = true;
+  private pending: string | null = null;
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+  read = () => {
+    const d = this.pending;
+    this.pending = null;
+    return d;
+  };
+  press(data: string) {
+    this.pending = data;
+    this.emit('readable');
+  }
+}
+
+export function renderAtSize(tree: ReactNode, columns: number, rows: number) {
+  const stdout = new FixedSizeStdout(columns, rows);
+  const stdin = new KeyStdin();
+  const instance = render(tree, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    stderr: new FixedSizeStdout(columns, rows) as unknown as NodeJS.WriteStream,
+    debug: true,
+    patchConsole: false,
+    exitOnCtrlC: false,
+  });
+  const settle = () => new Promise((r) => setTimeout(r, 30));
+  return {
+    frame: () => stdout.lastFrame,
+    async press(...keys: string[]) {
+      for (const k of keys) {
+        stdin.press(k);
+        await settle();
+      }
+    },
+    settle,
+    unmount: () => instance.unmount(),
+  };
+}
+
+export const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+export function plain(frame: string): string {
+  return frame.replace(ANSI, '');
+}
