@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../projectRoot';
 import type { EventSink } from '../sources/events';
 import { healthCheckSource } from '../sources/healthCheckSource';
+import { httpGet } from '../sources/httpGet';
 import { metricsScrapeSource } from '../sources/metricsScrapeSource';
 import type { Poller } from '../sources/poller';
 import { SupervisedProcess } from '../sources/supervisedProcess';
@@ -35,6 +36,18 @@ export const DEMO_SERVICES: DemoServiceSpec[] = [
 ];
 
 export const DEMO_HOST = 'demo';
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await httpGet(url, { timeoutMs: 500, maxBytes: 4096 })).status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 export interface DemoFleetOptions {
   sink: EventSink;
@@ -102,8 +115,10 @@ export class DemoFleet {
         }),
       );
     }
-    // Give the servers a moment to listen before the first scrape and the first request.
-    await new Promise((r) => setTimeout(r, 300));
+    // Traffic before every service listens would open the demo with a burst of 502s.
+    await Promise.all(
+      [...this.ports.values()].map((port) => waitForHealth(`http://127.0.0.1:${port}/health`, 10_000)),
+    );
     for (const p of this.pollers) p.start();
     this.traffic = new TrafficGenerator(
       `http://127.0.0.1:${this.ports.get('gateway')}`,
