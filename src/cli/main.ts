@@ -4,12 +4,14 @@ import { checkCommand } from './checkCommand';
 import { type Command, GLOBAL_OPTIONS, helpText } from './commands';
 import { consoleCommand } from './consoleCommand';
 import { demoCommand } from './demoCommand';
+import { exportCommand } from './exportCommand';
+import { incidentCommand } from './incidentCommand';
 import { statusCommand } from './statusCommand';
 
 declare const OPSCONSOLE_VERSION: string;
 const VERSION = typeof OPSCONSOLE_VERSION === 'string' ? OPSCONSOLE_VERSION : 'dev';
 
-const COMMANDS: Command[] = [demoCommand, statusCommand, checkCommand];
+const COMMANDS: Command[] = [demoCommand, statusCommand, checkCommand, incidentCommand, exportCommand];
 
 function topHelp(): string {
   return [

@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../export/atomicWrite';
+import { buildPostmortem, renderPostmortemMarkdown } from '../export/postmortem';
+import { createRedactor, redactDeep } from '../export/redact';
+import type { IncidentState } from '../incident/incidentState';
+import { sanitize } from '../text/sanitize';
+import { UserError } from '../userError';
+import type { Command } from './commands';
+import { incidentContext } from './incidentCommand';
+
+export type ExportFormat = 'md' | 'json';
+
+/** The post-mortem draft of an incident as text, redacted again at export. */
+export function renderExport(state: IncidentState, format: ExportFormat, secrets: string[] = []): string {
+  const redact = createRedactor(secrets);
+  const pm = redactDeep(buildPostmortem(state), redact);
+  return format === 'json' ? `${JSON.stringify(pm, null, 2)}\n` : renderPostmortemMarkdown(pm);
+}
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'Write the post-mortem draft of an incident (Markdown or JSON).',
+  usage: 'opsconsole export [ID] [--format md|json] [--out PATH]',
+  details: [
+    'Without ID: the open incident, else the newest. Without --out: to standard output.',
+    'The file is replaced atomically: an interrupted export leaves the old file or the new one.',
+  ],
+  options: { format: { type: 'string' }, out: { type: 'string' } },
+  allowPositionals: true,
+  async run({ values, positionals }, globals) {
+    if (positionals.length > 1) throw new UserError('opsconsole: export takes at most one incident ID');
+    const format = String(values.format ?? 'md');
+    if (format !== 'md' && format !== 'json') throw new UserError(`opsconsole: --format: expected md or json; got "${sanitize(format)}"`);
+    const ctx = incidentContext(globals.config);
+    const id = ctx.repo.resolveId(positionals[0]);
+    const text = renderExport(ctx.repo.load(id), format, ctx.secrets);
+    if (typeof values.out === 'string') {
+      const path = resolve(values.out);
+      writeFileAtomic(path, text);
+      ctx.recorderFor(id).record('export.written', { path, format });
+      process.stderr.write(`wrote ${path}\n`);
+    } else {
+      process.stdout.write(text);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,154 @@
+import { findConfig, loadConfigFile, stateDirFor } from '../config/load';
+import { IncidentRepository } from '../incident/incidentRepository';
+import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../incident/incidentState';
+import { configSecrets, IncidentRecorder } from '../incident/recorder';
+import { parseDuration } from '../text/duration';
+import { sanitize } from '../text/sanitize';
+import { UserError } from '../userError';
+import type { Command, ParsedCommand } from './commands';
+
+export function incidentContext(configFlag: string | undefined) {
+  const path = findConfig(configFlag);
+  const loaded = path ? loadConfigFile(path) : undefined;
+  const repo = new IncidentRepository(stateDirFor(loaded));
+  const secrets = configSecrets(loaded?.config);
+  return { repo, secrets, recorderFor: (id: string) => new IncidentRecorder(repo.open(id), secrets) };
+}
+
+/** "2026-11-21T03:12:00Z", or "-10m" / "10m ago" relative to now. */
+export function parseWhen(text: string, now = Date.now()): number {
+  const relative = /^-?\s*(\S+?)(?:\s+ago)?$/.exec(text.trim());
+  const ms = relative?.[1] ? parseDuration(relative[1]) : undefined;
+  if (ms !== undefined && (text.trim().startsWith('-') || text.trim().endsWith('ago'))) return now - ms;
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) throw new UserError(`opsconsole: expected a time such as 2026-11-21T03:12:00Z or -10m; got "${sanitize(text)}"`);
+  return t;
+}
+
+function severityOf(v: unknown): keyof typeof SEVERITIES {
+  const s = String(v ?? '');
+  if (!isSeverity(s)) {
+    throw new UserError(
+      `opsconsole: --severity: expected one of P0, P1, P2, P3; got "${sanitize(s)}"\n${Object.entries(SEVERITIES)
+        .map(([k, d]) => `  ${k}  ${d}`)
+        .join('\n')}`,
+    );
+  }
+  return s;
+}
+
+const USAGE = [
+  'opsconsole incident declare --title TITLE --severity P0|P1|P2|P3 [--commander NAME] [--started TIME]',
+  '       opsconsole incident note ID TEXT... [--action-item] [--at TIME]',
+  '       opsconsole incident status ID investigating|identified|monitoring|resolved',
+  '       opsconsole incident severity ID P0|P1|P2|P3',
+  '       opsconsole incident resolve ID',
+  '       opsconsole incident list [--json]',
+].join('\n');
+
+function need(args: string[], count: number, what: string): void {
+  if (args.length < count) throw new UserError(`opsconsole: incident ${what}: missing arguments\n\nUsage: ${USAGE}`);
+}
+
+async function run({ values, positionals }: ParsedCommand, globals: { config?: string }): Promise<number> {
+  const [sub, ...args] = positionals;
+  const ctx = incidentContext(globals.config);
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  switch (sub) {
+    case 'declare': {
+      if (typeof values.title !== 'string' || values.title.trim() === '') {
+        throw new UserError('opsconsole: incident declare: --title is required');
+      }
+      const { id } = ctx.repo.declare({
+        title: values.title,
+        severity: severityOf(values.severity),
+        ...(typeof values.commander === 'string' && { commander: values.commander }),
+        ...(typeof values.started === 'string' && { startedAt: parseWhen(values.started) }),
+      });
+      out(id);
+      return 0;
+    }
+    case 'note': {
+      need(args, 2, 'note');
+      const [id, ...words] = args as [string, ...string[]];
+      const at = typeof values.at === 'string' ? parseWhen(values.at) : undefined;
+      const r = ctx.recorderFor(id).record('note', { text: words.join(' '), actionItem: values['action-item'] === true }, at);
+      out(`recorded #${r.seq}`);
+      return 0;
+    }
+    case 'status': {
+      need(args, 2, 'status');
+      const [id, status] = args as [string, string];
+      if (!isStatus(status)) throw new UserError(`opsconsole: incident status: expected one of ${STATUSES.join(', ')}; got "${sanitize(status)}"`);
+      ctx.recorderFor(id).record('incident.status', { status });
+      out(`${id}: ${status}`);
+      return 0;
+    }
+    case 'severity': {
+      need(args, 2, 'severity');
+      const [id, severity] = args as [string, string];
+      ctx.recorderFor(id).record('incident.severity', { severity: severityOf(severity) });
+      out(`${id}: ${severity}`);
+      return 0;
+    }
+    case 'resolve': {
+      need(args, 1, 'resolve');
+      const id = args[0] as string;
+      ctx.recorderFor(id).record('incident.status', { status: 'resolved' });
+      out(`${id}: resolved`);
+      return 0;
+    }
+    case 'list': {
+      const all = ctx.repo.list();
+      if (values.json) {
+        out(
+          JSON.stringify(
+            all.map((s) => ({
+              id: s.id,
+              title: s.title,
+              severity: s.severity,
+              status: s.status,
+              commander: s.commander,
+              declaredAt: new Date(s.declaredAt).toISOString(),
+              resolvedAt: s.resolvedAt ? new Date(s.resolvedAt).toISOString() : null,
+              records: s.records.length,
+            })),
+            null,
+            2,
+          ),
+        );
+      } else if (all.length === 0) {
+        out('no incidents');
+      } else {
+        for (const s of all) {
+          out(`${s.id}  ${s.severity}  ${s.status.padEnd(13)}  ${new Date(s.declaredAt).toISOString()}  ${sanitize(s.title)}`);
+        }
+      }
+      return 0;
+    }
+    default:
+      throw new UserError(`opsconsole: incident: expected a subcommand${sub ? `, got "${sanitize(sub)}"` : ''}\n\nUsage: ${USAGE}`);
+  }
+}
+
+export const incidentCommand: Command = {
+  name: 'incident',
+  summary: 'Declare incidents and add to their timeline from scripts or another SSH session.',
+  usage: USAGE,
+  details: [
+    'Every command returns after its record is synced to the journal on disk, so it is safe to run',
+    'while a console records the same incident. Severity levels:',
+    ...Object.entries(SEVERITIES).map(([k, d]) => `  ${k}  ${d}`),
+  ],
+  options: {
+    title: { type: 'string' },
+    severity: { type: 'string' },
+    commander: { type: 'string' },
+    started: { type: 'string' },
+    at: { type: 'string' },
+    'action-item': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  allowPositionals: true,
+  run,
+};

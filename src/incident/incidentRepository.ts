@@ -1,0 +1,84 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../userError';
+import { defaultActor, Journal, readJournal } from './journal';
+import { foldIncident, type IncidentState, type Severity } from './incidentState';
+
+export interface Declaration {
+  title: string;
+  severity: Severity;
+  commander?: string;
+  startedAt?: number;
+}
+
+function newIncidentId(now: Date): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  return `inc-${stamp}-${Math.random().toString(16).slice(2, 6).padEnd(4, '0')}`;
+}
+
+/** The incidents under a state directory: one journal file each. */
+export class IncidentRepository {
+  readonly dir: string;
+
+  constructor(
+    stateDir: string,
+    private readonly actor = defaultActor(),
+  ) {
+    this.dir = join(stateDir, 'incidents');
+  }
+
+  pathOf(id: string): string {
+    return join(this.dir, `${id}.jsonl`);
+  }
+
+  declare(d: Declaration): { id: string; journal: Journal } {
+    const id = newIncidentId(new Date());
+    const journal = new Journal(this.pathOf(id), this.actor);
+    journal.append('incident.declared', {
+      title: d.title,
+      severity: d.severity,
+      commander: d.commander ?? this.actor.split('@')[0],
+      ...(d.startedAt !== undefined && { startedAt: new Date(d.startedAt).toISOString() }),
+    });
+    return { id, journal };
+  }
+
+  open(id: string): Journal {
+    if (!/^[A-Za-z0-9._-]+$/.test(id) || !existsSync(this.pathOf(id))) {
+      throw new UserError(`opsconsole: no incident "${id}" in ${this.dir}.\n  fix: list them with \`opsconsole incident list\`.`);
+    }
+    return new Journal(this.pathOf(id), this.actor);
+  }
+
+  load(id: string): IncidentState {
+    this.open(id);
+    const state = foldIncident(id, readJournal(this.pathOf(id)));
+    if (!state) throw new UserError(`opsconsole: incident "${id}" has no declaration record; its journal is damaged`, 1);
+    return state;
+  }
+
+  list(): IncidentState[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => foldIncident(f.slice(0, -'.jsonl'.length), readJournal(join(this.dir, f))))
+      .filter((s): s is IncidentState => s !== undefined)
+      .sort((a, b) => a.declaredAt - b.declaredAt);
+  }
+
+  /** The newest incident that is not resolved: the one the console resumes. */
+  active(): IncidentState | undefined {
+    return this.list()
+      .filter((s) => s.status !== 'resolved')
+      .at(-1);
+  }
+
+  /** An explicit id, else the active incident, else the newest. */
+  resolveId(id: string | undefined): string {
+    if (id) return id;
+    const all = this.list();
+    const pick = all.filter((s) => s.status !== 'resolved').at(-1) ?? all.at(-1);
+    if (!pick) throw new UserError(`opsconsole: no incidents in ${this.dir}.\n  fix: declare one with \`opsconsole incident declare --title T --severity P1\`.`);
+    return pick.id;
+  }
+}
