@@ -1,5 +1,6 @@
 import { Box, useInput, useWindowSize } from 'ink';
 import { useMemo, useRef } from 'react';
+import type { IncidentSession } from '../src/incident/incidentSession';
 import { type ActionHost, createActions } from '../src/store/actions';
 import { ConfirmQuit } from './ConfirmQuit';
 import { useConsole, useConsoleContext } from './ConsoleContext';
@@ -7,9 +8,11 @@ import { ContainerPane } from './ContainerPane';
 import { ErrorRatePane } from './ErrorRatePane';
 import { Header } from './Header';
 import { HelpOverlay } from './HelpOverlay';
-import { bindingFor, keyName } from './keymap';
+import { bindingFor, keyModeOf, keyName } from './keymap';
 import { LogPane } from './LogPane';
+import { PromptOverlay } from './PromptOverlay';
 import { StatusBar } from './StatusBar';
+import { TimelinePane } from './TimelinePane';
 
 /** Columns from which containers and error rates sit side by side. */
 export const WIDE_LAYOUT_COLUMNS = 120;
@@ -17,6 +20,8 @@ export const WIDE_LAYOUT_COLUMNS = 120;
 export interface AppProps {
   onExit: () => void;
   threshold: number;
+  incident?: IncidentSession;
+  stateDir?: string;
 }
 
 export function computeLayout(columns: number, rows: number, services: number, containers: number) {
@@ -35,29 +40,46 @@ export function computeLayout(columns: number, rows: number, services: number, c
   };
 }
 
-export function App({ onExit, threshold }: AppProps) {
+export function App({ onExit, threshold, incident, stateDir }: AppProps) {
   const { store, logs } = useConsoleContext();
   const { columns, rows } = useWindowSize();
   const focus = useConsole((s) => s.ui.focus);
   const overlay = useConsole((s) => s.ui.overlay);
+  const view = useConsole((s) => s.ui.view);
   const serviceCount = useConsole((s) => Object.keys(s.signals).length);
   const containerCount = useConsole((s) => Object.keys(s.containers).length);
   const layout = computeLayout(columns, rows, serviceCount, containerCount);
   const pageRef = useRef(layout.logsHeight - 1);
   pageRef.current = layout.logsHeight - 1;
   const actions = useMemo(() => {
-    const host: ActionHost = { exit: onExit, logPageSize: () => pageRef.current };
+    const host: ActionHost = { exit: onExit, logPageSize: () => pageRef.current, incident, stateDir };
     return createActions(store, logs, host);
-  }, [store, logs, onExit]);
+  }, [store, logs, onExit, incident, stateDir]);
 
   useInput((input, key) => {
+    const mode = keyModeOf(store.getState().ui);
     const name = keyName(input, key);
-    if (!name) return;
-    const binding = bindingFor(overlay, name);
+    const binding = name ? bindingFor(mode, name) : undefined;
     if (binding) actions[binding.action]();
+    else if (mode === 'prompt' && input && !key.ctrl && !key.meta) {
+      // Fast typing or a paste can deliver text and Enter in one chunk.
+      const [text, ...rest] = input.split(/[\r\n]/);
+      actions.promptType(text ?? '');
+      if (rest.length > 0) actions.submitPrompt();
+    }
   });
 
   const half = Math.floor(columns / 2);
+  const bottom =
+    overlay === 'confirm-quit' ? (
+      <ConfirmQuit width={columns} />
+    ) : overlay === 'prompt' ? (
+      <PromptOverlay width={columns} />
+    ) : view === 'timeline' ? (
+      <TimelinePane width={columns} height={layout.logsHeight} />
+    ) : (
+      <LogPane width={columns} height={layout.logsHeight} focused={focus === 'logs'} />
+    );
   const body =
     overlay === 'help' ? (
       <HelpOverlay width={columns} height={rows - 2} />
@@ -76,11 +98,7 @@ export function App({ onExit, threshold }: AppProps) {
             threshold={threshold}
           />
         </Box>
-        {overlay === 'confirm-quit' ? (
-          <ConfirmQuit width={columns} />
-        ) : (
-          <LogPane width={columns} height={layout.logsHeight} focused={focus === 'logs'} />
-        )}
+        {bottom}
       </>
     );
   return (

@@ -17,7 +17,7 @@ export function Header({ width }: { width: number }) {
   const incident = useConsole((s) => s.incident.active);
   const left = `opsconsole · ${environment} · ${clockTime(now)}Z`;
   const status = incident
-    ? `INCIDENT ${incident.severity} ${incident.status}`
+    ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}`
     : firing
       ? 'ALERT'
       : pending

@@ -1,20 +1,39 @@
 import { Box, Text } from 'ink';
-import { KEYMAP, keysLabel } from './keymap';
+import { KEYMAP, type KeyBinding, keysLabel } from './keymap';
 import { cell } from './rows';
+
+/** Every main-view binding once, in keymap order. */
+export function helpBindings(): KeyBinding[] {
+  const seen = new Set<string>();
+  return [...KEYMAP.dashboard, ...KEYMAP.timeline].filter((b) => !seen.has(b.action) && seen.add(b.action));
+}
 
 /** Generated from the keymap, so it can never list a key that does nothing. */
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
-  const bindings = KEYMAP.none;
-  const keyWidth = Math.max(...bindings.map((b) => keysLabel(b).length)) + 2;
+  const bindings = helpBindings();
   const inner = Math.max(20, width - 4);
+  const columns = inner >= 70 ? 2 : 1;
+  const colWidth = Math.floor(inner / columns);
+  const keyWidth = Math.max(...bindings.map((b) => keysLabel(b).length)) + 1;
+  const rows = Math.ceil(bindings.length / columns);
+  const lines: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    let line = '';
+    for (let c = 0; c < columns; c++) {
+      const b = bindings[c * rows + r];
+      if (b) line += cell(`${cell(keysLabel(b), keyWidth)}${b.description}`, colWidth);
+    }
+    lines.push(line);
+  }
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="single" paddingX={1}>
       <Text bold wrap="truncate">
-        {cell('Keys (? or Esc closes)', inner)}
+        {cell('Keys (? or Esc closes). In a prompt: Enter accepts, Esc cancels.', inner)}
       </Text>
-      {bindings.slice(0, Math.max(0, height - 3)).map((b) => (
-        <Text key={b.action} wrap="truncate">
-          {cell(`${cell(keysLabel(b), keyWidth)}${b.description}`, inner)}
+      {lines.slice(0, Math.max(0, height - 3)).map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
+        <Text key={i} wrap="truncate">
+          {cell(l, inner)}
         </Text>
       ))}
     </Box>

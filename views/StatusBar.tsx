@@ -5,7 +5,7 @@ import { cell } from './rows';
 export function StatusBar({ width }: { width: number }) {
   const message = useConsole((s) => s.ui.message);
   const received = useConsole((s) => s.logs.received);
-  const hints = '? help · tab focus · f follow · j/k scroll · q quit';
+  const hints = '? help · D declare · n note · t timeline · q quit';
   const left = message ?? `${received} log lines`;
   const gap = Math.max(1, width - left.length - hints.length);
   return (

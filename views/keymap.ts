@@ -1,6 +1,6 @@
 import type { Key } from 'ink';
 import type { ActionName } from '../src/store/actions';
-import type { Overlay } from '../src/store/consoleStore';
+import type { ConsoleState } from '../src/store/consoleStore';
 
 export interface KeyBinding {
   /** Key names as produced by `keyName`: "q", "?", "tab", "up", "ctrl+c", "pagedown"... */
@@ -9,26 +9,46 @@ export interface KeyBinding {
   description: string;
 }
 
+export type KeyMode = 'dashboard' | 'timeline' | 'help' | 'confirm-quit' | 'prompt';
+
+/** Bindings that work on both main views. */
+const GLOBAL: KeyBinding[] = [
+  { keys: ['?'], action: 'toggleHelp', description: 'this help' },
+  { keys: ['q', 'ctrl+c'], action: 'quit', description: 'quit (asks if incident)' },
+  { keys: ['tab'], action: 'focusNext', description: 'next pane' },
+  { keys: ['shift+tab'], action: 'focusPrevious', description: 'previous pane' },
+  { keys: ['1'], action: 'focusContainers', description: 'containers pane' },
+  { keys: ['2'], action: 'focusRates', description: 'error-rate pane' },
+  { keys: ['3'], action: 'focusLogs', description: 'log pane' },
+  { keys: ['t'], action: 'toggleTimeline', description: 'timeline / dashboard' },
+  { keys: ['D'], action: 'declareIncident', description: 'declare an incident' },
+  { keys: ['n'], action: 'addNote', description: 'add a note' },
+  { keys: ['S'], action: 'changeStatus', description: 'incident status' },
+  { keys: ['V'], action: 'changeSeverity', description: 'incident severity' },
+  { keys: ['e'], action: 'exportDraft', description: 'export post-mortem' },
+  { keys: ['k', 'up'], action: 'scrollUp', description: 'up one line' },
+  { keys: ['j', 'down'], action: 'scrollDown', description: 'down one line' },
+  { keys: ['ctrl+b', 'pageup'], action: 'pageUp', description: 'up one page' },
+  { keys: ['ctrl+f', 'pagedown'], action: 'pageDown', description: 'down one page' },
+  { keys: ['g', 'home'], action: 'scrollTop', description: 'top' },
+  { keys: ['G', 'end'], action: 'scrollBottom', description: 'bottom; logs follow' },
+];
+
 /**
  * The one keymap. Input handling looks keys up here and the help overlay is rendered from it, so a
- * binding documented is a binding that works. Each overlay has its own small table.
+ * binding documented is a binding that works.
  */
-export const KEYMAP: Record<Overlay, KeyBinding[]> = {
-  none: [
-    { keys: ['?'], action: 'toggleHelp', description: 'show this help' },
-    { keys: ['q', 'ctrl+c'], action: 'quit', description: 'quit (asks first while an incident is open)' },
-    { keys: ['tab'], action: 'focusNext', description: 'focus the next pane' },
-    { keys: ['shift+tab'], action: 'focusPrevious', description: 'focus the previous pane' },
-    { keys: ['1'], action: 'focusContainers', description: 'focus containers' },
-    { keys: ['2'], action: 'focusRates', description: 'focus error rates' },
-    { keys: ['3'], action: 'focusLogs', description: 'focus logs' },
-    { keys: ['f'], action: 'toggleFollow', description: 'follow or pause the logs' },
-    { keys: ['k', 'up'], action: 'scrollUp', description: 'scroll logs up one line' },
-    { keys: ['j', 'down'], action: 'scrollDown', description: 'scroll logs down one line' },
-    { keys: ['ctrl+b', 'pageup'], action: 'pageUp', description: 'scroll logs up one page' },
-    { keys: ['ctrl+f', 'pagedown'], action: 'pageDown', description: 'scroll logs down one page' },
-    { keys: ['g', 'home'], action: 'scrollTop', description: 'oldest log lines' },
-    { keys: ['G', 'end'], action: 'scrollBottom', description: 'newest log lines, following' },
+export const KEYMAP: Record<KeyMode, KeyBinding[]> = {
+  dashboard: [
+    ...GLOBAL,
+    { keys: ['f'], action: 'toggleFollow', description: 'logs: follow/pause' },
+    { keys: ['p'], action: 'pinLogLine', description: 'logs: pin bottom line' },
+  ],
+  timeline: [
+    ...GLOBAL,
+    { keys: ['*'], action: 'toggleStar', description: 'timeline: star' },
+    { keys: ['a'], action: 'markActionItem', description: 'timeline: action item' },
+    { keys: ['F'], action: 'cycleTimelineFilter', description: 'timeline: filter kind' },
   ],
   help: [
     { keys: ['?', 'escape', 'q'], action: 'closeOverlay', description: 'close help' },
@@ -43,7 +63,16 @@ export const KEYMAP: Record<Overlay, KeyBinding[]> = {
     { keys: ['n', 'escape', 'q'], action: 'closeOverlay', description: 'stay' },
     { keys: ['ctrl+c'], action: 'confirmQuit', description: 'quit' },
   ],
+  prompt: [
+    { keys: ['return'], action: 'submitPrompt', description: 'accept' },
+    { keys: ['escape', 'ctrl+c'], action: 'closeOverlay', description: 'cancel' },
+    { keys: ['backspace'], action: 'promptBackspace', description: 'delete a character' },
+  ],
 };
+
+export function keyModeOf(ui: ConsoleState['ui']): KeyMode {
+  return ui.overlay === 'none' ? ui.view : ui.overlay;
+}
 
 /** A stable name for a keypress as Ink reports it. */
 export function keyName(input: string, key: Key): string | undefined {
@@ -63,11 +92,28 @@ export function keyName(input: string, key: Key): string | undefined {
   return input || undefined;
 }
 
-export function bindingFor(overlay: Overlay, name: string): KeyBinding | undefined {
-  return KEYMAP[overlay].find((b) => b.keys.includes(name));
+export function bindingFor(mode: KeyMode, name: string): KeyBinding | undefined {
+  return KEYMAP[mode].find((b) => b.keys.includes(name));
 }
 
-/** "k, up" style label for the help overlay. */
+const KEY_LABELS: Record<string, string> = {
+  ' ': 'Space',
+  up: '↑',
+  down: '↓',
+  pageup: 'PgUp',
+  pagedown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+  escape: 'Esc',
+  return: 'Enter',
+  tab: 'Tab',
+  'shift+tab': 'S-Tab',
+  backspace: 'Bksp',
+};
+
+/** "k, ↑" style label for the help overlay; ctrl+f is shown as ^F. */
 export function keysLabel(binding: KeyBinding): string {
-  return binding.keys.map((k) => (k === ' ' ? 'space' : k)).join(', ');
+  return binding.keys
+    .map((k) => KEY_LABELS[k] ?? (k.startsWith('ctrl+') ? `^${k.slice(5).toUpperCase()}` : k))
+    .join(', ');
 }

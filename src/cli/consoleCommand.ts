@@ -1,4 +1,5 @@
-import { loadConfig } from '../config/load';
+import { loadConfig, stateDirFor } from '../config/load';
+import { configSecrets } from '../incident/recorder';
 import { startEnvironmentSources } from '../sources/environmentSources';
 import type { Command } from './commands';
 import { runConsoleSession } from './consoleSession';
@@ -17,6 +18,8 @@ export const consoleCommand: Command = {
     return runConsoleSession({
       environment: name,
       thresholds: loaded.config.thresholds,
+      stateDir: stateDirFor(loaded),
+      secrets: configSecrets(loaded.config),
       startSources: async (sink) => startEnvironmentSources(env, sink),
     });
   },

@@ -2,7 +2,10 @@ import { render } from 'ink';
 import { App } from '../../views/App';
 import { ConsoleContext } from '../../views/ConsoleContext';
 import type { Thresholds } from '../config/schema';
+import { IncidentRepository } from '../incident/incidentRepository';
+import { IncidentSession } from '../incident/incidentSession';
 import { LogBuffer } from '../logs/logBuffer';
+import { sparkline } from '../metrics/sparkline';
 import type { EventSink } from '../sources/events';
 import { createConsoleStore } from '../store/consoleStore';
 import { createIngest } from '../store/ingest';
@@ -11,6 +14,9 @@ import { colorEnabled, requireInteractiveTerminal } from './terminal';
 export interface ConsoleSessionOptions {
   environment: string;
   thresholds: Thresholds;
+  stateDir: string;
+  /** Literal secret values from the config, redacted from everything recorded. */
+  secrets: string[];
   /** Starts the sources feeding `sink`; returns how to stop them. */
   startSources: (sink: EventSink) => Promise<{ stop(): Promise<void> }>;
 }
@@ -26,8 +32,42 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   requireInteractiveTerminal();
   const store = createConsoleStore(options.environment);
   const logs = new LogBuffer();
-  const ingest = createIngest({ store, logs, thresholds: options.thresholds });
+  const incident = new IncidentSession(
+    new IncidentRepository(options.stateDir),
+    options.secrets,
+    (active, timeline) => store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
+  );
+  const resumed = incident.resume();
+  if (resumed) {
+    store.setState((s) => ({
+      ui: { ...s.ui, message: `resumed ${resumed.id} (${resumed.severity}, ${resumed.status})` },
+    }));
+  }
+  const ingest = createIngest({
+    store,
+    logs,
+    thresholds: options.thresholds,
+    onNotable: (events) => {
+      try {
+        incident.observe(events);
+      } catch (err) {
+        store.setState((s) => ({ ui: { ...s.ui, message: `could not record: ${(err as Error).message}` } }));
+      }
+    },
+  });
   ingest.start();
+  // A minute-by-minute picture of the rates, so the post-mortem has the curve and not just the alerts.
+  const snapshots = setInterval(() => {
+    if (!store.getState().incident.active) return;
+    const threshold = options.thresholds.critical.above;
+    const services = Object.fromEntries(
+      Object.values(store.getState().signals).map((v) => [
+        v.service,
+        { ratio1m: v.ratio1m ?? null, ratio5m: v.ratio5m ?? null, spark: sparkline(v.spark, threshold * 2) },
+      ]),
+    );
+    incident.record('metrics.snapshot', { services });
+  }, 60_000);
   const sources = await options.startSources(ingest.sink);
 
   let resolveExit: (code: number) => void = () => {};
@@ -36,7 +76,12 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   });
   const instance = render(
     <ConsoleContext.Provider value={{ store, logs, color: colorEnabled() }}>
-      <App onExit={() => resolveExit(0)} threshold={options.thresholds.critical.above} />
+      <App
+        onExit={() => resolveExit(0)}
+        threshold={options.thresholds.critical.above}
+        incident={incident}
+        stateDir={options.stateDir}
+      />
     </ConsoleContext.Provider>,
     {
       alternateScreen: true,
@@ -66,7 +111,13 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   process.on('unhandledRejection', onFatal);
 
   const code = await exited;
-  instance.unmount();
+  clearInterval(snapshots);
+  incident.close();
+  try {
+    instance.unmount();
+  } catch {
+    // The terminal may already be gone (SSH dropped); the journal is what matters and it is synced.
+  }
   await instance.waitUntilExit().catch(() => {});
   ingest.stop();
   await sources.stop();

@@ -2,6 +2,7 @@ import { Client } from 'undici';
 import { findConfig, loadConfigFile, stateDirFor } from '../config/load';
 import { DEFAULT_THRESHOLDS } from '../config/schema';
 import { DemoFleet, demoControlSocket } from '../demo/fleet';
+import { configSecrets } from '../incident/recorder';
 import { parseDuration } from '../text/duration';
 import { UserError } from '../userError';
 import type { Command } from './commands';
@@ -10,7 +11,11 @@ import { runConsoleSession } from './consoleSession';
 function demoSettings(configFlag: string | undefined) {
   const path = findConfig(configFlag);
   const loaded = path ? loadConfigFile(path) : undefined;
-  return { stateDir: stateDirFor(loaded), thresholds: loaded?.config.thresholds ?? DEFAULT_THRESHOLDS };
+  return {
+    stateDir: stateDirFor(loaded),
+    thresholds: loaded?.config.thresholds ?? DEFAULT_THRESHOLDS,
+    secrets: configSecrets(loaded?.config),
+  };
 }
 
 async function rollback(stateDir: string, service: string): Promise<number> {
@@ -74,6 +79,8 @@ export const demoCommand: Command = {
     return runConsoleSession({
       environment: 'demo',
       thresholds: settings.thresholds,
+      stateDir: settings.stateDir,
+      secrets: settings.secrets,
       startSources: async (sink) => {
         const fleet = new DemoFleet({
           sink,

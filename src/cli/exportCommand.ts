@@ -30,7 +30,8 @@ export const exportCommand: Command = {
   async run({ values, positionals }, globals) {
     if (positionals.length > 1) throw new UserError('opsconsole: export takes at most one incident ID');
     const format = String(values.format ?? 'md');
-    if (format !== 'md' && format !== 'json') throw new UserError(`opsconsole: --format: expected md or json; got "${sanitize(format)}"`);
+    if (format !== 'md' && format !== 'json')
+      throw new UserError(`opsconsole: --format: expected md or json; got "${sanitize(format)}"`);
     const ctx = incidentContext(globals.config);
     const id = ctx.repo.resolveId(positionals[0]);
     const text = renderExport(ctx.repo.load(id), format, ctx.secrets);

@@ -21,7 +21,10 @@ export function parseWhen(text: string, now = Date.now()): number {
   const ms = relative?.[1] ? parseDuration(relative[1]) : undefined;
   if (ms !== undefined && (text.trim().startsWith('-') || text.trim().endsWith('ago'))) return now - ms;
   const t = Date.parse(text);
-  if (Number.isNaN(t)) throw new UserError(`opsconsole: expected a time such as 2026-11-21T03:12:00Z or -10m; got "${sanitize(text)}"`);
+  if (Number.isNaN(t))
+    throw new UserError(
+      `opsconsole: expected a time such as 2026-11-21T03:12:00Z or -10m; got "${sanitize(text)}"`,
+    );
   return t;
 }
 
@@ -29,7 +32,9 @@ function severityOf(v: unknown): keyof typeof SEVERITIES {
   const s = String(v ?? '');
   if (!isSeverity(s)) {
     throw new UserError(
-      `opsconsole: --severity: expected one of P0, P1, P2, P3; got "${sanitize(s)}"\n${Object.entries(SEVERITIES)
+      `opsconsole: --severity: expected one of P0, P1, P2, P3; got "${sanitize(s)}"\n${Object.entries(
+        SEVERITIES,
+      )
         .map(([k, d]) => `  ${k}  ${d}`)
         .join('\n')}`,
     );
@@ -47,7 +52,8 @@ const USAGE = [
 ].join('\n');
 
 function need(args: string[], count: number, what: string): void {
-  if (args.length < count) throw new UserError(`opsconsole: incident ${what}: missing arguments\n\nUsage: ${USAGE}`);
+  if (args.length < count)
+    throw new UserError(`opsconsole: incident ${what}: missing arguments\n\nUsage: ${USAGE}`);
 }
 
 async function run({ values, positionals }: ParsedCommand, globals: { config?: string }): Promise<number> {
@@ -72,14 +78,19 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
       need(args, 2, 'note');
       const [id, ...words] = args as [string, ...string[]];
       const at = typeof values.at === 'string' ? parseWhen(values.at) : undefined;
-      const r = ctx.recorderFor(id).record('note', { text: words.join(' '), actionItem: values['action-item'] === true }, at);
+      const r = ctx
+        .recorderFor(id)
+        .record('note', { text: words.join(' '), actionItem: values['action-item'] === true }, at);
       out(`recorded #${r.seq}`);
       return 0;
     }
     case 'status': {
       need(args, 2, 'status');
       const [id, status] = args as [string, string];
-      if (!isStatus(status)) throw new UserError(`opsconsole: incident status: expected one of ${STATUSES.join(', ')}; got "${sanitize(status)}"`);
+      if (!isStatus(status))
+        throw new UserError(
+          `opsconsole: incident status: expected one of ${STATUSES.join(', ')}; got "${sanitize(status)}"`,
+        );
       ctx.recorderFor(id).record('incident.status', { status });
       out(`${id}: ${status}`);
       return 0;
@@ -121,13 +132,17 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
         out('no incidents');
       } else {
         for (const s of all) {
-          out(`${s.id}  ${s.severity}  ${s.status.padEnd(13)}  ${new Date(s.declaredAt).toISOString()}  ${sanitize(s.title)}`);
+          out(
+            `${s.id}  ${s.severity}  ${s.status.padEnd(13)}  ${new Date(s.declaredAt).toISOString()}  ${sanitize(s.title)}`,
+          );
         }
       }
       return 0;
     }
     default:
-      throw new UserError(`opsconsole: incident: expected a subcommand${sub ? `, got "${sanitize(sub)}"` : ''}\n\nUsage: ${USAGE}`);
+      throw new UserError(
+        `opsconsole: incident: expected a subcommand${sub ? `, got "${sanitize(sub)}"` : ''}\n\nUsage: ${USAGE}`,
+      );
   }
 }
 

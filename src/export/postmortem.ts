@@ -22,15 +22,27 @@ export interface Postmortem {
   durations: { name: string; ms: number | null }[];
   timeline: { at: string; kind: string; actor: string; text: string; evidence: string; starred: boolean }[];
   decisionPath: { question: string; answer: string; how: string; evidence: string }[];
-  commands: { step: string; host: string; argv: string[]; exitCode: number | null; durationMs: number | null; output: string; dryRun: boolean }[];
-  evidence: { pinnedLines: { at: string; source: string; line: string; context: string[] }[]; sparklines: { service: string; line: string }[] };
+  commands: {
+    step: string;
+    host: string;
+    argv: string[];
+    exitCode: number | null;
+    durationMs: number | null;
+    output: string;
+    dryRun: boolean;
+  }[];
+  evidence: {
+    pinnedLines: { at: string; source: string; line: string; context: string[] }[];
+    sparklines: { service: string; line: string }[];
+  };
   actionItems: { text: string; by: string; at: string }[];
   runbookFeedback: string[];
 }
 
 type KeyTimeName = 'started' | 'detected' | 'acknowledged' | 'mitigated' | 'resolved';
 
-const iso = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? null : new Date(ms).toISOString());
+const iso = (ms: number | undefined) =>
+  ms === undefined || Number.isNaN(ms) ? null : new Date(ms).toISOString();
 const clean = (v: unknown) => sanitize(String(v ?? ''));
 
 function payload(r: JournalRecord): Record<string, unknown> {
@@ -42,7 +54,10 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
   const p = payload(r);
   switch (r.kind) {
     case 'incident.declared':
-      return { text: `Incident declared: ${clean(p.title)} (${clean(p.severity)}), commander ${clean(p.commander)}`, evidence: '' };
+      return {
+        text: `Incident declared: ${clean(p.title)} (${clean(p.severity)}), commander ${clean(p.commander)}`,
+        evidence: '',
+      };
     case 'incident.severity':
       return { text: `Severity set to ${clean(p.severity)}`, evidence: '' };
     case 'incident.status':
@@ -54,7 +69,10 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
     case 'note.action-item':
       return { text: `Note #${clean(p.noteSeq)} marked as an action item`, evidence: '' };
     case 'event.starred':
-      return { text: `${p.starred === false ? 'Unstarred' : 'Starred'} event #${clean(p.eventSeq)}`, evidence: '' };
+      return {
+        text: `${p.starred === false ? 'Unstarred' : 'Starred'} event #${clean(p.eventSeq)}`,
+        evidence: '',
+      };
     case 'rule.fired':
     case 'rule.cleared':
       return {
@@ -62,7 +80,10 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
         evidence: `1m 5xx ratio ${formatPercent(Number(p.value))} (line ${formatPercent(Number(p.above), 0)})`,
       };
     case 'release':
-      return { text: `${clean(p.service)} ${clean(p.from)} → ${clean(p.to)} (${clean(p.reason)})`, evidence: `host ${clean(p.host)}` };
+      return {
+        text: `${clean(p.service)} ${clean(p.from)} → ${clean(p.to)} (${clean(p.reason)})`,
+        evidence: `host ${clean(p.host)}`,
+      };
     case 'source.state':
       return { text: `Source ${clean(p.source)} ${clean(p.state)}`, evidence: clean(p.reason) };
     case 'container.state':
@@ -77,19 +98,31 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
     case 'decision.shown':
       return { text: `Triage question: ${clean(p.question)}`, evidence: '' };
     case 'decision.answered':
-      return { text: `Answered "${clean(p.answer)}" to: ${clean(p.question)} (${clean(p.how)})`, evidence: clean(p.evidence) };
+      return {
+        text: `Answered "${clean(p.answer)}" to: ${clean(p.question)} (${clean(p.how)})`,
+        evidence: clean(p.evidence),
+      };
     case 'checklist.ticked':
       return { text: `Checked: ${clean(p.item)}`, evidence: '' };
     case 'step.intent':
-      return { text: `About to run${p.dryRun ? ' (dry run)' : ''}: ${clean(p.step)}`, evidence: `${clean(p.host)}: ${(p.argv as string[] | undefined)?.map(clean).join(' ') ?? ''}` };
+      return {
+        text: `About to run${p.dryRun ? ' (dry run)' : ''}: ${clean(p.step)}`,
+        evidence: `${clean(p.host)}: ${(p.argv as string[] | undefined)?.map(clean).join(' ') ?? ''}`,
+      };
     case 'step.result':
-      return { text: `Ran ${clean(p.step)}: exit ${clean(p.exitCode)} in ${formatDuration(Number(p.durationMs ?? 0))}`, evidence: clean(p.output).slice(0, 200) };
+      return {
+        text: `Ran ${clean(p.step)}: exit ${clean(p.exitCode)} in ${formatDuration(Number(p.durationMs ?? 0))}`,
+        evidence: clean(p.output).slice(0, 200),
+      };
     case 'step.skipped':
       return { text: `Skipped ${clean(p.step)}`, evidence: clean(p.reason) };
     case 'export.written':
       return { text: `Post-mortem exported to ${clean(p.path)}`, evidence: '' };
     case 'journal.recovered':
-      return { text: 'Journal recovered after an interrupted write', evidence: `${clean(p.droppedBytes)} bytes of a torn record dropped` };
+      return {
+        text: 'Journal recovered after an interrupted write',
+        evidence: `${clean(p.droppedBytes)} bytes of a torn record dropped`,
+      };
   }
 }
 
@@ -99,7 +132,9 @@ function keyTimes(s: IncidentState): Record<KeyTimeName, number | undefined> {
   const breachStarts = fired.map((r) => eventTime(r) - Number(payload(r).forMs ?? 0));
   const started = s.startedAt ?? Math.min(s.declaredAt, ...breachStarts);
   const detected = fired.length > 0 ? Math.min(...fired.map(eventTime)) : s.declaredAt;
-  const monitoring = s.records.find((r) => r.kind === 'incident.status' && payload(r).status === 'monitoring');
+  const monitoring = s.records.find(
+    (r) => r.kind === 'incident.status' && payload(r).status === 'monitoring',
+  );
   const cleared = s.records.find((r) => r.kind === 'rule.cleared' && eventTime(r) >= detected);
   const mitigated = monitoring ? eventTime(monitoring) : cleared ? eventTime(cleared) : undefined;
   return { started, detected, acknowledged: s.declaredAt, mitigated, resolved: s.resolvedAt };
@@ -114,7 +149,10 @@ function impact(s: IncidentState) {
     const p = payload(r);
     if (r.kind === 'rule.fired' || r.kind === 'rule.cleared') services.add(clean(p.service));
     if (r.kind === 'rule.fired' || r.kind === 'rule.cleared' || r.kind === 'metrics.snapshot') {
-      const values = r.kind === 'metrics.snapshot' ? Object.values((p.services ?? {}) as Record<string, { ratio1m?: number }>).map((v) => v.ratio1m) : [Number(p.value)];
+      const values =
+        r.kind === 'metrics.snapshot'
+          ? Object.values((p.services ?? {}) as Record<string, { ratio1m?: number }>).map((v) => v.ratio1m)
+          : [Number(p.value)];
       for (const v of values) if (typeof v === 'number' && !Number.isNaN(v)) peak = Math.max(peak ?? 0, v);
     }
     // Time above the critical line, per service: from the breach start to the clearing.
@@ -129,7 +167,11 @@ function impact(s: IncidentState) {
   }
   const end = s.resolvedAt ?? Date.parse(s.records.at(-1)?.ts ?? '');
   for (const since of openSince.values()) if (!Number.isNaN(end)) above += Math.max(0, end - since);
-  return { peakErrorRatio: peak ?? null, timeAboveThresholdMs: above, servicesAffected: [...services].sort() };
+  return {
+    peakErrorRatio: peak ?? null,
+    timeAboveThresholdMs: above,
+    servicesAffected: [...services].sort(),
+  };
 }
 
 /** The draft's content, computed from the journal alone. */
@@ -200,12 +242,23 @@ export function buildPostmortem(s: IncidentState): Postmortem {
     timeline: s.records
       .filter((r) => r.kind !== 'metrics.snapshot')
       .sort((a, b) => eventTime(a) - eventTime(b) || a.seq - b.seq)
-      .map((r) => ({ at: iso(eventTime(r)) as string, kind: r.kind, actor: clean(r.actor), ...describeRecord(r), starred: s.starred.has(r.seq) })),
+      .map((r) => ({
+        at: iso(eventTime(r)) as string,
+        kind: r.kind,
+        actor: clean(r.actor),
+        ...describeRecord(r),
+        starred: s.starred.has(r.seq),
+      })),
     decisionPath: s.records
       .filter((r) => r.kind === 'decision.answered')
       .map((r) => {
         const p = payload(r);
-        return { question: clean(p.question), answer: clean(p.answer), how: clean(p.how), evidence: clean(p.evidence) };
+        return {
+          question: clean(p.question),
+          answer: clean(p.answer),
+          how: clean(p.how),
+          evidence: clean(p.evidence),
+        };
       }),
     commands,
     evidence: {
@@ -213,15 +266,25 @@ export function buildPostmortem(s: IncidentState): Postmortem {
         .filter((r) => r.kind === 'log.pinned')
         .map((r) => {
           const p = payload(r);
-          return { at: iso(eventTime(r)) as string, source: clean(p.source), line: clean(p.line), context: ((p.context ?? []) as unknown[]).map(clean) };
+          return {
+            at: iso(eventTime(r)) as string,
+            source: clean(p.source),
+            line: clean(p.line),
+            context: ((p.context ?? []) as unknown[]).map(clean),
+          };
         }),
       sparklines: (() => {
         const last = s.records.findLast((r) => r.kind === 'metrics.snapshot');
         const services = (last ? payload(last).services : {}) as Record<string, { spark?: string }>;
-        return Object.entries(services ?? {}).map(([service, v]) => ({ service: clean(service), line: clean(v.spark) }));
+        return Object.entries(services ?? {}).map(([service, v]) => ({
+          service: clean(service),
+          line: clean(v.spark),
+        }));
       })(),
     },
-    actionItems: s.notes.filter((n) => n.actionItem).map((n) => ({ text: clean(n.text), by: clean(n.actor), at: iso(n.at) as string })),
+    actionItems: s.notes
+      .filter((n) => n.actionItem)
+      .map((n) => ({ text: clean(n.text), by: clean(n.actor), at: iso(n.at) as string })),
     runbookFeedback: feedback,
   };
 }
@@ -251,7 +314,14 @@ export function renderPostmortemMarkdown(pm: Postmortem): string {
     ...Object.entries(h.roles).map(([role, person]) => `| ${cell(role)} | ${cell(person)} |`),
     '',
   );
-  out.push('## Summary', '', pm.summary, '', PROMPT('In two or three sentences: what happened, to whom, and how it ended.'), '');
+  out.push(
+    '## Summary',
+    '',
+    pm.summary,
+    '',
+    PROMPT('In two or three sentences: what happened, to whom, and how it ended.'),
+    '',
+  );
   out.push(
     '## Impact',
     '',
@@ -266,28 +336,48 @@ export function renderPostmortemMarkdown(pm: Postmortem): string {
   for (const k of pm.keyTimes) out.push(`| ${k.name} | ${k.at ?? '—'} |`);
   out.push('', '| Span | Duration |', '| --- | --- |');
   for (const d of pm.durations) out.push(`| ${d.name} | ${fmt(d.ms)} |`);
-  out.push('', '## Timeline (UTC)', '', '| Time | ★ | Event | Evidence | By |', '| --- | --- | --- | --- | --- |');
+  out.push(
+    '',
+    '## Timeline (UTC)',
+    '',
+    '| Time | ★ | Event | Evidence | By |',
+    '| --- | --- | --- | --- | --- |',
+  );
   for (const t of pm.timeline) {
-    out.push(`| ${t.at.slice(0, 23).replace('T', ' ')} | ${t.starred ? '★' : ''} | ${cell(t.text)} | ${cell(t.evidence)} | ${cell(t.actor)} |`);
+    out.push(
+      `| ${t.at.slice(0, 23).replace('T', ' ')} | ${t.starred ? '★' : ''} | ${cell(t.text)} | ${cell(t.evidence)} | ${cell(t.actor)} |`,
+    );
   }
   out.push('', '## Decision path', '');
   if (pm.decisionPath.length === 0) out.push('No triage decisions were recorded.');
-  pm.decisionPath.forEach((d, i) => out.push(`${i + 1}. ${d.question} → **${d.answer}** (${d.how})${d.evidence ? ` — ${d.evidence}` : ''}`));
+  for (const [i, d] of pm.decisionPath.entries()) {
+    out.push(`${i + 1}. ${d.question} → **${d.answer}** (${d.how})${d.evidence ? ` — ${d.evidence}` : ''}`);
+  }
   out.push('', '## Commands run', '');
   if (pm.commands.length === 0) out.push('No commands were run from the console.');
   else {
     out.push('| Step | Host | Command | Exit | Duration |', '| --- | --- | --- | --- | --- |');
     for (const c of pm.commands) {
-      out.push(`| ${cell(c.step)}${c.dryRun ? ' (dry run)' : ''} | ${cell(c.host)} | \`${cell(c.argv.join(' '))}\` | ${c.exitCode ?? '—'} | ${fmt(c.durationMs)} |`);
+      out.push(
+        `| ${cell(c.step)}${c.dryRun ? ' (dry run)' : ''} | ${cell(c.host)} | \`${cell(c.argv.join(' '))}\` | ${c.exitCode ?? '—'} | ${fmt(c.durationMs)} |`,
+      );
     }
     for (const c of pm.commands.filter((x) => x.output.trim() !== '')) {
       out.push('', `Output of ${c.step}:`, '', '```', c.output.replaceAll('```', "'''"), '```');
     }
   }
   out.push('', '## Evidence', '');
-  if (pm.evidence.pinnedLines.length === 0 && pm.evidence.sparklines.length === 0) out.push('No evidence was pinned.');
+  if (pm.evidence.pinnedLines.length === 0 && pm.evidence.sparklines.length === 0)
+    out.push('No evidence was pinned.');
   for (const p of pm.evidence.pinnedLines) {
-    out.push(`- ${p.at} ${p.source}:`, '', '  ```', ...p.context.map((c) => `  ${c.replaceAll('```', "'''")}`), `  ${p.line.replaceAll('```', "'''")}`, '  ```');
+    out.push(
+      `- ${p.at} ${p.source}:`,
+      '',
+      '  ```',
+      ...p.context.map((c) => `  ${c.replaceAll('```', "'''")}`),
+      `  ${p.line.replaceAll('```', "'''")}`,
+      '  ```',
+    );
   }
   if (pm.evidence.sparklines.length > 0) {
     out.push('', '5xx ratio, last 30 minutes (one character a minute):', '', '```');
@@ -306,7 +396,8 @@ export function renderPostmortemMarkdown(pm: Postmortem): string {
   ];
   for (const [title, prompt] of prompts) out.push('', `## ${title}`, '', PROMPT(prompt || 'For the author.'));
   out.push('', '## Action items', '');
-  if (pm.actionItems.length === 0) out.push(PROMPT('None marked yet. Mark a note as an action item in the timeline.'));
+  if (pm.actionItems.length === 0)
+    out.push(PROMPT('None marked yet. Mark a note as an action item in the timeline.'));
   for (const a of pm.actionItems) out.push(`- [ ] ${a.text} (${a.by}, ${a.at})`);
   out.push('', '## Runbook feedback', '');
   if (pm.runbookFeedback.length === 0) out.push('Every step recorded ran as written.');

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../userError';
-import { defaultActor, Journal, readJournal } from './journal';
 import { foldIncident, type IncidentState, type Severity } from './incidentState';
+import { defaultActor, Journal, readJournal } from './journal';
 
 export interface Declaration {
   title: string;
@@ -45,7 +45,9 @@ export class IncidentRepository {
 
   open(id: string): Journal {
     if (!/^[A-Za-z0-9._-]+$/.test(id) || !existsSync(this.pathOf(id))) {
-      throw new UserError(`opsconsole: no incident "${id}" in ${this.dir}.\n  fix: list them with \`opsconsole incident list\`.`);
+      throw new UserError(
+        `opsconsole: no incident "${id}" in ${this.dir}.\n  fix: list them with \`opsconsole incident list\`.`,
+      );
     }
     return new Journal(this.pathOf(id), this.actor);
   }
@@ -53,7 +55,11 @@ export class IncidentRepository {
   load(id: string): IncidentState {
     this.open(id);
     const state = foldIncident(id, readJournal(this.pathOf(id)));
-    if (!state) throw new UserError(`opsconsole: incident "${id}" has no declaration record; its journal is damaged`, 1);
+    if (!state)
+      throw new UserError(
+        `opsconsole: incident "${id}" has no declaration record; its journal is damaged`,
+        1,
+      );
     return state;
   }
 
@@ -78,7 +84,10 @@ export class IncidentRepository {
     if (id) return id;
     const all = this.list();
     const pick = all.filter((s) => s.status !== 'resolved').at(-1) ?? all.at(-1);
-    if (!pick) throw new UserError(`opsconsole: no incidents in ${this.dir}.\n  fix: declare one with \`opsconsole incident declare --title T --severity P1\`.`);
+    if (!pick)
+      throw new UserError(
+        `opsconsole: no incidents in ${this.dir}.\n  fix: declare one with \`opsconsole incident declare --title T --severity P1\`.`,
+      );
     return pick.id;
   }
 }

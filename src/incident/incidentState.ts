@@ -84,7 +84,13 @@ export function foldIncident(id: string, records: JournalRecord[]): IncidentStat
         if (payload.role === 'commander') state.commander = String(payload.person);
         break;
       case 'note':
-        state.notes.push({ seq: r.seq, at: eventTime(r), actor: r.actor, text: String(payload.text ?? ''), actionItem: payload.actionItem === true });
+        state.notes.push({
+          seq: r.seq,
+          at: eventTime(r),
+          actor: r.actor,
+          text: String(payload.text ?? ''),
+          actionItem: payload.actionItem === true,
+        });
         break;
       case 'note.action-item': {
         const note = state.notes.find((n) => n.seq === payload.noteSeq);

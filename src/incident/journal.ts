@@ -1,8 +1,8 @@
 import {
   closeSync,
   fstatSync,
-  ftruncateSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -65,7 +65,8 @@ function withFileLock<T>(lockPath: string, fn: () => T): T {
       }
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`journal is locked by ${holder || 'another process'}: ${lockPath}`);
+    if (Date.now() > deadline)
+      throw new Error(`journal is locked by ${holder || 'another process'}: ${lockPath}`);
     sleepSync(Math.min(20, 1 + attempt));
   }
   try {
@@ -82,7 +83,11 @@ export interface JournalTail {
 }
 
 /** Parses a journal's text; a final line without newline or that does not parse is reported as torn. */
-export function parseJournal(text: string): { records: JournalRecord[]; goodBytes: number; tornBytes: number } {
+export function parseJournal(text: string): {
+  records: JournalRecord[];
+  goodBytes: number;
+  tornBytes: number;
+} {
   const records: JournalRecord[] = [];
   let offset = 0;
   while (offset < text.length) {

@@ -1,25 +1,62 @@
+import type { IncidentSession } from '../incident/incidentSession';
+import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../incident/incidentState';
+import { RECORD_KINDS, type RecordKind } from '../incident/journalRecord';
 import type { LogBuffer } from '../logs/logBuffer';
-import type { ConsoleStore, PaneId } from './consoleStore';
+import type { LogRecord } from '../logs/logRecord';
+import type { ConsoleState, ConsoleStore, PaneId, Prompt } from './consoleStore';
 
 /** What the actions need from the program around the store. */
 export interface ActionHost {
   exit(): void;
   /** Rows of the log pane, for page-wise scrolling. */
   logPageSize(): number;
+  /** The incident journal; absent in views rendered without one (tests of layout). */
+  incident?: IncidentSession;
+  stateDir?: string;
 }
 
 const PANES: PaneId[] = ['containers', 'rates', 'logs'];
+const PIN_CONTEXT_LINES = 3;
+
+/** The timeline entries the view shows, after the kind filter. */
+export function visibleTimeline(state: ConsoleState) {
+  const f = state.ui.timelineFilter;
+  return f ? state.incident.timeline.filter((e) => e.kind === f) : state.incident.timeline;
+}
 
 /**
  * Every operator action by name. The keymap maps keys to these names, so input handling and the
- * help overlay are driven by one table and cannot disagree.
+ * help overlay are driven by one table and cannot disagree. Actions change the store; anything
+ * that must be recorded goes through the incident session, which writes the journal first.
  */
 export function createActions(store: ConsoleStore, logs: LogBuffer, host: ActionHost) {
   const ui = () => store.getState().ui;
-  const setUi = (patch: Partial<ReturnType<typeof ui>>) =>
+  const setUi = (patch: Partial<ConsoleState['ui']>) =>
     store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
+  const say = (message: string) => setUi({ message });
   const newestSeq = () => logs.ring.at(logs.ring.size - 1)?.seq ?? 0;
   const oldestSeq = () => logs.ring.at(0)?.seq ?? 0;
+  const incidentOpen = () => {
+    const a = store.getState().incident.active;
+    return a !== undefined && a.status !== 'resolved';
+  };
+  const openPrompt = (prompt: Prompt) => setUi({ overlay: 'prompt', prompt });
+  const needIncident = (what: string): IncidentSession | undefined => {
+    if (!host.incident) return undefined;
+    if (!incidentOpen()) {
+      say(`no open incident: press D to declare one before you ${what}`);
+      return undefined;
+    }
+    return host.incident;
+  };
+  /** Runs a journal write; a failure (disk full, permissions) is shown, never swallowed. */
+  const journaled = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      say(`could not record ${what}: ${(err as Error).message}`);
+    }
+  };
 
   /** Moves the bottom of the paused log view by `delta` lines (negative is back in time). */
   const scrollLogs = (delta: number) => {
@@ -30,33 +67,209 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
     else setUi({ followLogs: false, logAnchor: next });
   };
 
+  const moveTimeline = (delta: number) => {
+    const count = visibleTimeline(store.getState()).length;
+    setUi({ timelineCursor: Math.max(0, Math.min(count - 1, ui().timelineCursor + delta)) });
+  };
+
+  const scroll = (lines: number) => (ui().view === 'timeline' ? moveTimeline(lines) : scrollLogs(lines));
+
+  const selectedTimelineEntry = () => visibleTimeline(store.getState())[ui().timelineCursor];
+
+  /** The log line at the bottom of the view: the paused anchor, or the newest. */
+  const selectedLogLine = (): { record: LogRecord; context: LogRecord[] } | undefined => {
+    const first = logs.ring.at(0);
+    if (!first) return undefined;
+    const anchor = ui().followLogs ? newestSeq() : (ui().logAnchor ?? newestSeq());
+    const index = anchor - first.seq;
+    const record = logs.ring.at(index);
+    if (!record) return undefined;
+    const context: LogRecord[] = [];
+    for (let i = Math.max(0, index - PIN_CONTEXT_LINES); i < index; i++)
+      context.push(logs.ring.at(i) as LogRecord);
+    return { record, context };
+  };
+
+  const submitPrompt = () => {
+    const prompt = ui().prompt;
+    if (!prompt) return;
+    const value = prompt.value.trim();
+    const session = host.incident;
+    setUi({ overlay: 'none', prompt: undefined });
+    if (!session) return;
+    switch (prompt.purpose) {
+      case 'declare-title':
+        if (value === '') return say('declaration cancelled: a title is needed');
+        return openPrompt({
+          purpose: 'declare-severity',
+          label: 'Severity',
+          value: '',
+          carry: value,
+          choices: Object.entries(SEVERITIES).map(([k, d], i) => ({
+            key: String(i),
+            label: `${k}  ${d}`,
+            value: k,
+          })),
+        });
+      case 'declare-severity':
+        if (!isSeverity(value)) return;
+        return journaled('the declaration', () => {
+          const active = session.declare(prompt.carry ?? 'incident', value);
+          say(`declared ${active.id} (${active.severity}); n adds a note, t shows the timeline`);
+        });
+      case 'note':
+        if (value === '') return;
+        return journaled('the note', () => {
+          session.note(value);
+          say('note recorded');
+        });
+      case 'status':
+        if (!isStatus(value)) return;
+        return journaled('the status', () => {
+          session.setStatus(value);
+          say(`status: ${value}`);
+        });
+      case 'severity':
+        if (!isSeverity(value)) return;
+        return journaled('the severity', () => session.setSeverity(value));
+    }
+  };
+
   return {
     toggleHelp: () => setUi({ overlay: ui().overlay === 'help' ? 'none' : 'help' }),
-    closeOverlay: () => setUi({ overlay: 'none' }),
+    closeOverlay: () => setUi({ overlay: 'none', prompt: undefined }),
     quit: () => {
-      if (store.getState().incident.active) setUi({ overlay: 'confirm-quit' });
+      if (incidentOpen()) setUi({ overlay: 'confirm-quit' });
       else host.exit();
     },
     confirmQuit: () => host.exit(),
     focusNext: () => setUi({ focus: PANES[(PANES.indexOf(ui().focus) + 1) % PANES.length] as PaneId }),
     focusPrevious: () =>
       setUi({ focus: PANES[(PANES.indexOf(ui().focus) + PANES.length - 1) % PANES.length] as PaneId }),
-    focusContainers: () => setUi({ focus: 'containers' }),
-    focusRates: () => setUi({ focus: 'rates' }),
-    focusLogs: () => setUi({ focus: 'logs' }),
+    focusContainers: () => setUi({ focus: 'containers', view: 'dashboard' }),
+    focusRates: () => setUi({ focus: 'rates', view: 'dashboard' }),
+    focusLogs: () => setUi({ focus: 'logs', view: 'dashboard' }),
     toggleFollow: () => {
       if (ui().followLogs) setUi({ followLogs: false, logAnchor: newestSeq() });
       else setUi({ followLogs: true, logAnchor: undefined });
     },
-    scrollUp: () => scrollLogs(-1),
-    scrollDown: () => scrollLogs(1),
-    pageUp: () => scrollLogs(-host.logPageSize()),
-    pageDown: () => scrollLogs(host.logPageSize()),
+    scrollUp: () => scroll(-1),
+    scrollDown: () => scroll(1),
+    pageUp: () => scroll(-host.logPageSize()),
+    pageDown: () => scroll(host.logPageSize()),
     scrollTop: () =>
-      setUi({ followLogs: false, logAnchor: Math.min(newestSeq(), oldestSeq() + host.logPageSize() - 1) }),
-    scrollBottom: () => setUi({ followLogs: true, logAnchor: undefined }),
+      ui().view === 'timeline'
+        ? setUi({ timelineCursor: 0 })
+        : setUi({
+            followLogs: false,
+            logAnchor: Math.min(newestSeq(), oldestSeq() + host.logPageSize() - 1),
+          }),
+    scrollBottom: () =>
+      ui().view === 'timeline'
+        ? moveTimeline(Number.MAX_SAFE_INTEGER)
+        : setUi({ followLogs: true, logAnchor: undefined }),
+
+    declareIncident: () => {
+      if (!host.incident) return;
+      if (incidentOpen()) return say(`incident ${store.getState().incident.active?.id} is already open`);
+      openPrompt({ purpose: 'declare-title', label: 'Incident title', value: '' });
+    },
+    addNote: () => {
+      if (needIncident('add a note')) openPrompt({ purpose: 'note', label: 'Note', value: '' });
+    },
+    changeStatus: () => {
+      if (!needIncident('change the status')) return;
+      openPrompt({
+        purpose: 'status',
+        label: 'Status',
+        value: '',
+        choices: STATUSES.map((s, i) => ({ key: String(i + 1), label: s, value: s })),
+      });
+    },
+    changeSeverity: () => {
+      if (!needIncident('change the severity')) return;
+      openPrompt({
+        purpose: 'severity',
+        label: 'Severity',
+        value: '',
+        choices: Object.entries(SEVERITIES).map(([k, d], i) => ({
+          key: String(i),
+          label: `${k}  ${d}`,
+          value: k,
+        })),
+      });
+    },
+    toggleTimeline: () => setUi({ view: ui().view === 'timeline' ? 'dashboard' : 'timeline' }),
+    toggleStar: () => {
+      const entry = selectedTimelineEntry();
+      const session = needIncident('star an event');
+      if (entry && session) journaled('the star', () => session.toggleStar(entry.seq));
+    },
+    markActionItem: () => {
+      const entry = selectedTimelineEntry();
+      const session = needIncident('mark an action item');
+      if (!entry || !session) return;
+      if (entry.kind !== 'note') return say('only notes can become action items');
+      journaled('the action item', () =>
+        say(session.markActionItem(entry.seq) ? 'marked as an action item' : 'already an action item'),
+      );
+    },
+    cycleTimelineFilter: () => {
+      const present = RECORD_KINDS.filter((k) =>
+        store.getState().incident.timeline.some((e) => e.kind === k),
+      );
+      const current = ui().timelineFilter;
+      const next: RecordKind | undefined =
+        current === undefined ? present[0] : present[present.indexOf(current) + 1];
+      setUi({ timelineFilter: next, timelineCursor: 0 });
+      say(next ? `timeline: only ${next}` : 'timeline: everything');
+    },
+    pinLogLine: () => {
+      const session = needIncident('pin a log line');
+      const picked = selectedLogLine();
+      if (!session || !picked) return;
+      journaled('the pinned line', () => {
+        session.pin(
+          picked.record.source,
+          picked.record.text,
+          picked.context.map((c) => `${c.source}: ${c.text}`),
+          picked.record.time,
+        );
+        say(`pinned a ${picked.record.source} line to the timeline`);
+      });
+    },
+    exportDraft: () => {
+      const session = host.incident;
+      if (!session || !host.stateDir || !store.getState().incident.active)
+        return say('no incident to export');
+      journaled('the export', () =>
+        say(`post-mortem draft written to ${session.exportDraft(host.stateDir as string)}`),
+      );
+    },
+
+    submitPrompt,
+    promptBackspace: () => {
+      const p = ui().prompt;
+      if (p && !p.choices) setUi({ prompt: { ...p, value: [...p.value].slice(0, -1).join('') } });
+    },
+    /** Text typed into the open prompt; a choice prompt submits on its key. */
+    promptType: (text: string) => {
+      const p = ui().prompt;
+      if (!p) return;
+      if (p.choices) {
+        const choice = p.choices.find((c) => c.key === text);
+        if (choice) {
+          setUi({ prompt: { ...p, value: choice.value } });
+          submitPrompt();
+        }
+        return;
+      }
+      // Pasted text may carry newlines or escapes: only printable characters go into the field.
+      const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+      if (printable) setUi({ prompt: { ...p, value: (p.value + printable).slice(0, 500) } });
+    },
   };
 }
 
 export type Actions = ReturnType<typeof createActions>;
-export type ActionName = keyof Actions;
+export type ActionName = Exclude<keyof Actions, 'promptType'>;

@@ -1,4 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ActiveIncident, TimelineEntry } from '../incident/incidentSession';
+import type { RecordKind } from '../incident/journalRecord';
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
 import type { ContainerStatus, SourceState } from '../sources/events';
 
@@ -13,14 +15,25 @@ export interface SourceView {
 /** A notable observation the console shows in its event strip (and the incident timeline records). */
 export interface NotableEvent {
   at: number;
-  kind: 'rule-fired' | 'rule-cleared' | 'release' | 'source' | 'note';
+  kind: 'rule-fired' | 'rule-cleared' | 'release' | 'source' | 'container' | 'note';
   severity: 'info' | 'warning' | 'critical';
   text: string;
   data?: Record<string, unknown>;
 }
 
 export type PaneId = 'containers' | 'rates' | 'logs';
-export type Overlay = 'none' | 'help' | 'confirm-quit';
+export type Overlay = 'none' | 'help' | 'confirm-quit' | 'prompt';
+export type MainView = 'dashboard' | 'timeline';
+
+/** A question the console is asking: free text, or one of a few choices picked by key. */
+export interface Prompt {
+  purpose: 'declare-title' | 'declare-severity' | 'note' | 'status' | 'severity';
+  label: string;
+  value: string;
+  choices?: { key: string; label: string; value: string }[];
+  /** Carried from one step to the next (the title while the severity is asked). */
+  carry?: string;
+}
 
 export interface ConsoleState {
   environment: string;
@@ -31,13 +44,14 @@ export interface ConsoleState {
   signals: Record<string, ServiceSignalsView>;
   /** Log lines live in a ring buffer outside the store; views re-read it when `version` moves. */
   logs: { version: number; received: number; dropped: number };
-  incident: {
-    active?: { id: string; title: string; severity: string; status: string };
-    events: NotableEvent[];
-  };
+  incident: { active?: ActiveIncident; timeline: TimelineEntry[]; events: NotableEvent[] };
   ui: {
     focus: PaneId;
     overlay: Overlay;
+    view: MainView;
+    prompt?: Prompt;
+    timelineCursor: number;
+    timelineFilter?: RecordKind;
     followLogs: boolean;
     /** Sequence number of the bottom log line while paused (not following). */
     logAnchor?: number;
@@ -58,8 +72,8 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
     containers: {},
     signals: {},
     logs: { version: 0, received: 0, dropped: 0 },
-    incident: { events: [] },
-    ui: { focus: 'logs', overlay: 'none', followLogs: true },
+    incident: { events: [], timeline: [] },
+    ui: { focus: 'logs', overlay: 'none', view: 'dashboard', followLogs: true, timelineCursor: 0 },
   }));
 }
 

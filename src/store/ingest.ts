@@ -1,4 +1,5 @@
 import type { Thresholds } from '../config/schema';
+import { ContainerChangeDeduper } from '../incident/containerChangeDeduper';
 import type { LogBuffer } from '../logs/logBuffer';
 import { parseLine } from '../logs/parseLine';
 import { rulesFromThresholds, ServiceSignals } from '../metrics/serviceSignals';
@@ -50,6 +51,7 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
   let queue: SourceEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
   let lastSecond = 0;
+  const containerChanges = new ContainerChangeDeduper();
 
   const signalsFor = (service: string): ServiceSignals => {
     let s = signals.get(service);
@@ -72,9 +74,12 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
 
     for (const e of batch) {
       switch (e.type) {
-        case 'container':
+        case 'container': {
           containers = { ...containers, [e.status.id]: e.status };
+          const change = containerChanges.observe(e.status, now);
+          if (change) notable.push(change);
           break;
+        }
         case 'log-lines':
           for (const line of e.lines) {
             logs.push(parseLine(line, { source: e.source, seq: logs.takeSeq(), receivedAt: e.receivedAt }));
@@ -139,6 +144,7 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
     if (second !== lastSecond) {
       lastSecond = second;
       signalsChanged = true;
+      notable.push(...containerChanges.flush(now));
     }
     let nextSignals = state.signals;
     if (signalsChanged) {

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../views/App';
 import { ConsoleContext } from '../../views/ConsoleContext';
 import { ErrorRatePane } from '../../views/ErrorRatePane';
-import { KEYMAP } from '../../views/keymap';
+import { helpBindings } from '../../views/HelpOverlay';
 import { ANSI, plain, renderAtSize } from '../helpers/renderAtSize';
 import { seededConsole } from '../helpers/seededConsole';
 
@@ -51,7 +51,7 @@ describe('dashboard', () => {
     const v = mount(80, 24);
     await v.press('?');
     const text = plain(v.frame());
-    for (const b of KEYMAP.none) expect(text).toContain(b.description);
+    for (const b of helpBindings()) expect(text).toContain(b.description);
     await v.press('\u001b');
     await v.settle();
     expect(plain(v.frame())).not.toContain('Keys (? or Esc closes)');
@@ -76,7 +76,7 @@ describe('dashboard', () => {
     v.store.setState((s) => ({
       incident: {
         ...s.incident,
-        active: { id: 'inc-1', title: 't', severity: 'P1', status: 'investigating' },
+        active: { id: 'inc-1', title: 't', severity: 'P1', status: 'investigating', commander: 'alice' },
       },
     }));
     await v.press('q');

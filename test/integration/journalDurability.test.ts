@@ -8,8 +8,14 @@ import { parseJournal, verifyChain } from '../../src/incident/journal';
 const WRITER = join(process.cwd(), 'dist', 'test-fixtures', 'journalWriter.js');
 const ATOMIC = join(process.cwd(), 'dist', 'test-fixtures', 'atomicWriter.js');
 
-function startWriter(path: string, count: number, tag: string): { child: ChildProcess; acked: number[]; done: Promise<number | null> } {
-  const child = spawn(process.execPath, [WRITER, path, String(count), tag], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startWriter(
+  path: string,
+  count: number,
+  tag: string,
+): { child: ChildProcess; acked: number[]; done: Promise<number | null> } {
+  const child = spawn(process.execPath, [WRITER, path, String(count), tag], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const acked: number[] = [];
   let buffer = '';
   child.stdout?.on('data', (d: Buffer) => {
@@ -76,7 +82,9 @@ describe('incident journal durability (real processes, SIGKILL)', () => {
     expect(records).toHaveLength(600);
     expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
     for (const tag of ['a', 'b', 'c', 'd']) {
-      const mine = records.filter((r) => r.actor === `writer-${tag}@test`).map((r) => Number(String(r.payload.text).split(' ')[1]));
+      const mine = records
+        .filter((r) => r.actor === `writer-${tag}@test`)
+        .map((r) => Number(String(r.payload.text).split(' ')[1]));
       expect(mine).toEqual(mine.map((_, i) => i));
     }
     expect(verifyChain(text)).toBeUndefined();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderExport } from '../../src/cli/exportCommand';
-import { createRedactor } from '../../src/export/redact';
 import { buildPostmortem } from '../../src/export/postmortem';
+import { createRedactor } from '../../src/export/redact';
 import { foldIncident } from '../../src/incident/incidentState';
 import { GENESIS, hashLine, type JournalRecord, type RecordKind } from '../../src/incident/journalRecord';
 
@@ -12,7 +12,13 @@ const min = 60_000;
 function scripted(): JournalRecord[] {
   const records: JournalRecord[] = [];
   let prev = GENESIS;
-  const add = (offsetMs: number, kind: RecordKind, payload: Record<string, unknown>, atOffset?: number, actor = 'alice@bastion') => {
+  const add = (
+    offsetMs: number,
+    kind: RecordKind,
+    payload: Record<string, unknown>,
+    atOffset?: number,
+    actor = 'alice@bastion',
+  ) => {
     const r: JournalRecord = {
       seq: records.length + 1,
       ts: new Date(T0 + offsetMs).toISOString(),
@@ -26,16 +32,72 @@ function scripted(): JournalRecord[] {
     records.push(r);
   };
   add(5 * min, 'incident.declared', { title: 'api 5xx after deploy', severity: 'P1', commander: 'alice' });
-  add(5 * min + 1000, 'release', { service: 'api', host: 'demo', from: 'v1.4.2', to: 'v1.5.0', reason: 'scheduled deploy' }, 0);
-  add(5 * min + 2000, 'rule.fired', { service: 'api', rule: 'error-ratio-critical', description: '5xx ratio above 5% for 2m', value: 0.14, above: 0.05, forMs: 2 * min }, 3 * min);
-  add(6 * min, 'log.pinned', { source: 'api', line: '{"level":"error","msg":"TypeError","request_id":"req-1"}', context: ['ctx line'] }, 4 * min);
-  add(7 * min, 'decision.answered', { question: 'Is production down or severely degraded?', answer: 'yes', how: 'proposed from data, confirmed', evidence: 'api 1m 5xx 14.0% > 5%' });
-  add(8 * min, 'step.intent', { runId: 'r1', step: 'Roll back api', host: 'local', argv: ['opsconsole', 'demo', 'rollback', 'api'], dryRun: false });
-  add(8 * min + 900, 'step.result', { runId: 'r1', step: 'Roll back api', exitCode: 0, durationMs: 900, output: 'api: rolled back v1.5.0 -> v1.4.2' });
+  add(
+    5 * min + 1000,
+    'release',
+    { service: 'api', host: 'demo', from: 'v1.4.2', to: 'v1.5.0', reason: 'scheduled deploy' },
+    0,
+  );
+  add(
+    5 * min + 2000,
+    'rule.fired',
+    {
+      service: 'api',
+      rule: 'error-ratio-critical',
+      description: '5xx ratio above 5% for 2m',
+      value: 0.14,
+      above: 0.05,
+      forMs: 2 * min,
+    },
+    3 * min,
+  );
+  add(
+    6 * min,
+    'log.pinned',
+    {
+      source: 'api',
+      line: '{"level":"error","msg":"TypeError","request_id":"req-1"}',
+      context: ['ctx line'],
+    },
+    4 * min,
+  );
+  add(7 * min, 'decision.answered', {
+    question: 'Is production down or severely degraded?',
+    answer: 'yes',
+    how: 'proposed from data, confirmed',
+    evidence: 'api 1m 5xx 14.0% > 5%',
+  });
+  add(8 * min, 'step.intent', {
+    runId: 'r1',
+    step: 'Roll back api',
+    host: 'local',
+    argv: ['opsconsole', 'demo', 'rollback', 'api'],
+    dryRun: false,
+  });
+  add(8 * min + 900, 'step.result', {
+    runId: 'r1',
+    step: 'Roll back api',
+    exitCode: 0,
+    durationMs: 900,
+    output: 'api: rolled back v1.5.0 -> v1.4.2',
+  });
   add(8 * min + 1000, 'step.skipped', { step: 'Notify the status page', reason: 'demo' });
   add(9 * min, 'incident.status', { status: 'monitoring' });
-  add(11 * min, 'rule.cleared', { service: 'api', rule: 'error-ratio-critical', description: '5xx ratio above 5% for 2m', value: 0.01, above: 0.05, forMs: 2 * min });
-  add(12 * min, 'note', { text: 'Add a canary stage before full rollout', actionItem: true }, undefined, 'bob@bastion');
+  add(11 * min, 'rule.cleared', {
+    service: 'api',
+    rule: 'error-ratio-critical',
+    description: '5xx ratio above 5% for 2m',
+    value: 0.01,
+    above: 0.05,
+    forMs: 2 * min,
+  });
+  add(
+    12 * min,
+    'note',
+    { text: 'Add a canary stage before full rollout', actionItem: true },
+    undefined,
+    'bob@bastion',
+  );
   add(12 * min + 500, 'event.starred', { eventSeq: 3 });
   add(15 * min, 'incident.status', { status: 'resolved' });
   return records;
@@ -46,7 +108,13 @@ describe('post-mortem export', () => {
   if (!state) throw new Error('fold failed');
 
   it('folds the journal into the incident state', () => {
-    expect(state).toMatchObject({ title: 'api 5xx after deploy', severity: 'P1', status: 'resolved', commander: 'alice', responders: ['alice', 'bob'] });
+    expect(state).toMatchObject({
+      title: 'api 5xx after deploy',
+      severity: 'P1',
+      status: 'resolved',
+      commander: 'alice',
+      responders: ['alice', 'bob'],
+    });
     expect(state.starred.has(3)).toBe(true);
   });
 
@@ -59,12 +127,19 @@ describe('post-mortem export', () => {
     expect(at('mitigated')).toBe(new Date(T0 + 9 * min).toISOString());
     expect(at('resolved')).toBe(new Date(T0 + 15 * min).toISOString());
     expect(pm.durations.map((d) => d.ms)).toEqual([2 * min, 2 * min, 8 * min, 14 * min]);
-    expect(pm.impact).toEqual({ peakErrorRatio: 0.14, timeAboveThresholdMs: 10 * min, servicesAffected: ['api'] });
+    expect(pm.impact).toEqual({
+      peakErrorRatio: 0.14,
+      timeAboveThresholdMs: 10 * min,
+      servicesAffected: ['api'],
+    });
   });
 
   it('renders every section of the Markdown draft in order', () => {
     const md = renderExport(state, 'md');
-    const headings = md.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
+    const headings = md
+      .split('\n')
+      .filter((l) => l.startsWith('## '))
+      .map((l) => l.slice(3));
     expect(headings).toEqual([
       'Summary',
       'Impact',
@@ -85,11 +160,19 @@ describe('post-mortem export', () => {
       'Runbook feedback',
     ]);
     expect(md).toContain('| time to detect (started → detected) | 2m00s |');
-    expect(md).toContain('| 2026-11-21 03:00:00.000 |  | api v1.4.2 → v1.5.0 (scheduled deploy) | host demo | alice@bastion |');
-    expect(md).toContain('| 2026-11-21 03:03:00.000 | ★ | api: 5xx ratio above 5% for 2m fired | 1m 5xx ratio 14.0% (line 5%) |');
-    expect(md).toContain('1. Is production down or severely degraded? → **yes** (proposed from data, confirmed) — api 1m 5xx 14.0% > 5%');
+    expect(md).toContain(
+      '| 2026-11-21 03:00:00.000 |  | api v1.4.2 → v1.5.0 (scheduled deploy) | host demo | alice@bastion |',
+    );
+    expect(md).toContain(
+      '| 2026-11-21 03:03:00.000 | ★ | api: 5xx ratio above 5% for 2m fired | 1m 5xx ratio 14.0% (line 5%) |',
+    );
+    expect(md).toContain(
+      '1. Is production down or severely degraded? → **yes** (proposed from data, confirmed) — api 1m 5xx 14.0% > 5%',
+    );
     expect(md).toContain('| Roll back api | local | `opsconsole demo rollback api` | 0 | 900ms |');
-    expect(md).toContain('- [ ] Add a canary stage before full rollout (bob@bastion, 2026-11-21T03:12:00.000Z)');
+    expect(md).toContain(
+      '- [ ] Add a canary stage before full rollout (bob@bastion, 2026-11-21T03:12:00.000Z)',
+    );
     expect(md).toContain('- Step "Notify the status page" was skipped: demo.');
     expect(md).toContain('- Peak 5xx ratio: 14.0%');
   });
@@ -130,8 +213,18 @@ describe('redaction', () => {
 
   it('never lets the secret corpus into an export', () => {
     const records = scripted();
-    records.push({ ...(records.at(-1) as JournalRecord), seq: 99, kind: 'note', payload: { text: corpus.join(' | '), actionItem: true } });
-    records.push({ ...(records.at(-1) as JournalRecord), seq: 100, kind: 'log.pinned', payload: { source: 'api', line: corpus.join(' '), context: corpus } });
+    records.push({
+      ...(records.at(-1) as JournalRecord),
+      seq: 99,
+      kind: 'note',
+      payload: { text: corpus.join(' | '), actionItem: true },
+    });
+    records.push({
+      ...(records.at(-1) as JournalRecord),
+      seq: 100,
+      kind: 'log.pinned',
+      payload: { source: 'api', line: corpus.join(' '), context: corpus },
+    });
     const state = foldIncident('inc-secret', records);
     if (!state) throw new Error('fold failed');
     for (const format of ['md', 'json'] as const) {
@@ -143,7 +236,10 @@ describe('redaction', () => {
 
   it('handles a 1 MiB line and hostile near-misses without catastrophic backtracking', () => {
     const redact = createRedactor(['s3cr3t-value']);
-    const line = `${'a'.repeat(512 * 1024)}://${'b:'.repeat(100_000)}${'password='.repeat(10_000)}`.slice(0, 1024 * 1024);
+    const line = `${'a'.repeat(512 * 1024)}://${'b:'.repeat(100_000)}${'password='.repeat(10_000)}`.slice(
+      0,
+      1024 * 1024,
+    );
     // Exponential backtracking would not finish within the test timeout; the speed itself is measured in `npm run bench`.
     const out = redact(line);
     expect(out.length).toBeGreaterThan(512 * 1024);

@@ -1,0 +1,29 @@
+import { Box, Text } from 'ink';
+import { useConsole } from './ConsoleContext';
+import { cell } from './rows';
+
+/** A one-question box: free text with a cursor, or choices picked by their key. */
+export function PromptOverlay({ width }: { width: number }) {
+  const prompt = useConsole((s) => s.ui.prompt);
+  if (!prompt) return null;
+  const inner = Math.max(10, width - 4);
+  return (
+    <Box flexDirection="column" width={width} borderStyle="double" paddingX={1}>
+      <Text bold wrap="truncate">
+        {cell(`${prompt.label}${prompt.carry ? ` for "${prompt.carry}"` : ''}`, inner)}
+      </Text>
+      {prompt.choices ? (
+        prompt.choices.map((c) => (
+          <Text key={c.key} wrap="truncate">
+            {cell(`${c.key}  ${c.label}`, inner)}
+          </Text>
+        ))
+      ) : (
+        <Text wrap="truncate">{cell(`> ${[...prompt.value].slice(-(inner - 3)).join('')}█`, inner)}</Text>
+      )}
+      <Text wrap="truncate" dimColor>
+        {cell(prompt.choices ? 'press a number · Esc cancels' : 'Enter accepts · Esc cancels', inner)}
+      </Text>
+    </Box>
+  );
+}
