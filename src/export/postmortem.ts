@@ -116,6 +116,11 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
       };
     case 'step.skipped':
       return { text: `Skipped ${clean(p.step)}`, evidence: clean(p.reason) };
+    case 'verify.result':
+      return {
+        text: `Verification ${p.passed ? 'passed' : 'FAILED'}: ${clean(p.step)}`,
+        evidence: clean(p.evidence),
+      };
     case 'export.written':
       return { text: `Post-mortem exported to ${clean(p.path)}`, evidence: '' };
     case 'journal.recovered':
@@ -206,6 +211,8 @@ export function buildPostmortem(s: IncidentState): Postmortem {
       if (p.offScript === true) feedback.push(`Step "${clean(p.step)}" was run off script.`);
     }
     if (r.kind === 'step.skipped') feedback.push(`Step "${clean(p.step)}" was skipped: ${clean(p.reason)}.`);
+    if (r.kind === 'verify.result' && p.passed === false)
+      feedback.push(`Verification "${clean(p.step)}" failed: ${clean(p.evidence)}.`);
   }
   for (const [runId, intent] of intents) {
     if (!s.records.some((r) => r.kind === 'step.result' && payload(r).runId === runId)) {

@@ -22,6 +22,7 @@ export const RECORD_KINDS = [
   'step.intent',
   'step.result',
   'step.skipped',
+  'verify.result',
   'export.written',
   'journal.recovered',
 ] as const;

@@ -1,0 +1,155 @@
+import { formatPercent } from '../text/duration';
+import type { Condition } from './schema';
+
+/** What the live data says, as the triage questions need it. Absent fields are unknown. */
+export interface LiveFacts {
+  now: number;
+  services: Record<
+    string,
+    {
+      ratio?: Partial<Record<'1m' | '5m' | '10m', number>>;
+      p95Seconds?: number;
+      rules?: Record<string, 'ok' | 'pending' | 'firing'>;
+      health?: { up: number; total: number };
+      restarts?: number;
+      /** The last release, if one was seen. */
+      lastReleaseAt?: number;
+    }
+  >;
+  /** Whether release events are observed at all; without them "deployed within" is unknown. */
+  releasesObserved: boolean;
+}
+
+export type Verdict = 'yes' | 'no' | 'unknown';
+
+export interface Evaluation {
+  verdict: Verdict;
+  /** What the data showed, in words, e.g. "api 5m 5xx 8.1% > 5%". */
+  evidence: string[];
+}
+
+function serviceNames(facts: LiveFacts, service: string | undefined): string[] {
+  return service ? [service] : Object.keys(facts.services);
+}
+
+/** Combines per-service verdicts: yes if any says yes, unknown if any is unknown and none says yes. */
+function anyOf(results: Evaluation[]): Evaluation {
+  const yes = results.filter((r) => r.verdict === 'yes');
+  if (yes.length > 0) return { verdict: 'yes', evidence: yes.flatMap((r) => r.evidence) };
+  const unknown = results.filter((r) => r.verdict === 'unknown');
+  if (unknown.length > 0 || results.length === 0) {
+    return {
+      verdict: 'unknown',
+      evidence: results.length === 0 ? ['no services reporting'] : unknown.flatMap((r) => r.evidence),
+    };
+  }
+  return { verdict: 'no', evidence: results.flatMap((r) => r.evidence) };
+}
+
+function allOf(results: Evaluation[]): Evaluation {
+  const no = results.filter((r) => r.verdict === 'no');
+  if (no.length > 0) return { verdict: 'no', evidence: no.flatMap((r) => r.evidence) };
+  const unknown = results.filter((r) => r.verdict === 'unknown');
+  if (unknown.length > 0) return { verdict: 'unknown', evidence: unknown.flatMap((r) => r.evidence) };
+  return { verdict: 'yes', evidence: results.flatMap((r) => r.evidence) };
+}
+
+const verdict = (b: boolean): Verdict => (b ? 'yes' : 'no');
+
+/**
+ * Evaluates a condition on live data in three-valued logic: a missing number never counts as zero,
+ * it makes the answer "unknown" so the console says so and asks the operator.
+ */
+export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
+  if ('all' in c) return allOf(c.all.map((x) => evaluateCondition(x, facts)));
+  if ('any' in c) return anyOf(c.any.map((x) => evaluateCondition(x, facts)));
+  if ('not' in c) {
+    const inner = evaluateCondition(c.not, facts);
+    return {
+      verdict: inner.verdict === 'unknown' ? 'unknown' : inner.verdict === 'yes' ? 'no' : 'yes',
+      evidence: inner.evidence,
+    };
+  }
+  if ('errorRatio' in c) {
+    const { service, window, above, below } = c.errorRatio;
+    // "Above" holds when any service is above; "below" only when every service is below.
+    const combine = above === undefined && below !== undefined ? allOf : anyOf;
+    return combine(
+      serviceNames(facts, service).map((name) => {
+        const r = facts.services[name]?.ratio?.[window];
+        if (r === undefined) return { verdict: 'unknown', evidence: [`${name} ${window} 5xx unknown`] };
+        const okAbove = above === undefined || r > above;
+        const okBelow = below === undefined || r < below;
+        const line =
+          above !== undefined
+            ? `${r > above ? '>' : '≤'} ${formatPercent(above, 0)}`
+            : `${r < (below ?? 0) ? '<' : '≥'} ${formatPercent(below ?? 0, 0)}`;
+        return {
+          verdict: verdict(okAbove && okBelow),
+          evidence: [`${name} ${window} 5xx ${formatPercent(r)} ${line}`],
+        };
+      }),
+    );
+  }
+  if ('rule' in c) {
+    const { id, state, service } = c.rule;
+    return anyOf(
+      serviceNames(facts, service).map((name) => {
+        const s = facts.services[name]?.rules?.[id];
+        if (s === undefined) return { verdict: 'unknown', evidence: [`${name} rule ${id} unknown`] };
+        return { verdict: verdict(s === state), evidence: [`${name} ${id} ${s}`] };
+      }),
+    );
+  }
+  if ('healthFailing' in c) {
+    let up = 0;
+    let total = 0;
+    for (const s of Object.values(facts.services)) {
+      up += s.health?.up ?? 0;
+      total += s.health?.total ?? 0;
+    }
+    if (total === 0) return { verdict: 'unknown', evidence: ['no health checks reporting'] };
+    const failing = (total - up) / total;
+    const { above, atLeast } = c.healthFailing;
+    const yes = (above === undefined || failing > above) && (atLeast === undefined || failing >= atLeast);
+    return { verdict: verdict(yes), evidence: [`${total - up}/${total} health checks failing`] };
+  }
+  if ('p95' in c) {
+    return anyOf(
+      serviceNames(facts, c.p95.service).map((name) => {
+        const p = facts.services[name]?.p95Seconds;
+        if (p === undefined) return { verdict: 'unknown', evidence: [`${name} p95 unknown`] };
+        return {
+          verdict: verdict(p > c.p95.aboveSeconds),
+          evidence: [`${name} p95 ${Math.round(p * 1000)}ms`],
+        };
+      }),
+    );
+  }
+  if ('restarts' in c) {
+    return anyOf(
+      serviceNames(facts, c.restarts.service).map((name) => {
+        const n = facts.services[name]?.restarts;
+        if (n === undefined) return { verdict: 'unknown', evidence: [`${name} restarts unknown`] };
+        return { verdict: verdict(n > c.restarts.above), evidence: [`${name} ${n} restarts`] };
+      }),
+    );
+  }
+  // deployedWithin
+  const { minutes, service } = c.deployedWithin;
+  if (!facts.releasesObserved) return { verdict: 'unknown', evidence: ['no release history observed'] };
+  const horizon = facts.now - minutes * 60_000;
+  const recent = serviceNames(facts, service).filter(
+    (name) => (facts.services[name]?.lastReleaseAt ?? 0) >= horizon,
+  );
+  return {
+    verdict: verdict(recent.length > 0),
+    evidence:
+      recent.length > 0
+        ? recent.map(
+            (n) =>
+              `${n} released ${Math.round((facts.now - (facts.services[n]?.lastReleaseAt ?? 0)) / 60_000)}m ago`,
+          )
+        : [`no release in the last ${minutes}m`],
+  };
+}

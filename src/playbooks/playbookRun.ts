@@ -1,0 +1,442 @@
+import { randomUUID } from 'node:crypto';
+import type { RecordKind } from '../incident/journalRecord';
+import type { CommandResult, CommandTarget } from './commandRunner';
+import { type Evaluation, evaluateCondition, type LiveFacts } from './evaluateCondition';
+import { missingParameters, ParameterError, renderArgv, renderText, validateParameter } from './parameters';
+import { type NodeKind, nodeKind, type Playbook, type PlaybookNode } from './schema';
+
+/** What the triage view draws for the current node. */
+export interface PlaybookNodeView {
+  playbookId: string;
+  playbookTitle: string;
+  nodeId: string;
+  kind: NodeKind;
+  text: string;
+  help?: string;
+  proposal?: Evaluation;
+  choices: { key: string; label: string }[];
+  checklist: { item: string; ticked: boolean }[];
+  command?: {
+    argv: string[];
+    host: string;
+    destructive: boolean;
+    dryRun: boolean;
+    reviewed: boolean;
+    missing: string[];
+  };
+  running: boolean;
+  lastResult?: CommandResult & { dryRun: boolean };
+  verify?: { evaluation: Evaluation; deadline: number; failed: boolean };
+  outcome?: { summary?: string; next?: string };
+  trail: string[];
+}
+
+export interface PlaybookRunContext {
+  facts: () => LiveFacts;
+  record: (kind: RecordKind, payload: Record<string, unknown>) => void;
+  targetFor: (host: string) => CommandTarget;
+  /** Parameter values known up front: built-ins, config deploy settings, live data. */
+  values: Record<string, string>;
+  /** The deploy kind of the service; steps of other variants are passed over. */
+  variant?: string;
+  onChange: (view: PlaybookNodeView) => void;
+  now?: () => number;
+}
+
+export class PlaybookRunError extends Error {}
+
+function answerLabel(node: PlaybookNode, answer: string): string {
+  if ('choices' in node && node.choices) return node.choices[Number(answer)]?.label ?? answer;
+  return answer;
+}
+
+/**
+ * One walk through a playbook: the current node, the answers given, the steps run. Every move is
+ * recorded through `record` before the view changes. Questions with a condition get a proposed
+ * answer from live data; the operator confirms or overrides it, and the record says which.
+ */
+export class PlaybookRun {
+  private nodeId: string;
+  private ticked = new Set<number>();
+  private trail: string[] = [];
+  private running: AbortController | undefined;
+  private lastResult: (CommandResult & { dryRun: boolean }) | undefined;
+  private verifyDeadline: number | undefined;
+  private verifyFailed = false;
+  dryRun = false;
+  readonly values: Record<string, string>;
+
+  constructor(
+    readonly playbook: Playbook,
+    private readonly ctx: PlaybookRunContext,
+  ) {
+    this.values = { ...ctx.values };
+    for (const [name, spec] of Object.entries(playbook.parameters)) {
+      if (this.values[name] === undefined && spec.default !== undefined)
+        this.values[name] = String(spec.default);
+    }
+    this.nodeId = playbook.start;
+    this.enter(playbook.start);
+  }
+
+  private get now(): number {
+    return (this.ctx.now ?? Date.now)();
+  }
+
+  get node(): PlaybookNode {
+    return this.playbook.nodes[this.nodeId] as PlaybookNode;
+  }
+
+  get currentId(): string {
+    return this.nodeId;
+  }
+
+  /** Moves to `id`, passing over steps of other deploy variants. */
+  private enter(id: string | undefined): void {
+    let next = id;
+    while (next) {
+      const node = this.playbook.nodes[next] as PlaybookNode;
+      const variant = 'variant' in node ? node.variant : undefined;
+      if (variant && this.ctx.variant && variant !== this.ctx.variant) {
+        next = 'next' in node ? node.next : undefined;
+        continue;
+      }
+      break;
+    }
+    if (!next)
+      throw new PlaybookRunError(`playbook ${this.playbook.id} ends without an outcome after ${this.nodeId}`);
+    this.nodeId = next;
+    this.ticked = new Set();
+    this.lastResult = undefined;
+    this.verifyFailed = false;
+    const node = this.node;
+    this.verifyDeadline = 'verify' in node ? this.now + node.within : undefined;
+    if ('question' in node)
+      this.ctx.record('decision.shown', { playbook: this.playbook.id, node: next, question: node.question });
+    this.publish();
+  }
+
+  proposal(): Evaluation | undefined {
+    const node = this.node;
+    if (!('question' in node) || !node.condition) return undefined;
+    return evaluateCondition(node.condition, this.ctx.facts());
+  }
+
+  /** Answers the current question: "yes", "no", or a choice index as text. */
+  answer(answer: string): void {
+    const node = this.node;
+    if (!('question' in node)) throw new PlaybookRunError('the current node is not a question');
+    const target = node.choices
+      ? node.choices[Number(answer)]?.next
+      : answer === 'yes'
+        ? node.yes
+        : answer === 'no'
+          ? node.no
+          : undefined;
+    if (!target) throw new PlaybookRunError(`"${answer}" is not an answer to this question`);
+    const proposal = this.proposal();
+    const how =
+      !proposal || proposal.verdict === 'unknown'
+        ? proposal
+          ? 'asked: the data could not tell'
+          : 'asked'
+        : proposal.verdict === answer
+          ? 'proposed from live data, confirmed'
+          : `overrode the data, which said ${proposal.verdict}`;
+    this.ctx.record('decision.answered', {
+      playbook: this.playbook.id,
+      node: this.nodeId,
+      question: node.question,
+      answer: answerLabel(node, answer),
+      how,
+      proposed: proposal?.verdict ?? null,
+      evidence: proposal?.evidence.join('; ') ?? '',
+    });
+    this.trail.push(`${node.question} → ${answerLabel(node, answer)}`);
+    this.enter(target);
+  }
+
+  toggleTick(index: number): void {
+    const node = this.node;
+    if (!('checklist' in node)) return;
+    const item = node.checklist[index];
+    if (item === undefined) return;
+    if (this.ticked.has(index)) this.ticked.delete(index);
+    else {
+      this.ticked.add(index);
+      this.ctx.record('checklist.ticked', { playbook: this.playbook.id, node: this.nodeId, item });
+    }
+    this.publish();
+  }
+
+  /** Leaves a checklist (unticked items are noted as runbook feedback) or a finished step. */
+  continue(): void {
+    const node = this.node;
+    if ('checklist' in node) {
+      const open = node.checklist.filter((_, i) => !this.ticked.has(i));
+      for (const item of open)
+        this.ctx.record('step.skipped', {
+          playbook: this.playbook.id,
+          step: item,
+          reason: 'checklist item left unticked',
+        });
+      this.enter(node.next);
+      return;
+    }
+    if (('run' in node || 'shell' in node) && this.lastResult) {
+      this.enter(node.next);
+      return;
+    }
+    if ('verify' in node && (this.verifyFailed || this.proposalForVerify().verdict === 'yes')) {
+      this.enter(node.next);
+    }
+  }
+
+  skip(reason: string): void {
+    const node = this.node;
+    if ('question' in node || 'outcome' in node) return;
+    this.ctx.record('step.skipped', {
+      playbook: this.playbook.id,
+      step: 'title' in node ? node.title : this.nodeId,
+      reason,
+    });
+    this.enter(node.next);
+  }
+
+  /** Argv and host of the current command step, with parameters filled (or the ones missing). */
+  commandPlan(): { argv: string[]; host: string; missing: string[] } | undefined {
+    const node = this.node;
+    const argvTemplate =
+      'run' in node ? node.run.argv : 'shell' in node ? ['bash', '-c', node.shell] : undefined;
+    if (!argvTemplate) return undefined;
+    const hostTemplate = ('run' in node ? node.run.host : 'shell' in node ? node.host : undefined) ?? 'local';
+    const missing = missingParameters([...argvTemplate, hostTemplate], this.values);
+    if (missing.length > 0) return { argv: argvTemplate, host: hostTemplate, missing };
+    return {
+      argv: renderArgv(argvTemplate, this.values),
+      host: renderText(hostTemplate, this.values),
+      missing,
+    };
+  }
+
+  setParameter(name: string, value: string): void {
+    const spec = this.playbook.parameters[name];
+    this.values[name] = spec ? validateParameter(name, spec, value) : value;
+    this.publish();
+  }
+
+  /** What a destructive step asks the operator to type: the service, else the host. */
+  confirmationWord(): string | undefined {
+    const node = this.node;
+    const destructive = 'run' in node ? node.run.destructive : 'shell' in node ? node.destructive : false;
+    if (!destructive) return undefined;
+    return this.values.service ?? this.commandPlan()?.host;
+  }
+
+  /**
+   * Runs the current command step. Intent is recorded before anything starts and the result after;
+   * a dry run records both and executes nothing. A destructive step needs `typed` to equal
+   * `confirmationWord()`.
+   */
+  async runStep(typed?: string): Promise<CommandResult & { dryRun: boolean }> {
+    const node = this.node;
+    if (!('run' in node || 'shell' in node))
+      throw new PlaybookRunError('the current node is not a command step');
+    if (this.running) throw new PlaybookRunError('a step is already running');
+    if (!node.reviewed) {
+      throw new PlaybookRunError(
+        'this step was imported and not reviewed: read it in the playbook YAML and set reviewed: true',
+      );
+    }
+    const plan = this.commandPlan();
+    if (!plan || plan.missing.length > 0)
+      throw new ParameterError(`missing parameters: ${plan?.missing.join(', ')}`);
+    const word = this.confirmationWord();
+    if (word !== undefined && typed !== word)
+      throw new PlaybookRunError(`not confirmed: type "${word}" to run this step`);
+    const runId = randomUUID();
+    const dryRun = this.dryRun;
+    const timeoutMs = 'run' in node ? node.run.timeout : node.timeout;
+    this.ctx.record('step.intent', {
+      runId,
+      playbook: this.playbook.id,
+      step: node.title,
+      host: plan.host,
+      argv: plan.argv,
+      dryRun,
+      timeoutMs,
+    });
+    let result: CommandResult;
+    if (dryRun) {
+      result = {
+        exitCode: 0,
+        durationMs: 0,
+        output: '(dry run: nothing was executed)',
+        outputBytes: 0,
+        timedOut: false,
+        cancelled: false,
+      };
+    } else {
+      this.running = new AbortController();
+      this.publish();
+      try {
+        result = await this.ctx
+          .targetFor(plan.host)
+          .run(plan.argv, { timeoutMs, signal: this.running.signal });
+      } catch (err) {
+        result = {
+          exitCode: 255,
+          durationMs: 0,
+          output: (err as Error).message,
+          outputBytes: 0,
+          timedOut: false,
+          cancelled: false,
+        };
+      } finally {
+        this.running = undefined;
+      }
+    }
+    this.ctx.record('step.result', {
+      runId,
+      playbook: this.playbook.id,
+      step: node.title,
+      ...result,
+      dryRun,
+    });
+    this.lastResult = { ...result, dryRun };
+    this.publish();
+    return this.lastResult;
+  }
+
+  /** Stops a running step (Ctrl-C): the process is killed and the result says cancelled. */
+  cancelStep(): boolean {
+    if (!this.running) return false;
+    this.running.abort();
+    return true;
+  }
+
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  private proposalForVerify(): Evaluation {
+    const node = this.node;
+    if (!('verify' in node)) return { verdict: 'unknown', evidence: [] };
+    const resolved = JSON.parse(renderTemplatesLoosely(JSON.stringify(node.verify), this.values));
+    return evaluateCondition(resolved, this.ctx.facts());
+  }
+
+  /** Re-checks a verification step; passes move on, a missed deadline marks it failed. */
+  tickVerify(): void {
+    const node = this.node;
+    if (!('verify' in node) || this.verifyFailed) return;
+    const evaluation = this.proposalForVerify();
+    if (evaluation.verdict === 'yes') {
+      this.ctx.record('verify.result', {
+        playbook: this.playbook.id,
+        step: node.title,
+        passed: true,
+        evidence: evaluation.evidence.join('; '),
+      });
+      this.enter(node.next);
+      return;
+    }
+    if (this.now >= (this.verifyDeadline ?? 0)) {
+      this.verifyFailed = true;
+      this.ctx.record('verify.result', {
+        playbook: this.playbook.id,
+        step: node.title,
+        passed: false,
+        evidence: evaluation.evidence.join('; '),
+      });
+    }
+    this.publish();
+  }
+
+  view(): PlaybookNodeView {
+    const node = this.node;
+    const kind = nodeKind(node);
+    const plan = this.commandPlan();
+    const base = {
+      playbookId: this.playbook.id,
+      playbookTitle: this.playbook.title,
+      nodeId: this.nodeId,
+      kind,
+      choices: [] as { key: string; label: string }[],
+      checklist: [] as { item: string; ticked: boolean }[],
+      running: this.running !== undefined,
+      trail: [...this.trail],
+      ...(this.lastResult && { lastResult: this.lastResult }),
+    };
+    if ('question' in node) {
+      const proposal = this.proposal();
+      return {
+        ...base,
+        text: node.question,
+        ...(node.help && { help: node.help }),
+        ...(proposal && { proposal }),
+        choices: node.choices
+          ? node.choices.map((c, i) => ({ key: String(i + 1), label: c.label }))
+          : [
+              { key: 'y', label: 'yes' },
+              { key: 'n', label: 'no' },
+            ],
+      };
+    }
+    if ('checklist' in node)
+      return {
+        ...base,
+        text: node.title,
+        checklist: node.checklist.map((item, i) => ({ item, ticked: this.ticked.has(i) })),
+      };
+    if ('outcome' in node)
+      return {
+        ...base,
+        text: node.outcome,
+        outcome: {
+          ...(node.summary && { summary: node.summary }),
+          ...(node.playbook && { next: node.playbook }),
+        },
+      };
+    if ('verify' in node) {
+      return {
+        ...base,
+        text: node.title,
+        verify: {
+          evaluation: this.proposalForVerify(),
+          deadline: this.verifyDeadline ?? 0,
+          failed: this.verifyFailed,
+        },
+      };
+    }
+    const destructive = 'run' in node ? node.run.destructive : node.destructive;
+    return {
+      ...base,
+      text: node.title,
+      command: {
+        argv: plan?.argv ?? [],
+        host: plan?.host ?? 'local',
+        destructive,
+        dryRun: this.dryRun,
+        reviewed: node.reviewed,
+        missing: plan?.missing ?? [],
+      },
+    };
+  }
+
+  toggleDryRun(): void {
+    this.dryRun = !this.dryRun;
+    this.publish();
+  }
+
+  private publish(): void {
+    this.ctx.onChange(this.view());
+  }
+}
+
+/** Fills templates in a serialized condition; an unknown name stays as written (and matches nothing). */
+function renderTemplatesLoosely(json: string, values: Record<string, string>): string {
+  return json.replace(/\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g, (all, name: string) =>
+    values[name] === undefined ? all : JSON.stringify(values[name]).slice(1, -1),
+  );
+}

@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { Duration } from '../config/schema';
+
+const NodeId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected a node id of lowercase letters, digits and "-"' });
+const PlaybookId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected a playbook id of lowercase letters, digits and "-"' });
+
+const Window = z.enum(['1m', '5m', '10m']);
+
+/** A test on live data. Evaluates to yes, no or unknown (data missing), with the evidence. */
+export type Condition =
+  | { errorRatio: { service?: string; window: '1m' | '5m' | '10m'; above?: number; below?: number } }
+  | { rule: { id: string; state: 'firing' | 'pending' | 'ok'; service?: string } }
+  | { healthFailing: { above?: number; atLeast?: number } }
+  | { p95: { service?: string; aboveSeconds: number } }
+  | { restarts: { service?: string; above: number } }
+  | { deployedWithin: { minutes: number; service?: string } }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union(
+    [
+      z.strictObject({
+        errorRatio: z.strictObject({
+          service: z.string().optional(),
+          window: Window,
+          above: z.number().min(0).max(1).optional(),
+          below: z.number().min(0).max(1).optional(),
+        }),
+      }),
+      z.strictObject({
+        rule: z.strictObject({
+          id: z.string(),
+          state: z.enum(['firing', 'pending', 'ok']),
+          service: z.string().optional(),
+        }),
+      }),
+      z.strictObject({
+        healthFailing: z.strictObject({
+          above: z.number().min(0).max(1).optional(),
+          atLeast: z.number().min(0).max(1).optional(),
+        }),
+      }),
+      z.strictObject({
+        p95: z.strictObject({ service: z.string().optional(), aboveSeconds: z.number().positive() }),
+      }),
+      z.strictObject({
+        restarts: z.strictObject({ service: z.string().optional(), above: z.number().int().nonnegative() }),
+      }),
+      z.strictObject({
+        deployedWithin: z.strictObject({ minutes: z.number().positive(), service: z.string().optional() }),
+      }),
+      z.strictObject({ all: z.array(ConditionSchema).min(1) }),
+      z.strictObject({ any: z.array(ConditionSchema).min(1) }),
+      z.strictObject({ not: ConditionSchema }),
+    ],
+    {
+      message:
+        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, all, any or not',
+    },
+  ),
+);
+
+export const ParameterSchema = z.strictObject({
+  type: z.enum(['service', 'version', 'host', 'text', 'integer']),
+  description: z.string().optional(),
+  default: z.union([z.string(), z.number()]).optional(),
+  /** For text parameters: the pattern every value must match. */
+  pattern: z.string().optional(),
+  /** Fill from live data: the service whose rule fires, its previous version... */
+  from: z.enum(['failing-service', 'previous-version', 'current-version']).optional(),
+});
+
+const Next = NodeId;
+
+const QuestionNode = z.strictObject({
+  question: z.string().min(1),
+  help: z.string().optional(),
+  condition: ConditionSchema.optional(),
+  yes: Next.optional(),
+  no: Next.optional(),
+  choices: z
+    .array(z.strictObject({ label: z.string().min(1), next: Next }))
+    .min(2)
+    .optional(),
+});
+
+const ChecklistNode = z.strictObject({
+  title: z.string().min(1),
+  checklist: z.array(z.string().min(1)).min(1),
+  next: Next.optional(),
+});
+
+const variantField = {
+  /** Only shown when the service's configured deploy kind is this one. */
+  variant: z.enum(['compose', 'retag', 'kubectl', 'dokku', 'pm2', 'demo']).optional(),
+};
+
+const CommandNode = z.strictObject({
+  title: z.string().min(1),
+  run: z.strictObject({
+    argv: z.array(z.string().min(1)).min(1, { message: 'expected a command as a list: [program, arg, ...]' }),
+    host: z.string().optional(),
+    timeout: Duration.default(60_000),
+    destructive: z.boolean().default(false),
+  }),
+  /** Imported from a Markdown runbook and not yet read by a person: never runs. */
+  reviewed: z.boolean().default(true),
+  next: Next.optional(),
+  ...variantField,
+});
+
+const ShellNode = z.strictObject({
+  title: z.string().min(1),
+  /** A shell script kept word for word from an imported runbook; runs with bash -c once reviewed. */
+  shell: z.string().min(1),
+  host: z.string().optional(),
+  reviewed: z.boolean().default(false),
+  destructive: z.boolean().default(true),
+  timeout: Duration.default(60_000),
+  next: Next.optional(),
+  ...variantField,
+});
+
+const VerifyNode = z.strictObject({
+  title: z.string().min(1),
+  verify: ConditionSchema,
+  /** How long to wait for the condition to hold before calling it failed. */
+  within: Duration.default(300_000),
+  next: Next.optional(),
+});
+
+const OutcomeNode = z.strictObject({
+  outcome: z.string().min(1),
+  summary: z.string().optional(),
+  /** The playbook to continue with. */
+  playbook: PlaybookId.optional(),
+});
+
+export const PlaybookNodeSchema = z.union(
+  [QuestionNode, ChecklistNode, CommandNode, ShellNode, VerifyNode, OutcomeNode],
+  {
+    message:
+      'expected a node: {question}, {title, checklist}, {title, run}, {title, shell}, {title, verify} or {outcome}',
+  },
+);
+
+export const PlaybookSchema = z.strictObject({
+  id: PlaybookId,
+  title: z.string().min(1),
+  description: z.string().optional(),
+  /** Source runbook, for imported playbooks. */
+  source: z.string().optional(),
+  parameters: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/), ParameterSchema).default({}),
+  start: NodeId,
+  nodes: z.record(NodeId, PlaybookNodeSchema),
+});
+
+export type Playbook = z.infer<typeof PlaybookSchema>;
+export type PlaybookNode = z.infer<typeof PlaybookNodeSchema>;
+export type ParameterSpec = z.infer<typeof ParameterSchema>;
+
+export type NodeKind = 'question' | 'checklist' | 'command' | 'shell' | 'verify' | 'outcome';
+
+export function nodeKind(node: PlaybookNode): NodeKind {
+  if ('question' in node) return 'question';
+  if ('checklist' in node) return 'checklist';
+  if ('run' in node) return 'command';
+  if ('shell' in node) return 'shell';
+  if ('verify' in node) return 'verify';
+  return 'outcome';
+}
+
+/** Where a node can go next. */
+export function successors(node: PlaybookNode): string[] {
+  if ('question' in node)
+    return [node.yes, node.no, ...(node.choices ?? []).map((c) => c.next)].filter((x): x is string => !!x);
+  if ('outcome' in node) return [];
+  return node.next ? [node.next] : [];
+}

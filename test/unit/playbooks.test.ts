@@ -1,0 +1,182 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { LiveFacts } from '../../src/playbooks/evaluateCondition';
+import { crossReferenceProblems, loadPlaybookDirs } from '../../src/playbooks/loadPlaybook';
+import { recordingRun, shipped, walkTree } from '../helpers/playbookWalk';
+
+const NOW = Date.UTC(2026, 10, 21, 3, 0);
+const healthy = { up: 1, total: 1 };
+const rules = (state: 'ok' | 'firing') => ({ 'error-ratio-critical': state, 'error-ratio-warning': state });
+
+function facts(api: {
+  ratio: number;
+  firing: boolean;
+  releasedMinutesAgo?: number;
+  health?: { up: number; total: number };
+}): LiveFacts {
+  return {
+    now: NOW,
+    releasesObserved: true,
+    services: {
+      api: {
+        ratio: { '1m': api.ratio, '5m': api.ratio, '10m': api.ratio },
+        rules: rules(api.firing ? 'firing' : 'ok'),
+        health: api.health ?? healthy,
+        ...(api.releasedMinutesAgo !== undefined && { lastReleaseAt: NOW - api.releasedMinutesAgo * 60_000 }),
+      },
+      worker: { ratio: { '1m': 0.001, '5m': 0.001, '10m': 0.001 }, rules: rules('ok'), health: healthy },
+    },
+  };
+}
+
+describe('shipped playbooks', () => {
+  it('all load, validate and link to each other', () => {
+    const all = loadPlaybookDirs(['playbooks']);
+    expect([...all.keys()].sort()).toEqual([
+      'database-migration',
+      'disaster-recovery',
+      'emergency-rollback',
+      'hotfix',
+      'scaling',
+      'triage',
+    ]);
+    expect(crossReferenceProblems(all)).toEqual([]);
+  });
+
+  describe('triage on scenario data', () => {
+    const triage = shipped('triage');
+
+    it('complete outage → disaster recovery', () => {
+      const outage = facts({ ratio: 1, firing: true, health: { up: 0, total: 1 } });
+      outage.services.worker = { ...outage.services.worker, health: { up: 0, total: 1 } };
+      expect(walkTree(triage, outage).outcome).toBe('go-disaster-recovery');
+    });
+
+    it('8% errors sustained after a deploy → emergency rollback', () => {
+      const { outcome, records } = walkTree(
+        triage,
+        facts({ ratio: 0.08, firing: true, releasedMinutesAgo: 12 }),
+        {
+          'unsafe-migration': 'no',
+          'fix-is-faster': 'no',
+        },
+      );
+      expect(outcome).toBe('go-emergency-rollback');
+      const first = records.find((r) => r.kind === 'decision.answered');
+      expect(first?.payload).toMatchObject({ answer: 'yes', how: 'proposed from live data, confirmed' });
+      expect(String(first?.payload.evidence)).toContain('api error-ratio-critical firing');
+    });
+
+    it('0.5% errors → not a rollback: keep investigating', () => {
+      expect(
+        walkTree(triage, facts({ ratio: 0.005, firing: false, releasedMinutesAgo: 5 }), {
+          'planned-change': 'no',
+          capacity: 'no',
+        }).outcome,
+      ).toBe('keep-investigating');
+    });
+
+    it('severe errors after a release with an unsafe migration → hotfix', () => {
+      expect(
+        walkTree(triage, facts({ ratio: 0.08, firing: true, releasedMinutesAgo: 12 }), {
+          'unsafe-migration': 'yes',
+        }).outcome,
+      ).toBe('go-hotfix');
+    });
+
+    it('severe errors with no recent release → investigate the infrastructure, not a rollback', () => {
+      expect(walkTree(triage, facts({ ratio: 0.08, firing: true, releasedMinutesAgo: 300 })).outcome).toBe(
+        'investigate-infrastructure',
+      );
+    });
+
+    it('healthy → planned work paths: schema change → database migration, capacity → scaling', () => {
+      const ok = facts({ ratio: 0.001, firing: false });
+      expect(
+        walkTree(triage, ok, { 'planned-change': 'yes', 'critical-bug': 'no', 'schema-change': 'yes' })
+          .outcome,
+      ).toBe('go-database-migration');
+      expect(walkTree(triage, ok, { 'planned-change': 'no', capacity: 'yes' }).outcome).toBe('go-scaling');
+    });
+
+    it('says the data could not tell, and records an override as such', () => {
+      const unknown: LiveFacts = { now: NOW, releasesObserved: false, services: {} };
+      const { run, records } = recordingRun(triage, unknown);
+      expect(run.view().proposal?.verdict).toBe('unknown');
+      run.answer('yes');
+      expect(records.findLast((r) => r.kind === 'decision.answered')?.payload.how).toBe(
+        'asked: the data could not tell',
+      );
+      const { run: run2, records: rec2 } = recordingRun(triage, facts({ ratio: 0.08, firing: true }));
+      run2.answer('no');
+      expect(rec2.findLast((r) => r.kind === 'decision.answered')?.payload.how).toBe(
+        'overrode the data, which said yes',
+      );
+    });
+  });
+
+  describe('emergency rollback', () => {
+    const pb = shipped('emergency-rollback');
+
+    it('shows only the steps of the configured deploy kind', () => {
+      const { run } = recordingRun(pb, facts({ ratio: 0.08, firing: true }), {
+        variant: 'kubectl',
+        values: { service: 'api', version: 'v1.4.2' },
+      });
+      run.continue(); // leave the checklist
+      expect(run.currentId).toBe('kubectl-undo');
+      expect(run.commandPlan()?.argv).toEqual([
+        'kubectl',
+        '--namespace',
+        'default',
+        'rollout',
+        'undo',
+        'deployment/api',
+      ]);
+    });
+
+    it('a dry run and an unconfirmed destructive step execute nothing; intent and result are recorded', async () => {
+      const marker = join(mkdtempSync(join(tmpdir(), 'oc-dry-')), 'ran');
+      const { run, records } = recordingRun(pb, facts({ ratio: 0.08, firing: true }), {
+        variant: 'demo',
+        values: { service: 'api', version: 'v1.4.2', opsconsole: '/usr/bin/touch', host: 'local' },
+      });
+      run.continue();
+      expect(run.currentId).toBe('demo-rollback');
+      // The service name is what a tired hand must type.
+      expect(run.confirmationWord()).toBe('api');
+      await expect(run.runStep('ap')).rejects.toThrow(/type "api"/);
+      expect(records.some((r) => r.kind === 'step.intent')).toBe(false);
+      run.values.service = marker; // touch would create the marker if anything ran
+      run.toggleDryRun();
+      const result = await run.runStep(marker);
+      expect(result.dryRun).toBe(true);
+      expect(existsSync(marker)).toBe(false);
+      expect(records.map((r) => r.kind).slice(-2)).toEqual(['step.intent', 'step.result']);
+      expect(records.at(-2)?.payload).toMatchObject({
+        argv: ['/usr/bin/touch', 'demo', 'rollback', marker],
+        dryRun: true,
+      });
+    });
+
+    it('verification waits for the data, then moves on; a missed deadline is recorded as failed', () => {
+      const f = facts({ ratio: 0.08, firing: true });
+      const { run, records } = recordingRun(pb, f, { variant: 'demo', values: { service: 'api' } });
+      run.continue();
+      run.skip('tested separately');
+      expect(run.currentId).toBe('health-green');
+      run.tickVerify();
+      expect(run.currentId).toBe('errors-down'); // health is green already
+      run.tickVerify();
+      expect(run.currentId).toBe('errors-down');
+      f.now += 11 * 60_000;
+      run.tickVerify();
+      expect(records.at(-1)).toMatchObject({ kind: 'verify.result', payload: { passed: false } });
+      f.services.api = { ...f.services.api, ratio: { '1m': 0.01 } };
+      run.continue();
+      expect(run.currentId).toBe('after');
+    });
+  });
+});
