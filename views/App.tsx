@@ -1,6 +1,7 @@
 import { Box, useInput, useWindowSize } from 'ink';
 import { useMemo, useRef } from 'react';
 import type { IncidentSession } from '../src/incident/incidentSession';
+import type { TriageSession } from '../src/playbooks/triageSession';
 import { type ActionHost, createActions } from '../src/store/actions';
 import { ConfirmQuit } from './ConfirmQuit';
 import { useConsole, useConsoleContext } from './ConsoleContext';
@@ -13,6 +14,7 @@ import { LogPane } from './LogPane';
 import { PromptOverlay } from './PromptOverlay';
 import { StatusBar } from './StatusBar';
 import { TimelinePane } from './TimelinePane';
+import { TriagePane } from './TriagePane';
 
 /** Columns from which containers and error rates sit side by side. */
 export const WIDE_LAYOUT_COLUMNS = 120;
@@ -21,6 +23,7 @@ export interface AppProps {
   onExit: () => void;
   threshold: number;
   incident?: IncidentSession;
+  triage?: TriageSession;
   stateDir?: string;
 }
 
@@ -40,7 +43,7 @@ export function computeLayout(columns: number, rows: number, services: number, c
   };
 }
 
-export function App({ onExit, threshold, incident, stateDir }: AppProps) {
+export function App({ onExit, threshold, incident, triage, stateDir }: AppProps) {
   const { store, logs } = useConsoleContext();
   const { columns, rows } = useWindowSize();
   const focus = useConsole((s) => s.ui.focus);
@@ -52,15 +55,15 @@ export function App({ onExit, threshold, incident, stateDir }: AppProps) {
   const pageRef = useRef(layout.logsHeight - 1);
   pageRef.current = layout.logsHeight - 1;
   const actions = useMemo(() => {
-    const host: ActionHost = { exit: onExit, logPageSize: () => pageRef.current, incident, stateDir };
+    const host: ActionHost = { exit: onExit, logPageSize: () => pageRef.current, incident, triage, stateDir };
     return createActions(store, logs, host);
-  }, [store, logs, onExit, incident, stateDir]);
+  }, [store, logs, onExit, incident, triage, stateDir]);
 
   useInput((input, key) => {
     const mode = keyModeOf(store.getState().ui);
     const name = keyName(input, key);
     const binding = name ? bindingFor(mode, name) : undefined;
-    if (binding) actions[binding.action]();
+    if (binding) (actions[binding.action] as (arg?: number) => void)(binding.arg);
     else if (mode === 'prompt' && input && !key.ctrl && !key.meta) {
       // Fast typing or a paste can deliver text and Enter in one chunk.
       const [text, ...rest] = input.split(/[\r\n]/);
@@ -75,6 +78,8 @@ export function App({ onExit, threshold, incident, stateDir }: AppProps) {
       <ConfirmQuit width={columns} />
     ) : overlay === 'prompt' ? (
       <PromptOverlay width={columns} />
+    ) : view === 'triage' ? (
+      <TriagePane width={columns} height={layout.logsHeight} />
     ) : view === 'timeline' ? (
       <TimelinePane width={columns} height={layout.logsHeight} />
     ) : (

@@ -2,10 +2,16 @@ import { Box, Text } from 'ink';
 import { KEYMAP, type KeyBinding, keysLabel } from './keymap';
 import { cell } from './rows';
 
-/** Every main-view binding once, in keymap order. */
+/** Every main-view binding once, in keymap order; bindings that differ only by key are merged. */
 export function helpBindings(): KeyBinding[] {
-  const seen = new Set<string>();
-  return [...KEYMAP.dashboard, ...KEYMAP.timeline].filter((b) => !seen.has(b.action) && seen.add(b.action));
+  const merged = new Map<string, KeyBinding>();
+  for (const b of [...KEYMAP.dashboard, ...KEYMAP.timeline, ...KEYMAP.triage]) {
+    const id = `${b.action}:${b.description}`;
+    const prev = merged.get(id);
+    if (!prev) merged.set(id, { ...b, keys: [...b.keys] });
+    else for (const k of b.keys) if (!prev.keys.includes(k)) prev.keys.push(k);
+  }
+  return [...merged.values()];
 }
 
 /** Generated from the keymap, so it can never list a key that does nothing. */

@@ -7,9 +7,11 @@ export interface KeyBinding {
   keys: string[];
   action: ActionName;
   description: string;
+  /** Passed to the action: which choice or checklist item a number key picks. */
+  arg?: number;
 }
 
-export type KeyMode = 'dashboard' | 'timeline' | 'help' | 'confirm-quit' | 'prompt';
+export type KeyMode = 'dashboard' | 'timeline' | 'triage' | 'help' | 'confirm-quit' | 'prompt';
 
 /** Bindings that work on both main views. */
 const GLOBAL: KeyBinding[] = [
@@ -22,7 +24,8 @@ const GLOBAL: KeyBinding[] = [
   { keys: ['3'], action: 'focusLogs', description: 'log pane' },
   { keys: ['t'], action: 'toggleTimeline', description: 'timeline / dashboard' },
   { keys: ['D'], action: 'declareIncident', description: 'declare an incident' },
-  { keys: ['n'], action: 'addNote', description: 'add a note' },
+  { keys: ['n', 'N'], action: 'addNote', description: 'add a note' },
+  { keys: ['T'], action: 'openTriage', description: 'guided triage' },
   { keys: ['S'], action: 'changeStatus', description: 'incident status' },
   { keys: ['V'], action: 'changeSeverity', description: 'incident severity' },
   { keys: ['e'], action: 'exportDraft', description: 'export post-mortem' },
@@ -46,9 +49,26 @@ export const KEYMAP: Record<KeyMode, KeyBinding[]> = {
   ],
   timeline: [
     ...GLOBAL,
-    { keys: ['*'], action: 'toggleStar', description: 'timeline: star' },
-    { keys: ['a'], action: 'markActionItem', description: 'timeline: action item' },
-    { keys: ['F'], action: 'cycleTimelineFilter', description: 'timeline: filter kind' },
+    { keys: ['*'], action: 'toggleStar', description: 't: star event' },
+    { keys: ['a'], action: 'markActionItem', description: 't: note → action item' },
+    { keys: ['F'], action: 'cycleTimelineFilter', description: 't: filter by kind' },
+  ],
+  triage: [
+    { keys: ['y'], action: 'triageYes', description: 'T: answer yes' },
+    { keys: ['n'], action: 'triageNo', description: 'T: answer no' },
+    { keys: ['return'], action: 'triageAccept', description: 'T: accept data, go on' },
+    ...Array.from({ length: 9 }, (_, i) => ({
+      keys: [String(i + 1)],
+      action: 'triagePick' as const,
+      arg: i,
+      description: 'T: pick / tick item',
+    })),
+    { keys: ['r'], action: 'triageRunStep', description: 'T: run the step' },
+    { keys: ['d'], action: 'triageDryRun', description: 'T: dry run on/off' },
+    { keys: ['s'], action: 'triageSkip', description: 'T: skip the step' },
+    { keys: ['ctrl+c'], action: 'triageInterrupt', description: 'T: stop the step' },
+    { keys: ['escape'], action: 'leaveTriage', description: 'T: back to dashboard' },
+    ...GLOBAL,
   ],
   help: [
     { keys: ['?', 'escape', 'q'], action: 'closeOverlay', description: 'close help' },
@@ -111,9 +131,13 @@ const KEY_LABELS: Record<string, string> = {
   backspace: 'Bksp',
 };
 
-/** "k, ↑" style label for the help overlay; ctrl+f is shown as ^F. */
+/** "k, ↑" style label for the help overlay; ctrl+f is shown as ^F, a run of digits as 1-9. */
 export function keysLabel(binding: KeyBinding): string {
-  return binding.keys
-    .map((k) => KEY_LABELS[k] ?? (k.startsWith('ctrl+') ? `^${k.slice(5).toUpperCase()}` : k))
-    .join(', ');
+  const keys = binding.keys.map(
+    (k) => KEY_LABELS[k] ?? (k.startsWith('ctrl+') ? `^${k.slice(5).toUpperCase()}` : k),
+  );
+  const digits = keys.filter((k) => /^\d$/.test(k));
+  if (digits.length > 2)
+    return [`${digits[0]}-${digits.at(-1)}`, ...keys.filter((k) => !/^\d$/.test(k))].join(', ');
+  return keys.join(', ');
 }

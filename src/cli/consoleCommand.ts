@@ -1,9 +1,31 @@
+import { join } from 'node:path';
 import { loadConfig, stateDirFor } from '../config/load';
+import type { Environment } from '../config/schema';
 import { configSecrets } from '../incident/recorder';
+import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
+import type { TriageEnvironment } from '../playbooks/triageSession';
+import { projectRoot } from '../projectRoot';
 import { startEnvironmentSources } from '../sources/environmentSources';
+import { UserError } from '../userError';
+import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
 import { runConsoleSession } from './consoleSession';
 import { pickEnvironment } from './environment';
+
+function configTriageEnvironment(env: Environment): TriageEnvironment {
+  return {
+    variantOf: (service) => env.services[service]?.deploy?.kind,
+    hostOf: (service) => env.services[service]?.host ?? 'local',
+    valuesOf: (service) => env.services[service]?.deploy?.params ?? {},
+    targetFor: (host) => {
+      throw new UserError(
+        `running steps on ${host} needs the SSH transport, which this version does not have yet`,
+        1,
+      );
+    },
+    opsconsolePath: join(projectRoot(), 'bin', 'opsconsole'),
+  };
+}
 
 export const consoleCommand: Command = {
   name: 'console',
@@ -20,6 +42,8 @@ export const consoleCommand: Command = {
       thresholds: loaded.config.thresholds,
       stateDir: stateDirFor(loaded),
       secrets: configSecrets(loaded.config),
+      playbooks: loadPlaybookDirs(playbookDirsFor(loaded.path, loaded.config.playbookDirs)),
+      triageEnvironment: configTriageEnvironment(env),
       startSources: async (sink) => startEnvironmentSources(env, sink),
     });
   },

@@ -6,6 +6,8 @@ import { IncidentRepository } from '../incident/incidentRepository';
 import { IncidentSession } from '../incident/incidentSession';
 import { LogBuffer } from '../logs/logBuffer';
 import { sparkline } from '../metrics/sparkline';
+import type { Playbook } from '../playbooks/schema';
+import { type TriageEnvironment, TriageSession } from '../playbooks/triageSession';
 import type { EventSink } from '../sources/events';
 import { createConsoleStore } from '../store/consoleStore';
 import { createIngest } from '../store/ingest';
@@ -17,6 +19,8 @@ export interface ConsoleSessionOptions {
   stateDir: string;
   /** Literal secret values from the config, redacted from everything recorded. */
   secrets: string[];
+  playbooks: Map<string, Playbook>;
+  triageEnvironment: TriageEnvironment;
   /** Starts the sources feeding `sink`; returns how to stop them. */
   startSources: (sink: EventSink) => Promise<{ stop(): Promise<void> }>;
 }
@@ -43,6 +47,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
       ui: { ...s.ui, message: `resumed ${resumed.id} (${resumed.severity}, ${resumed.status})` },
     }));
   }
+  const triage = new TriageSession(store, options.playbooks, incident, options.triageEnvironment);
   const ingest = createIngest({
     store,
     logs,
@@ -80,6 +85,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
         onExit={() => resolveExit(0)}
         threshold={options.thresholds.critical.above}
         incident={incident}
+        triage={triage}
         stateDir={options.stateDir}
       />
     </ConsoleContext.Provider>,
@@ -112,6 +118,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
 
   const code = await exited;
   clearInterval(snapshots);
+  triage.stop();
   incident.close();
   try {
     instance.unmount();

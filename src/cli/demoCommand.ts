@@ -1,10 +1,15 @@
+import { join } from 'node:path';
 import { Client } from 'undici';
 import { findConfig, loadConfigFile, stateDirFor } from '../config/load';
 import { DEFAULT_THRESHOLDS } from '../config/schema';
 import { DemoFleet, demoControlSocket } from '../demo/fleet';
 import { configSecrets } from '../incident/recorder';
+import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
+import type { TriageEnvironment } from '../playbooks/triageSession';
+import { projectRoot } from '../projectRoot';
 import { parseDuration } from '../text/duration';
 import { UserError } from '../userError';
+import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
 import { runConsoleSession } from './consoleSession';
 
@@ -15,8 +20,20 @@ function demoSettings(configFlag: string | undefined) {
     stateDir: stateDirFor(loaded),
     thresholds: loaded?.config.thresholds ?? DEFAULT_THRESHOLDS,
     secrets: configSecrets(loaded?.config),
+    playbooks: loadPlaybookDirs(playbookDirsFor(path, loaded?.config.playbookDirs ?? [])),
   };
 }
+
+/** Every demo service runs here and rolls back with `opsconsole demo rollback`. */
+const demoTriageEnvironment: TriageEnvironment = {
+  variantOf: () => 'demo',
+  hostOf: () => 'local',
+  valuesOf: () => ({}),
+  targetFor: (host) => {
+    throw new UserError(`the demo has no host "${host}"`, 1);
+  },
+  opsconsolePath: join(projectRoot(), 'bin', 'opsconsole'),
+};
 
 async function rollback(stateDir: string, service: string): Promise<number> {
   const socketPath = demoControlSocket(stateDir);
@@ -81,6 +98,8 @@ export const demoCommand: Command = {
       thresholds: settings.thresholds,
       stateDir: settings.stateDir,
       secrets: settings.secrets,
+      playbooks: settings.playbooks,
+      triageEnvironment: demoTriageEnvironment,
       startSources: async (sink) => {
         const fleet = new DemoFleet({
           sink,

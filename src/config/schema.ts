@@ -79,8 +79,15 @@ export const MetricsSchema = z.union(
   { message: 'expected {scrape: URL} or {prometheus: URL, ...}' },
 );
 
+/** How the service is deployed: chooses the emergency-rollback variant and fills its parameters. */
+export const DeploySchema = z.strictObject({
+  kind: z.enum(['compose', 'retag', 'kubectl', 'dokku', 'pm2']),
+  params: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/), z.string()).default({}),
+});
+
 export const ServiceSchema = z.strictObject({
   host: Name.default('local'),
+  deploy: DeploySchema.optional(),
   container: z.string().min(1).optional(),
   logs: z.array(LogSourceSchema).default([]),
   metrics: MetricsSchema.optional(),

@@ -3,6 +3,7 @@ import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../incident/incident
 import { RECORD_KINDS, type RecordKind } from '../incident/journalRecord';
 import type { LogBuffer } from '../logs/logBuffer';
 import type { LogRecord } from '../logs/logRecord';
+import type { TriageSession } from '../playbooks/triageSession';
 import type { ConsoleState, ConsoleStore, PaneId, Prompt } from './consoleStore';
 
 /** What the actions need from the program around the store. */
@@ -12,6 +13,7 @@ export interface ActionHost {
   logPageSize(): number;
   /** The incident journal; absent in views rendered without one (tests of layout). */
   incident?: IncidentSession;
+  triage?: TriageSession;
   stateDir?: string;
 }
 
@@ -132,8 +134,34 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
       case 'severity':
         if (!isSeverity(value)) return;
         return journaled('the severity', () => session.setSeverity(value));
+      case 'parameter':
+        try {
+          host.triage?.current?.setParameter(prompt.carry ?? '', value);
+          return say(`${prompt.carry} = ${value}`);
+        } catch (err) {
+          return say((err as Error).message);
+        }
+      case 'confirm-step':
+        return startStep(value);
     }
   };
+
+  /** Runs the current step in the background; the view shows it running and then its result. */
+  const startStep = (typed?: string) => {
+    const run = host.triage?.current;
+    if (!run) return;
+    run.runStep(typed).then(
+      (r) =>
+        say(
+          r.dryRun
+            ? 'dry run recorded; nothing was executed'
+            : `exit ${r.exitCode} in ${r.durationMs}ms${r.timedOut ? ' (timed out)' : r.cancelled ? ' (cancelled)' : ''}`,
+        ),
+      (err: Error) => say(err.message),
+    );
+  };
+
+  const triageRun = () => host.triage?.current;
 
   return {
     toggleHelp: () => setUi({ overlay: ui().overlay === 'help' ? 'none' : 'help' }),
@@ -245,6 +273,80 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
       journaled('the export', () =>
         say(`post-mortem draft written to ${session.exportDraft(host.stateDir as string)}`),
       );
+    },
+
+    openTriage: () => {
+      if (!host.triage) return;
+      if (!incidentOpen())
+        return say('declare an incident first (D): the triage is recorded in its timeline');
+      if (!host.triage.current) {
+        try {
+          host.triage.start();
+        } catch (err) {
+          return say((err as Error).message);
+        }
+      }
+      setUi({ view: 'triage' });
+    },
+    leaveTriage: () => setUi({ view: 'dashboard' }),
+    triageYes: () => journaled('the answer', () => triageRun()?.answer('yes')),
+    triageNo: () => journaled('the answer', () => triageRun()?.answer('no')),
+    /** Number keys: pick a choice, or tick a checklist item. */
+    triagePick: (index = 0) => {
+      const run = triageRun();
+      if (!run) return;
+      if ('choices' in run.node && run.node.choices) journaled('the answer', () => run.answer(String(index)));
+      else if ('checklist' in run.node) journaled('the tick', () => run.toggleTick(index));
+    },
+    /** Enter: accept the data's proposal, move past a done step, or follow an outcome. */
+    triageAccept: () => {
+      const run = triageRun();
+      if (!run) return;
+      const view = run.view();
+      if (view.kind === 'question') {
+        const v = view.proposal?.verdict;
+        if (v === 'yes' || v === 'no') journaled('the answer', () => run.answer(v));
+        else say('the data cannot answer this one: press y or n');
+        return;
+      }
+      if (view.kind === 'outcome') {
+        if (!view.outcome?.next) return say('end of this playbook');
+        return journaled('the next playbook', () => host.triage?.follow());
+      }
+      if ((view.kind === 'command' || view.kind === 'shell') && !view.lastResult)
+        return say('press r to run this step, s to skip it');
+      journaled('the step', () => run.continue());
+    },
+    triageRunStep: () => {
+      const run = triageRun();
+      const plan = run?.commandPlan();
+      if (!run || !plan) return;
+      if (run.isRunning) return say('already running; Ctrl-C stops it');
+      const [missing] = plan.missing;
+      if (missing)
+        return openPrompt({
+          purpose: 'parameter',
+          label: `Value for {{${missing}}}`,
+          value: '',
+          carry: missing,
+        });
+      const word = run.confirmationWord();
+      if (word !== undefined && !run.dryRun) {
+        return openPrompt({
+          purpose: 'confirm-step',
+          label: `Destructive. Type "${word}" to run on ${plan.host}: ${plan.argv.join(' ')}`,
+          value: '',
+        });
+      }
+      startStep(word);
+    },
+    triageDryRun: () => triageRun()?.toggleDryRun(),
+    triageSkip: () => journaled('the skip', () => triageRun()?.skip('skipped by the operator')),
+    /** Ctrl-C: stop a running step; with nothing running, quit as usual. */
+    triageInterrupt: () => {
+      if (triageRun()?.cancelStep()) say('stopping the step…');
+      else if (incidentOpen()) setUi({ overlay: 'confirm-quit' });
+      else host.exit();
     },
 
     submitPrompt,

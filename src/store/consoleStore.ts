@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ActiveIncident, TimelineEntry } from '../incident/incidentSession';
 import type { RecordKind } from '../incident/journalRecord';
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
+import type { PlaybookNodeView } from '../playbooks/playbookRun';
 import type { ContainerStatus, SourceState } from '../sources/events';
 
 export interface SourceView {
@@ -23,11 +24,18 @@ export interface NotableEvent {
 
 export type PaneId = 'containers' | 'rates' | 'logs';
 export type Overlay = 'none' | 'help' | 'confirm-quit' | 'prompt';
-export type MainView = 'dashboard' | 'timeline';
+export type MainView = 'dashboard' | 'timeline' | 'triage';
 
 /** A question the console is asking: free text, or one of a few choices picked by key. */
 export interface Prompt {
-  purpose: 'declare-title' | 'declare-severity' | 'note' | 'status' | 'severity';
+  purpose:
+    | 'declare-title'
+    | 'declare-severity'
+    | 'note'
+    | 'status'
+    | 'severity'
+    | 'confirm-step'
+    | 'parameter';
   label: string;
   value: string;
   choices?: { key: string; label: string; value: string }[];
@@ -45,6 +53,8 @@ export interface ConsoleState {
   /** Log lines live in a ring buffer outside the store; views re-read it when `version` moves. */
   logs: { version: number; received: number; dropped: number };
   incident: { active?: ActiveIncident; timeline: TimelineEntry[]; events: NotableEvent[] };
+  /** The playbook node the triage view shows, when a triage is under way. */
+  triage?: PlaybookNodeView;
   ui: {
     focus: PaneId;
     overlay: Overlay;

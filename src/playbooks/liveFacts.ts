@@ -1,0 +1,65 @@
+import type { ConsoleState } from '../store/consoleStore';
+import type { LiveFacts } from './evaluateCondition';
+
+/** The triage's view of the console's live data. */
+export function liveFactsFrom(state: ConsoleState): LiveFacts {
+  const services: LiveFacts['services'] = {};
+  for (const v of Object.values(state.signals)) {
+    const ratio: Partial<Record<'1m' | '5m' | '10m', number>> = {};
+    if (v.ratio1m !== undefined) ratio['1m'] = v.ratio1m;
+    if (v.ratio5m !== undefined) ratio['5m'] = v.ratio5m;
+    if (v.ratio10m !== undefined) ratio['10m'] = v.ratio10m;
+    services[v.service] = {
+      ratio,
+      ...(v.p95Seconds !== undefined && { p95Seconds: v.p95Seconds }),
+      rules: Object.fromEntries(v.rules.map((r) => [r.id, r.state])),
+      ...(v.health.total > 0 && { health: { up: v.health.up, total: v.health.total } }),
+    };
+  }
+  for (const c of Object.values(state.containers)) {
+    const s = services[c.name];
+    if (s) s.restarts = (s.restarts ?? 0) + c.restarts;
+  }
+  const releases = [
+    ...state.incident.events.filter((e) => e.kind === 'release'),
+    ...state.incident.timeline.filter((e) => e.kind === 'release'),
+  ];
+  for (const e of state.incident.events) {
+    if (e.kind !== 'release') continue;
+    const name = String(e.data?.service ?? '');
+    const s = services[name];
+    if (s) s.lastReleaseAt = Math.max(s.lastReleaseAt ?? 0, e.at);
+  }
+  return {
+    now: state.now,
+    services,
+    releasesObserved: releases.length > 0 || state.now - state.startedAt > 60 * 60_000,
+  };
+}
+
+/** The service to act on: the one whose critical rule fires, else the worst 1m ratio above the warning line. */
+export function failingService(state: ConsoleState): string | undefined {
+  const signals = Object.values(state.signals);
+  const firing = signals.filter((s) =>
+    s.rules.some((r) => r.id === 'error-ratio-critical' && r.state !== 'ok'),
+  );
+  const pool = firing.length > 0 ? firing : signals.filter((s) => (s.ratio1m ?? 0) > 0.01);
+  // The deepest service in a call chain shows the errors its callers pass on; the one released last is the likelier cause.
+  const lastRelease = (name: string) =>
+    Math.max(
+      0,
+      ...state.incident.events
+        .filter((e) => e.kind === 'release' && e.data?.service === name)
+        .map((e) => e.at),
+    );
+  return [...pool].sort(
+    (a, b) => lastRelease(b.service) - lastRelease(a.service) || (b.ratio1m ?? 0) - (a.ratio1m ?? 0),
+  )[0]?.service;
+}
+
+/** The release before the current one of `service`, from the releases observed. */
+export function previousVersion(state: ConsoleState, service: string): string | undefined {
+  const last = state.incident.events.findLast((e) => e.kind === 'release' && e.data?.service === service);
+  const from = last?.data?.from;
+  return typeof from === 'string' ? from : undefined;
+}

@@ -1,0 +1,140 @@
+import { Box, Text } from 'ink';
+import type { PlaybookNodeView } from '../src/playbooks/playbookRun';
+import { formatDuration } from '../src/text/duration';
+import { useColor, useConsole } from './ConsoleContext';
+import { PaneTitle } from './PaneTitle';
+import { cell } from './rows';
+
+/** The lines the triage pane shows for one node: pure, so layout is testable without rendering. */
+export function triageLines(
+  v: PlaybookNodeView,
+  now: number,
+): { text: string; tone?: 'alert' | 'ok' | 'dim' | 'strong' }[] {
+  const out: { text: string; tone?: 'alert' | 'ok' | 'dim' | 'strong' }[] = [];
+  switch (v.kind) {
+    case 'question': {
+      out.push({ text: `Q: ${v.text}`, tone: 'strong' });
+      if (v.help) out.push({ text: `   ${v.help}`, tone: 'dim' });
+      if (v.proposal) {
+        const says =
+          v.proposal.verdict === 'unknown'
+            ? 'The data cannot tell'
+            : `Data says ${v.proposal.verdict.toUpperCase()}`;
+        out.push({
+          text: `   ${says}: ${v.proposal.evidence.join('; ')}`,
+          tone: v.proposal.verdict === 'yes' ? 'alert' : undefined,
+        });
+      } else {
+        out.push({ text: '   No live data answers this: your call.', tone: 'dim' });
+      }
+      const keys = v.choices.map((c) => `${c.key} ${c.label}`).join(' · ');
+      const accept = v.proposal && v.proposal.verdict !== 'unknown' ? ' · Enter accept the data' : '';
+      out.push({ text: `   ${keys}${accept}` });
+      break;
+    }
+    case 'checklist':
+      out.push({ text: `Checklist: ${v.text}`, tone: 'strong' });
+      v.checklist.forEach((c, i) =>
+        out.push({
+          text: `   [${c.ticked ? 'x' : ' '}] ${i + 1} ${c.item}`,
+          tone: c.ticked ? 'ok' : undefined,
+        }),
+      );
+      out.push({ text: '   1-9 tick · Enter go on (unticked items are noted) · s skip', tone: 'dim' });
+      break;
+    case 'command':
+    case 'shell': {
+      const c = v.command;
+      out.push({
+        text: `Step: ${v.text}${c?.destructive ? '  [DESTRUCTIVE: you will type a name]' : ''}`,
+        tone: 'strong',
+      });
+      if (c && c.missing.length > 0)
+        out.push({
+          text: `   needs a value for ${c.missing.map((m) => `{{${m}}}`).join(', ')} (r asks)`,
+          tone: 'alert',
+        });
+      else if (c) out.push({ text: `   on ${c.host}: ${c.argv.join(' ')}` });
+      if (c && !c.reviewed)
+        out.push({
+          text: '   imported and not reviewed: it will not run until reviewed: true',
+          tone: 'alert',
+        });
+      if (v.running) out.push({ text: '   running… Ctrl-C stops it', tone: 'alert' });
+      const r = v.lastResult;
+      if (r) {
+        const status = r.dryRun
+          ? 'dry run, nothing executed'
+          : `exit ${r.exitCode} in ${formatDuration(r.durationMs)}${r.timedOut ? ', timed out' : ''}${r.cancelled ? ', cancelled' : ''}`;
+        out.push({ text: `   result: ${status}`, tone: r.exitCode === 0 ? 'ok' : 'alert' });
+        for (const line of r.output.split('\n').filter(Boolean).slice(-3))
+          out.push({ text: `   │ ${line}`, tone: 'dim' });
+        out.push({ text: '   Enter go on · r run again · s skip', tone: 'dim' });
+      } else {
+        out.push({ text: `   r run · d dry run (${c?.dryRun ? 'ON' : 'off'}) · s skip`, tone: 'dim' });
+      }
+      break;
+    }
+    case 'verify': {
+      const ver = v.verify;
+      out.push({ text: `Verify: ${v.text}`, tone: 'strong' });
+      if (ver) {
+        const left = Math.max(0, ver.deadline - now);
+        const state = ver.failed
+          ? 'FAILED: not reached in time'
+          : ver.evaluation.verdict === 'yes'
+            ? 'passed'
+            : `waiting, ${formatDuration(left)} left`;
+        out.push({ text: `   now: ${ver.evaluation.evidence.join('; ') || 'no data'}` });
+        out.push({
+          text: `   ${state}`,
+          tone: ver.failed ? 'alert' : ver.evaluation.verdict === 'yes' ? 'ok' : undefined,
+        });
+      }
+      out.push({ text: '   checked every second · Enter go on once passed or failed · s skip', tone: 'dim' });
+      break;
+    }
+    case 'outcome':
+      out.push({ text: `Outcome: ${v.text}`, tone: 'strong' });
+      if (v.outcome?.summary) out.push({ text: `   ${v.outcome.summary}` });
+      out.push({
+        text: v.outcome?.next
+          ? `   Enter: continue with the ${v.outcome.next} playbook`
+          : '   End of the playbook.',
+        tone: 'dim',
+      });
+      break;
+  }
+  if (v.trail.length > 0) out.push({ text: `So far: ${v.trail.join(' · ')}`, tone: 'dim' });
+  return out;
+}
+
+export function TriagePane({ width, height }: { width: number; height: number }) {
+  const color = useColor();
+  const view = useConsole((s) => s.triage);
+  const now = useConsole((s) => s.now);
+  const tones = { alert: 'red', ok: 'green', dim: 'gray', strong: undefined } as const;
+  const lines = view ? triageLines(view, now) : [{ text: 'No triage under way: T starts one.' }];
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <PaneTitle
+        index={5}
+        title={view ? `Triage · ${view.playbookTitle}` : 'Triage'}
+        focused
+        width={width}
+        right={view?.command?.dryRun ? 'DRY RUN' : 'Esc dashboard'}
+      />
+      {lines.slice(0, Math.max(0, height - 1)).map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+        <Text
+          key={i}
+          wrap="truncate"
+          bold={l.tone === 'strong'}
+          color={l.tone && tones[l.tone] ? color(tones[l.tone] as string) : undefined}
+        >
+          {cell(l.text, width)}
+        </Text>
+      ))}
+    </Box>
+  );
+}
