@@ -60,15 +60,18 @@ export function App({ onExit, threshold, incident, triage, stateDir }: AppProps)
   }, [store, logs, onExit, incident, triage, stateDir]);
 
   useInput((input, key) => {
-    const mode = keyModeOf(store.getState().ui);
-    const name = keyName(input, key);
-    const binding = name ? bindingFor(mode, name) : undefined;
-    if (binding) (actions[binding.action] as (arg?: number) => void)(binding.arg);
-    else if (mode === 'prompt' && input && !key.ctrl && !key.meta) {
-      // Fast typing or a paste can deliver text and Enter in one chunk.
-      const [text, ...rest] = input.split(/[\r\n]/);
-      actions.promptType(text ?? '');
-      if (rest.length > 0) actions.submitPrompt();
+    // Over a slow link several keystrokes can arrive in one read: handle them one by one, each in
+    // the mode the previous one left (a "D" opens a prompt that the following letters type into).
+    const plainText = input.length > 1 && !key.ctrl && !key.meta && !key.escape && !/[\u001b]/.test(input);
+    const keys = plainText
+      ? [...input].map((ch) => ({ input: ch, key: { ...key, return: ch === '\r', tab: ch === '\t' } }))
+      : [{ input, key }];
+    for (const k of keys) {
+      const mode = keyModeOf(store.getState().ui);
+      const name = keyName(k.input, k.key);
+      const binding = name ? bindingFor(mode, name) : undefined;
+      if (binding) (actions[binding.action] as (arg?: number) => void)(binding.arg);
+      else if (mode === 'prompt' && k.input && !k.key.ctrl && !k.key.meta) actions.promptType(k.input);
     }
   });
 

@@ -34,12 +34,12 @@ export function triageLines(
     }
     case 'checklist':
       out.push({ text: `Checklist: ${v.text}`, tone: 'strong' });
-      v.checklist.forEach((c, i) =>
+      for (const [i, c] of v.checklist.entries()) {
         out.push({
           text: `   [${c.ticked ? 'x' : ' '}] ${i + 1} ${c.item}`,
           tone: c.ticked ? 'ok' : undefined,
-        }),
-      );
+        });
+      }
       out.push({ text: '   1-9 tick · Enter go on (unticked items are noted) · s skip', tone: 'dim' });
       break;
     case 'command':
@@ -125,8 +125,8 @@ export function TriagePane({ width, height }: { width: number; height: number })
         right={view?.command?.dryRun ? 'DRY RUN' : 'Esc dashboard'}
       />
       {lines.slice(0, Math.max(0, height - 1)).map((l, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
         <Text
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
           key={i}
           wrap="truncate"
           bold={l.tone === 'strong'}

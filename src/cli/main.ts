@@ -5,13 +5,21 @@ import { type Command, GLOBAL_OPTIONS, helpText } from './commands';
 import { consoleCommand } from './consoleCommand';
 import { demoCommand } from './demoCommand';
 import { exportCommand } from './exportCommand';
+import { importCommand } from './importCommand';
 import { incidentCommand } from './incidentCommand';
 import { statusCommand } from './statusCommand';
 
 declare const OPSCONSOLE_VERSION: string;
 const VERSION = typeof OPSCONSOLE_VERSION === 'string' ? OPSCONSOLE_VERSION : 'dev';
 
-const COMMANDS: Command[] = [demoCommand, statusCommand, checkCommand, incidentCommand, exportCommand];
+const COMMANDS: Command[] = [
+  demoCommand,
+  statusCommand,
+  checkCommand,
+  incidentCommand,
+  exportCommand,
+  importCommand,
+];
 
 function topHelp(): string {
   return [
