@@ -3,6 +3,7 @@ import {
   fstatSync,
   fsyncSync,
   ftruncateSync,
+  linkSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -39,35 +40,42 @@ function processAlive(pid: number): boolean {
  */
 function withFileLock<T>(lockPath: string, fn: () => T): T {
   const me = `${process.pid}@${hostname()}`;
+  // The lock appears with its content in one step (link of a filled temp file), so a holder killed
+  // at any moment never leaves an empty, unattributable lock behind.
+  const mine = `${lockPath}.${process.pid}`;
+  writeFileSync(mine, me);
   const deadline = Date.now() + LOCK_TIMEOUT_MS;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(lockPath, me, { flag: 'wx' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    let holder = '';
-    try {
-      holder = readFileSync(lockPath, 'utf8');
-    } catch {
-      continue; // released between our attempts
-    }
-    const [pid, host] = holder.split('@');
-    if (holder !== '' && host === hostname() && !processAlive(Number(pid))) {
-      const aside = `${lockPath}.stale-${process.pid}`;
+  try {
+    for (let attempt = 0; ; attempt++) {
       try {
-        renameSync(lockPath, aside);
-        if (readFileSync(aside, 'utf8') === holder) unlinkSync(aside);
-        else renameSync(aside, lockPath); // we moved a live lock: put it back
-      } catch {
-        // Someone else took it over first.
+        linkSync(mine, lockPath);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      continue;
+      let holder = '';
+      try {
+        holder = readFileSync(lockPath, 'utf8');
+      } catch {
+        continue; // released between our attempts
+      }
+      const [pid, host] = holder.split('@');
+      if (host === hostname() && !processAlive(Number(pid))) {
+        const aside = `${lockPath}.stale-${process.pid}`;
+        try {
+          renameSync(lockPath, aside);
+          if (readFileSync(aside, 'utf8') === holder) unlinkSync(aside);
+          else renameSync(aside, lockPath); // we moved a live lock: put it back
+        } catch {
+          // Someone else took it over first.
+        }
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`journal is locked by ${holder || 'another process'}: ${lockPath}`);
+      sleepSync(Math.min(20, 1 + attempt));
     }
-    if (Date.now() > deadline)
-      throw new Error(`journal is locked by ${holder || 'another process'}: ${lockPath}`);
-    sleepSync(Math.min(20, 1 + attempt));
+  } finally {
+    unlinkSync(mine);
   }
   try {
     return fn();
