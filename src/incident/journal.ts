@@ -71,7 +71,8 @@ function withFileLock<T>(lockPath: string, fn: () => T): T {
         }
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`journal is locked by ${holder || 'another process'}: ${lockPath}`);
+      if (Date.now() > deadline)
+        throw new Error(`journal is locked by ${holder || 'another process'}: ${lockPath}`);
       sleepSync(Math.min(20, 1 + attempt));
     }
   } finally {

@@ -8,14 +8,20 @@ import { parseJournal, verifyChain } from '../../src/incident/journal';
 const WRITER = join(process.cwd(), 'dist', 'test-fixtures', 'journalWriter.js');
 const ATOMIC = join(process.cwd(), 'dist', 'test-fixtures', 'atomicWriter.js');
 
-function startWriter(
-  path: string,
-  count: number,
-  tag: string,
-): { child: ChildProcess; acked: number[]; done: Promise<number | null> } {
+interface Writer {
+  child: ChildProcess;
+  acked: number[];
+  stderr: string[];
+  exited: boolean;
+  done: Promise<number | null>;
+}
+
+function startWriter(path: string, count: number, tag: string): Writer {
   const child = spawn(process.execPath, [WRITER, path, String(count), tag], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const stderr: string[] = [];
+  child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
   const acked: number[] = [];
   let buffer = '';
   child.stdout?.on('data', (d: Buffer) => {
@@ -24,8 +30,14 @@ function startWriter(
     buffer = lines.pop() ?? '';
     for (const l of lines) acked.push(Number(l));
   });
-  const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, acked, done };
+  const writer: Writer = { child, acked, stderr, exited: false, done: Promise.resolve(null) };
+  writer.done = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      writer.exited = true;
+      resolve(code);
+    }),
+  );
+  return writer;
 }
 
 describe('incident journal durability (real processes, SIGKILL)', () => {
@@ -35,7 +47,8 @@ describe('incident journal durability (real processes, SIGKILL)', () => {
     for (let round = 0; round < 25; round++) {
       const w = startWriter(path, 0, `r${round}`);
       // Wait for the first ack, then kill at a random moment while it is writing.
-      while (w.acked.length === 0) await new Promise((r) => setTimeout(r, 5));
+      while (w.acked.length === 0 && !w.exited) await new Promise((r) => setTimeout(r, 5));
+      expect(w.stderr.join('')).toBe('');
       await new Promise((r) => setTimeout(r, Math.random() * 40));
       w.child.kill('SIGKILL');
       await w.done;
