@@ -87,8 +87,11 @@ export function ruleLabel(rule: RuleView | undefined): string {
   return `${sev} in ${formatDuration(rule.leftMs ?? 0)}`;
 }
 
+/** From this width the pane also shows the ratio counted from logs, next to the metrics one. */
+export const LOG_RATIO_COLUMN_WIDTH = 100;
+
 export function rateColumns(width: number) {
-  const fixed = { r1: 7, r5: 7, p95: 7, health: 6, rule: 15 };
+  const fixed = { r1: 7, r5: 7, logs: width >= LOG_RATIO_COLUMN_WIDTH ? 7 : 0, p95: 7, health: 6, rule: 15 };
   const rest = width - Object.values(fixed).reduce((a, b) => a + b, 0);
   const name = Math.max(7, Math.min(12, Math.floor(rest / 3)));
   return { name, spark: Math.max(0, rest - name), ...fixed };
@@ -102,6 +105,7 @@ export function rateHeader(width: number): string {
     ' ' +
     cellRight('5m', c.r5 - 1) +
     ' ' +
+    (c.logs ? `${cellRight('logs', c.logs - 1)} ` : '') +
     cell(c.spark >= 6 ? 'LAST 30m' : '', c.spark) +
     cellRight('p95', c.p95 - 1) +
     ' ' +
@@ -121,6 +125,7 @@ export function rateRow(v: ServiceSignalsView, threshold: number, width: number)
     ' ' +
     cellRight(formatPercent(v.ratio5m), c.r5 - 1) +
     ' ' +
+    (c.logs ? `${cellRight(formatPercent(v.logRatio1m), c.logs - 1)} ` : '') +
     cell(spark, c.spark) +
     cellRight(v.p95Seconds === undefined ? '-' : `${Math.round(v.p95Seconds * 1000)}ms`, c.p95 - 1) +
     ' ' +

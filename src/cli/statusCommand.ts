@@ -18,6 +18,8 @@ export function statusSnapshot(state: ConsoleState) {
       service: s.service,
       errorRatio: { '1m': s.ratio1m ?? null, '5m': s.ratio5m ?? null, '10m': s.ratio10m ?? null },
       requests1m: s.requests1m,
+      ratioSource: s.ratioSource,
+      errorRatioFromLogs: { '1m': s.logRatio1m ?? null, requests1m: s.logRequests1m },
       p95Seconds: s.p95Seconds ?? null,
       unknownReason: s.unknownReason ?? null,
       rules: s.rules,

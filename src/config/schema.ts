@@ -71,9 +71,17 @@ export const MetricsSchema = z.union(
     z.strictObject({ scrape: HttpUrl, metric: z.string().default('http_requests_total') }),
     z.strictObject({
       prometheus: HttpUrl,
+      /** Label selector of the service's series, e.g. {service="api"}. */
+      selector: z
+        .string()
+        .regex(/^\{.*\}$/, { message: 'expected a label selector such as {service="api"}' })
+        .optional(),
+      metric: z.string().default('http_requests_total'),
+      /** PromQL for the 5xx ratio; replaces the one built from `metric` and `selector`. */
       errorRatioQuery: z.string().optional(),
       p95Query: z.string().optional(),
       auth: Auth,
+      interval: Duration.default(5000),
     }),
   ],
   { message: 'expected {scrape: URL} or {prometheus: URL, ...}' },
@@ -85,13 +93,35 @@ export const DeploySchema = z.strictObject({
   params: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/), z.string()).default({}),
 });
 
+/** A health endpoint: a URL, or a URL with the JSON body fields to read. */
+export const HealthTargetSchema = z.union(
+  [
+    HttpUrl,
+    z.strictObject({
+      url: HttpUrl,
+      /** Dotted paths into the JSON body. */
+      fields: z
+        .strictObject({
+          status: z.string().optional(),
+          errorRate: z.string().optional(),
+          version: z.string().optional(),
+        })
+        .default({}),
+      /** Values of the status field that mean healthy. */
+      healthyValues: z.array(z.string()).default(['ok', 'healthy', 'up', 'pass', 'green']),
+      timeout: Duration.default(1500),
+    }),
+  ],
+  { message: 'expected a health URL, or {url, fields: {status, errorRate, version}}' },
+);
+
 export const ServiceSchema = z.strictObject({
   host: Name.default('local'),
   deploy: DeploySchema.optional(),
   container: z.string().min(1).optional(),
   logs: z.array(LogSourceSchema).default([]),
   metrics: MetricsSchema.optional(),
-  health: z.array(HttpUrl).default([]),
+  health: z.array(HealthTargetSchema).default([]),
 });
 
 export const EnvironmentSchema = z.strictObject({
@@ -101,21 +131,35 @@ export const EnvironmentSchema = z.strictObject({
 
 const RuleThreshold = z.strictObject({ above: Ratio, for: Duration });
 
+const LatencyThreshold = z.strictObject({
+  /** Fires above this many times the service's own p95 baseline... */
+  baselineFactor: z.number().min(1).default(2),
+  /** ...or above this absolute p95, whichever is lower. */
+  above: Duration.default(3000),
+  for: Duration.default(10 * 60_000),
+});
+
+const HealthThreshold = z.strictObject({
+  /** Share of a service's health checks failing above which the "degraded" rule fires. */
+  failingShare: Ratio.default(0.5),
+  for: Duration.default(60_000),
+  /** How long every check must fail before "complete outage" fires. */
+  outageFor: Duration.default(30_000),
+});
+
 export const ThresholdsSchema = z.strictObject({
   warning: RuleThreshold.default({ above: 0.01, for: 5 * 60_000 }),
   critical: RuleThreshold.default({ above: 0.05, for: 2 * 60_000 }),
   sustained: RuleThreshold.default({ above: 0.05, for: 10 * 60_000 }),
+  latency: LatencyThreshold.default({ baselineFactor: 2, above: 3000, for: 10 * 60_000 }),
+  health: HealthThreshold.default({ failingShare: 0.5, for: 60_000, outageFor: 30_000 }),
 });
 
 export const ConfigSchema = z
   .strictObject({
     defaultEnvironment: Name.optional(),
     environments: z.record(Name, EnvironmentSchema),
-    thresholds: ThresholdsSchema.default({
-      warning: { above: 0.01, for: 5 * 60_000 },
-      critical: { above: 0.05, for: 2 * 60_000 },
-      sustained: { above: 0.05, for: 10 * 60_000 },
-    }),
+    thresholds: ThresholdsSchema.default(() => ThresholdsSchema.parse({})),
     playbookDirs: z.array(z.string().min(1)).default([]),
     stateDir: z.string().min(1).optional(),
   })

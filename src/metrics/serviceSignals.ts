@@ -1,5 +1,5 @@
 import type { Thresholds } from '../config/schema';
-import { formatPercent } from '../text/duration';
+import { formatDuration, formatPercent } from '../text/duration';
 import { ErrorRateWindow } from './errorRateWindow';
 import {
   RULE_OK,
@@ -40,6 +40,11 @@ export interface ServiceSignalsView {
   ratio5m?: number;
   ratio10m?: number;
   requests1m: number;
+  /** The same ratio counted from the service's own log lines (status >= 500, or error level). */
+  logRatio1m?: number;
+  logRequests1m: number;
+  /** Where the main ratio comes from. */
+  ratioSource: 'metrics' | 'logs' | 'none';
   p95Seconds?: number;
   spark: (number | undefined)[];
   unknownReason?: string;
@@ -48,31 +53,58 @@ export interface ServiceSignalsView {
 }
 
 export function rulesFromThresholds(t: Thresholds): ThresholdRuleSpec[] {
-  const describe = (above: number, forMs: number) =>
-    `5xx ratio above ${formatPercent(above, 0)} for ${forMs / 60_000}m`;
+  const ratio = (
+    id: string,
+    severity: 'warning' | 'critical',
+    r: { above: number; for: number },
+  ): ThresholdRuleSpec => ({
+    id,
+    severity,
+    signal: 'ratio',
+    description: `5xx ratio above ${formatPercent(r.above, 0)} for ${formatDuration(r.for)}`,
+    above: r.above,
+    forMs: r.for,
+  });
   return [
+    ratio('error-ratio-warning', 'warning', t.warning),
+    ratio('error-ratio-critical', 'critical', t.critical),
+    ratio('error-ratio-sustained', 'critical', t.sustained),
     {
-      id: 'error-ratio-warning',
+      id: 'latency-p95',
       severity: 'warning',
-      description: describe(t.warning.above, t.warning.for),
-      above: t.warning.above,
-      forMs: t.warning.for,
+      signal: 'p95',
+      description: `p95 above ${t.latency.baselineFactor}x baseline or ${formatDuration(t.latency.above)} for ${formatDuration(t.latency.for)}`,
+      above: t.latency.above / 1000,
+      baselineFactor: t.latency.baselineFactor,
+      forMs: t.latency.for,
     },
     {
-      id: 'error-ratio-critical',
-      severity: 'critical',
-      description: describe(t.critical.above, t.critical.for),
-      above: t.critical.above,
-      forMs: t.critical.for,
+      id: 'health-degraded',
+      severity: 'warning',
+      signal: 'health',
+      description: `over ${formatPercent(t.health.failingShare, 0)} of health checks failing for ${formatDuration(t.health.for)}`,
+      above: t.health.failingShare,
+      forMs: t.health.for,
     },
     {
-      id: 'error-ratio-sustained',
+      id: 'complete-outage',
       severity: 'critical',
-      description: describe(t.sustained.above, t.sustained.for),
-      above: t.sustained.above,
-      forMs: t.sustained.for,
+      signal: 'health',
+      description: `every health check failing for ${formatDuration(t.health.outageFor)}`,
+      above: 0.999,
+      forMs: t.health.outageFor,
     },
   ];
+}
+
+/** Median of the p95 readings from 30 to 10 minutes ago: the service's normal, before the trouble. */
+function p95Baseline(history: { at: number; p95: number }[], now: number): number | undefined {
+  const older = history
+    .filter((h) => h.at <= now - 10 * 60_000 && h.at >= now - 30 * 60_000)
+    .map((h) => h.p95);
+  if (older.length < 5) return undefined;
+  older.sort((a, b) => a - b);
+  return older[Math.floor(older.length / 2)];
 }
 
 /**
@@ -81,22 +113,37 @@ export function rulesFromThresholds(t: Thresholds): ThresholdRuleSpec[] {
  */
 export class ServiceSignals {
   private readonly window = new ErrorRateWindow();
+  private readonly logWindow = new ErrorRateWindow();
   private readonly ruleStates = new Map<string, RuleState>();
   private readonly health = new Map<string, HealthTargetView>();
+  private readonly p95History: { at: number; p95: number }[] = [];
   private p95Seconds: number | undefined;
+  private externalRatio: number | undefined;
   private unknownReason: string | undefined;
   private lastCountersAt: number | undefined;
+  private lastLogCountsAt: number | undefined;
 
   constructor(
     readonly service: string,
     private readonly rules: ThresholdRuleSpec[],
   ) {}
 
-  addCounters(at: number, total: number, errors: number, p95Seconds?: number): void {
+  addCounters(at: number, total: number, errors: number, p95Seconds?: number, ratio1m?: number): void {
     this.window.add(at, total, errors);
     this.lastCountersAt = at;
     this.p95Seconds = p95Seconds;
+    this.externalRatio = ratio1m;
+    if (p95Seconds !== undefined) {
+      this.p95History.push({ at, p95: p95Seconds });
+      while ((this.p95History[0]?.at ?? at) < at - 31 * 60_000) this.p95History.shift();
+    }
     this.unknownReason = undefined;
+  }
+
+  /** Cumulative request and error counts derived from log lines. */
+  addLogCounts(at: number, requests: number, errors: number): void {
+    this.logWindow.add(at, requests, errors);
+    this.lastLogCountsAt = at;
   }
 
   markUnknown(reason: string): void {
@@ -107,18 +154,60 @@ export class ServiceSignals {
     this.health.set(view.target, view);
   }
 
-  private known(now: number): boolean {
+  private metricsKnown(now: number): boolean {
     return (
       this.lastCountersAt !== undefined && now - this.lastCountersAt <= STALE_AFTER_MS && !this.unknownReason
     );
   }
 
+  private logsKnown(now: number): boolean {
+    return this.lastLogCountsAt !== undefined && now - this.lastLogCountsAt <= STALE_AFTER_MS;
+  }
+
+  /** Metrics when the service has them; its logs only when it never had metrics. */
+  private source(now: number): 'metrics' | 'logs' | 'none' {
+    if (this.lastCountersAt !== undefined) return this.metricsKnown(now) ? 'metrics' : 'none';
+    return this.logsKnown(now) ? 'logs' : 'none';
+  }
+
+  private ratio1m(now: number): number | undefined {
+    const src = this.source(now);
+    if (src === 'metrics') return this.externalRatio ?? this.window.over(60_000).ratio;
+    if (src === 'logs') return this.logWindow.over(60_000).ratio;
+    return undefined;
+  }
+
+  private failingShare(): number | undefined {
+    const targets = [...this.health.values()];
+    return targets.length === 0 ? undefined : targets.filter((t) => !t.ok).length / targets.length;
+  }
+
+  /** The rule with its line for now: the p95 line follows the service's own baseline. */
+  private effective(rule: ThresholdRuleSpec, now: number): ThresholdRuleSpec {
+    if (rule.signal !== 'p95' || rule.baselineFactor === undefined) return rule;
+    const baseline = p95Baseline(this.p95History, now);
+    return baseline === undefined
+      ? rule
+      : { ...rule, above: Math.min(rule.above, baseline * rule.baselineFactor) };
+  }
+
+  private valueFor(rule: ThresholdRuleSpec, now: number): number | undefined {
+    if (rule.signal === 'ratio') return this.ratio1m(now);
+    if (rule.signal === 'p95') return this.metricsKnown(now) ? this.p95Seconds : undefined;
+    return this.failingShare();
+  }
+
   /** Advances the rules to `now`; returns the fired/cleared transitions. */
   evaluate(now: number): RuleTransition[] {
-    const value = this.known(now) ? this.window.over(60_000).ratio : undefined;
     const transitions: RuleTransition[] = [];
-    for (const rule of this.rules) {
-      const { next, transition } = stepRule(rule, this.ruleStates.get(rule.id) ?? RULE_OK, value, now);
+    for (const spec of this.rules) {
+      const rule = this.effective(spec, now);
+      const { next, transition } = stepRule(
+        rule,
+        this.ruleStates.get(rule.id) ?? RULE_OK,
+        this.valueFor(rule, now),
+        now,
+      );
       this.ruleStates.set(rule.id, next);
       if (transition) transitions.push(transition);
     }
@@ -126,21 +215,26 @@ export class ServiceSignals {
   }
 
   view(now: number, sparkBuckets: number): ServiceSignalsView {
-    const known = this.known(now);
-    const r1 = this.window.over(60_000);
+    const source = this.source(now);
+    const known = source !== 'none';
+    const main = source === 'logs' ? this.logWindow : this.window;
+    const r1 = main.over(60_000);
+    const ratio1m = this.ratio1m(now);
+    const logs = this.logsKnown(now) ? this.logWindow.over(60_000) : undefined;
     const targets = [...this.health.values()];
     return {
       service: this.service,
-      ...(known && r1.ratio !== undefined && { ratio1m: r1.ratio }),
-      ...(known && {
-        ratio5m: this.window.over(5 * 60_000).ratio,
-        ratio10m: this.window.over(10 * 60_000).ratio,
-      }),
+      ...(ratio1m !== undefined && { ratio1m }),
+      ...(known && { ratio5m: main.over(5 * 60_000).ratio, ratio10m: main.over(10 * 60_000).ratio }),
       requests1m: known ? r1.requests : 0,
-      ...(known && this.p95Seconds !== undefined && { p95Seconds: this.p95Seconds }),
-      spark: this.window.series(now, SPARK_SPAN_MS, sparkBuckets),
+      ...(logs?.ratio !== undefined && { logRatio1m: logs.ratio }),
+      logRequests1m: logs?.requests ?? 0,
+      ratioSource: source,
+      ...(source === 'metrics' && this.p95Seconds !== undefined && { p95Seconds: this.p95Seconds }),
+      spark: main.series(now, SPARK_SPAN_MS, sparkBuckets),
       ...(!known && { unknownReason: this.unknownReason ?? 'no data yet' }),
-      rules: this.rules.map((rule) => {
+      rules: this.rules.map((spec) => {
+        const rule = this.effective(spec, now);
         const state = this.ruleStates.get(rule.id) ?? RULE_OK;
         const left = timeLeft(rule, state, now);
         return {

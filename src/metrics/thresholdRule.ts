@@ -7,7 +7,11 @@ export interface ThresholdRuleSpec {
   severity: 'warning' | 'critical';
   /** What the rule means to an operator, e.g. "5xx ratio above 5% for 2m". */
   description: string;
+  /** Which signal the rule watches: the 1m 5xx ratio, p95 latency (s), or the share of failing health checks. */
+  signal: 'ratio' | 'p95' | 'health';
   above: number;
+  /** p95 only: the line is also this many times the service's own baseline, whichever is lower. */
+  baselineFactor?: number;
   forMs: number;
 }
 

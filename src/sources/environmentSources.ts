@@ -1,8 +1,32 @@
 import type { Environment } from '../config/schema';
+import { UserError } from '../userError';
 import type { EventSink } from './events';
 import { healthCheckSource } from './healthCheckSource';
 import { metricsScrapeSource } from './metricsScrapeSource';
 import type { Poller } from './poller';
+import { prometheusSource } from './prometheusSource';
+
+/** Authorization for Prometheus from the environment variables the config names. */
+export function authHeaders(
+  auth: { bearerTokenEnv: string } | { username: string; passwordEnv: string } | undefined,
+  env = process.env,
+): Record<string, string> {
+  if (!auth) return {};
+  if ('bearerTokenEnv' in auth) {
+    const token = env[auth.bearerTokenEnv];
+    if (!token)
+      throw new UserError(
+        `opsconsole: environment variable ${auth.bearerTokenEnv} (the Prometheus bearer token) is not set`,
+      );
+    return { authorization: `Bearer ${token}` };
+  }
+  const password = env[auth.passwordEnv];
+  if (password === undefined)
+    throw new UserError(
+      `opsconsole: environment variable ${auth.passwordEnv} (the Prometheus password) is not set`,
+    );
+  return { authorization: `Basic ${Buffer.from(`${auth.username}:${password}`).toString('base64')}` };
+}
 
 export interface RunningSources {
   stop(): Promise<void>;
@@ -17,7 +41,22 @@ export function startEnvironmentSources(env: Environment, sink: EventSink): Runn
         metricsScrapeSource({ service, url: cfg.metrics.scrape, metric: cfg.metrics.metric }, sink),
       );
     }
-    for (const url of cfg.health) pollers.push(healthCheckSource({ service, url }, sink));
+    for (const target of cfg.health) {
+      pollers.push(
+        healthCheckSource(
+          typeof target === 'string'
+            ? { service, url: target }
+            : {
+                service,
+                url: target.url,
+                fields: target.fields,
+                healthyValues: target.healthyValues,
+                timeoutMs: target.timeout,
+              },
+          sink,
+        ),
+      );
+    }
   }
   for (const p of pollers) p.start();
   return {

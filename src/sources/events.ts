@@ -31,7 +31,16 @@ export type SourceState = 'connecting' | 'connected' | 'reconnecting' | 'failed'
 export type SourceEvent =
   | { type: 'container'; status: ContainerStatus }
   | { type: 'log-lines'; source: string; lines: string[]; receivedAt: number }
-  | { type: 'counters'; service: string; at: number; total: number; errors: number; p95Seconds?: number }
+  | {
+      type: 'counters';
+      service: string;
+      at: number;
+      total: number;
+      errors: number;
+      p95Seconds?: number;
+      /** A 1m ratio computed elsewhere (a custom PromQL query); preferred over the counters' own. */
+      ratio1m?: number;
+    }
   | { type: 'counters-unknown'; service: string; at: number; reason: string }
   | {
       type: 'health';
@@ -42,6 +51,8 @@ export type SourceEvent =
       latencyMs: number;
       httpStatus?: number;
       version?: string;
+      /** An error rate the endpoint reports about itself, 0-1. */
+      errorRate?: number;
       error?: string;
     }
   | { type: 'source'; id: string; state: SourceState; at: number; reason?: string; nextTryAt?: number }

@@ -6,40 +6,106 @@ import { Poller } from './poller';
 export interface HealthCheckOptions {
   service: string;
   url: string;
+  /** Dotted paths into a JSON body. */
+  fields?: { status?: string; errorRate?: string; version?: string };
+  healthyValues?: string[];
   intervalMs?: number;
   timeoutMs?: number;
 }
 
-/** Reads `version` from a JSON health body when there is one; anything else is ignored. */
-function versionFrom(body: string): string | undefined {
-  try {
-    const v = (JSON.parse(body) as { version?: unknown }).version;
-    return typeof v === 'string' ? sanitize(v).slice(0, 64) : undefined;
-  } catch {
-    return undefined;
+const DEFAULT_FIELDS = { status: 'status', errorRate: 'errorRate', version: 'version' };
+const DEFAULT_HEALTHY = ['ok', 'healthy', 'up', 'pass', 'green'];
+
+function pick(body: unknown, path: string | undefined): unknown {
+  if (!path) return undefined;
+  let cur = body;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
   }
+  return cur;
 }
 
-/** Polls a health URL: 2xx within the deadline is up; anything else is down with the reason. */
+export interface HealthReading {
+  ok: boolean;
+  detail?: string;
+  version?: string;
+  errorRate?: number;
+}
+
+/**
+ * Judges one health response: a non-2xx status is down; a JSON body may also say so through its
+ * status field, and carry an error rate (0-1, or a percentage above 1) and a version. A body that is
+ * not JSON leaves the verdict to the HTTP status.
+ */
+export function readHealth(
+  httpStatus: number,
+  body: string,
+  fields = DEFAULT_FIELDS,
+  healthyValues = DEFAULT_HEALTHY,
+): HealthReading {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  const status = pick(json, fields.status);
+  const rate = pick(json, fields.errorRate);
+  const version = pick(json, fields.version);
+  const statusText =
+    typeof status === 'string'
+      ? status.toLowerCase()
+      : typeof status === 'boolean'
+        ? String(status)
+        : undefined;
+  const bodySaysDown =
+    statusText !== undefined && !healthyValues.includes(statusText) && statusText !== 'true';
+  const ok = httpStatus >= 200 && httpStatus < 300 && !bodySaysDown;
+  const errorRate =
+    typeof rate === 'number' && Number.isFinite(rate) && rate >= 0
+      ? rate > 1
+        ? rate / 100
+        : rate
+      : undefined;
+  return {
+    ok,
+    ...(!ok && {
+      detail: [
+        httpStatus < 200 || httpStatus >= 300 ? `HTTP ${httpStatus}` : '',
+        bodySaysDown ? `status "${sanitize(String(status)).slice(0, 40)}"` : '',
+      ]
+        .filter(Boolean)
+        .join(', '),
+    }),
+    ...(typeof version === 'string' && { version: sanitize(version).slice(0, 64) }),
+    ...(errorRate !== undefined && { errorRate }),
+  };
+}
+
+/** Polls a health URL: 2xx (and a healthy JSON status, if any) within the deadline is up. */
 export function healthCheckSource(options: HealthCheckOptions, sink: EventSink): Poller {
   const { service, url, intervalMs = 2000, timeoutMs = 1500 } = options;
+  const fields = { ...DEFAULT_FIELDS, ...options.fields };
   return new Poller({
     intervalMs,
-    // A failing health check is a result, not a source failure: only the report goes to the sink.
+    // A failing health check is a result, not a source failure: it is reported, then retried on schedule.
     task: async () => {
       const t0 = performance.now();
       try {
         const res = await httpGet(url, { timeoutMs, maxBytes: 64 * 1024 });
-        const version = versionFrom(res.body);
+        const reading = readHealth(res.status, res.body, fields, options.healthyValues);
         sink({
           type: 'health',
           service,
           target: url,
           at: Date.now(),
-          ok: res.status >= 200 && res.status < 300,
+          ok: reading.ok,
           latencyMs: res.latencyMs,
           httpStatus: res.status,
-          ...(version && { version }),
+          ...(reading.version && { version: reading.version }),
+          ...(reading.detail && { error: reading.detail }),
+          ...(reading.errorRate !== undefined && { errorRate: reading.errorRate }),
         });
       } catch (err) {
         sink({
@@ -51,7 +117,6 @@ export function healthCheckSource(options: HealthCheckOptions, sink: EventSink):
           latencyMs: performance.now() - t0,
           error: sanitize((err as Error).message),
         });
-        throw err;
       }
     },
     onFailure: () => {},

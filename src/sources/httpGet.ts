@@ -44,8 +44,10 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
     };
   } catch (err) {
     if (err instanceof HttpGetError) throw err;
-    if (signal.aborted) throw new HttpGetError(`no complete answer within ${options.timeoutMs}ms`);
     const e = err as NodeJS.ErrnoException;
+    if (signal.aborted || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT') {
+      throw new HttpGetError(`no complete answer within ${options.timeoutMs}ms`);
+    }
     throw new HttpGetError(e.code ? `${e.code}: ${e.message}` : e.message);
   }
 }

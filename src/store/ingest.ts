@@ -1,6 +1,7 @@
 import type { Thresholds } from '../config/schema';
 import { ContainerChangeDeduper } from '../incident/containerChangeDeduper';
 import type { LogBuffer } from '../logs/logBuffer';
+import type { LogRecord } from '../logs/logRecord';
 import { parseLine } from '../logs/parseLine';
 import { rulesFromThresholds, ServiceSignals } from '../metrics/serviceSignals';
 import type { RuleTransition } from '../metrics/thresholdRule';
@@ -29,6 +30,13 @@ export interface IngestOptions {
   onNotable?: (events: NotableEvent[]) => void;
 }
 
+/** A log line as a request: its status decides; without one, an error-level line counts as a failed request. */
+export function requestOutcome(r: LogRecord): 'ok' | 'error' | undefined {
+  if (r.status !== undefined) return r.status >= 500 ? 'error' : 'ok';
+  if (r.level === 'error' || r.level === 'fatal') return 'error';
+  return undefined;
+}
+
 function transitionEvent(service: string, t: RuleTransition): NotableEvent {
   const verb = t.kind === 'fired' ? 'FIRING' : 'cleared';
   return {
@@ -52,6 +60,8 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
   let timer: NodeJS.Timeout | undefined;
   let lastSecond = 0;
   const containerChanges = new ContainerChangeDeduper();
+  /** Requests and 5xx counted from each service's log lines, cumulative like a counter. */
+  const logCounts = new Map<string, { requests: number; errors: number }>();
 
   const signalsFor = (service: string): ServiceSignals => {
     let s = signals.get(service);
@@ -80,14 +90,32 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
           if (change) notable.push(change);
           break;
         }
-        case 'log-lines':
-          for (const line of e.lines) {
-            logs.push(parseLine(line, { source: e.source, seq: logs.takeSeq(), receivedAt: e.receivedAt }));
+        case 'log-lines': {
+          let counts = logCounts.get(e.source);
+          if (!counts) {
+            // A zero reading before the first lines, so the first second of traffic is counted too.
+            counts = { requests: 0, errors: 0 };
+            signalsFor(e.source).addLogCounts(e.receivedAt - 1, 0, 0);
           }
+          for (const line of e.lines) {
+            const record = parseLine(line, {
+              source: e.source,
+              seq: logs.takeSeq(),
+              receivedAt: e.receivedAt,
+            });
+            logs.push(record);
+            const outcome = requestOutcome(record);
+            if (outcome !== undefined) {
+              counts.requests++;
+              if (outcome === 'error') counts.errors++;
+            }
+          }
+          logCounts.set(e.source, counts);
           received += e.lines.length;
           break;
+        }
         case 'counters':
-          signalsFor(e.service).addCounters(e.at, e.total, e.errors, e.p95Seconds);
+          signalsFor(e.service).addCounters(e.at, e.total, e.errors, e.p95Seconds, e.ratio1m);
           signalsChanged = true;
           break;
         case 'counters-unknown':
@@ -144,6 +172,7 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
     if (second !== lastSecond) {
       lastSecond = second;
       signalsChanged = true;
+      for (const [service, c] of logCounts) signalsFor(service).addLogCounts(now, c.requests, c.errors);
       notable.push(...containerChanges.flush(now));
     }
     let nextSignals = state.signals;

@@ -78,6 +78,7 @@ describe('stepRule', () => {
   const rule: ThresholdRuleSpec = {
     id: 'crit',
     severity: 'critical',
+    signal: 'ratio',
     description: 'd',
     above: 0.05,
     forMs: 120_000,
@@ -128,7 +129,10 @@ describe('ServiceSignals', () => {
     ]);
     const view = s.view(11 * 60_000, 30);
     expect(view.ratio1m).toBeCloseTo(0.1);
-    expect(view.rules.every((r) => r.state === 'firing')).toBe(true);
+    expect(view.rules.filter((r) => r.id.startsWith('error-ratio')).every((r) => r.state === 'firing')).toBe(
+      true,
+    );
+    expect(view.rules.find((r) => r.id === 'complete-outage')?.state).toBe('ok');
   });
 
   it('reports unknown when counters stop arriving, and never 0%', () => {
@@ -147,5 +151,65 @@ describe('ServiceSignals', () => {
 describe('sparkline', () => {
   it('scales to max, marks unknown with a dot, clamps overflow', () => {
     expect(sparkline([0, 0.05, 0.1, 0.5, undefined], 0.1)).toBe('▁▅██·');
+  });
+});
+
+describe('ServiceSignals: latency, health and log-derived rules', () => {
+  const rules = rulesFromThresholds(DEFAULT_THRESHOLDS);
+
+  it('fires the p95 rule above twice its own baseline, well under the 3 s line', () => {
+    const s = new ServiceSignals('api', rules);
+    const fired: number[] = [];
+    for (let t = 0; t <= 45 * 60_000; t += 10_000) {
+      const p95 = t < 30 * 60_000 ? 0.1 : 0.25; // baseline 100 ms, then 250 ms
+      s.addCounters(t, t, 0, p95);
+      for (const tr of s.evaluate(t)) if (tr.rule.id === 'latency-p95') fired.push(t / 60_000);
+    }
+    // Above 2x baseline (0.2 s) from minute 30, held for 10 minutes.
+    expect(fired).toEqual([40]);
+  });
+
+  it('fires "degraded" when over half the health checks fail and "complete outage" when all do', () => {
+    const s = new ServiceSignals('api', rules);
+    const check = (target: string, ok: boolean, at: number) => s.addHealth({ target, ok, at, latencyMs: 1 });
+    const fired: string[] = [];
+    for (let t = 0; t <= 120_000; t += 1000) {
+      check('a', t < 10_000, t);
+      check('b', t < 60_000, t);
+      check('c', true, t);
+      for (const tr of s.evaluate(t)) fired.push(`${tr.rule.id}@${t / 1000}`);
+    }
+    // 2 of 3 failing from 60s: degraded after its 1 minute hold; never all three.
+    expect(fired).toEqual(['health-degraded@120']);
+    for (let t = 121_000; t <= 160_000; t += 1000) {
+      check('c', false, t);
+      for (const tr of s.evaluate(t)) fired.push(`${tr.rule.id}@${t / 1000}`);
+    }
+    expect(fired).toContain('complete-outage@151');
+  });
+
+  it('uses the log-derived ratio when a service has no metrics, and reports both when it has', () => {
+    const logsOnly = new ServiceSignals('worker', rules);
+    logsOnly.addLogCounts(0, 0, 0);
+    logsOnly.addLogCounts(30_000, 200, 20);
+    const v = logsOnly.view(30_000, 10);
+    expect(v.ratioSource).toBe('logs');
+    expect(v.ratio1m).toBeCloseTo(0.1);
+    const both = new ServiceSignals('api', rules);
+    both.addCounters(0, 0, 0);
+    both.addLogCounts(0, 0, 0);
+    both.addCounters(30_000, 100, 8);
+    both.addLogCounts(30_000, 100, 9);
+    const b = both.view(30_000, 10);
+    expect(b.ratioSource).toBe('metrics');
+    expect(b.ratio1m).toBeCloseTo(0.08);
+    expect(b.logRatio1m).toBeCloseTo(0.09);
+  });
+
+  it('prefers a ratio computed by a custom query', () => {
+    const s = new ServiceSignals('api', rules);
+    s.addCounters(0, 0, 0);
+    s.addCounters(1000, 100, 1, undefined, 0.2);
+    expect(s.view(1000, 10).ratio1m).toBe(0.2);
   });
 });

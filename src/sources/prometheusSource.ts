@@ -1,0 +1,144 @@
+import { sanitize } from '../text/sanitize';
+import type { EventSink } from './events';
+import { httpGet } from './httpGet';
+import { Poller } from './poller';
+
+export interface PrometheusOptions {
+  service: string;
+  url: string;
+  metric?: string;
+  /** Label selector of the service's series, e.g. {service="api"}. */
+  selector?: string;
+  errorRatioQuery?: string;
+  p95Query?: string;
+  headers?: Record<string, string>;
+  intervalMs?: number;
+  timeoutMs?: number;
+  /** How much history to load at start, so the sparkline is not empty. */
+  backfillMs?: number;
+}
+
+interface VectorSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+interface MatrixSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+
+const MAX_BODY = 8 * 1024 * 1024;
+
+/** Adds a matcher to a label selector: {service="api"} + code=~"5.." → {service="api",code=~"5.."}. */
+export function withMatcher(selector: string | undefined, matcher: string): string {
+  const inner = (selector ?? '{}').trim().slice(1, -1).trim();
+  return `{${inner ? `${inner},` : ''}${matcher}}`;
+}
+
+export function defaultQueries(metric: string, selector: string | undefined) {
+  return {
+    total: `sum(${metric}${selector ?? ''})`,
+    errors: `sum(${metric}${withMatcher(selector, 'code=~"5.."')})`,
+    p95: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket${selector ?? ''}[5m])))`,
+  };
+}
+
+/** A client for Prometheus's HTTP API with deadlines, a size cap and clear errors. */
+export class PrometheusClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+    private readonly timeoutMs = 3000,
+  ) {}
+
+  private async call<T>(path: string, params: Record<string, string>): Promise<T> {
+    const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    const res = await httpGet(url.toString(), {
+      timeoutMs: this.timeoutMs,
+      maxBytes: MAX_BODY,
+      headers: this.headers,
+    });
+    let body: { status?: string; data?: { result?: unknown }; error?: string };
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      throw new Error(`Prometheus answered HTTP ${res.status} with something that is not JSON`);
+    }
+    if (res.status !== 200 || body.status !== 'success') {
+      throw new Error(`Prometheus: ${sanitize(String(body.error ?? `HTTP ${res.status}`)).slice(0, 200)}`);
+    }
+    return body.data?.result as T;
+  }
+
+  /** The value of a query that yields one number (a sum, a ratio); undefined when it yields nothing. */
+  async scalar(query: string, at?: number): Promise<number | undefined> {
+    const result = await this.call<VectorSample[]>('api/v1/query', {
+      query,
+      ...(at !== undefined && { time: String(at / 1000) }),
+    });
+    const v = result?.[0]?.value?.[1];
+    const n = v === undefined ? Number.NaN : Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+
+  async range(query: string, startMs: number, endMs: number, stepMs: number): Promise<[number, number][]> {
+    const result = await this.call<MatrixSeries[]>('api/v1/query_range', {
+      query,
+      start: String(startMs / 1000),
+      end: String(endMs / 1000),
+      step: `${Math.max(1, Math.round(stepMs / 1000))}s`,
+    });
+    return (result?.[0]?.values ?? [])
+      .map(([t, v]) => [Math.round(t * 1000), Number(v)] as [number, number])
+      .filter(([, v]) => Number.isFinite(v));
+  }
+}
+
+/**
+ * Reads a service's request counters from Prometheus (so the console's windows and rules work the
+ * same as for a scraped /metrics), loads the last half hour at start, and reads p95 and an optional
+ * custom ratio query.
+ */
+export function prometheusSource(options: PrometheusOptions, sink: EventSink): Poller {
+  const { service, intervalMs = 5000, backfillMs = 30 * 60_000 } = options;
+  const client = new PrometheusClient(options.url, options.headers, options.timeoutMs ?? 3000);
+  const q = defaultQueries(options.metric ?? 'http_requests_total', options.selector);
+  let backfilled = false;
+  return new Poller({
+    intervalMs,
+    task: async () => {
+      const now = Date.now();
+      if (!backfilled) {
+        const step = 60_000;
+        const [totals, errors] = await Promise.all([
+          client.range(q.total, now - backfillMs, now - step, step),
+          client.range(q.errors, now - backfillMs, now - step, step),
+        ]);
+        const errorsAt = new Map(errors);
+        for (const [at, total] of totals)
+          sink({ type: 'counters', service, at, total, errors: errorsAt.get(at) ?? 0 });
+        backfilled = true;
+      }
+      const [total, errors, p95, ratio] = await Promise.all([
+        client.scalar(q.total, now),
+        client.scalar(q.errors, now),
+        client.scalar(options.p95Query ?? q.p95, now),
+        options.errorRatioQuery ? client.scalar(options.errorRatioQuery, now) : Promise.resolve(undefined),
+      ]);
+      if (total === undefined) throw new Error(`no series for ${q.total}`);
+      sink({
+        type: 'counters',
+        service,
+        at: now,
+        total,
+        // No 5xx series at all means none were ever counted.
+        errors: errors ?? 0,
+        ...(p95 !== undefined && { p95Seconds: p95 }),
+        ...(ratio !== undefined && { ratio1m: ratio }),
+      });
+    },
+    onFailure: (error) =>
+      sink({ type: 'counters-unknown', service, at: Date.now(), reason: sanitize((error as Error).message) }),
+  });
+}

@@ -1,0 +1,88 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/demo/freePort';
+import type { SourceEvent } from '../../src/sources/events';
+import { healthCheckSource, readHealth } from '../../src/sources/healthCheckSource';
+import { waitUntil } from '../helpers/processes';
+
+/** Real servers that misbehave the ways production ones do. */
+const behaviours: Record<string, (res: import('node:http').ServerResponse) => void> = {
+  '/ok': (res) => res.end(JSON.stringify({ status: 'ok', version: 'v1.4.2', errorRate: 0.002 })),
+  '/slow': (res) => setTimeout(() => res.end('{"status":"ok"}'), 3000),
+  '/hang': () => {},
+  '/500': (res) => {
+    res.statusCode = 500;
+    res.end('{"status":"error"}');
+  },
+  '/garbage': (res) => res.end('<html>\u001b]0;pwn\u0007 definitely not json'),
+  '/says-down': (res) => res.end(JSON.stringify({ health: { state: 'DEGRADED' } })),
+  '/close': (res) => res.socket?.destroy(),
+  '/huge': (res) => res.end('x'.repeat(1024 * 1024)),
+};
+
+describe('health checks against real servers', () => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => behaviours[req.url ?? '']?.(res));
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  async function check(path: string, options: Partial<Parameters<typeof healthCheckSource>[0]> = {}) {
+    const events: SourceEvent[] = [];
+    const poller = healthCheckSource(
+      { service: 's', url: `${base}${path}`, timeoutMs: 800, intervalMs: 60_000, ...options },
+      (e) => events.push(e),
+    );
+    poller.start();
+    await waitUntil(() => events.length > 0, 5000, `a health result for ${path}`);
+    poller.stop();
+    const e = events[0];
+    if (e?.type !== 'health') throw new Error('expected a health event');
+    return e;
+  }
+
+  it('reads status, version and error rate from a healthy JSON body', async () => {
+    expect(await check('/ok')).toMatchObject({
+      ok: true,
+      httpStatus: 200,
+      version: 'v1.4.2',
+      errorRate: 0.002,
+    });
+  });
+
+  it.each([
+    ['/slow', /within 800ms/],
+    ['/hang', /within 800ms/],
+    ['/500', /HTTP 500/],
+    ['/close', /ECONNRESET|socket|closed/i],
+    ['/huge', /larger than/],
+  ])('marks %s down with the reason, within the deadline', async (path, reason) => {
+    const started = Date.now();
+    const e = await check(path);
+    expect(e.ok).toBe(false);
+    expect(e.error).toMatch(reason);
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it('judges a non-JSON 200 by its status code and keeps its text inert', async () => {
+    const e = await check('/garbage');
+    expect(e.ok).toBe(true);
+    expect(JSON.stringify(e)).not.toContain('\u001b');
+  });
+
+  it('follows a mapped status field in the body', async () => {
+    const e = await check('/says-down', { fields: { status: 'health.state' } });
+    expect(e).toMatchObject({ ok: false, error: 'status "DEGRADED"' });
+  });
+
+  it('reads percentages as ratios', () => {
+    expect(readHealth(200, '{"errorRate": 7.5}').errorRate).toBeCloseTo(0.075);
+  });
+});

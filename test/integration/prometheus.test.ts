@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
+import { LogBuffer } from '../../src/logs/logBuffer';
+import { ErrorRateWindow } from '../../src/metrics/errorRateWindow';
+import type { SourceEvent } from '../../src/sources/events';
+import { PrometheusClient, prometheusSource } from '../../src/sources/prometheusSource';
+import { createConsoleStore } from '../../src/store/consoleStore';
+import { createIngest } from '../../src/store/ingest';
+import { startControlledService } from '../helpers/controlledService';
+import { waitUntil } from '../helpers/processes';
+import { type RunningPrometheus, startPrometheus } from '../helpers/prometheus';
+
+describe('error rates from a real Prometheus', () => {
+  let prom: RunningPrometheus;
+  let svc: Awaited<ReturnType<typeof startControlledService>>;
+
+  beforeAll(async () => {
+    svc = await startControlledService('svc');
+    svc.setRatio(0.1);
+    prom = await startPrometheus([svc.target]);
+    const client = new PrometheusClient(prom.url);
+    // Wait for a few scrapes so rate windows have data.
+    const deadline = Date.now() + 30_000;
+    while (
+      Date.now() < deadline &&
+      ((await client.scalar('count(http_requests_total)').catch(() => undefined)) ?? 0) < 2
+    ) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  afterAll(async () => {
+    await prom?.stop();
+    await svc?.stop();
+  });
+
+  it("tracks Prometheus's own answer for the 5xx ratio as it changes", async () => {
+    const events: SourceEvent[] = [];
+    const poller = prometheusSource(
+      { service: 'svc', url: prom.url, selector: '{service="svc"}', intervalMs: 1000, backfillMs: 60_000 },
+      (e) => events.push(e),
+    );
+    poller.start();
+    const client = new PrometheusClient(prom.url);
+    const promRatio = () =>
+      client.scalar(
+        'sum(increase(http_requests_total{service="svc",code=~"5.."}[10s])) / sum(increase(http_requests_total{service="svc"}[10s]))',
+      );
+    const ours = () => {
+      const w = new ErrorRateWindow();
+      for (const e of events) if (e.type === 'counters') w.add(e.at, e.total, e.errors);
+      return w.over(10_000).ratio;
+    };
+    try {
+      await new Promise((r) => setTimeout(r, 12_000));
+      const [a, b] = [ours(), await promRatio()];
+      expect(a).toBeGreaterThan(0.07);
+      expect(Math.abs((a as number) - (b as number))).toBeLessThan(0.03);
+      svc.setRatio(0.3);
+      await new Promise((r) => setTimeout(r, 13_000));
+      const [c, d] = [ours(), await promRatio()];
+      expect(c).toBeGreaterThan(0.25);
+      expect(Math.abs((c as number) - (d as number))).toBeLessThan(0.04);
+    } finally {
+      poller.stop();
+    }
+  });
+
+  it('takes a rule through pending to firing on the real clock, with the values in the event', async () => {
+    svc.setRatio(0.3);
+    const store = createConsoleStore('test');
+    const thresholds = { ...DEFAULT_THRESHOLDS, critical: { above: 0.05, for: 3000 } };
+    const ingest = createIngest({ store, logs: new LogBuffer(10), thresholds });
+    const states: string[] = [];
+    const poller = prometheusSource(
+      { service: 'svc', url: prom.url, selector: '{service="svc"}', intervalMs: 500, backfillMs: 60_000 },
+      ingest.sink,
+    );
+    poller.start();
+    try {
+      await waitUntil(
+        () => {
+          ingest.flush();
+          const rule = store.getState().signals.svc?.rules.find((r) => r.id === 'error-ratio-critical');
+          if (rule && states.at(-1) !== rule.state) states.push(rule.state);
+          return rule?.state === 'firing';
+        },
+        20_000,
+        'the critical rule to fire',
+      );
+    } finally {
+      poller.stop();
+    }
+    expect(states).toEqual(expect.arrayContaining(['pending', 'firing']));
+    expect(states.indexOf('pending')).toBeLessThan(states.indexOf('firing'));
+    const fired = store
+      .getState()
+      .incident.events.find((e) => e.kind === 'rule-fired' && e.data?.rule === 'error-ratio-critical');
+    expect(fired?.data).toMatchObject({ service: 'svc', above: 0.05, forMs: 3000 });
+    expect(Number(fired?.data?.value)).toBeGreaterThan(0.05);
+  });
+
+  it('reports unknown, never 0%, when Prometheus cannot be reached', async () => {
+    const events: SourceEvent[] = [];
+    const poller = prometheusSource({ service: 'svc', url: 'http://127.0.0.1:9', intervalMs: 200 }, (e) =>
+      events.push(e),
+    );
+    poller.start();
+    await waitUntil(() => events.some((e) => e.type === 'counters-unknown'), 5000, 'an unknown report');
+    poller.stop();
+    expect(events.some((e) => e.type === 'counters')).toBe(false);
+    const unknown = events.find((e) => e.type === 'counters-unknown');
+    expect(unknown?.type === 'counters-unknown' && unknown.reason).toMatch(/ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
+import { LogBuffer } from '../../src/logs/logBuffer';
+import { createConsoleStore } from '../../src/store/consoleStore';
+import { createIngest } from '../../src/store/ingest';
+
+function ratioFromIngest(source: string, lines: string[], t0: number) {
+  const store = createConsoleStore('t', t0);
+  const ingest = createIngest({ store, logs: new LogBuffer(100_000), thresholds: DEFAULT_THRESHOLDS });
+  ingest.flush(t0); // first reading: zero
+  ingest.sink({ type: 'log-lines', source, lines, receivedAt: t0 + 500 });
+  ingest.flush(t0 + 1000);
+  return store.getState().signals[source];
+}
+
+describe('error rates derived from log lines', () => {
+  it('match counts computed independently from the same JSON lines (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(200, 201, 302, 404, 500, 502, 503), { minLength: 1, maxLength: 300 }),
+        (statuses) => {
+          const lines = statuses.map((s, i) =>
+            JSON.stringify({
+              level: s >= 500 ? 'error' : 'info',
+              msg: 'req',
+              status: s,
+              request_id: `r${i}`,
+            }),
+          );
+          const expected = lines.filter((l) => /"status":5\d\d/.test(l)).length / lines.length;
+          const v = ratioFromIngest('api', lines, 1_000_000);
+          expect(v?.logRequests1m).toBe(lines.length);
+          expect(v?.logRatio1m).toBeCloseTo(expected, 10);
+          expect(v?.ratioSource).toBe('logs');
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('count error-level lines without a status as failures (loghub Apache sample)', () => {
+    const text = readFileSync(
+      join(process.cwd(), '..', 'shared', 'fixtures', 'loghub', 'Apache_2k.log'),
+      'utf8',
+    );
+    const lines = text.split('\n').filter(Boolean);
+    const errors = lines.filter((l) => /\[error\]/.test(l)).length;
+    const v = ratioFromIngest('apache', lines, 2_000_000);
+    expect(errors).toBeGreaterThan(0);
+    expect(v?.logRequests1m).toBe(errors);
+    expect(v?.logRatio1m).toBe(1);
+  });
+});
