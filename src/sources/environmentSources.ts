@@ -36,9 +36,24 @@ export interface RunningSources {
 export function startEnvironmentSources(env: Environment, sink: EventSink): RunningSources {
   const pollers: Poller[] = [];
   for (const [service, cfg] of Object.entries(env.services)) {
-    if (cfg.metrics && 'scrape' in cfg.metrics) {
+    const m = cfg.metrics;
+    if (m && 'scrape' in m)
+      pollers.push(metricsScrapeSource({ service, url: m.scrape, metric: m.metric }, sink));
+    if (m && 'prometheus' in m) {
       pollers.push(
-        metricsScrapeSource({ service, url: cfg.metrics.scrape, metric: cfg.metrics.metric }, sink),
+        prometheusSource(
+          {
+            service,
+            url: m.prometheus,
+            metric: m.metric,
+            ...(m.selector && { selector: m.selector }),
+            ...(m.errorRatioQuery && { errorRatioQuery: m.errorRatioQuery }),
+            ...(m.p95Query && { p95Query: m.p95Query }),
+            headers: authHeaders(m.auth),
+            intervalMs: m.interval,
+          },
+          sink,
+        ),
       );
     }
     for (const target of cfg.health) {

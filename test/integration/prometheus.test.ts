@@ -112,4 +112,37 @@ describe('error rates from a real Prometheus', () => {
     const unknown = events.find((e) => e.type === 'counters-unknown');
     expect(unknown?.type === 'counters-unknown' && unknown.reason).toMatch(/ECONNREFUSED/);
   });
+
+  it('`opsconsole status --json` reports the rates, rule states and health from a config', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { execFile } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'oc-status-'));
+    const config = join(dir, 'opsconsole.yaml');
+    writeFileSync(
+      config,
+      [
+        'environments:',
+        '  test:',
+        '    services:',
+        '      svc:',
+        `        metrics: { prometheus: "${prom.url}", selector: '{service="svc"}', interval: 1s }`,
+        `        health: ["http://${svc.target}/health"]`,
+      ].join('\n'),
+    );
+    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile('bin/opsconsole', ['status', '--json', '--config', config, '--sample', '3s'], (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
+      ),
+    );
+    expect(out.stderr).toBe('');
+    const json = JSON.parse(out.stdout);
+    const s = json.services.find((x: { service: string }) => x.service === 'svc');
+    expect(s.ratioSource).toBe('metrics');
+    expect(s.errorRatio['1m']).toBeGreaterThan(0.05);
+    expect(s.rules.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['error-ratio-critical', 'latency-p95', 'complete-outage']));
+    expect(s.health).toMatchObject({ up: 0, total: 1 });
+    expect(s.health.targets[0].detail).toBe('HTTP 404');
+  });
 });
