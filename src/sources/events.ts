@@ -24,12 +24,17 @@ export interface ContainerStatus {
   pid?: number;
   cpuPercent?: number;
   memoryBytes?: number;
+  /** docker compose project and service, from the container's labels. */
+  compose?: { project: string; service: string };
+  /** The last exit was the kernel's out-of-memory killer. */
+  oomKilled?: boolean;
 }
 
 export type SourceState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
 export type SourceEvent =
   | { type: 'container'; status: ContainerStatus }
+  | { type: 'container-removed'; id: string }
   | { type: 'log-lines'; source: string; lines: string[]; receivedAt: number }
   | {
       type: 'counters';

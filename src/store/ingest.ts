@@ -90,6 +90,11 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
           if (change) notable.push(change);
           break;
         }
+        case 'container-removed': {
+          const { [e.id]: _removed, ...rest } = containers;
+          containers = rest;
+          break;
+        }
         case 'log-lines': {
           let counts = logCounts.get(e.source);
           if (!counts) {

@@ -132,8 +132,11 @@ describe('error rates from a real Prometheus', () => {
       ].join('\n'),
     );
     const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile('bin/opsconsole', ['status', '--json', '--config', config, '--sample', '3s'], (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
+      execFile(
+        'bin/opsconsole',
+        ['status', '--json', '--config', config, '--sample', '3s'],
+        (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
       ),
     );
     expect(out.stderr).toBe('');
@@ -141,7 +144,9 @@ describe('error rates from a real Prometheus', () => {
     const s = json.services.find((x: { service: string }) => x.service === 'svc');
     expect(s.ratioSource).toBe('metrics');
     expect(s.errorRatio['1m']).toBeGreaterThan(0.05);
-    expect(s.rules.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['error-ratio-critical', 'latency-p95', 'complete-outage']));
+    expect(s.rules.map((r: { id: string }) => r.id)).toEqual(
+      expect.arrayContaining(['error-ratio-critical', 'latency-p95', 'complete-outage']),
+    );
     expect(s.health).toMatchObject({ up: 0, total: 1 });
     expect(s.health.targets[0].detail).toBe('HTTP 404');
   });

@@ -1,0 +1,311 @@
+import type { Duplex } from 'node:stream';
+import { Pool } from 'undici';
+import { LineSplitter } from '../logs/lineSplitter';
+import { sanitize } from '../text/sanitize';
+import type { ContainerState, ContainerStatus, EventSink, HealthState } from './events';
+import { backoffDelay } from './poller';
+
+/** How to reach a Docker Engine: its local socket, or a stream through SSH. */
+export type DockerDialer = { socketPath: string } | { openStream: () => Promise<Duplex> };
+
+/**
+ * An undici pool for the Engine API: the events stream and every stats stream hold a connection
+ * each, so one connection is never enough. Over SSH each connection is a forwarded stream.
+ */
+export function dockerClient(dialer: DockerDialer): Pool {
+  if ('socketPath' in dialer) return new Pool('http://docker', { socketPath: dialer.socketPath });
+  return new Pool('http://docker', {
+    connect: (_opts, callback) => {
+      dialer.openStream().then(
+        (stream) => {
+          // undici calls these socket methods; an SSH channel has no such knobs.
+          const s = stream as Duplex & Record<string, unknown>;
+          for (const m of ['setKeepAlive', 'setNoDelay', 'setTimeout', 'ref', 'unref']) s[m] ??= () => s;
+          callback(null, s as never);
+        },
+        (err: Error) => callback(err, null),
+      );
+    },
+  });
+}
+
+interface InspectResult {
+  Id: string;
+  Name: string;
+  RestartCount: number;
+  Config: { Image: string; Labels?: Record<string, string> | null };
+  State: {
+    Status: string;
+    ExitCode: number;
+    StartedAt: string;
+    OOMKilled?: boolean;
+    Health?: { Status: string; FailingStreak: number };
+  };
+}
+
+const STATES: Record<string, ContainerState> = {
+  running: 'running',
+  restarting: 'restarting',
+  exited: 'exited',
+  dead: 'exited',
+  created: 'stopped',
+  paused: 'stopped',
+  removing: 'stopped',
+};
+
+/** An inspect document as the status pane's container. */
+export function containerFromInspect(host: string, c: InspectResult): ContainerStatus {
+  const name = c.Name.replace(/^\//, '');
+  const labels = c.Config.Labels ?? {};
+  const image = c.Config.Image;
+  const tag = labels['org.opencontainers.image.version'] ?? /:([^:/@]+)$/.exec(image)?.[1] ?? 'latest';
+  const state = STATES[c.State.Status] ?? 'unknown';
+  const health = (c.State.Health?.Status ?? 'none') as HealthState;
+  const project = labels['com.docker.compose.project'];
+  const service = labels['com.docker.compose.service'];
+  return {
+    id: `${host}/${name}`,
+    name: sanitize(name),
+    host,
+    kind: 'docker',
+    state,
+    health: ['healthy', 'unhealthy', 'starting'].includes(health) ? health : 'none',
+    ...(c.State.Health && { healthFailingStreak: c.State.Health.FailingStreak }),
+    version: sanitize(tag),
+    image: sanitize(image),
+    restarts: c.RestartCount,
+    ...(state === 'running' && { startedAt: Date.parse(c.State.StartedAt) }),
+    ...(state !== 'running' && { exitCode: c.State.ExitCode }),
+    ...(project && service && { compose: { project: sanitize(project), service: sanitize(service) } }),
+    ...(c.State.OOMKilled && { oomKilled: true }),
+  };
+}
+
+/** CPU percent (of one core, like `docker stats`) and memory from one stats sample. */
+export function statsFromSample(s: {
+  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
+  memory_stats?: { usage?: number; stats?: Record<string, number> };
+}): { cpuPercent?: number; memoryBytes?: number } {
+  const cpuDelta = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+  const sysDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
+  const cpus = s.cpu_stats?.online_cpus ?? 1;
+  const usage = s.memory_stats?.usage;
+  const cache = s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.cache ?? 0;
+  return {
+    ...(sysDelta > 0 && cpuDelta >= 0 && { cpuPercent: (cpuDelta / sysDelta) * cpus * 100 }),
+    ...(usage !== undefined && { memoryBytes: Math.max(0, usage - cache) }),
+  };
+}
+
+const WATCHED_ACTIONS = new Set([
+  'create',
+  'start',
+  'restart',
+  'die',
+  'kill',
+  'oom',
+  'stop',
+  'pause',
+  'unpause',
+  'destroy',
+]);
+
+/**
+ * Live container status from a Docker Engine: a full list at connect, then the events stream
+ * (start, die, oom, health_status, restart...) for changes within a second, and one stats stream per
+ * running container for CPU and memory. A lost engine is reported, its containers shown as unknown,
+ * and the connection retried with backoff.
+ */
+export class DockerSource {
+  private client: Pool | undefined;
+  private stopped = false;
+  private failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly known = new Map<string, ContainerStatus>();
+  private readonly stats = new Map<string, () => void>();
+
+  constructor(
+    private readonly host: string,
+    private readonly dialer: DockerDialer,
+    private readonly sink: EventSink,
+  ) {}
+
+  private get sourceId(): string {
+    return `docker@${this.host}`;
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const close of this.stats.values()) close();
+    this.stats.clear();
+    void this.client?.destroy().catch(() => {});
+    this.sink({ type: 'source', id: this.sourceId, state: 'stopped', at: Date.now() });
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = dockerClient(this.dialer);
+    this.client = client;
+    this.sink({
+      type: 'source',
+      id: this.sourceId,
+      state: this.failures === 0 ? 'connecting' : 'reconnecting',
+      at: Date.now(),
+    });
+    try {
+      // Events from just before the listing are replayed, so no change falls between the two.
+      const since = Math.floor(Date.now() / 1000) - 1;
+      const list = (await this.json(client, '/containers/json?all=1')) as { Id: string }[];
+      const seen = new Set<string>();
+      for (const c of list) seen.add((await this.refresh(c.Id)) ?? '');
+      for (const [id, status] of this.known) if (!seen.has(id)) this.forget(id, status);
+      this.failures = 0;
+      this.sink({ type: 'source', id: this.sourceId, state: 'connected', at: Date.now() });
+      // The engine sends the headers with the first event, which may be a while: no header deadline.
+      const events = await client.request({
+        method: 'GET',
+        path: `/events?since=${since}&filters=${encodeURIComponent(JSON.stringify({ type: ['container'] }))}`,
+        bodyTimeout: 0,
+        headersTimeout: 0,
+      });
+      if (events.statusCode !== 200) throw new Error(`Docker API answered ${events.statusCode} to /events`);
+      const splitter = new LineSplitter(64 * 1024);
+      events.body.on('data', (chunk: Buffer) => {
+        for (const line of splitter.push(chunk)) this.onEvent(line);
+      });
+      await new Promise<void>((resolve, reject) => {
+        events.body.on('end', () => resolve());
+        events.body.on('error', reject);
+        events.body.on('close', () => resolve());
+      });
+      throw new Error('the Docker events stream ended');
+    } catch (err) {
+      this.lost(client, err as Error);
+    }
+  }
+
+  private lost(client: Pool, err: Error): void {
+    if (this.client !== client) return;
+    void client.destroy().catch(() => {});
+    for (const close of this.stats.values()) close();
+    this.stats.clear();
+    if (this.stopped) return;
+    this.failures++;
+    const delay = backoffDelay(this.failures, 500, 30_000, Math.random);
+    const reason = sanitize(err.message).slice(0, 200);
+    this.sink({
+      type: 'source',
+      id: this.sourceId,
+      state: 'reconnecting',
+      at: Date.now(),
+      reason,
+      nextTryAt: Date.now() + delay,
+    });
+    // What was running may still be, or may not: say so rather than show stale "running".
+    for (const status of this.known.values()) {
+      this.sink({
+        type: 'container',
+        status: { ...status, state: 'unknown', cpuPercent: undefined, memoryBytes: undefined },
+      });
+    }
+    this.timer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private async json(client: Pool, path: string): Promise<unknown> {
+    const res = await client.request({ method: 'GET', path, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const body = await res.body.text();
+    if (res.statusCode === 404) return undefined;
+    if (res.statusCode !== 200)
+      throw new Error(`Docker API answered ${res.statusCode} to ${path}: ${sanitize(body).slice(0, 200)}`);
+    return JSON.parse(body);
+  }
+
+  private onEvent(line: string): void {
+    let e: { Type?: string; Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+    try {
+      e = JSON.parse(line);
+    } catch {
+      return;
+    }
+    const action = e.Action ?? '';
+    const id = e.Actor?.ID;
+    if (!id || (!WATCHED_ACTIONS.has(action) && !action.startsWith('health_status'))) return;
+    if (action === 'destroy') {
+      const status = this.known.get(id);
+      if (status) this.forget(id, status);
+      return;
+    }
+    void this.refresh(id).catch(() => {});
+  }
+
+  /** Re-inspects one container and reports it; returns its id. */
+  private async refresh(id: string): Promise<string | undefined> {
+    const client = this.client;
+    if (!client) return undefined;
+    const inspect = (await this.json(client, `/containers/${encodeURIComponent(id)}/json`)) as
+      | InspectResult
+      | undefined;
+    if (!inspect) return undefined;
+    const prev = this.known.get(inspect.Id);
+    const status = {
+      ...containerFromInspect(this.host, inspect),
+      ...(prev?.state === 'running' && { cpuPercent: prev.cpuPercent, memoryBytes: prev.memoryBytes }),
+    };
+    this.known.set(inspect.Id, status);
+    this.sink({ type: 'container', status });
+    if (status.state === 'running') this.watchStats(inspect.Id);
+    else this.stats.get(inspect.Id)?.();
+    return inspect.Id;
+  }
+
+  private forget(dockerId: string, status: ContainerStatus): void {
+    this.known.delete(dockerId);
+    this.stats.get(dockerId)?.();
+    this.sink({ type: 'container-removed', id: status.id });
+  }
+
+  private watchStats(dockerId: string): void {
+    if (this.stats.has(dockerId) || !this.client) return;
+    const client = this.client;
+    const controller = new AbortController();
+    const close = () => {
+      controller.abort();
+      this.stats.delete(dockerId);
+    };
+    this.stats.set(dockerId, close);
+    client
+      .request({
+        method: 'GET',
+        path: `/containers/${dockerId}/stats?stream=true`,
+        signal: controller.signal,
+        bodyTimeout: 0,
+      })
+      .then((res) => {
+        const splitter = new LineSplitter(256 * 1024);
+        res.body.on('data', (chunk: Buffer) => {
+          for (const line of splitter.push(chunk)) {
+            try {
+              const sample = statsFromSample(JSON.parse(line));
+              const status = this.known.get(dockerId);
+              if (!status || status.state !== 'running') continue;
+              const next = { ...status, ...sample };
+              this.known.set(dockerId, next);
+              this.sink({ type: 'container', status: next });
+            } catch {
+              // A malformed sample is skipped; the next one comes within a second.
+            }
+          }
+        });
+        res.body.on('error', () => close());
+        res.body.on('end', () => this.stats.delete(dockerId));
+      })
+      .catch(() => close());
+  }
+}

@@ -1,0 +1,311 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { Client, type ConnectConfig } from 'ssh2';
+import {
+  type CommandResult,
+  type CommandTarget,
+  OutputTail,
+  type RunOptions,
+} from '../playbooks/commandRunner';
+import { quoteForShell } from '../playbooks/parameters';
+import { backoffDelay } from '../sources/poller';
+import { sanitize } from '../text/sanitize';
+import {
+  fingerprint,
+  hostKeyName,
+  keyTypeOf,
+  knownHostsLine,
+  parseKnownHosts,
+  verifyHostKey,
+} from './knownHosts';
+
+export interface SshTarget {
+  /** The config's name for this host. */
+  name: string;
+  user: string;
+  host: string;
+  port: number;
+  identityFile?: string;
+  /** Authenticate with the agent at SSH_AUTH_SOCK (never forwarded to the host). */
+  agent: boolean;
+  knownHostsFile?: string;
+  jump?: SshTarget;
+}
+
+export type SshState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
+
+/** A host key that must not be trusted; never retried automatically. */
+export class HostKeyError extends Error {
+  constructor(
+    message: string,
+    readonly fingerprint: string,
+  ) {
+    super(message);
+  }
+}
+
+export function defaultKnownHostsFile(): string {
+  return join(homedir(), '.ssh', 'known_hosts');
+}
+
+/** Parses "user@host[:port]" (host may be [v6]). */
+export function parseSshTarget(spec: string): { user: string; host: string; port: number } {
+  const m = /^([^@]+)@(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec);
+  if (!m) throw new Error(`expected user@host[:port], got "${spec}"`);
+  return {
+    user: m[1] as string,
+    host: (m[2] as string).replace(/^\[|\]$/g, ''),
+    port: m[3] ? Number(m[3]) : 22,
+  };
+}
+
+const KEEPALIVE_MS = 10_000;
+const KEEPALIVE_COUNT = 3;
+
+/**
+ * One SSH host, kept connected. Host keys are checked against known_hosts before any
+ * authentication; a changed, revoked or unknown key stops the connection for good (a person must
+ * decide). Other failures reconnect with backoff and jitter, each attempt with a fresh client. A
+ * dead link is noticed by keepalives (10 s x 3). Agent forwarding is never requested.
+ */
+export class SshConnection extends EventEmitter {
+  private client: Client | undefined;
+  private ready: Promise<Client> | undefined;
+  private failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private jump: SshConnection | undefined;
+  state: SshState = 'connecting';
+  reason: string | undefined;
+  /** The server's pre-authentication banner, sanitized. */
+  banner: string | undefined;
+
+  constructor(readonly target: SshTarget) {
+    super();
+    if (target.jump) this.jump = new SshConnection(target.jump);
+  }
+
+  private setState(state: SshState, reason?: string, nextTryAt?: number): void {
+    this.state = state;
+    this.reason = reason;
+    this.emit('state', state, reason, nextTryAt);
+  }
+
+  /** A connected client, connecting (or waiting for the reconnect in progress) if needed. */
+  connected(): Promise<Client> {
+    if (this.stopped) return Promise.reject(new Error(`connection to ${this.target.name} is stopped`));
+    if (this.state === 'failed' && this.reason) return Promise.reject(new Error(this.reason));
+    this.ready ??= this.attempt();
+    return this.ready;
+  }
+
+  private knownHostsFile(): string {
+    return this.target.knownHostsFile ?? defaultKnownHostsFile();
+  }
+
+  private async attempt(): Promise<Client> {
+    const { host, port, user, name } = this.target;
+    this.setState(this.failures === 0 ? 'connecting' : 'reconnecting', this.reason);
+    const sock = this.jump ? await this.viaJump() : undefined;
+    const client = new Client();
+    this.client = client;
+    let keyProblem: HostKeyError | undefined;
+    const khFile = this.knownHostsFile();
+    const entries = existsSync(khFile) ? parseKnownHosts(readFileSync(khFile, 'utf8')) : [];
+    const config: ConnectConfig = {
+      host,
+      port,
+      username: user,
+      ...(sock && { sock }),
+      readyTimeout: 15_000,
+      keepaliveInterval: KEEPALIVE_MS,
+      keepaliveCountMax: KEEPALIVE_COUNT,
+      agentForward: false,
+      ...(this.target.agent && process.env.SSH_AUTH_SOCK && { agent: process.env.SSH_AUTH_SOCK }),
+      ...(this.target.identityFile && { privateKey: readFileSync(this.target.identityFile) }),
+      hostVerifier: (key: Buffer) => {
+        const v = verifyHostKey(entries, host, port, key);
+        const fp = fingerprint(key);
+        if (v.verdict === 'trusted') return true;
+        if (v.verdict === 'revoked')
+          keyProblem = new HostKeyError(
+            `host key of ${name} (${fp}) is REVOKED in ${khFile}:${v.line}; refusing to connect`,
+            fp,
+          );
+        else if (v.verdict === 'changed') {
+          keyProblem = new HostKeyError(
+            `HOST KEY OF ${name} HAS CHANGED: it presented ${keyTypeOf(key)} ${fp}, which is not the key ${khFile}:${v.lines.join(',')} records. ` +
+              'Someone may be intercepting the connection, or the host was rebuilt. Refusing to connect; check with the host owner before editing known_hosts.',
+            fp,
+          );
+        } else {
+          keyProblem = new HostKeyError(
+            `host ${hostKeyName(host, port)} (${name}) is not in ${khFile}; it presented ${keyTypeOf(key)} ${fp}. ` +
+              `If that fingerprint is right, trust it with: opsconsole trust-host ${user}@${host}:${port} --fingerprint ${fp}`,
+            fp,
+          );
+        }
+        return false;
+      },
+    };
+    return new Promise<Client>((resolve, reject) => {
+      let settled = false;
+      client.on('banner', (message: string) => {
+        this.banner = sanitize(message).slice(0, 2000);
+      });
+      client.once('ready', () => {
+        settled = true;
+        this.failures = 0;
+        this.setState('connected');
+        resolve(client);
+      });
+      const lost = (err?: Error) => {
+        if (this.client !== client) return;
+        this.client = undefined;
+        this.ready = undefined;
+        if (!settled) {
+          settled = true;
+          reject(keyProblem ?? new Error(`${name}: ${sanitize(err?.message ?? 'connection closed')}`));
+        }
+        if (this.stopped) return;
+        if (keyProblem) {
+          this.setState('failed', keyProblem.message);
+          return;
+        }
+        this.failures++;
+        const delay = backoffDelay(this.failures, 1000, 30_000, Math.random);
+        this.setState('reconnecting', sanitize(err?.message ?? 'connection closed'), Date.now() + delay);
+        this.timer = setTimeout(() => {
+          if (!this.stopped && !this.ready) this.ready = this.attempt().catch(() => undefined as never);
+        }, delay);
+      };
+      client.on('error', (err) => lost(err));
+      client.on('close', () => lost());
+      client.connect(config);
+    });
+  }
+
+  private async viaJump(): Promise<Duplex> {
+    const jumpClient = await (this.jump as SshConnection).connected();
+    return new Promise((resolve, reject) =>
+      jumpClient.forwardOut('127.0.0.1', 0, this.target.host, this.target.port, (err, stream) =>
+        err ? reject(err) : resolve(stream),
+      ),
+    );
+  }
+
+  /** A stream to a unix socket on the host (the Docker socket), through stream-local forwarding. */
+  async openUnixSocket(path: string): Promise<Duplex> {
+    const client = await this.connected();
+    return new Promise((resolve, reject) =>
+      client.openssh_forwardOutStreamLocal(path, (err, stream) =>
+        err ? reject(new Error(sanitize(err.message))) : resolve(stream),
+      ),
+    );
+  }
+
+  /** Runs an argv on the host: every argument single-quoted for the remote shell. */
+  get commandTarget(): CommandTarget {
+    return { name: this.target.name, run: (argv, options) => this.exec(argv, options) };
+  }
+
+  async exec(argv: string[], { timeoutMs, signal, onOutput }: RunOptions): Promise<CommandResult> {
+    const started = performance.now();
+    const client = await this.connected();
+    const tail = new OutputTail();
+    return new Promise((resolve, reject) => {
+      client.exec(quoteForShell(argv), (err, stream) => {
+        if (err) return reject(new Error(sanitize(err.message)));
+        let timedOut = false;
+        let cancelled = false;
+        let exitCode: number | undefined;
+        const kill = () => {
+          stream.signal('KILL');
+          stream.close();
+        };
+        const timer = setTimeout(() => {
+          timedOut = true;
+          kill();
+        }, timeoutMs);
+        const onAbort = () => {
+          cancelled = true;
+          kill();
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const take = (d: Buffer) => {
+          tail.push(d);
+          onOutput?.(d.toString('utf8'));
+        };
+        stream.on('data', take);
+        stream.stderr.on('data', take);
+        stream.on('exit', (code: number | null) => {
+          exitCode = code ?? undefined;
+        });
+        stream.on('close', () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve({
+            exitCode: exitCode ?? (timedOut || cancelled ? 137 : 255),
+            durationMs: Math.round(performance.now() - started),
+            output: tail.text(),
+            outputBytes: tail.total,
+            timedOut,
+            cancelled,
+          });
+        });
+      });
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.client?.end();
+    this.client = undefined;
+    this.jump?.stop();
+    this.setState('stopped');
+  }
+}
+
+/**
+ * Fetches the key a host presents without authenticating, for `opsconsole trust-host`: the caller
+ * shows its fingerprint and records it only when the operator vouches for it.
+ */
+export function fetchHostKey(host: string, port: number, timeoutMs = 10_000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let key: Buffer | undefined;
+    const timer = setTimeout(() => {
+      client.end();
+      reject(new Error(`no SSH answer from ${host}:${port} within ${timeoutMs}ms`));
+    }, timeoutMs);
+    client.on('error', (err) => {
+      clearTimeout(timer);
+      if (key) resolve(key);
+      else reject(new Error(sanitize(err.message)));
+    });
+    client.connect({
+      host,
+      port,
+      username: 'opsconsole-hostkey-probe',
+      readyTimeout: timeoutMs,
+      hostVerifier: (k: Buffer) => {
+        key = Buffer.from(k);
+        clearTimeout(timer);
+        resolve(key);
+        return false; // never authenticate: this connection only reads the key
+      },
+    });
+  });
+}
+
+export function trustHostKey(file: string, host: string, port: number, key: Buffer): string {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const line = knownHostsLine(host, port, key, randomBytes(20));
+  appendFileSync(file, `${line}\n`, { mode: 0o600 });
+  return line;
+}
