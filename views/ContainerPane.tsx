@@ -25,8 +25,15 @@ export function ContainerPane({
 }) {
   const color = useColor();
   const containers = useConsole(useShallow((s) => Object.values(s.containers)));
+  // Hosts whose link is not up, said in words: a stale "running" is worse than "unknown".
+  const troubled = useConsole(
+    useShallow((s) =>
+      Object.values(s.sources).filter((x) => x.state !== 'connected' && x.state !== 'stopped'),
+    ),
+  );
+  const manyHosts = new Set(containers.map((c) => c.host)).size > 1;
   const now = useConsole((s) => s.now);
-  const rows = Math.max(0, height - 2);
+  const rows = Math.max(0, height - 2 - troubled.length);
   const shown = [...containers]
     .sort((a, b) => a.host.localeCompare(b.host) || a.name.localeCompare(b.name))
     .slice(0, rows);
@@ -42,10 +49,17 @@ export function ContainerPane({
       <Text wrap="truncate" dimColor>
         {containerHeader(width)}
       </Text>
-      {shown.length === 0 && <Text wrap="truncate">waiting for the first status…</Text>}
+      {troubled.map((t) => (
+        <Text key={t.id} wrap="truncate" color={color(t.state === 'failed' ? 'red' : 'yellow')}>
+          {`${t.id}: ${t.state}${t.nextTryAt ? ` (next try in ${Math.max(0, Math.round((t.nextTryAt - now) / 1000))}s)` : ''}${t.reason ? ` — ${t.reason}` : ''}`}
+        </Text>
+      ))}
+      {shown.length === 0 && troubled.length === 0 && (
+        <Text wrap="truncate">waiting for the first status…</Text>
+      )}
       {shown.map((c) => (
         <Text key={c.id} wrap="truncate" color={color(STATE_COLORS[c.state])}>
-          {containerRow(c, now, width)}
+          {containerRow(manyHosts ? { ...c, name: `${c.host}/${c.name}` } : c, now, width)}
         </Text>
       ))}
     </Box>

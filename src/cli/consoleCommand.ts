@@ -2,26 +2,30 @@ import { join } from 'node:path';
 import { loadConfig, stateDirFor } from '../config/load';
 import type { Environment } from '../config/schema';
 import { configSecrets } from '../incident/recorder';
+import { localTarget } from '../playbooks/commandRunner';
 import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
 import type { TriageEnvironment } from '../playbooks/triageSession';
 import { projectRoot } from '../projectRoot';
 import { startEnvironmentSources } from '../sources/environmentSources';
+import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
 import { runConsoleSession } from './consoleSession';
 import { pickEnvironment } from './environment';
 
-function configTriageEnvironment(env: Environment): TriageEnvironment {
+function configTriageEnvironment(
+  env: Environment,
+  hosts: () => EnvironmentHosts | undefined,
+): TriageEnvironment {
   return {
     variantOf: (service) => env.services[service]?.deploy?.kind,
     hostOf: (service) => env.services[service]?.host ?? 'local',
     valuesOf: (service) => env.services[service]?.deploy?.params ?? {},
     targetFor: (host) => {
-      throw new UserError(
-        `running steps on ${host} needs the SSH transport, which this version does not have yet`,
-        1,
-      );
+      if (!env.hosts[host] && host !== 'local')
+        throw new UserError(`no host "${host}" in this environment`, 1);
+      return hosts()?.commandTarget(host) ?? localTarget;
     },
     opsconsolePath: join(projectRoot(), 'bin', 'opsconsole'),
   };
@@ -37,14 +41,18 @@ export const consoleCommand: Command = {
   async run({ values }, globals) {
     const loaded = loadConfig(globals.config);
     const [name, env] = pickEnvironment(loaded, values.env as string | undefined);
+    let hosts: EnvironmentHosts | undefined;
     return runConsoleSession({
       environment: name,
       thresholds: loaded.config.thresholds,
       stateDir: stateDirFor(loaded),
       secrets: configSecrets(loaded.config),
       playbooks: loadPlaybookDirs(playbookDirsFor(loaded.path, loaded.config.playbookDirs)),
-      triageEnvironment: configTriageEnvironment(env),
-      startSources: async (sink) => startEnvironmentSources(env, sink),
+      triageEnvironment: configTriageEnvironment(env, () => hosts),
+      startSources: async (sink) => {
+        hosts = new EnvironmentHosts(env, sink);
+        return startEnvironmentSources(env, sink, hosts);
+      },
     });
   },
 };

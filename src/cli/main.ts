@@ -8,6 +8,7 @@ import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
 import { incidentCommand } from './incidentCommand';
 import { statusCommand } from './statusCommand';
+import { trustHostCommand } from './trustHostCommand';
 
 declare const OPSCONSOLE_VERSION: string;
 const VERSION = typeof OPSCONSOLE_VERSION === 'string' ? OPSCONSOLE_VERSION : 'dev';
@@ -19,6 +20,7 @@ const COMMANDS: Command[] = [
   incidentCommand,
   exportCommand,
   importCommand,
+  trustHostCommand,
 ];
 
 function topHelp(): string {

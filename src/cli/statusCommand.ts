@@ -65,9 +65,10 @@ export const statusCommand: Command = {
     const ingest = createIngest({ store, logs: new LogBuffer(100), thresholds: loaded.config.thresholds });
     const sources = startEnvironmentSources(env, ingest.sink);
     await new Promise((r) => setTimeout(r, sampleMs));
-    await sources.stop();
     ingest.flush();
+    // The snapshot is taken before the sources stop, so connections still read as they were.
     const state = store.getState();
+    await sources.stop();
     process.stdout.write(
       values.json ? `${JSON.stringify(statusSnapshot(state), null, 2)}\n` : statusText(state),
     );

@@ -29,6 +29,10 @@ export const HostSchema = z.strictObject({
   /** Name of another host in the same environment to jump through. */
   jump: Name.optional(),
   dockerSocket: z.string().default('/var/run/docker.sock'),
+  /** Watch this host's containers through its Docker Engine. */
+  docker: z.boolean().default(false),
+  /** known_hosts to verify the host key against (default ~/.ssh/known_hosts). */
+  knownHostsFile: z.string().min(1).optional(),
 });
 
 const Argv = z
@@ -125,7 +129,9 @@ export const ServiceSchema = z.strictObject({
 });
 
 export const EnvironmentSchema = z.strictObject({
-  hosts: z.record(Name, HostSchema).default({ local: { agent: true, dockerSocket: '/var/run/docker.sock' } }),
+  hosts: z
+    .record(Name, HostSchema)
+    .default({ local: { agent: true, dockerSocket: '/var/run/docker.sock', docker: false } }),
   services: z.record(Name, ServiceSchema),
 });
 

@@ -1,5 +1,7 @@
 import type { Environment } from '../config/schema';
+import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';
+import { DockerSource } from './dockerSource';
 import type { EventSink } from './events';
 import { healthCheckSource } from './healthCheckSource';
 import { metricsScrapeSource } from './metricsScrapeSource';
@@ -33,8 +35,21 @@ export interface RunningSources {
 }
 
 /** Starts the sources an environment's config describes. */
-export function startEnvironmentSources(env: Environment, sink: EventSink): RunningSources {
+export function startEnvironmentSources(
+  env: Environment,
+  sink: EventSink,
+  hosts = new EnvironmentHosts(env, sink),
+): RunningSources {
   const pollers: Poller[] = [];
+  const dockers: DockerSource[] = [];
+  for (const [name, host] of Object.entries(env.hosts)) {
+    if (!host.docker) continue;
+    const dialer = hosts.isRemote(name)
+      ? { openStream: () => hosts.ssh(name).openUnixSocket(host.dockerSocket) }
+      : { socketPath: host.dockerSocket };
+    dockers.push(new DockerSource(name, dialer, sink));
+  }
+  for (const d of dockers) d.start();
   for (const [service, cfg] of Object.entries(env.services)) {
     const m = cfg.metrics;
     if (m && 'scrape' in m)
@@ -77,6 +92,8 @@ export function startEnvironmentSources(env: Environment, sink: EventSink): Runn
   return {
     async stop() {
       for (const p of pollers) p.stop();
+      for (const d of dockers) d.stop();
+      hosts.stop();
     },
   };
 }

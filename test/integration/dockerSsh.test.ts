@@ -232,6 +232,67 @@ describe('containers from a real Docker engine, locally and over a real sshd', (
     );
   });
 
+  it('`opsconsole status --json` shows the same containers for the local host and the same host over SSH', async () => {
+    const config = join(work, 'opsconsole.yaml');
+    writeFileSync(
+      config,
+      [
+        'environments:',
+        '  lab:',
+        '    hosts:',
+        `      local: { docker: true, dockerSocket: "${dockerd.socket}" }`,
+        `      box: { ssh: "root@127.0.0.1:${sshd.port}", identityFile: "${sshd.userKey}", knownHostsFile: "${knownHosts}", agent: false, docker: true, dockerSocket: "${dockerd.socket}" }`,
+        '    services: {}',
+      ].join('\n'),
+    );
+    const { execFile } = await import('node:child_process');
+    const out = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        'bin/opsconsole',
+        ['status', '--json', '--config', config, '--sample', '3s'],
+        (_err, stdout, stderr) => resolve({ stdout, stderr }),
+      ),
+    );
+    expect(out.stderr).toBe('');
+    const json = JSON.parse(out.stdout) as {
+      containers: ContainerStatus[];
+      sources: { id: string; state: string }[];
+    };
+    const byHost = (h: string) =>
+      new Map(json.containers.filter((c) => c.host === h).map((c) => [c.name, c]));
+    for (const name of ['steady', 'crashloop', 'sick']) {
+      expect(byHost('box').get(name)?.image).toBe(TEST_IMAGE);
+      expect(
+        byHost('box').get(name)?.state === byHost('local').get(name)?.state || name === 'crashloop',
+      ).toBe(true);
+    }
+    expect(byHost('box').get('sick')?.health).toBe('unhealthy');
+    expect(json.sources.find((s) => s.id === 'ssh@box')?.state).toBe('connected');
+  });
+
+  it('trust-host records a key only when given its fingerprint', async () => {
+    const { execFile } = await import('node:child_process');
+    const file = join(work, 'kh-cli');
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string }>((resolve) =>
+        execFile(
+          'bin/opsconsole',
+          ['trust-host', `root@127.0.0.1:${sshd.port}`, '--known-hosts', file, ...args],
+          (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }),
+        ),
+      );
+    const probe = await run([]);
+    expect(probe.code).toBe(1);
+    expect(existsSync(file)).toBe(false);
+    const fp = /SHA256:\S+/.exec(probe.stdout)?.[0] as string;
+    expect((await run(['--fingerprint', 'SHA256:wrong'])).code).toBe(1);
+    expect(existsSync(file)).toBe(false);
+    expect((await run(['--fingerprint', fp])).code).toBe(0);
+    const conn = new SshConnection(target({ knownHostsFile: file }));
+    await conn.connected();
+    conn.stop();
+  });
+
   it('reconnects after sshd is killed mid-session and restarted, without restarting the source', async () => {
     const states: string[] = [];
     ssh.on('state', (s: string) => states.push(s));
