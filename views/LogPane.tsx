@@ -1,4 +1,12 @@
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import {
+  describeFilter,
+  isEmptyFilter,
+  type LogFilter,
+  matchesFilter,
+  parseFilterQuery,
+} from '../src/logs/logFilter';
 import type { LogRecord } from '../src/logs/logRecord';
 import { useColor, useConsole, useConsoleContext } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
@@ -12,18 +20,30 @@ const LEVEL_COLORS: Partial<Record<NonNullable<LogRecord['level']>, string>> = {
   trace: 'gray',
 };
 
-/** The lines to show: the newest, or those ending at the paused anchor. */
+/**
+ * The lines to show: the newest (or those ending at the paused anchor) that pass the filter,
+ * scanning back through the ring buffer at most once.
+ */
 export function visibleLogLines(
   all: { at(i: number): LogRecord | undefined; size: number },
   rows: number,
   anchor?: number,
+  filter?: LogFilter,
 ): LogRecord[] {
   const first = all.at(0);
-  if (!first) return [];
+  if (!first || rows <= 0) return [];
   const end = anchor === undefined ? all.size : Math.min(all.size, Math.max(0, anchor - first.seq + 1));
   const out: LogRecord[] = [];
-  for (let i = Math.max(0, end - rows); i < end; i++) out.push(all.at(i) as LogRecord);
-  return out;
+  for (let i = end - 1; i >= 0 && out.length < rows; i--) {
+    const r = all.at(i) as LogRecord;
+    if (!filter || matchesFilter(r, filter)) out.push(r);
+  }
+  return out.reverse();
+}
+
+/** "+12ms" after the request's first line: how long it took to reach each service. */
+function delayLabel(r: LogRecord, firstAt: number | undefined): string {
+  return firstAt === undefined ? '' : `+${Math.max(0, r.time - firstAt)}ms `;
 }
 
 export function LogPane({ width, height, focused }: { width: number; height: number; focused: boolean }) {
@@ -34,22 +54,41 @@ export function LogPane({ width, height, focused }: { width: number; height: num
   const follow = useConsole((s) => s.ui.followLogs);
   const anchor = useConsole((s) => s.ui.logAnchor);
   const dropped = useConsole((s) => s.logs.dropped);
+  const query = useConsole((s) => s.ui.logQuery);
+  const { filter, error } = useMemo(() => {
+    try {
+      const f = parseFilterQuery(query);
+      return { filter: isEmptyFilter(f) ? undefined : f, error: undefined };
+    } catch (err) {
+      return { filter: undefined, error: (err as Error).message };
+    }
+  }, [query]);
   const rows = Math.max(0, height - 1);
-  const lines = visibleLogLines(logs.ring, rows, follow ? undefined : anchor);
+  const lines = visibleLogLines(logs.ring, rows, follow ? undefined : anchor, filter);
+  const firstAt = filter?.requestId ? Math.min(...lines.map((l) => l.time)) : undefined;
   const state = follow ? 'following' : 'PAUSED (f to follow)';
-  const right = dropped > 0 ? `${state} · ${dropped} evicted` : state;
+  const filterText = error ? `filter error: ${error}` : filter ? `${describeFilter(filter)} · ` : '';
+  const right = `${filterText}${state}${dropped > 0 ? ` · ${dropped} evicted` : ''}`;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <PaneTitle index={3} title="Logs" focused={focused} width={width} right={right} />
-      {lines.map((r) => (
-        <Text
-          key={r.seq}
-          wrap="truncate"
-          color={r.level && LEVEL_COLORS[r.level] ? color(LEVEL_COLORS[r.level] as string) : undefined}
-        >
-          {logRow(r, width)}
-        </Text>
-      ))}
+      {lines.map((r) => {
+        const selected = !follow && r.seq === anchor;
+        return (
+          <Text
+            key={r.seq}
+            wrap="truncate"
+            inverse={selected}
+            color={r.level && LEVEL_COLORS[r.level] ? color(LEVEL_COLORS[r.level] as string) : undefined}
+          >
+            {logRow(
+              { ...r, source: `${delayLabel(r, firstAt)}${r.source}` },
+              width,
+              firstAt === undefined ? 8 : 16,
+            )}
+          </Text>
+        );
+      })}
     </Box>
   );
 }

@@ -46,6 +46,9 @@ export const KEYMAP: Record<KeyMode, KeyBinding[]> = {
     ...GLOBAL,
     { keys: ['f'], action: 'toggleFollow', description: 'logs: follow/pause' },
     { keys: ['p'], action: 'pinLogLine', description: 'logs: pin bottom line' },
+    { keys: ['/'], action: 'openFilter', description: 'logs: filter (live)' },
+    { keys: ['r'], action: 'pivotRequestId', description: "logs: follow line's request" },
+    { keys: ['escape'], action: 'clearFilter', description: 'logs: clear the filter' },
   ],
   timeline: [
     ...GLOBAL,

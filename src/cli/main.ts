@@ -7,6 +7,7 @@ import { demoCommand } from './demoCommand';
 import { exportCommand } from './exportCommand';
 import { importCommand } from './importCommand';
 import { incidentCommand } from './incidentCommand';
+import { logsCommand } from './logsCommand';
 import { statusCommand } from './statusCommand';
 import { trustHostCommand } from './trustHostCommand';
 
@@ -21,6 +22,7 @@ const COMMANDS: Command[] = [
   exportCommand,
   importCommand,
   trustHostCommand,
+  logsCommand,
 ];
 
 function topHelp(): string {

@@ -93,7 +93,11 @@ export function statsFromSample(s: {
   const usage = s.memory_stats?.usage;
   const cache = s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.cache ?? 0;
   return {
-    ...(sysDelta > 0 && cpuDelta >= 0 && { cpuPercent: (cpuDelta / sysDelta) * cpus * 100 }),
+    // The first sample of a stream has no previous reading (zeros): a percentage from it would be
+    // the container's lifetime average, not its current use.
+    ...((s.precpu_stats?.system_cpu_usage ?? 0) > 0 &&
+      sysDelta > 0 &&
+      cpuDelta >= 0 && { cpuPercent: (cpuDelta / sysDelta) * cpus * 100 }),
     ...(usage !== undefined && { memoryBytes: Math.max(0, usage - cache) }),
   };
 }

@@ -43,6 +43,9 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
     return a !== undefined && a.status !== 'resolved';
   };
   const openPrompt = (prompt: Prompt) => setUi({ overlay: 'prompt', prompt });
+  /** The filter prompt applies as it is typed; other prompts only on Enter. */
+  const setPromptValue = (p: Prompt, value: string) =>
+    setUi({ prompt: { ...p, value }, ...(p.purpose === 'filter' && { logQuery: value }) });
   const needIncident = (what: string): IncidentSession | undefined => {
     if (!host.incident) return undefined;
     if (!incidentOpen()) {
@@ -143,6 +146,8 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
         }
       case 'confirm-step':
         return startStep(value);
+      case 'filter':
+        return setUi({ logQuery: prompt.value });
     }
   };
 
@@ -165,7 +170,15 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
 
   return {
     toggleHelp: () => setUi({ overlay: ui().overlay === 'help' ? 'none' : 'help' }),
-    closeOverlay: () => setUi({ overlay: 'none', prompt: undefined }),
+    closeOverlay: () => {
+      // Cancelling the filter prompt puts back the filter it started from.
+      const p = ui().prompt;
+      setUi({
+        overlay: 'none',
+        prompt: undefined,
+        ...(p?.purpose === 'filter' && { logQuery: p.carry ?? '' }),
+      });
+    },
     quit: () => {
       if (incidentOpen()) setUi({ overlay: 'confirm-quit' });
       else host.exit();
@@ -349,10 +362,32 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
       else host.exit();
     },
 
+    openFilter: () =>
+      openPrompt({
+        purpose: 'filter',
+        label: 'Filter logs (rid:ID level:warn src:api word -word /re/)',
+        value: ui().logQuery,
+        carry: ui().logQuery,
+      }),
+    clearFilter: () => {
+      if (ui().logQuery) {
+        setUi({ logQuery: '' });
+        say('log filter cleared');
+      }
+    },
+    /** One key: every source filtered to the request id of the selected (bottom) log line. */
+    pivotRequestId: () => {
+      const picked = selectedLogLine();
+      const id = picked?.record.requestId;
+      if (!id) return say('the selected line has no request id (k/j pause and move the selection)');
+      setUi({ logQuery: `rid:${id}`, followLogs: true, logAnchor: undefined });
+      say(`following request ${id} across every source; Esc clears`);
+    },
+
     submitPrompt,
     promptBackspace: () => {
       const p = ui().prompt;
-      if (p && !p.choices) setUi({ prompt: { ...p, value: [...p.value].slice(0, -1).join('') } });
+      if (p && !p.choices) setPromptValue(p, [...p.value].slice(0, -1).join(''));
     },
     /** Text typed into the open prompt; a choice prompt submits on its key. */
     promptType: (text: string) => {
@@ -368,7 +403,7 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
       }
       // Pasted text may carry newlines or escapes: only printable characters go into the field.
       const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-      if (printable) setUi({ prompt: { ...p, value: (p.value + printable).slice(0, 500) } });
+      if (printable) setPromptValue(p, (p.value + printable).slice(0, 500));
     },
   };
 }

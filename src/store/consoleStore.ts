@@ -35,7 +35,8 @@ export interface Prompt {
     | 'status'
     | 'severity'
     | 'confirm-step'
-    | 'parameter';
+    | 'parameter'
+    | 'filter';
   label: string;
   value: string;
   choices?: { key: string; label: string; value: string }[];
@@ -63,6 +64,8 @@ export interface ConsoleState {
     timelineCursor: number;
     timelineFilter?: RecordKind;
     followLogs: boolean;
+    /** The log filter as typed (`rid:… level:… /re/`); applied live. */
+    logQuery: string;
     /** Sequence number of the bottom log line while paused (not following). */
     logAnchor?: number;
     message?: string;
@@ -83,7 +86,14 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
     signals: {},
     logs: { version: 0, received: 0, dropped: 0 },
     incident: { events: [], timeline: [] },
-    ui: { focus: 'logs', overlay: 'none', view: 'dashboard', followLogs: true, timelineCursor: 0 },
+    ui: {
+      focus: 'logs',
+      overlay: 'none',
+      view: 'dashboard',
+      followLogs: true,
+      timelineCursor: 0,
+      logQuery: '',
+    },
   }));
 }
 

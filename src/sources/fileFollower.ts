@@ -1,0 +1,101 @@
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { LineSplitter } from '../logs/lineSplitter';
+import type { EventSink } from './events';
+
+const CHUNK = 1024 * 1024;
+
+/**
+ * Follows a log file across rotation (the path now names a new file: the old one is read to its
+ * end first) and truncation (the file shrank: reading restarts at 0, and a visible marker says so).
+ * Polls rather than watching, because inotify misses renames on some filesystems and over NFS.
+ */
+export class FileFollower {
+  private fd: number | undefined;
+  private ino: number | undefined;
+  private offset = 0;
+  private splitter = new LineSplitter();
+  private timer: NodeJS.Timeout | undefined;
+  private missingReported = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly source: string,
+    private readonly sink: EventSink,
+    private readonly options: { fromStart?: boolean; pollMs?: number } = {},
+  ) {}
+
+  start(): void {
+    this.poll(true);
+    this.timer = setInterval(() => this.poll(false), this.options.pollMs ?? 250);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.drain();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private emit(lines: string[]): void {
+    if (lines.length > 0)
+      this.sink({ type: 'log-lines', source: this.source, lines, receivedAt: Date.now() });
+  }
+
+  private open(first: boolean): void {
+    const fd = openSync(this.path, 'r');
+    const st = fstatSync(fd);
+    this.fd = fd;
+    this.ino = st.ino;
+    this.offset = first && !this.options.fromStart ? st.size : 0;
+    this.splitter = new LineSplitter();
+  }
+
+  /** Reads what was appended since the last poll. */
+  private drain(): void {
+    if (this.fd === undefined) return;
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const n = readSync(this.fd, buf, 0, CHUNK, this.offset);
+      if (n <= 0) break;
+      this.offset += n;
+      this.emit(this.splitter.push(buf.subarray(0, n)));
+    }
+  }
+
+  private poll(first: boolean): void {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(this.path);
+    } catch {
+      if (!this.missingReported) {
+        this.sink({
+          type: 'source',
+          id: `file:${this.path}`,
+          state: 'reconnecting',
+          at: Date.now(),
+          reason: 'file not found',
+        });
+        this.missingReported = true;
+      }
+      return;
+    }
+    if (this.missingReported) {
+      this.sink({ type: 'source', id: `file:${this.path}`, state: 'connected', at: Date.now() });
+      this.missingReported = false;
+    }
+    if (this.fd === undefined) {
+      this.open(first);
+    } else if (st.ino !== this.ino) {
+      // Rotated: finish the old file, then start the new one from its beginning.
+      this.drain();
+      this.emit(this.splitter.end());
+      closeSync(this.fd);
+      this.open(false);
+    } else if (st.size < this.offset) {
+      this.emit([...this.splitter.end(), `── ${this.path} was truncated; reading from its start ──`]);
+      this.offset = 0;
+      this.splitter = new LineSplitter();
+    }
+    this.drain();
+  }
+}
