@@ -16,6 +16,9 @@ export class FileFollower {
   private splitter = new LineSplitter();
   private timer: NodeJS.Timeout | undefined;
   private missingReported = false;
+  /** The bytes just before `offset`, to notice a file rewritten in place to the same length. */
+  private tailBytes = Buffer.alloc(0);
+  private mtimeMs = 0;
 
   constructor(
     private readonly path: string,
@@ -59,7 +62,16 @@ export class FileFollower {
       if (n <= 0) break;
       this.offset += n;
       this.emit(this.splitter.push(buf.subarray(0, n)));
+      this.tailBytes = Buffer.from(buf.subarray(Math.max(0, n - 32), n));
     }
+  }
+
+  /** True when the bytes before our offset are no longer the ones we read: rewritten in place. */
+  private rewritten(): boolean {
+    if (this.fd === undefined || this.tailBytes.length === 0) return false;
+    const now = Buffer.alloc(this.tailBytes.length);
+    readSync(this.fd, now, 0, now.length, this.offset - this.tailBytes.length);
+    return !now.equals(this.tailBytes);
   }
 
   private poll(first: boolean): void {
@@ -91,11 +103,13 @@ export class FileFollower {
       this.emit(this.splitter.end());
       closeSync(this.fd);
       this.open(false);
-    } else if (st.size < this.offset) {
+    } else if (st.size < this.offset || (st.mtimeMs !== this.mtimeMs && this.rewritten())) {
       this.emit([...this.splitter.end(), `── ${this.path} was truncated; reading from its start ──`]);
       this.offset = 0;
+      this.tailBytes = Buffer.alloc(0);
       this.splitter = new LineSplitter();
     }
+    this.mtimeMs = st.mtimeMs;
     this.drain();
   }
 }

@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseFilterQuery, matchesFilter } from '../../src/logs/logFilter';
+import { parseLine } from '../../src/logs/parseLine';
+import type { SourceEvent } from '../../src/sources/events';
+import { FileFollower } from '../../src/sources/fileFollower';
+import { waitUntil } from '../helpers/processes';
+
+const dir = mkdtempSync(join(tmpdir(), 'oc-logs-'));
+
+function runLogs(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile('bin/opsconsole', ['logs', ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+describe('file logs', () => {
+  it('follows a file across rotation and truncation, with a visible marker for the truncation', async () => {
+    const path = join(dir, 'app.log');
+    writeFileSync(path, 'before start\n');
+    const lines: string[] = [];
+    const f = new FileFollower(path, 'app', (e: SourceEvent) => {
+      if (e.type === 'log-lines') lines.push(...e.lines);
+    }, { pollMs: 50 });
+    f.start();
+    appendFileSync(path, 'one\ntwo\n');
+    await waitUntil(() => lines.includes('two'), 5000, 'appended lines');
+    appendFileSync(path, 'three\n');
+    renameSync(path, `${path}.1`);
+    appendFileSync(`${path}.1`, 'late write to the old file\n');
+    writeFileSync(path, 'new file first\n');
+    await waitUntil(() => lines.includes('new file first'), 5000, 'the rotated file');
+    truncateSync(path, 0);
+    appendFileSync(path, 'after truncate\n');
+    await waitUntil(() => lines.includes('after truncate'), 5000, 'lines after truncation');
+    f.stop();
+    expect(lines.slice(0, 4)).toEqual(['one', 'two', 'three', 'late write to the old file']);
+    expect(lines).not.toContain('before start');
+    expect(lines.some((l) => l.includes('was truncated'))).toBe(true);
+  });
+});
+
+describe('opsconsole logs', () => {
+  it('filters by request id across formats and prints nothing hostile', async () => {
+    const path = join(dir, 'mixed.log');
+    writeFileSync(
+      path,
+      [
+        '{"level":"info","msg":"start","request_id":"req-42"}',
+        '{"level":"error","msg":"boom \\u001b]52;c;ZXZpbA==\\u0007 \\u001b[2J","request_id":"req-42","status":500}',
+        'time=2026-11-21T10:00:00Z level=warn msg="slow" request_id=req-42',
+        '2026-11-21 10:00:01 ERROR [req-42] plain text\rfailure',
+        '{"level":"info","msg":"other","request_id":"req-420"}',
+        '{"level":"info","msg":"mentions req-42 only in text","request_id":"req-7"}',
+      ].join('\n'),
+    );
+    const r = await runLogs(['--file', path, '--request-id', 'req-42']);
+    expect(r.code).toBe(0);
+    const out = r.stdout.trim().split('\n');
+    expect(out).toHaveLength(4);
+    expect(r.stdout).not.toMatch(/\u001b/);
+    expect(r.stdout).toContain('␍');
+    const errors = await runLogs(['--file', path, '--request-id', 'req-42', '--level', 'error', '--json']);
+    expect(errors.stdout.trim().split('\n').map((l) => JSON.parse(l).level)).toEqual(['error', 'error']);
+  });
+
+  it('reads command output without a shell and reports bad flags with exit 2', async () => {
+    const cmd = await runLogs(['--cmd', JSON.stringify(['printf', '%s\\n', '{"level":"warn","msg":"x"}', 'plain']), '--level', 'warn']);
+    expect(cmd.stdout.trim()).toBe('{"level":"warn","msg":"x"}');
+    const bad = await runLogs(['--file', 'x', '--level', 'loud']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--level: expected one of/);
+  });
+
+  it('matches every line of the loghub samples the filter says it should', async () => {
+    const fixture = join(process.cwd(), '..', 'shared', 'fixtures', 'loghub', 'Zookeeper_2k.log');
+    const r = await runLogs(['--file', fixture, '--level', 'warn']);
+    const { readFileSync } = await import('node:fs');
+    const expected = readFileSync(fixture, 'utf8')
+      .split('\n')
+      .filter((l) => / - (WARN|ERROR|FATAL) /.test(l));
+    expect(r.stdout.trim().split('\n')).toEqual(expected.map((l) => l.replace(/\r$/, '')));
+  });
+});
+
+describe('the console filter language', () => {
+  const rec = (line: string, source = 'api') => parseLine(line, { source, seq: 1, receivedAt: 0 });
+  it.each([
+    ['rid:req-1', '{"request_id":"req-1"}', true],
+    ['rid:req-1', '{"request_id":"req-10"}', false],
+    ['level:warn', '{"level":"error"}', true],
+    ['level:warn', '{"level":"info"}', false],
+    ['src:worker', '{"msg":"x"}', false],
+    ['timeout -retry', 'a timeout happened', true],
+    ['timeout -retry', 'a timeout, will retry', false],
+    ['/5\\d\\d/', 'status 503', true],
+  ])('%s on %s → %s', (query, line, expected) => {
+    expect(matchesFilter(rec(line), parseFilterQuery(query))).toBe(expected);
+  });
+});
