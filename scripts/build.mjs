@@ -1,9 +1,11 @@
 // Bundles the CLI so a launch loads a few files instead of compiling TypeScript or resolving
-// hundreds of modules: dist/opsconsole.js (version check) -> dist/opsconsole-main.js (everything).
-import { readFileSync } from 'node:fs';
+// hundreds of modules. dist/opsconsole.js checks the Node version, then loads the rest; code
+// splitting keeps Ink, React and the views in a chunk that only the console loads.
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
 // Ink loads React DevTools only when DEV is set and the package is installed; the bundle never wants it.
 const noDevtools = {
   name: 'no-devtools',
@@ -28,13 +30,14 @@ const common = {
   external: ['ssh2', 'cpu-features', '@lydell/node-pty'],
 };
 
+rmSync(new URL('../dist/chunks', import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({
     ...common,
-    entryPoints: ['src/cli/entry.ts'],
-    outfile: 'dist/opsconsole.js',
-    external: ['./opsconsole-main.js'],
+    entryPoints: { opsconsole: 'src/cli/entry.ts' },
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
   }),
-  build({ ...common, entryPoints: ['src/cli/mainEntry.ts'], outfile: 'dist/opsconsole-main.js' }),
   build({ ...common, entryPoints: ['src/demo/service.ts'], outfile: 'dist/demo-service.js' }),
 ]);

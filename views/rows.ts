@@ -150,7 +150,7 @@ export function clockTime(ms: number): string {
 export function logRow(r: LogRecord, width: number, sourceWidth = 8): string {
   const level = r.level ? LEVEL_TAGS[r.level] : '   ';
   const rid = r.requestId ? ` ${r.requestId}` : '';
-  const status = r.status !== undefined && r.fields ? ` ${r.status}` : '';
-  const body = r.fields ? `${r.message}${status}${rid}` : r.text;
+  const status = r.status !== undefined && r.structured ? ` ${r.status}` : '';
+  const body = r.structured ? `${r.message}${status}${rid}` : r.text;
   return cell(`${clockTime(r.time)} ${cell(r.source, sourceWidth)} ${level} ${body}`, width);
 }

@@ -11,7 +11,14 @@ import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
-import { runConsoleSession } from './consoleSession';
+import type { ConsoleSessionOptions } from './consoleSession';
+
+/** The console (Ink, React, the views) loads only when a console is asked for: other commands start fast. */
+async function runConsoleSession(options: ConsoleSessionOptions): Promise<number> {
+  const { runConsoleSession: run } = await import('./consoleSession');
+  return run(options);
+}
+
 import { pickEnvironment } from './environment';
 
 function configTriageEnvironment(

@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { render } from 'ink';
 import { App } from '../../views/App';
 import { ConsoleContext } from '../../views/ConsoleContext';
@@ -23,6 +25,28 @@ export interface ConsoleSessionOptions {
   triageEnvironment: TriageEnvironment;
   /** Starts the sources feeding `sink`; returns how to stop them. */
   startSources: (sink: EventSink) => Promise<{ stop(): Promise<void> }>;
+}
+
+/**
+ * For benchmarks: every second, the process's memory and event-loop delay as one JSON line in
+ * OPSCONSOLE_DIAGNOSTICS_FILE. Off unless that variable is set.
+ */
+function startDiagnostics(file: string | undefined): () => void {
+  if (!file) return () => {};
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    appendFileSync(
+      file,
+      `${JSON.stringify({ at: Date.now(), rss: m.rss, heapUsed: m.heapUsed, loopP50Ms: delay.percentile(50) / 1e6, loopP99Ms: delay.percentile(99) / 1e6, loopMaxMs: delay.max / 1e6 })}\n`,
+    );
+    delay.reset();
+  }, 1000);
+  return () => {
+    clearInterval(timer);
+    delay.disable();
+  };
 }
 
 const EXIT_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
@@ -73,7 +97,12 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
     );
     incident.record('metrics.snapshot', { services });
   }, 60_000);
-  const sources = await options.startSources(ingest.sink);
+  // The first frame comes before the sources connect: the operator sees the console at once, and
+  // the panes fill in as data arrives.
+  const sourcesReady = options.startSources(ingest.sink).catch((err: Error) => {
+    store.setState((s) => ({ ui: { ...s.ui, message: `could not start the sources: ${err.message}` } }));
+    return { stop: async () => {} };
+  });
 
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((r) => {
@@ -116,7 +145,9 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
 
+  const stopDiagnostics = startDiagnostics(process.env.OPSCONSOLE_DIAGNOSTICS_FILE);
   const code = await exited;
+  stopDiagnostics();
   clearInterval(snapshots);
   triage.stop();
   incident.close();
@@ -127,7 +158,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   }
   await instance.waitUntilExit().catch(() => {});
   ingest.stop();
-  await sources.stop();
+  await (await sourcesReady).stop();
   for (const [sig, h] of handlers) process.off(sig, h);
   return code;
 }

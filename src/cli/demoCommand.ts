@@ -11,7 +11,13 @@ import { parseDuration } from '../text/duration';
 import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
-import { runConsoleSession } from './consoleSession';
+import type { ConsoleSessionOptions } from './consoleSession';
+
+/** The console (Ink, React, the views) loads only when a console is asked for: other commands start fast. */
+async function runConsoleSession(options: ConsoleSessionOptions): Promise<number> {
+  const { runConsoleSession: run } = await import('./consoleSession');
+  return run(options);
+}
 
 function demoSettings(configFlag: string | undefined) {
   const path = findConfig(configFlag);
@@ -69,8 +75,9 @@ export const demoCommand: Command = {
     '',
     '  --deploy-after DURATION   when the bad release goes out (default 20s; "never" to skip)',
     '  --rps N                   requests per second into the gateway (default 20)',
+    '  --log-flood N             an extra process writing N log lines a second (for benchmarks)',
   ],
-  options: { 'deploy-after': { type: 'string' }, rps: { type: 'string' } },
+  options: { 'deploy-after': { type: 'string' }, rps: { type: 'string' }, 'log-flood': { type: 'string' } },
   allowPositionals: true,
   async run({ values, positionals }, globals) {
     const settings = demoSettings(globals.config);
@@ -101,7 +108,9 @@ export const demoCommand: Command = {
       playbooks: settings.playbooks,
       triageEnvironment: demoTriageEnvironment,
       startSources: async (sink) => {
+        const flood = Number(values['log-flood'] ?? 0);
         const fleet = new DemoFleet({
+          logFloodPerSecond: Number.isFinite(flood) && flood > 0 ? flood : 0,
           sink,
           stateDir: settings.stateDir,
           badDeployAfterMs: deployAfterMs,

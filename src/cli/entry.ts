@@ -12,8 +12,7 @@ if (major < MIN_MAJOR) {
   );
   process.exit(2);
 }
-// @ts-expect-error: built next to this file by scripts/build.mjs
-const { main } = await import('./opsconsole-main.js');
+const { main } = await import('./main');
 // Exit explicitly: pollers and keep-alive sockets must not hold a finished command open.
 process.exit(await main(process.argv.slice(2)));
 

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
-import { findConfig, loadConfigFile } from '../config/load';
 import { LineSplitter } from '../logs/lineSplitter';
 import { type LogFilter, matchesFilter } from '../logs/logFilter';
 import { LEVELS, type Level } from '../logs/logRecord';
@@ -53,6 +52,7 @@ export const logsCommand: Command = {
     let files = list(values.file);
     const cmds = list(values.cmd);
     if (files.length === 0 && cmds.length === 0) {
+      const { findConfig, loadConfigFile } = await import('../config/load');
       const path = findConfig(globals.config);
       const config = path ? loadConfigFile(path).config : undefined;
       files = Object.values(config?.environments ?? {}).flatMap((env) =>

@@ -1,51 +1,42 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../userError';
-import { checkCommand } from './checkCommand';
 import { type Command, GLOBAL_OPTIONS, helpText } from './commands';
-import { consoleCommand } from './consoleCommand';
-import { demoCommand } from './demoCommand';
-import { exportCommand } from './exportCommand';
-import { importCommand } from './importCommand';
-import { incidentCommand } from './incidentCommand';
-import { logsCommand } from './logsCommand';
-import { statusCommand } from './statusCommand';
-import { trustHostCommand } from './trustHostCommand';
 
 declare const OPSCONSOLE_VERSION: string;
 const VERSION = typeof OPSCONSOLE_VERSION === 'string' ? OPSCONSOLE_VERSION : 'dev';
 
-const COMMANDS: Command[] = [
-  demoCommand,
-  statusCommand,
-  checkCommand,
-  incidentCommand,
-  exportCommand,
-  importCommand,
-  trustHostCommand,
-  logsCommand,
-];
+/**
+ * Subcommands load on demand, so `opsconsole logs` or `--version` never pays for the console's
+ * UI, the config schema or the HTTP client.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  demo: () => import('./demoCommand').then((m) => m.demoCommand),
+  status: () => import('./statusCommand').then((m) => m.statusCommand),
+  check: () => import('./checkCommand').then((m) => m.checkCommand),
+  logs: () => import('./logsCommand').then((m) => m.logsCommand),
+  incident: () => import('./incidentCommand').then((m) => m.incidentCommand),
+  export: () => import('./exportCommand').then((m) => m.exportCommand),
+  import: () => import('./importCommand').then((m) => m.importCommand),
+  'trust-host': () => import('./trustHostCommand').then((m) => m.trustHostCommand),
+};
+const loadConsoleCommand = () => import('./consoleCommand').then((m) => m.consoleCommand);
 
-function topHelp(): string {
+async function topHelp(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
   return [
     'opsconsole: terminal incident console (containers, error rates, logs, guided triage, timeline)',
     '',
     'Usage: opsconsole [--config PATH] [--env NAME]    open the console on the configured environment',
-    ...COMMANDS.map((c) => `       opsconsole ${c.name.padEnd(8)} ${c.summary}`),
+    ...commands.map((c) => `       opsconsole ${c.name.padEnd(10)} ${c.summary}`),
     '',
     'Options: --config PATH, -h/--help (also after a subcommand), -V/--version',
     'Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error.',
   ].join('\n');
 }
 
-/** Index of the subcommand word: the first argument that is neither an option nor an option's value. */
+/** Index of the subcommand word: the first argument that is neither an option nor a global option's value. */
 function commandIndex(argv: string[]): number {
-  const takesValue = new Set(
-    [GLOBAL_OPTIONS, ...[consoleCommand, ...COMMANDS].map((c) => c.options)].flatMap((o) =>
-      Object.entries(o)
-        .filter(([, spec]) => spec.type === 'string')
-        .map(([name]) => `--${name}`),
-    ),
-  );
+  const takesValue = new Set(['--config', '--env']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--') return i + 1 < argv.length ? i + 1 : -1;
@@ -55,7 +46,7 @@ function commandIndex(argv: string[]): number {
   return -1;
 }
 
-function parseFor(cmd: Command, argv: string[]) {
+async function parseFor(cmd: Command, argv: string[], isConsole: boolean) {
   try {
     return parseArgs({
       args: argv,
@@ -64,7 +55,7 @@ function parseFor(cmd: Command, argv: string[]) {
       strict: true,
     });
   } catch (err) {
-    const usage = cmd === consoleCommand ? topHelp() : helpText(cmd);
+    const usage = isConsole ? await topHelp() : helpText(cmd);
     throw new UserError(`opsconsole: ${(err as Error).message.split('\n')[0]}\n\n${usage}`);
   }
 }
@@ -72,21 +63,24 @@ function parseFor(cmd: Command, argv: string[]) {
 /** Runs the CLI and returns the exit code; user mistakes print one message, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+      process.stdout.write(`opsconsole ${VERSION}\n`);
+      return 0;
+    }
     const at = commandIndex(argv);
     const first = at === -1 ? undefined : argv[at];
-    const cmd = COMMANDS.find((c) => c.name === first);
-    if (!cmd && first !== undefined) {
-      throw new UserError(`opsconsole: unknown command "${first}"\n\n${topHelp()}`);
-    }
-    const command = cmd ?? consoleCommand;
-    const rest = cmd ? argv.filter((_, i) => i !== at) : argv;
-    const { values, positionals } = parseFor(command, rest);
+    const load = first === undefined ? undefined : COMMANDS[first];
+    if (!load && first !== undefined)
+      throw new UserError(`opsconsole: unknown command "${first}"\n\n${await topHelp()}`);
+    const command = load ? await load() : await loadConsoleCommand();
+    const rest = load ? argv.filter((_, i) => i !== at) : argv;
+    const { values, positionals } = await parseFor(command, rest, !load);
     if (values.version) {
       process.stdout.write(`opsconsole ${VERSION}\n`);
       return 0;
     }
     if (values.help) {
-      process.stdout.write(`${cmd ? helpText(cmd) : topHelp()}\n`);
+      process.stdout.write(`${load ? helpText(command) : await topHelp()}\n`);
       return 0;
     }
     return await command.run({ values, positionals }, { config: values.config as string | undefined });

@@ -55,6 +55,8 @@ export interface DemoFleetOptions {
   /** When the bad release goes out; negative never. */
   badDeployAfterMs: number;
   requestsPerSecond?: number;
+  /** Log lines a second from an extra "flood" process, for benchmarks; 0 for none. */
+  logFloodPerSecond?: number;
   serviceScript?: string;
 }
 
@@ -114,6 +116,24 @@ export class DemoFleet {
           sink(event);
         }),
       );
+    }
+    if (this.options.logFloodPerSecond) {
+      const flood = new SupervisedProcess(
+        {
+          name: 'flood',
+          host: DEMO_HOST,
+          version: 'v0',
+          argvFor: () => [
+            process.execPath,
+            script,
+            '--name=flood',
+            `--flood=${this.options.logFloodPerSecond}`,
+          ],
+        },
+        sink,
+      );
+      this.processes.set('flood', flood);
+      flood.start();
     }
     // Traffic before every service listens would open the demo with a burst of 502s.
     await Promise.all(

@@ -15,6 +15,8 @@ const { values } = parseArgs({
     downstream: { type: 'string' },
     'error-rate': { type: 'string', default: '0' },
     'latency-ms': { type: 'string', default: '8' },
+    /** Flood mode, for benchmarks: no server, just this many log lines a second. */
+    flood: { type: 'string' },
   },
 });
 
@@ -117,6 +119,20 @@ async function handle(req: IncomingMessage): Promise<{ code: number; body: strin
   return { code, body: JSON.stringify({ ok: code === 200, request_id: requestId }) };
 }
 
+if (values.flood) {
+  const perTick = Math.max(1, Math.round(Number(values.flood) / 100));
+  let n = 0;
+  setInterval(() => {
+    let chunk = '';
+    for (let i = 0; i < perTick; i++, n++) {
+      chunk += `${JSON.stringify({ time: new Date().toISOString(), level: n % 50 === 0 ? 'error' : 'info', service: name, msg: 'flood line', request_id: `req-${(n % 5000).toString(16)}`, status: n % 50 === 0 ? 500 : 200 })}\n`;
+    }
+    process.stdout.write(chunk);
+  }, 10);
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}
+
 const server = createServer((req, res) => {
   if (req.url === '/health') {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -134,9 +150,10 @@ const server = createServer((req, res) => {
   });
 });
 
-server.listen(Number(values.port), '127.0.0.1', () =>
-  log('info', `listening on 127.0.0.1:${values.port}`, { port: Number(values.port) }),
-);
+if (!values.flood)
+  server.listen(Number(values.port), '127.0.0.1', () =>
+    log('info', `listening on 127.0.0.1:${values.port}`, { port: Number(values.port) }),
+  );
 
 function shutdown(): void {
   log('info', 'shutting down');

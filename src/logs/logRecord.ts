@@ -19,6 +19,6 @@ export interface LogRecord {
   message: string;
   /** The whole sanitized line. */
   text: string;
-  /** Parsed fields of a structured line, for the detail view. */
-  fields?: Record<string, unknown>;
+  /** The line was JSON or logfmt (its fields are not kept: re-parse `text` to see them). */
+  structured?: boolean;
 }

@@ -212,7 +212,7 @@ export function parseLine(raw: string, ctx: ParseContext): LogRecord {
       ...(status !== undefined && { status }),
       message: message !== undefined ? sanitize(message) : text,
       text,
-      fields: structured,
+      structured: true,
     };
   }
   const head = raw.slice(0, 120);

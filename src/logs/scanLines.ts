@@ -16,21 +16,33 @@ export function scanFile(
 ): void {
   const fd = openSync(path, 'r');
   try {
-    let carry = Buffer.alloc(0);
-    const chunk = Buffer.allocUnsafe(CHUNK);
+    // One buffer for the whole scan: the partial last line of a read is moved to its front and
+    // the next read lands after it, so no bytes are copied twice.
+    const buf = Buffer.allocUnsafe(CHUNK + maxLineBytes);
+    let carry = 0;
     for (;;) {
-      const n = readSync(fd, chunk, 0, CHUNK, null);
-      if (n <= 0) break;
-      const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-      const lastNl = buf.lastIndexOf(0x0a);
+      const n = readSync(fd, buf, carry, CHUNK, null);
+      const filled = carry + n;
+      if (n <= 0) {
+        if (carry > 0) {
+          buf[carry] = 0x0a;
+          scanBlock(buf.subarray(0, carry + 1), needle, onLine, maxLineBytes);
+        }
+        break;
+      }
+      const lastNl = buf.lastIndexOf(0x0a, filled - 1);
       if (lastNl === -1) {
-        carry = Buffer.from(buf.subarray(Math.max(0, buf.length - maxLineBytes)));
+        // A line longer than the cap: keep its last part only.
+        const keep = Math.min(filled, maxLineBytes);
+        buf.copy(buf, 0, filled - keep, filled);
+        carry = keep;
         continue;
       }
       scanBlock(buf.subarray(0, lastNl + 1), needle, onLine, maxLineBytes);
-      carry = Buffer.from(buf.subarray(lastNl + 1));
+      const rest = Math.min(filled - (lastNl + 1), maxLineBytes);
+      buf.copy(buf, 0, filled - rest, filled);
+      carry = rest;
     }
-    if (carry.length > 0) scanBlock(Buffer.concat([carry, Buffer.from('\n')]), needle, onLine, maxLineBytes);
   } finally {
     closeSync(fd);
   }

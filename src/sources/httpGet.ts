@@ -1,5 +1,3 @@
-import { request } from 'undici';
-
 export interface HttpGetOptions {
   /** Whole-request deadline, headers and body included. */
   timeoutMs: number;
@@ -19,6 +17,8 @@ export class HttpGetError extends Error {}
 export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpGetResult> {
   const started = performance.now();
   const signal = AbortSignal.timeout(options.timeoutMs);
+  // Loaded on first use: commands that make no HTTP request never load the client.
+  const { request } = await import('undici');
   try {
     const res = await request(url, {
       method: 'GET',

@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseFilterQuery, matchesFilter } from '../../src/logs/logFilter';
+import { matchesFilter, parseFilterQuery } from '../../src/logs/logFilter';
 import { parseLine } from '../../src/logs/parseLine';
 import type { SourceEvent } from '../../src/sources/events';
 import { FileFollower } from '../../src/sources/fileFollower';
@@ -24,9 +24,14 @@ describe('file logs', () => {
     const path = join(dir, 'app.log');
     writeFileSync(path, 'before start\n');
     const lines: string[] = [];
-    const f = new FileFollower(path, 'app', (e: SourceEvent) => {
-      if (e.type === 'log-lines') lines.push(...e.lines);
-    }, { pollMs: 50 });
+    const f = new FileFollower(
+      path,
+      'app',
+      (e: SourceEvent) => {
+        if (e.type === 'log-lines') lines.push(...e.lines);
+      },
+      { pollMs: 50 },
+    );
     f.start();
     appendFileSync(path, 'one\ntwo\n');
     await waitUntil(() => lines.includes('two'), 5000, 'appended lines');
@@ -66,11 +71,21 @@ describe('opsconsole logs', () => {
     expect(r.stdout).not.toMatch(/\u001b/);
     expect(r.stdout).toContain('␍');
     const errors = await runLogs(['--file', path, '--request-id', 'req-42', '--level', 'error', '--json']);
-    expect(errors.stdout.trim().split('\n').map((l) => JSON.parse(l).level)).toEqual(['error', 'error']);
+    expect(
+      errors.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).level),
+    ).toEqual(['error', 'error']);
   });
 
   it('reads command output without a shell and reports bad flags with exit 2', async () => {
-    const cmd = await runLogs(['--cmd', JSON.stringify(['printf', '%s\\n', '{"level":"warn","msg":"x"}', 'plain']), '--level', 'warn']);
+    const cmd = await runLogs([
+      '--cmd',
+      JSON.stringify(['printf', '%s\\n', '{"level":"warn","msg":"x"}', 'plain']),
+      '--level',
+      'warn',
+    ]);
     expect(cmd.stdout.trim()).toBe('{"level":"warn","msg":"x"}');
     const bad = await runLogs(['--file', 'x', '--level', 'loud']);
     expect(bad.code).toBe(2);

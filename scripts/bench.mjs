@@ -1,0 +1,234 @@
+// `npm run bench`: measures opsconsole beside the tools an operator would otherwise use, in the same
+// run, on this machine, and prints ratios. Nothing here is asserted; the figures go in notes.
+//
+//   1. request-id search over a generated 1M-line JSON log (+ the loghub samples): opsconsole logs
+//      vs grep -F, jq and lnav;
+//   2. the console: time to first frame, idle CPU and bytes written, memory;
+//   3. a log flood into the running console: peak RSS, event-loop delay p99, keypress-to-screen
+//      latency p50/p99, bytes written per second.
+//
+// BENCH_LINES (default 1000000), BENCH_IDLE_SECONDS (30), BENCH_FLOOD_SECONDS (30), BENCH_FLOOD_RATE (50000).
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pty from '@lydell/node-pty';
+import xterm from '@xterm/headless';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = join(root, 'bin', 'opsconsole');
+const dir = join(root, '.bench');
+mkdirSync(dir, { recursive: true });
+const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
+const IDLE_S = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+const FLOOD_S = Number(process.env.BENCH_FLOOD_SECONDS ?? 30);
+const FLOOD_RATE = Number(process.env.BENCH_FLOOD_RATE ?? 50_000);
+
+const fmt = (ms) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`);
+const mb = (b) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+};
+
+function corpus() {
+  const file = join(dir, `corpus-${LINES}.jsonl`);
+  if (existsSync(file)) return file;
+  process.stdout.write(`generating ${LINES} lines… `);
+  const out = createWriteStream(file);
+  let buf = '';
+  const services = ['gateway', 'api', 'worker', 'billing'];
+  for (let i = 0; i < LINES; i++) {
+    const rid = `req-${(i * 7919) % 3000}`.padEnd(8, '0');
+    const status = i % 37 === 0 ? 503 : 200;
+    buf += `${JSON.stringify({ time: new Date(1763700000000 + i * 3).toISOString(), level: status >= 500 ? 'error' : 'info', service: services[i % 4], msg: status >= 500 ? 'upstream failed' : 'request completed', request_id: rid, status, duration_ms: i % 250 })}\n`;
+    if (buf.length > 1 << 20) {
+      out.write(buf);
+      buf = '';
+    }
+  }
+  out.end(buf);
+  return new Promise((resolve) =>
+    out.on('finish', () => {
+      // The loghub samples ride along, so the search also meets real-world plain text.
+      for (const f of ['Apache_2k.log', 'Linux_2k.log', 'Zookeeper_2k.log']) {
+        const p = join(root, '..', 'shared', 'fixtures', 'loghub', f);
+        if (existsSync(p)) writeFileSync(file, readFileSync(p), { flag: 'a' });
+      }
+      console.log('done');
+      resolve(file);
+    }),
+  );
+}
+
+function timeCommand(cmd, args, runs = 3) {
+  const times = [];
+  let lines = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { maxBuffer: 1 << 30, encoding: 'utf8' });
+    times.push(performance.now() - t0);
+    if (r.status !== 0 && r.status !== 1) return { error: (r.stderr || String(r.error)).slice(0, 200) };
+    lines = r.stdout.split('\n').filter(Boolean).length;
+  }
+  return { ms: pct(times, 50), lines };
+}
+
+async function searchBench() {
+  const file = await corpus();
+  const size = statSync(file).size;
+  const id = 'req-1234';
+  console.log(`\n## request_id search: ${LINES} JSON lines + loghub samples, ${mb(size)}, id ${id}\n`);
+  const tools = [
+    ['opsconsole logs', bin, ['logs', '--file', file, '--request-id', id]],
+    ['grep -F', 'grep', ['-F', id, file]],
+    // -R with fromjson? lets jq skip the plain-text loghub lines instead of stopping at them.
+    ['jq', 'jq', ['-cR', `fromjson? | select(.request_id? == "${id}")`, file]],
+    ['lnav', 'lnav', ['-n', '-c', `:filter-in ${id}`, file]],
+  ];
+  const results = {};
+  for (const [name, cmd, args] of tools) {
+    const r = timeCommand(cmd, args, name === 'lnav' || name === 'jq' ? 1 : 3);
+    results[name] = r;
+    console.log(
+      r.error
+        ? `${name.padEnd(16)} failed: ${r.error}`
+        : `${name.padEnd(16)} ${fmt(r.ms).padStart(9)}  ${(size / 1024 / 1024 / (r.ms / 1000)).toFixed(0).padStart(5)} MB/s  ${r.lines} lines`,
+    );
+  }
+  const ours = results['opsconsole logs'];
+  for (const other of ['grep -F', 'jq', 'lnav']) {
+    const o = results[other];
+    if (o?.ms && ours?.ms) console.log(`throughput opsconsole / ${other}: ${(o.ms / ours.ms).toFixed(2)}x`);
+  }
+  console.log('(grep and lnav match the text anywhere; opsconsole and jq match the request_id field.)');
+}
+
+function startConsole(args, { cols = 80, rows = 24, env = {} } = {}) {
+  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
+  let bytes = 0;
+  const p = pty.spawn(bin, args, { cols, rows, name: 'xterm-256color', env: { ...process.env, ...env } });
+  p.onData((d) => {
+    bytes += Buffer.byteLength(d);
+    term.write(d);
+  });
+  const screen = () => {
+    const b = term.buffer.active;
+    const out = [];
+    for (let y = 0; y < rows; y++) out.push(b.getLine(b.viewportY + y)?.translateToString(true) ?? '');
+    return out.join('\n');
+  };
+  const waitFor = async (re, timeoutMs = 30_000) => {
+    const t0 = performance.now();
+    while (performance.now() - t0 < timeoutMs) {
+      if (re.test(screen())) return performance.now() - t0;
+      await sleep(5);
+    }
+    throw new Error(`screen never showed ${re}`);
+  };
+  return { p, term, screen, waitFor, bytes: () => bytes };
+}
+
+function procStat(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const rss = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+  return { ticks: Number(f[11]) + Number(f[12]), rss };
+}
+
+async function keyLatencies(c, n) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    c.p.write('?');
+    await c.waitFor(/Keys \(\? or Esc closes\)/, 5000);
+    out.push(performance.now() - t0);
+    c.p.write('\u001b');
+    await c.waitFor(/^(?![\s\S]*Keys \(\?)/, 5000);
+    await sleep(50);
+  }
+  return out;
+}
+
+async function consoleBench() {
+  console.log(`\n## console (demo fleet, 80x24)\n`);
+  const stateDir = join(dir, `state-${Date.now()}`);
+  const t0 = performance.now();
+  const c = startConsole(['demo', '--deploy-after', 'never'], { env: { OPSCONSOLE_STATE_DIR: stateDir } });
+  await c.waitFor(/opsconsole · demo/);
+  const firstFrame = performance.now() - t0;
+  await c.waitFor(/worker\s+running/);
+  const withData = performance.now() - t0;
+  console.log(`time to first frame: ${fmt(firstFrame)} (to the fleet's status: ${fmt(withData)})`);
+  await sleep(3000);
+  const a = procStat(c.p.pid);
+  const b0 = c.bytes();
+  await sleep(IDLE_S * 1000);
+  const b = procStat(c.p.pid);
+  // The demo is never idle (20 requests/s of traffic): this is the console's cost while it runs.
+  console.log(
+    `CPU while the demo runs (${IDLE_S}s): ${(((b.ticks - a.ticks) / 100 / IDLE_S) * 100).toFixed(1)}% of a core`,
+  );
+  console.log(`bytes to the terminal: ${((c.bytes() - b0) / IDLE_S / 1024).toFixed(1)} KiB/s`);
+  console.log(`memory (RSS) after ${IDLE_S + 3 + Math.round(withData / 1000)}s: ${mb(b.rss)}`);
+  const lat = await keyLatencies(c, 20);
+  console.log(`keypress-to-screen ('?' opens help): p50 ${fmt(pct(lat, 50))}, p99 ${fmt(pct(lat, 99))}`);
+  c.p.write('q');
+  await sleep(1500);
+  rmSync(stateDir, { recursive: true, force: true });
+}
+
+async function floodBench() {
+  console.log(`\n## log flood: ${FLOOD_RATE} lines/s into the running console for ${FLOOD_S}s\n`);
+  const stateDir = join(dir, `state-flood-${Date.now()}`);
+  const diag = join(dir, `diag-${Date.now()}.jsonl`);
+  const c = startConsole(['demo', '--deploy-after', 'never', '--log-flood', String(FLOOD_RATE)], {
+    env: { OPSCONSOLE_STATE_DIR: stateDir, OPSCONSOLE_DIAGNOSTICS_FILE: diag },
+  });
+  await c.waitFor(/worker\s+running/);
+  await sleep(2000);
+  const b0 = c.bytes();
+  const t0 = performance.now();
+  let peak = 0;
+  const lat = [];
+  while (performance.now() - t0 < FLOOD_S * 1000) {
+    peak = Math.max(peak, procStat(c.p.pid).rss);
+    lat.push(...(await keyLatencies(c, 1)));
+    await sleep(250);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const bytesPerS = (c.bytes() - b0) / seconds;
+  c.p.write('q');
+  await sleep(1500);
+  const d = readFileSync(diag, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  const during = d.slice(3);
+  console.log(`peak RSS: ${mb(Math.max(peak, ...during.map((x) => x.rss)))} (goal < 250 MB)`);
+  console.log(
+    `event-loop delay p99 (worst 1 s window): ${Math.max(...during.map((x) => x.loopP99Ms)).toFixed(1)} ms; median of windows: ${pct(
+      during.map((x) => x.loopP99Ms),
+      50,
+    ).toFixed(1)} ms`,
+  );
+  console.log(
+    `keypress-to-screen during the flood: p50 ${fmt(pct(lat, 50))}, p99 ${fmt(pct(lat, 99))} (goal p99 < 200 ms), ${lat.length} presses`,
+  );
+  console.log(`bytes to the terminal during the flood: ${(bytesPerS / 1024).toFixed(1)} KiB/s`);
+  rmSync(stateDir, { recursive: true, force: true });
+}
+
+execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+console.log(`opsconsole bench on ${process.version}, ${new Date().toISOString()}`);
+await searchBench();
+await consoleBench();
+await floodBench();
