@@ -11,7 +11,9 @@ import { Header } from './Header';
 import { HelpOverlay } from './HelpOverlay';
 import { bindingFor, keyModeOf, keyName } from './keymap';
 import { LogPane } from './LogPane';
-import { PromptOverlay } from './PromptOverlay';
+import { PaletteOverlay } from './PaletteOverlay';
+import { FilterBar, PromptOverlay } from './PromptOverlay';
+import { paletteEntries } from './palette';
 import { StatusBar } from './StatusBar';
 import { TimelinePane } from './TimelinePane';
 import { TriagePane } from './TriagePane';
@@ -49,6 +51,7 @@ export function App({ onExit, threshold, incident, triage, stateDir }: AppProps)
   const focus = useConsole((s) => s.ui.focus);
   const overlay = useConsole((s) => s.ui.overlay);
   const view = useConsole((s) => s.ui.view);
+  const filtering = useConsole((s) => s.ui.prompt?.purpose === 'filter');
   const serviceCount = useConsole((s) => Object.keys(s.signals).length);
   const containerCount = useConsole((s) => Object.keys(s.containers).length);
   const layout = computeLayout(columns, rows, serviceCount, containerCount);
@@ -70,8 +73,16 @@ export function App({ onExit, threshold, incident, triage, stateDir }: AppProps)
       const mode = keyModeOf(store.getState().ui);
       const name = keyName(k.input, k.key);
       const binding = name ? bindingFor(mode, name) : undefined;
-      if (binding) (actions[binding.action] as (arg?: number) => void)(binding.arg);
+      if (mode === 'palette' && name === 'return') {
+        // Enter runs the highlighted entry: the palette reaches every action of the keymap.
+        const { query, cursor } = store.getState().ui.palette;
+        const entries = paletteEntries(query);
+        const chosen = entries[Math.min(cursor, entries.length - 1)];
+        actions.closeOverlay();
+        if (chosen) (actions[chosen.binding.action] as (arg?: number) => void)(chosen.binding.arg);
+      } else if (binding) (actions[binding.action] as (arg?: number) => void)(binding.arg);
       else if (mode === 'prompt' && k.input && !k.key.ctrl && !k.key.meta) actions.promptType(k.input);
+      else if (mode === 'palette' && k.input && !k.key.ctrl && !k.key.meta) actions.paletteType(k.input);
     }
   });
 
@@ -79,6 +90,12 @@ export function App({ onExit, threshold, incident, triage, stateDir }: AppProps)
   const bottom =
     overlay === 'confirm-quit' ? (
       <ConfirmQuit width={columns} />
+    ) : overlay === 'prompt' && filtering ? (
+      // The filter applies as it is typed, so the logs stay in view under a one-line input.
+      <Box flexDirection="column">
+        <FilterBar width={columns} />
+        <LogPane width={columns} height={layout.logsHeight - 1} focused />
+      </Box>
     ) : overlay === 'prompt' ? (
       <PromptOverlay width={columns} />
     ) : view === 'triage' ? (
@@ -91,6 +108,8 @@ export function App({ onExit, threshold, incident, triage, stateDir }: AppProps)
   const body =
     overlay === 'help' ? (
       <HelpOverlay width={columns} height={rows - 2} />
+    ) : overlay === 'palette' ? (
+      <PaletteOverlay width={columns} height={rows - 2} />
     ) : (
       <>
         <Box flexDirection={layout.wide ? 'row' : 'column'}>

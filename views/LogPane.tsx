@@ -1,13 +1,8 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import {
-  describeFilter,
-  isEmptyFilter,
-  type LogFilter,
-  matchesFilter,
-  parseFilterQuery,
-} from '../src/logs/logFilter';
+import { describeFilter, isEmptyFilter, parseFilterQuery } from '../src/logs/logFilter';
 import type { LogRecord } from '../src/logs/logRecord';
+import { visibleLogLines } from '../src/logs/visibleLogLines';
 import { useColor, useConsole, useConsoleContext } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
 import { logRow } from './rows';
@@ -19,27 +14,6 @@ const LEVEL_COLORS: Partial<Record<NonNullable<LogRecord['level']>, string>> = {
   debug: 'gray',
   trace: 'gray',
 };
-
-/**
- * The lines to show: the newest (or those ending at the paused anchor) that pass the filter,
- * scanning back through the ring buffer at most once.
- */
-export function visibleLogLines(
-  all: { at(i: number): LogRecord | undefined; size: number },
-  rows: number,
-  anchor?: number,
-  filter?: LogFilter,
-): LogRecord[] {
-  const first = all.at(0);
-  if (!first || rows <= 0) return [];
-  const end = anchor === undefined ? all.size : Math.min(all.size, Math.max(0, anchor - first.seq + 1));
-  const out: LogRecord[] = [];
-  for (let i = end - 1; i >= 0 && out.length < rows; i--) {
-    const r = all.at(i) as LogRecord;
-    if (!filter || matchesFilter(r, filter)) out.push(r);
-  }
-  return out.reverse();
-}
 
 /** "+12ms" after the request's first line: how long it took to reach each service. */
 function delayLabel(r: LogRecord, firstAt: number | undefined): string {

@@ -27,3 +27,13 @@ export function PromptOverlay({ width }: { width: number }) {
     </Box>
   );
 }
+
+/** The log filter being typed, on one line above the logs it filters. */
+export function FilterBar({ width }: { width: number }) {
+  const value = useConsole((s) => s.ui.prompt?.value ?? '');
+  return (
+    <Text wrap="truncate" inverse>
+      {cell(`/ ${value}█   rid:ID level:warn src:api word -word /re/ · Enter keep · Esc cancel`, width)}
+    </Text>
+  );
+}

@@ -11,11 +11,12 @@ export interface KeyBinding {
   arg?: number;
 }
 
-export type KeyMode = 'dashboard' | 'timeline' | 'triage' | 'help' | 'confirm-quit' | 'prompt';
+export type KeyMode = 'dashboard' | 'timeline' | 'triage' | 'help' | 'confirm-quit' | 'prompt' | 'palette';
 
 /** Bindings that work on both main views. */
 const GLOBAL: KeyBinding[] = [
   { keys: ['?'], action: 'toggleHelp', description: 'this help' },
+  { keys: [':'], action: 'openPalette', description: 'command palette' },
   { keys: ['q', 'ctrl+c'], action: 'quit', description: 'quit (asks if incident)' },
   { keys: ['tab'], action: 'focusNext', description: 'next pane' },
   { keys: ['shift+tab'], action: 'focusPrevious', description: 'previous pane' },
@@ -85,6 +86,12 @@ export const KEYMAP: Record<KeyMode, KeyBinding[]> = {
     },
     { keys: ['n', 'escape', 'q'], action: 'closeOverlay', description: 'stay' },
     { keys: ['ctrl+c'], action: 'confirmQuit', description: 'quit' },
+  ],
+  palette: [
+    { keys: ['escape', 'ctrl+c'], action: 'closeOverlay', description: 'close the palette' },
+    { keys: ['up', 'ctrl+p'], action: 'paletteUp', description: 'previous entry' },
+    { keys: ['down', 'ctrl+n'], action: 'paletteDown', description: 'next entry' },
+    { keys: ['backspace'], action: 'paletteBackspace', description: 'delete a character' },
   ],
   prompt: [
     { keys: ['return'], action: 'submitPrompt', description: 'accept' },

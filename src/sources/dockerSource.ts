@@ -298,7 +298,7 @@ export class DockerSource {
             try {
               const sample = statsFromSample(JSON.parse(line));
               const status = this.known.get(dockerId);
-              if (!status || status.state !== 'running') continue;
+              if (status?.state !== 'running') continue;
               const next = { ...status, ...sample };
               this.known.set(dockerId, next);
               this.sink({ type: 'container', status: next });

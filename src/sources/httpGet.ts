@@ -18,7 +18,7 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
   const started = performance.now();
   const signal = AbortSignal.timeout(options.timeoutMs);
   // Loaded on first use: commands that make no HTTP request never load the client.
-  const { request } = await import('undici');
+  const { request } = await import('./httpClient');
   try {
     const res = await request(url, {
       method: 'GET',

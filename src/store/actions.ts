@@ -2,7 +2,9 @@ import type { IncidentSession } from '../incident/incidentSession';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../incident/incidentState';
 import { RECORD_KINDS, type RecordKind } from '../incident/journalRecord';
 import type { LogBuffer } from '../logs/logBuffer';
+import { isEmptyFilter, type LogFilter, parseFilterQuery } from '../logs/logFilter';
 import type { LogRecord } from '../logs/logRecord';
+import { visibleLogLines } from '../logs/visibleLogLines';
 import type { TriageSession } from '../playbooks/triageSession';
 import type { ConsoleState, ConsoleStore, PaneId, Prompt } from './consoleStore';
 
@@ -82,13 +84,24 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
   const selectedTimelineEntry = () => visibleTimeline(store.getState())[ui().timelineCursor];
 
   /** The log line at the bottom of the view: the paused anchor, or the newest. */
+  /** The filter the log pane applies, or none when the query is empty or does not parse. */
+  const activeFilter = (): LogFilter | undefined => {
+    try {
+      const f = parseFilterQuery(ui().logQuery);
+      return isEmptyFilter(f) ? undefined : f;
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** The bottom line of the log pane as shown (the paused anchor, or the newest, through the filter). */
   const selectedLogLine = (): { record: LogRecord; context: LogRecord[] } | undefined => {
     const first = logs.ring.at(0);
     if (!first) return undefined;
     const anchor = ui().followLogs ? newestSeq() : (ui().logAnchor ?? newestSeq());
-    const index = anchor - first.seq;
-    const record = logs.ring.at(index);
+    const [record] = visibleLogLines(logs.ring, 1, anchor, activeFilter());
     if (!record) return undefined;
+    const index = record.seq - first.seq;
     const context: LogRecord[] = [];
     for (let i = Math.max(0, index - PIN_CONTEXT_LINES); i < index; i++)
       context.push(logs.ring.at(i) as LogRecord);
@@ -384,6 +397,16 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
       say(`following request ${id} across every source; Esc clears`);
     },
 
+    openPalette: () => setUi({ overlay: 'palette', palette: { query: '', cursor: 0 } }),
+    paletteUp: () => setUi({ palette: { ...ui().palette, cursor: Math.max(0, ui().palette.cursor - 1) } }),
+    paletteDown: () => setUi({ palette: { ...ui().palette, cursor: ui().palette.cursor + 1 } }),
+    paletteBackspace: () =>
+      setUi({ palette: { query: [...ui().palette.query].slice(0, -1).join(''), cursor: 0 } }),
+    paletteType: (text: string) => {
+      const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+      if (printable) setUi({ palette: { query: (ui().palette.query + printable).slice(0, 80), cursor: 0 } });
+    },
+
     submitPrompt,
     promptBackspace: () => {
       const p = ui().prompt;
@@ -409,4 +432,4 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
 }
 
 export type Actions = ReturnType<typeof createActions>;
-export type ActionName = Exclude<keyof Actions, 'promptType'>;
+export type ActionName = Exclude<keyof Actions, 'promptType' | 'paletteType'>;

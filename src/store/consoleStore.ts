@@ -23,7 +23,7 @@ export interface NotableEvent {
 }
 
 export type PaneId = 'containers' | 'rates' | 'logs';
-export type Overlay = 'none' | 'help' | 'confirm-quit' | 'prompt';
+export type Overlay = 'none' | 'help' | 'confirm-quit' | 'prompt' | 'palette';
 export type MainView = 'dashboard' | 'timeline' | 'triage';
 
 /** A question the console is asking: free text, or one of a few choices picked by key. */
@@ -64,6 +64,8 @@ export interface ConsoleState {
     timelineCursor: number;
     timelineFilter?: RecordKind;
     followLogs: boolean;
+    /** The command palette's search text and highlighted row. */
+    palette: { query: string; cursor: number };
     /** The log filter as typed (`rid:… level:… /re/`); applied live. */
     logQuery: string;
     /** Sequence number of the bottom log line while paused (not following). */
@@ -93,6 +95,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
       followLogs: true,
       timelineCursor: 0,
       logQuery: '',
+      palette: { query: '', cursor: 0 },
     },
   }));
 }

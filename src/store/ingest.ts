@@ -44,7 +44,14 @@ function transitionEvent(service: string, t: RuleTransition): NotableEvent {
     kind: t.kind === 'fired' ? 'rule-fired' : 'rule-cleared',
     severity: t.kind === 'fired' ? t.rule.severity : 'info',
     text: `${service}: ${t.rule.description} ${verb} (1m ratio ${formatPercent(t.value)})`,
-    data: { service, rule: t.rule.id, value: t.value, above: t.rule.above, forMs: t.rule.forMs },
+    data: {
+      service,
+      rule: t.rule.id,
+      description: t.rule.description,
+      value: t.value,
+      above: t.rule.above,
+      forMs: t.rule.forMs,
+    },
   };
 }
 

@@ -58,6 +58,30 @@ describe('dashboard', () => {
     v.unmount();
   });
 
+  it('runs any action from the command palette by fuzzy search', async () => {
+    const v = mount(80, 24);
+    await v.press(':');
+    expect(plain(v.frame())).toContain(': █');
+    await v.press('t', 'i', 'm', 'e', 'l');
+    const frame = plain(v.frame());
+    expect(frame).toMatch(/▶ timeline \/ dashboard/);
+    await v.press('\r');
+    expect(plain(v.frame())).toContain('Timeline');
+    expect(v.store.getState().ui.view).toBe('timeline');
+  });
+
+  it('filters the logs live as the filter is typed', async () => {
+    const v = mount(80, 24);
+    await v.press('/');
+    await v.press('r', 'i', 'd', ':', 'r', 'e', 'q', '-', '3', '5');
+    const frame = plain(v.frame());
+    expect(frame).toContain('line 35');
+    expect(frame).not.toContain('line 34');
+    await v.press('\u001b');
+    expect(plain(v.frame())).toContain('line 34');
+    v.unmount();
+  });
+
   it('pauses and resumes the logs from the keyboard', async () => {
     const v = mount(80, 24);
     await v.press('k', 'k');
