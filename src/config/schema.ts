@@ -31,6 +31,18 @@ export const HostSchema = z.strictObject({
   dockerSocket: z.string().default('/var/run/docker.sock'),
   /** Watch this host's containers through its Docker Engine. */
   docker: z.boolean().default(false),
+  /** Commands whose JSON output lists what runs here, for hosts without Docker. */
+  statusCommands: z
+    .array(
+      z.strictObject({
+        command: z
+          .array(z.string().min(1))
+          .min(1, { message: 'expected a command as a list: [program, arg, ...]' }),
+        mapping: z.enum(['kubectl-pods', 'pm2', 'systemd-units']),
+        interval: Duration.default(5000),
+      }),
+    )
+    .default([]),
   /** known_hosts to verify the host key against (default ~/.ssh/known_hosts). */
   knownHostsFile: z.string().min(1).optional(),
 });
@@ -129,9 +141,7 @@ export const ServiceSchema = z.strictObject({
 });
 
 export const EnvironmentSchema = z.strictObject({
-  hosts: z
-    .record(Name, HostSchema)
-    .default({ local: { agent: true, dockerSocket: '/var/run/docker.sock', docker: false } }),
+  hosts: z.record(Name, HostSchema).default(() => ({ local: HostSchema.parse({}) })),
   services: z.record(Name, ServiceSchema),
 });
 

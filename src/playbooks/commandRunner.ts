@@ -13,6 +13,8 @@ export interface CommandResult {
 
 export interface RunOptions {
   timeoutMs: number;
+  /** How much output to keep (the tail); default OUTPUT_TAIL_BYTES. */
+  maxOutputBytes?: number;
   signal?: AbortSignal;
   onOutput?: (chunk: string) => void;
 }
@@ -54,9 +56,9 @@ export class OutputTail {
 /** This machine: the argv runs without a shell, so no argument is ever interpreted. */
 export const localTarget: CommandTarget = {
   name: 'local',
-  async run(argv, { timeoutMs, signal, onOutput }) {
+  async run(argv, { timeoutMs, signal, onOutput, maxOutputBytes }) {
     const started = performance.now();
-    const tail = new OutputTail();
+    const tail = new OutputTail(maxOutputBytes);
     const [file, ...args] = argv as [string, ...string[]];
     const child = execa(file, args, {
       shell: false,

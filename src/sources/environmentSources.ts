@@ -1,6 +1,7 @@
 import type { Environment } from '../config/schema';
 import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';
+import { commandStatusSource } from './commandStatusSource';
 import { DockerSource } from './dockerSource';
 import type { EventSink } from './events';
 import { healthCheckSource } from './healthCheckSource';
@@ -50,6 +51,22 @@ export function startEnvironmentSources(
     dockers.push(new DockerSource(name, dialer, sink));
   }
   for (const d of dockers) d.start();
+  for (const [name, host] of Object.entries(env.hosts)) {
+    for (const sc of host.statusCommands) {
+      pollers.push(
+        commandStatusSource(
+          {
+            host: name,
+            argv: sc.command,
+            mapping: sc.mapping,
+            target: hosts.commandTarget(name),
+            intervalMs: sc.interval,
+          },
+          sink,
+        ),
+      );
+    }
+  }
   for (const [service, cfg] of Object.entries(env.services)) {
     const m = cfg.metrics;
     if (m && 'scrape' in m)

@@ -213,10 +213,13 @@ export class SshConnection extends EventEmitter {
     return { name: this.target.name, run: (argv, options) => this.exec(argv, options) };
   }
 
-  async exec(argv: string[], { timeoutMs, signal, onOutput }: RunOptions): Promise<CommandResult> {
+  async exec(
+    argv: string[],
+    { timeoutMs, signal, onOutput, maxOutputBytes }: RunOptions,
+  ): Promise<CommandResult> {
     const started = performance.now();
     const client = await this.connected();
-    const tail = new OutputTail();
+    const tail = new OutputTail(maxOutputBytes);
     return new Promise((resolve, reject) => {
       client.exec(quoteForShell(argv), (err, stream) => {
         if (err) return reject(new Error(sanitize(err.message)));

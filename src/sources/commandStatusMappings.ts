@@ -1,0 +1,112 @@
+import { sanitize } from '../text/sanitize';
+import type { ContainerState, ContainerStatus, HealthState } from './events';
+
+/** Turns a command's JSON output into containers; one per supported tool. */
+export type StatusMapping = (json: unknown, host: string) => ContainerStatus[];
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' ? (v as Obj) : {});
+const str = (v: unknown) => (typeof v === 'string' ? sanitize(v) : undefined);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+function status(
+  host: string,
+  name: string,
+  fields: Omit<ContainerStatus, 'id' | 'name' | 'host' | 'kind'>,
+): ContainerStatus {
+  return { id: `${host}/${name}`, name, host, kind: 'command', ...fields };
+}
+
+/** `kubectl get pods -o json`: one row per pod; restarts summed over its containers. */
+export const kubectlPods: StatusMapping = (json, host) =>
+  ((obj(json).items as unknown[]) ?? []).map((item) => {
+    const pod = obj(item);
+    const meta = obj(pod.metadata);
+    const st = obj(pod.status);
+    const containers = ((st.containerStatuses as unknown[]) ?? []).map(obj);
+    const phase = str(st.phase) ?? 'Unknown';
+    const waiting = containers.map((c) => str(obj(obj(c.state).waiting).reason)).find(Boolean);
+    const terminated = containers
+      .map((c) => obj(obj(c.lastState).terminated))
+      .find((t) => t.exitCode !== undefined);
+    const ready = containers.length > 0 && containers.every((c) => c.ready === true);
+    const state: ContainerState =
+      waiting === 'CrashLoopBackOff'
+        ? 'restarting'
+        : phase === 'Running'
+          ? 'running'
+          : phase === 'Pending'
+            ? 'starting'
+            : phase === 'Failed' || phase === 'Succeeded'
+              ? 'exited'
+              : 'unknown';
+    const image = str(obj(((obj(pod.spec).containers as unknown[]) ?? [])[0]).image);
+    const started = str(st.startTime);
+    return status(host, str(meta.name) ?? '?', {
+      state,
+      health: (phase === 'Running' ? (ready ? 'healthy' : 'unhealthy') : 'none') as HealthState,
+      restarts: containers.reduce((n, c) => n + (num(c.restartCount) ?? 0), 0),
+      ...(image && { image, version: /:([^:/@]+)$/.exec(image)?.[1] ?? 'latest' }),
+      ...(started && { startedAt: Date.parse(started) }),
+      ...(num(terminated?.exitCode) !== undefined && { exitCode: num(terminated?.exitCode) }),
+    });
+  });
+
+/** `pm2 jlist`: one row per process, with pm2's own CPU and memory. */
+export const pm2List: StatusMapping = (json, host) =>
+  (Array.isArray(json) ? json : []).map((p) => {
+    const proc = obj(p);
+    const env = obj(proc.pm2_env);
+    const monit = obj(proc.monit);
+    const s = str(env.status) ?? 'unknown';
+    const state: ContainerState =
+      s === 'online'
+        ? 'running'
+        : s === 'launching'
+          ? 'starting'
+          : s === 'errored'
+            ? 'exited'
+            : s === 'stopped'
+              ? 'stopped'
+              : 'unknown';
+    const version = str(env.version);
+    const uptime = num(env.pm_uptime);
+    return status(host, str(proc.name) ?? '?', {
+      state,
+      health: 'none',
+      restarts: num(env.restart_time) ?? 0,
+      ...(version && { version }),
+      ...(state === 'running' && uptime !== undefined && { startedAt: uptime }),
+      ...(num(env.exit_code) !== undefined && state !== 'running' && { exitCode: num(env.exit_code) }),
+      ...(num(monit.cpu) !== undefined && { cpuPercent: num(monit.cpu) }),
+      ...(num(monit.memory) !== undefined && { memoryBytes: num(monit.memory) }),
+    });
+  });
+
+/** `systemctl list-units --output=json` (systemd 247 and later): one row per unit. */
+export const systemdUnits: StatusMapping = (json, host) =>
+  (Array.isArray(json) ? json : []).map((u) => {
+    const unit = obj(u);
+    const active = str(unit.active) ?? 'unknown';
+    const sub = str(unit.sub) ?? '';
+    const state: ContainerState =
+      active === 'active'
+        ? 'running'
+        : active === 'activating'
+          ? sub === 'auto-restart'
+            ? 'restarting'
+            : 'starting'
+          : active === 'failed'
+            ? 'exited'
+            : active === 'inactive'
+              ? 'stopped'
+              : 'unknown';
+    return status(host, str(unit.unit) ?? '?', { state, health: 'none', restarts: 0 });
+  });
+
+export const STATUS_MAPPINGS = {
+  'kubectl-pods': kubectlPods,
+  pm2: pm2List,
+  'systemd-units': systemdUnits,
+} as const;
+export type StatusMappingName = keyof typeof STATUS_MAPPINGS;
