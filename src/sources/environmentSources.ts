@@ -2,12 +2,15 @@ import type { Environment } from '../config/schema';
 import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';
 import { commandStatusSource } from './commandStatusSource';
-import { DockerSource } from './dockerSource';
+import { DockerLogSource } from './dockerLogSource';
+import { type DockerDialer, DockerSource } from './dockerSource';
 import type { EventSink } from './events';
+import { FileFollower } from './fileFollower';
 import { healthCheckSource } from './healthCheckSource';
 import { metricsScrapeSource } from './metricsScrapeSource';
 import type { Poller } from './poller';
 import { prometheusSource } from './prometheusSource';
+import { journaldArgv, journaldCursor, StreamingLogSource } from './streamingLogSource';
 
 /** Authorization for Prometheus from the environment variables the config names. */
 export function authHeaders(
@@ -51,6 +54,40 @@ export function startEnvironmentSources(
     dockers.push(new DockerSource(name, dialer, sink));
   }
   for (const d of dockers) d.start();
+  const followers: { start(): void; stop(): void }[] = [];
+  const dialerFor = (name: string): DockerDialer => {
+    const socket = env.hosts[name]?.dockerSocket ?? '/var/run/docker.sock';
+    return hosts.isRemote(name)
+      ? { openStream: () => hosts.ssh(name).openUnixSocket(socket) }
+      : { socketPath: socket };
+  };
+  for (const [service, cfg] of Object.entries(env.services)) {
+    for (const log of cfg.logs) {
+      const hostName = log.host ?? cfg.host;
+      const remote = hosts.isRemote(hostName);
+      const target = hosts.commandTarget(hostName);
+      if ('file' in log && !remote) followers.push(new FileFollower(log.file, service, sink));
+      else if ('file' in log)
+        followers.push(
+          new StreamingLogSource(
+            { source: service, target, argvFor: () => ['tail', '-n', '100', '-F', log.file] },
+            sink,
+          ),
+        );
+      else if ('docker' in log)
+        followers.push(new DockerLogSource(log.docker, service, dialerFor(hostName), sink));
+      else if ('journald' in log)
+        followers.push(
+          new StreamingLogSource(
+            { source: service, target, argvFor: journaldArgv(log.journald), resumePoint: journaldCursor },
+            sink,
+          ),
+        );
+      else
+        followers.push(new StreamingLogSource({ source: service, target, argvFor: () => log.command }, sink));
+    }
+  }
+  for (const f of followers) f.start();
   for (const [name, host] of Object.entries(env.hosts)) {
     for (const sc of host.statusCommands) {
       pollers.push(
@@ -110,6 +147,7 @@ export function startEnvironmentSources(
     async stop() {
       for (const p of pollers) p.stop();
       for (const d of dockers) d.stop();
+      for (const f of followers) f.stop();
       hosts.stop();
     },
   };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderArgv, validateParameter } from '../../src/playbooks/parameters';
+import { DockerLogSource } from '../../src/sources/dockerLogSource';
 import { DockerSource } from '../../src/sources/dockerSource';
 import type { ContainerStatus, SourceEvent } from '../../src/sources/events';
 import { fingerprint } from '../../src/transport/knownHosts';
@@ -291,6 +292,52 @@ describe('containers from a real Docker engine, locally and over a real sshd', (
     const conn = new SshConnection(target({ knownHostsFile: file }));
     await conn.connected();
     conn.stop();
+  });
+
+  it('follows container logs over SSH, demultiplexed, and resumes after the stream breaks with a gap marker', async () => {
+    dockerd.docker(
+      'run',
+      '-d',
+      '--name',
+      'talker',
+      '--network',
+      'none',
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'i=0; while true; do echo out-$i; echo err-$i >&2; i=$((i+1)); sleep 0.1; done',
+    );
+    const lines: string[] = [];
+    const logs = new DockerLogSource(
+      'talker',
+      'talker',
+      { openStream: () => ssh.openUnixSocket(dockerd.socket) },
+      (e) => {
+        if (e.type === 'log-lines') lines.push(...e.lines);
+      },
+    );
+    logs.start();
+    try {
+      await waitUntil(
+        () => lines.includes('out-5') && lines.includes('err-5'),
+        15_000,
+        'stdout and stderr lines',
+      );
+      dockerd.docker('restart', '-t', '0', 'talker');
+      await waitUntil(
+        () => lines.some((l) => l.includes('connection lost and resumed')),
+        20_000,
+        'the gap marker',
+      );
+      const marker = lines.findIndex((l) => l.includes('connection lost and resumed'));
+      await waitUntil(() => lines.slice(marker).includes('out-3'), 15_000, 'lines after the resume');
+      const before = lines.slice(0, marker).filter((l) => l.startsWith('out-'));
+      expect(new Set(before).size).toBe(before.length); // nothing repeated
+      expect(lines.every((l) => !/\u0001|\u0002/.test(l))).toBe(true); // frame headers never leak
+    } finally {
+      logs.stop();
+      dockerd.docker('rm', '-f', 'talker');
+    }
   });
 
   it('reconnects after sshd is killed mid-session and restarted, without restarting the source', async () => {

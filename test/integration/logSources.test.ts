@@ -50,6 +50,29 @@ describe('file logs', () => {
   });
 });
 
+describe('streaming command logs', () => {
+  it('restarts a command that ends, marks the gap and drops the lines it repeats', async () => {
+    const { StreamingLogSource } = await import('../../src/sources/streamingLogSource');
+    const { localTarget } = await import('../../src/playbooks/commandRunner');
+    const counter = join(dir, 'runs');
+    writeFileSync(counter, '');
+    // Each run prints the same two lines, then one unique to the run, then exits.
+    const script = `echo same-1; echo same-2; echo run >> '${counter}'; echo "run-$(wc -l < '${counter}')"`;
+    const lines: string[] = [];
+    const src = new StreamingLogSource(
+      { source: 'cmd', target: localTarget, argvFor: () => ['sh', '-c', script] },
+      (e) => {
+        if (e.type === 'log-lines') lines.push(...e.lines);
+      },
+    );
+    src.start();
+    await waitUntil(() => lines.some((l) => /^run-2$/.test(l.trim())), 15_000, 'a second run');
+    src.stop();
+    expect(lines.filter((l) => l === 'same-1')).toHaveLength(1);
+    expect(lines.some((l) => l.includes('the stream stopped and was started again'))).toBe(true);
+  });
+});
+
 describe('opsconsole logs', () => {
   it('filters by request id across formats and prints nothing hostile', async () => {
     const path = join(dir, 'mixed.log');

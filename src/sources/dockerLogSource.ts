@@ -1,0 +1,143 @@
+import { LineSplitter } from '../logs/lineSplitter';
+import { sanitize } from '../text/sanitize';
+import { type DockerDialer, dockerClient } from './dockerSource';
+import type { EventSink } from './events';
+import { backoffDelay } from './poller';
+import { gapMarker } from './streamingLogSource';
+
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d+)Z) /;
+
+/**
+ * Demultiplexes the Engine API's log stream: 8-byte frame headers (stream, 0, 0, 0, length) before
+ * each payload when the container has no TTY. Yields payloads by stream.
+ */
+export class DockerFrameReader {
+  private buf: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): { stream: 'stdout' | 'stderr'; data: Buffer }[] {
+    this.buf = this.buf.length > 0 ? Buffer.concat([this.buf, chunk]) : chunk;
+    const out: { stream: 'stdout' | 'stderr'; data: Buffer }[] = [];
+    while (this.buf.length >= 8) {
+      const size = this.buf.readUInt32BE(4);
+      if (this.buf.length < 8 + size) break;
+      out.push({ stream: this.buf[0] === 2 ? 'stderr' : 'stdout', data: this.buf.subarray(8, 8 + size) });
+      this.buf = this.buf.subarray(8 + size);
+    }
+    return out;
+  }
+}
+
+/**
+ * Follows one container's logs through the Engine API (locally or over SSH), with timestamps, so a
+ * reconnect resumes from the last line seen: the lines at that instant are dropped as duplicates
+ * and a marker shows where the gap was.
+ */
+export class DockerLogSource {
+  private stopped = false;
+  private controller: AbortController | undefined;
+  private lastTimestamp: string | undefined;
+  private seenAtLast = new Set<string>();
+
+  constructor(
+    private readonly container: string,
+    private readonly source: string,
+    private readonly dialer: DockerDialer,
+    private readonly sink: EventSink,
+  ) {}
+
+  start(): void {
+    void this.loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.controller?.abort();
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    let first = true;
+    const id = `docker-logs:${this.container}`;
+    while (!this.stopped) {
+      const client = dockerClient(this.dialer);
+      this.controller = new AbortController();
+      try {
+        if (!first && this.lastTimestamp) this.emit([gapMarker(this.source, this.lastTimestamp)]);
+        first = false;
+        // Docker takes `since` as seconds with a fraction; lines at exactly that instant come again.
+        const since = this.lastTimestamp ? (Date.parse(this.lastTimestamp) / 1000).toFixed(3) : '0';
+        const tail = this.lastTimestamp ? 'all' : '200';
+        const res = await client.request({
+          method: 'GET',
+          path: `/containers/${encodeURIComponent(this.container)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&since=${since}&tail=${tail}`,
+          signal: this.controller.signal,
+          bodyTimeout: 0,
+          headersTimeout: 10_000,
+        });
+        if (res.statusCode !== 200)
+          throw new Error(
+            `Docker API answered ${res.statusCode}: ${sanitize(await res.body.text()).slice(0, 200)}`,
+          );
+        this.sink({ type: 'source', id, state: 'connected', at: Date.now() });
+        failures = 0;
+        const frames = new DockerFrameReader();
+        const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+        // A container with a TTY sends raw bytes; without one, framed stdout/stderr. Older API
+        // versions label both the same, so the first bytes decide.
+        let raw: boolean | undefined;
+        for await (const chunk of res.body) {
+          const c = chunk as Buffer;
+          raw ??= !(
+            c.length >= 8 &&
+            c[0] !== undefined &&
+            c[0] <= 2 &&
+            c[1] === 0 &&
+            c[2] === 0 &&
+            c[3] === 0
+          );
+          const parts = raw ? [{ stream: 'stdout' as const, data: c }] : frames.push(c);
+          const lines = parts.flatMap((p) => splitters[p.stream].push(p.data));
+          this.emit(lines.map((l) => this.stripTimestamp(l)).filter((l): l is string => l !== undefined));
+        }
+        throw new Error('the log stream ended');
+      } catch (err) {
+        if (this.stopped) return;
+        failures++;
+        const delay = backoffDelay(failures, 1000, 30_000, Math.random);
+        this.sink({
+          type: 'source',
+          id,
+          state: 'reconnecting',
+          at: Date.now(),
+          reason: sanitize((err as Error).message),
+          nextTryAt: Date.now() + delay,
+        });
+        await new Promise((r) => setTimeout(r, delay));
+      } finally {
+        void client.destroy().catch(() => {});
+      }
+    }
+  }
+
+  /** Removes the timestamp Docker adds, remembering it to resume; drops lines already shown. */
+  private stripTimestamp(line: string): string | undefined {
+    const m = TIMESTAMP.exec(line);
+    if (!m) return line;
+    const ts = m[1] as string;
+    const body = line.slice(m[0].length);
+    if (this.lastTimestamp && ts < this.lastTimestamp) return undefined;
+    if (ts === this.lastTimestamp) {
+      if (this.seenAtLast.has(body)) return undefined;
+    } else {
+      this.lastTimestamp = ts;
+      this.seenAtLast = new Set();
+    }
+    this.seenAtLast.add(body);
+    return body;
+  }
+
+  private emit(lines: string[]): void {
+    if (lines.length > 0)
+      this.sink({ type: 'log-lines', source: this.source, lines, receivedAt: Date.now() });
+  }
+}
