@@ -10,6 +10,7 @@ import { ErrorRatePane } from './ErrorRatePane';
 import { Header } from './Header';
 import { HelpOverlay } from './HelpOverlay';
 import { bindingFor, keyModeOf, keyName } from './keymap';
+import { LogDetail } from './LogDetail';
 import { LogPane } from './LogPane';
 import { PaletteOverlay } from './PaletteOverlay';
 import { FilterBar, PromptOverlay } from './PromptOverlay';
@@ -108,6 +109,8 @@ export function App({ onExit, threshold, incident, triage, stateDir }: AppProps)
   const body =
     overlay === 'help' ? (
       <HelpOverlay width={columns} height={rows - 2} />
+    ) : overlay === 'detail' ? (
+      <LogDetail width={columns} height={rows - 2} />
     ) : overlay === 'palette' ? (
       <PaletteOverlay width={columns} height={rows - 2} />
     ) : (

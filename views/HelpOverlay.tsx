@@ -17,7 +17,8 @@ export function helpBindings(): KeyBinding[] {
 /** Generated from the keymap, so it can never list a key that does nothing. */
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
   const bindings = helpBindings();
-  const inner = Math.max(20, width - 4);
+  // No border: at 80x24 every binding must fit, and the frame costs two rows.
+  const inner = Math.max(20, width - 1);
   const columns = inner >= 70 ? 2 : 1;
   const colWidth = Math.floor(inner / columns);
   const keyWidth = Math.max(...bindings.map((b) => keysLabel(b).length)) + 1;
@@ -32,11 +33,11 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
     lines.push(line);
   }
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="single" paddingX={1}>
-      <Text bold wrap="truncate">
+    <Box flexDirection="column" width={width} height={height}>
+      <Text bold inverse wrap="truncate">
         {cell('Keys (? or Esc closes). In a prompt: Enter accepts, Esc cancels.', inner)}
       </Text>
-      {lines.slice(0, Math.max(0, height - 3)).map((l, i) => (
+      {lines.slice(0, Math.max(0, height - 1)).map((l, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
         <Text key={i} wrap="truncate">
           {cell(l, inner)}

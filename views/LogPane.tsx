@@ -4,6 +4,7 @@ import { describeFilter, isEmptyFilter, parseFilterQuery } from '../src/logs/log
 import type { LogRecord } from '../src/logs/logRecord';
 import { visibleLogLines } from '../src/logs/visibleLogLines';
 import { useColor, useConsole, useConsoleContext } from './ConsoleContext';
+import { wrapText } from './LogDetail';
 import { PaneTitle } from './PaneTitle';
 import { logRow } from './rows';
 
@@ -28,6 +29,8 @@ export function LogPane({ width, height, focused }: { width: number; height: num
   const follow = useConsole((s) => s.ui.followLogs);
   const anchor = useConsole((s) => s.ui.logAnchor);
   const dropped = useConsole((s) => s.logs.dropped);
+  const droppedBySource = useConsole((s) => s.logs.droppedBySource);
+  const wrap = useConsole((s) => s.ui.wrapLogs === true);
   const query = useConsole((s) => s.ui.logQuery);
   const { filter, error } = useMemo(() => {
     try {
@@ -40,29 +43,38 @@ export function LogPane({ width, height, focused }: { width: number; height: num
   const rows = Math.max(0, height - 1);
   const lines = visibleLogLines(logs.ring, rows, follow ? undefined : anchor, filter);
   const firstAt = filter?.requestId ? Math.min(...lines.map((l) => l.time)) : undefined;
-  const state = follow ? 'following' : 'PAUSED (f to follow)';
+  const state = `${follow ? 'following' : 'PAUSED (f to follow)'}${wrap ? ' · wrap' : ''}`;
   const filterText = error ? `filter error: ${error}` : filter ? `${describeFilter(filter)} · ` : '';
-  const right = `${filterText}${state}${dropped > 0 ? ` · ${dropped} evicted` : ''}`;
+  const worst = Object.entries(droppedBySource)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([src, n]) => `${src} ${n}`)
+    .join(', ');
+  const right = `${filterText}${state}${dropped > 0 ? ` · evicted ${worst}` : ''}`;
+  const sourceWidth = firstAt === undefined ? 8 : 16;
+  const row = (r: LogRecord, w: number) =>
+    logRow({ ...r, source: `${delayLabel(r, firstAt)}${r.source}` }, w, sourceWidth);
+  // Wrapped, a line takes as many rows as it needs and the newest rows win the space.
+  const shown = wrap
+    ? lines
+        .flatMap((r) =>
+          wrapText(row(r, 100_000).trimEnd(), width).map((text, i) => ({ r, text, key: `${r.seq}:${i}` })),
+        )
+        .slice(-rows)
+    : lines.map((r) => ({ r, text: row(r, width), key: String(r.seq) }));
   return (
     <Box flexDirection="column" width={width} height={height}>
       <PaneTitle index={3} title="Logs" focused={focused} width={width} right={right} />
-      {lines.map((r) => {
-        const selected = !follow && r.seq === anchor;
-        return (
-          <Text
-            key={r.seq}
-            wrap="truncate"
-            inverse={selected}
-            color={r.level && LEVEL_COLORS[r.level] ? color(LEVEL_COLORS[r.level] as string) : undefined}
-          >
-            {logRow(
-              { ...r, source: `${delayLabel(r, firstAt)}${r.source}` },
-              width,
-              firstAt === undefined ? 8 : 16,
-            )}
-          </Text>
-        );
-      })}
+      {shown.map(({ r, text, key }) => (
+        <Text
+          key={key}
+          wrap="truncate"
+          inverse={!follow && r.seq === anchor}
+          color={r.level && LEVEL_COLORS[r.level] ? color(LEVEL_COLORS[r.level] as string) : undefined}
+        >
+          {text}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -11,7 +11,15 @@ export interface KeyBinding {
   arg?: number;
 }
 
-export type KeyMode = 'dashboard' | 'timeline' | 'triage' | 'help' | 'confirm-quit' | 'prompt' | 'palette';
+export type KeyMode =
+  | 'dashboard'
+  | 'timeline'
+  | 'triage'
+  | 'help'
+  | 'confirm-quit'
+  | 'prompt'
+  | 'palette'
+  | 'detail';
 
 /** Bindings that work on both main views. */
 const GLOBAL: KeyBinding[] = [
@@ -50,6 +58,9 @@ export const KEYMAP: Record<KeyMode, KeyBinding[]> = {
     { keys: ['/'], action: 'openFilter', description: 'logs: filter (live)' },
     { keys: ['r'], action: 'pivotRequestId', description: "logs: follow line's request" },
     { keys: ['escape'], action: 'clearFilter', description: 'logs: clear the filter' },
+    { keys: ['return'], action: 'showDetail', description: 'logs: line detail (JSON)' },
+    { keys: ['w'], action: 'toggleWrap', description: 'logs: wrap long lines' },
+    { keys: ['@'], action: 'jumpToTime', description: 'logs: jump to a time' },
   ],
   timeline: [
     ...GLOBAL,
@@ -86,6 +97,10 @@ export const KEYMAP: Record<KeyMode, KeyBinding[]> = {
     },
     { keys: ['n', 'escape', 'q'], action: 'closeOverlay', description: 'stay' },
     { keys: ['ctrl+c'], action: 'confirmQuit', description: 'quit' },
+  ],
+  detail: [
+    { keys: ['escape', 'q', 'return'], action: 'closeOverlay', description: 'close the detail' },
+    { keys: ['ctrl+c'], action: 'quit', description: 'quit' },
   ],
   palette: [
     { keys: ['escape', 'ctrl+c'], action: 'closeOverlay', description: 'close the palette' },

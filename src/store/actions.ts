@@ -112,8 +112,11 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
     const prompt = ui().prompt;
     if (!prompt) return;
     const value = prompt.value.trim();
-    const session = host.incident;
     setUi({ overlay: 'none', prompt: undefined });
+    // Prompts that need no incident first.
+    if (prompt.purpose === 'filter') return setUi({ logQuery: prompt.value });
+    if (prompt.purpose === 'jump') return jumpTo(value);
+    const session = host.incident;
     if (!session) return;
     switch (prompt.purpose) {
       case 'declare-title':
@@ -159,9 +162,34 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
         }
       case 'confirm-step':
         return startStep(value);
-      case 'filter':
-        return setUi({ logQuery: prompt.value });
     }
+  };
+
+  /** Pauses the logs at the last line at or before a UTC time of day (today, or yesterday if later than now). */
+  const jumpTo = (text: string) => {
+    const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text);
+    if (!m) return say('expected a time such as 03:12 or 03:12:30 (UTC)');
+    const now = new Date(store.getState().now);
+    let t = Date.UTC(
+      now.getUTCFullYear(),
+      now.getUTCMonth(),
+      now.getUTCDate(),
+      Number(m[1]),
+      Number(m[2]),
+      Number(m[3] ?? 0),
+    );
+    if (t > now.getTime()) t -= 86_400_000;
+    let anchor: number | undefined;
+    for (let i = logs.ring.size - 1; i >= 0; i--) {
+      const r = logs.ring.at(i) as LogRecord;
+      if (r.time <= t) {
+        anchor = r.seq;
+        break;
+      }
+    }
+    if (anchor === undefined) return say(`no kept log line is that old (${logs.ring.size} lines kept)`);
+    setUi({ followLogs: false, logAnchor: anchor });
+    say(`paused at ${text} UTC; G follows again`);
   };
 
   /** Runs the current step in the background; the view shows it running and then its result. */
@@ -375,6 +403,13 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
       else host.exit();
     },
 
+    toggleWrap: () => setUi({ wrapLogs: !ui().wrapLogs }),
+    showDetail: () => {
+      const picked = selectedLogLine();
+      if (picked) setUi({ overlay: 'detail', detailSeq: picked.record.seq });
+    },
+    jumpToTime: () =>
+      openPrompt({ purpose: 'jump', label: 'Jump to time (HH:MM or HH:MM:SS, UTC)', value: '' }),
     openFilter: () =>
       openPrompt({
         purpose: 'filter',

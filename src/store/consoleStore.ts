@@ -23,7 +23,7 @@ export interface NotableEvent {
 }
 
 export type PaneId = 'containers' | 'rates' | 'logs';
-export type Overlay = 'none' | 'help' | 'confirm-quit' | 'prompt' | 'palette';
+export type Overlay = 'none' | 'help' | 'confirm-quit' | 'prompt' | 'palette' | 'detail';
 export type MainView = 'dashboard' | 'timeline' | 'triage';
 
 /** A question the console is asking: free text, or one of a few choices picked by key. */
@@ -36,7 +36,8 @@ export interface Prompt {
     | 'severity'
     | 'confirm-step'
     | 'parameter'
-    | 'filter';
+    | 'filter'
+    | 'jump';
   label: string;
   value: string;
   choices?: { key: string; label: string; value: string }[];
@@ -52,7 +53,7 @@ export interface ConsoleState {
   containers: Record<string, ContainerStatus>;
   signals: Record<string, ServiceSignalsView>;
   /** Log lines live in a ring buffer outside the store; views re-read it when `version` moves. */
-  logs: { version: number; received: number; dropped: number };
+  logs: { version: number; received: number; dropped: number; droppedBySource: Record<string, number> };
   incident: { active?: ActiveIncident; timeline: TimelineEntry[]; events: NotableEvent[] };
   /** The playbook node the triage view shows, when a triage is under way. */
   triage?: PlaybookNodeView;
@@ -66,6 +67,10 @@ export interface ConsoleState {
     followLogs: boolean;
     /** The command palette's search text and highlighted row. */
     palette: { query: string; cursor: number };
+    /** Long log lines wrap onto more rows instead of being cut. */
+    wrapLogs?: boolean;
+    /** The log line the detail overlay shows. */
+    detailSeq?: number;
     /** The log filter as typed (`rid:… level:… /re/`); applied live. */
     logQuery: string;
     /** Sequence number of the bottom log line while paused (not following). */
@@ -86,7 +91,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
     sources: {},
     containers: {},
     signals: {},
-    logs: { version: 0, received: 0, dropped: 0 },
+    logs: { version: 0, received: 0, dropped: 0, droppedBySource: {} },
     incident: { events: [], timeline: [] },
     ui: {
       focus: 'logs',

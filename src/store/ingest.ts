@@ -208,6 +208,7 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
           version: state.logs.version + 1,
           received: state.logs.received + received,
           dropped: logs.ring.evicted,
+          droppedBySource: Object.fromEntries(logs.evictedBySource),
         },
       }),
       ...(notable.length > 0 && {

@@ -82,6 +82,28 @@ describe('dashboard', () => {
     v.unmount();
   });
 
+  it('shows a JSON line pretty-printed in the detail view, wraps long lines, and jumps to a time', async () => {
+    const v = mount(80, 24);
+    await v.press('\r');
+    let frame = plain(v.frame());
+    expect(frame).toContain('Log line');
+    expect(frame).toContain('"request_id": "req-39"');
+    await v.press('\u001b');
+    const long = JSON.stringify({ level: 'info', msg: `start ${'x'.repeat(150)} end` });
+    v.ingest.sink({ type: 'log-lines', source: 'api', lines: [long], receivedAt: v.now });
+    v.ingest.flush(v.now);
+    await v.settle();
+    expect(plain(v.frame())).not.toContain(' end');
+    await v.press('w');
+    frame = plain(v.frame());
+    expect(frame).toContain('wrap');
+    expect(frame).toContain(' end');
+    await v.press('@');
+    await v.press('0', '0', ':', '0', '0', '\r');
+    expect(plain(v.frame())).toMatch(/no kept log line is that old|paused at/);
+    v.unmount();
+  });
+
   it('pauses and resumes the logs from the keyboard', async () => {
     const v = mount(80, 24);
     await v.press('k', 'k');
