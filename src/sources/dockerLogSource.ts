@@ -1,4 +1,5 @@
 import { LineSplitter } from '../logs/lineSplitter';
+import type { FieldNames } from '../logs/parseLine';
 import { sanitize } from '../text/sanitize';
 import { type DockerDialer, dockerClient } from './dockerSource';
 import type { EventSink } from './events';
@@ -43,6 +44,7 @@ export class DockerLogSource {
     private readonly source: string,
     private readonly dialer: DockerDialer,
     private readonly sink: EventSink,
+    private readonly fields?: Partial<FieldNames>,
   ) {}
 
   start(): void {
@@ -137,7 +139,14 @@ export class DockerLogSource {
   }
 
   private emit(lines: string[]): void {
-    if (lines.length > 0)
-      this.sink({ type: 'log-lines', source: this.source, lines, receivedAt: Date.now() });
+    if (lines.length > 0) {
+      this.sink({
+        type: 'log-lines',
+        source: this.source,
+        lines,
+        receivedAt: Date.now(),
+        ...(this.fields && { fields: this.fields }),
+      });
+    }
   }
 }

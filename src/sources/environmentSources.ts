@@ -66,25 +66,24 @@ export function startEnvironmentSources(
       const hostName = log.host ?? cfg.host;
       const remote = hosts.isRemote(hostName);
       const target = hosts.commandTarget(hostName);
-      if ('file' in log && !remote) followers.push(new FileFollower(log.file, service, sink));
+      const fields = log.fields;
+      const common = { source: service, target, ...(fields && { fields }) };
+      if ('file' in log && !remote)
+        followers.push(new FileFollower(log.file, service, sink, fields ? { fields } : {}));
       else if ('file' in log)
         followers.push(
-          new StreamingLogSource(
-            { source: service, target, argvFor: () => ['tail', '-n', '100', '-F', log.file] },
-            sink,
-          ),
+          new StreamingLogSource({ ...common, argvFor: () => ['tail', '-n', '100', '-F', log.file] }, sink),
         );
       else if ('docker' in log)
-        followers.push(new DockerLogSource(log.docker, service, dialerFor(hostName), sink));
+        followers.push(new DockerLogSource(log.docker, service, dialerFor(hostName), sink, fields));
       else if ('journald' in log)
         followers.push(
           new StreamingLogSource(
-            { source: service, target, argvFor: journaldArgv(log.journald), resumePoint: journaldCursor },
+            { ...common, argvFor: journaldArgv(log.journald), resumePoint: journaldCursor },
             sink,
           ),
         );
-      else
-        followers.push(new StreamingLogSource({ source: service, target, argvFor: () => log.command }, sink));
+      else followers.push(new StreamingLogSource({ ...common, argvFor: () => log.command }, sink));
     }
   }
   for (const f of followers) f.start();

@@ -1,3 +1,5 @@
+import type { FieldNames } from '../logs/parseLine';
+
 /**
  * What sources emit. Sources know how to talk to one thing and describe what they saw with these
  * events; they never touch the store or React. The ingest batches them into the store.
@@ -35,7 +37,14 @@ export type SourceState = 'connecting' | 'connected' | 'reconnecting' | 'failed'
 export type SourceEvent =
   | { type: 'container'; status: ContainerStatus }
   | { type: 'container-removed'; id: string }
-  | { type: 'log-lines'; source: string; lines: string[]; receivedAt: number }
+  | {
+      type: 'log-lines';
+      source: string;
+      lines: string[];
+      receivedAt: number;
+      /** Field names this source's structured lines use, tried before the usual ones. */
+      fields?: Partial<FieldNames>;
+    }
   | {
       type: 'counters';
       service: string;

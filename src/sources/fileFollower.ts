@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { LineSplitter } from '../logs/lineSplitter';
+import type { FieldNames } from '../logs/parseLine';
 import type { EventSink } from './events';
 
 const CHUNK = 1024 * 1024;
@@ -24,7 +25,7 @@ export class FileFollower {
     private readonly path: string,
     private readonly source: string,
     private readonly sink: EventSink,
-    private readonly options: { fromStart?: boolean; pollMs?: number } = {},
+    private readonly options: { fromStart?: boolean; pollMs?: number; fields?: Partial<FieldNames> } = {},
   ) {}
 
   start(): void {
@@ -40,8 +41,15 @@ export class FileFollower {
   }
 
   private emit(lines: string[]): void {
-    if (lines.length > 0)
-      this.sink({ type: 'log-lines', source: this.source, lines, receivedAt: Date.now() });
+    if (lines.length === 0) return;
+    const fields = this.options.fields;
+    this.sink({
+      type: 'log-lines',
+      source: this.source,
+      lines,
+      receivedAt: Date.now(),
+      ...(fields && { fields }),
+    });
   }
 
   private open(first: boolean): void {

@@ -1,4 +1,5 @@
 import { LineSplitter } from '../logs/lineSplitter';
+import type { FieldNames } from '../logs/parseLine';
 import type { CommandTarget } from '../playbooks/commandRunner';
 import { sanitize } from '../text/sanitize';
 import type { EventSink } from './events';
@@ -20,6 +21,7 @@ export interface StreamingLogOptions {
   argvFor: (resume: string | undefined) => string[];
   /** Extracts the resume point (a cursor or a timestamp) from a line, when it has one. */
   resumePoint?: (line: string) => string | undefined;
+  fields?: Partial<FieldNames>;
 }
 
 /**
@@ -84,7 +86,14 @@ export class StreamingLogSource {
               if (point) this.resume = point;
               return true;
             });
-            if (lines.length > 0) this.sink({ type: 'log-lines', source, lines, receivedAt: Date.now() });
+            if (lines.length > 0)
+              this.sink({
+                type: 'log-lines',
+                source,
+                lines,
+                receivedAt: Date.now(),
+                ...(this.options.fields && { fields: this.options.fields }),
+              });
           },
         })
         .catch((err: Error) => ({ exitCode: 255, output: err.message }));

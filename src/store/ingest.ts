@@ -2,7 +2,8 @@ import type { Thresholds } from '../config/schema';
 import { ContainerChangeDeduper } from '../incident/containerChangeDeduper';
 import type { LogBuffer } from '../logs/logBuffer';
 import type { LogRecord } from '../logs/logRecord';
-import { parseLine } from '../logs/parseLine';
+import { DEFAULT_FIELD_NAMES, type FieldNames, parseLine } from '../logs/parseLine';
+import { ReorderBuffer } from '../logs/reorderBuffer';
 import { rulesFromThresholds, ServiceSignals } from '../metrics/serviceSignals';
 import type { RuleTransition } from '../metrics/thresholdRule';
 import type { EventSink, SourceEvent } from '../sources/events';
@@ -28,6 +29,18 @@ export interface IngestOptions {
   thresholds: Thresholds;
   /** Called with notable events after they reach the store, e.g. to journal them. */
   onNotable?: (events: NotableEvent[]) => void;
+  /** How long lines wait to be merged by timestamp across sources (0 in tests that drive the clock). */
+  reorderWindowMs?: number;
+}
+
+export const DEFAULT_REORDER_WINDOW_MS = 250;
+
+function fieldNamesWith(extra: Partial<FieldNames> | undefined): FieldNames {
+  if (!extra) return DEFAULT_FIELD_NAMES;
+  const merged = { ...DEFAULT_FIELD_NAMES };
+  for (const key of Object.keys(extra) as (keyof FieldNames)[])
+    merged[key] = [...(extra[key] ?? []), ...DEFAULT_FIELD_NAMES[key]];
+  return merged;
 }
 
 /** A log line as a request: its status decides; without one, an error-level line counts as a failed request. */
@@ -60,7 +73,14 @@ function transitionEvent(service: string, t: RuleTransition): NotableEvent {
  * every FLUSH_INTERVAL_MS (about 20 times a second), so a log flood costs one store update per
  * frame rather than one per line.
  */
-export function createIngest({ store, logs, thresholds, onNotable }: IngestOptions): Ingest {
+export function createIngest({
+  store,
+  logs,
+  thresholds,
+  onNotable,
+  reorderWindowMs = DEFAULT_REORDER_WINDOW_MS,
+}: IngestOptions): Ingest {
+  const reorder = new ReorderBuffer(reorderWindowMs);
   const rules = rulesFromThresholds(thresholds);
   const signals = new Map<string, ServiceSignals>();
   let queue: SourceEvent[] = [];
@@ -109,13 +129,11 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
             counts = { requests: 0, errors: 0 };
             signalsFor(e.source).addLogCounts(e.receivedAt - 1, 0, 0);
           }
+          const fields = fieldNamesWith(e.fields);
           for (const line of e.lines) {
-            const record = parseLine(line, {
-              source: e.source,
-              seq: logs.takeSeq(),
-              receivedAt: e.receivedAt,
-            });
-            logs.push(record);
+            // The sequence number is given when the line leaves the reorder buffer.
+            const record = parseLine(line, { source: e.source, seq: 0, receivedAt: e.receivedAt, fields });
+            reorder.add(record, e.receivedAt);
             const outcome = requestOutcome(record);
             if (outcome !== undefined) {
               counts.requests++;
@@ -123,7 +141,6 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
             }
           }
           logCounts.set(e.source, counts);
-          received += e.lines.length;
           break;
         }
         case 'counters':
@@ -179,6 +196,12 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
       }
     }
 
+    for (const record of reorder.release(now)) {
+      record.seq = logs.takeSeq();
+      logs.push(record);
+      received++;
+    }
+
     // Rules advance on the clock as well as on data: "pending 1m12s" must count down.
     const second = Math.floor(now / 1000);
     if (second !== lastSecond) {
@@ -196,7 +219,7 @@ export function createIngest({ store, logs, thresholds, onNotable }: IngestOptio
       }
     }
 
-    const nothingNew = batch.length === 0 && !signalsChanged;
+    const nothingNew = batch.length === 0 && !signalsChanged && received === 0;
     if (nothingNew) return;
     store.setState({
       now,

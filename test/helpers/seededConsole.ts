@@ -10,7 +10,8 @@ import { createIngest } from '../../src/store/ingest';
 export function seededConsole(start = Date.UTC(2026, 10, 21, 3, 0, 0)) {
   const store = createConsoleStore('test', start);
   const logs = new LogBuffer(500);
-  const ingest = createIngest({ store, logs, thresholds: DEFAULT_THRESHOLDS });
+  // The test drives the clock: lines go to the ring at once instead of waiting to be merged by time.
+  const ingest = createIngest({ store, logs, thresholds: DEFAULT_THRESHOLDS, reorderWindowMs: 0 });
   const services = ['gateway', 'api', 'worker'];
   services.forEach((name, i) => {
     ingest.sink({

@@ -54,3 +54,45 @@ describe('error rates derived from log lines', () => {
     expect(v?.logRatio1m).toBe(1);
   });
 });
+
+describe('merging and field names in the ingest', () => {
+  it('merges lines from several sources by their own time within the reorder window', async () => {
+    const { createConsoleStore: create } = await import('../../src/store/consoleStore');
+    const store = create('t', 0);
+    const logs = new LogBuffer(100);
+    const ingest = createIngest({ store, logs, thresholds: DEFAULT_THRESHOLDS, reorderWindowMs: 250 });
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+    ingest.sink({
+      type: 'log-lines',
+      source: 'api',
+      lines: [JSON.stringify({ time: at(30), msg: 'api second' })],
+      receivedAt: 1000,
+    });
+    ingest.sink({
+      type: 'log-lines',
+      source: 'gateway',
+      lines: [JSON.stringify({ time: at(10), msg: 'gateway first' })],
+      receivedAt: 1100,
+    });
+    ingest.flush(1200);
+    expect(logs.ring.size).toBe(0); // still inside the window
+    ingest.flush(1400);
+    expect(logs.ring.toArray().map((r) => r.message)).toEqual(['gateway first', 'api second']);
+    expect(logs.ring.toArray().map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it("reads a source's own field names before the usual ones", () => {
+    const store = createConsoleStore('t', 0);
+    const logs = new LogBuffer(10);
+    const ingest = createIngest({ store, logs, thresholds: DEFAULT_THRESHOLDS, reorderWindowMs: 0 });
+    ingest.sink({
+      type: 'log-lines',
+      source: 'legacy',
+      lines: ['{"sev":"ERROR","text":"disk full","corr":"c-9"}'],
+      receivedAt: 0,
+      fields: { level: ['sev'], message: ['text'], requestId: ['corr'] },
+    });
+    ingest.flush(0);
+    expect(logs.ring.at(0)).toMatchObject({ level: 'error', message: 'disk full', requestId: 'c-9' });
+  });
+});
