@@ -86,7 +86,8 @@ async function journey(t: PtyTerminal, stateDir: string): Promise<string> {
   // Health is green at once; the 1m 5xx ratio needs the bad minute to slide out of its window.
   await t.waitFor(/Checklist: After the rollback/, 120_000);
   const after = apiRatio(await t.waitFor((s) => !Number.isNaN(apiRatio(s))));
-  expect(after).toBeLessThan(5);
+  // The verification passed below 5 %; shown with one decimal, 4.95-4.99 reads as "5.0".
+  expect(after).toBeLessThanOrEqual(5);
   expect(after).toBeLessThan(before);
   t.press(KEYS.enter);
   await t.waitFor(/Outcome: Rolled back/);
