@@ -12,6 +12,9 @@ if (major < MIN_MAJOR) {
   );
   process.exit(2);
 }
+// V8's code cache on disk (Node 22+) roughly halves the time to load the bundle on later starts.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
 const { main } = await import('./main');
 // Exit explicitly: pollers and keep-alive sockets must not hold a finished command open.
 process.exit(await main(process.argv.slice(2)));
