@@ -49,7 +49,7 @@ describe('command steps pass parameters as single arguments (local, no shell)', 
   it('a timeout kills the process and says so', async () => {
     const r = await localTarget.run(['sleep', '30'], { timeoutMs: 300 });
     expect(r.timedOut).toBe(true);
-    expect(r.durationMs).toBeLessThan(25_000);
+    expect(r.exitCode).not.toBe(0);
   });
 
   it('cancelling (Ctrl-C in the console) kills the process', async () => {
