@@ -136,7 +136,7 @@ describe('containers from a real Docker engine, locally and over a real sshd', (
       const steady = w.latest.get('steady');
       expect(steady).toMatchObject({ state: 'running', kind: 'docker', image: TEST_IMAGE, version: '1.0.0' });
       // A busy loop: clearly above an idle container's ~0 %, however loaded the machine is.
-    expect(steady?.cpuPercent).toBeGreaterThan(1);
+      expect(steady?.cpuPercent).toBeGreaterThan(1);
       expect(steady?.memoryBytes).toBeGreaterThan(0);
       expect(w.latest.get('sick')?.healthFailingStreak).toBeGreaterThanOrEqual(2);
       expect(w.latest.get('crashloop')?.exitCode ?? 3).toBe(3);
