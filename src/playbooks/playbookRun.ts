@@ -192,7 +192,7 @@ export class PlaybookRun {
     }
   }
 
-  skip(reason: string): void {
+  skipStep(reason: string): void {
     const node = this.node;
     if ('question' in node || 'outcome' in node) return;
     this.ctx.record('step.skipped', {

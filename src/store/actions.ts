@@ -395,7 +395,7 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
       startStep(word);
     },
     triageDryRun: () => triageRun()?.toggleDryRun(),
-    triageSkip: () => journaled('the skip', () => triageRun()?.skip('skipped by the operator')),
+    triageSkip: () => journaled('the skip', () => triageRun()?.skipStep('skipped by the operator')),
     /** Ctrl-C: stop a running step; with nothing running, quit as usual. */
     triageInterrupt: () => {
       if (triageRun()?.cancelStep()) say('stopping the step…');

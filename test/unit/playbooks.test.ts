@@ -165,7 +165,7 @@ describe('shipped playbooks', () => {
       const f = facts({ ratio: 0.08, firing: true });
       const { run, records } = recordingRun(pb, f, { variant: 'demo', values: { service: 'api' } });
       run.continue();
-      run.skip('tested separately');
+      run.skipStep('tested separately');
       expect(run.currentId).toBe('health-green');
       run.tickVerify();
       expect(run.currentId).toBe('errors-down'); // health is green already
