@@ -47,6 +47,7 @@ const USAGE = [
   '       opsconsole incident note ID TEXT... [--action-item] [--at TIME]',
   '       opsconsole incident status ID investigating|identified|monitoring|resolved',
   '       opsconsole incident severity ID P0|P1|P2|P3',
+  '       opsconsole incident role ID ROLE PERSON      (commander, communications, scribe, ...)',
   '       opsconsole incident resolve ID',
   '       opsconsole incident list [--json]',
 ].join('\n');
@@ -100,6 +101,13 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
       const [id, severity] = args as [string, string];
       ctx.recorderFor(id).record('incident.severity', { severity: severityOf(severity) });
       out(`${id}: ${severity}`);
+      return 0;
+    }
+    case 'role': {
+      need(args, 3, 'role');
+      const [id, role, ...person] = args as [string, string, ...string[]];
+      ctx.recorderFor(id).record('incident.role', { role, person: person.join(' ') });
+      out(`${id}: ${role} = ${person.join(' ')}`);
       return 0;
     }
     case 'resolve': {

@@ -99,6 +99,7 @@ function scripted(): JournalRecord[] {
     'bob@bastion',
   );
   add(12 * min + 500, 'event.starred', { eventSeq: 3 });
+  add(13 * min, 'incident.role', { role: 'communications', person: 'bob' }, undefined, 'bob@bastion');
   add(15 * min, 'incident.status', { status: 'resolved' });
   return records;
 }
@@ -116,6 +117,7 @@ describe('post-mortem export', () => {
       responders: ['alice', 'bob'],
     });
     expect(state.starred.has(3)).toBe(true);
+    expect(state.roles).toEqual({ communications: 'bob' });
   });
 
   it('computes key times and durations exactly', () => {
@@ -180,7 +182,8 @@ describe('post-mortem export', () => {
   it('exports the same content as JSON', () => {
     const json = JSON.parse(renderExport(state, 'json'));
     expect(json.header.id).toBe('inc-test');
-    expect(json.timeline).toHaveLength(13);
+    expect(json.timeline).toHaveLength(14);
+    expect(json.header.roles).toEqual({ communications: 'bob' });
     expect(json.commands[0]).toMatchObject({ exitCode: 0, durationMs: 900, host: 'local' });
   });
 });
