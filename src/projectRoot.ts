@@ -12,3 +12,8 @@ export function projectRoot(): string {
   }
   return dir;
 }
+
+/** The `bin/opsconsole` launcher, for playbook steps that call opsconsole itself. */
+export function launcherPath(): string {
+  return join(projectRoot(), 'bin', 'opsconsole');
+}

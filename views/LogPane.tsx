@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { describeFilter, isEmptyFilter, parseFilterQuery } from '../src/logs/logFilter';
+import { compileFilter, describeFilter } from '../src/logs/logFilter';
 import type { LogRecord } from '../src/logs/logRecord';
 import { visibleLogLines } from '../src/logs/visibleLogLines';
 import { useColor, useConsole, useConsoleContext } from './ConsoleContext';
@@ -32,14 +32,7 @@ export function LogPane({ width, height, focused }: { width: number; height: num
   const droppedBySource = useConsole((s) => s.logs.droppedBySource);
   const wrap = useConsole((s) => s.ui.wrapLogs === true);
   const query = useConsole((s) => s.ui.logQuery);
-  const { filter, error } = useMemo(() => {
-    try {
-      const f = parseFilterQuery(query);
-      return { filter: isEmptyFilter(f) ? undefined : f, error: undefined };
-    } catch (err) {
-      return { filter: undefined, error: (err as Error).message };
-    }
-  }, [query]);
+  const { filter, error } = useMemo(() => compileFilter(query), [query]);
   const rows = Math.max(0, height - 1);
   const lines = visibleLogLines(logs.ring, rows, follow ? undefined : anchor, filter);
   const firstAt = filter?.requestId ? Math.min(...lines.map((l) => l.time)) : undefined;

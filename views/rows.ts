@@ -26,8 +26,6 @@ export function formatBytes(bytes: number | undefined): string {
   return `${(bytes / 1024 ** 3).toFixed(1)}G`;
 }
 
-export const CONTAINER_HEADER = { name: 'NAME', state: 'STATE', health: 'HEALTH', version: 'VERSION' };
-
 export function containerColumns(width: number) {
   const fixed = { state: 10, health: 9, version: 8, uptime: 7, restarts: 4, cpu: 6, memory: 6 };
   const name = Math.max(8, width - Object.values(fixed).reduce((a, b) => a + b, 0));

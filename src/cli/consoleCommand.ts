@@ -1,25 +1,17 @@
-import { join } from 'node:path';
 import { loadConfig, stateDirFor } from '../config/load';
 import type { Environment } from '../config/schema';
 import { configSecrets } from '../incident/recorder';
 import { localTarget } from '../playbooks/commandRunner';
 import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
 import type { TriageEnvironment } from '../playbooks/triageSession';
-import { projectRoot } from '../projectRoot';
+import { launcherPath } from '../projectRoot';
 import { startEnvironmentSources } from '../sources/environmentSources';
 import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
-import type { ConsoleSessionOptions } from './consoleSession';
-
-/** The console (Ink, React, the views) loads only when a console is asked for: other commands start fast. */
-async function runConsoleSession(options: ConsoleSessionOptions): Promise<number> {
-  const { runConsoleSession: run } = await import('./consoleSession');
-  return run(options);
-}
-
 import { pickEnvironment } from './environment';
+import { runConsoleSession } from './loadConsoleSession';
 
 function configTriageEnvironment(
   env: Environment,
@@ -34,7 +26,7 @@ function configTriageEnvironment(
         throw new UserError(`no host "${host}" in this environment`, 1);
       return hosts()?.commandTarget(host) ?? localTarget;
     },
-    opsconsolePath: join(projectRoot(), 'bin', 'opsconsole'),
+    opsconsolePath: launcherPath(),
   };
 }
 

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Client } from 'undici';
 import { findConfig, loadConfigFile, stateDirFor } from '../config/load';
 import { DEFAULT_THRESHOLDS } from '../config/schema';
@@ -6,18 +5,12 @@ import { DemoFleet, demoControlSocket } from '../demo/fleet';
 import { configSecrets } from '../incident/recorder';
 import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
 import type { TriageEnvironment } from '../playbooks/triageSession';
-import { projectRoot } from '../projectRoot';
+import { launcherPath } from '../projectRoot';
 import { parseDuration } from '../text/duration';
 import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
-import type { ConsoleSessionOptions } from './consoleSession';
-
-/** The console (Ink, React, the views) loads only when a console is asked for: other commands start fast. */
-async function runConsoleSession(options: ConsoleSessionOptions): Promise<number> {
-  const { runConsoleSession: run } = await import('./consoleSession');
-  return run(options);
-}
+import { runConsoleSession } from './loadConsoleSession';
 
 function demoSettings(configFlag: string | undefined) {
   const path = findConfig(configFlag);
@@ -38,7 +31,7 @@ const demoTriageEnvironment: TriageEnvironment = {
   targetFor: (host) => {
     throw new UserError(`the demo has no host "${host}"`, 1);
   },
-  opsconsolePath: join(projectRoot(), 'bin', 'opsconsole'),
+  opsconsolePath: launcherPath(),
 };
 
 async function rollback(stateDir: string, service: string): Promise<number> {

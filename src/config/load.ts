@@ -45,7 +45,8 @@ export function loadConfig(explicit: string | undefined, cwd = process.cwd()): L
   return loadConfigFile(path);
 }
 
-function expandHome(p: string): string {
+/** `~` and `~/…` in paths from the config, as a shell would read them. */
+export function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
 }
 

@@ -225,9 +225,7 @@ export const ConfigSchema = z
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
-export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Environment = z.infer<typeof EnvironmentSchema>;
-export type ServiceConfig = z.infer<typeof ServiceSchema>;
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
 
 export const DEFAULT_THRESHOLDS: Thresholds = ThresholdsSchema.parse({});

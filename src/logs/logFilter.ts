@@ -47,6 +47,16 @@ function asPattern(token: string): string {
   return token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The filter a typed query means: none when empty, and the reason when it does not parse. */
+export function compileFilter(query: string): { filter?: LogFilter; error?: string } {
+  try {
+    const f = parseFilterQuery(query);
+    return isEmptyFilter(f) ? {} : { filter: f };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
 export function isEmptyFilter(f: LogFilter): boolean {
   return !f.requestId && !f.minLevel && !f.include && !f.exclude && !(f.sources && f.sources.length > 0);
 }

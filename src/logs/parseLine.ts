@@ -1,3 +1,4 @@
+import { valueAtDottedPath } from '../text/dottedPath';
 import { sanitize } from '../text/sanitize';
 import type { Level, LogRecord } from './logRecord';
 
@@ -69,20 +70,9 @@ export function normalizeLevel(value: unknown): Level | undefined {
   return LEVEL_WORDS[value.toLowerCase()];
 }
 
-function lookup(obj: Record<string, unknown>, path: string): unknown {
-  if (Object.hasOwn(obj, path)) return obj[path];
-  if (!path.includes('.')) return undefined;
-  let cur: unknown = obj;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
-
 function firstOf(obj: Record<string, unknown>, paths: string[]): unknown {
   for (const p of paths) {
-    const v = lookup(obj, p);
+    const v = valueAtDottedPath(obj, p);
     if (v !== undefined && v !== null && v !== '') return v;
   }
   return undefined;

@@ -1,3 +1,4 @@
+import { valueAtDottedPath } from '../text/dottedPath';
 import { sanitize } from '../text/sanitize';
 import type { EventSink } from './events';
 import { httpGet } from './httpGet';
@@ -15,16 +16,6 @@ export interface HealthCheckOptions {
 
 const DEFAULT_FIELDS = { status: 'status', errorRate: 'errorRate', version: 'version' };
 const DEFAULT_HEALTHY = ['ok', 'healthy', 'up', 'pass', 'green'];
-
-function pick(body: unknown, path: string | undefined): unknown {
-  if (!path) return undefined;
-  let cur = body;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
 
 export interface HealthReading {
   ok: boolean;
@@ -50,9 +41,10 @@ export function readHealth(
   } catch {
     json = undefined;
   }
-  const status = pick(json, fields.status);
-  const rate = pick(json, fields.errorRate);
-  const version = pick(json, fields.version);
+  const pick = (path: string | undefined) => (path ? valueAtDottedPath(json, path) : undefined);
+  const status = pick(fields.status);
+  const rate = pick(fields.errorRate);
+  const version = pick(fields.version);
   const statusText =
     typeof status === 'string'
       ? status.toLowerCase()

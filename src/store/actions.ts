@@ -2,7 +2,7 @@ import type { IncidentSession } from '../incident/incidentSession';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../incident/incidentState';
 import { RECORD_KINDS, type RecordKind } from '../incident/journalRecord';
 import type { LogBuffer } from '../logs/logBuffer';
-import { isEmptyFilter, type LogFilter, parseFilterQuery } from '../logs/logFilter';
+import { compileFilter, type LogFilter } from '../logs/logFilter';
 import type { LogRecord } from '../logs/logRecord';
 import { visibleLogLines } from '../logs/visibleLogLines';
 import type { TriageSession } from '../playbooks/triageSession';
@@ -83,16 +83,8 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
 
   const selectedTimelineEntry = () => visibleTimeline(store.getState())[ui().timelineCursor];
 
-  /** The log line at the bottom of the view: the paused anchor, or the newest. */
   /** The filter the log pane applies, or none when the query is empty or does not parse. */
-  const activeFilter = (): LogFilter | undefined => {
-    try {
-      const f = parseFilterQuery(ui().logQuery);
-      return isEmptyFilter(f) ? undefined : f;
-    } catch {
-      return undefined;
-    }
-  };
+  const activeFilter = (): LogFilter | undefined => compileFilter(ui().logQuery).filter;
 
   /** The bottom line of the log pane as shown (the paused anchor, or the newest, through the filter). */
   const selectedLogLine = (): { record: LogRecord; context: LogRecord[] } | undefined => {

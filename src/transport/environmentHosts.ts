@@ -1,14 +1,9 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { expandHome } from '../config/load';
 import type { Environment } from '../config/schema';
 import type { CommandTarget } from '../playbooks/commandRunner';
 import { localTarget } from '../playbooks/commandRunner';
 import type { EventSink } from '../sources/events';
 import { parseSshTarget, SshConnection, type SshTarget } from './sshConnection';
-
-function expandHome(p: string | undefined): string | undefined {
-  return p && (p === '~' || p.startsWith('~/')) ? join(homedir(), p.slice(1)) : p;
-}
 
 /**
  * The hosts of one environment: one SSH connection per remote host, shared by everything that talks
@@ -29,8 +24,8 @@ export class EnvironmentHosts {
     seen.add(name);
     const { user, host: address, port } = parseSshTarget(host.ssh);
     const jump = host.jump ? this.targetOf(host.jump, seen) : undefined;
-    const identityFile = expandHome(host.identityFile);
-    const knownHostsFile = expandHome(host.knownHostsFile);
+    const identityFile = host.identityFile && expandHome(host.identityFile);
+    const knownHostsFile = host.knownHostsFile && expandHome(host.knownHostsFile);
     return {
       name,
       user,
