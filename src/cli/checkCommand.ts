@@ -6,6 +6,7 @@ import type { Playbook } from '../playbooks/schema';
 import { projectRoot } from '../projectRoot';
 import { UserError } from '../userError';
 import type { Command } from './commands';
+import { stderr, stdout } from './output';
 
 export function shippedPlaybookDir(): string {
   return join(projectRoot(), 'playbooks');
@@ -42,7 +43,7 @@ export const checkCommand: Command = {
     const attempt = (label: string, fn: () => void) => {
       try {
         fn();
-        process.stdout.write(`ok: ${label}\n`);
+        stdout.line(`ok: ${label}`);
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         failures.push(err.message);
@@ -66,7 +67,7 @@ export const checkCommand: Command = {
         if (cross.length > 0) throw new UserError(`opsconsole: invalid playbooks:\n  ${cross.join('\n  ')}`);
       });
     }
-    for (const f of failures) process.stderr.write(`${f}\n`);
+    for (const f of failures) stderr.line(f);
     return failures.length > 0 ? 2 : 0;
   },
 };

@@ -1,4 +1,5 @@
-import { loadConfig, stateDirFor } from '../config/load';
+import { loadConfig } from '../config/load';
+import { stateDirFor } from '../config/paths';
 import type { Environment } from '../config/schema';
 import { configSecrets } from '../incident/recorder';
 import { localTarget } from '../playbooks/commandRunner';

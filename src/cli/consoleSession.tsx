@@ -13,6 +13,8 @@ import { type TriageEnvironment, TriageSession } from '../playbooks/triageSessio
 import type { EventSink } from '../sources/events';
 import { createConsoleStore } from '../store/consoleStore';
 import { createIngest } from '../store/ingest';
+import { crashMessage } from './crashReport';
+import { stderr } from './output';
 import { colorEnabled, requireInteractiveTerminal } from './terminal';
 
 export interface ConsoleSessionOptions {
@@ -138,9 +140,8 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   const onFatal = (err: unknown) => {
     process.exitCode = 1;
     resolveExit(1);
-    queueMicrotask(() =>
-      process.stderr.write(`opsconsole: internal error: ${(err as Error)?.stack ?? String(err)}\n`),
-    );
+    // After Ink has restored the terminal: one line naming the crash file, never a stack.
+    queueMicrotask(() => stderr.line(crashMessage(err, options.stateDir)));
   };
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);

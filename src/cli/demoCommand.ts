@@ -1,5 +1,6 @@
 import { Client } from 'undici';
-import { findConfig, loadConfigFile, stateDirFor } from '../config/load';
+import { findConfig, loadConfigFile } from '../config/load';
+import { stateDirFor } from '../config/paths';
 import { DEFAULT_THRESHOLDS } from '../config/schema';
 import { DemoFleet, demoControlSocket } from '../demo/fleet';
 import { configSecrets } from '../incident/recorder';
@@ -11,6 +12,7 @@ import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
 import { runConsoleSession } from './loadConsoleSession';
+import { stdout } from './output';
 
 function demoSettings(configFlag: string | undefined) {
   const path = findConfig(configFlag);
@@ -44,7 +46,7 @@ async function rollback(stateDir: string, service: string): Promise<number> {
     });
     const body = (await res.body.json()) as { from?: string; to?: string; error?: string };
     if (res.statusCode !== 200) throw new UserError(`opsconsole: demo rollback refused: ${body.error}`, 1);
-    process.stdout.write(`${service}: rolled back ${body.from} -> ${body.to}\n`);
+    stdout.line(`${service}: rolled back ${body.from} -> ${body.to}`);
     return 0;
   } catch (err) {
     if (err instanceof UserError) throw err;

@@ -16,7 +16,9 @@ if (major < MIN_MAJOR) {
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
 const { main } = await import('./main');
-// Exit explicitly: pollers and keep-alive sockets must not hold a finished command open.
-process.exit(await main(process.argv.slice(2)));
+const { finishOutput } = await import('./output');
+// Exit explicitly (pollers and keep-alive sockets must not hold a finished command open), but only
+// once everything written has reached the pipe: exiting earlier cuts the output short.
+process.exit(await finishOutput(await main(process.argv.slice(2))));
 
 export {};

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
-import { writeFileAtomic } from '../export/atomicWrite';
 import { buildPostmortem, renderPostmortemMarkdown } from '../export/postmortem';
 import { createRedactor, redactDeep } from '../export/redact';
+import { writeFileAtomic } from '../files/privateFiles';
 import type { IncidentState } from '../incident/incidentState';
+import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
 import { incidentContext } from './incidentCommand';
+import { stderr, stdout } from './output';
 
 export type ExportFormat = 'md' | 'json';
 
@@ -14,7 +16,7 @@ export type ExportFormat = 'md' | 'json';
 export function renderExport(state: IncidentState, format: ExportFormat, secrets: string[] = []): string {
   const redact = createRedactor(secrets);
   const pm = redactDeep(buildPostmortem(state), redact);
-  return format === 'json' ? `${JSON.stringify(pm, null, 2)}\n` : renderPostmortemMarkdown(pm);
+  return format === 'json' ? `${inertJson(pm, 2)}\n` : renderPostmortemMarkdown(pm);
 }
 
 export const exportCommand: Command = {
@@ -39,9 +41,9 @@ export const exportCommand: Command = {
       const path = resolve(values.out);
       writeFileAtomic(path, text);
       ctx.recorderFor(id).record('export.written', { path, format });
-      process.stderr.write(`wrote ${path}\n`);
+      stderr.line(`wrote ${path}`);
     } else {
-      process.stdout.write(text);
+      stdout.write(text);
     }
     return 0;
   },

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { writeFileAtomic } from '../export/atomicWrite';
+import { writeFileAtomic } from '../files/privateFiles';
 import { importRunbook } from '../playbooks/importMarkdown';
 import { checkPlaybookText } from '../playbooks/loadPlaybook';
 import { UserError } from '../userError';
 import type { Command } from './commands';
+import { stderr, stdout } from './output';
 
 export const importCommand: Command = {
   name: 'import',
@@ -33,9 +34,9 @@ export const importCommand: Command = {
       throw new UserError(`opsconsole: the import of ${file} does not validate: ${problems[0]?.message}`, 1);
     if (typeof values.out === 'string') {
       writeFileAtomic(resolve(values.out), yaml);
-      process.stderr.write(`wrote ${resolve(values.out)}; review it, then run opsconsole check\n`);
+      stderr.line(`wrote ${resolve(values.out)}; review it, then run opsconsole check`);
     } else {
-      process.stdout.write(yaml);
+      stdout.write(yaml);
     }
     return 0;
   },

@@ -1,11 +1,14 @@
-import { findConfig, loadConfigFile, stateDirFor } from '../config/load';
+import { findConfig, loadConfigFile } from '../config/load';
+import { stateDirFor } from '../config/paths';
 import { IncidentRepository } from '../incident/incidentRepository';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../incident/incidentState';
 import { configSecrets, IncidentRecorder } from '../incident/recorder';
 import { parseDuration } from '../text/duration';
+import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command, ParsedCommand } from './commands';
+import { stdout } from './output';
 
 export function incidentContext(configFlag: string | undefined) {
   const path = findConfig(configFlag);
@@ -60,7 +63,7 @@ function need(args: string[], count: number, what: string): void {
 async function run({ values, positionals }: ParsedCommand, globals: { config?: string }): Promise<number> {
   const [sub, ...args] = positionals;
   const ctx = incidentContext(globals.config);
-  const out = (s: string) => process.stdout.write(`${s}\n`);
+  const out = (s: string) => stdout.line(s);
   switch (sub) {
     case 'declare': {
       if (typeof values.title !== 'string' || values.title.trim() === '') {
@@ -121,7 +124,7 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
       const all = ctx.repo.list();
       if (values.json) {
         out(
-          JSON.stringify(
+          inertJson(
             all.map((s) => ({
               id: s.id,
               title: s.title,
@@ -132,7 +135,6 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
               resolvedAt: s.resolvedAt ? new Date(s.resolvedAt).toISOString() : null,
               records: s.records.length,
             })),
-            null,
             2,
           ),
         );

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LineSplitter } from '../logs/lineSplitter';
 import { type LogFilter, matchesFilter } from '../logs/logFilter';
@@ -7,9 +8,11 @@ import { parseLine } from '../logs/parseLine';
 import { scanFile } from '../logs/scanLines';
 import { FileFollower } from '../sources/fileFollower';
 import { parseDuration } from '../text/duration';
+import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
+import { stderr, stdout } from './output';
 
 function list(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
@@ -18,12 +21,86 @@ function list(v: unknown): string[] {
 /** "kubectl logs -f x" or a JSON array ["kubectl","logs","-f","x"]; never through a shell. */
 function argvOf(spec: string): string[] {
   if (spec.trim().startsWith('[')) {
-    const parsed: unknown = JSON.parse(spec);
-    if (!Array.isArray(parsed) || parsed.length === 0)
-      throw new UserError('opsconsole: --cmd: expected a non-empty JSON array');
-    return parsed.map(String);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(spec);
+    } catch (err) {
+      throw new UserError(
+        `opsconsole: --cmd: "${spec}" is not a valid JSON array (${(err as Error).message}).\n  fix: quote it whole, e.g. --cmd '["kubectl","logs","-f","api"]', or give the words plainly: --cmd 'kubectl logs -f api'.`,
+      );
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === 'string'))
+      throw new UserError(
+        'opsconsole: --cmd: expected a non-empty JSON array of strings, e.g. ["tail","-f","app.log"]',
+      );
+    return parsed;
   }
-  return spec.trim().split(/\s+/);
+  const words = spec.trim().split(/\s+/);
+  if (words[0] === '')
+    throw new UserError("opsconsole: --cmd: the command is empty.\n  fix: --cmd 'tail -f app.log'");
+  return words;
+}
+
+/** Thrown from a scan's line handler to end it early once nobody reads the output. */
+const READER_GONE = Symbol('reader gone');
+
+/** Regular files are scanned or followed by position; pipes and devices are read as streams. */
+function fileKind(path: string): 'file' | 'stream' {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT'
+        ? `opsconsole: --file ${path}: no such file.\n  fix: check the path (a glob must be expanded by the shell).`
+        : `opsconsole: --file ${path}: cannot read it (${code}).`,
+    );
+  }
+  if (st.isDirectory())
+    throw new UserError(
+      `opsconsole: --file ${path}: is a directory.\n  fix: name the log files in it, e.g. --file ${path}/app.log`,
+    );
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new UserError(
+      `opsconsole: --file ${path}: permission denied.\n  fix: run as a user who can read it.`,
+    );
+  }
+  return st.isFile() ? 'file' : 'stream';
+}
+
+/** Splits a byte stream into lines for `onLine`, flushing the output after each chunk. */
+function readLines(
+  stream: NodeJS.ReadableStream,
+  onLine: (line: string) => void,
+  flush: () => void,
+): Promise<void> {
+  const splitter = new LineSplitter();
+  const each = (lines: string[]) => {
+    for (const l of lines) onLine(l);
+    flush();
+  };
+  stream.on('data', (d: Buffer) => each(splitter.push(d)));
+  return new Promise((resolve) => {
+    stream.on('end', () => {
+      each(splitter.end());
+      resolve();
+    });
+    stream.on('close', resolve);
+  });
+}
+
+/** Like `tail -f` on a pipe: read until its writer closes it, then it is done. */
+function followStream(
+  path: string,
+  onLine: (line: string) => void,
+  flush: () => void,
+): { stop(): void; ended: Promise<void> } {
+  const stream = createReadStream(path);
+  stream.on('error', (err) => stderr.line(`opsconsole: --file ${path}: ${err.message}`));
+  return { stop: () => stream.destroy(), ended: readLines(stream, onLine, flush) };
 }
 
 export const logsCommand: Command = {
@@ -80,6 +157,7 @@ export const logsCommand: Command = {
       throw new UserError(
         `opsconsole: --since: expected a duration such as 15m; got "${sanitize(values.since)}"`,
       );
+    const kinds = new Map(files.map((f) => [f, fileKind(f)]));
     const requestId = values['request-id'] as string | undefined;
     const filter: LogFilter = {
       ...(requestId && { requestId }),
@@ -91,16 +169,17 @@ export const logsCommand: Command = {
     let seq = 0;
     const out: string[] = [];
     const flush = () => {
-      if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+      if (out.length > 0) stdout.write(`${out.join('\n')}\n`);
       out.length = 0;
     };
     const handle = (source: string, line: string) => {
+      if (stdout.readerGone) return;
       const r = parseLine(line, { source, seq: seq++, receivedAt: Date.now() });
       if (since !== undefined && r.time < since) return;
       if (!matchesFilter(r, filter)) return;
       out.push(
         json
-          ? JSON.stringify({
+          ? inertJson({
               time: new Date(r.time).toISOString(),
               source,
               level: r.level ?? null,
@@ -119,8 +198,12 @@ export const logsCommand: Command = {
     if (!values.follow) {
       for (const f of files) {
         try {
-          scanFile(f, needle, (line) => handle(basename(f), line));
+          scanFile(f, needle, (line) => {
+            if (stdout.readerGone) throw READER_GONE;
+            handle(basename(f), line);
+          });
         } catch (err) {
+          if (err === READER_GONE) return 0;
           throw new UserError(
             `opsconsole: cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
             1,
@@ -130,6 +213,8 @@ export const logsCommand: Command = {
     }
     const followers = values.follow
       ? files.map((f) => {
+          // A pipe or device has no positions to poll: it is read as the stream it is, to its end.
+          if (kinds.get(f) === 'stream') return followStream(f, (line) => handle(basename(f), line), flush);
           const follower = new FileFollower(
             f,
             basename(f),
@@ -143,24 +228,16 @@ export const logsCommand: Command = {
           return follower;
         })
       : [];
-    const children = cmds.map((spec) => {
-      const [file, ...args] = argvOf(spec) as [string, ...string[]];
-      const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      const name = basename(file);
-      for (const stream of [child.stdout, child.stderr]) {
-        const splitter = new LineSplitter();
-        stream.on('data', (d: Buffer) => {
-          for (const l of splitter.push(d)) handle(name, l);
-          flush();
-        });
-        stream.on('end', () => {
-          for (const l of splitter.end()) handle(name, l);
-          flush();
-        });
-      }
+    const argvs = cmds.map(argvOf);
+    const children = argvs.map(([file, ...args]) => {
+      const child = spawn(file as string, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const name = basename(file as string);
+      stdout.onClosed(() => child.kill());
+      for (const stream of [child.stdout, child.stderr])
+        void readLines(stream, (l) => handle(name, l), flush);
       return new Promise<number>((resolve) => {
         child.on('error', (err) => {
-          process.stderr.write(`opsconsole: --cmd ${sanitize(file)}: ${sanitize(err.message)}\n`);
+          stderr.line(`opsconsole: --cmd ${file}: ${err.message}`);
           resolve(1);
         });
         child.on('close', (code) => resolve(code ?? 1));
@@ -169,12 +246,18 @@ export const logsCommand: Command = {
     flush();
     const codes = await Promise.all(children);
     if (values.follow) {
+      // Until a signal, the reader of our output going away (`| head`), or every input being a
+      // pipe that its writer has closed (regular files are followed until stopped).
       await new Promise<void>((resolve) => {
         for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => resolve());
+        stdout.onClosed(resolve);
+        if (followers.every((f) => 'ended' in f))
+          void Promise.all(followers.map((f) => f.ended)).then(() => resolve());
       });
       for (const f of followers) f.stop();
-      flush();
+      if (!stdout.readerGone) flush();
     }
+    if (stdout.readerGone) return 0;
     return codes.some((c) => c !== 0) ? 1 : 0;
   },
 };

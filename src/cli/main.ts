@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../userError';
 import { type Command, GLOBAL_OPTIONS, helpText } from './commands';
+import { crashMessage } from './crashReport';
+import { stderr, stdout } from './output';
 
 declare const OPSCONSOLE_VERSION: string;
 const VERSION = typeof OPSCONSOLE_VERSION === 'string' ? OPSCONSOLE_VERSION : 'dev';
@@ -64,7 +66,7 @@ async function parseFor(cmd: Command, argv: string[], isConsole: boolean) {
 export async function main(argv: string[]): Promise<number> {
   try {
     if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-      process.stdout.write(`opsconsole ${VERSION}\n`);
+      stdout.line(`opsconsole ${VERSION}`);
       return 0;
     }
     const at = commandIndex(argv);
@@ -76,20 +78,20 @@ export async function main(argv: string[]): Promise<number> {
     const rest = load ? argv.filter((_, i) => i !== at) : argv;
     const { values, positionals } = await parseFor(command, rest, !load);
     if (values.version) {
-      process.stdout.write(`opsconsole ${VERSION}\n`);
+      stdout.line(`opsconsole ${VERSION}`);
       return 0;
     }
     if (values.help) {
-      process.stdout.write(`${load ? helpText(command) : await topHelp()}\n`);
+      stdout.line(load ? helpText(command) : await topHelp());
       return 0;
     }
     return await command.run({ values, positionals }, { config: values.config as string | undefined });
   } catch (err) {
     if (err instanceof UserError) {
-      process.stderr.write(`${err.message}\n`);
+      stderr.line(err.message);
       return err.exitCode;
     }
-    process.stderr.write(`opsconsole: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    stderr.line(crashMessage(err));
     return 1;
   }
 }

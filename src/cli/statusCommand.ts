@@ -4,9 +4,11 @@ import { startEnvironmentSources } from '../sources/environmentSources';
 import { type ConsoleState, createConsoleStore } from '../store/consoleStore';
 import { createIngest } from '../store/ingest';
 import { formatPercent, parseDuration } from '../text/duration';
+import { inertJson } from '../text/inert';
 import { UserError } from '../userError';
 import type { Command } from './commands';
 import { pickEnvironment } from './environment';
+import { stdout } from './output';
 
 /** The machine-readable snapshot `status --json` prints; stable field names for scripts. */
 export function statusSnapshot(state: ConsoleState) {
@@ -69,9 +71,7 @@ export const statusCommand: Command = {
     // The snapshot is taken before the sources stop, so connections still read as they were.
     const state = store.getState();
     await sources.stop();
-    process.stdout.write(
-      values.json ? `${JSON.stringify(statusSnapshot(state), null, 2)}\n` : statusText(state),
-    );
+    stdout.write(values.json ? `${inertJson(statusSnapshot(state), 2)}\n` : statusText(state));
     const bad = Object.values(state.signals).some((s) => s.rules.some((r) => r.state === 'firing'));
     return bad ? 1 : 0;
   },

@@ -7,6 +7,7 @@ import {
 } from '../transport/sshConnection';
 import { UserError } from '../userError';
 import type { Command } from './commands';
+import { stdout } from './output';
 
 export const trustHostCommand: Command = {
   name: 'trust-host',
@@ -40,8 +41,8 @@ export const trustHostCommand: Command = {
     }
     const fp = fingerprint(key);
     if (typeof values.fingerprint !== 'string') {
-      process.stdout.write(
-        `${target.host}:${target.port} presents ${keyTypeOf(key)} ${fp}\nNothing recorded. If this is the right key: opsconsole trust-host ${spec} --fingerprint ${fp}\n`,
+      stdout.line(
+        `${target.host}:${target.port} presents ${keyTypeOf(key)} ${fp}\nNothing recorded. If this is the right key: opsconsole trust-host ${spec} --fingerprint ${fp}`,
       );
       return 1;
     }
@@ -52,7 +53,7 @@ export const trustHostCommand: Command = {
       );
     }
     trustHostKey(file, target.host, target.port, key);
-    process.stdout.write(`recorded ${keyTypeOf(key)} ${fp} for ${target.host}:${target.port} in ${file}\n`);
+    stdout.line(`recorded ${keyTypeOf(key)} ${fp} for ${target.host}:${target.port} in ${file}`);
     return 0;
   },
 };

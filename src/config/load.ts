@@ -1,18 +1,13 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../userError';
+import { xdg } from './paths';
 import { type Config, ConfigSchema } from './schema';
 import { loadValidatedYaml } from './validatedYaml';
 
 export interface LoadedConfig {
   path: string;
   config: Config;
-}
-
-function xdg(varName: string, fallback: string): string {
-  const v = process.env[varName];
-  return v?.startsWith('/') ? v : join(homedir(), fallback);
 }
 
 /** Where a config is looked for when no --config is given, in order. */
@@ -43,18 +38,4 @@ export function loadConfig(explicit: string | undefined, cwd = process.cwd()): L
     );
   }
   return loadConfigFile(path);
-}
-
-/** `~` and `~/…` in paths from the config, as a shell would read them. */
-export function expandHome(p: string): string {
-  return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
-}
-
-/** The state directory: OPSCONSOLE_STATE_DIR, else the config's stateDir, else the XDG state dir. */
-export function stateDirFor(loaded: LoadedConfig | undefined): string {
-  const fromEnv = process.env.OPSCONSOLE_STATE_DIR;
-  if (fromEnv) return resolve(fromEnv);
-  const fromConfig = loaded?.config.stateDir;
-  if (fromConfig && loaded) return resolve(dirname(loaded.path), expandHome(fromConfig));
-  return join(xdg('XDG_STATE_HOME', '.local/state'), 'opsconsole');
 }

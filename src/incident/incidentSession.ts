@@ -1,8 +1,8 @@
 import { mkdirSync, type Stats, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../export/atomicWrite';
 import { buildPostmortem, describeRecord, renderPostmortemMarkdown } from '../export/postmortem';
 import { createRedactor, redactDeep } from '../export/redact';
+import { writeFileAtomic } from '../files/privateFiles';
 import type { NotableEvent } from '../store/consoleStore';
 import type { IncidentRepository } from './incidentRepository';
 import { foldIncident, type IncidentState, type IncidentStatus, type Severity } from './incidentState';

@@ -1,4 +1,4 @@
-import { expandHome } from '../config/load';
+import { expandHome } from '../config/paths';
 import type { Environment } from '../config/schema';
 import type { CommandTarget } from '../playbooks/commandRunner';
 import { localTarget } from '../playbooks/commandRunner';

@@ -1,0 +1,75 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, runShell } from '../helpers/cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'oc-output-'));
+const stateDir = join(dir, 'state');
+const env = { OPSCONSOLE_STATE_DIR: stateDir };
+
+/** 398 matching lines of ~300 bytes among others: well over a pipe's 64 KiB buffer. */
+const logFile = join(dir, 'app.log');
+const lines: string[] = [];
+let matching = 0;
+for (let i = 0; i < 1200; i++) {
+  const hit = i % 3 === 0 && matching < 398;
+  if (hit) matching++;
+  lines.push(
+    JSON.stringify({
+      level: 'info',
+      request_id: hit ? 'req-pipe-1' : `req-${i}`,
+      msg: `m${i} ${'x'.repeat(250)}`,
+    }),
+  );
+}
+writeFileSync(logFile, `${lines.join('\n')}\n`);
+
+describe('every subcommand delivers its whole output through a pipe', () => {
+  it('a slow reader gets every matching line', async () => {
+    const r = await runShell(`"$OC" logs --file ${logFile} --request-id req-pipe-1 | (sleep 1; wc -l)`, env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(Number(r.stdout.trim())).toBe(398);
+  });
+
+  it('the JSON output is complete and parses', async () => {
+    const r = await runShell(`"$OC" logs --json --file ${logFile} | (sleep 1; cat)`, env);
+    expect(r.code).toBe(0);
+    const parsed = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(parsed).toHaveLength(1200);
+  });
+
+  it('a reader that goes away (| head) ends the command quietly with status 0', async () => {
+    const r = await runShell(
+      `"$OC" logs --file ${logFile} | head -2 >/dev/null; echo "status=\${PIPESTATUS[0]}"`,
+      env,
+    );
+    expect(r.stdout.trim()).toBe('status=0');
+    expect(r.stderr).toBe('');
+  });
+
+  it('a follower stops when its reader goes away', async () => {
+    const r = await runShell(
+      `timeout 20 "$OC" logs --follow --file ${logFile} | head -1 >/dev/null; echo "status=\${PIPESTATUS[0]}"`,
+      env,
+    );
+    expect(r.stdout.trim()).toBe('status=0');
+  });
+
+  it('a write that fails says so with a non-zero exit (stdout on /dev/full)', async () => {
+    const declared = await runCli(['incident', 'declare', '--title', 'disk full test', '--severity', 'P2'], {
+      env,
+    });
+    expect(declared.code).toBe(0);
+    for (const cmd of ['export', 'incident list --json', `logs --file ${logFile}`]) {
+      const r = await runShell(`"$OC" ${cmd} > /dev/full`, env);
+      expect(r.code, cmd).toBe(1);
+      expect(r.stderr, cmd).toMatch(/could not write to standard output: ENOSPC/);
+      expect(r.stderr, cmd).not.toMatch(/\n\s+at /);
+    }
+  });
+});
