@@ -23,9 +23,14 @@ export function Header({ width }: { width: number }) {
       : pending
         ? 'WATCH'
         : 'all quiet';
-  const detail = last ? ` · ${clockTime(last.at)} ${last.text}` : '';
+  const detail = incident?.journalProblem
+    ? ` · ${incident.journalProblem}`
+    : last
+      ? ` · ${clockTime(last.at)} ${last.text}`
+      : '';
+  const alarm = firing || incident?.journalProblem !== undefined;
   return (
-    <Text wrap="truncate" bold color={color(firing ? 'red' : pending ? 'yellow' : 'green')}>
+    <Text wrap="truncate" bold color={color(alarm ? 'red' : pending ? 'yellow' : 'green')}>
       {cell(`${left} │ ${status}${detail}`, width)}
     </Text>
   );

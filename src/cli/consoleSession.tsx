@@ -51,6 +51,8 @@ function startDiagnostics(file: string | undefined): () => void {
   };
 }
 
+const CONSOLE_LOCK_WAIT_MS = 250;
+
 const EXIT_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 /**
@@ -63,7 +65,8 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   const store = createConsoleStore(options.environment);
   const logs = new LogBuffer();
   const incident = new IncidentSession(
-    new IncidentRepository(options.stateDir),
+    // A short lock wait: the console's input is handled on this thread, so it must never hang here.
+    new IncidentRepository(options.stateDir, undefined, CONSOLE_LOCK_WAIT_MS),
     options.secrets,
     (active, timeline) => store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
   );

@@ -3,6 +3,7 @@ import { buildPostmortem, renderPostmortemMarkdown } from '../export/postmortem'
 import { createRedactor, redactDeep } from '../export/redact';
 import { writeFileAtomic } from '../files/privateFiles';
 import type { IncidentState } from '../incident/incidentState';
+import { describeDamage } from '../incident/journalRecord';
 import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
@@ -36,7 +37,12 @@ export const exportCommand: Command = {
       throw new UserError(`opsconsole: --format: expected md or json; got "${sanitize(format)}"`);
     const ctx = incidentContext(globals.config);
     const id = ctx.repo.resolveId(positionals[0]);
-    const text = renderExport(ctx.repo.load(id), format, ctx.secrets);
+    const state = ctx.repo.load(id);
+    if (state.damage)
+      stderr.line(
+        `opsconsole: warning: the journal of ${id} is damaged at ${describeDamage(state.damage)}; the draft says so.\n  fix: opsconsole incident repair ${id}`,
+      );
+    const text = renderExport(state, format, ctx.secrets);
     if (typeof values.out === 'string') {
       const path = resolve(values.out);
       writeFileAtomic(path, text);

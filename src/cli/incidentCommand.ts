@@ -2,13 +2,14 @@ import { findConfig, loadConfigFile } from '../config/load';
 import { stateDirFor } from '../config/paths';
 import { IncidentRepository } from '../incident/incidentRepository';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../incident/incidentState';
+import { describeDamage } from '../incident/journalRecord';
 import { configSecrets, IncidentRecorder } from '../incident/recorder';
 import { parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command, ParsedCommand } from './commands';
-import { stdout } from './output';
+import { stderr, stdout } from './output';
 
 export function incidentContext(configFlag: string | undefined) {
   const path = findConfig(configFlag);
@@ -53,6 +54,7 @@ const USAGE = [
   '       opsconsole incident role ID ROLE PERSON      (commander, communications, scribe, ...)',
   '       opsconsole incident resolve ID',
   '       opsconsole incident list [--json]',
+  '       opsconsole incident repair ID            (after the journal was damaged: keeps it aside, re-chains)',
 ].join('\n');
 
 function need(args: string[], count: number, what: string): void {
@@ -120,8 +122,20 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
       out(`${id}: resolved`);
       return 0;
     }
+    case 'repair': {
+      need(args, 1, 'repair');
+      const id = args[0] as string;
+      const result = ctx.repo.open(id).repair();
+      out(
+        result.damage
+          ? `${id}: repaired (${describeDamage(result.damage)}); ${result.records} records re-chained, ${result.unreadable} unreadable lines kept in the record; the old file is kept as ${result.keptAt}`
+          : `${id}: the chain verified; rewritten anyway, the old file kept as ${result.keptAt}`,
+      );
+      return 0;
+    }
     case 'list': {
-      const all = ctx.repo.list();
+      const { incidents: all, unreadable } = ctx.repo.scan();
+      for (const u of unreadable) stderr.line(`opsconsole: ${u.id}: cannot be read: ${u.reason}`);
       if (values.json) {
         out(
           inertJson(
@@ -134,6 +148,7 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
               declaredAt: new Date(s.declaredAt).toISOString(),
               resolvedAt: s.resolvedAt ? new Date(s.resolvedAt).toISOString() : null,
               records: s.records.length,
+              damage: s.damage ? describeDamage(s.damage) : null,
             })),
             2,
           ),
@@ -145,9 +160,11 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
           out(
             `${s.id}  ${s.severity}  ${s.status.padEnd(13)}  ${new Date(s.declaredAt).toISOString()}  ${sanitize(s.title)}`,
           );
+          if (s.damage)
+            out(`  DAMAGED journal, ${describeDamage(s.damage)}\n  fix: opsconsole incident repair ${s.id}`);
         }
       }
-      return 0;
+      return unreadable.length > 0 || all.some((s) => s.damage) ? 1 : 0;
     }
     default:
       throw new UserError(

@@ -1,6 +1,7 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { ensurePrivateDir } from '../files/privateFiles';
 import { projectRoot } from '../projectRoot';
 import type { EventSink } from '../sources/events';
 import { healthCheckSource } from '../sources/healthCheckSource';
@@ -189,7 +190,7 @@ export class DemoFleet {
 
   private async openControlSocket(): Promise<void> {
     const path = demoControlSocket(this.options.stateDir);
-    mkdirSync(this.options.stateDir, { recursive: true });
+    ensurePrivateDir(this.options.stateDir);
     rmSync(path, { force: true });
     this.control = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://demo');

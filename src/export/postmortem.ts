@@ -1,5 +1,5 @@
 import type { IncidentState } from '../incident/incidentState';
-import { eventTime, type JournalRecord } from '../incident/journalRecord';
+import { describeDamage, eventTime, type JournalRecord } from '../incident/journalRecord';
 import { formatDuration, formatPercent } from '../text/duration';
 import { sanitize } from '../text/sanitize';
 
@@ -37,6 +37,8 @@ export interface Postmortem {
   };
   actionItems: { text: string; by: string; at: string }[];
   runbookFeedback: string[];
+  /** Null when the journal's hash chain verifies; else where it first breaks. */
+  integrity: string | null;
 }
 
 type KeyTimeName = 'started' | 'detected' | 'acknowledged' | 'mitigated' | 'resolved';
@@ -293,6 +295,7 @@ export function buildPostmortem(s: IncidentState): Postmortem {
       .filter((n) => n.actionItem)
       .map((n) => ({ text: clean(n.text), by: clean(n.actor), at: iso(n.at) as string })),
     runbookFeedback: feedback,
+    integrity: s.damage ? clean(describeDamage(s.damage)) : null,
   };
 }
 
@@ -308,6 +311,13 @@ export function renderPostmortemMarkdown(pm: Postmortem): string {
   const out: string[] = [];
   const fmt = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
   out.push(`# Post-mortem: ${h.title}`, '');
+  if (pm.integrity)
+    out.push(
+      `> **Warning: the incident journal's hash chain is broken** at ${pm.integrity}. Records from`,
+      '> there on may have been edited, deleted or inserted after they were written; check them',
+      '> against the copy kept by `opsconsole incident repair`.',
+      '',
+    );
   out.push(
     `| | |`,
     `| --- | --- |`,

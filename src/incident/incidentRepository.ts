@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../userError';
 import { foldIncident, type IncidentState, type Severity } from './incidentState';
-import { defaultActor, Journal, readJournal } from './journal';
+import { DEFAULT_LOCK_WAIT_MS, defaultActor, Journal, readJournal } from './journal';
 
 export interface Declaration {
   title: string;
@@ -23,6 +23,8 @@ export class IncidentRepository {
   constructor(
     stateDir: string,
     private readonly actor = defaultActor(),
+    /** The console waits briefly for another writer's lock; one-shot commands may wait longer. */
+    private readonly lockWaitMs = DEFAULT_LOCK_WAIT_MS,
   ) {
     this.dir = join(stateDir, 'incidents');
   }
@@ -33,7 +35,7 @@ export class IncidentRepository {
 
   declare(d: Declaration): { id: string; journal: Journal } {
     const id = newIncidentId(new Date());
-    const journal = new Journal(this.pathOf(id), this.actor);
+    const journal = new Journal(this.pathOf(id), this.actor, this.lockWaitMs);
     journal.append('incident.declared', {
       title: d.title,
       severity: d.severity,
@@ -49,12 +51,13 @@ export class IncidentRepository {
         `opsconsole: no incident "${id}" in ${this.dir}.\n  fix: list them with \`opsconsole incident list\`.`,
       );
     }
-    return new Journal(this.pathOf(id), this.actor);
+    return new Journal(this.pathOf(id), this.actor, this.lockWaitMs);
   }
 
   load(id: string): IncidentState {
     this.open(id);
-    const state = foldIncident(id, readJournal(this.pathOf(id)));
+    const { records, damage } = readJournal(this.pathOf(id));
+    const state = foldIncident(id, records, damage);
     if (!state)
       throw new UserError(
         `opsconsole: incident "${id}" has no declaration record; its journal is damaged`,
@@ -63,13 +66,30 @@ export class IncidentRepository {
     return state;
   }
 
+  /**
+   * Every incident whose journal can be read (damaged ones included, with their damage), and the
+   * journals that cannot be read at all, each with the reason: one bad file never hides the others.
+   */
+  scan(): { incidents: IncidentState[]; unreadable: { id: string; reason: string }[] } {
+    if (!existsSync(this.dir)) return { incidents: [], unreadable: [] };
+    const incidents: IncidentState[] = [];
+    const unreadable: { id: string; reason: string }[] = [];
+    for (const f of readdirSync(this.dir).filter((name) => name.endsWith('.jsonl'))) {
+      const id = f.slice(0, -'.jsonl'.length);
+      try {
+        const { records, damage } = readJournal(join(this.dir, f));
+        const state = foldIncident(id, records, damage);
+        if (state) incidents.push(state);
+        else unreadable.push({ id, reason: 'it has no declaration record' });
+      } catch (err) {
+        unreadable.push({ id, reason: (err as Error).message.replace(/^opsconsole: /, '') });
+      }
+    }
+    return { incidents: incidents.sort((a, b) => a.declaredAt - b.declaredAt), unreadable };
+  }
+
   list(): IncidentState[] {
-    if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
-      .filter((f) => f.endsWith('.jsonl'))
-      .map((f) => foldIncident(f.slice(0, -'.jsonl'.length), readJournal(join(this.dir, f))))
-      .filter((s): s is IncidentState => s !== undefined)
-      .sort((a, b) => a.declaredAt - b.declaredAt);
+    return this.scan().incidents;
   }
 
   /** The newest incident that is not resolved: the one the console resumes. */

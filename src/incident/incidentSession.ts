@@ -1,13 +1,13 @@
-import { mkdirSync, type Stats, unwatchFile, watchFile } from 'node:fs';
+import { type Stats, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
 import { buildPostmortem, describeRecord, renderPostmortemMarkdown } from '../export/postmortem';
 import { createRedactor, redactDeep } from '../export/redact';
-import { writeFileAtomic } from '../files/privateFiles';
+import { ensurePrivateDir, writeFileAtomic } from '../files/privateFiles';
 import type { NotableEvent } from '../store/consoleStore';
 import type { IncidentRepository } from './incidentRepository';
 import { foldIncident, type IncidentState, type IncidentStatus, type Severity } from './incidentState';
 import { readJournal } from './journal';
-import { eventTime, type JournalRecord, type RecordKind } from './journalRecord';
+import { describeDamage, eventTime, type JournalRecord, type RecordKind } from './journalRecord';
 import { IncidentRecorder } from './recorder';
 
 /** What the timeline view shows of one journal record. */
@@ -27,6 +27,8 @@ export interface ActiveIncident {
   severity: Severity;
   status: IncidentStatus;
   commander: string;
+  /** Set when the journal cannot be trusted or read: what is wrong and how to fix it. */
+  journalProblem?: string;
 }
 
 /** Receives the incident's state after every acknowledged record (the store, in the console). */
@@ -93,7 +95,20 @@ export class IncidentSession {
 
   get active(): ActiveIncident | undefined {
     const s = this.state;
-    return s && { id: s.id, title: s.title, severity: s.severity, status: s.status, commander: s.commander };
+    const problem =
+      this.readError ??
+      (s?.damage &&
+        `journal damaged at ${describeDamage(s.damage)}; recording is off until \`opsconsole incident repair ${s.id}\``);
+    return (
+      s && {
+        id: s.id,
+        title: s.title,
+        severity: s.severity,
+        status: s.status,
+        commander: s.commander,
+        ...(problem && { journalProblem: problem }),
+      }
+    );
   }
 
   declare(title: string, severity: Severity): ActiveIncident {
@@ -153,7 +168,7 @@ export class IncidentSession {
   exportDraft(stateDir: string): string | undefined {
     if (!this.state) return undefined;
     const dir = join(stateDir, 'exports');
-    mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(dir);
     const path = join(dir, `${this.state.id}.md`);
     writeFileAtomic(
       path,
@@ -180,12 +195,23 @@ export class IncidentSession {
 
   private stopWatching: () => void = () => {};
 
-  /** Re-folds the whole journal: the state always equals what is on disk, whoever wrote it. */
+  /**
+   * Re-folds the whole journal: the state always equals what is on disk, whoever wrote it. A journal
+   * that cannot be read keeps the last state shown, with the reason, rather than stopping the console.
+   */
   private reload(): void {
     if (!this.activeId) return;
-    this.state = foldIncident(this.activeId, readJournal(this.repo.pathOf(this.activeId)));
+    try {
+      const { records, damage } = readJournal(this.repo.pathOf(this.activeId));
+      this.state = foldIncident(this.activeId, records, damage) ?? this.state;
+      this.readError = undefined;
+    } catch (err) {
+      this.readError = (err as Error).message.replace(/^opsconsole: /, '').split('\n')[0];
+    }
     this.publish();
   }
+
+  private readError: string | undefined;
 
   close(): void {
     this.stopWatching();

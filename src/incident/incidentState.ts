@@ -1,4 +1,4 @@
-import { eventTime, type JournalRecord } from './journalRecord';
+import { eventTime, type JournalDamage, type JournalRecord } from './journalRecord';
 
 /** Severity levels as the runbooks define them. */
 export const SEVERITIES = {
@@ -44,9 +44,15 @@ export interface IncidentState {
   notes: IncidentNote[];
   starred: Set<number>;
   records: JournalRecord[];
+  /** Where the journal's hash chain first breaks, when it does: shown wherever the incident is. */
+  damage?: JournalDamage;
 }
 
-export function foldIncident(id: string, records: JournalRecord[]): IncidentState | undefined {
+export function foldIncident(
+  id: string,
+  records: JournalRecord[],
+  damage?: JournalDamage,
+): IncidentState | undefined {
   const first = records.find((r) => r.kind === 'incident.declared');
   if (!first) return undefined;
   const p = first.payload as { title?: string; severity?: string; commander?: string; startedAt?: string };
@@ -63,6 +69,7 @@ export function foldIncident(id: string, records: JournalRecord[]): IncidentStat
     notes: [],
     starred: new Set(),
     records,
+    ...(damage && { damage }),
   };
   const responders = new Set<string>();
   for (const r of records) {

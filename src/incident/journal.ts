@@ -1,23 +1,34 @@
 import {
   closeSync,
+  constants,
+  copyFileSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
   linkSync,
-  mkdirSync,
-  openSync,
   readFileSync,
   readSync,
   renameSync,
   unlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
-import { GENESIS, hashLine, isJournalRecord, type JournalRecord, type RecordKind } from './journalRecord';
+import { ensurePrivateDir, openPrivate, writeFileAtomic } from '../files/privateFiles';
+import { inertJson } from '../text/inert';
+import { UserError } from '../userError';
+import {
+  describeDamage,
+  GENESIS,
+  hashLine,
+  isJournalRecord,
+  type JournalDamage,
+  type JournalRecord,
+  type RecordKind,
+} from './journalRecord';
 
-const LOCK_TIMEOUT_MS = 10_000;
+/** How long an append waits for a lock held by a live process before it gives up and says so. */
+export const DEFAULT_LOCK_WAIT_MS = 10_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 function sleepSync(ms: number): void {
@@ -36,15 +47,21 @@ function processAlive(pid: number): boolean {
 /**
  * A cross-process mutex: a lock file created with O_EXCL holding "pid@host". A lock left by a
  * process that died (SIGKILL mid-append) is taken over; the takeover goes through a rename so that
- * two processes cannot both steal it.
+ * two processes cannot both steal it. A lock held by a live process is waited for at most `waitMs`,
+ * then the append fails with a message naming the holder.
  */
-function withFileLock<T>(lockPath: string, fn: () => T): T {
+function withFileLock<T>(lockPath: string, waitMs: number, fn: () => T): T {
   const me = `${process.pid}@${hostname()}`;
   // The lock appears with its content in one step (link of a filled temp file), so a holder killed
   // at any moment never leaves an empty, unattributable lock behind.
   const mine = `${lockPath}.${process.pid}`;
-  writeFileSync(mine, me);
-  const deadline = Date.now() + LOCK_TIMEOUT_MS;
+  const fd = openPrivate(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
+  try {
+    writeSync(fd, me);
+  } finally {
+    closeSync(fd);
+  }
+  const deadline = Date.now() + waitMs;
   try {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -71,9 +88,16 @@ function withFileLock<T>(lockPath: string, fn: () => T): T {
         }
         continue;
       }
-      if (Date.now() > deadline)
-        throw new Error(`journal is locked by ${holder || 'another process'}: ${lockPath}`);
-      sleepSync(Math.min(20, 1 + attempt));
+      if (Date.now() >= deadline)
+        throw new UserError(
+          [
+            `opsconsole: the incident journal is locked by process ${holder || '(unknown)'}, which is still running; nothing was recorded.`,
+            `  lock: ${lockPath}`,
+            `  fix: an append takes milliseconds, so that process is stuck: check it (ps -p ${pid}), stop it, and try again.`,
+          ].join('\n'),
+          1,
+        );
+      sleepSync(Math.min(20, 1 + attempt, Math.max(1, deadline - Date.now())));
     }
   } finally {
     unlinkSync(mine);
@@ -85,52 +109,161 @@ function withFileLock<T>(lockPath: string, fn: () => T): T {
   }
 }
 
-export interface JournalTail {
-  seq: number;
-  hash: string;
-  size: number;
+export interface ParsedJournal {
+  /** Every line that parses as a record, in file order (after damage too: nothing is hidden). */
+  records: JournalRecord[];
+  /** The first break in the chain, if any. A torn last line is not damage. */
+  damage?: JournalDamage;
+  /** Bytes up to the end of the last complete line. */
+  goodBytes: number;
+  /** Bytes of a final line without its newline: a writer died mid-append. */
+  tornBytes: number;
+  /** Seq and line hash of the last complete line, what the next record chains from. */
+  tail: { seq: number; hash: string };
 }
 
-/** Parses a journal's text; a final line without newline or that does not parse is reported as torn. */
-export function parseJournal(text: string): {
-  records: JournalRecord[];
-  goodBytes: number;
-  tornBytes: number;
-} {
+/**
+ * Parses and verifies a journal: every complete line must be a record whose `prev` is the hash of
+ * the line before and whose seq follows it. Only a final line without a newline is torn (a writer
+ * killed mid-append); anything else that is wrong is damage, reported with its line and never cut.
+ */
+export function parseJournal(text: string): ParsedJournal {
   const records: JournalRecord[] = [];
+  let damage: JournalDamage | undefined;
+  let prevHash = GENESIS;
+  let prevSeq = 0;
   let offset = 0;
+  let lineNo = 0;
+  const note = (d: JournalDamage) => {
+    damage ??= d;
+  };
   while (offset < text.length) {
     const nl = text.indexOf('\n', offset);
     if (nl === -1) break;
+    lineNo++;
     const line = text.slice(offset, nl);
+    offset = nl + 1;
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
     } catch {
-      break;
+      note({ line: lineNo, reason: line.trim() === '' ? 'an empty line' : 'a line that is not JSON' });
+      prevHash = hashLine(line);
+      continue;
     }
-    if (!isJournalRecord(parsed)) break;
+    if (!isJournalRecord(parsed)) {
+      note({ line: lineNo, reason: 'a line that is not a journal record' });
+      prevHash = hashLine(line);
+      continue;
+    }
+    if (parsed.prev !== prevHash) {
+      note({
+        line: lineNo,
+        seq: parsed.seq,
+        reason:
+          lineNo === 1
+            ? `record #${parsed.seq} should be the first of the chain but is not (records before it were deleted)`
+            : `record #${parsed.seq} does not chain from the line before it (that line was edited, or records were deleted or inserted here)`,
+      });
+    } else if (parsed.seq <= prevSeq) {
+      // Seqs rise (a repair keeps the original numbers, so gaps are allowed; the chain catches deletions).
+      note({ line: lineNo, seq: parsed.seq, reason: `record #${parsed.seq} follows #${prevSeq}` });
+    }
     records.push(parsed);
-    offset = nl + 1;
+    prevHash = hashLine(line);
+    prevSeq = parsed.seq;
   }
   const goodBytes = Buffer.byteLength(text.slice(0, offset));
-  return { records, goodBytes, tornBytes: Buffer.byteLength(text) - goodBytes };
+  return {
+    records,
+    ...(damage && { damage }),
+    goodBytes,
+    tornBytes: Buffer.byteLength(text) - goodBytes,
+    tail: { seq: prevSeq, hash: prevHash },
+  };
 }
 
-export function readJournal(path: string): JournalRecord[] {
-  return parseJournal(readFileSync(path, 'utf8')).records;
+/** The sidecar that remembers the last record appended, so that editing or deleting it shows too. */
+function headPath(journalPath: string): string {
+  return `${journalPath}.head`;
 }
 
-/** Checks the hash chain; returns the seq of the first record whose `prev` does not match, if any. */
-export function verifyChain(text: string): number | undefined {
-  let prev = GENESIS;
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const r = JSON.parse(line) as JournalRecord;
-    if (r.prev !== prev) return r.seq;
-    prev = hashLine(line);
+interface JournalHead {
+  seq: number;
+  hash: string;
+}
+
+function readHead(journalPath: string): JournalHead | undefined {
+  try {
+    const head = JSON.parse(readFileSync(headPath(journalPath), 'utf8')) as JournalHead;
+    return Number.isInteger(head.seq) && typeof head.hash === 'string' ? head : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/** Checks the chain's end against the head written by the last append. */
+function checkHead(
+  parsed: ParsedJournal,
+  text: string,
+  head: JournalHead | undefined,
+): JournalDamage | undefined {
+  if (!head || parsed.damage) return parsed.damage;
+  const lines = text.slice(0, parsed.goodBytes).split('\n');
+  if (parsed.tail.seq < head.seq)
+    return {
+      line: lines.length,
+      reason: `the journal ends at record #${parsed.tail.seq}, but record #${head.seq} had been written (records at the end were deleted)`,
+    };
+  // The head may lag by the records of an append interrupted before it was updated; it must still
+  // name a line of the chain with the hash it had.
+  const index = parsed.records.findIndex((r) => r.seq === head.seq);
+  const line = lines[index];
+  if (index >= 0 && line !== undefined && hashLine(line) !== head.hash)
+    return { line: index + 1, seq: head.seq, reason: `record #${head.seq} was changed after it was written` };
   return undefined;
+}
+
+/** Reads a journal file without following symlinks; a clear UserError when it cannot be read. */
+export function readJournalText(path: string): string {
+  let fd: number;
+  try {
+    fd = openPrivate(path, constants.O_RDONLY);
+  } catch (err) {
+    throw new UserError(`opsconsole: cannot read the journal ${path}: ${journalOpenError(err)}`, 1);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile())
+      throw new UserError(`opsconsole: cannot read the journal ${path}: it is not a regular file`, 1);
+    return readFd(fd, st.size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function journalOpenError(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ELOOP':
+      return 'it is a symbolic link, which opsconsole never follows for a journal.\n  fix: move the real file into place.';
+    case 'EISDIR':
+      return 'it is a directory.\n  fix: move it aside; a journal is a file.';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied.\n  fix: run as the user who owns the state directory.';
+    case 'ENOENT':
+      return 'no such file.';
+    default:
+      return String((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  }
+}
+
+/** A journal read and verified: its records and, when the chain is broken, where. */
+export function readJournal(path: string): { records: JournalRecord[]; damage?: JournalDamage } {
+  const text = readJournalText(path);
+  const parsed = parseJournal(text);
+  const damage = checkHead(parsed, text, readHead(path));
+  return { records: parsed.records, ...(damage && { damage }) };
 }
 
 export function defaultActor(): string {
@@ -138,27 +271,53 @@ export function defaultActor(): string {
   return `${user}@${hostname()}`;
 }
 
+/** Refusing to append to a broken chain: the operator decides, with `incident repair`. */
+export class JournalDamagedError extends UserError {
+  constructor(path: string, damage: JournalDamage, id: string) {
+    super(
+      [
+        `opsconsole: the journal ${path} is damaged at ${describeDamage(damage)}.`,
+        '  nothing was recorded, and nothing in the file was changed.',
+        `  fix: \`opsconsole incident repair ${id}\` keeps this file aside and writes a new chained journal of every readable record.`,
+      ].join('\n'),
+      1,
+    );
+    this.name = 'JournalDamagedError';
+  }
+}
+
+function incidentIdOf(path: string): string {
+  return (path.split('/').at(-1) ?? path).replace(/\.jsonl$/, '');
+}
+
 /**
- * One incident's append-only JSONL journal. `append` returns only after the record is synced to
- * disk, so whatever the caller then shows or counts survives a crash. Several processes may append
- * at once: a lock file serializes them, and each append re-reads what others wrote before it.
- * A torn last record (a writer killed mid-line) is truncated and the truncation itself recorded.
+ * One incident's append-only JSONL journal, a SHA-256 hash chain. `append` returns only after the
+ * record is synced to disk, so whatever the caller then shows or counts survives a crash. Several
+ * processes may append at once: a lock file serializes them, and each append re-reads and verifies
+ * what others wrote before it. A torn last line (a writer killed mid-append) is truncated and the
+ * truncation itself recorded; a chain broken anywhere else is refused until `repair`.
  */
 export class Journal {
-  private tail: JournalTail | undefined;
+  private tail: { seq: number; hash: string; size: number } | undefined;
   /** Bytes of a torn record found and truncated, to be recorded with the next append. */
   private tornBytes = 0;
 
   constructor(
     readonly path: string,
     private readonly actor = defaultActor(),
+    private readonly lockWaitMs = DEFAULT_LOCK_WAIT_MS,
   ) {
-    mkdirSync(dirname(path), { recursive: true });
+    ensurePrivateDir(dirname(path));
   }
 
   append(kind: RecordKind, payload: Record<string, unknown>, at?: number): JournalRecord {
-    return withFileLock(`${this.path}.lock`, () => {
-      const fd = openSync(this.path, 'a+');
+    return withFileLock(`${this.path}.lock`, this.lockWaitMs, () => {
+      let fd: number;
+      try {
+        fd = openPrivate(this.path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT);
+      } catch (err) {
+        throw new UserError(`opsconsole: cannot open the journal ${this.path}: ${journalOpenError(err)}`, 1);
+      }
       try {
         let tail = this.currentTail(fd);
         const write = (k: RecordKind, p: Record<string, unknown>, when?: number): JournalRecord => {
@@ -171,7 +330,7 @@ export class Journal {
             payload: p,
             prev: tail.hash,
           };
-          const line = JSON.stringify(record);
+          const line = inertJson(record);
           const bytes = Buffer.from(`${line}\n`);
           writeSync(fd, bytes);
           fsyncSync(fd);
@@ -185,6 +344,7 @@ export class Journal {
         }
         const record = write(kind, payload, at);
         this.tail = tail;
+        writeFileAtomic(headPath(this.path), `${JSON.stringify({ seq: tail.seq, hash: tail.hash })}\n`);
         return record;
       } finally {
         closeSync(fd);
@@ -192,26 +352,93 @@ export class Journal {
     });
   }
 
-  /** Last seq and hash, re-reading only what other writers appended since our last append. */
-  private currentTail(fd: number): JournalTail {
-    const size = fstatSync(fd).size;
-    if (this.tail && this.tail.size === size) return this.tail;
-    const text = readFd(fd, size);
-    const { records, goodBytes, tornBytes } = parseJournal(text);
-    if (tornBytes > 0) {
-      // ftruncate through a second descriptor: "a+" descriptors cannot be truncated on every platform.
-      const w = openSync(this.path, 'r+');
-      try {
-        ftruncateSync(w, goodBytes);
-        fsyncSync(w);
-      } finally {
-        closeSync(w);
-      }
-      this.tornBytes = tornBytes;
+  /** Last seq and hash, re-reading and verifying what other writers appended since our last append. */
+  private currentTail(fd: number): { seq: number; hash: string; size: number } {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UserError(`opsconsole: the journal ${this.path} is not a regular file`, 1);
+    if (this.tail && this.tail.size === st.size) return this.tail;
+    const text = readFd(fd, st.size);
+    const parsed = parseJournal(text);
+    const damage = checkHead(parsed, text, readHead(this.path));
+    if (damage) throw new JournalDamagedError(this.path, damage, incidentIdOf(this.path));
+    if (parsed.tornBytes > 0) {
+      ftruncateSync(fd, parsed.goodBytes);
+      fsyncSync(fd);
+      this.tornBytes = parsed.tornBytes;
     }
-    const last = records.at(-1);
-    const lastLine = last ? text.slice(0, goodBytes).trimEnd().split('\n').at(-1) : undefined;
-    return { seq: last?.seq ?? 0, hash: lastLine ? hashLine(lastLine) : GENESIS, size: goodBytes };
+    return { ...parsed.tail, size: parsed.goodBytes };
+  }
+
+  /**
+   * Makes a damaged journal appendable again without losing anything: the file is first copied
+   * aside unchanged, then replaced (atomically) by a chain of every record that parses, in file
+   * order, followed by a `journal.repaired` record that names the copy, the damage and the text of
+   * every line that could not be read.
+   */
+  repair(): { keptAt: string; records: number; unreadable: number; damage?: JournalDamage } {
+    return withFileLock(`${this.path}.lock`, this.lockWaitMs, () => {
+      const text = readJournalText(this.path);
+      const parsed = parseJournal(text);
+      const damage = checkHead(parsed, text, readHead(this.path));
+      const keptAt = `${this.path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      copyFileSync(this.path, keptAt, constants.COPYFILE_EXCL);
+      // Records keep their seqs (stars and action items refer to them); one that does not rise above
+      // the record before it (an inserted copy) is kept in the repair record instead of the chain.
+      const readable: JournalRecord[] = [];
+      const outOfOrder: string[] = [];
+      for (const r of parsed.records) {
+        if (r.seq > (readable.at(-1)?.seq ?? 0)) readable.push(r);
+        else outOfOrder.push(JSON.stringify(r).slice(0, 4096));
+      }
+      const unreadable: { line: number; text: string }[] = [];
+      text
+        .slice(0, parsed.goodBytes)
+        .split('\n')
+        .forEach((line, i) => {
+          if (line === '') return;
+          try {
+            if (isJournalRecord(JSON.parse(line))) return;
+          } catch {
+            // counted below
+          }
+          unreadable.push({ line: i + 1, text: line.slice(0, 4096) });
+        });
+      let prev = GENESIS;
+      let seq = 0;
+      const out: string[] = [];
+      const push = (r: JournalRecord) => {
+        const line = inertJson({ ...r, prev });
+        out.push(line);
+        prev = hashLine(line);
+        seq = r.seq;
+      };
+      for (const r of readable) push(r);
+      push({
+        seq: seq + 1,
+        ts: new Date().toISOString(),
+        kind: 'journal.recovered',
+        actor: this.actor,
+        payload: {
+          reason: 'repaired: the hash chain was broken',
+          damage: damage ? describeDamage(damage) : 'none found',
+          keptAt,
+          records: readable.length,
+          unreadable,
+          outOfOrder,
+          ...(parsed.tornBytes > 0 && { droppedBytes: parsed.tornBytes }),
+        },
+        prev,
+      });
+      writeFileAtomic(this.path, `${out.join('\n')}\n`);
+      writeFileAtomic(headPath(this.path), `${JSON.stringify({ seq: seq, hash: prev })}\n`);
+      this.tail = undefined;
+      return {
+        keptAt,
+        records: readable.length,
+        unreadable: unreadable.length + outOfOrder.length,
+        ...(damage && { damage }),
+      };
+    });
   }
 }
 

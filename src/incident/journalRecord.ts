@@ -70,3 +70,16 @@ export function isJournalRecord(v: unknown): v is JournalRecord {
     (r.at === undefined || typeof r.at === 'string')
   );
 }
+
+/** Where a journal first stops being a valid hash chain, in words an operator can act on. */
+export interface JournalDamage {
+  /** 1-based line number in the file. */
+  line: number;
+  /** The record's seq when the line parsed. */
+  seq?: number;
+  reason: string;
+}
+
+export function describeDamage(d: JournalDamage): string {
+  return `line ${d.line}${d.seq !== undefined ? ` (record #${d.seq})` : ''}: ${d.reason}`;
+}

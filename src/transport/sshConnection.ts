@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
+import { ensurePrivateDir } from '../files/privateFiles';
 import {
   type CommandResult,
   type CommandTarget,
@@ -307,7 +308,7 @@ export function fetchHostKey(host: string, port: number, timeoutMs = 10_000): Pr
 }
 
 export function trustHostKey(file: string, host: string, port: number, key: Buffer): string {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(file));
   const line = knownHostsLine(host, port, key, randomBytes(20));
   appendFileSync(file, `${line}\n`, { mode: 0o600 });
   return line;
