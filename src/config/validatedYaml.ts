@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { isMap, LineCounter, type Node, parseDocument } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, Lexer, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
@@ -172,8 +172,27 @@ export interface ParsedYaml {
   locate(path: Path, keyNode?: boolean): Location | undefined;
 }
 
+/**
+ * The most YAML tokens a file may have (about 5,000 lines of configuration; the largest shipped
+ * playbook has 1,200). The parser's memory and its duplicate-key check grow much faster than the
+ * text: 600 KB of `[1,1,1,…]` exhausts a 256 MB heap, so anything larger is refused before parsing.
+ */
+export const MAX_YAML_TOKENS = 50_000;
+
 /** Parses YAML text keeping positions; a syntax error becomes a UserError naming file, line and column. */
 export function parseYamlText(file: string, text: string, kind: string): ParsedYaml {
+  let tokens = 0;
+  for (const _ of new Lexer().lex(text)) {
+    if (++tokens > MAX_YAML_TOKENS)
+      throw new UserError(
+        formatProblem(kind, {
+          file,
+          field: '',
+          message: `the file has more than ${MAX_YAML_TOKENS} YAML tokens (keys, values, punctuation); a ${kind} is far smaller`,
+          hint: `check that ${file} is the ${kind} you meant, or split it`,
+        }),
+      );
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const error = doc.errors[0];
@@ -189,8 +208,22 @@ export function parseYamlText(file: string, text: string, kind: string): ParsedY
       }),
     );
   }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // The yaml package refuses alias expansion beyond maxAliasCount ("billion laughs").
+    throw new UserError(
+      formatProblem(kind, {
+        file,
+        field: '',
+        message: `YAML aliases expand too far (${sanitize((err as Error).message)})`,
+        hint: 'use fewer anchors/aliases (*name); a configuration never needs them nested this deep',
+      }),
+    );
+  }
   return {
-    data: doc.toJS({ maxAliasCount: 100 }),
+    data,
     locate(path, keyNode = false) {
       const node = nodeFor(doc.contents as Node | null, path, keyNode);
       const offset = node?.range?.[0];
@@ -219,16 +252,39 @@ export function schemaProblems<S extends z.ZodType>(
 }
 
 /** Reads and validates a YAML file, or throws one UserError that says what and where. */
-export function loadValidatedYaml<S extends z.ZodType>(file: string, schema: S, kind: string): z.infer<S> {
+/**
+ * Configurations and playbooks are a few kilobytes; a file far larger is a mistake (the wrong path,
+ * a log file) and would only exhaust memory in the parser, so it is refused before parsing.
+ */
+export const MAX_YAML_BYTES = 1024 * 1024;
+
+/** Reads a YAML file for `kind`, refusing one too large to be what was meant; errors say what and where. */
+export function readYamlFile(file: string, kind: string): string {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_YAML_BYTES)
+      throw new UserError(
+        formatProblem(kind, {
+          file,
+          field: '',
+          message: `the file is ${(size / 1024 / 1024).toFixed(1)} MiB; a ${kind} file may be at most ${MAX_YAML_BYTES / 1024 / 1024} MiB`,
+          hint: `check that ${file} is the ${kind} you meant`,
+        }),
+      );
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(
-      `opsconsole: cannot read ${kind} ${file}: ${code === 'ENOENT' ? 'no such file' : code}`,
+      `opsconsole: cannot read ${kind} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code}`,
     );
   }
+  return text;
+}
+
+export function loadValidatedYaml<S extends z.ZodType>(file: string, schema: S, kind: string): z.infer<S> {
+  const text = readYamlFile(file, kind);
   const parsed = parseYamlText(file, text, kind);
   if (parsed.data === null || parsed.data === undefined) {
     throw new UserError(formatProblem(kind, { file, field: '', message: 'the file is empty' }));

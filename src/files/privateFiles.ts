@@ -71,6 +71,14 @@ export function describeWriteError(path: string, err: unknown): string {
   return reasons[code ?? ''] ?? `${code ?? (err as Error).message}`;
 }
 
+/** A path that cannot name a file is a usage error (2); a file system that refuses is a failure (1). */
+function writeError(path: string, err: unknown): UserError {
+  const badPath = ['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP'].includes(
+    (err as NodeJS.ErrnoException).code ?? '',
+  );
+  return new UserError(`opsconsole: cannot write ${path}: ${describeWriteError(path, err)}`, badPath ? 2 : 1);
+}
+
 /**
  * Writes a file so that a reader (or a crash) sees the old content or the new, never half: temp
  * file in the same directory, fsync, rename over the target, fsync the directory. The result is
@@ -87,8 +95,7 @@ export function writeFileAtomic(path: string, content: string): void {
     mode &= st.mode;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT')
-      throw new UserError(`opsconsole: cannot write ${path}: ${describeWriteError(path, err)}`, 1);
+    if (code !== 'ENOENT') throw writeError(path, err);
   }
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let fd: number | undefined;
@@ -103,7 +110,7 @@ export function writeFileAtomic(path: string, content: string): void {
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
-    throw new UserError(`opsconsole: cannot write ${path}: ${describeWriteError(path, err)}`, 1);
+    throw writeError(path, err);
   }
   const dirFd = openSync(dir, 'r');
   try {

@@ -12,7 +12,7 @@ export function truncationMarker(droppedBytes: number): string {
 }
 
 /** Length of `bytes` without a trailing, incomplete UTF-8 sequence, so a cut never splits a character. */
-function completeCharactersEnd(bytes: Uint8Array): number {
+export function completeCharactersEnd(bytes: Uint8Array): number {
   const n = bytes.length;
   for (let back = 1; back <= 4 && back <= n; back++) {
     const b = bytes[n - back] ?? 0;
@@ -59,13 +59,14 @@ export class LineSplitter {
       this.droppedBytes += part.length;
       return;
     }
+    // Copies: the caller may reuse its buffer. (`new Uint8Array(view)` copies; a Buffer's own
+    // `slice` would return a view of the same memory, overwritten by the caller's next read.)
     if (part.length <= room) {
-      // Copy: the caller may reuse its buffer.
-      this.pending.push(part.slice());
+      this.pending.push(new Uint8Array(part));
       this.pendingBytes += part.length;
       return;
     }
-    this.pending.push(part.slice(0, room));
+    this.pending.push(new Uint8Array(part.subarray(0, room)));
     this.pendingBytes += room;
     this.droppedBytes += part.length - room;
   }

@@ -1,6 +1,7 @@
 import { valueAtDottedPath } from '../text/dottedPath';
 import { sanitize } from '../text/sanitize';
 import type { Level, LogRecord } from './logRecord';
+import { closeTruncatedJson } from './truncatedJson';
 
 /** Dotted paths tried in order for each field; configurable per source. */
 export interface FieldNames {
@@ -67,7 +68,9 @@ export function normalizeLevel(value: unknown): Level | undefined {
     return 'trace';
   }
   if (typeof value !== 'string') return undefined;
-  return LEVEL_WORDS[value.toLowerCase()];
+  // Own keys only: a level of "constructor" or "__proto__" is a word, not a property of Object.
+  const word = value.toLowerCase();
+  return Object.hasOwn(LEVEL_WORDS, word) ? LEVEL_WORDS[word] : undefined;
 }
 
 function firstOf(obj: Record<string, unknown>, paths: string[]): unknown {
@@ -180,11 +183,24 @@ export interface ParseContext {
   fields?: FieldNames;
 }
 
-/** Turns one raw line (already split and UTF-8 decoded) into a record whose text is safe to draw. */
+/** The marker a line splitter appends to a line it cut (see `truncationMarker`). */
+const CUT_MARKER = / …\[\+\d+ bytes cut\]$/;
+
+/**
+ * Turns one raw line (already split and UTF-8 decoded) into a record whose text is safe to draw. A
+ * line that was cut at the length cap is parsed from what was kept (a cut JSON object is closed
+ * first) and keeps its marker in the text and the message.
+ */
 export function parseLine(raw: string, ctx: ParseContext): LogRecord {
   const names = ctx.fields ?? DEFAULT_FIELD_NAMES;
   const text = sanitize(raw);
-  const structured = parseJsonObject(raw) ?? parseLogfmt(raw);
+  const cut = CUT_MARKER.exec(raw);
+  const kept = cut ? raw.slice(0, cut.index) : raw;
+  const marker = cut ? cut[0] : '';
+  const structured =
+    parseJsonObject(kept) ??
+    (cut ? parseJsonObject(closeTruncatedJson(kept.trimStart()) ?? '') : undefined) ??
+    parseLogfmt(kept);
   if (structured) {
     // Docker's json-file driver wraps the real line in {"log": "...", "time": ...}.
     const time = parseTime(firstOf(structured, names.time), ctx.receivedAt);
@@ -200,7 +216,7 @@ export function parseLine(raw: string, ctx: ParseContext): LogRecord {
       ...(level && { level }),
       ...(requestId && { requestId: sanitize(requestId) }),
       ...(status !== undefined && { status }),
-      message: message !== undefined ? sanitize(message) : text,
+      message: message !== undefined ? sanitize(message) + marker : text,
       text,
       structured: true,
     };

@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FileProblem, formatProblem, parseYamlText, schemaProblems } from '../config/validatedYaml';
+import {
+  type FileProblem,
+  formatProblem,
+  parseYamlText,
+  readYamlFile,
+  schemaProblems,
+} from '../config/validatedYaml';
 import { UserError } from '../userError';
 import { BUILTIN_PARAMETERS, templateNames } from './parameters';
 import { type Playbook, PlaybookSchema, successors } from './schema';
@@ -137,13 +143,7 @@ export function checkPlaybookText(
 }
 
 export function loadPlaybookFile(file: string): Playbook {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`opsconsole: cannot read playbook ${file}: ${(err as NodeJS.ErrnoException).code}`);
-  }
-  const { playbook, problems } = checkPlaybookText(file, text);
+  const { playbook, problems } = checkPlaybookText(file, readYamlFile(file, 'playbook'));
   if (!playbook) {
     const [first, ...rest] = problems;
     throw new UserError(formatProblem('playbook', first as FileProblem, rest.length));

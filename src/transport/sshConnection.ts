@@ -55,13 +55,13 @@ export function defaultKnownHostsFile(): string {
 
 /** Parses "user@host[:port]" (host may be [v6]). */
 export function parseSshTarget(spec: string): { user: string; host: string; port: number } {
-  const m = /^([^@]+)@(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec);
-  if (!m) throw new Error(`expected user@host[:port], got "${spec}"`);
-  return {
-    user: m[1] as string,
-    host: (m[2] as string).replace(/^\[|\]$/g, ''),
-    port: m[3] ? Number(m[3]) : 22,
-  };
+  // A user name, a host name or address (IPv6 in brackets), an optional port: no spaces, no shell
+  // or URL punctuation, so a typo is caught here rather than by a DNS failure.
+  const m = /^([A-Za-z0-9._-]+)@(\[[0-9A-Fa-f:.%a-z]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/.exec(spec);
+  const port = m?.[3] ? Number(m[3]) : 22;
+  if (!m || port < 1 || port > 65535)
+    throw new Error(`expected user@host[:port] (port 1-65535), e.g. deploy@10.0.0.5:2222; got "${spec}"`);
+  return { user: m[1] as string, host: (m[2] as string).replace(/^\[|\]$/g, ''), port };
 }
 
 const KEEPALIVE_MS = 10_000;
