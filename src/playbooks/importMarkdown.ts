@@ -29,7 +29,13 @@ export function parseRunbook(markdown: string): { title?: string; sections: Sect
   let title: string | undefined;
   let current: Section | undefined;
   let fence: { marker: string; shell: boolean; lines: string[] } | undefined;
-  for (const line of markdown.split(/\r?\n/)) {
+  // Whether the previous line was a checklist item (or its continuation), which a following plain
+  // line continues (a "lazy continuation" in CommonMark).
+  let inItem = false;
+  // CommonMark ends a line at LF, CR LF or a lone CR.
+  for (const line of markdown.split(/\r\n|\r|\n/)) {
+    const continues = inItem;
+    inItem = false;
     if (fence) {
       if (line.trim().startsWith(fence.marker) && line.trim().replace(/[`~]/g, '') === '') {
         if (fence.shell && fence.lines.some((l) => l.trim() !== '')) {
@@ -64,6 +70,11 @@ export function parseRunbook(markdown: string): { title?: string; sections: Sect
       current ??= { title: title ?? 'Checklist', checklist: [], scripts: [] };
       if (!sections.includes(current)) sections.push(current);
       current.checklist.push(item[1] as string);
+      inItem = true;
+    } else if (continues && current && line.trim() !== '' && !/^\s*[-*+] /.test(line)) {
+      const last = current.checklist.length - 1;
+      current.checklist[last] = `${current.checklist[last]} ${line.trim()}`;
+      inItem = true;
     }
   }
   return { ...(title !== undefined && { title }), sections };
