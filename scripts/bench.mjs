@@ -5,9 +5,15 @@
 //      vs grep -F, jq and lnav;
 //   2. the console: time to first frame, idle CPU and bytes written, memory;
 //   3. a log flood into the running console: peak RSS, event-loop delay p99, keypress-to-screen
-//      latency p50/p99, bytes written per second.
+//      latency p50/p99, bytes written per second;
+//   4. a soak: BENCH_SOAK_RATE lines/s written by this script into a pipe the console reads, for
+//      BENCH_SOAK_SECONDS; the RSS slope over the run, and the console's own accounting of every
+//      line (received, merging, shown, held, evicted) against the lines written;
+//   5. redaction of 1 MiB adversarial lines (goal: under 50 ms each).
 //
-// BENCH_LINES (default 1000000), BENCH_IDLE_SECONDS (30), BENCH_FLOOD_SECONDS (30), BENCH_FLOOD_RATE (50000).
+// BENCH_LINES (default 1000000), BENCH_IDLE_SECONDS (30), BENCH_FLOOD_SECONDS (30), BENCH_FLOOD_RATE
+// (50000), BENCH_SOAK_SECONDS (60; 600 for the ten-minute soak), BENCH_SOAK_RATE (100000),
+// BENCH_ONLY (comma-separated: search, console, flood, soak, redact).
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   createWriteStream,
@@ -31,6 +37,9 @@ const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const IDLE_S = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 const FLOOD_S = Number(process.env.BENCH_FLOOD_SECONDS ?? 30);
 const FLOOD_RATE = Number(process.env.BENCH_FLOOD_RATE ?? 50_000);
+const SOAK_S = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
+const SOAK_RATE = Number(process.env.BENCH_SOAK_RATE ?? 100_000);
+const ONLY = process.env.BENCH_ONLY?.split(',');
 
 const fmt = (ms) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`);
 const mb = (b) => `${(b / 1024 / 1024).toFixed(0)} MB`;
@@ -227,8 +236,148 @@ async function floodBench() {
   rmSync(stateDir, { recursive: true, force: true });
 }
 
+/** Least-squares slope of (t seconds, y) points, per minute. */
+function slopePerMinute(points) {
+  const n = points.length;
+  const mt = points.reduce((a, p) => a + p[0], 0) / n;
+  const my = points.reduce((a, p) => a + p[1], 0) / n;
+  const num = points.reduce((a, p) => a + (p[0] - mt) * (p[1] - my), 0);
+  const den = points.reduce((a, p) => a + (p[0] - mt) ** 2, 0);
+  return den === 0 ? 0 : (num / den) * 60;
+}
+
+async function soakBench() {
+  console.log(`\n## soak: ${SOAK_RATE} lines/s through a pipe into the running console for ${SOAK_S}s\n`);
+  const stamp = Date.now();
+  const fifo = join(dir, `soak-${stamp}.fifo`);
+  execFileSync('mkfifo', [fifo]);
+  const config = join(dir, `soak-${stamp}.yaml`);
+  writeFileSync(
+    config,
+    `environments:\n  soak:\n    services:\n      flood:\n        logs:\n          - command: [cat, ${JSON.stringify(fifo)}]\n`,
+  );
+  const stateDir = join(dir, `state-soak-${stamp}`);
+  const diag = join(dir, `diag-soak-${stamp}.jsonl`);
+  const c = startConsole(['--config', config], {
+    env: { OPSCONSOLE_STATE_DIR: stateDir, OPSCONSOLE_DIAGNOSTICS_FILE: diag },
+  });
+  await c.waitFor(/opsconsole · soak/);
+  // Opening a FIFO for writing waits for its reader (the console's `cat`).
+  const out = createWriteStream(fifo);
+  await new Promise((resolve) => out.once('open', resolve));
+  const perTick = Math.round(SOAK_RATE / 100);
+  let written = 0;
+  let stalledMs = 0;
+  const rss = [];
+  const t0 = performance.now();
+  let nextSample = 0;
+  while (performance.now() - t0 < SOAK_S * 1000) {
+    const tickStart = performance.now();
+    let chunk = '';
+    for (let i = 0; i < perTick; i++, written++) {
+      chunk += `{"time":"${new Date().toISOString()}","level":"${written % 50 === 0 ? 'error' : 'info'}","msg":"soak line","n":${written},"request_id":"req-${(written % 5000).toString(16)}","status":${written % 50 === 0 ? 500 : 200}}\n`;
+    }
+    if (!out.write(chunk)) {
+      const s = performance.now();
+      await new Promise((resolve) => out.once('drain', resolve));
+      stalledMs += performance.now() - s;
+    }
+    const elapsed = performance.now() - t0;
+    if (elapsed >= nextSample) {
+      rss.push([elapsed / 1000, procStat(c.p.pid).rss / 1024 / 1024]);
+      nextSample += 1000;
+    }
+    const wait = 10 - (performance.now() - tickStart);
+    if (wait > 0) await sleep(wait);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  // Everything written has entered the pipe once the stream is drained; the pipe stays open (closing
+  // it would end `cat`, and the console would mark the restart with a line of its own).
+  while (out.writableLength > 0) await new Promise((resolve) => out.once('drain', resolve));
+  // Let the console take in the last lines (its reorder window, its next flush and diagnostics tick).
+  const lastCounts = () =>
+    readFileSync(diag, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .at(-1);
+  const settleStart = performance.now();
+  let counts = lastCounts();
+  while (performance.now() - settleStart < 15_000) {
+    counts = lastCounts();
+    if (counts?.lines.received === written && counts.lines.queued === 0 && counts.lines.merging === 0) break;
+    await sleep(500);
+  }
+  c.p.write('q');
+  await sleep(1500);
+  out.destroy();
+  const half = rss.filter(([t]) => t >= seconds / 2);
+  const l = counts.lines;
+  console.log(
+    `written: ${written} lines in ${seconds.toFixed(0)} s (${(written / seconds).toFixed(0)} lines/s; writer blocked by the pipe for ${(stalledMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `RSS: start ${rss[0]?.[1].toFixed(0)} MB, peak ${Math.max(...rss.map((r) => r[1])).toFixed(0)} MB, end ${rss.at(-1)?.[1].toFixed(0)} MB`,
+  );
+  console.log(
+    `RSS slope over the second half: ${slopePerMinute(half).toFixed(2)} MB/min (whole run: ${slopePerMinute(rss).toFixed(2)} MB/min)`,
+  );
+  console.log(
+    `console accounting: received ${l.received} = queued ${l.queued} + merging ${l.merging} + shown ${l.shown}; shown ${l.shown} = held ${l.held} + evicted ${l.evicted}; dropped ${written - l.received}`,
+  );
+  const adds =
+    l.received === l.queued + l.merging + l.shown && l.shown === l.held + l.evicted && l.received === written;
+  console.log(`the counters ${adds ? 'add up to' : 'DO NOT add up to'} the ${written} lines written`);
+  rmSync(stateDir, { recursive: true, force: true });
+  rmSync(fifo, { force: true });
+}
+
+async function redactBench() {
+  console.log('\n## redaction of 1 MiB adversarial lines\n');
+  const { createRedactor } = await import(join(root, 'dist', 'bench', 'redact.js'));
+  const redact = createRedactor();
+  const MiB = 1024 * 1024;
+  const cases = {
+    'one long token': 'a'.repeat(MiB),
+    "url-ish: '://' and 'b:'": `${'a'.repeat(MiB / 2)}://${'b:'.repeat(MiB / 4)}`,
+    "'password=' repeated": 'password='.repeat(MiB / 9),
+    "'ghp_' repeated": 'ghp_'.repeat(MiB / 4),
+    'base64 without end': 'A1b2C3d4/'.repeat(MiB / 9),
+    'credential words': 'DB_PASSWORD_TOKEN_SECRET-'.repeat(MiB / 25),
+    'real secrets, densely':
+      'password=hunter2 AKIAIOSFODNN7EXAMPLE ghp_0123456789abcdefghijABCDEFGHIJ012345 '.repeat(MiB / 84),
+  };
+  for (const [name, line] of Object.entries(cases)) {
+    redact(line); // warm up
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      redact(line);
+      times.push(performance.now() - t);
+    }
+    console.log(
+      `${name.padEnd(28)} median ${pct(times, 50).toFixed(1)} ms, worst ${Math.max(...times).toFixed(1)} ms (goal < 50 ms)`,
+    );
+  }
+}
+
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+execFileSync(
+  join(root, 'node_modules', '.bin', 'esbuild'),
+  [
+    join(root, 'src', 'export', 'redact.ts'),
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    `--outfile=${join(root, 'dist', 'bench', 'redact.js')}`,
+    '--log-level=warning',
+  ],
+  { stdio: 'inherit' },
+);
 console.log(`opsconsole bench on ${process.version}, ${new Date().toISOString()}`);
-await searchBench();
-await consoleBench();
-await floodBench();
+const run = (name) => !ONLY || ONLY.includes(name);
+if (run('search')) await searchBench();
+if (run('console')) await consoleBench();
+if (run('flood')) await floodBench();
+if (run('soak')) await soakBench();
+if (run('redact')) await redactBench();

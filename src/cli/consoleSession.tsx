@@ -12,7 +12,7 @@ import type { Playbook } from '../playbooks/schema';
 import { type TriageEnvironment, TriageSession } from '../playbooks/triageSession';
 import type { EventSink } from '../sources/events';
 import { createConsoleStore } from '../store/consoleStore';
-import { createIngest } from '../store/ingest';
+import { createIngest, type LineCounts } from '../store/ingest';
 import { crashMessage } from './crashReport';
 import { stderr } from './output';
 import { colorEnabled, requireInteractiveTerminal } from './terminal';
@@ -30,10 +30,10 @@ export interface ConsoleSessionOptions {
 }
 
 /**
- * For benchmarks: every second, the process's memory and event-loop delay as one JSON line in
- * OPSCONSOLE_DIAGNOSTICS_FILE. Off unless that variable is set.
+ * For benchmarks: every second, the process's memory, event-loop delay and log-line accounting as
+ * one JSON line in OPSCONSOLE_DIAGNOSTICS_FILE. Off unless that variable is set.
  */
-function startDiagnostics(file: string | undefined): () => void {
+function startDiagnostics(file: string | undefined, lines: () => LineCounts): () => void {
   if (!file) return () => {};
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -41,7 +41,7 @@ function startDiagnostics(file: string | undefined): () => void {
     const m = process.memoryUsage();
     appendFileSync(
       file,
-      `${JSON.stringify({ at: Date.now(), rss: m.rss, heapUsed: m.heapUsed, loopP50Ms: delay.percentile(50) / 1e6, loopP99Ms: delay.percentile(99) / 1e6, loopMaxMs: delay.max / 1e6 })}\n`,
+      `${JSON.stringify({ at: Date.now(), rss: m.rss, heapUsed: m.heapUsed, loopP50Ms: delay.percentile(50) / 1e6, loopP99Ms: delay.percentile(99) / 1e6, loopMaxMs: delay.max / 1e6, lines: lines() })}\n`,
     );
     delay.reset();
   }, 1000);
@@ -149,7 +149,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
 
-  const stopDiagnostics = startDiagnostics(process.env.OPSCONSOLE_DIAGNOSTICS_FILE);
+  const stopDiagnostics = startDiagnostics(process.env.OPSCONSOLE_DIAGNOSTICS_FILE, ingest.lineCounts);
   const code = await exited;
   stopDiagnostics();
   clearInterval(snapshots);

@@ -21,6 +21,17 @@ export interface Ingest {
   start(): void;
   stop(): void;
   signalsFor(service: string): ServiceSignals;
+  lineCounts(): LineCounts;
+}
+
+/** Where the log lines a console received are (see `lineCounts`). */
+export interface LineCounts {
+  received: number;
+  queued: number;
+  merging: number;
+  shown: number;
+  held: number;
+  evicted: number;
 }
 
 export interface IngestOptions {
@@ -81,6 +92,8 @@ export function createIngest({
   reorderWindowMs = DEFAULT_REORDER_WINDOW_MS,
 }: IngestOptions): Ingest {
   const reorder = new ReorderBuffer(reorderWindowMs);
+  /** Log lines handed to the ingest by sources, for the accounting in `lineCounts`. */
+  let linesIn = 0;
   const rules = rulesFromThresholds(thresholds);
   const signals = new Map<string, ServiceSignals>();
   let queue: SourceEvent[] = [];
@@ -243,6 +256,7 @@ export function createIngest({
 
   return {
     sink: (event) => {
+      if (event.type === 'log-lines') linesIn += event.lines.length;
       queue.push(event);
     },
     flush,
@@ -255,5 +269,28 @@ export function createIngest({
       flush();
     },
     signalsFor,
+    /**
+     * Where every log line is: received from sources = queued for the next flush + waiting to be
+     * merged by time + shown (entered the ring), and shown = held in the ring + evicted from it by
+     * newer lines. Nothing else drops a line.
+     */
+    lineCounts(): LineCounts {
+      let shown = 0;
+      for (const n of logs.receivedBySource.values()) shown += n;
+      return {
+        received: linesIn,
+        queued: queuedLines(queue),
+        merging: reorder.size,
+        shown,
+        held: logs.ring.size,
+        evicted: logs.ring.evicted,
+      };
+    },
   };
+}
+
+function queuedLines(queue: SourceEvent[]): number {
+  let n = 0;
+  for (const e of queue) if (e.type === 'log-lines') n += e.lines.length;
+  return n;
 }

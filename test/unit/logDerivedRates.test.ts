@@ -96,3 +96,48 @@ describe('merging and field names in the ingest', () => {
     expect(logs.ring.at(0)).toMatchObject({ level: 'error', message: 'disk full', requestId: 'c-9' });
   });
 });
+
+describe('log line accounting', () => {
+  it('every line received is queued, merging, held or evicted: nothing else (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ lines: fc.integer({ min: 0, max: 40 }), advanceMs: fc.integer({ min: 0, max: 400 }) }),
+          {
+            maxLength: 30,
+          },
+        ),
+        fc.integer({ min: 1, max: 60 }),
+        (batches, capacity) => {
+          const t0 = Date.UTC(2026, 10, 22, 3);
+          const store = createConsoleStore('t', t0);
+          const ingest = createIngest({
+            store,
+            logs: new LogBuffer(capacity),
+            thresholds: DEFAULT_THRESHOLDS,
+            reorderWindowMs: 250,
+          });
+          let now = t0;
+          let written = 0;
+          for (const b of batches) {
+            const lines = Array.from({ length: b.lines }, (_, i) => `{"msg":"line ${written + i}"}`);
+            written += b.lines;
+            ingest.sink({ type: 'log-lines', source: `s${b.lines % 3}`, lines, receivedAt: now });
+            if (b.advanceMs % 2 === 0) ingest.flush(now);
+            now += b.advanceMs;
+            const c = ingest.lineCounts();
+            expect(c.received).toBe(written);
+            expect(c.received).toBe(c.queued + c.merging + c.shown);
+            expect(c.shown).toBe(c.held + c.evicted);
+            expect(c.held).toBeLessThanOrEqual(capacity);
+          }
+          ingest.flush(now + 1000);
+          const end = ingest.lineCounts();
+          expect(end.queued + end.merging).toBe(0);
+          expect(end.shown).toBe(written);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
