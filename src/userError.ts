@@ -11,3 +11,9 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** The first line of an error's message, without the CLI's "opsconsole: " prefix: for a status line. */
+export function firstLineOf(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return (message.split('\n')[0] ?? message).replace(/^opsconsole: /, '');
+}

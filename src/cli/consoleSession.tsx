@@ -13,6 +13,7 @@ import { type TriageEnvironment, TriageSession } from '../playbooks/triageSessio
 import type { EventSink } from '../sources/events';
 import { createConsoleStore } from '../store/consoleStore';
 import { createIngest, type LineCounts } from '../store/ingest';
+import { firstLineOf } from '../userError';
 import { crashMessage } from './crashReport';
 import { stderr } from './output';
 import { colorEnabled, requireInteractiveTerminal } from './terminal';
@@ -85,7 +86,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
       try {
         incident.observe(events);
       } catch (err) {
-        store.setState((s) => ({ ui: { ...s.ui, message: `could not record: ${(err as Error).message}` } }));
+        store.setState((s) => ({ ui: { ...s.ui, message: `could not record: ${firstLineOf(err)}` } }));
       }
     },
   });
@@ -100,7 +101,13 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
         { ratio1m: v.ratio1m ?? null, ratio5m: v.ratio5m ?? null, spark: sparkline(v.spark, threshold * 2) },
       ]),
     );
-    incident.record('metrics.snapshot', { services });
+    try {
+      incident.record('metrics.snapshot', { services });
+    } catch (err) {
+      store.setState((s) => ({
+        ui: { ...s.ui, message: `could not record: ${firstLineOf(err)}` },
+      }));
+    }
   }, 60_000);
   // The first frame comes before the sources connect: the operator sees the console at once, and
   // the panes fill in as data arrives.

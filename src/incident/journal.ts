@@ -276,7 +276,8 @@ export class JournalDamagedError extends UserError {
   constructor(path: string, damage: JournalDamage, id: string) {
     super(
       [
-        `opsconsole: the journal ${path} is damaged at ${describeDamage(damage)}.`,
+        `opsconsole: the journal of ${id} is damaged at ${describeDamage(damage)}.`,
+        `  file: ${path}`,
         '  nothing was recorded, and nothing in the file was changed.',
         `  fix: \`opsconsole incident repair ${id}\` keeps this file aside and writes a new chained journal of every readable record.`,
       ].join('\n'),

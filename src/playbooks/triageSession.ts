@@ -1,5 +1,6 @@
 import type { IncidentSession } from '../incident/incidentSession';
 import type { ConsoleStore } from '../store/consoleStore';
+import { firstLineOf } from '../userError';
 import { type CommandTarget, localTarget } from './commandRunner';
 import { failingService, liveFactsFrom, previousVersion } from './liveFacts';
 import { PlaybookRun } from './playbookRun';
@@ -83,8 +84,15 @@ export class TriageSession {
   private tick(): void {
     const run = this.run;
     if (!run) return;
-    if ('verify' in run.node) run.tickVerify();
-    else if ('question' in run.node) this.store.setState({ triage: run.view() });
+    try {
+      if ('verify' in run.node) run.tickVerify();
+      else if ('question' in run.node) this.store.setState({ triage: run.view() });
+    } catch (err) {
+      // A verification result the journal refused: say so, keep the console running.
+      this.store.setState((s) => ({
+        ui: { ...s.ui, message: `could not record: ${firstLineOf(err)}` },
+      }));
+    }
   }
 
   stop(): void {

@@ -6,6 +6,7 @@ import { compileFilter, type LogFilter } from '../logs/logFilter';
 import type { LogRecord } from '../logs/logRecord';
 import { visibleLogLines } from '../logs/visibleLogLines';
 import type { TriageSession } from '../playbooks/triageSession';
+import { firstLineOf } from '../userError';
 import type { ConsoleState, ConsoleStore, PaneId, Prompt } from './consoleStore';
 
 /** What the actions need from the program around the store. */
@@ -61,7 +62,7 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
     try {
       fn();
     } catch (err) {
-      say(`could not record ${what}: ${(err as Error).message}`);
+      say(`could not record ${what}: ${firstLineOf(err)}`);
     }
   };
 
@@ -201,7 +202,7 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
 
   const triageRun = () => host.triage?.current;
 
-  return {
+  return guarded(say, {
     toggleHelp: () => setUi({ overlay: ui().overlay === 'help' ? 'none' : 'help' }),
     closeOverlay: () => {
       // Cancelling the filter prompt puts back the filter it started from.
@@ -455,7 +456,29 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
       const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
       if (printable) setPromptValue(p, (p.value + printable).slice(0, 500));
     },
-  };
+  });
+}
+
+/**
+ * Every action, guarded: one that throws (a journal that refuses a record, a full disk, a host that
+ * is gone) says why on the status line instead of ending the console.
+ */
+function guarded<T extends Record<string, (...args: never[]) => unknown>>(
+  say: (m: string) => void,
+  actions: T,
+): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(actions)) {
+    out[name] = (...args: never[]) => {
+      try {
+        return fn(...args);
+      } catch (err) {
+        say(firstLineOf(err));
+        return undefined;
+      }
+    };
+  }
+  return out as T;
 }
 
 export type Actions = ReturnType<typeof createActions>;
