@@ -1,7 +1,7 @@
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { ensurePrivateDir } from '../files/privateFiles';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../files/privateFiles';
 import { projectRoot } from '../projectRoot';
 import type { EventSink } from '../sources/events';
 import { healthCheckSource } from '../sources/healthCheckSource';
@@ -216,6 +216,8 @@ export class DemoFleet {
       this.control?.once('error', reject);
       this.control?.listen(path, () => resolve());
     });
+    // The directory is 0700 already; the socket itself is private too.
+    chmodSync(path, PRIVATE_FILE_MODE);
   }
 
   async stop(): Promise<void> {

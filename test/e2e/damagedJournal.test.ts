@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,8 @@ describe('the console over a damaged journal (real terminal)', () => {
       env: { OPSCONSOLE_STATE_DIR: stateDir },
     });
     await t.waitFor(/journal damaged at line 3/, 20_000);
+    // The demo's control socket is private too.
+    expect(statSync(join(stateDir, 'demo.sock')).mode & 0o777).toBe(0o600);
     t.press('n');
     await t.waitFor(/Note/);
     t.press('will not be recorded');
