@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { waitUntil } from '../helpers/processes';
 import { KEYS, PtyTerminal } from '../helpers/ptyTerminal';
 
 const BIN = join(process.cwd(), 'bin', 'opsconsole');
@@ -25,7 +26,9 @@ describe('the console over a damaged journal (real terminal)', () => {
     });
     await t.waitFor(/journal damaged at line 3/, 20_000);
     // The demo's control socket is private too.
-    expect(statSync(join(stateDir, 'demo.sock')).mode & 0o777).toBe(0o600);
+    const socket = join(stateDir, 'demo.sock');
+    await waitUntil(() => existsSync(socket), 20_000, 'the demo control socket');
+    expect(statSync(socket).mode & 0o777).toBe(0o600);
     t.press('n');
     await t.waitFor(/Note/);
     t.press('will not be recorded');
