@@ -84,7 +84,7 @@ const NAMED: [RegExp, string][] = [
   // inside a JSON string that holds JSON (\"api_key\": \"…\"). No leading word boundary:
   // DB_PASSWORD has none before PASSWORD.
   [
-    /((?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|credentials?|private[_-]?key|signature)[A-Za-z0-9_.-]{0,40}(?:\\?["'])?\s{0,3}[:=]\s{0,3}(?:\\?["'])?)(?![\s"'&,;\\]|\[REDACTED\])[^\s"'&,;\\]{1,512}/gi,
+    /((?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|credentials?|private[_-]?key|signature)[A-Za-z0-9_.-]{0,24}(?:\\?["'])?\s{0,3}[:=]\s{0,3}(?:\\?["'])?)(?![\s"'&,;\\]|\[REDACTED\])[^\s"'&,;\\]{1,512}/gi,
     `$1${MARK}`,
   ],
 ];
