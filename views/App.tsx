@@ -1,7 +1,7 @@
 import { Box, useInput, useWindowSize } from 'ink';
 import { useMemo, useRef } from 'react';
-import type { IncidentSession } from '../src/incident/incidentSession';
-import type { TriageSession } from '../src/playbooks/triageSession';
+import type { IncidentSession } from '../src/session/incidentSession';
+import type { TriageSession } from '../src/session/triageSession';
 import { type ActionHost, createActions } from '../src/store/actions';
 import { ConfirmQuit } from './ConfirmQuit';
 import { useConsole, useConsoleContext } from './ConsoleContext';

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
-import type { ContainerStatus } from '../src/sources/events';
+import type { ContainerStatus } from '../src/model/sourceEvents';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
 import { containerHeader, containerRow } from './rows';

@@ -5,7 +5,7 @@
 import type { LogRecord } from '../src/logs/logRecord';
 import type { RuleView, ServiceSignalsView } from '../src/metrics/serviceSignals';
 import { sparkline } from '../src/metrics/sparkline';
-import type { ContainerStatus } from '../src/sources/events';
+import type { ContainerStatus } from '../src/model/sourceEvents';
 import { formatDuration, formatPercent } from '../src/text/duration';
 
 export function cell(text: string, width: number): string {

@@ -1,11 +1,11 @@
 import { loadConfig } from '../config/load';
 import { stateDirFor } from '../config/paths';
 import type { Environment } from '../config/schema';
-import { configSecrets } from '../incident/recorder';
+import { configSecrets } from '../config/secrets';
 import { localTarget } from '../playbooks/commandRunner';
 import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
-import type { TriageEnvironment } from '../playbooks/triageSession';
 import { launcherPath } from '../projectRoot';
+import type { TriageEnvironment } from '../session/triageSession';
 import { startEnvironmentSources } from '../sources/environmentSources';
 import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';

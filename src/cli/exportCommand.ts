@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { buildPostmortem, renderPostmortemMarkdown } from '../export/postmortem';
-import { createRedactor, redactDeep } from '../export/redact';
 import { writeFileAtomic } from '../files/privateFiles';
 import type { IncidentState } from '../incident/incidentState';
-import { describeDamage } from '../incident/journalRecord';
+import { describeDamage } from '../model/journalRecord';
 import { inertJson } from '../text/inert';
+import { createRedactor, redactDeep } from '../text/redact';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';

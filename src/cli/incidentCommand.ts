@@ -1,9 +1,10 @@
 import { findConfig, loadConfigFile } from '../config/load';
 import { stateDirFor } from '../config/paths';
+import { configSecrets } from '../config/secrets';
 import { IncidentRepository } from '../incident/incidentRepository';
-import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../incident/incidentState';
-import { describeDamage } from '../incident/journalRecord';
-import { configSecrets, IncidentRecorder } from '../incident/recorder';
+import { IncidentRecorder } from '../incident/recorder';
+import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../model/incident';
+import { describeDamage } from '../model/journalRecord';
 import { parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';

@@ -1,6 +1,5 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { LoadedConfig } from './load';
 
 /** An XDG base directory: the variable when it holds an absolute path, else `~/fallback`. */
 export function xdg(varName: string, fallback: string): string {
@@ -14,7 +13,9 @@ export function expandHome(p: string): string {
 }
 
 /** The state directory: OPSCONSOLE_STATE_DIR, else the config's stateDir, else the XDG state dir. */
-export function stateDirFor(loaded: LoadedConfig | undefined): string {
+export function stateDirFor(
+  loaded: { path: string; config: { stateDir?: string | undefined } } | undefined,
+): string {
   const fromEnv = process.env.OPSCONSOLE_STATE_DIR;
   if (fromEnv) return resolve(fromEnv);
   const fromConfig = loaded?.config.stateDir;

@@ -1,5 +1,6 @@
+import { describeRecord } from '../incident/describeRecord';
 import type { IncidentState } from '../incident/incidentState';
-import { describeDamage, eventTime, type JournalRecord } from '../incident/journalRecord';
+import { describeDamage, eventTime, type RecordOfKind, recordsOf } from '../model/journalRecord';
 import { formatDuration, formatPercent } from '../text/duration';
 import { sanitize } from '../text/sanitize';
 
@@ -47,101 +48,13 @@ const iso = (ms: number | undefined) =>
   ms === undefined || Number.isNaN(ms) ? null : new Date(ms).toISOString();
 const clean = (v: unknown) => sanitize(String(v ?? ''));
 
-function payload(r: JournalRecord): Record<string, unknown> {
-  return r.payload as Record<string, unknown>;
-}
-
-/** One line of human text for a timeline row, and the evidence that backs it. */
-export function describeRecord(r: JournalRecord): { text: string; evidence: string } {
-  const p = payload(r);
-  switch (r.kind) {
-    case 'incident.declared':
-      return {
-        text: `Incident declared: ${clean(p.title)} (${clean(p.severity)}), commander ${clean(p.commander)}`,
-        evidence: '',
-      };
-    case 'incident.severity':
-      return { text: `Severity set to ${clean(p.severity)}`, evidence: '' };
-    case 'incident.status':
-      return { text: `Status: ${clean(p.status)}`, evidence: '' };
-    case 'incident.role':
-      return { text: `${clean(p.person)} is ${clean(p.role)}`, evidence: '' };
-    case 'note':
-      return { text: `${p.actionItem ? 'Action item: ' : 'Note: '}${clean(p.text)}`, evidence: '' };
-    case 'note.action-item':
-      return { text: `Note #${clean(p.noteSeq)} marked as an action item`, evidence: '' };
-    case 'event.starred':
-      return {
-        text: `${p.starred === false ? 'Unstarred' : 'Starred'} event #${clean(p.eventSeq)}`,
-        evidence: '',
-      };
-    case 'rule.fired':
-    case 'rule.cleared':
-      return {
-        text: `${clean(p.service)}: ${clean(p.description ?? p.rule)} ${r.kind === 'rule.fired' ? 'fired' : 'cleared'}`,
-        evidence: `1m 5xx ratio ${formatPercent(Number(p.value))} (line ${formatPercent(Number(p.above), 0)})`,
-      };
-    case 'release':
-      return {
-        text: `${clean(p.service)} ${clean(p.from)} → ${clean(p.to)} (${clean(p.reason)})`,
-        evidence: `host ${clean(p.host)}`,
-      };
-    case 'source.state':
-      return { text: `Source ${clean(p.source)} ${clean(p.state)}`, evidence: clean(p.reason) };
-    case 'container.state':
-      return {
-        text: `${clean(p.name)} ${clean(p.state)}${Number(p.count) > 1 ? ` (${p.count} times)` : ''}`,
-        evidence: p.exitCode !== undefined ? `exit ${clean(p.exitCode)}, restarts ${clean(p.restarts)}` : '',
-      };
-    case 'log.pinned':
-      return { text: `Pinned log line from ${clean(p.source)}`, evidence: clean(p.line).slice(0, 200) };
-    case 'metrics.snapshot':
-      return { text: 'Metrics snapshot', evidence: '' };
-    case 'decision.shown':
-      return { text: `Triage question: ${clean(p.question)}`, evidence: '' };
-    case 'decision.answered':
-      return {
-        text: `Answered "${clean(p.answer)}" to: ${clean(p.question)} (${clean(p.how)})`,
-        evidence: clean(p.evidence),
-      };
-    case 'checklist.ticked':
-      return { text: `Checked: ${clean(p.item)}`, evidence: '' };
-    case 'step.intent':
-      return {
-        text: `About to run${p.dryRun ? ' (dry run)' : ''}: ${clean(p.step)}`,
-        evidence: `${clean(p.host)}: ${(p.argv as string[] | undefined)?.map(clean).join(' ') ?? ''}`,
-      };
-    case 'step.result':
-      return {
-        text: `Ran ${clean(p.step)}: exit ${clean(p.exitCode)} in ${formatDuration(Number(p.durationMs ?? 0))}`,
-        evidence: clean(p.output).slice(0, 200),
-      };
-    case 'step.skipped':
-      return { text: `Skipped ${clean(p.step)}`, evidence: clean(p.reason) };
-    case 'verify.result':
-      return {
-        text: `Verification ${p.passed ? 'passed' : 'FAILED'}: ${clean(p.step)}`,
-        evidence: clean(p.evidence),
-      };
-    case 'export.written':
-      return { text: `Post-mortem exported to ${clean(p.path)}`, evidence: '' };
-    case 'journal.recovered':
-      return {
-        text: 'Journal recovered after an interrupted write',
-        evidence: `${clean(p.droppedBytes)} bytes of a torn record dropped`,
-      };
-  }
-}
-
 function keyTimes(s: IncidentState): Record<KeyTimeName, number | undefined> {
-  const fired = s.records.filter((r) => r.kind === 'rule.fired');
+  const fired = recordsOf(s.records, 'rule.fired');
   // A rule fires after holding above its line for `forMs`: the breach began that long before.
-  const breachStarts = fired.map((r) => eventTime(r) - Number(payload(r).forMs ?? 0));
+  const breachStarts = fired.map((r) => eventTime(r) - (r.payload.forMs ?? 0));
   const started = s.startedAt ?? Math.min(s.declaredAt, ...breachStarts);
   const detected = fired.length > 0 ? Math.min(...fired.map(eventTime)) : s.declaredAt;
-  const monitoring = s.records.find(
-    (r) => r.kind === 'incident.status' && payload(r).status === 'monitoring',
-  );
+  const monitoring = recordsOf(s.records, 'incident.status').find((r) => r.payload.status === 'monitoring');
   const cleared = s.records.find((r) => r.kind === 'rule.cleared' && eventTime(r) >= detected);
   const mitigated = monitoring ? eventTime(monitoring) : cleared ? eventTime(cleared) : undefined;
   return { started, detected, acknowledged: s.declaredAt, mitigated, resolved: s.resolvedAt };
@@ -152,24 +65,22 @@ function impact(s: IncidentState) {
   const services = new Set<string>();
   let above = 0;
   const openSince = new Map<string, number>();
+  const seen = (v: number | null | undefined) => {
+    if (typeof v === 'number' && !Number.isNaN(v)) peak = Math.max(peak ?? 0, v);
+  };
   for (const r of s.records) {
-    const p = payload(r);
-    if (r.kind === 'rule.fired' || r.kind === 'rule.cleared') services.add(clean(p.service));
-    if (r.kind === 'rule.fired' || r.kind === 'rule.cleared' || r.kind === 'metrics.snapshot') {
-      const values =
-        r.kind === 'metrics.snapshot'
-          ? Object.values((p.services ?? {}) as Record<string, { ratio1m?: number }>).map((v) => v.ratio1m)
-          : [Number(p.value)];
-      for (const v of values) if (typeof v === 'number' && !Number.isNaN(v)) peak = Math.max(peak ?? 0, v);
-    }
+    if (r.kind === 'metrics.snapshot') for (const v of Object.values(r.payload.services)) seen(v.ratio1m);
+    if (r.kind !== 'rule.fired' && r.kind !== 'rule.cleared') continue;
+    const p = r.payload;
+    services.add(clean(p.service));
+    seen(p.value);
     // Time above the critical line, per service: from the breach start to the clearing.
-    if (p.rule === 'error-ratio-critical') {
-      const key = String(p.service);
-      if (r.kind === 'rule.fired') openSince.set(key, eventTime(r) - Number(p.forMs ?? 0));
-      if (r.kind === 'rule.cleared' && openSince.has(key)) {
-        above += eventTime(r) - (openSince.get(key) as number);
-        openSince.delete(key);
-      }
+    if (p.rule !== 'error-ratio-critical') continue;
+    if (r.kind === 'rule.fired') openSince.set(p.service, eventTime(r) - (p.forMs ?? 0));
+    const since = openSince.get(p.service);
+    if (r.kind === 'rule.cleared' && since !== undefined) {
+      above += eventTime(r) - since;
+      openSince.delete(p.service);
     }
   }
   const end = s.resolvedAt ?? Date.parse(s.records.at(-1)?.ts ?? '');
@@ -191,35 +102,36 @@ export function buildPostmortem(s: IncidentState): Postmortem {
     return x !== undefined && y !== undefined ? y - x : null;
   };
   const imp = impact(s);
-  const intents = new Map<string, JournalRecord>();
+  const intents = new Map<string, RecordOfKind<'step.intent'>['payload']>();
+  const results = new Set<string>();
   const commands: Postmortem['commands'] = [];
   const feedback: string[] = [];
   for (const r of s.records) {
-    const p = payload(r);
-    if (r.kind === 'step.intent') intents.set(String(p.runId), r);
+    if (r.kind === 'step.intent') intents.set(r.payload.runId, r.payload);
     if (r.kind === 'step.result') {
-      const intent = intents.get(String(p.runId));
-      const ip = intent ? payload(intent) : {};
+      const p = r.payload;
+      const intent = intents.get(p.runId);
+      results.add(p.runId);
       commands.push({
         step: clean(p.step),
-        host: clean(ip.host ?? p.host),
-        argv: ((ip.argv ?? p.argv ?? []) as unknown[]).map(clean),
-        exitCode: typeof p.exitCode === 'number' ? p.exitCode : null,
-        durationMs: typeof p.durationMs === 'number' ? p.durationMs : null,
+        host: clean(intent?.host ?? p.host),
+        argv: (intent?.argv ?? []).map(clean),
+        exitCode: p.exitCode,
+        durationMs: p.durationMs,
         output: clean(p.output).slice(0, 800),
-        dryRun: ip.dryRun === true,
+        dryRun: intent?.dryRun === true,
       });
-      if (p.exitCode !== 0) feedback.push(`Step "${clean(p.step)}" failed with exit ${clean(p.exitCode)}.`);
+      if (p.exitCode !== 0) feedback.push(`Step "${clean(p.step)}" failed with exit ${p.exitCode}.`);
       if (p.offScript === true) feedback.push(`Step "${clean(p.step)}" was run off script.`);
     }
-    if (r.kind === 'step.skipped') feedback.push(`Step "${clean(p.step)}" was skipped: ${clean(p.reason)}.`);
-    if (r.kind === 'verify.result' && p.passed === false)
-      feedback.push(`Verification "${clean(p.step)}" failed: ${clean(p.evidence)}.`);
+    if (r.kind === 'step.skipped')
+      feedback.push(`Step "${clean(r.payload.step)}" was skipped: ${clean(r.payload.reason)}.`);
+    if (r.kind === 'verify.result' && !r.payload.passed)
+      feedback.push(`Verification "${clean(r.payload.step)}" failed: ${clean(r.payload.evidence)}.`);
   }
   for (const [runId, intent] of intents) {
-    if (!s.records.some((r) => r.kind === 'step.result' && payload(r).runId === runId)) {
-      feedback.push(`Step "${clean(payload(intent).step)}" was started but no result was recorded.`);
-    }
+    if (!results.has(runId))
+      feedback.push(`Step "${clean(intent.step)}" was started but no result was recorded.`);
   }
   const durationText = (n: number | null) => (n === null ? 'unknown' : formatDuration(n));
   const summary =
@@ -258,38 +170,23 @@ export function buildPostmortem(s: IncidentState): Postmortem {
         ...describeRecord(r),
         starred: s.starred.has(r.seq),
       })),
-    decisionPath: s.records
-      .filter((r) => r.kind === 'decision.answered')
-      .map((r) => {
-        const p = payload(r);
-        return {
-          question: clean(p.question),
-          answer: clean(p.answer),
-          how: clean(p.how),
-          evidence: clean(p.evidence),
-        };
-      }),
+    decisionPath: recordsOf(s.records, 'decision.answered').map(({ payload: p }) => ({
+      question: clean(p.question),
+      answer: clean(p.answer),
+      how: clean(p.how),
+      evidence: clean(p.evidence),
+    })),
     commands,
     evidence: {
-      pinnedLines: s.records
-        .filter((r) => r.kind === 'log.pinned')
-        .map((r) => {
-          const p = payload(r);
-          return {
-            at: iso(eventTime(r)) as string,
-            source: clean(p.source),
-            line: clean(p.line),
-            context: ((p.context ?? []) as unknown[]).map(clean),
-          };
-        }),
-      sparklines: (() => {
-        const last = s.records.findLast((r) => r.kind === 'metrics.snapshot');
-        const services = (last ? payload(last).services : {}) as Record<string, { spark?: string }>;
-        return Object.entries(services ?? {}).map(([service, v]) => ({
-          service: clean(service),
-          line: clean(v.spark),
-        }));
-      })(),
+      pinnedLines: recordsOf(s.records, 'log.pinned').map((r) => ({
+        at: iso(eventTime(r)) as string,
+        source: clean(r.payload.source),
+        line: clean(r.payload.line),
+        context: r.payload.context.map(clean),
+      })),
+      sparklines: Object.entries(recordsOf(s.records, 'metrics.snapshot').at(-1)?.payload.services ?? {}).map(
+        ([service, v]) => ({ service: clean(service), line: clean(v.spark) }),
+      ),
     },
     actionItems: s.notes
       .filter((n) => n.actionItem)

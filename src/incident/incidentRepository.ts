@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Severity } from '../model/incident';
 import { UserError } from '../userError';
-import { foldIncident, type IncidentState, type Severity } from './incidentState';
+import { foldIncident, type IncidentState } from './incidentState';
 import { DEFAULT_LOCK_WAIT_MS, defaultActor, Journal, readJournal } from './journal';
 
 export interface Declaration {
@@ -39,7 +40,7 @@ export class IncidentRepository {
     journal.append('incident.declared', {
       title: d.title,
       severity: d.severity,
-      commander: d.commander ?? this.actor.split('@')[0],
+      commander: d.commander ?? (this.actor.split('@')[0] as string),
       ...(d.startedAt !== undefined && { startedAt: new Date(d.startedAt).toISOString() }),
     });
     return { id, journal };
@@ -56,8 +57,8 @@ export class IncidentRepository {
 
   load(id: string): IncidentState {
     this.open(id);
-    const { records, damage } = readJournal(this.pathOf(id));
-    const state = foldIncident(id, records, damage);
+    const read = readJournal(this.pathOf(id));
+    const state = foldIncident(id, read.records, read);
     if (!state)
       throw new UserError(
         `opsconsole: incident "${id}" has no declaration record; its journal is damaged`,
@@ -77,8 +78,8 @@ export class IncidentRepository {
     for (const f of readdirSync(this.dir).filter((name) => name.endsWith('.jsonl'))) {
       const id = f.slice(0, -'.jsonl'.length);
       try {
-        const { records, damage } = readJournal(join(this.dir, f));
-        const state = foldIncident(id, records, damage);
+        const read = readJournal(join(this.dir, f));
+        const state = foldIncident(id, read.records, read);
         if (state) incidents.push(state);
         else unreadable.push({ id, reason: 'it has no declaration record' });
       } catch (err) {

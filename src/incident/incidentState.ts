@@ -1,24 +1,11 @@
-import { eventTime, type JournalDamage, type JournalRecord } from './journalRecord';
-
-/** Severity levels as the runbooks define them. */
-export const SEVERITIES = {
-  P0: 'Critical: complete outage, data loss or security breach; page immediately',
-  P1: 'High: a major feature broken or badly degraded for all users; page',
-  P2: 'Medium: a feature broken for some users, minor degradation; fix within a day',
-  P3: 'Low: edge case or cosmetic, few users affected; next sprint',
-} as const;
-export type Severity = keyof typeof SEVERITIES;
-
-export const STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
-export type IncidentStatus = (typeof STATUSES)[number];
-
-export function isSeverity(v: string): v is Severity {
-  return Object.hasOwn(SEVERITIES, v);
-}
-
-export function isStatus(v: string): v is IncidentStatus {
-  return (STATUSES as readonly string[]).includes(v);
-}
+import { type IncidentStatus, isSeverity, isStatus, type Severity } from '../model/incident';
+import {
+  eventTime,
+  type JournalDamage,
+  type JournalRecord,
+  recordsOf,
+  type UnreadableRecord,
+} from '../model/journalRecord';
 
 export interface IncidentNote {
   seq: number;
@@ -44,74 +31,105 @@ export interface IncidentState {
   notes: IncidentNote[];
   starred: Set<number>;
   records: JournalRecord[];
+  /** Records whose payload could not be read: left out of the state, listed in the draft. */
+  unreadable: UnreadableRecord[];
   /** Where the journal's hash chain first breaks, when it does: shown wherever the incident is. */
   damage?: JournalDamage;
 }
 
+/** What a read of the journal found wrong besides the records themselves. */
+export interface JournalProblems {
+  damage?: JournalDamage;
+  unreadable?: UnreadableRecord[];
+}
+
+/** The incident its journal describes, or undefined when it has no declaration. */
 export function foldIncident(
   id: string,
   records: JournalRecord[],
-  damage?: JournalDamage,
+  problems: JournalProblems = {},
 ): IncidentState | undefined {
-  const first = records.find((r) => r.kind === 'incident.declared');
+  const first = recordsOf(records, 'incident.declared')[0];
   if (!first) return undefined;
-  const p = first.payload as { title?: string; severity?: string; commander?: string; startedAt?: string };
-  const state: IncidentState = {
+  const p = first.payload;
+  const declared: IncidentState = {
     id,
-    title: String(p.title ?? id),
-    severity: isSeverity(String(p.severity)) ? (p.severity as Severity) : 'P2',
+    title: p.title,
+    severity: isSeverity(p.severity) ? p.severity : 'P2',
     status: 'investigating',
-    commander: String(p.commander ?? first.actor),
+    commander: p.commander,
     roles: {},
     declaredAt: Date.parse(first.ts),
     ...(p.startedAt && { startedAt: Date.parse(p.startedAt) }),
     responders: [],
     notes: [],
     starred: new Set(),
-    records,
-    ...(damage && { damage }),
+    records: [],
+    unreadable: [],
   };
-  const responders = new Set<string>();
-  for (const r of records) {
+  return applyRecords(declared, records, problems);
+}
+
+/**
+ * The state after `added` records, appended after those already folded: only the new records are
+ * applied (a console that records for hours never re-reads its whole journal). `state` is left as
+ * it was; what changes is copied.
+ */
+export function applyRecords(
+  state: IncidentState,
+  added: JournalRecord[],
+  problems: JournalProblems = {},
+): IncidentState {
+  const next: IncidentState = {
+    ...state,
+    roles: { ...state.roles },
+    notes: [...state.notes],
+    starred: new Set(state.starred),
+    records: [...state.records, ...added],
+    unreadable: [...state.unreadable, ...(problems.unreadable ?? [])],
+    ...((problems.damage ?? state.damage) && { damage: state.damage ?? problems.damage }),
+  };
+  const responders = new Set(state.responders);
+  for (const r of added) {
     responders.add(r.actor.split('@')[0] as string);
-    const payload = r.payload as Record<string, unknown>;
     switch (r.kind) {
       case 'incident.severity':
-        if (isSeverity(String(payload.severity))) state.severity = payload.severity as Severity;
+        if (isSeverity(r.payload.severity)) next.severity = r.payload.severity;
         break;
       case 'incident.status':
-        if (isStatus(String(payload.status))) {
-          state.status = payload.status as IncidentStatus;
-          if (state.status === 'resolved') state.resolvedAt = eventTime(r);
-          else delete state.resolvedAt;
+        if (isStatus(r.payload.status)) {
+          next.status = r.payload.status;
+          if (next.status === 'resolved') next.resolvedAt = eventTime(r);
+          else delete next.resolvedAt;
         }
         break;
       case 'incident.role':
-        state.roles[String(payload.role)] = String(payload.person);
-        if (payload.role === 'commander') state.commander = String(payload.person);
+        next.roles[r.payload.role] = r.payload.person;
+        if (r.payload.role === 'commander') next.commander = r.payload.person;
         break;
       case 'note':
-        state.notes.push({
+        next.notes.push({
           seq: r.seq,
           at: eventTime(r),
           actor: r.actor,
-          text: String(payload.text ?? ''),
-          actionItem: payload.actionItem === true,
+          text: r.payload.text,
+          actionItem: r.payload.actionItem,
         });
         break;
       case 'note.action-item': {
-        const note = state.notes.find((n) => n.seq === payload.noteSeq);
-        if (note) note.actionItem = true;
+        const i = next.notes.findIndex((n) => n.seq === r.payload.noteSeq);
+        const note = next.notes[i];
+        if (note) next.notes[i] = { ...note, actionItem: true };
         break;
       }
       case 'event.starred':
-        if (payload.starred === false) state.starred.delete(Number(payload.eventSeq));
-        else state.starred.add(Number(payload.eventSeq));
+        if (r.payload.starred) next.starred.add(r.payload.eventSeq);
+        else next.starred.delete(r.payload.eventSeq);
         break;
       default:
         break;
     }
   }
-  state.responders = [...responders].sort();
-  return state;
+  next.responders = [...responders].sort();
+  return next;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -15,17 +16,26 @@ import {
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, openPrivate, writeFileAtomic } from '../files/privateFiles';
-import { inertJson } from '../text/inert';
-import { UserError } from '../userError';
 import {
   describeDamage,
-  GENESIS,
-  hashLine,
-  isJournalRecord,
   type JournalDamage,
   type JournalRecord,
+  type PayloadInput,
+  parseRecord,
   type RecordKind,
-} from './journalRecord';
+  type UnreadableRecord,
+  validatePayload,
+} from '../model/journalRecord';
+
+/** The `prev` of the first record. */
+export const GENESIS = '0'.repeat(64);
+
+export function hashLine(line: string): string {
+  return createHash('sha256').update(line).digest('hex');
+}
+
+import { inertJson } from '../text/inert';
+import { UserError } from '../userError';
 
 /** How long an append waits for a lock held by a live process before it gives up and says so. */
 export const DEFAULT_LOCK_WAIT_MS = 10_000;
@@ -112,6 +122,10 @@ function withFileLock<T>(lockPath: string, waitMs: number, fn: () => T): T {
 export interface ParsedJournal {
   /** Every line that parses as a record, in file order (after damage too: nothing is hidden). */
   records: JournalRecord[];
+  /** Records in the chain whose payload does not fit their kind: reported, left out of `records`. */
+  unreadable: UnreadableRecord[];
+  /** The 1-based line of each seq. */
+  lineOfSeq: Map<number, number>;
   /** The first break in the chain, if any. A torn last line is not damage. */
   damage?: JournalDamage;
   /** Bytes up to the end of the last complete line. */
@@ -127,13 +141,15 @@ export interface ParsedJournal {
  * the line before and whose seq follows it. Only a final line without a newline is torn (a writer
  * killed mid-append); anything else that is wrong is damage, reported with its line and never cut.
  */
-export function parseJournal(text: string): ParsedJournal {
+export function parseJournal(text: string, from: ChainPosition = CHAIN_START): ParsedJournal {
   const records: JournalRecord[] = [];
+  const unreadable: UnreadableRecord[] = [];
+  const lineOfSeq = new Map<number, number>();
   let damage: JournalDamage | undefined;
-  let prevHash = GENESIS;
-  let prevSeq = 0;
+  let prevHash = from.hash;
+  let prevSeq = from.seq;
   let offset = 0;
-  let lineNo = 0;
+  let lineNo = from.line;
   const note = (d: JournalDamage) => {
     damage ??= d;
   };
@@ -151,35 +167,83 @@ export function parseJournal(text: string): ParsedJournal {
       prevHash = hashLine(line);
       continue;
     }
-    if (!isJournalRecord(parsed)) {
+    const result = parseRecord(parsed);
+    const envelope = result.ok ? result.record : result.envelope;
+    if (!envelope) {
       note({ line: lineNo, reason: 'a line that is not a journal record' });
       prevHash = hashLine(line);
       continue;
     }
-    if (parsed.prev !== prevHash) {
+    const prev = (parsed as { prev: string }).prev;
+    if (prev !== prevHash) {
       note({
         line: lineNo,
-        seq: parsed.seq,
+        seq: envelope.seq,
         reason:
-          lineNo === 1
-            ? `record #${parsed.seq} should be the first of the chain but is not (records before it were deleted)`
-            : `record #${parsed.seq} does not chain from the line before it (that line was edited, or records were deleted or inserted here)`,
+          lineNo === 1 && from.line === 0
+            ? `record #${envelope.seq} should be the first of the chain but is not (records before it were deleted)`
+            : `record #${envelope.seq} does not chain from the line before it (that line was edited, or records were deleted or inserted here)`,
       });
-    } else if (parsed.seq <= prevSeq) {
+    } else if (envelope.seq <= prevSeq) {
       // Seqs rise (a repair keeps the original numbers, so gaps are allowed; the chain catches deletions).
-      note({ line: lineNo, seq: parsed.seq, reason: `record #${parsed.seq} follows #${prevSeq}` });
+      note({ line: lineNo, seq: envelope.seq, reason: `record #${envelope.seq} follows #${prevSeq}` });
     }
-    records.push(parsed);
+    lineOfSeq.set(envelope.seq, lineNo);
+    if (result.ok) records.push(result.record);
+    else unreadable.push({ line: lineNo, seq: envelope.seq, kind: envelope.kind, reason: result.reason });
     prevHash = hashLine(line);
-    prevSeq = parsed.seq;
+    prevSeq = envelope.seq;
   }
   const goodBytes = Buffer.byteLength(text.slice(0, offset));
   return {
     records,
+    unreadable,
+    lineOfSeq,
     ...(damage && { damage }),
     goodBytes,
     tornBytes: Buffer.byteLength(text) - goodBytes,
     tail: { seq: prevSeq, hash: prevHash },
+  };
+}
+
+/** Where a chain stands after some lines: what the next line must follow. */
+export interface ChainPosition {
+  /** Lines before (for line numbers in messages). */
+  line: number;
+  seq: number;
+  hash: string;
+}
+
+const CHAIN_START: ChainPosition = { line: 0, seq: 0, hash: GENESIS };
+
+/** How far a reader has read a journal: bytes and chain position. */
+export interface JournalCursor extends ChainPosition {
+  offset: number;
+}
+
+export const JOURNAL_START: JournalCursor = { ...CHAIN_START, offset: 0 };
+
+/**
+ * The records appended since `cursor`, verified to chain on from it, and the new cursor. When the
+ * file no longer continues from the cursor (shrunk, or replaced by a repair), `restart` is true and
+ * the caller reads it whole.
+ */
+export function readJournalFrom(
+  path: string,
+  cursor: JournalCursor,
+): JournalRead & { cursor: JournalCursor; restart: boolean } {
+  const text = readJournalTail(path, cursor.offset);
+  if (text === undefined) return { records: [], unreadable: [], cursor, restart: true };
+  const parsed = parseJournal(text, cursor);
+  if (cursor.offset > 0 && parsed.damage?.line === cursor.line + 1)
+    return { records: [], unreadable: [], cursor, restart: true };
+  const lines = text.slice(0, parsed.goodBytes).split('\n').length - 1;
+  return {
+    records: parsed.records,
+    unreadable: parsed.unreadable,
+    ...(parsed.damage && { damage: parsed.damage }),
+    cursor: { offset: cursor.offset + parsed.goodBytes, line: cursor.line + lines, ...parsed.tail },
+    restart: false,
   };
 }
 
@@ -217,15 +281,20 @@ function checkHead(
     };
   // The head may lag by the records of an append interrupted before it was updated; it must still
   // name a line of the chain with the hash it had.
-  const index = parsed.records.findIndex((r) => r.seq === head.seq);
-  const line = lines[index];
-  if (index >= 0 && line !== undefined && hashLine(line) !== head.hash)
-    return { line: index + 1, seq: head.seq, reason: `record #${head.seq} was changed after it was written` };
+  const lineNo = parsed.lineOfSeq.get(head.seq);
+  const line = lineNo === undefined ? undefined : lines[lineNo - 1];
+  if (lineNo !== undefined && line !== undefined && hashLine(line) !== head.hash)
+    return { line: lineNo, seq: head.seq, reason: `record #${head.seq} was changed after it was written` };
   return undefined;
 }
 
 /** Reads a journal file without following symlinks; a clear UserError when it cannot be read. */
 export function readJournalText(path: string): string {
+  return readJournalTail(path, 0) as string;
+}
+
+/** The journal's bytes from `from` on (a line boundary), or undefined when the file is now shorter. */
+function readJournalTail(path: string, from: number): string | undefined {
   let fd: number;
   try {
     fd = openPrivate(path, constants.O_RDONLY);
@@ -236,7 +305,8 @@ export function readJournalText(path: string): string {
     const st = fstatSync(fd);
     if (!st.isFile())
       throw new UserError(`opsconsole: cannot read the journal ${path}: it is not a regular file`, 1);
-    return readFd(fd, st.size);
+    if (st.size < from) return undefined;
+    return readFd(fd, st.size, from);
   } finally {
     closeSync(fd);
   }
@@ -259,11 +329,17 @@ function journalOpenError(err: unknown): string {
 }
 
 /** A journal read and verified: its records and, when the chain is broken, where. */
-export function readJournal(path: string): { records: JournalRecord[]; damage?: JournalDamage } {
+export interface JournalRead {
+  records: JournalRecord[];
+  unreadable: UnreadableRecord[];
+  damage?: JournalDamage;
+}
+
+export function readJournal(path: string): JournalRead {
   const text = readJournalText(path);
   const parsed = parseJournal(text);
   const damage = checkHead(parsed, text, readHead(path));
-  return { records: parsed.records, ...(damage && { damage }) };
+  return { records: parsed.records, unreadable: parsed.unreadable, ...(damage && { damage }) };
 }
 
 export function defaultActor(): string {
@@ -311,7 +387,9 @@ export class Journal {
     ensurePrivateDir(dirname(path));
   }
 
-  append(kind: RecordKind, payload: Record<string, unknown>, at?: number): JournalRecord {
+  append<K extends RecordKind>(kind: K, payload: PayloadInput<K>, at?: number): JournalRecord {
+    // A writer's bug must not become a record nobody can read: the payload is checked first.
+    validatePayload(kind, payload);
     return withFileLock(`${this.path}.lock`, this.lockWaitMs, () => {
       let fd: number;
       try {
@@ -321,8 +399,8 @@ export class Journal {
       }
       try {
         let tail = this.currentTail(fd);
-        const write = (k: RecordKind, p: Record<string, unknown>, when?: number): JournalRecord => {
-          const record: JournalRecord = {
+        const write = <W extends RecordKind>(k: W, p: PayloadInput<W>, when?: number): JournalRecord => {
+          const record = {
             seq: tail.seq + 1,
             ts: new Date().toISOString(),
             ...(when !== undefined && { at: new Date(when).toISOString() }),
@@ -336,7 +414,7 @@ export class Journal {
           writeSync(fd, bytes);
           fsyncSync(fd);
           tail = { seq: record.seq, hash: hashLine(line), size: tail.size + bytes.length };
-          return record;
+          return { ...record, payload: validatePayload(k, p) } as JournalRecord;
         };
         if (this.tornBytes > 0) {
           const dropped = this.tornBytes;
@@ -398,7 +476,7 @@ export class Journal {
         .forEach((line, i) => {
           if (line === '') return;
           try {
-            if (isJournalRecord(JSON.parse(line))) return;
+            if (parseRecord(JSON.parse(line)).ok) return;
           } catch {
             // counted below
           }
@@ -443,11 +521,11 @@ export class Journal {
   }
 }
 
-function readFd(fd: number, size: number): string {
-  const buf = Buffer.alloc(size);
+function readFd(fd: number, size: number, from = 0): string {
+  const buf = Buffer.alloc(size - from);
   let read = 0;
-  while (read < size) {
-    const n = readSync(fd, buf, read, size - read, read);
+  while (read < buf.length) {
+    const n = readSync(fd, buf, read, buf.length - read, from + read);
     if (n === 0) break;
     read += n;
   }

@@ -1,16 +1,8 @@
+import type { FieldNames } from '../model/sourceEvents';
 import { valueAtDottedPath } from '../text/dottedPath';
 import { sanitize } from '../text/sanitize';
 import type { Level, LogRecord } from './logRecord';
 import { closeTruncatedJson } from './truncatedJson';
-
-/** Dotted paths tried in order for each field; configurable per source. */
-export interface FieldNames {
-  level: string[];
-  message: string[];
-  time: string[];
-  requestId: string[];
-  status: string[];
-}
 
 /** The field names of pino, bunyan, zap, logrus, ECS and Docker's json-file driver. */
 export const DEFAULT_FIELD_NAMES: FieldNames = {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RecordKind } from '../incident/journalRecord';
+import type { PayloadInput, RecordKind } from '../model/journalRecord';
 import type { CommandResult, CommandTarget } from './commandRunner';
 import { type Evaluation, evaluateCondition, type LiveFacts } from './evaluateCondition';
 import { missingParameters, ParameterError, renderArgv, renderText, validateParameter } from './parameters';
@@ -33,7 +33,7 @@ export interface PlaybookNodeView {
 
 export interface PlaybookRunContext {
   facts: () => LiveFacts;
-  record: (kind: RecordKind, payload: Record<string, unknown>) => void;
+  record: <K extends RecordKind>(kind: K, payload: PayloadInput<K>) => void;
   targetFor: (host: string) => CommandTarget;
   /** Parameter values known up front: built-ins, config deploy settings, live data. */
   values: Record<string, string>;

@@ -1,5 +1,5 @@
+import type { ContainerState, ContainerStatus, HealthState } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
-import type { ContainerState, ContainerStatus, HealthState } from './events';
 
 /** Turns a command's JSON output into containers; one per supported tool. */
 export type StatusMapping = (json: unknown, host: string) => ContainerStatus[];

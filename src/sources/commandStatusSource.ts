@@ -1,7 +1,7 @@
+import type { EventSink } from '../model/sourceEvents';
 import type { CommandTarget } from '../playbooks/commandRunner';
 import { sanitize } from '../text/sanitize';
 import { STATUS_MAPPINGS, type StatusMappingName } from './commandStatusMappings';
-import type { EventSink } from './events';
 import { Poller } from './poller';
 
 export interface CommandStatusOptions {

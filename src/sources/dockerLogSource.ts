@@ -1,8 +1,7 @@
 import { LineSplitter } from '../logs/lineSplitter';
-import type { FieldNames } from '../logs/parseLine';
+import type { EventSink, FieldNames } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
 import { type DockerDialer, dockerClient } from './dockerSource';
-import type { EventSink } from './events';
 import { backoffDelay } from './poller';
 import { gapMarker } from './streamingLogSource';
 

@@ -1,8 +1,8 @@
 import type { Duplex } from 'node:stream';
 import { Pool } from 'undici';
 import { LineSplitter } from '../logs/lineSplitter';
+import type { ContainerState, ContainerStatus, EventSink, HealthState } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
-import type { ContainerState, ContainerStatus, EventSink, HealthState } from './events';
 import { backoffDelay } from './poller';
 
 /** How to reach a Docker Engine: its local socket, or a stream through SSH. */

@@ -1,10 +1,10 @@
 import type { Environment } from '../config/schema';
+import type { EventSink } from '../model/sourceEvents';
 import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';
 import { commandStatusSource } from './commandStatusSource';
 import { DockerLogSource } from './dockerLogSource';
 import { type DockerDialer, DockerSource } from './dockerSource';
-import type { EventSink } from './events';
 import { FileFollower } from './fileFollower';
 import { healthCheckSource } from './healthCheckSource';
 import { metricsScrapeSource } from './metricsScrapeSource';

@@ -1,7 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { LineSplitter } from '../logs/lineSplitter';
-import type { FieldNames } from '../logs/parseLine';
-import type { EventSink } from './events';
+import type { EventSink, FieldNames } from '../model/sourceEvents';
 
 const CHUNK = 1024 * 1024;
 

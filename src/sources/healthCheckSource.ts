@@ -1,6 +1,6 @@
+import type { EventSink } from '../model/sourceEvents';
 import { valueAtDottedPath } from '../text/dottedPath';
 import { sanitize } from '../text/sanitize';
-import type { EventSink } from './events';
 import { httpGet } from './httpGet';
 import { Poller } from './poller';
 

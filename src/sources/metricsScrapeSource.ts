@@ -1,6 +1,6 @@
 import { histogramQuantile, parsePromText, requestCounters } from '../metrics/promText';
+import type { EventSink } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
-import type { EventSink } from './events';
 import { httpGet } from './httpGet';
 import { Poller } from './poller';
 

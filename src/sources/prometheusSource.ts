@@ -1,5 +1,5 @@
+import type { EventSink } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
-import type { EventSink } from './events';
 import { httpGet } from './httpGet';
 import { Poller } from './poller';
 

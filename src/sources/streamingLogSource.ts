@@ -1,8 +1,7 @@
 import { LineSplitter } from '../logs/lineSplitter';
-import type { FieldNames } from '../logs/parseLine';
+import type { EventSink, FieldNames } from '../model/sourceEvents';
 import type { CommandTarget } from '../playbooks/commandRunner';
 import { sanitize } from '../text/sanitize';
-import type { EventSink } from './events';
 import { backoffDelay } from './poller';
 
 const DAY_MS = 24 * 3600_000;

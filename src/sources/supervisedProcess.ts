@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { LineSplitter } from '../logs/lineSplitter';
-import type { ContainerStatus, EventSink } from './events';
+import type { ContainerStatus, EventSink } from '../model/sourceEvents';
 import { Poller } from './poller';
 import { type CpuSample, cpuPercent, readProcStats } from './procStats';
 

@@ -1,11 +1,11 @@
-import type { IncidentSession } from '../incident/incidentSession';
-import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../incident/incidentState';
-import { RECORD_KINDS, type RecordKind } from '../incident/journalRecord';
 import type { LogBuffer } from '../logs/logBuffer';
 import { compileFilter, type LogFilter } from '../logs/logFilter';
 import type { LogRecord } from '../logs/logRecord';
 import { visibleLogLines } from '../logs/visibleLogLines';
-import type { TriageSession } from '../playbooks/triageSession';
+import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../model/incident';
+import { RECORD_KINDS, type RecordKind } from '../model/journalRecord';
+import type { IncidentSession } from '../session/incidentSession';
+import type { TriageSession } from '../session/triageSession';
 import { firstLineOf } from '../userError';
 import type { ConsoleState, ConsoleStore, PaneId, Prompt } from './consoleStore';
 

@@ -1,9 +1,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ActiveIncident, TimelineEntry } from '../incident/incidentSession';
-import type { RecordKind } from '../incident/journalRecord';
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
+import type { ActiveIncident, TimelineEntry } from '../model/incident';
+import type { RecordKind } from '../model/journalRecord';
+import type { NotableEvent } from '../model/notableEvent';
+import type { ContainerStatus, SourceState } from '../model/sourceEvents';
 import type { PlaybookNodeView } from '../playbooks/playbookRun';
-import type { ContainerStatus, SourceState } from '../sources/events';
 
 export interface SourceView {
   id: string;
@@ -11,15 +12,6 @@ export interface SourceView {
   at: number;
   reason?: string;
   nextTryAt?: number;
-}
-
-/** A notable observation the console shows in its event strip (and the incident timeline records). */
-export interface NotableEvent {
-  at: number;
-  kind: 'rule-fired' | 'rule-cleared' | 'release' | 'source' | 'container' | 'note';
-  severity: 'info' | 'warning' | 'critical';
-  text: string;
-  data?: Record<string, unknown>;
 }
 
 export type PaneId = 'containers' | 'rates' | 'logs';

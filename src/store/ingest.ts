@@ -1,15 +1,16 @@
 import type { Thresholds } from '../config/schema';
-import { ContainerChangeDeduper } from '../incident/containerChangeDeduper';
 import type { LogBuffer } from '../logs/logBuffer';
 import type { LogRecord } from '../logs/logRecord';
-import { DEFAULT_FIELD_NAMES, type FieldNames, parseLine } from '../logs/parseLine';
+import { DEFAULT_FIELD_NAMES, parseLine } from '../logs/parseLine';
 import { ReorderBuffer } from '../logs/reorderBuffer';
 import { rulesFromThresholds, ServiceSignals } from '../metrics/serviceSignals';
 import type { RuleTransition } from '../metrics/thresholdRule';
-import type { EventSink, SourceEvent } from '../sources/events';
+import type { NotableEvent } from '../model/notableEvent';
+import type { EventSink, FieldNames, SourceEvent } from '../model/sourceEvents';
 import { formatPercent } from '../text/duration';
 import { sanitize } from '../text/sanitize';
-import { appendEvents, type ConsoleStore, type NotableEvent } from './consoleStore';
+import { appendEvents, type ConsoleStore } from './consoleStore';
+import { ContainerChangeDeduper } from './containerChangeDeduper';
 
 export const FLUSH_INTERVAL_MS = 50;
 export const SPARK_BUCKETS = 30;

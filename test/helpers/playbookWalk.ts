@@ -1,4 +1,4 @@
-import type { RecordKind } from '../../src/incident/journalRecord';
+import type { RecordKind } from '../../src/model/journalRecord';
 import { localTarget } from '../../src/playbooks/commandRunner';
 import type { LiveFacts } from '../../src/playbooks/evaluateCondition';
 import { loadPlaybookFile } from '../../src/playbooks/loadPlaybook';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DemoFleet } from '../../src/demo/fleet';
 import { parseLine } from '../../src/logs/parseLine';
 import { ErrorRateWindow } from '../../src/metrics/errorRateWindow';
-import type { SourceEvent } from '../../src/sources/events';
+import type { SourceEvent } from '../../src/model/sourceEvents';
 import { waitUntil } from '../helpers/processes';
 
 describe('demo fleet (real child processes on loopback)', () => {

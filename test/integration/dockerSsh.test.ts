@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContainerStatus, SourceEvent } from '../../src/model/sourceEvents';
 import { renderArgv, validateParameter } from '../../src/playbooks/parameters';
 import { DockerLogSource } from '../../src/sources/dockerLogSource';
 import { DockerSource } from '../../src/sources/dockerSource';
-import type { ContainerStatus, SourceEvent } from '../../src/sources/events';
 import { fingerprint } from '../../src/transport/knownHosts';
 import {
   fetchHostKey,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/demo/freePort';
-import type { SourceEvent } from '../../src/sources/events';
+import type { SourceEvent } from '../../src/model/sourceEvents';
 import { healthCheckSource, readHealth } from '../../src/sources/healthCheckSource';
 import { waitUntil } from '../helpers/processes';
 

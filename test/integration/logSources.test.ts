@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { matchesFilter, parseFilterQuery } from '../../src/logs/logFilter';
 import { parseLine } from '../../src/logs/parseLine';
-import type { SourceEvent } from '../../src/sources/events';
+import type { SourceEvent } from '../../src/model/sourceEvents';
 import { FileFollower } from '../../src/sources/fileFollower';
 import { waitUntil } from '../helpers/processes';
 

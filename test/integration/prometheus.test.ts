@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { LogBuffer } from '../../src/logs/logBuffer';
 import { ErrorRateWindow } from '../../src/metrics/errorRateWindow';
-import type { SourceEvent } from '../../src/sources/events';
+import type { SourceEvent } from '../../src/model/sourceEvents';
 import { PrometheusClient, prometheusSource } from '../../src/sources/prometheusSource';
 import { createConsoleStore } from '../../src/store/consoleStore';
 import { createIngest } from '../../src/store/ingest';
@@ -95,9 +95,9 @@ describe('error rates from a real Prometheus', () => {
     expect(states.indexOf('pending')).toBeLessThan(states.indexOf('firing'));
     const fired = store
       .getState()
-      .incident.events.find((e) => e.kind === 'rule-fired' && e.data?.rule === 'error-ratio-critical');
+      .incident.events.find((e) => e.kind === 'rule-fired' && e.data.rule === 'error-ratio-critical');
     expect(fired?.data).toMatchObject({ service: 'svc', above: 0.05, forMs: 3000 });
-    expect(Number(fired?.data?.value)).toBeGreaterThan(0.05);
+    expect(Number(fired?.kind === 'rule-fired' && fired.data.value)).toBeGreaterThan(0.05);
   });
 
   it('reports unknown, never 0%, when Prometheus cannot be reached', async () => {

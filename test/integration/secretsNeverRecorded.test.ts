@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderExport } from '../../src/cli/exportCommand';
 import { IncidentRepository } from '../../src/incident/incidentRepository';
-import { IncidentSession } from '../../src/incident/incidentSession';
+import { IncidentSession } from '../../src/session/incidentSession';
 import { secretCorpus } from '../fixtures/secretCorpus';
 import { runCli } from '../helpers/cli';
 

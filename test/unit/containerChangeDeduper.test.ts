@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ContainerChangeDeduper } from '../../src/incident/containerChangeDeduper';
-import type { ContainerStatus } from '../../src/sources/events';
+import type { ContainerStatus } from '../../src/model/sourceEvents';
+import { ContainerChangeDeduper } from '../../src/store/containerChangeDeduper';
 
 const base: ContainerStatus = {
   id: 'h/api',

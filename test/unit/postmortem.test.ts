@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { renderExport } from '../../src/cli/exportCommand';
 import { buildPostmortem } from '../../src/export/postmortem';
-import { createRedactor } from '../../src/export/redact';
 import { foldIncident } from '../../src/incident/incidentState';
-import { GENESIS, hashLine, type JournalRecord, type RecordKind } from '../../src/incident/journalRecord';
+import { GENESIS, hashLine } from '../../src/incident/journal';
+import { type JournalRecord, parseRecord, type RecordKind } from '../../src/model/journalRecord';
+import { createRedactor } from '../../src/text/redact';
 
 const T0 = Date.UTC(2026, 10, 21, 3, 0, 0);
 const min = 60_000;
@@ -19,7 +20,7 @@ function scripted(): JournalRecord[] {
     atOffset?: number,
     actor = 'alice@bastion',
   ) => {
-    const r: JournalRecord = {
+    const raw = {
       seq: records.length + 1,
       ts: new Date(T0 + offsetMs).toISOString(),
       ...(atOffset !== undefined && { at: new Date(T0 + atOffset).toISOString() }),
@@ -28,8 +29,10 @@ function scripted(): JournalRecord[] {
       payload,
       prev,
     };
-    prev = hashLine(JSON.stringify(r));
-    records.push(r);
+    prev = hashLine(JSON.stringify(raw));
+    const parsed = parseRecord(raw);
+    if (!parsed.ok) throw new Error(`scripted record ${kind}: ${parsed.reason}`);
+    records.push(parsed.record);
   };
   add(5 * min, 'incident.declared', { title: 'api 5xx after deploy', severity: 'P1', commander: 'alice' });
   add(

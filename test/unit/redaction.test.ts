@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../../src/export/redact';
+import { createRedactor } from '../../src/text/redact';
 import { secretCorpus } from '../fixtures/secretCorpus';
 
 const corpus = secretCorpus();

@@ -1,4 +1,11 @@
-import type { FieldNames } from '../logs/parseLine';
+/** Dotted paths tried in order for each field of a structured log line; configurable per source. */
+export interface FieldNames {
+  level: string[];
+  message: string[];
+  time: string[];
+  requestId: string[];
+  status: string[];
+}
 
 /**
  * What sources emit. Sources know how to talk to one thing and describe what they saw with these

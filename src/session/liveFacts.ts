@@ -1,5 +1,13 @@
+import type { NotableEvent } from '../model/notableEvent';
+import type { LiveFacts } from '../playbooks/evaluateCondition';
 import type { ConsoleState } from '../store/consoleStore';
-import type { LiveFacts } from './evaluateCondition';
+
+type ReleaseEvent = Extract<NotableEvent, { kind: 'release' }>;
+
+/** The releases the console has seen, oldest first. */
+function releasesIn(state: ConsoleState): ReleaseEvent[] {
+  return state.incident.events.filter((e): e is ReleaseEvent => e.kind === 'release');
+}
 
 /** The triage's view of the console's live data. */
 export function liveFactsFrom(state: ConsoleState): LiveFacts {
@@ -24,10 +32,8 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
     ...state.incident.events.filter((e) => e.kind === 'release'),
     ...state.incident.timeline.filter((e) => e.kind === 'release'),
   ];
-  for (const e of state.incident.events) {
-    if (e.kind !== 'release') continue;
-    const name = String(e.data?.service ?? '');
-    const s = services[name];
+  for (const e of releasesIn(state)) {
+    const s = services[e.data.service];
     if (s) s.lastReleaseAt = Math.max(s.lastReleaseAt ?? 0, e.at);
   }
   return {
@@ -48,8 +54,8 @@ export function failingService(state: ConsoleState): string | undefined {
   const lastRelease = (name: string) =>
     Math.max(
       0,
-      ...state.incident.events
-        .filter((e) => e.kind === 'release' && e.data?.service === name)
+      ...releasesIn(state)
+        .filter((e) => e.data.service === name)
         .map((e) => e.at),
     );
   return [...pool].sort(
@@ -59,7 +65,5 @@ export function failingService(state: ConsoleState): string | undefined {
 
 /** The release before the current one of `service`, from the releases observed. */
 export function previousVersion(state: ConsoleState, service: string): string | undefined {
-  const last = state.incident.events.findLast((e) => e.kind === 'release' && e.data?.service === service);
-  const from = last?.data?.from;
-  return typeof from === 'string' ? from : undefined;
+  return releasesIn(state).findLast((e) => e.data.service === service)?.data.from;
 }

@@ -1,35 +1,22 @@
 import { type Stats, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
-import { buildPostmortem, describeRecord, renderPostmortemMarkdown } from '../export/postmortem';
-import { createRedactor, redactDeep } from '../export/redact';
+import { buildPostmortem, renderPostmortemMarkdown } from '../export/postmortem';
 import { ensurePrivateDir, writeFileAtomic } from '../files/privateFiles';
-import type { NotableEvent } from '../store/consoleStore';
-import type { IncidentRepository } from './incidentRepository';
-import { foldIncident, type IncidentState, type IncidentStatus, type Severity } from './incidentState';
-import { readJournal } from './journal';
-import { describeDamage, eventTime, type JournalRecord, type RecordKind } from './journalRecord';
-import { IncidentRecorder } from './recorder';
-
-/** What the timeline view shows of one journal record. */
-export interface TimelineEntry {
-  seq: number;
-  at: number;
-  kind: RecordKind;
-  text: string;
-  evidence: string;
-  starred: boolean;
-  actionItem: boolean;
-}
-
-export interface ActiveIncident {
-  id: string;
-  title: string;
-  severity: Severity;
-  status: IncidentStatus;
-  commander: string;
-  /** Set when the journal cannot be trusted or read: what is wrong and how to fix it. */
-  journalProblem?: string;
-}
+import type { IncidentRepository } from '../incident/incidentRepository';
+import { applyRecords, foldIncident, type IncidentState } from '../incident/incidentState';
+import { JOURNAL_START, type JournalCursor, readJournalFrom } from '../incident/journal';
+import { IncidentRecorder } from '../incident/recorder';
+import { timelineOf } from '../incident/timeline';
+import type { ActiveIncident, IncidentStatus, Severity, TimelineEntry } from '../model/incident';
+import {
+  describeDamage,
+  type JournalRecord,
+  type PayloadInput,
+  type RecordKind,
+} from '../model/journalRecord';
+import type { NotableEvent } from '../model/notableEvent';
+import { createRedactor, redactDeep } from '../text/redact';
+import { firstLineOf } from '../userError';
 
 /** Receives the incident's state after every acknowledged record (the store, in the console). */
 export type IncidentListener = (active: ActiveIncident | undefined, timeline: TimelineEntry[]) => void;
@@ -37,48 +24,20 @@ export type IncidentListener = (active: ActiveIncident | undefined, timeline: Ti
 /** Observations kept before any incident is declared, journaled (with their times) at declaration. */
 const PRE_INCIDENT_WINDOW_MS = 30 * 60_000;
 
-function notableKind(e: NotableEvent): RecordKind {
-  switch (e.kind) {
-    case 'rule-fired':
-      return 'rule.fired';
-    case 'rule-cleared':
-      return 'rule.cleared';
-    case 'release':
-      return 'release';
-    case 'source':
-      return 'source.state';
-    case 'container':
-      return 'container.state';
-    case 'note':
-      return 'note';
-  }
-}
-
-export function timelineOf(state: IncidentState): TimelineEntry[] {
-  const actionItems = new Set(state.notes.filter((n) => n.actionItem).map((n) => n.seq));
-  return state.records
-    .filter((r) => r.kind !== 'metrics.snapshot')
-    .map((r) => ({
-      seq: r.seq,
-      at: eventTime(r),
-      kind: r.kind,
-      ...describeRecord(r),
-      starred: state.starred.has(r.seq),
-      actionItem: actionItems.has(r.seq),
-    }))
-    .sort((a, b) => a.at - b.at || a.seq - b.seq);
-}
-
 /**
  * The console's link to the incident journal. Everything the operator does and every notable
  * observation goes through `record`, which returns after the record is on disk; only then is the
- * new state handed to the listener (and so shown).
+ * new state handed to the listener (and so shown). Records other processes append are picked up by
+ * a light poll of the file's size; each read takes only the bytes appended since the last one.
  */
 export class IncidentSession {
   private recorder: IncidentRecorder | undefined;
   private state: IncidentState | undefined;
   private activeId: string | undefined;
+  private cursor: JournalCursor = JOURNAL_START;
+  private readError: string | undefined;
   private preIncident: NotableEvent[] = [];
+  private stopWatching: () => void = () => {};
 
   constructor(
     private readonly repo: IncidentRepository,
@@ -95,20 +54,19 @@ export class IncidentSession {
 
   get active(): ActiveIncident | undefined {
     const s = this.state;
+    if (!s) return undefined;
     const problem =
       this.readError ??
-      (s?.damage &&
+      (s.damage &&
         `journal damaged at ${describeDamage(s.damage)}; recording is off until \`opsconsole incident repair ${s.id}\``);
-    return (
-      s && {
-        id: s.id,
-        title: s.title,
-        severity: s.severity,
-        status: s.status,
-        commander: s.commander,
-        ...(problem && { journalProblem: problem }),
-      }
-    );
+    return {
+      id: s.id,
+      title: s.title,
+      severity: s.severity,
+      status: s.status,
+      commander: s.commander,
+      ...(problem && { journalProblem: problem }),
+    };
   }
 
   declare(title: string, severity: Severity): ActiveIncident {
@@ -116,17 +74,37 @@ export class IncidentSession {
     this.attach(id);
     const backlog = this.preIncident;
     this.preIncident = [];
-    for (const e of backlog) this.record(notableKind(e), { ...e.data, text: e.text }, e.at);
+    for (const e of backlog) this.recordNotable(e);
     return this.active as ActiveIncident;
   }
 
   observe(events: NotableEvent[]): void {
     if (this.recorder) {
-      for (const e of events) this.record(notableKind(e), { ...e.data, text: e.text }, e.at);
+      for (const e of events) this.recordNotable(e);
       return;
     }
     const horizon = Date.now() - PRE_INCIDENT_WINDOW_MS;
     this.preIncident = [...this.preIncident.filter((e) => e.at >= horizon), ...events].slice(-500);
+  }
+
+  private recordNotable(e: NotableEvent): void {
+    switch (e.kind) {
+      case 'rule-fired':
+        this.record('rule.fired', { ...e.data, text: e.text }, e.at);
+        break;
+      case 'rule-cleared':
+        this.record('rule.cleared', { ...e.data, text: e.text }, e.at);
+        break;
+      case 'release':
+        this.record('release', { ...e.data, text: e.text }, e.at);
+        break;
+      case 'source':
+        this.record('source.state', { ...e.data, text: e.text }, e.at);
+        break;
+      case 'container':
+        this.record('container.state', { ...e.data, text: e.text }, e.at);
+        break;
+    }
   }
 
   note(text: string, actionItem = false): void {
@@ -157,10 +135,10 @@ export class IncidentSession {
   }
 
   /** Records anything; without an open incident there is nowhere to record, so it returns undefined. */
-  record(kind: RecordKind, payload: Record<string, unknown>, at?: number): JournalRecord | undefined {
+  record<K extends RecordKind>(kind: K, payload: PayloadInput<K>, at?: number): JournalRecord | undefined {
     if (!this.recorder || !this.state) return undefined;
     const r = this.recorder.record(kind, payload, at);
-    this.reload();
+    this.catchUp();
     return r;
   }
 
@@ -178,46 +156,46 @@ export class IncidentSession {
     return path;
   }
 
-  private attach(id: string): void {
-    this.recorder = new IncidentRecorder(this.repo.open(id), this.secrets);
-    this.activeId = id;
-    this.stopWatching();
-    // Other processes (`opsconsole incident note` from another SSH session) append to the same
-    // journal; a light poll of its size brings their records in.
-    const path = this.repo.pathOf(id);
-    const onChange = (cur: Stats, prev: Stats) => {
-      if (cur.size !== prev.size) this.reload();
-    };
-    watchFile(path, { interval: 1000, persistent: false }, onChange);
-    this.stopWatching = () => unwatchFile(path, onChange);
-    this.reload();
-  }
-
-  private stopWatching: () => void = () => {};
-
-  /**
-   * Re-folds the whole journal: the state always equals what is on disk, whoever wrote it. A journal
-   * that cannot be read keeps the last state shown, with the reason, rather than stopping the console.
-   */
-  private reload(): void {
-    if (!this.activeId) return;
-    try {
-      const { records, damage } = readJournal(this.repo.pathOf(this.activeId));
-      this.state = foldIncident(this.activeId, records, damage) ?? this.state;
-      this.readError = undefined;
-    } catch (err) {
-      this.readError = (err as Error).message.replace(/^opsconsole: /, '').split('\n')[0];
-    }
-    this.publish();
-  }
-
-  private readError: string | undefined;
-
   close(): void {
     this.stopWatching();
   }
 
-  private publish(): void {
+  private attach(id: string): void {
+    this.recorder = new IncidentRecorder(this.repo.open(id), this.secrets);
+    this.activeId = id;
+    this.stopWatching();
+    const path = this.repo.pathOf(id);
+    const onChange = (cur: Stats, prev: Stats) => {
+      if (cur.size !== prev.size) this.catchUp();
+    };
+    watchFile(path, { interval: 1000, persistent: false }, onChange);
+    this.stopWatching = () => unwatchFile(path, onChange);
+    this.state = undefined;
+    this.cursor = JOURNAL_START;
+    this.catchUp();
+  }
+
+  /**
+   * Applies what was appended since the last read. A file that no longer continues from there (a
+   * repair rewrote it) is read again whole. One that cannot be read keeps the last state shown,
+   * with the reason, rather than stopping the console.
+   */
+  private catchUp(): void {
+    const id = this.activeId;
+    if (!id) return;
+    try {
+      let delta = readJournalFrom(this.repo.pathOf(id), this.cursor);
+      if (delta.restart || !this.state) {
+        delta = readJournalFrom(this.repo.pathOf(id), JOURNAL_START);
+        this.state = foldIncident(id, delta.records, delta) ?? this.state;
+      } else if (delta.records.length > 0 || delta.damage || delta.unreadable.length > 0) {
+        this.state = applyRecords(this.state, delta.records, delta);
+      }
+      this.cursor = delta.cursor;
+      this.readError = undefined;
+    } catch (err) {
+      this.readError = firstLineOf(err);
+    }
     this.listener(this.active, this.state ? timelineOf(this.state) : []);
   }
 }

@@ -1,10 +1,10 @@
-import type { IncidentSession } from '../incident/incidentSession';
+import { type CommandTarget, localTarget } from '../playbooks/commandRunner';
+import { PlaybookRun } from '../playbooks/playbookRun';
+import type { Playbook } from '../playbooks/schema';
 import type { ConsoleStore } from '../store/consoleStore';
 import { firstLineOf } from '../userError';
-import { type CommandTarget, localTarget } from './commandRunner';
+import type { IncidentSession } from './incidentSession';
 import { failingService, liveFactsFrom, previousVersion } from './liveFacts';
-import { PlaybookRun } from './playbookRun';
-import type { Playbook } from './schema';
 
 /** How playbook steps reach the systems of one environment. */
 export interface TriageEnvironment {

@@ -1,5 +1,5 @@
-import type { ContainerStatus } from '../sources/events';
-import type { NotableEvent } from '../store/consoleStore';
+import type { NotableEvent } from '../model/notableEvent';
+import type { ContainerStatus } from '../model/sourceEvents';
 
 interface Seen {
   status: ContainerStatus;

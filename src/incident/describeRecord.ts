@@ -1,0 +1,111 @@
+import type { JournalRecord } from '../model/journalRecord';
+import { formatDuration, formatPercent } from '../text/duration';
+import { sanitize } from '../text/sanitize';
+
+const clean = (v: unknown) => sanitize(String(v ?? ''));
+
+/** One line of human text for a timeline row or the draft's table, and the evidence that backs it. */
+export function describeRecord(r: JournalRecord): { text: string; evidence: string } {
+  switch (r.kind) {
+    case 'incident.declared': {
+      const p = r.payload;
+      return {
+        text: `Incident declared: ${clean(p.title)} (${clean(p.severity)}), commander ${clean(p.commander)}`,
+        evidence: '',
+      };
+    }
+    case 'incident.severity':
+      return { text: `Severity set to ${clean(r.payload.severity)}`, evidence: '' };
+    case 'incident.status':
+      return { text: `Status: ${clean(r.payload.status)}`, evidence: '' };
+    case 'incident.role':
+      return { text: `${clean(r.payload.person)} is ${clean(r.payload.role)}`, evidence: '' };
+    case 'note':
+      return {
+        text: `${r.payload.actionItem ? 'Action item: ' : 'Note: '}${clean(r.payload.text)}`,
+        evidence: '',
+      };
+    case 'note.action-item':
+      return { text: `Note #${r.payload.noteSeq} marked as an action item`, evidence: '' };
+    case 'event.starred':
+      return {
+        text: `${r.payload.starred ? 'Starred' : 'Unstarred'} event #${r.payload.eventSeq}`,
+        evidence: '',
+      };
+    case 'rule.fired':
+    case 'rule.cleared': {
+      const p = r.payload;
+      return {
+        text: `${clean(p.service)}: ${clean(p.description ?? p.rule)} ${r.kind === 'rule.fired' ? 'fired' : 'cleared'}`,
+        evidence: `1m 5xx ratio ${formatPercent(p.value)} (line ${formatPercent(p.above, 0)})`,
+      };
+    }
+    case 'release': {
+      const p = r.payload;
+      return {
+        text: `${clean(p.service)} ${clean(p.from)} → ${clean(p.to)} (${clean(p.reason)})`,
+        evidence: `host ${clean(p.host)}`,
+      };
+    }
+    case 'source.state':
+      return {
+        text: `Source ${clean(r.payload.source)} ${clean(r.payload.state)}`,
+        evidence: clean(r.payload.reason),
+      };
+    case 'container.state': {
+      const p = r.payload;
+      return {
+        text: `${clean(p.name)} ${clean(p.state)}${(p.count ?? 0) > 1 ? ` (${p.count} times)` : ''}`,
+        evidence: p.exitCode !== undefined ? `exit ${p.exitCode}, restarts ${clean(p.restarts)}` : '',
+      };
+    }
+    case 'log.pinned':
+      return {
+        text: `Pinned log line from ${clean(r.payload.source)}`,
+        evidence: clean(r.payload.line).slice(0, 200),
+      };
+    case 'metrics.snapshot':
+      return { text: 'Metrics snapshot', evidence: '' };
+    case 'decision.shown':
+      return { text: `Triage question: ${clean(r.payload.question)}`, evidence: '' };
+    case 'decision.answered': {
+      const p = r.payload;
+      return {
+        text: `Answered "${clean(p.answer)}" to: ${clean(p.question)} (${clean(p.how)})`,
+        evidence: clean(p.evidence),
+      };
+    }
+    case 'checklist.ticked':
+      return { text: `Checked: ${clean(r.payload.item)}`, evidence: '' };
+    case 'step.intent': {
+      const p = r.payload;
+      return {
+        text: `About to run${p.dryRun ? ' (dry run)' : ''}: ${clean(p.step)}`,
+        evidence: `${clean(p.host)}: ${p.argv.map(clean).join(' ')}`,
+      };
+    }
+    case 'step.result': {
+      const p = r.payload;
+      return {
+        text: `Ran ${clean(p.step)}: exit ${p.exitCode} in ${formatDuration(p.durationMs)}`,
+        evidence: clean(p.output).slice(0, 200),
+      };
+    }
+    case 'step.skipped':
+      return { text: `Skipped ${clean(r.payload.step)}`, evidence: clean(r.payload.reason) };
+    case 'verify.result':
+      return {
+        text: `Verification ${r.payload.passed ? 'passed' : 'FAILED'}: ${clean(r.payload.step)}`,
+        evidence: clean(r.payload.evidence),
+      };
+    case 'export.written':
+      return { text: `Post-mortem exported to ${clean(r.payload.path)}`, evidence: '' };
+    case 'journal.recovered':
+      return r.payload.keptAt
+        ? { text: 'Journal repaired after damage', evidence: `old file kept as ${clean(r.payload.keptAt)}` }
+        : {
+            text: 'Journal recovered after an interrupted write',
+            evidence: `${clean(r.payload.droppedBytes)} bytes of a torn record dropped`,
+          };
+  }
+}

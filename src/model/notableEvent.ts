@@ -1,0 +1,49 @@
+/** A rule crossing its line (fired) or falling back under it (cleared). */
+export interface RuleEventData {
+  service: string;
+  rule: string;
+  description: string;
+  value: number;
+  above: number;
+  forMs: number;
+}
+
+export interface ReleaseEventData {
+  service: string;
+  host: string;
+  from?: string;
+  to: string;
+  reason: string;
+}
+
+export interface SourceEventData {
+  source: string;
+  state: string;
+  reason?: string;
+}
+
+export interface ContainerEventData {
+  id: string;
+  name: string;
+  host: string;
+  state: string;
+  /** How many times this change happened within the dedupe window (a crash loop is one event). */
+  count: number;
+  restarts: number;
+  exitCode?: number;
+}
+
+/**
+ * A notable observation the console shows in its event strip, and the incident timeline records
+ * (as `rule.fired`, `rule.cleared`, `release`, `source.state` or `container.state`).
+ */
+export type NotableEvent = {
+  at: number;
+  severity: 'info' | 'warning' | 'critical';
+  text: string;
+} & (
+  | { kind: 'rule-fired' | 'rule-cleared'; data: RuleEventData }
+  | { kind: 'release'; data: ReleaseEventData }
+  | { kind: 'source'; data: SourceEventData }
+  | { kind: 'container'; data: ContainerEventData }
+);
