@@ -57,11 +57,3 @@ export function renderText(text: string, values: Record<string, string>): string
 export function missingParameters(texts: string[], values: Record<string, string>): string[] {
   return [...new Set(texts.flatMap(templateNames))].filter((n) => values[n] === undefined);
 }
-
-/**
- * One POSIX shell word per argument: single quotes, with each embedded quote written as '\''.
- * Used only for the remote side of SSH, whose exec channel hands a string to the login shell.
- */
-export function quoteForShell(argv: string[]): string {
-  return argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { CommandResult, CommandTarget } from '../model/command';
 import type { PayloadInput, RecordKind } from '../model/journalRecord';
-import type { CommandResult, CommandTarget } from './commandRunner';
 import { type Evaluation, evaluateCondition, type LiveFacts } from './evaluateCondition';
 import { missingParameters, ParameterError, renderArgv, renderText, validateParameter } from './parameters';
 import { type NodeKind, nodeKind, type Playbook, type PlaybookNode } from './schema';

@@ -1,7 +1,8 @@
-import { type CommandTarget, localTarget } from '../playbooks/commandRunner';
+import type { CommandTarget } from '../model/command';
 import { PlaybookRun } from '../playbooks/playbookRun';
 import type { Playbook } from '../playbooks/schema';
 import type { ConsoleStore } from '../store/consoleStore';
+import { localTarget } from '../transport/localCommand';
 import { firstLineOf } from '../userError';
 import type { IncidentSession } from './incidentSession';
 import { failingService, liveFactsFrom, previousVersion } from './liveFacts';

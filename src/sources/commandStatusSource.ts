@@ -1,5 +1,5 @@
+import type { CommandTarget } from '../model/command';
 import type { EventSink } from '../model/sourceEvents';
-import type { CommandTarget } from '../playbooks/commandRunner';
 import { sanitize } from '../text/sanitize';
 import { STATUS_MAPPINGS, type StatusMappingName } from './commandStatusMappings';
 import { Poller } from './poller';

@@ -1,8 +1,9 @@
 import { LineSplitter } from '../logs/lineSplitter';
 import type { EventSink, FieldNames } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
+import { ReconnectLoop } from '../transport/reconnectLoop';
 import { type DockerDialer, dockerClient } from './dockerSource';
-import { backoffDelay } from './poller';
+import { reportLinkState } from './linkState';
 import { gapMarker } from './streamingLogSource';
 
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d+)Z) /;
@@ -33,10 +34,9 @@ export class DockerFrameReader {
  * and a marker shows where the gap was.
  */
 export class DockerLogSource {
-  private stopped = false;
-  private controller: AbortController | undefined;
   private lastTimestamp: string | undefined;
   private seenAtLast = new Set<string>();
+  private readonly loop: ReconnectLoop;
 
   constructor(
     private readonly container: string,
@@ -44,79 +44,64 @@ export class DockerLogSource {
     private readonly dialer: DockerDialer,
     private readonly sink: EventSink,
     private readonly fields?: Partial<FieldNames>,
-  ) {}
+  ) {
+    this.loop = new ReconnectLoop({
+      session: (attempt) => this.follow(attempt),
+      onState: reportLinkState(sink, `docker-logs:${container}`),
+      endedReason: 'the log stream ended',
+    });
+  }
 
   start(): void {
-    void this.loop();
+    this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    this.controller?.abort();
+    this.loop.stop();
   }
 
-  private async loop(): Promise<void> {
-    let failures = 0;
-    let first = true;
-    const id = `docker-logs:${this.container}`;
-    while (!this.stopped) {
-      const client = dockerClient(this.dialer);
-      this.controller = new AbortController();
-      try {
-        if (!first && this.lastTimestamp) this.emit([gapMarker(this.source, this.lastTimestamp)]);
-        first = false;
-        // Docker takes `since` as seconds with a fraction; lines at exactly that instant come again.
-        const since = this.lastTimestamp ? (Date.parse(this.lastTimestamp) / 1000).toFixed(3) : '0';
-        const tail = this.lastTimestamp ? 'all' : '200';
-        const res = await client.request({
-          method: 'GET',
-          path: `/containers/${encodeURIComponent(this.container)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&since=${since}&tail=${tail}`,
-          signal: this.controller.signal,
-          bodyTimeout: 0,
-          headersTimeout: 10_000,
-        });
-        if (res.statusCode !== 200)
-          throw new Error(
-            `Docker API answered ${res.statusCode}: ${sanitize(await res.body.text()).slice(0, 200)}`,
-          );
-        this.sink({ type: 'source', id, state: 'connected', at: Date.now() });
-        failures = 0;
-        const frames = new DockerFrameReader();
-        const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
-        // A container with a TTY sends raw bytes; without one, framed stdout/stderr. Older API
-        // versions label both the same, so the first bytes decide.
-        let raw: boolean | undefined;
-        for await (const chunk of res.body) {
-          const c = chunk as Buffer;
-          raw ??= !(
-            c.length >= 8 &&
-            c[0] !== undefined &&
-            c[0] <= 2 &&
-            c[1] === 0 &&
-            c[2] === 0 &&
-            c[3] === 0
-          );
-          const parts = raw ? [{ stream: 'stdout' as const, data: c }] : frames.push(c);
-          const lines = parts.flatMap((p) => splitters[p.stream].push(p.data));
-          this.emit(lines.map((l) => this.stripTimestamp(l)).filter((l): l is string => l !== undefined));
-        }
-        throw new Error('the log stream ended');
-      } catch (err) {
-        if (this.stopped) return;
-        failures++;
-        const delay = backoffDelay(failures, 1000, 30_000, Math.random);
-        this.sink({
-          type: 'source',
-          id,
-          state: 'reconnecting',
-          at: Date.now(),
-          reason: sanitize((err as Error).message),
-          nextTryAt: Date.now() + delay,
-        });
-        await new Promise((r) => setTimeout(r, delay));
-      } finally {
-        void client.destroy().catch(() => {});
+  /** One follow of the log stream, from the last line seen, until it ends. */
+  private async follow({
+    first,
+    signal,
+    connected,
+  }: {
+    first: boolean;
+    signal: AbortSignal;
+    connected: () => void;
+  }): Promise<void> {
+    const client = dockerClient(this.dialer);
+    try {
+      if (!first && this.lastTimestamp) this.emit([gapMarker(this.source, this.lastTimestamp)]);
+      // Docker takes `since` as seconds with a fraction; lines at exactly that instant come again.
+      const since = this.lastTimestamp ? (Date.parse(this.lastTimestamp) / 1000).toFixed(3) : '0';
+      const tail = this.lastTimestamp ? 'all' : '200';
+      const res = await client.request({
+        method: 'GET',
+        path: `/containers/${encodeURIComponent(this.container)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&since=${since}&tail=${tail}`,
+        signal,
+        bodyTimeout: 0,
+        headersTimeout: 10_000,
+      });
+      if (res.statusCode !== 200)
+        throw new Error(
+          `Docker API answered ${res.statusCode}: ${sanitize(await res.body.text()).slice(0, 200)}`,
+        );
+      connected();
+      const frames = new DockerFrameReader();
+      const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+      // A container with a TTY sends raw bytes; without one, framed stdout/stderr. Older API
+      // versions label both the same, so the first bytes decide.
+      let raw: boolean | undefined;
+      for await (const chunk of res.body) {
+        const c = chunk as Buffer;
+        raw ??= !(c.length >= 8 && c[0] !== undefined && c[0] <= 2 && c[1] === 0 && c[2] === 0 && c[3] === 0);
+        const parts = raw ? [{ stream: 'stdout' as const, data: c }] : frames.push(c);
+        const lines = parts.flatMap((p) => splitters[p.stream].push(p.data));
+        this.emit(lines.map((l) => this.stripTimestamp(l)).filter((l): l is string => l !== undefined));
       }
+    } finally {
+      void client.destroy().catch(() => {});
     }
   }
 

@@ -3,7 +3,8 @@ import { Pool } from 'undici';
 import { LineSplitter } from '../logs/lineSplitter';
 import type { ContainerState, ContainerStatus, EventSink, HealthState } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
-import { backoffDelay } from './poller';
+import { ReconnectLoop } from '../transport/reconnectLoop';
+import { reportLinkState } from './linkState';
 
 /** How to reach a Docker Engine: its local socket, or a stream through SSH. */
 export type DockerDialer = { socketPath: string } | { openStream: () => Promise<Duplex> };
@@ -123,46 +124,42 @@ const WATCHED_ACTIONS = new Set([
  */
 export class DockerSource {
   private client: Pool | undefined;
-  private stopped = false;
-  private failures = 0;
-  private timer: NodeJS.Timeout | undefined;
   private readonly known = new Map<string, ContainerStatus>();
   private readonly stats = new Map<string, () => void>();
+  private readonly loop: ReconnectLoop;
 
   constructor(
     private readonly host: string,
     private readonly dialer: DockerDialer,
     private readonly sink: EventSink,
-  ) {}
-
-  private get sourceId(): string {
-    return `docker@${this.host}`;
+  ) {
+    const report = reportLinkState(sink, `docker@${host}`);
+    this.loop = new ReconnectLoop({
+      session: (attempt) => this.watch(attempt),
+      onState: (state, detail) => {
+        report(state, detail);
+        // What was running may still be, or may not: say so rather than show stale "running".
+        if (state === 'reconnecting' && detail.nextTryAt) this.markUnknown();
+      },
+      baseMs: 500,
+      endedReason: 'the Docker events stream ended',
+    });
   }
 
   start(): void {
-    this.stopped = false;
-    void this.connect();
+    this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    for (const close of this.stats.values()) close();
-    this.stats.clear();
+    this.loop.stop();
+    this.closeStats();
     void this.client?.destroy().catch(() => {});
-    this.sink({ type: 'source', id: this.sourceId, state: 'stopped', at: Date.now() });
   }
 
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
+  /** One connection to the engine: the full list, then its events until the stream ends. */
+  private async watch({ connected }: { connected: () => void }): Promise<void> {
     const client = dockerClient(this.dialer);
     this.client = client;
-    this.sink({
-      type: 'source',
-      id: this.sourceId,
-      state: this.failures === 0 ? 'connecting' : 'reconnecting',
-      at: Date.now(),
-    });
     try {
       // Events from just before the listing are replayed, so no change falls between the two.
       const since = Math.floor(Date.now() / 1000) - 1;
@@ -170,8 +167,7 @@ export class DockerSource {
       const seen = new Set<string>();
       for (const c of list) seen.add((await this.refresh(c.Id)) ?? '');
       for (const [id, status] of this.known) if (!seen.has(id)) this.forget(id, status);
-      this.failures = 0;
-      this.sink({ type: 'source', id: this.sourceId, state: 'connected', at: Date.now() });
+      connected();
       // The engine sends the headers with the first event, which may be a while: no header deadline.
       const events = await client.request({
         method: 'GET',
@@ -189,37 +185,24 @@ export class DockerSource {
         events.body.on('error', reject);
         events.body.on('close', () => resolve());
       });
-      throw new Error('the Docker events stream ended');
-    } catch (err) {
-      this.lost(client, err as Error);
+    } finally {
+      void client.destroy().catch(() => {});
+      this.closeStats();
     }
   }
 
-  private lost(client: Pool, err: Error): void {
-    if (this.client !== client) return;
-    void client.destroy().catch(() => {});
+  private closeStats(): void {
     for (const close of this.stats.values()) close();
     this.stats.clear();
-    if (this.stopped) return;
-    this.failures++;
-    const delay = backoffDelay(this.failures, 500, 30_000, Math.random);
-    const reason = sanitize(err.message).slice(0, 200);
-    this.sink({
-      type: 'source',
-      id: this.sourceId,
-      state: 'reconnecting',
-      at: Date.now(),
-      reason,
-      nextTryAt: Date.now() + delay,
-    });
-    // What was running may still be, or may not: say so rather than show stale "running".
+  }
+
+  private markUnknown(): void {
     for (const status of this.known.values()) {
       this.sink({
         type: 'container',
         status: { ...status, state: 'unknown', cpuPercent: undefined, memoryBytes: undefined },
       });
     }
-    this.timer = setTimeout(() => void this.connect(), delay);
   }
 
   private async json(client: Pool, path: string): Promise<unknown> {

@@ -1,3 +1,4 @@
+import { backoffDelay } from '../transport/backoff';
 /**
  * Runs an async task on an interval without ever overlapping two runs, backing off exponentially
  * (with jitter) after failures so a dead endpoint is not hammered.
@@ -8,12 +9,6 @@ export interface PollerOptions {
   task: () => Promise<void>;
   onFailure: (error: unknown, nextTryAt: number) => void;
   random?: () => number;
-}
-
-export function backoffDelay(failures: number, baseMs: number, maxMs: number, random: () => number): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
-  // Full jitter on the upper half keeps clients that failed together from retrying together.
-  return Math.round(exp / 2 + (random() * exp) / 2);
 }
 
 export class Poller {

@@ -1,8 +1,9 @@
 import { LineSplitter } from '../logs/lineSplitter';
+import type { CommandTarget } from '../model/command';
 import type { EventSink, FieldNames } from '../model/sourceEvents';
-import type { CommandTarget } from '../playbooks/commandRunner';
 import { sanitize } from '../text/sanitize';
-import { backoffDelay } from './poller';
+import { ReconnectLoop } from '../transport/reconnectLoop';
+import { reportLinkState } from './linkState';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -30,87 +31,83 @@ export interface StreamingLogOptions {
  * repeated lines are dropped and a visible marker says where the gap was.
  */
 export class StreamingLogSource {
-  private stopped = false;
-  private controller: AbortController | undefined;
-  private failures = 0;
   private resume: string | undefined;
   private recent = new Set<string>();
+  private readonly loop: ReconnectLoop;
 
   constructor(
     private readonly options: StreamingLogOptions,
     private readonly sink: EventSink,
-  ) {}
+  ) {
+    const { source, argvFor } = options;
+    const id = `logs:${source}:${argvFor(undefined)[0]}`;
+    this.loop = new ReconnectLoop({
+      session: (attempt) => this.runOnce(attempt),
+      onState: reportLinkState(sink, id),
+      // A command that ran a while before it stopped is restarted at once; one that keeps failing
+      // at start waits longer each time.
+      healthyAfterMs: 30_000,
+    });
+  }
 
   start(): void {
-    void this.loop();
+    this.loop.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    this.controller?.abort();
+    this.loop.stop();
   }
 
-  private async loop(): Promise<void> {
+  /** One run of the command, until it exits. */
+  private async runOnce({
+    first,
+    signal,
+    connected,
+  }: {
+    first: boolean;
+    signal: AbortSignal;
+    connected: () => void;
+  }): Promise<void> {
     const { source, target, argvFor, resumePoint } = this.options;
-    const id = `logs:${source}:${argvFor(undefined)[0]}`;
-    let first = true;
-    while (!this.stopped) {
-      const resumedFrom = this.resume;
-      if (!first)
-        this.sink({
-          type: 'log-lines',
-          source,
-          lines: [gapMarker(source, resumedFrom)],
-          receivedAt: Date.now(),
-        });
-      first = false;
-      const splitter = new LineSplitter();
-      const previous = this.recent;
-      this.recent = new Set();
-      this.controller = new AbortController();
-      this.sink({ type: 'source', id, state: 'connected', at: Date.now() });
-      const started = Date.now();
-      const result = await target
-        .run(argvFor(resumedFrom), {
-          timeoutMs: DAY_MS,
-          signal: this.controller.signal,
-          maxOutputBytes: 4096,
-          onOutput: (chunk) => {
-            const lines = splitter.push(Buffer.from(chunk)).filter((l) => {
-              // A resumed run repeats the lines at the resume point: drop what was already shown.
-              if (previous.has(l)) return false;
-              this.recent.add(l);
-              if (this.recent.size > 2000) this.recent = new Set([...this.recent].slice(-1000));
-              const point = resumePoint?.(l);
-              if (point) this.resume = point;
-              return true;
-            });
-            if (lines.length > 0)
-              this.sink({
-                type: 'log-lines',
-                source,
-                lines,
-                receivedAt: Date.now(),
-                ...(this.options.fields && { fields: this.options.fields }),
-              });
-          },
-        })
-        .catch((err: Error) => ({ exitCode: 255, output: err.message }));
-      if (this.stopped) return;
-      this.failures = Date.now() - started > 30_000 ? 1 : this.failures + 1;
-      const delay = backoffDelay(this.failures, 1000, 30_000, Math.random);
+    const resumedFrom = this.resume;
+    if (!first)
       this.sink({
-        type: 'source',
-        id,
-        state: 'reconnecting',
-        at: Date.now(),
-        reason: sanitize(
-          `exit ${result.exitCode}: ${result.output.split('\n').filter(Boolean).slice(-1)[0] ?? ''}`,
-        ).slice(0, 200),
-        nextTryAt: Date.now() + delay,
+        type: 'log-lines',
+        source,
+        lines: [gapMarker(source, resumedFrom)],
+        receivedAt: Date.now(),
       });
-      await new Promise((r) => setTimeout(r, delay));
-    }
+    const splitter = new LineSplitter();
+    const previous = this.recent;
+    this.recent = new Set();
+    connected();
+    const result = await target.run(argvFor(resumedFrom), {
+      timeoutMs: DAY_MS,
+      signal,
+      maxOutputBytes: 4096,
+      onOutput: (chunk) => {
+        const lines = splitter.push(Buffer.from(chunk)).filter((l) => {
+          // A resumed run repeats the lines at the resume point: drop what was already shown.
+          if (previous.has(l)) return false;
+          this.recent.add(l);
+          if (this.recent.size > 2000) this.recent = new Set([...this.recent].slice(-1000));
+          const point = resumePoint?.(l);
+          if (point) this.resume = point;
+          return true;
+        });
+        if (lines.length > 0)
+          this.sink({
+            type: 'log-lines',
+            source,
+            lines,
+            receivedAt: Date.now(),
+            ...(this.options.fields && { fields: this.options.fields }),
+          });
+      },
+    });
+    throw new Error(
+      `exit ${result.exitCode}: ${result.output.split('\n').filter(Boolean).slice(-1)[0] ?? ''}`,
+    );
   }
 }
 

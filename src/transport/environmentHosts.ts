@@ -1,8 +1,8 @@
 import { expandHome } from '../config/paths';
 import type { Environment } from '../config/schema';
+import type { CommandTarget } from '../model/command';
 import type { EventSink } from '../model/sourceEvents';
-import type { CommandTarget } from '../playbooks/commandRunner';
-import { localTarget } from '../playbooks/commandRunner';
+import { localTarget } from './localCommand';
 import { parseSshTarget, SshConnection, type SshTarget } from './sshConnection';
 
 /**

@@ -6,14 +6,7 @@ import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
 import { ensurePrivateDir } from '../files/privateFiles';
-import {
-  type CommandResult,
-  type CommandTarget,
-  OutputTail,
-  type RunOptions,
-} from '../playbooks/commandRunner';
-import { quoteForShell } from '../playbooks/parameters';
-import { backoffDelay } from '../sources/poller';
+import type { CommandResult, CommandTarget, RunOptions } from '../model/command';
 import { sanitize } from '../text/sanitize';
 import {
   fingerprint,
@@ -23,6 +16,9 @@ import {
   parseKnownHosts,
   verifyHostKey,
 } from './knownHosts';
+import { OutputTail } from './localCommand';
+import { PermanentFailure, ReconnectLoop } from './reconnectLoop';
+import { quoteForShell } from './shellQuote';
 
 export interface SshTarget {
   /** The config's name for this host. */
@@ -40,7 +36,7 @@ export interface SshTarget {
 export type SshState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
 /** A host key that must not be trusted; never retried automatically. */
-export class HostKeyError extends Error {
+export class HostKeyError extends PermanentFailure {
   constructor(
     message: string,
     readonly fingerprint: string,
@@ -75,11 +71,14 @@ const KEEPALIVE_COUNT = 3;
  */
 export class SshConnection extends EventEmitter {
   private client: Client | undefined;
-  private ready: Promise<Client> | undefined;
-  private failures = 0;
-  private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private jump: SshConnection | undefined;
+  /** Callers waiting for the attempt under way. */
+  private waiters: { resolve: (c: Client) => void; reject: (e: Error) => void }[] = [];
+  private readonly loop = new ReconnectLoop({
+    session: (attempt) => this.session(attempt),
+    onState: (state, { reason, nextTryAt }) => this.setState(state, reason, nextTryAt),
+  });
   state: SshState = 'connecting';
   reason: string | undefined;
   /** The server's pre-authentication banner, sanitized. */
@@ -92,28 +91,61 @@ export class SshConnection extends EventEmitter {
 
   private setState(state: SshState, reason?: string, nextTryAt?: number): void {
     this.state = state;
-    this.reason = reason;
-    this.emit('state', state, reason, nextTryAt);
+    this.reason = reason === undefined ? undefined : sanitize(reason);
+    this.emit('state', state, this.reason, nextTryAt);
   }
 
-  /** A connected client, connecting (or waiting for the reconnect in progress) if needed. */
+  /** A connected client, connecting (or waiting for the attempt under way) if needed. */
   connected(): Promise<Client> {
     if (this.stopped) return Promise.reject(new Error(`connection to ${this.target.name} is stopped`));
     if (this.state === 'failed' && this.reason) return Promise.reject(new Error(this.reason));
-    this.ready ??= this.attempt();
-    return this.ready;
+    if (this.client && this.state === 'connected') return Promise.resolve(this.client);
+    this.loop.start();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   private knownHostsFile(): string {
     return this.target.knownHostsFile ?? defaultKnownHostsFile();
   }
 
-  private async attempt(): Promise<Client> {
+  private settleWaiters(result: { client: Client } | { error: Error }): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) 'client' in result ? w.resolve(result.client) : w.reject(result.error);
+  }
+
+  /** One connection: a fresh client, up until it closes (the loop then reconnects). */
+  private async session({
+    signal,
+    connected,
+  }: {
+    signal: AbortSignal;
+    connected: () => void;
+  }): Promise<void> {
+    let client: Client;
+    try {
+      client = await this.connect();
+    } catch (err) {
+      this.settleWaiters({ error: err as Error });
+      throw err;
+    }
+    this.client = client;
+    connected();
+    this.settleWaiters({ client });
+    const reason = await new Promise<string>((resolve) => {
+      client.on('error', (err) => resolve(err.message));
+      client.on('close', () => resolve('connection closed'));
+      signal.addEventListener('abort', () => client.end(), { once: true });
+    });
+    if (this.client === client) this.client = undefined;
+    throw new Error(`${this.target.name}: ${reason}`);
+  }
+
+  /** A client that has passed the host key check and authenticated, or the reason it did not. */
+  private async connect(): Promise<Client> {
     const { host, port, user, name } = this.target;
-    this.setState(this.failures === 0 ? 'connecting' : 'reconnecting', this.reason);
     const sock = this.jump ? await this.viaJump() : undefined;
     const client = new Client();
-    this.client = client;
     let keyProblem: HostKeyError | undefined;
     const khFile = this.knownHostsFile();
     const entries = existsSync(khFile) ? parseKnownHosts(readFileSync(khFile, 'utf8')) : [];
@@ -154,38 +186,18 @@ export class SshConnection extends EventEmitter {
       },
     };
     return new Promise<Client>((resolve, reject) => {
-      let settled = false;
       client.on('banner', (message: string) => {
         this.banner = sanitize(message).slice(0, 2000);
       });
+      const failed = (err?: Error) =>
+        reject(keyProblem ?? new Error(`${name}: ${sanitize(err?.message ?? 'connection closed')}`));
       client.once('ready', () => {
-        settled = true;
-        this.failures = 0;
-        this.setState('connected');
+        client.off('error', failed);
+        client.off('close', failed);
         resolve(client);
       });
-      const lost = (err?: Error) => {
-        if (this.client !== client) return;
-        this.client = undefined;
-        this.ready = undefined;
-        if (!settled) {
-          settled = true;
-          reject(keyProblem ?? new Error(`${name}: ${sanitize(err?.message ?? 'connection closed')}`));
-        }
-        if (this.stopped) return;
-        if (keyProblem) {
-          this.setState('failed', keyProblem.message);
-          return;
-        }
-        this.failures++;
-        const delay = backoffDelay(this.failures, 1000, 30_000, Math.random);
-        this.setState('reconnecting', sanitize(err?.message ?? 'connection closed'), Date.now() + delay);
-        this.timer = setTimeout(() => {
-          if (!this.stopped && !this.ready) this.ready = this.attempt().catch(() => undefined as never);
-        }, delay);
-      };
-      client.on('error', (err) => lost(err));
-      client.on('close', () => lost());
+      client.once('error', failed);
+      client.once('close', failed);
       client.connect(config);
     });
   }
@@ -267,10 +279,11 @@ export class SshConnection extends EventEmitter {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     this.client?.end();
     this.client = undefined;
     this.jump?.stop();
+    this.settleWaiters({ error: new Error(`connection to ${this.target.name} is stopped`) });
     this.setState('stopped');
   }
 }

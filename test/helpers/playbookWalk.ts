@@ -1,9 +1,9 @@
 import type { RecordKind } from '../../src/model/journalRecord';
-import { localTarget } from '../../src/playbooks/commandRunner';
 import type { LiveFacts } from '../../src/playbooks/evaluateCondition';
 import { loadPlaybookFile } from '../../src/playbooks/loadPlaybook';
 import { PlaybookRun } from '../../src/playbooks/playbookRun';
 import type { Playbook } from '../../src/playbooks/schema';
+import { localTarget } from '../../src/transport/localCommand';
 
 export function shipped(id: string): Playbook {
   return loadPlaybookFile(`playbooks/${id}.yaml`);

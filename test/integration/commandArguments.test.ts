@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { localTarget } from '../../src/playbooks/commandRunner';
 import { renderArgv, validateParameter } from '../../src/playbooks/parameters';
+import { localTarget } from '../../src/transport/localCommand';
 
 const dir = mkdtempSync(join(tmpdir(), 'oc-args-'));
 const canary = join(dir, 'canary');

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ContainerStatus, SourceEvent } from '../../src/model/sourceEvents';
-import { localTarget } from '../../src/playbooks/commandRunner';
 import { commandStatusSource } from '../../src/sources/commandStatusSource';
+import { localTarget } from '../../src/transport/localCommand';
 import { waitUntil } from '../helpers/processes';
 
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'status');

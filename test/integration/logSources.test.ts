@@ -53,7 +53,7 @@ describe('file logs', () => {
 describe('streaming command logs', () => {
   it('restarts a command that ends, marks the gap and drops the lines it repeats', async () => {
     const { StreamingLogSource } = await import('../../src/sources/streamingLogSource');
-    const { localTarget } = await import('../../src/playbooks/commandRunner');
+    const { localTarget } = await import('../../src/transport/localCommand');
     const counter = join(dir, 'runs');
     writeFileSync(counter, '');
     // Each run prints the same two lines, then one unique to the run, then exits.

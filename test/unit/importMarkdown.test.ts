@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { localTarget } from '../../src/playbooks/commandRunner';
 import { importRunbook, parseRunbook } from '../../src/playbooks/importMarkdown';
 import { checkPlaybookText } from '../../src/playbooks/loadPlaybook';
 import { PlaybookRun } from '../../src/playbooks/playbookRun';
+import { localTarget } from '../../src/transport/localCommand';
 
 const SEEDS = join(process.cwd(), '..', 'shared', 'seeds');
 const seeds = readdirSync(SEEDS).filter((f) => f.endsWith('.txt'));

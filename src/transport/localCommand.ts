@@ -1,29 +1,6 @@
 import { execa } from 'execa';
+import type { CommandTarget } from '../model/command';
 import { sanitize } from '../text/sanitize';
-
-export interface CommandResult {
-  exitCode: number;
-  durationMs: number;
-  /** Combined stdout and stderr: sanitized, and only the last `OUTPUT_TAIL_BYTES` kept. */
-  output: string;
-  outputBytes: number;
-  timedOut: boolean;
-  cancelled: boolean;
-}
-
-export interface RunOptions {
-  timeoutMs: number;
-  /** How much output to keep (the tail); default OUTPUT_TAIL_BYTES. */
-  maxOutputBytes?: number;
-  signal?: AbortSignal;
-  onOutput?: (chunk: string) => void;
-}
-
-/** Runs an argv on one host; local and SSH transports implement it. */
-export interface CommandTarget {
-  readonly name: string;
-  run(argv: string[], options: RunOptions): Promise<CommandResult>;
-}
 
 export const OUTPUT_TAIL_BYTES = 16 * 1024;
 
