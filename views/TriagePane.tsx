@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { PlaybookNodeView } from '../src/playbooks/playbookRun';
+import type { PlaybookNodeView } from '../src/model/playbookView';
 import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';

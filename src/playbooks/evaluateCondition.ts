@@ -1,3 +1,4 @@
+import type { Evaluation, Verdict } from '../model/playbookView';
 import { formatPercent } from '../text/duration';
 import type { Condition } from './schema';
 
@@ -18,14 +19,6 @@ export interface LiveFacts {
   >;
   /** Whether release events are observed at all; without them "deployed within" is unknown. */
   releasesObserved: boolean;
-}
-
-export type Verdict = 'yes' | 'no' | 'unknown';
-
-export interface Evaluation {
-  verdict: Verdict;
-  /** What the data showed, in words, e.g. "api 5m 5xx 8.1% > 5%". */
-  evidence: string[];
 }
 
 function serviceNames(facts: LiveFacts, service: string | undefined): string[] {

@@ -9,7 +9,7 @@ import {
 } from '../config/validatedYaml';
 import { UserError } from '../userError';
 import { BUILTIN_PARAMETERS, templateNames } from './parameters';
-import { type Playbook, PlaybookSchema, successors } from './schema';
+import { type Playbook, PlaybookSchema, successors, tagPlaybook } from './schema';
 
 /** Graph problems: references to missing nodes, cycles, unreachable nodes, questions without answers. */
 export function graphProblems(pb: Playbook): { path: (string | number)[]; message: string; hint?: string }[] {
@@ -24,7 +24,7 @@ export function graphProblems(pb: Playbook): { path: (string | number)[]; messag
     return problems;
   }
   for (const [id, node] of Object.entries(pb.nodes)) {
-    if ('question' in node) {
+    if (node.kind === 'question') {
       const hasYesNo = node.yes !== undefined || node.no !== undefined;
       if (hasYesNo && node.choices)
         problems.push({ path: ['nodes', id], message: 'a question has either yes/no or choices, not both' });
@@ -37,13 +37,13 @@ export function graphProblems(pb: Playbook): { path: (string | number)[]; messag
       }
     }
     const fields: [string, string | undefined][] =
-      'question' in node
+      node.kind === 'question'
         ? [
             ['yes', node.yes],
             ['no', node.no],
             ...(node.choices ?? []).map((c, i) => [`choices[${i}].next`, c.next] as [string, string]),
           ]
-        : 'outcome' in node
+        : node.kind === 'outcome'
           ? []
           : [['next', node.next]];
     for (const [field, target] of fields) {
@@ -68,14 +68,14 @@ export function graphProblems(pb: Playbook): { path: (string | number)[]; messag
   const known = new Set<string>([...Object.keys(pb.parameters), ...BUILTIN_PARAMETERS]);
   for (const [id, node] of Object.entries(pb.nodes)) {
     const texts: [(string | number)[], string][] =
-      'run' in node
+      node.kind === 'command'
         ? [
             ...node.run.argv.map(
               (a, i) => [['nodes', id, 'run', 'argv', i], a] as [(string | number)[], string],
             ),
             [['nodes', id, 'run', 'host'], node.run.host ?? ''],
           ]
-        : 'verify' in node
+        : node.kind === 'verify'
           ? [[['nodes', id, 'verify'], JSON.stringify(node.verify)]]
           : [];
     for (const [path, text] of texts) {
@@ -129,7 +129,8 @@ export function checkPlaybookText(
     return { problems: [{ file, field: '', message: 'the file is empty' }] };
   const result = schemaProblems(file, parsed, PlaybookSchema);
   if (!result.ok) return { problems: result.problems };
-  const problems = graphProblems(result.value).map((p) => {
+  const playbook = tagPlaybook(result.value);
+  const problems = graphProblems(playbook).map((p) => {
     const location = parsed.locate(p.path);
     return {
       file,
@@ -139,7 +140,7 @@ export function checkPlaybookText(
       ...(location && { location }),
     };
   });
-  return problems.length > 0 ? { problems } : { playbook: result.value, problems };
+  return problems.length > 0 ? { problems } : { playbook, problems };
 }
 
 export function loadPlaybookFile(file: string): Playbook {
@@ -183,7 +184,7 @@ export function crossReferenceProblems(playbooks: Map<string, Playbook>): string
   const out: string[] = [];
   for (const pb of playbooks.values()) {
     for (const [id, node] of Object.entries(pb.nodes)) {
-      if ('outcome' in node && node.playbook && !playbooks.has(node.playbook)) {
+      if (node.kind === 'outcome' && node.playbook && !playbooks.has(node.playbook)) {
         out.push(
           `playbook "${pb.id}", node ${id}: continues with playbook "${node.playbook}", which is not loaded`,
         );

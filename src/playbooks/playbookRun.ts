@@ -1,35 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import type { CommandResult, CommandTarget } from '../model/command';
+import type { CommandTarget } from '../model/command';
 import type { PayloadInput, RecordKind } from '../model/journalRecord';
-import { type Evaluation, evaluateCondition, type LiveFacts } from './evaluateCondition';
+import type { Evaluation, PlaybookNodeView, StepResult } from '../model/playbookView';
+import { evaluateCondition, type LiveFacts } from './evaluateCondition';
+import { nodeView } from './nodeView';
 import { missingParameters, ParameterError, renderArgv, renderText, validateParameter } from './parameters';
-import { type NodeKind, nodeKind, type Playbook, type PlaybookNode } from './schema';
-
-/** What the triage view draws for the current node. */
-export interface PlaybookNodeView {
-  playbookId: string;
-  playbookTitle: string;
-  nodeId: string;
-  kind: NodeKind;
-  text: string;
-  help?: string;
-  proposal?: Evaluation;
-  choices: { key: string; label: string }[];
-  checklist: { item: string; ticked: boolean }[];
-  command?: {
-    argv: string[];
-    host: string;
-    destructive: boolean;
-    dryRun: boolean;
-    reviewed: boolean;
-    missing: string[];
-  };
-  running: boolean;
-  lastResult?: CommandResult & { dryRun: boolean };
-  verify?: { evaluation: Evaluation; deadline: number; failed: boolean };
-  outcome?: { summary?: string; next?: string };
-  trail: string[];
-}
+import { type Playbook, type PlaybookNode, stepTemplate } from './schema';
+import { runCommandStep } from './stepRunner';
 
 export interface PlaybookRunContext {
   facts: () => LiveFacts;
@@ -46,7 +22,7 @@ export interface PlaybookRunContext {
 export class PlaybookRunError extends Error {}
 
 function answerLabel(node: PlaybookNode, answer: string): string {
-  if ('choices' in node && node.choices) return node.choices[Number(answer)]?.label ?? answer;
+  if (node.kind === 'question' && node.choices) return node.choices[Number(answer)]?.label ?? answer;
   return answer;
 }
 
@@ -60,7 +36,7 @@ export class PlaybookRun {
   private ticked = new Set<number>();
   private trail: string[] = [];
   private running: AbortController | undefined;
-  private lastResult: (CommandResult & { dryRun: boolean }) | undefined;
+  private lastResult: StepResult | undefined;
   private verifyDeadline: number | undefined;
   private verifyFailed = false;
   dryRun = false;
@@ -96,9 +72,13 @@ export class PlaybookRun {
     let next = id;
     while (next) {
       const node = this.playbook.nodes[next] as PlaybookNode;
-      const variant = 'variant' in node ? node.variant : undefined;
-      if (variant && this.ctx.variant && variant !== this.ctx.variant) {
-        next = 'next' in node ? node.next : undefined;
+      if (
+        (node.kind === 'command' || node.kind === 'shell') &&
+        node.variant &&
+        this.ctx.variant &&
+        node.variant !== this.ctx.variant
+      ) {
+        next = node.next;
         continue;
       }
       break;
@@ -110,22 +90,22 @@ export class PlaybookRun {
     this.lastResult = undefined;
     this.verifyFailed = false;
     const node = this.node;
-    this.verifyDeadline = 'verify' in node ? this.now + node.within : undefined;
-    if ('question' in node)
+    this.verifyDeadline = node.kind === 'verify' ? this.now + node.within : undefined;
+    if (node.kind === 'question')
       this.ctx.record('decision.shown', { playbook: this.playbook.id, node: next, question: node.question });
     this.publish();
   }
 
   proposal(): Evaluation | undefined {
     const node = this.node;
-    if (!('question' in node) || !node.condition) return undefined;
+    if (node.kind !== 'question' || !node.condition) return undefined;
     return evaluateCondition(node.condition, this.ctx.facts());
   }
 
   /** Answers the current question: "yes", "no", or a choice index as text. */
   answer(answer: string): void {
     const node = this.node;
-    if (!('question' in node)) throw new PlaybookRunError('the current node is not a question');
+    if (node.kind !== 'question') throw new PlaybookRunError('the current node is not a question');
     const target = node.choices
       ? node.choices[Number(answer)]?.next
       : answer === 'yes'
@@ -158,7 +138,7 @@ export class PlaybookRun {
 
   toggleTick(index: number): void {
     const node = this.node;
-    if (!('checklist' in node)) return;
+    if (node.kind !== 'checklist') return;
     const item = node.checklist[index];
     if (item === undefined) return;
     if (this.ticked.has(index)) this.ticked.delete(index);
@@ -172,7 +152,7 @@ export class PlaybookRun {
   /** Leaves a checklist (unticked items are noted as runbook feedback) or a finished step. */
   continue(): void {
     const node = this.node;
-    if ('checklist' in node) {
+    if (node.kind === 'checklist') {
       const open = node.checklist.filter((_, i) => !this.ticked.has(i));
       for (const item of open)
         this.ctx.record('step.skipped', {
@@ -183,33 +163,27 @@ export class PlaybookRun {
       this.enter(node.next);
       return;
     }
-    if (('run' in node || 'shell' in node) && this.lastResult) {
+    if ((node.kind === 'command' || node.kind === 'shell') && this.lastResult) {
       this.enter(node.next);
       return;
     }
-    if ('verify' in node && (this.verifyFailed || this.proposalForVerify().verdict === 'yes')) {
+    if (node.kind === 'verify' && (this.verifyFailed || this.proposalForVerify().verdict === 'yes')) {
       this.enter(node.next);
     }
   }
 
   skipStep(reason: string): void {
     const node = this.node;
-    if ('question' in node || 'outcome' in node) return;
-    this.ctx.record('step.skipped', {
-      playbook: this.playbook.id,
-      step: 'title' in node ? node.title : this.nodeId,
-      reason,
-    });
+    if (node.kind === 'question' || node.kind === 'outcome') return;
+    this.ctx.record('step.skipped', { playbook: this.playbook.id, step: node.title, reason });
     this.enter(node.next);
   }
 
   /** Argv and host of the current command step, with parameters filled (or the ones missing). */
   commandPlan(): { argv: string[]; host: string; missing: string[] } | undefined {
-    const node = this.node;
-    const argvTemplate =
-      'run' in node ? node.run.argv : 'shell' in node ? ['bash', '-c', node.shell] : undefined;
-    if (!argvTemplate) return undefined;
-    const hostTemplate = ('run' in node ? node.run.host : 'shell' in node ? node.host : undefined) ?? 'local';
+    const template = stepTemplate(this.node);
+    if (!template) return undefined;
+    const { argv: argvTemplate, host: hostTemplate } = template;
     const missing = missingParameters([...argvTemplate, hostTemplate], this.values);
     if (missing.length > 0) return { argv: argvTemplate, host: hostTemplate, missing };
     return {
@@ -228,7 +202,8 @@ export class PlaybookRun {
   /** What a destructive step asks the operator to type: the service, else the host. */
   confirmationWord(): string | undefined {
     const node = this.node;
-    const destructive = 'run' in node ? node.run.destructive : 'shell' in node ? node.destructive : false;
+    const destructive =
+      node.kind === 'command' ? node.run.destructive : node.kind === 'shell' ? node.destructive : false;
     if (!destructive) return undefined;
     return this.values.service ?? this.commandPlan()?.host;
   }
@@ -238,9 +213,9 @@ export class PlaybookRun {
    * a dry run records both and executes nothing. A destructive step needs `typed` to equal
    * `confirmationWord()`.
    */
-  async runStep(typed?: string): Promise<CommandResult & { dryRun: boolean }> {
+  async runStep(typed?: string): Promise<StepResult> {
     const node = this.node;
-    if (!('run' in node || 'shell' in node))
+    if (node.kind !== 'command' && node.kind !== 'shell')
       throw new PlaybookRunError('the current node is not a command step');
     if (this.running) throw new PlaybookRunError('a step is already running');
     if (!node.reviewed) {
@@ -254,56 +229,27 @@ export class PlaybookRun {
     const word = this.confirmationWord();
     if (word !== undefined && typed !== word)
       throw new PlaybookRunError(`not confirmed: type "${word}" to run this step`);
-    const runId = randomUUID();
+    const running = new AbortController();
     const dryRun = this.dryRun;
-    const timeoutMs = 'run' in node ? node.run.timeout : node.timeout;
-    this.ctx.record('step.intent', {
-      runId,
-      playbook: this.playbook.id,
-      step: node.title,
-      host: plan.host,
-      argv: plan.argv,
-      dryRun,
-      timeoutMs,
-    });
-    let result: CommandResult;
-    if (dryRun) {
-      result = {
-        exitCode: 0,
-        durationMs: 0,
-        output: '(dry run: nothing was executed)',
-        outputBytes: 0,
-        timedOut: false,
-        cancelled: false,
-      };
-    } else {
-      this.running = new AbortController();
+    if (!dryRun) {
+      this.running = running;
       this.publish();
-      try {
-        result = await this.ctx
-          .targetFor(plan.host)
-          .run(plan.argv, { timeoutMs, signal: this.running.signal });
-      } catch (err) {
-        result = {
-          exitCode: 255,
-          durationMs: 0,
-          output: (err as Error).message,
-          outputBytes: 0,
-          timedOut: false,
-          cancelled: false,
-        };
-      } finally {
-        this.running = undefined;
-      }
     }
-    this.ctx.record('step.result', {
-      runId,
-      playbook: this.playbook.id,
-      step: node.title,
-      ...result,
-      dryRun,
-    });
-    this.lastResult = { ...result, dryRun };
+    try {
+      this.lastResult = await runCommandStep(
+        {
+          playbook: this.playbook.id,
+          step: node.title,
+          host: plan.host,
+          argv: plan.argv,
+          timeoutMs: node.kind === 'command' ? node.run.timeout : node.timeout,
+          dryRun,
+        },
+        { record: this.ctx.record, target: this.ctx.targetFor(plan.host), signal: running.signal },
+      );
+    } finally {
+      this.running = undefined;
+    }
     this.publish();
     return this.lastResult;
   }
@@ -321,7 +267,7 @@ export class PlaybookRun {
 
   private proposalForVerify(): Evaluation {
     const node = this.node;
-    if (!('verify' in node)) return { verdict: 'unknown', evidence: [] };
+    if (node.kind !== 'verify') return { verdict: 'unknown', evidence: [] };
     const resolved = JSON.parse(renderTemplatesLoosely(JSON.stringify(node.verify), this.values));
     return evaluateCondition(resolved, this.ctx.facts());
   }
@@ -329,7 +275,7 @@ export class PlaybookRun {
   /** Re-checks a verification step; passes move on, a missed deadline marks it failed. */
   tickVerify(): void {
     const node = this.node;
-    if (!('verify' in node) || this.verifyFailed) return;
+    if (node.kind !== 'verify' || this.verifyFailed) return;
     const evaluation = this.proposalForVerify();
     if (evaluation.verdict === 'yes') {
       this.ctx.record('verify.result', {
@@ -355,73 +301,27 @@ export class PlaybookRun {
 
   view(): PlaybookNodeView {
     const node = this.node;
-    const kind = nodeKind(node);
+    const proposal = this.proposal();
     const plan = this.commandPlan();
-    const base = {
-      playbookId: this.playbook.id,
-      playbookTitle: this.playbook.title,
+    return nodeView({
+      playbook: this.playbook,
       nodeId: this.nodeId,
-      kind,
-      choices: [] as { key: string; label: string }[],
-      checklist: [] as { item: string; ticked: boolean }[],
+      node,
+      ticked: this.ticked,
+      trail: this.trail,
       running: this.running !== undefined,
-      trail: [...this.trail],
+      dryRun: this.dryRun,
       ...(this.lastResult && { lastResult: this.lastResult }),
-    };
-    if ('question' in node) {
-      const proposal = this.proposal();
-      return {
-        ...base,
-        text: node.question,
-        ...(node.help && { help: node.help }),
-        ...(proposal && { proposal }),
-        choices: node.choices
-          ? node.choices.map((c, i) => ({ key: String(i + 1), label: c.label }))
-          : [
-              { key: 'y', label: 'yes' },
-              { key: 'n', label: 'no' },
-            ],
-      };
-    }
-    if ('checklist' in node)
-      return {
-        ...base,
-        text: node.title,
-        checklist: node.checklist.map((item, i) => ({ item, ticked: this.ticked.has(i) })),
-      };
-    if ('outcome' in node)
-      return {
-        ...base,
-        text: node.outcome,
-        outcome: {
-          ...(node.summary && { summary: node.summary }),
-          ...(node.playbook && { next: node.playbook }),
-        },
-      };
-    if ('verify' in node) {
-      return {
-        ...base,
-        text: node.title,
+      ...(proposal && { proposal }),
+      ...(plan && { plan }),
+      ...(node.kind === 'verify' && {
         verify: {
           evaluation: this.proposalForVerify(),
           deadline: this.verifyDeadline ?? 0,
           failed: this.verifyFailed,
         },
-      };
-    }
-    const destructive = 'run' in node ? node.run.destructive : node.destructive;
-    return {
-      ...base,
-      text: node.title,
-      command: {
-        argv: plan?.argv ?? [],
-        host: plan?.host ?? 'local',
-        destructive,
-        dryRun: this.dryRun,
-        reviewed: node.reviewed,
-        missing: plan?.missing ?? [],
-      },
-    };
+      }),
+    });
   }
 
   toggleDryRun(): void {

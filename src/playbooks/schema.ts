@@ -161,25 +161,56 @@ export const PlaybookSchema = z.strictObject({
   nodes: z.record(NodeId, PlaybookNodeSchema),
 });
 
-export type Playbook = z.infer<typeof PlaybookSchema>;
-export type PlaybookNode = z.infer<typeof PlaybookNodeSchema>;
+/** A playbook as written: what the schema validates and the JSON Schema describes. */
+export type PlaybookFile = z.infer<typeof PlaybookSchema>;
 export type ParameterSpec = z.infer<typeof ParameterSchema>;
 
-export type NodeKind = 'question' | 'checklist' | 'command' | 'shell' | 'verify' | 'outcome';
+/** A node, tagged with its kind once when the playbook is loaded; code switches on `kind`. */
+export type PlaybookNode =
+  | ({ kind: 'question' } & z.infer<typeof QuestionNode>)
+  | ({ kind: 'checklist' } & z.infer<typeof ChecklistNode>)
+  | ({ kind: 'command' } & z.infer<typeof CommandNode>)
+  | ({ kind: 'shell' } & z.infer<typeof ShellNode>)
+  | ({ kind: 'verify' } & z.infer<typeof VerifyNode>)
+  | ({ kind: 'outcome' } & z.infer<typeof OutcomeNode>);
 
-export function nodeKind(node: PlaybookNode): NodeKind {
-  if ('question' in node) return 'question';
-  if ('checklist' in node) return 'checklist';
-  if ('run' in node) return 'command';
-  if ('shell' in node) return 'shell';
-  if ('verify' in node) return 'verify';
-  return 'outcome';
+/** A loaded playbook: its nodes parsed into the tagged union. */
+export type Playbook = Omit<PlaybookFile, 'nodes'> & { nodes: Record<string, PlaybookNode> };
+
+type FileNode = PlaybookFile['nodes'][string];
+
+/** The one place a node's kind is read from its shape: each node has exactly one defining field. */
+function tagNode(node: FileNode): PlaybookNode {
+  if ('question' in node) return { kind: 'question', ...node };
+  if ('checklist' in node) return { kind: 'checklist', ...node };
+  if ('run' in node) return { kind: 'command', ...node };
+  if ('shell' in node) return { kind: 'shell', ...node };
+  if ('verify' in node) return { kind: 'verify', ...node };
+  return { kind: 'outcome', ...node };
+}
+
+export function tagPlaybook(file: PlaybookFile): Playbook {
+  return {
+    ...file,
+    nodes: Object.fromEntries(Object.entries(file.nodes).map(([id, n]) => [id, tagNode(n)])),
+  };
 }
 
 /** Where a node can go next. */
 export function successors(node: PlaybookNode): string[] {
-  if ('question' in node)
-    return [node.yes, node.no, ...(node.choices ?? []).map((c) => c.next)].filter((x): x is string => !!x);
-  if ('outcome' in node) return [];
-  return node.next ? [node.next] : [];
+  switch (node.kind) {
+    case 'question':
+      return [node.yes, node.no, ...(node.choices ?? []).map((c) => c.next)].filter((x): x is string => !!x);
+    case 'outcome':
+      return [];
+    default:
+      return node.next ? [node.next] : [];
+  }
+}
+
+/** The argv and host templates of a command or shell step. */
+export function stepTemplate(node: PlaybookNode): { argv: string[]; host: string } | undefined {
+  if (node.kind === 'command') return { argv: node.run.argv, host: node.run.host ?? 'local' };
+  if (node.kind === 'shell') return { argv: ['bash', '-c', node.shell], host: node.host ?? 'local' };
+  return undefined;
 }

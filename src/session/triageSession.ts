@@ -86,8 +86,8 @@ export class TriageSession {
     const run = this.run;
     if (!run) return;
     try {
-      if ('verify' in run.node) run.tickVerify();
-      else if ('question' in run.node) this.store.setState({ triage: run.view() });
+      if (run.node.kind === 'verify') run.tickVerify();
+      else if (run.node.kind === 'question') this.store.setState({ triage: run.view() });
     } catch (err) {
       // A verification result the journal refused: say so, keep the console running.
       this.store.setState((s) => ({

@@ -342,8 +342,9 @@ export function createActions(store: ConsoleStore, logs: LogBuffer, host: Action
     triagePick: (index = 0) => {
       const run = triageRun();
       if (!run) return;
-      if ('choices' in run.node && run.node.choices) journaled('the answer', () => run.answer(String(index)));
-      else if ('checklist' in run.node) journaled('the tick', () => run.toggleTick(index));
+      if (run.node.kind === 'question' && run.node.choices)
+        journaled('the answer', () => run.answer(String(index)));
+      else if (run.node.kind === 'checklist') journaled('the tick', () => run.toggleTick(index));
     },
     /** Enter: accept the data's proposal, move past a done step, or follow an outcome. */
     triageAccept: () => {

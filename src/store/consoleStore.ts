@@ -3,8 +3,8 @@ import type { ServiceSignalsView } from '../metrics/serviceSignals';
 import type { ActiveIncident, TimelineEntry } from '../model/incident';
 import type { RecordKind } from '../model/journalRecord';
 import type { NotableEvent } from '../model/notableEvent';
+import type { PlaybookNodeView } from '../model/playbookView';
 import type { ContainerStatus, SourceState } from '../model/sourceEvents';
-import type { PlaybookNodeView } from '../playbooks/playbookRun';
 
 export interface SourceView {
   id: string;

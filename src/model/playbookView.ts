@@ -1,0 +1,40 @@
+import type { CommandResult } from './command';
+
+export type NodeKind = 'question' | 'checklist' | 'command' | 'shell' | 'verify' | 'outcome';
+
+export type Verdict = 'yes' | 'no' | 'unknown';
+
+/** What live data says about a condition: yes, no, or unknown (never a guess), and why. */
+export interface Evaluation {
+  verdict: Verdict;
+  /** What the data showed, in words, e.g. "api 5m 5xx 8.1% > 5%". */
+  evidence: string[];
+}
+
+export type StepResult = CommandResult & { dryRun: boolean };
+
+/** What the triage view draws for the current node of a playbook run. */
+export interface PlaybookNodeView {
+  playbookId: string;
+  playbookTitle: string;
+  nodeId: string;
+  kind: NodeKind;
+  text: string;
+  help?: string;
+  proposal?: Evaluation;
+  choices: { key: string; label: string }[];
+  checklist: { item: string; ticked: boolean }[];
+  command?: {
+    argv: string[];
+    host: string;
+    destructive: boolean;
+    dryRun: boolean;
+    reviewed: boolean;
+    missing: string[];
+  };
+  running: boolean;
+  lastResult?: StepResult;
+  verify?: { evaluation: Evaluation; deadline: number; failed: boolean };
+  outcome?: { summary?: string; next?: string };
+  trail: string[];
+}
