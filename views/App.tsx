@@ -1,20 +1,16 @@
 import { Box, useInput, useWindowSize } from 'ink';
-import { useMemo, useRef } from 'react';
-import type { IncidentSession } from '../src/session/incidentSession';
-import type { TriageSession } from '../src/session/triageSession';
-import { type ActionHost, createActions } from '../src/store/actions';
+import { useEffect } from 'react';
 import { ConfirmQuit } from './ConfirmQuit';
 import { useConsole, useConsoleContext } from './ConsoleContext';
 import { ContainerPane } from './ContainerPane';
 import { ErrorRatePane } from './ErrorRatePane';
 import { Header } from './Header';
 import { HelpOverlay } from './HelpOverlay';
-import { bindingFor, keyModeOf, keyName } from './keymap';
+import { keyName } from './keyName';
 import { LogDetail } from './LogDetail';
 import { LogPane } from './LogPane';
 import { PaletteOverlay } from './PaletteOverlay';
 import { FilterBar, PromptOverlay } from './PromptOverlay';
-import { paletteEntries } from './palette';
 import { StatusBar } from './StatusBar';
 import { TimelinePane } from './TimelinePane';
 import { TriagePane } from './TriagePane';
@@ -23,11 +19,7 @@ import { TriagePane } from './TriagePane';
 export const WIDE_LAYOUT_COLUMNS = 120;
 
 export interface AppProps {
-  onExit: () => void;
   threshold: number;
-  incident?: IncidentSession;
-  triage?: TriageSession;
-  stateDir?: string;
 }
 
 export function computeLayout(columns: number, rows: number, services: number, containers: number) {
@@ -46,8 +38,8 @@ export function computeLayout(columns: number, rows: number, services: number, c
   };
 }
 
-export function App({ onExit, threshold, incident, triage, stateDir }: AppProps) {
-  const { store, logs } = useConsoleContext();
+export function App({ threshold }: AppProps) {
+  const { controls } = useConsoleContext();
   const { columns, rows } = useWindowSize();
   const focus = useConsole((s) => s.ui.focus);
   const overlay = useConsole((s) => s.ui.overlay);
@@ -56,12 +48,8 @@ export function App({ onExit, threshold, incident, triage, stateDir }: AppProps)
   const serviceCount = useConsole((s) => Object.keys(s.signals).length);
   const containerCount = useConsole((s) => Object.keys(s.containers).length);
   const layout = computeLayout(columns, rows, serviceCount, containerCount);
-  const pageRef = useRef(layout.logsHeight - 1);
-  pageRef.current = layout.logsHeight - 1;
-  const actions = useMemo(() => {
-    const host: ActionHost = { exit: onExit, logPageSize: () => pageRef.current, incident, triage, stateDir };
-    return createActions(store, logs, host);
-  }, [store, logs, onExit, incident, triage, stateDir]);
+  const pageRows = layout.logsHeight - 1;
+  useEffect(() => controls.actions.setLogPageRows(pageRows), [controls, pageRows]);
 
   useInput((input, key) => {
     // Over a slow link several keystrokes can arrive in one read: handle them one by one, each in
@@ -71,19 +59,8 @@ export function App({ onExit, threshold, incident, triage, stateDir }: AppProps)
       ? [...input].map((ch) => ({ input: ch, key: { ...key, return: ch === '\r', tab: ch === '\t' } }))
       : [{ input, key }];
     for (const k of keys) {
-      const mode = keyModeOf(store.getState().ui);
-      const name = keyName(k.input, k.key);
-      const binding = name ? bindingFor(mode, name) : undefined;
-      if (mode === 'palette' && name === 'return') {
-        // Enter runs the highlighted entry: the palette reaches every action of the keymap.
-        const { query, cursor } = store.getState().ui.palette;
-        const entries = paletteEntries(query);
-        const chosen = entries[Math.min(cursor, entries.length - 1)];
-        actions.closeOverlay();
-        if (chosen) (actions[chosen.binding.action] as (arg?: number) => void)(chosen.binding.arg);
-      } else if (binding) (actions[binding.action] as (arg?: number) => void)(binding.arg);
-      else if (mode === 'prompt' && k.input && !k.key.ctrl && !k.key.meta) actions.promptType(k.input);
-      else if (mode === 'palette' && k.input && !k.key.ctrl && !k.key.meta) actions.paletteType(k.input);
+      const typed = k.input && !k.key.ctrl && !k.key.meta ? k.input : '';
+      controls.dispatch(keyName(k.input, k.key), typed);
     }
   });
 

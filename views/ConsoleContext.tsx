@@ -1,11 +1,14 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { LogBuffer } from '../src/logs/logBuffer';
+import type { ConsoleControls } from '../src/session/consoleControls';
 import type { ConsoleState, ConsoleStore } from '../src/store/consoleStore';
 
 export interface ConsoleContextValue {
   store: ConsoleStore;
   logs: LogBuffer;
+  /** The session's finished actions and its key dispatch: the view hands keys over, nothing more. */
+  controls: ConsoleControls;
   /** False under NO_COLOR: every state must then be readable from its text alone. */
   color: boolean;
 }

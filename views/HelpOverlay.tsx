@@ -1,18 +1,6 @@
 import { Box, Text } from 'ink';
-import { KEYMAP, type KeyBinding, keysLabel } from './keymap';
+import { helpBindings, keysLabel } from '../src/session/keymap';
 import { cell } from './rows';
-
-/** Every main-view binding once, in keymap order; bindings that differ only by key are merged. */
-export function helpBindings(): KeyBinding[] {
-  const merged = new Map<string, KeyBinding>();
-  for (const b of [...KEYMAP.dashboard, ...KEYMAP.timeline, ...KEYMAP.triage]) {
-    const id = `${b.action}:${b.description}`;
-    const prev = merged.get(id);
-    if (!prev) merged.set(id, { ...b, keys: [...b.keys] });
-    else for (const k of b.keys) if (!prev.keys.includes(k)) prev.keys.push(k);
-  }
-  return [...merged.values()];
-}
 
 /** Generated from the keymap, so it can never list a key that does nothing. */
 export function HelpOverlay({ width, height }: { width: number; height: number }) {

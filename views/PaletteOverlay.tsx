@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
+import { paletteEntries } from '../src/session/keymap';
 import { useConsole } from './ConsoleContext';
-import { paletteEntries } from './palette';
 import { cell } from './rows';
 
 export function PaletteOverlay({ width, height }: { width: number; height: number }) {

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
-import { visibleTimeline } from '../src/store/actions';
+import { visibleTimeline } from '../src/store/selectors';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
 import { cell, clockTime } from './rows';

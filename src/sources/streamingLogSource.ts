@@ -1,7 +1,6 @@
 import { LineSplitter } from '../logs/lineSplitter';
 import type { CommandTarget } from '../model/command';
 import type { EventSink, FieldNames } from '../model/sourceEvents';
-import { sanitize } from '../text/sanitize';
 import { ReconnectLoop } from '../transport/reconnectLoop';
 import { reportLinkState } from './linkState';
 

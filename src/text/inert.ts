@@ -5,7 +5,6 @@ import { sanitize } from './sanitize';
  * caller forgot to sanitize is made inert here. Newlines and tabs are layout and stay; every other
  * control, escape sequence and bidi override is removed or shown visibly by `sanitize`.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what we look for
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export function inertText(text: string): string {

@@ -1,9 +1,10 @@
 import { render as renderLib } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
+import { createConsoleControls } from '../../src/session/consoleControls';
+import { helpBindings } from '../../src/session/keymap';
 import { App } from '../../views/App';
 import { ConsoleContext } from '../../views/ConsoleContext';
 import { ErrorRatePane } from '../../views/ErrorRatePane';
-import { helpBindings } from '../../views/HelpOverlay';
 import { ANSI, plain, renderAtSize } from '../helpers/renderAtSize';
 import { seededConsole } from '../helpers/seededConsole';
 
@@ -11,8 +12,15 @@ function mount(columns: number, rows: number, options: { color?: boolean } = {})
   const seeded = seededConsole();
   const onExit = vi.fn();
   const view = renderAtSize(
-    <ConsoleContext.Provider value={{ store: seeded.store, logs: seeded.logs, color: options.color ?? true }}>
-      <App onExit={onExit} threshold={0.05} />
+    <ConsoleContext.Provider
+      value={{
+        store: seeded.store,
+        logs: seeded.logs,
+        controls: createConsoleControls({ store: seeded.store, logs: seeded.logs, exit: onExit }),
+        color: options.color ?? true,
+      }}
+    >
+      <App threshold={0.05} />
     </ConsoleContext.Provider>,
     columns,
     rows,
@@ -169,7 +177,14 @@ describe('ErrorRatePane (ink-testing-library)', () => {
     seeded.ingest.sink({ type: 'counters-unknown', service: 'api', at: seeded.now, reason: 'ECONNREFUSED' });
     seeded.ingest.flush(seeded.now);
     const { lastFrame, unmount } = renderLib(
-      <ConsoleContext.Provider value={{ store: seeded.store, logs: seeded.logs, color: false }}>
+      <ConsoleContext.Provider
+        value={{
+          store: seeded.store,
+          logs: seeded.logs,
+          controls: createConsoleControls({ store: seeded.store, logs: seeded.logs, exit: () => {} }),
+          color: false,
+        }}
+      >
         <ErrorRatePane width={90} height={6} focused={false} threshold={0.05} />
       </ConsoleContext.Provider>,
     );

@@ -35,7 +35,6 @@ const hostile = fc
   .filter((s) => s.trim() !== '' && !s.startsWith('-'));
 
 /** Anything a terminal would act on: C0 except LF and TAB, DEL, C1, bidi controls. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: that is what it finds
 const ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const STACK = /\n\s+at .+:\d+:\d+/;
 

@@ -1,0 +1,19 @@
+/** The console's input modes: each has its own key bindings. */
+export type KeyMode =
+  | 'dashboard'
+  | 'timeline'
+  | 'triage'
+  | 'help'
+  | 'confirm-quit'
+  | 'prompt'
+  | 'palette'
+  | 'detail';
+
+export interface KeyBinding<A extends string = string> {
+  /** Key names: "q", "?", "tab", "up", "ctrl+c", "pagedown"... */
+  keys: string[];
+  action: A;
+  description: string;
+  /** Passed to the action: which choice or checklist item a number key picks. */
+  arg?: number;
+}

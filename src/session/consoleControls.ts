@@ -1,0 +1,80 @@
+import type { KeyBinding } from '../model/keys';
+import { firstLineOf } from '../userError';
+import { type ConsoleServices, controllerContext } from './controllers/controllerContext';
+import { focusController } from './controllers/focusController';
+import { incidentController } from './controllers/incidentController';
+import { logsController } from './controllers/logsController';
+import { paletteController } from './controllers/paletteController';
+import { promptsController } from './controllers/promptsController';
+import { triageController } from './controllers/triageController';
+import { bindingFor, keyModeOf, paletteEntries } from './keymap';
+
+/**
+ * The console's controllers joined: every action by name, and `dispatch`, which turns a key (by
+ * name, with the text it typed) into the action the keymap binds it to in the current mode. The
+ * view knows nothing else: it hands keys over and reads the store.
+ */
+export function createConsoleControls(services: ConsoleServices) {
+  const ctx = controllerContext(services);
+  const logs = logsController(ctx);
+  const incident = incidentController(ctx);
+  const triage = triageController(ctx);
+  const focus = focusController(ctx, {
+    scrollLogs: (d) => logs.actions.scrollLogs(d),
+    logsTop: logs.actions.logsTop,
+    logsBottom: logs.actions.logsBottom,
+    moveTimeline: (d) => incident.actions.moveTimeline(d),
+    pageRows: logs.pageRows,
+  });
+  const palette = paletteController(ctx, { entries: paletteEntries, run: (b) => runBinding(b) });
+  const prompts = promptsController(ctx, { ...logs.prompts, ...incident.prompts, ...triage.prompts });
+  const actions = guarded(ctx.say, {
+    ...focus.actions,
+    ...palette.actions,
+    ...incident.actions,
+    ...triage.actions,
+    ...logs.actions,
+    ...prompts.actions,
+  });
+  const byName = actions as Record<string, (arg?: number) => void>;
+
+  function runBinding(binding: KeyBinding): void {
+    byName[binding.action]?.(binding.arg);
+  }
+
+  /** One keystroke: its bound action, else text for the open prompt or palette. */
+  function dispatch(name: string | undefined, text: string): void {
+    const mode = keyModeOf(services.store.getState().ui);
+    const binding = name ? bindingFor(mode, name) : undefined;
+    if (binding) runBinding(binding);
+    else if (mode === 'prompt' && text) actions.promptType(text);
+    else if (mode === 'palette' && text) actions.paletteType(text);
+  }
+
+  return { actions, dispatch };
+}
+
+export type ConsoleControls = ReturnType<typeof createConsoleControls>;
+export type ConsoleActions = ConsoleControls['actions'];
+
+/**
+ * Every action, guarded: one that throws (a journal that refuses a record, a full disk, a host that
+ * is gone) says why on the status line instead of ending the console.
+ */
+function guarded<T extends Record<string, (...args: never[]) => unknown>>(
+  say: (m: string) => void,
+  actions: T,
+): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(actions)) {
+    out[name] = (...args: never[]) => {
+      try {
+        return fn(...args);
+      } catch (err) {
+        say(firstLineOf(err));
+        return undefined;
+      }
+    };
+  }
+  return out as T;
+}

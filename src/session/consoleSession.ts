@@ -1,0 +1,97 @@
+import type { Thresholds } from '../config/schema';
+import { IncidentRepository } from '../incident/incidentRepository';
+import { LogBuffer } from '../logs/logBuffer';
+import type { EventSink } from '../model/sourceEvents';
+import type { Playbook } from '../playbooks/schema';
+import { type ConsoleStore, createConsoleStore } from '../store/consoleStore';
+import { createIngest, type Ingest } from '../store/ingest';
+import { firstLineOf } from '../userError';
+import { type ConsoleControls, createConsoleControls } from './consoleControls';
+import { IncidentSession } from './incidentSession';
+import { startMetricsSnapshots } from './metricsSnapshots';
+import { type TriageEnvironment, TriageSession } from './triageSession';
+
+/** The console's lock wait: input is handled on this thread, so a journal lock must never hang it. */
+const CONSOLE_LOCK_WAIT_MS = 250;
+
+export interface ConsoleSessionOptions {
+  environment: string;
+  thresholds: Thresholds;
+  stateDir: string;
+  /** Literal secret values from the config, redacted from everything recorded. */
+  secrets: string[];
+  playbooks: Map<string, Playbook>;
+  triageEnvironment: TriageEnvironment;
+  /** Starts the sources feeding `sink`; returns how to stop them. */
+  startSources: (sink: EventSink) => Promise<{ stop(): Promise<void> }>;
+  /** What quitting does (the view's owner ends the program). */
+  exit(): void;
+}
+
+export interface ConsoleSession {
+  store: ConsoleStore;
+  logs: LogBuffer;
+  ingest: Ingest;
+  controls: ConsoleControls;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything behind the screen, wired: the store, the log ring, the ingest fed by the sources, the
+ * incident journal (its state mirrored into the store, observations journaled), the triage, the
+ * metrics snapshots and the controllers. No React here: the caller renders the views over it.
+ */
+export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSession {
+  const store = createConsoleStore(options.environment);
+  const logs = new LogBuffer();
+  const say = (message: string) => store.setState((s) => ({ ui: { ...s.ui, message } }));
+  const incident = new IncidentSession(
+    new IncidentRepository(options.stateDir, undefined, CONSOLE_LOCK_WAIT_MS),
+    options.secrets,
+    (active, timeline) => store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
+  );
+  const resumed = incident.resume();
+  if (resumed) say(`resumed ${resumed.id} (${resumed.severity}, ${resumed.status})`);
+  const triage = new TriageSession(store, options.playbooks, incident, options.triageEnvironment);
+  const ingest = createIngest({
+    store,
+    logs,
+    thresholds: options.thresholds,
+    onNotable: (events) => {
+      try {
+        incident.observe(events);
+      } catch (err) {
+        say(`could not record: ${firstLineOf(err)}`);
+      }
+    },
+  });
+  ingest.start();
+  const stopSnapshots = startMetricsSnapshots(store, incident, options.thresholds.critical.above);
+  // The first frame comes before the sources connect: the operator sees the console at once, and
+  // the panes fill in as data arrives.
+  const sourcesReady = options.startSources(ingest.sink).catch((err: Error) => {
+    say(`could not start the sources: ${err.message}`);
+    return { stop: async () => {} };
+  });
+  const controls = createConsoleControls({
+    store,
+    logs,
+    exit: options.exit,
+    incident,
+    triage,
+    stateDir: options.stateDir,
+  });
+  return {
+    store,
+    logs,
+    ingest,
+    controls,
+    async stop() {
+      stopSnapshots();
+      triage.stop();
+      incident.close();
+      ingest.stop();
+      await (await sourcesReady).stop();
+    },
+  };
+}

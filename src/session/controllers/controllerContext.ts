@@ -1,0 +1,71 @@
+import type { LogBuffer } from '../../logs/logBuffer';
+import type { KeyBinding, KeyMode } from '../../model/keys';
+import type { ConsoleState, ConsoleStore, Prompt } from '../../store/consoleStore';
+import { firstLineOf } from '../../userError';
+import type { IncidentSession } from '../incidentSession';
+import type { TriageSession } from '../triageSession';
+
+/** What the controllers act on: the store, the log ring, and the services of the session. */
+export interface ConsoleServices {
+  store: ConsoleStore;
+  logs: LogBuffer;
+  exit(): void;
+  /** The incident journal; absent in views rendered without one (tests of layout). */
+  incident?: IncidentSession;
+  triage?: TriageSession;
+  stateDir?: string;
+}
+
+export type PromptPurpose = Prompt['purpose'];
+
+/**
+ * A controller in the lazygit sense: a set of named actions and the prompts it answers; its module
+ * also exports the key bindings that reach them, which the one keymap joins.
+ */
+export interface Controller<A extends Record<string, (...args: never[]) => unknown>> {
+  actions: A;
+  prompts?: Partial<Record<PromptPurpose, (value: string, prompt: Prompt) => void>>;
+}
+
+/** Key bindings by mode; `global` ones work in every main view (dashboard, timeline, triage). */
+export type Bindings = Partial<Record<KeyMode | 'global', KeyBinding[]>>;
+
+/** The small vocabulary every controller uses on the store. */
+export function controllerContext(services: ConsoleServices) {
+  const { store } = services;
+  const ui = () => store.getState().ui;
+  const setUi = (patch: Partial<ConsoleState['ui']>) =>
+    store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
+  const say = (message: string) => setUi({ message });
+  const incidentOpen = () => {
+    const a = store.getState().incident.active;
+    return a !== undefined && a.status !== 'resolved';
+  };
+  return {
+    ...services,
+    ui,
+    setUi,
+    say,
+    incidentOpen,
+    openPrompt: (prompt: Prompt) => setUi({ overlay: 'prompt', prompt }),
+    /** The incident session when one is open, else a hint on the status line. */
+    needIncident: (what: string): IncidentSession | undefined => {
+      if (!services.incident) return undefined;
+      if (!incidentOpen()) {
+        say(`no open incident: press D to declare one before you ${what}`);
+        return undefined;
+      }
+      return services.incident;
+    },
+    /** Runs a journal write; a failure (disk full, permissions) is shown, never swallowed. */
+    journaled: (what: string, fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        say(`could not record ${what}: ${firstLineOf(err)}`);
+      }
+    },
+  };
+}
+
+export type ControllerContext = ReturnType<typeof controllerContext>;

@@ -1,0 +1,80 @@
+import type { PaneId } from '../../store/consoleStore';
+import type { Bindings, Controller, ControllerContext } from './controllerContext';
+
+const PANES: PaneId[] = ['containers', 'rates', 'logs'];
+
+/** How the shared movement keys reach the pane in view. */
+export interface Scrolling {
+  scrollLogs(delta: number): void;
+  logsTop(): void;
+  logsBottom(): void;
+  moveTimeline(delta: number): void;
+  pageRows(): number;
+}
+
+/** Help, quitting, which pane has focus, and the movement keys every main view shares. */
+export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
+  const { ui, setUi, incidentOpen } = ctx;
+  const inTimeline = () => ui().view === 'timeline';
+  const scroll = (lines: number) =>
+    inTimeline() ? scrolling.moveTimeline(lines) : scrolling.scrollLogs(lines);
+  const cycle = (step: number) =>
+    setUi({ focus: PANES[(PANES.indexOf(ui().focus) + step + PANES.length) % PANES.length] as PaneId });
+
+  const actions = {
+    toggleHelp: () => setUi({ overlay: ui().overlay === 'help' ? 'none' : 'help' }),
+    quit: () => {
+      if (incidentOpen()) setUi({ overlay: 'confirm-quit' });
+      else ctx.exit();
+    },
+    confirmQuit: () => ctx.exit(),
+    focusNext: () => cycle(1),
+    focusPrevious: () => cycle(-1),
+    focusContainers: () => setUi({ focus: 'containers', view: 'dashboard' }),
+    focusRates: () => setUi({ focus: 'rates', view: 'dashboard' }),
+    focusLogs: () => setUi({ focus: 'logs', view: 'dashboard' }),
+    scrollUp: () => scroll(-1),
+    scrollDown: () => scroll(1),
+    pageUp: () => scroll(-scrolling.pageRows()),
+    pageDown: () => scroll(scrolling.pageRows()),
+    scrollTop: () => (inTimeline() ? setUi({ timelineCursor: 0 }) : scrolling.logsTop()),
+    scrollBottom: () =>
+      inTimeline() ? scrolling.moveTimeline(Number.MAX_SAFE_INTEGER) : scrolling.logsBottom(),
+  };
+
+  return {
+    actions,
+  } satisfies Controller<typeof actions>;
+}
+
+/** The keys that reach these actions, by mode (`global`: every main view). */
+export const FOCUS_BINDINGS: Bindings = {
+  global: [
+    { keys: ['?'], action: 'toggleHelp', description: 'this help' },
+    { keys: ['q', 'ctrl+c'], action: 'quit', description: 'quit (asks if incident)' },
+    { keys: ['tab'], action: 'focusNext', description: 'next pane' },
+    { keys: ['shift+tab'], action: 'focusPrevious', description: 'previous pane' },
+    { keys: ['1'], action: 'focusContainers', description: 'containers pane' },
+    { keys: ['2'], action: 'focusRates', description: 'error-rate pane' },
+    { keys: ['3'], action: 'focusLogs', description: 'log pane' },
+    { keys: ['k', 'up'], action: 'scrollUp', description: 'up one line' },
+    { keys: ['j', 'down'], action: 'scrollDown', description: 'down one line' },
+    { keys: ['ctrl+b', 'pageup'], action: 'pageUp', description: 'up one page' },
+    { keys: ['ctrl+f', 'pagedown'], action: 'pageDown', description: 'down one page' },
+    { keys: ['g', 'home'], action: 'scrollTop', description: 'top' },
+    { keys: ['G', 'end'], action: 'scrollBottom', description: 'bottom; logs follow' },
+  ],
+  help: [
+    { keys: ['?', 'escape', 'q'], action: 'toggleHelp', description: 'close help' },
+    { keys: ['ctrl+c'], action: 'quit', description: 'quit' },
+  ],
+  'confirm-quit': [
+    {
+      keys: ['y'],
+      action: 'confirmQuit',
+      description: 'quit; the incident stays open and resumes next start',
+    },
+    { keys: ['ctrl+c'], action: 'confirmQuit', description: 'quit' },
+  ],
+  detail: [{ keys: ['ctrl+c'], action: 'quit', description: 'quit' }],
+};

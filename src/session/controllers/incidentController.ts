@@ -1,0 +1,149 @@
+import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../../model/incident';
+import { RECORD_KINDS, type RecordKind } from '../../model/journalRecord';
+import { visibleTimeline } from '../../store/selectors';
+import type { Bindings, Controller, ControllerContext } from './controllerContext';
+import { selectedLogLine } from './logsController';
+
+const severityChoices = () =>
+  Object.entries(SEVERITIES).map(([k, d], i) => ({ key: String(i), label: `${k}  ${d}`, value: k }));
+
+/** The incident: declaring it, notes, status and severity, the timeline, pins and the draft. */
+export function incidentController(ctx: ControllerContext) {
+  const { store, ui, setUi, say, openPrompt, needIncident, journaled, incidentOpen } = ctx;
+  const selectedEntry = () => visibleTimeline(store.getState())[ui().timelineCursor];
+
+  const actions = {
+    declareIncident: () => {
+      if (!ctx.incident) return;
+      if (incidentOpen()) return say(`incident ${store.getState().incident.active?.id} is already open`);
+      openPrompt({ purpose: 'declare-title', label: 'Incident title', value: '' });
+    },
+    addNote: () => {
+      if (needIncident('add a note')) openPrompt({ purpose: 'note', label: 'Note', value: '' });
+    },
+    changeStatus: () => {
+      if (!needIncident('change the status')) return;
+      openPrompt({
+        purpose: 'status',
+        label: 'Status',
+        value: '',
+        choices: STATUSES.map((s, i) => ({ key: String(i + 1), label: s, value: s })),
+      });
+    },
+    changeSeverity: () => {
+      if (needIncident('change the severity'))
+        openPrompt({ purpose: 'severity', label: 'Severity', value: '', choices: severityChoices() });
+    },
+    toggleTimeline: () => setUi({ view: ui().view === 'timeline' ? 'dashboard' : 'timeline' }),
+    /** Moves the timeline's selection by `delta` rows. */
+    moveTimeline: (delta = 0) => {
+      const count = visibleTimeline(store.getState()).length;
+      setUi({ timelineCursor: Math.max(0, Math.min(count - 1, ui().timelineCursor + delta)) });
+    },
+    toggleStar: () => {
+      const entry = selectedEntry();
+      const session = needIncident('star an event');
+      if (entry && session) journaled('the star', () => session.toggleStar(entry.seq));
+    },
+    markActionItem: () => {
+      const entry = selectedEntry();
+      const session = needIncident('mark an action item');
+      if (!entry || !session) return;
+      if (entry.kind !== 'note') return say('only notes can become action items');
+      journaled('the action item', () =>
+        say(session.markActionItem(entry.seq) ? 'marked as an action item' : 'already an action item'),
+      );
+    },
+    cycleTimelineFilter: () => {
+      const present = RECORD_KINDS.filter((k) =>
+        store.getState().incident.timeline.some((e) => e.kind === k),
+      );
+      const current = ui().timelineFilter;
+      const next: RecordKind | undefined =
+        current === undefined ? present[0] : present[present.indexOf(current) + 1];
+      setUi({ timelineFilter: next, timelineCursor: 0 });
+      say(next ? `timeline: only ${next}` : 'timeline: everything');
+    },
+    pinLogLine: () => {
+      const session = needIncident('pin a log line');
+      const picked = selectedLogLine(ctx);
+      if (!session || !picked) return;
+      journaled('the pinned line', () => {
+        session.pin(
+          picked.record.source,
+          picked.record.text,
+          picked.context.map((c) => `${c.source}: ${c.text}`),
+          picked.record.time,
+        );
+        say(`pinned a ${picked.record.source} line to the timeline`);
+      });
+    },
+    exportDraft: () => {
+      const { incident, stateDir } = ctx;
+      if (!incident || !stateDir || !store.getState().incident.active) return say('no incident to export');
+      journaled('the export', () => say(`post-mortem draft written to ${incident.exportDraft(stateDir)}`));
+    },
+  };
+
+  return {
+    actions,
+    prompts: {
+      'declare-title': (value) => {
+        if (value === '') return say('declaration cancelled: a title is needed');
+        openPrompt({
+          purpose: 'declare-severity',
+          label: 'Severity',
+          value: '',
+          carry: value,
+          choices: severityChoices(),
+        });
+      },
+      'declare-severity': (value, prompt) => {
+        const session = ctx.incident;
+        if (!session || !isSeverity(value)) return;
+        journaled('the declaration', () => {
+          const active = session.declare(prompt.carry ?? 'incident', value);
+          say(`declared ${active.id} (${active.severity}); n adds a note, t shows the timeline`);
+        });
+      },
+      note: (value) => {
+        const session = ctx.incident;
+        if (!session || value === '') return;
+        journaled('the note', () => {
+          session.note(value);
+          say('note recorded');
+        });
+      },
+      status: (value) => {
+        const session = ctx.incident;
+        if (!session || !isStatus(value)) return;
+        journaled('the status', () => {
+          session.setStatus(value);
+          say(`status: ${value}`);
+        });
+      },
+      severity: (value) => {
+        const session = ctx.incident;
+        if (session && isSeverity(value)) journaled('the severity', () => session.setSeverity(value));
+      },
+    },
+  } satisfies Controller<typeof actions>;
+}
+
+/** The keys that reach these actions, by mode (`global`: every main view). */
+export const INCIDENT_BINDINGS: Bindings = {
+  global: [
+    { keys: ['t'], action: 'toggleTimeline', description: 'timeline / dashboard' },
+    { keys: ['D'], action: 'declareIncident', description: 'declare an incident' },
+    { keys: ['n', 'N'], action: 'addNote', description: 'add a note' },
+    { keys: ['S'], action: 'changeStatus', description: 'incident status' },
+    { keys: ['V'], action: 'changeSeverity', description: 'incident severity' },
+    { keys: ['e'], action: 'exportDraft', description: 'export post-mortem' },
+  ],
+  dashboard: [{ keys: ['p'], action: 'pinLogLine', description: 'logs: pin bottom line' }],
+  timeline: [
+    { keys: ['*'], action: 'toggleStar', description: 't: star event' },
+    { keys: ['a'], action: 'markActionItem', description: 't: note → action item' },
+    { keys: ['F'], action: 'cycleTimelineFilter', description: 't: filter by kind' },
+  ],
+};

@@ -1,0 +1,134 @@
+import { compileFilter, type LogFilter } from '../../logs/logFilter';
+import type { LogRecord } from '../../logs/logRecord';
+import { visibleLogLines } from '../../logs/visibleLogLines';
+import type { Bindings, Controller, ControllerContext } from './controllerContext';
+
+const PIN_CONTEXT_LINES = 3;
+
+/** The log pane as the keys move it: follow, pause, scroll, filter, pivot, detail. */
+export function logsController(ctx: ControllerContext) {
+  const { logs, ui, setUi, say, openPrompt } = ctx;
+  const newestSeq = () => logs.ring.at(logs.ring.size - 1)?.seq ?? 0;
+  const oldestSeq = () => logs.ring.at(0)?.seq ?? 0;
+  let pageRows = 10;
+
+  const actions = {
+    toggleFollow: () => {
+      if (ui().followLogs) setUi({ followLogs: false, logAnchor: newestSeq() });
+      else setUi({ followLogs: true, logAnchor: undefined });
+    },
+    toggleWrap: () => setUi({ wrapLogs: !ui().wrapLogs }),
+    showDetail: () => {
+      const picked = selectedLogLine(ctx);
+      if (picked) setUi({ overlay: 'detail', detailSeq: picked.record.seq });
+    },
+    jumpToTime: () =>
+      openPrompt({ purpose: 'jump', label: 'Jump to time (HH:MM or HH:MM:SS, UTC)', value: '' }),
+    openFilter: () =>
+      openPrompt({
+        purpose: 'filter',
+        label: 'Filter logs (rid:ID level:warn src:api word -word /re/)',
+        value: ui().logQuery,
+        carry: ui().logQuery,
+      }),
+    clearFilter: () => {
+      if (ui().logQuery) {
+        setUi({ logQuery: '' });
+        say('log filter cleared');
+      }
+    },
+    /** One key: every source filtered to the request id of the selected (bottom) log line. */
+    pivotRequestId: () => {
+      const id = selectedLogLine(ctx)?.record.requestId;
+      if (!id) return say('the selected line has no request id (k/j pause and move the selection)');
+      setUi({ logQuery: `rid:${id}`, followLogs: true, logAnchor: undefined });
+      say(`following request ${id} across every source; Esc clears`);
+    },
+    /** Moves the bottom of the paused log view by `delta` lines (negative is back in time). */
+    scrollLogs: (delta = 0) => {
+      const { followLogs, logAnchor } = ui();
+      const anchor = followLogs || logAnchor === undefined ? newestSeq() : logAnchor;
+      const next = Math.min(newestSeq(), Math.max(oldestSeq(), anchor + delta));
+      if (next >= newestSeq() && delta > 0) setUi({ followLogs: true, logAnchor: undefined });
+      else setUi({ followLogs: false, logAnchor: next });
+    },
+    logsTop: () => setUi({ followLogs: false, logAnchor: Math.min(newestSeq(), oldestSeq() + pageRows - 1) }),
+    logsBottom: () => setUi({ followLogs: true, logAnchor: undefined }),
+    /** The view says how many rows the log pane has, for page-wise scrolling. */
+    setLogPageRows: (rows = 10) => {
+      pageRows = rows;
+    },
+  };
+
+  /** Pauses at the last line at or before a UTC time of day (today, or yesterday if later than now). */
+  const jumpTo = (text: string) => {
+    const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text);
+    if (!m) return say('expected a time such as 03:12 or 03:12:30 (UTC)');
+    const now = new Date(ctx.store.getState().now);
+    let t = Date.UTC(
+      now.getUTCFullYear(),
+      now.getUTCMonth(),
+      now.getUTCDate(),
+      Number(m[1]),
+      Number(m[2]),
+      Number(m[3] ?? 0),
+    );
+    if (t > now.getTime()) t -= 86_400_000;
+    let anchor: number | undefined;
+    for (let i = logs.ring.size - 1; i >= 0; i--) {
+      const r = logs.ring.at(i) as LogRecord;
+      if (r.time <= t) {
+        anchor = r.seq;
+        break;
+      }
+    }
+    if (anchor === undefined) return say(`no kept log line is that old (${logs.ring.size} lines kept)`);
+    setUi({ followLogs: false, logAnchor: anchor });
+    say(`paused at ${text} UTC; G follows again`);
+  };
+
+  return {
+    actions,
+    pageRows: () => pageRows,
+    prompts: {
+      filter: (_value, prompt) => setUi({ logQuery: prompt.value }),
+      jump: (value) => jumpTo(value),
+    },
+  } satisfies Controller<typeof actions> & { pageRows: () => number };
+}
+
+/** The filter the log pane applies, or none when the query is empty or does not parse. */
+function activeFilter(ctx: ControllerContext): LogFilter | undefined {
+  return compileFilter(ctx.ui().logQuery).filter;
+}
+
+/** The bottom line of the log pane as shown (the paused anchor, or the newest, through the filter). */
+export function selectedLogLine(
+  ctx: ControllerContext,
+): { record: LogRecord; context: LogRecord[] } | undefined {
+  const { logs, ui } = ctx;
+  const first = logs.ring.at(0);
+  if (!first) return undefined;
+  const newest = logs.ring.at(logs.ring.size - 1)?.seq ?? 0;
+  const anchor = ui().followLogs ? newest : (ui().logAnchor ?? newest);
+  const [record] = visibleLogLines(logs.ring, 1, anchor, activeFilter(ctx));
+  if (!record) return undefined;
+  const index = record.seq - first.seq;
+  const context: LogRecord[] = [];
+  for (let i = Math.max(0, index - PIN_CONTEXT_LINES); i < index; i++)
+    context.push(logs.ring.at(i) as LogRecord);
+  return { record, context };
+}
+
+/** The keys that reach these actions, by mode (`global`: every main view). */
+export const LOGS_BINDINGS: Bindings = {
+  dashboard: [
+    { keys: ['f'], action: 'toggleFollow', description: 'logs: follow/pause' },
+    { keys: ['/'], action: 'openFilter', description: 'logs: filter (live)' },
+    { keys: ['r'], action: 'pivotRequestId', description: "logs: follow line's request" },
+    { keys: ['escape'], action: 'clearFilter', description: 'logs: clear the filter' },
+    { keys: ['return'], action: 'showDetail', description: 'logs: line detail (JSON)' },
+    { keys: ['w'], action: 'toggleWrap', description: 'logs: wrap long lines' },
+    { keys: ['@'], action: 'jumpToTime', description: 'logs: jump to a time' },
+  ],
+};

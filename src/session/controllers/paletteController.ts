@@ -1,0 +1,46 @@
+import type { KeyBinding } from '../../model/keys';
+import type { Bindings, Controller, ControllerContext } from './controllerContext';
+import { printable } from './promptsController';
+
+/** The command palette (`:`): every action of the keymap, found by typing part of its name. */
+export function paletteController(
+  ctx: ControllerContext,
+  palette: { entries(query: string): { binding: KeyBinding }[]; run(binding: KeyBinding): void },
+) {
+  const { ui, setUi } = ctx;
+  const actions = {
+    openPalette: () => setUi({ overlay: 'palette', palette: { query: '', cursor: 0 } }),
+    closePalette: () => setUi({ overlay: 'none' }),
+    paletteUp: () => setUi({ palette: { ...ui().palette, cursor: Math.max(0, ui().palette.cursor - 1) } }),
+    paletteDown: () => setUi({ palette: { ...ui().palette, cursor: ui().palette.cursor + 1 } }),
+    paletteBackspace: () =>
+      setUi({ palette: { query: [...ui().palette.query].slice(0, -1).join(''), cursor: 0 } }),
+    paletteType: (text = '') => {
+      const typed = printable(text);
+      if (typed) setUi({ palette: { query: (ui().palette.query + typed).slice(0, 80), cursor: 0 } });
+    },
+    /** Enter runs the highlighted entry. */
+    paletteRun: () => {
+      const { query, cursor } = ui().palette;
+      const entries = palette.entries(query);
+      const chosen = entries[Math.min(cursor, entries.length - 1)];
+      setUi({ overlay: 'none' });
+      if (chosen) palette.run(chosen.binding);
+    },
+  };
+  return {
+    actions,
+  } satisfies Controller<typeof actions>;
+}
+
+/** The keys that reach these actions, by mode (`global`: every main view). */
+export const PALETTE_BINDINGS: Bindings = {
+  global: [{ keys: [':'], action: 'openPalette', description: 'command palette' }],
+  palette: [
+    { keys: ['return'], action: 'paletteRun', description: 'run the entry' },
+    { keys: ['escape', 'ctrl+c'], action: 'closePalette', description: 'close the palette' },
+    { keys: ['up', 'ctrl+p'], action: 'paletteUp', description: 'previous entry' },
+    { keys: ['down', 'ctrl+n'], action: 'paletteDown', description: 'next entry' },
+    { keys: ['backspace'], action: 'paletteBackspace', description: 'delete a character' },
+  ],
+};

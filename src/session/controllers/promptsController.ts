@@ -1,0 +1,75 @@
+import type { Prompt } from '../../store/consoleStore';
+import type { Bindings, Controller, ControllerContext, PromptPurpose } from './controllerContext';
+
+/** Control characters never enter a prompt: pasted text may carry newlines or escapes. */
+const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+
+/**
+ * The prompt overlay and the other overlays' way out. What a submitted value means is up to the
+ * controller that asked: it registers a handler for its prompt's purpose.
+ */
+export function promptsController(
+  ctx: ControllerContext,
+  handlers: Partial<Record<PromptPurpose, (value: string, prompt: Prompt) => void>>,
+) {
+  const { ui, setUi } = ctx;
+  /** The filter prompt applies as it is typed; other prompts only on Enter. */
+  const setPromptValue = (p: Prompt, value: string) =>
+    setUi({ prompt: { ...p, value }, ...(p.purpose === 'filter' && { logQuery: value }) });
+
+  const submitPrompt = () => {
+    const prompt = ui().prompt;
+    if (!prompt) return;
+    setUi({ overlay: 'none', prompt: undefined });
+    handlers[prompt.purpose]?.(prompt.value.trim(), prompt);
+  };
+
+  const actions = {
+    submitPrompt,
+    closeOverlay: () => {
+      // Cancelling the filter prompt puts back the filter it started from.
+      const p = ui().prompt;
+      setUi({
+        overlay: 'none',
+        prompt: undefined,
+        ...(p?.purpose === 'filter' && { logQuery: p.carry ?? '' }),
+      });
+    },
+    promptBackspace: () => {
+      const p = ui().prompt;
+      if (p && !p.choices) setPromptValue(p, [...p.value].slice(0, -1).join(''));
+    },
+    /** Text typed into the open prompt; a choice prompt submits on its key. */
+    promptType: (text = '') => {
+      const p = ui().prompt;
+      if (!p) return;
+      if (p.choices) {
+        const choice = p.choices.find((c) => c.key === text);
+        if (choice) {
+          setUi({ prompt: { ...p, value: choice.value } });
+          submitPrompt();
+        }
+        return;
+      }
+      const typed = printable(text);
+      if (typed) setPromptValue(p, (p.value + typed).slice(0, 500));
+    },
+  };
+
+  return {
+    actions,
+  } satisfies Controller<typeof actions>;
+}
+
+export { printable };
+
+/** The keys that reach these actions, by mode (`global`: every main view). */
+export const PROMPT_BINDINGS: Bindings = {
+  prompt: [
+    { keys: ['return'], action: 'submitPrompt', description: 'accept' },
+    { keys: ['escape', 'ctrl+c'], action: 'closeOverlay', description: 'cancel' },
+    { keys: ['backspace'], action: 'promptBackspace', description: 'delete a character' },
+  ],
+  'confirm-quit': [{ keys: ['n', 'escape', 'q'], action: 'closeOverlay', description: 'stay' }],
+  detail: [{ keys: ['escape', 'q', 'return'], action: 'closeOverlay', description: 'close the detail' }],
+};

@@ -1,0 +1,136 @@
+import type { Bindings, Controller, ControllerContext } from './controllerContext';
+
+/** Guided triage: answering, ticking, running and skipping steps of the current playbook. */
+export function triageController(ctx: ControllerContext) {
+  const { setUi, say, openPrompt, journaled, incidentOpen } = ctx;
+  const run = () => ctx.triage?.current;
+
+  /** Runs the current step in the background; the view shows it running and then its result. */
+  const startStep = (typed?: string) => {
+    run()
+      ?.runStep(typed)
+      .then(
+        (r) =>
+          say(
+            r.dryRun
+              ? 'dry run recorded; nothing was executed'
+              : `exit ${r.exitCode} in ${r.durationMs}ms${r.timedOut ? ' (timed out)' : r.cancelled ? ' (cancelled)' : ''}`,
+          ),
+        (err: Error) => say(err.message),
+      );
+  };
+
+  const actions = {
+    openTriage: () => {
+      const triage = ctx.triage;
+      if (!triage) return;
+      if (!incidentOpen())
+        return say('declare an incident first (D): the triage is recorded in its timeline');
+      if (!triage.current) {
+        try {
+          triage.start();
+        } catch (err) {
+          return say((err as Error).message);
+        }
+      }
+      setUi({ view: 'triage' });
+    },
+    leaveTriage: () => setUi({ view: 'dashboard' }),
+    triageYes: () => journaled('the answer', () => run()?.answer('yes')),
+    triageNo: () => journaled('the answer', () => run()?.answer('no')),
+    /** Number keys: pick a choice, or tick a checklist item. */
+    triagePick: (index = 0) => {
+      const r = run();
+      if (!r) return;
+      if (r.node.kind === 'question' && r.node.choices)
+        journaled('the answer', () => r.answer(String(index)));
+      else if (r.node.kind === 'checklist') journaled('the tick', () => r.toggleTick(index));
+    },
+    /** Enter: accept the data's proposal, move past a done step, or follow an outcome. */
+    triageAccept: () => {
+      const r = run();
+      if (!r) return;
+      const view = r.view();
+      if (view.kind === 'question') {
+        const v = view.proposal?.verdict;
+        if (v === 'yes' || v === 'no') journaled('the answer', () => r.answer(v));
+        else say('the data cannot answer this one: press y or n');
+        return;
+      }
+      if (view.kind === 'outcome') {
+        if (!view.outcome?.next) return say('end of this playbook');
+        return journaled('the next playbook', () => ctx.triage?.follow());
+      }
+      if ((view.kind === 'command' || view.kind === 'shell') && !view.lastResult)
+        return say('press r to run this step, s to skip it');
+      journaled('the step', () => r.continue());
+    },
+    triageRunStep: () => {
+      const r = run();
+      const plan = r?.commandPlan();
+      if (!r || !plan) return;
+      if (r.isRunning) return say('already running; Ctrl-C stops it');
+      const [missing] = plan.missing;
+      if (missing)
+        return openPrompt({
+          purpose: 'parameter',
+          label: `Value for {{${missing}}}`,
+          value: '',
+          carry: missing,
+        });
+      const word = r.confirmationWord();
+      if (word !== undefined && !r.dryRun) {
+        return openPrompt({
+          purpose: 'confirm-step',
+          label: `Destructive. Type "${word}" to run on ${plan.host}: ${plan.argv.join(' ')}`,
+          value: '',
+        });
+      }
+      startStep(word);
+    },
+    triageDryRun: () => run()?.toggleDryRun(),
+    triageSkip: () => journaled('the skip', () => run()?.skipStep('skipped by the operator')),
+    /** Ctrl-C: stop a running step; with nothing running, quit as usual. */
+    triageInterrupt: () => {
+      if (run()?.cancelStep()) say('stopping the step…');
+      else if (incidentOpen()) setUi({ overlay: 'confirm-quit' });
+      else ctx.exit();
+    },
+  };
+
+  return {
+    actions,
+    prompts: {
+      parameter: (value, prompt) => {
+        try {
+          run()?.setParameter(prompt.carry ?? '', value);
+          say(`${prompt.carry} = ${value}`);
+        } catch (err) {
+          say((err as Error).message);
+        }
+      },
+      'confirm-step': (value) => startStep(value),
+    },
+  } satisfies Controller<typeof actions>;
+}
+
+/** The keys that reach these actions, by mode (`global`: every main view). */
+export const TRIAGE_BINDINGS: Bindings = {
+  global: [{ keys: ['T'], action: 'openTriage', description: 'guided triage' }],
+  triage: [
+    { keys: ['y'], action: 'triageYes', description: 'T: answer yes' },
+    { keys: ['n'], action: 'triageNo', description: 'T: answer no' },
+    { keys: ['return'], action: 'triageAccept', description: 'T: accept data, go on' },
+    ...Array.from({ length: 9 }, (_, i) => ({
+      keys: [String(i + 1)],
+      action: 'triagePick' as const,
+      arg: i,
+      description: 'T: pick / tick item',
+    })),
+    { keys: ['r'], action: 'triageRunStep', description: 'T: run the step' },
+    { keys: ['d'], action: 'triageDryRun', description: 'T: dry run on/off' },
+    { keys: ['s'], action: 'triageSkip', description: 'T: skip the step' },
+    { keys: ['ctrl+c'], action: 'triageInterrupt', description: 'T: stop the step' },
+    { keys: ['escape'], action: 'leaveTriage', description: 'T: back to dashboard' },
+  ],
+};

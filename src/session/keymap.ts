@@ -1,0 +1,114 @@
+import type { KeyBinding, KeyMode } from '../model/keys';
+import type { ConsoleState } from '../store/consoleStore';
+import type { Bindings } from './controllers/controllerContext';
+import { FOCUS_BINDINGS } from './controllers/focusController';
+import { INCIDENT_BINDINGS } from './controllers/incidentController';
+import { LOGS_BINDINGS } from './controllers/logsController';
+import { PALETTE_BINDINGS } from './controllers/paletteController';
+import { PROMPT_BINDINGS } from './controllers/promptsController';
+import { TRIAGE_BINDINGS } from './controllers/triageController';
+
+/** The controllers' bindings, in the order the help lists them and a key is looked up. */
+const CONTROLLER_BINDINGS: Bindings[] = [
+  FOCUS_BINDINGS,
+  PALETTE_BINDINGS,
+  INCIDENT_BINDINGS,
+  TRIAGE_BINDINGS,
+  LOGS_BINDINGS,
+  PROMPT_BINDINGS,
+];
+
+const MAIN_VIEWS: KeyMode[] = ['dashboard', 'timeline', 'triage'];
+const MODES: KeyMode[] = [...MAIN_VIEWS, 'help', 'confirm-quit', 'prompt', 'palette', 'detail'];
+
+/**
+ * The one keymap, joined from the controllers' own bindings: a mode's own keys come first (in
+ * triage `n` answers no before it adds a note), then, in the main views, the global ones. Input
+ * handling looks keys up here and the help and palette are generated from it, so a binding
+ * documented is a binding that works.
+ */
+export const KEYMAP: Record<KeyMode, KeyBinding[]> = Object.fromEntries(
+  MODES.map((mode) => [
+    mode,
+    [
+      ...CONTROLLER_BINDINGS.flatMap((b) => b[mode] ?? []),
+      ...(MAIN_VIEWS.includes(mode) ? CONTROLLER_BINDINGS.flatMap((b) => b.global ?? []) : []),
+    ],
+  ]),
+) as Record<KeyMode, KeyBinding[]>;
+
+export function keyModeOf(ui: ConsoleState['ui']): KeyMode {
+  return ui.overlay === 'none' ? ui.view : ui.overlay;
+}
+
+export function bindingFor(mode: KeyMode, name: string): KeyBinding | undefined {
+  return KEYMAP[mode].find((b) => b.keys.includes(name));
+}
+
+const KEY_LABELS: Record<string, string> = {
+  ' ': 'Space',
+  up: '↑',
+  down: '↓',
+  pageup: 'PgUp',
+  pagedown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+  escape: 'Esc',
+  return: 'Enter',
+  tab: 'Tab',
+  'shift+tab': 'S-Tab',
+  backspace: 'Bksp',
+};
+
+/** "k, ↑" style label for the help overlay; ctrl+f is shown as ^F, a run of digits as 1-9. */
+export function keysLabel(binding: KeyBinding): string {
+  const keys = binding.keys.map(
+    (k) => KEY_LABELS[k] ?? (k.startsWith('ctrl+') ? `^${k.slice(5).toUpperCase()}` : k),
+  );
+  const digits = keys.filter((k) => /^\d$/.test(k));
+  if (digits.length > 2)
+    return [`${digits[0]}-${digits.at(-1)}`, ...keys.filter((k) => !/^\d$/.test(k))].join(', ');
+  return keys.join(', ');
+}
+
+/** Every main-view binding once, in keymap order; bindings that differ only by key are merged. */
+export function helpBindings(): KeyBinding[] {
+  const merged = new Map<string, KeyBinding>();
+  for (const b of MAIN_VIEWS.flatMap((m) => KEYMAP[m])) {
+    const id = `${b.action}:${b.description}`;
+    const prev = merged.get(id);
+    if (!prev) merged.set(id, { ...b, keys: [...b.keys] });
+    else for (const k of b.keys) if (!prev.keys.includes(k)) prev.keys.push(k);
+  }
+  return [...merged.values()];
+}
+
+/** Fuzzy subsequence match: every query character in order; closer together scores higher. */
+export function fuzzyScore(query: string, text: string): number | undefined {
+  const q = query.toLowerCase().replace(/\s+/g, '');
+  const t = text.toLowerCase();
+  if (q === '') return 0;
+  let pos = -1;
+  let score = 0;
+  for (const ch of q) {
+    const next = t.indexOf(ch, pos + 1);
+    if (next === -1) return undefined;
+    score += next === pos + 1 ? 3 : next === 0 || t[next - 1] === ' ' ? 2 : 1;
+    pos = next;
+  }
+  return score;
+}
+
+/** Every action of the keymap, best matches first: the palette and the help come from one table. */
+export function paletteEntries(query: string): { binding: KeyBinding; label: string }[] {
+  return helpBindings()
+    .filter((b) => b.action !== 'openPalette')
+    .map((b) => ({
+      binding: b,
+      label: `${b.description}  (${keysLabel(b)})`,
+      score: fuzzyScore(query, `${b.description} ${b.action}`),
+    }))
+    .filter((e): e is { binding: KeyBinding; label: string; score: number } => e.score !== undefined)
+    .sort((a, b) => b.score - a.score)
+    .map(({ binding, label }) => ({ binding, label }));
+}
