@@ -1,0 +1,208 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { IncidentRepository } from '../../src/incident/incidentRepository';
+import { readJournal } from '../../src/incident/journal';
+import { loadPlaybookDirs } from '../../src/playbooks/loadPlaybook';
+import { createConsoleControls } from '../../src/session/consoleControls';
+import { IncidentSession } from '../../src/session/incidentSession';
+import { KEYMAP } from '../../src/session/keymap';
+import { TriageSession } from '../../src/session/triageSession';
+import { localTarget } from '../../src/transport/localCommand';
+import { seededConsole } from '../helpers/seededConsole';
+
+/** The console without a terminal: a seeded store, a real journal, and keys handed to `dispatch`. */
+function console_(options: { triage?: boolean } = {}) {
+  const seeded = seededConsole();
+  const stateDir = mkdtempSync(join(tmpdir(), 'oc-controllers-'));
+  const repo = new IncidentRepository(stateDir, 'op@test');
+  const incident = new IncidentSession(repo, [], (active, timeline) =>
+    seeded.store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
+  );
+  const triage = options.triage
+    ? new TriageSession(seeded.store, loadPlaybookDirs(['playbooks']), incident, {
+        variantOf: () => 'demo',
+        hostOf: () => 'local',
+        valuesOf: () => ({}),
+        targetFor: () => localTarget,
+        opsconsolePath: 'bin/opsconsole',
+      })
+    : undefined;
+  const exit = vi.fn();
+  const controls = createConsoleControls({
+    store: seeded.store,
+    logs: seeded.logs,
+    exit,
+    incident,
+    ...(triage && { triage }),
+    stateDir,
+  });
+  /** Keys as the view names them; a plain character also types itself. */
+  const press = (...keys: string[]) => {
+    for (const k of keys) controls.dispatch(k, k.length === 1 ? k : '');
+  };
+  const type = (text: string) => {
+    for (const ch of text) controls.dispatch(ch, ch);
+  };
+  const ui = () => seeded.store.getState().ui;
+  const records = () => {
+    const id = seeded.store.getState().incident.active?.id as string;
+    return readJournal(repo.pathOf(id)).records;
+  };
+  return { ...seeded, controls, press, type, ui, exit, records, stateDir, incident, triage };
+}
+
+describe('the keymap joins the controllers', () => {
+  it('binds only actions that exist', () => {
+    const { controls } = console_();
+    const missing = Object.entries(KEYMAP).flatMap(([mode, bindings]) =>
+      bindings.filter((b) => !(b.action in controls.actions)).map((b) => `${mode}: ${b.action}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('gives each key one meaning in the overlays (in the main views a mode’s own key shadows a global one)', () => {
+    const clashes: string[] = [];
+    for (const [mode, bindings] of Object.entries(KEYMAP)) {
+      if (mode === 'dashboard' || mode === 'timeline' || mode === 'triage') continue;
+      const seen = new Map<string, string>();
+      for (const b of bindings)
+        for (const k of b.keys) {
+          const first = seen.get(k);
+          if (first && first !== b.action) clashes.push(`${mode} ${k}: ${first} / ${b.action}`);
+          seen.set(k, first ?? b.action);
+        }
+    }
+    expect(clashes).toEqual([]);
+  });
+});
+
+describe('incident controller', () => {
+  it('declares by keys, notes, stars, marks an action item and exports, each journaled', () => {
+    const c = console_();
+    c.press('D');
+    expect(c.ui().prompt?.purpose).toBe('declare-title');
+    c.type('api 5xx after deploy');
+    c.press('return');
+    expect(c.ui().prompt?.purpose).toBe('declare-severity');
+    c.press('1');
+    expect(c.store.getState().incident.active).toMatchObject({
+      title: 'api 5xx after deploy',
+      severity: 'P1',
+    });
+    c.press('n');
+    c.type('rolled back');
+    c.press('return');
+    expect(c.ui().message).toBe('note recorded');
+    c.press('t');
+    expect(c.ui().view).toBe('timeline');
+    c.press('G');
+    c.press('a', '*');
+    c.press('e');
+    const kinds = c.records().map((r) => r.kind);
+    expect(kinds).toEqual([
+      'incident.declared',
+      'note',
+      'note.action-item',
+      'event.starred',
+      'export.written',
+    ]);
+    expect(c.ui().message).toMatch(/post-mortem draft written to (\S+)/);
+    const path = /written to (\S+)/.exec(c.ui().message ?? '')?.[1] as string;
+    expect(readFileSync(path, 'utf8')).toMatch(/## Action items\n\n- \[ \] rolled back \(op@test/);
+  });
+
+  it('asks before quitting while an incident is open, and quits at once when none is', () => {
+    const c = console_();
+    c.press('q');
+    expect(c.exit).toHaveBeenCalledTimes(1);
+    c.press('D');
+    c.type('x');
+    c.press('return', '2');
+    c.press('q');
+    expect(c.ui().overlay).toBe('confirm-quit');
+    c.press('n');
+    expect(c.ui().overlay).toBe('none');
+    c.press('q', 'y');
+    expect(c.exit).toHaveBeenCalledTimes(2);
+  });
+
+  it('says why on the status line when the journal refuses a record, and keeps going', () => {
+    const c = console_();
+    c.press('D');
+    c.type('x');
+    c.press('return', '2');
+    const path = join(c.stateDir, 'incidents', `${c.store.getState().incident.active?.id}.jsonl`);
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, `garbage\n${text}`);
+    c.press('n');
+    c.type('lost?');
+    c.press('return');
+    expect(c.ui().message).toMatch(/could not record the note: the journal of .* is damaged at line 1/);
+    expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('logs controller', () => {
+  it('pauses, scrolls, filters live, restores the filter on Esc and pivots on a request id', () => {
+    const c = console_();
+    c.press('f');
+    expect(c.ui().followLogs).toBe(false);
+    const anchor = c.ui().logAnchor as number;
+    c.press('k', 'k');
+    expect(c.ui().logAnchor).toBe(anchor - 2);
+    c.press('G');
+    expect(c.ui().followLogs).toBe(true);
+    c.press('/');
+    c.type('level:error');
+    expect(c.ui().logQuery).toBe('level:error');
+    c.press('escape');
+    expect(c.ui().logQuery).toBe('');
+    c.press('r');
+    expect(c.ui().logQuery).toBe('rid:req-39');
+    c.press('escape');
+    expect(c.ui().logQuery).toBe('');
+  });
+});
+
+describe('palette controller', () => {
+  it('finds an action by part of its name and runs it', () => {
+    const c = console_();
+    c.press(':');
+    expect(c.ui().overlay).toBe('palette');
+    c.type('timeline');
+    c.press('return');
+    expect(c.ui().overlay).toBe('none');
+    expect(c.ui().view).toBe('timeline');
+  });
+});
+
+describe('triage controller and session', () => {
+  it('proposes the answer from live data, records it as confirmed, and moves on', () => {
+    const c = console_({ triage: true });
+    c.press('T');
+    expect(c.ui().message).toMatch(/declare an incident first/);
+    c.press('D');
+    c.type('api errors');
+    c.press('return', '1');
+    c.press('T');
+    expect(c.ui().view).toBe('triage');
+    const first = c.store.getState().triage;
+    expect(first?.kind).toBe('question');
+    expect(first?.proposal).toBeDefined();
+    const verdict = first?.proposal?.verdict;
+    if (verdict === 'yes' || verdict === 'no') {
+      c.press('return');
+      const answered = c.records().filter((r) => r.kind === 'decision.answered');
+      expect(answered.at(-1)?.payload).toMatchObject({ how: 'proposed from live data, confirmed' });
+      expect(c.store.getState().triage?.nodeId).not.toBe(first?.nodeId);
+    } else {
+      c.press('y');
+      expect(c.records().some((r) => r.kind === 'decision.answered')).toBe(true);
+    }
+    c.press('escape');
+    expect(c.ui().view).toBe('dashboard');
+    c.triage?.stop();
+  });
+});
