@@ -1,7 +1,7 @@
 import { LineSplitter } from '../logs/lineSplitter';
 import type { EventSink, FieldNames } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
-import { ReconnectLoop } from '../transport/reconnectLoop';
+import { type LinkAttempt, ReconnectLoop } from '../transport/reconnectLoop';
 import { type DockerDialer, dockerClient } from './dockerSource';
 import { reportLinkState } from './linkState';
 import { gapMarker } from './streamingLogSource';
@@ -61,15 +61,7 @@ export class DockerLogSource {
   }
 
   /** One follow of the log stream, from the last line seen, until it ends. */
-  private async follow({
-    first,
-    signal,
-    connected,
-  }: {
-    first: boolean;
-    signal: AbortSignal;
-    connected: () => void;
-  }): Promise<void> {
+  private async follow({ first, signal, connected }: LinkAttempt): Promise<void> {
     const client = dockerClient(this.dialer);
     try {
       if (!first && this.lastTimestamp) this.emit([gapMarker(this.source, this.lastTimestamp)]);

@@ -1,7 +1,7 @@
 import { LineSplitter } from '../logs/lineSplitter';
 import type { CommandTarget } from '../model/command';
 import type { EventSink, FieldNames } from '../model/sourceEvents';
-import { ReconnectLoop } from '../transport/reconnectLoop';
+import { type LinkAttempt, ReconnectLoop } from '../transport/reconnectLoop';
 import { reportLinkState } from './linkState';
 
 const DAY_MS = 24 * 3600_000;
@@ -58,15 +58,7 @@ export class StreamingLogSource {
   }
 
   /** One run of the command, until it exits. */
-  private async runOnce({
-    first,
-    signal,
-    connected,
-  }: {
-    first: boolean;
-    signal: AbortSignal;
-    connected: () => void;
-  }): Promise<void> {
+  private async runOnce({ first, signal, connected }: LinkAttempt): Promise<void> {
     const { source, target, argvFor, resumePoint } = this.options;
     const resumedFrom = this.resume;
     if (!first)

@@ -4,13 +4,19 @@ import { backoffDelay } from './backoff';
 /** A failure no retry can fix (a host key that does not match): the loop stops and says why. */
 export class PermanentFailure extends Error {}
 
+/** One attempt of a link, as the loop hands it to the session. */
+export interface LinkAttempt {
+  /** False on reconnects, so a source can mark the gap and resume where it was. */
+  first: boolean;
+  /** Aborts when the loop is stopped. */
+  signal: AbortSignal;
+  /** Called once the link is up. */
+  connected: () => void;
+}
+
 export interface ReconnectLoopOptions {
-  /**
-   * One connection, from connecting until it is lost: it calls `connected()` once it is up and
-   * returns (or throws) when it ends. `first` is false on reconnects, so a source can mark the gap
-   * and resume where it was. `signal` aborts when the loop is stopped.
-   */
-  session(attempt: { first: boolean; signal: AbortSignal; connected: () => void }): Promise<void>;
+  /** One connection, from connecting until it is lost: it returns (or throws) when it ends. */
+  session(attempt: LinkAttempt): Promise<void>;
   /** Every change of state, with the reason and the time of the next attempt when there is one. */
   onState(state: SourceState, detail: { reason?: string; nextTryAt?: number }): void;
   baseMs?: number;
