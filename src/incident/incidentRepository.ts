@@ -2,8 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../model/incident';
 import { UserError } from '../userError';
+import { DEFAULT_LOCK_WAIT_MS } from './fileLock';
 import { foldIncident, type IncidentState } from './incidentState';
-import { DEFAULT_LOCK_WAIT_MS, defaultActor, Journal, readJournal } from './journal';
+import { defaultActor, Journal, readJournal } from './journal';
 
 export interface Declaration {
   title: string;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -6,11 +5,7 @@ import {
   fstatSync,
   fsyncSync,
   ftruncateSync,
-  linkSync,
-  readFileSync,
   readSync,
-  renameSync,
-  unlinkSync,
   writeSync,
 } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
@@ -26,202 +21,19 @@ import {
   type UnreadableRecord,
   validatePayload,
 } from '../model/journalRecord';
-
-/** The `prev` of the first record. */
-export const GENESIS = '0'.repeat(64);
-
-export function hashLine(line: string): string {
-  return createHash('sha256').update(line).digest('hex');
-}
-
 import { inertJson } from '../text/inert';
 import { UserError } from '../userError';
-
-/** How long an append waits for a lock held by a live process before it gives up and says so. */
-export const DEFAULT_LOCK_WAIT_MS = 10_000;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-function sleepSync(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * A cross-process mutex: a lock file created with O_EXCL holding "pid@host". A lock left by a
- * process that died (SIGKILL mid-append) is taken over; the takeover goes through a rename so that
- * two processes cannot both steal it. A lock held by a live process is waited for at most `waitMs`,
- * then the append fails with a message naming the holder.
- */
-function withFileLock<T>(lockPath: string, waitMs: number, fn: () => T): T {
-  const me = `${process.pid}@${hostname()}`;
-  // The lock appears with its content in one step (link of a filled temp file), so a holder killed
-  // at any moment never leaves an empty, unattributable lock behind.
-  const mine = `${lockPath}.${process.pid}`;
-  const fd = openPrivate(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
-  try {
-    writeSync(fd, me);
-  } finally {
-    closeSync(fd);
-  }
-  const deadline = Date.now() + waitMs;
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        linkSync(mine, lockPath);
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      let holder = '';
-      try {
-        holder = readFileSync(lockPath, 'utf8');
-      } catch {
-        continue; // released between our attempts
-      }
-      const [pid, host] = holder.split('@');
-      if (host === hostname() && !processAlive(Number(pid))) {
-        const aside = `${lockPath}.stale-${process.pid}`;
-        try {
-          renameSync(lockPath, aside);
-          if (readFileSync(aside, 'utf8') === holder) unlinkSync(aside);
-          else renameSync(aside, lockPath); // we moved a live lock: put it back
-        } catch {
-          // Someone else took it over first.
-        }
-        continue;
-      }
-      if (Date.now() >= deadline)
-        throw new UserError(
-          [
-            `opsconsole: the incident journal is locked by process ${holder || '(unknown)'}, which is still running; nothing was recorded.`,
-            `  lock: ${lockPath}`,
-            `  fix: an append takes milliseconds, so that process is stuck: check it (ps -p ${pid}), stop it, and try again.`,
-          ].join('\n'),
-          1,
-        );
-      sleepSync(Math.min(20, 1 + attempt, Math.max(1, deadline - Date.now())));
-    }
-  } finally {
-    unlinkSync(mine);
-  }
-  try {
-    return fn();
-  } finally {
-    unlinkSync(lockPath);
-  }
-}
-
-export interface ParsedJournal {
-  /** Every line that parses as a record, in file order (after damage too: nothing is hidden). */
-  records: JournalRecord[];
-  /** Records in the chain whose payload does not fit their kind: reported, left out of `records`. */
-  unreadable: UnreadableRecord[];
-  /** The 1-based line of each seq. */
-  lineOfSeq: Map<number, number>;
-  /** The first break in the chain, if any. A torn last line is not damage. */
-  damage?: JournalDamage;
-  /** Bytes up to the end of the last complete line. */
-  goodBytes: number;
-  /** Bytes of a final line without its newline: a writer died mid-append. */
-  tornBytes: number;
-  /** Seq and line hash of the last complete line, what the next record chains from. */
-  tail: { seq: number; hash: string };
-}
-
-/**
- * Parses and verifies a journal: every complete line must be a record whose `prev` is the hash of
- * the line before and whose seq follows it. Only a final line without a newline is torn (a writer
- * killed mid-append); anything else that is wrong is damage, reported with its line and never cut.
- */
-export function parseJournal(text: string, from: ChainPosition = CHAIN_START): ParsedJournal {
-  const records: JournalRecord[] = [];
-  const unreadable: UnreadableRecord[] = [];
-  const lineOfSeq = new Map<number, number>();
-  let damage: JournalDamage | undefined;
-  let prevHash = from.hash;
-  let prevSeq = from.seq;
-  let offset = 0;
-  let lineNo = from.line;
-  const note = (d: JournalDamage) => {
-    damage ??= d;
-  };
-  while (offset < text.length) {
-    const nl = text.indexOf('\n', offset);
-    if (nl === -1) break;
-    lineNo++;
-    const line = text.slice(offset, nl);
-    offset = nl + 1;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      note({ line: lineNo, reason: line.trim() === '' ? 'an empty line' : 'a line that is not JSON' });
-      prevHash = hashLine(line);
-      continue;
-    }
-    const result = parseRecord(parsed);
-    const envelope = result.ok ? result.record : result.envelope;
-    if (!envelope) {
-      note({ line: lineNo, reason: 'a line that is not a journal record' });
-      prevHash = hashLine(line);
-      continue;
-    }
-    const prev = (parsed as { prev: string }).prev;
-    if (prev !== prevHash) {
-      note({
-        line: lineNo,
-        seq: envelope.seq,
-        reason:
-          lineNo === 1 && from.line === 0
-            ? `record #${envelope.seq} should be the first of the chain but is not (records before it were deleted)`
-            : `record #${envelope.seq} does not chain from the line before it (that line was edited, or records were deleted or inserted here)`,
-      });
-    } else if (envelope.seq <= prevSeq) {
-      // Seqs rise (a repair keeps the original numbers, so gaps are allowed; the chain catches deletions).
-      note({ line: lineNo, seq: envelope.seq, reason: `record #${envelope.seq} follows #${prevSeq}` });
-    }
-    lineOfSeq.set(envelope.seq, lineNo);
-    if (result.ok) records.push(result.record);
-    else unreadable.push({ line: lineNo, seq: envelope.seq, kind: envelope.kind, reason: result.reason });
-    prevHash = hashLine(line);
-    prevSeq = envelope.seq;
-  }
-  const goodBytes = Buffer.byteLength(text.slice(0, offset));
-  return {
-    records,
-    unreadable,
-    lineOfSeq,
-    ...(damage && { damage }),
-    goodBytes,
-    tornBytes: Buffer.byteLength(text) - goodBytes,
-    tail: { seq: prevSeq, hash: prevHash },
-  };
-}
-
-/** Where a chain stands after some lines: what the next line must follow. */
-export interface ChainPosition {
-  /** Lines before (for line numbers in messages). */
-  line: number;
-  seq: number;
-  hash: string;
-}
-
-const CHAIN_START: ChainPosition = { line: 0, seq: 0, hash: GENESIS };
-
-/** How far a reader has read a journal: bytes and chain position. */
-export interface JournalCursor extends ChainPosition {
-  offset: number;
-}
-
-export const JOURNAL_START: JournalCursor = { ...CHAIN_START, offset: 0 };
+import { DEFAULT_LOCK_WAIT_MS, withFileLock } from './fileLock';
+import {
+  CHAIN_START,
+  checkHead,
+  GENESIS,
+  hashLine,
+  headPath,
+  type JournalCursor,
+  parseJournal,
+  readHead,
+} from './journalChain';
 
 /**
  * The records appended since `cursor`, verified to chain on from it, and the new cursor. When the
@@ -245,47 +57,6 @@ export function readJournalFrom(
     cursor: { offset: cursor.offset + parsed.goodBytes, line: cursor.line + lines, ...parsed.tail },
     restart: false,
   };
-}
-
-/** The sidecar that remembers the last record appended, so that editing or deleting it shows too. */
-function headPath(journalPath: string): string {
-  return `${journalPath}.head`;
-}
-
-interface JournalHead {
-  seq: number;
-  hash: string;
-}
-
-function readHead(journalPath: string): JournalHead | undefined {
-  try {
-    const head = JSON.parse(readFileSync(headPath(journalPath), 'utf8')) as JournalHead;
-    return Number.isInteger(head.seq) && typeof head.hash === 'string' ? head : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Checks the chain's end against the head written by the last append. */
-function checkHead(
-  parsed: ParsedJournal,
-  text: string,
-  head: JournalHead | undefined,
-): JournalDamage | undefined {
-  if (!head || parsed.damage) return parsed.damage;
-  const lines = text.slice(0, parsed.goodBytes).split('\n');
-  if (parsed.tail.seq < head.seq)
-    return {
-      line: lines.length,
-      reason: `the journal ends at record #${parsed.tail.seq}, but record #${head.seq} had been written (records at the end were deleted)`,
-    };
-  // The head may lag by the records of an append interrupted before it was updated; it must still
-  // name a line of the chain with the hash it had.
-  const lineNo = parsed.lineOfSeq.get(head.seq);
-  const line = lineNo === undefined ? undefined : lines[lineNo - 1];
-  if (lineNo !== undefined && line !== undefined && hashLine(line) !== head.hash)
-    return { line: lineNo, seq: head.seq, reason: `record #${head.seq} was changed after it was written` };
-  return undefined;
 }
 
 /** Reads a journal file without following symlinks; a clear UserError when it cannot be read. */

@@ -4,7 +4,8 @@ import { buildPostmortem, renderPostmortemMarkdown } from '../export/postmortem'
 import { ensurePrivateDir, writeFileAtomic } from '../files/privateFiles';
 import type { IncidentRepository } from '../incident/incidentRepository';
 import { applyRecords, foldIncident, type IncidentState } from '../incident/incidentState';
-import { JOURNAL_START, type JournalCursor, readJournalFrom } from '../incident/journal';
+import { readJournalFrom } from '../incident/journal';
+import { JOURNAL_START, type JournalCursor } from '../incident/journalChain';
 import { IncidentRecorder } from '../incident/recorder';
 import { timelineOf } from '../incident/timeline';
 import type { ActiveIncident, IncidentStatus, Severity, TimelineEntry } from '../model/incident';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJournal } from '../../src/incident/journal';
+import { parseJournal } from '../../src/incident/journalChain';
 import { KEYS, PtyTerminal } from '../helpers/ptyTerminal';
 
 const BIN = join(process.cwd(), 'bin', 'opsconsole');

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJournal } from '../../src/incident/journal';
+import { parseJournal } from '../../src/incident/journalChain';
 
 const WRITER = join(process.cwd(), 'dist', 'test-fixtures', 'journalWriter.js');
 const ATOMIC = join(process.cwd(), 'dist', 'test-fixtures', 'atomicWriter.js');

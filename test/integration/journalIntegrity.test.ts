@@ -14,7 +14,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IncidentRepository } from '../../src/incident/incidentRepository';
-import { Journal, parseJournal, readJournal } from '../../src/incident/journal';
+import { Journal, readJournal } from '../../src/incident/journal';
+import { parseJournal } from '../../src/incident/journalChain';
 import { runCli, runShell } from '../helpers/cli';
 
 /** A fresh journal of `n` notes; returns its path and lines. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderExport } from '../../src/cli/exportCommand';
 import { buildPostmortem } from '../../src/export/postmortem';
 import { foldIncident } from '../../src/incident/incidentState';
-import { GENESIS, hashLine } from '../../src/incident/journal';
+import { GENESIS, hashLine } from '../../src/incident/journalChain';
 import { type JournalRecord, parseRecord, type RecordKind } from '../../src/model/journalRecord';
 import { createRedactor } from '../../src/text/redact';
 
