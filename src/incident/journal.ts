@@ -25,7 +25,6 @@ import { inertJson } from '../text/inert';
 import { UserError } from '../userError';
 import { DEFAULT_LOCK_WAIT_MS, withFileLock } from './fileLock';
 import {
-  CHAIN_START,
   checkHead,
   GENESIS,
   hashLine,

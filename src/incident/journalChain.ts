@@ -14,9 +14,6 @@ export function hashLine(line: string): string {
   return createHash('sha256').update(line).digest('hex');
 }
 
-import { inertJson } from '../text/inert';
-import { UserError } from '../userError';
-
 export interface ParsedJournal {
   /** Every line that parses as a record, in file order (after damage too: nothing is hidden). */
   records: JournalRecord[];

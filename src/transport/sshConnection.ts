@@ -17,7 +17,7 @@ import {
   verifyHostKey,
 } from './knownHosts';
 import { OutputTail } from './localCommand';
-import { type LinkAttempt, PermanentFailure, ReconnectLoop } from './reconnectLoop';
+import { PermanentFailure, ReconnectLoop } from './reconnectLoop';
 import { quoteForShell } from './shellQuote';
 
 export interface SshTarget {
