@@ -40,6 +40,8 @@ export interface Postmortem {
   runbookFeedback: string[];
   /** Null when the journal's hash chain verifies; else where it first breaks. */
   integrity: string | null;
+  /** Records in the chain whose content could not be read (left out of everything above). */
+  unreadableRecords: string[];
 }
 
 type KeyTimeName = 'started' | 'detected' | 'acknowledged' | 'mitigated' | 'resolved';
@@ -193,6 +195,9 @@ export function buildPostmortem(s: IncidentState): Postmortem {
       .map((n) => ({ text: clean(n.text), by: clean(n.actor), at: iso(n.at) as string })),
     runbookFeedback: feedback,
     integrity: s.damage ? clean(describeDamage(s.damage)) : null,
+    unreadableRecords: s.unreadable.map((u) =>
+      clean(`line ${u.line} (record #${u.seq}, ${u.kind}): ${u.reason}`),
+    ),
   };
 }
 
@@ -213,6 +218,12 @@ export function renderPostmortemMarkdown(pm: Postmortem): string {
       `> **Warning: the incident journal's hash chain is broken** at ${pm.integrity}. Records from`,
       '> there on may have been edited, deleted or inserted after they were written; check them',
       '> against the copy kept by `opsconsole incident repair`.',
+      '',
+    );
+  if (pm.unreadableRecords.length > 0)
+    out.push(
+      '> **Some records could not be read** and are left out of this draft:',
+      ...pm.unreadableRecords.map((u) => `> - ${u}`),
       '',
     );
   out.push(

@@ -80,3 +80,33 @@ describe('incident session (no terminal)', () => {
     expect(last()?.active?.journalProblem).toMatch(/journal damaged at line 2/);
   });
 });
+
+describe('records another writer got wrong', () => {
+  it('are reported in the draft, not cast into the incident', async () => {
+    const { renderExport } = await import('../../src/cli/exportCommand');
+    const { hashLine } = await import('../../src/incident/journalChain');
+    const { s, repo } = session();
+    const { id } = s.declare('mixed writers', 'P2');
+    const path = repo.pathOf(id);
+    const [line] = readFileSync(path, 'utf8').trimEnd().split('\n');
+    // A chained record whose note has no text: a writer's bug, not damage to the chain.
+    const bad = JSON.stringify({
+      seq: 2,
+      ts: new Date().toISOString(),
+      kind: 'note',
+      actor: 'eve@elsewhere',
+      payload: { words: 'no text field' },
+      prev: hashLine(line as string),
+    });
+    writeFileSync(path, `${line}\n${bad}\n`);
+    const state = repo.load(id);
+    expect(state.damage).toBeUndefined();
+    expect(state.notes).toEqual([]);
+    expect(state.unreadable).toEqual([
+      expect.objectContaining({ line: 2, seq: 2, kind: 'note', reason: expect.stringMatching(/text/) }),
+    ]);
+    expect(renderExport(state, 'md')).toMatch(
+      /Some records could not be read[\s\S]*line 2 \(record #2, note\)/,
+    );
+  });
+});
