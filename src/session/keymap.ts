@@ -22,19 +22,17 @@ const MAIN_VIEWS: KeyMode[] = ['dashboard', 'timeline', 'triage'];
 const MODES: KeyMode[] = [...MAIN_VIEWS, 'help', 'confirm-quit', 'prompt', 'palette', 'detail'];
 
 /**
- * The one keymap, joined from the controllers' own bindings: a mode's own keys come first (in
- * triage `n` answers no before it adds a note), then, in the main views, the global ones. Input
- * handling looks keys up here and the help and palette are generated from it, so a binding
- * documented is a binding that works.
+ * The one keymap, joined from the controllers' own bindings. In the main views the global keys come
+ * with the view's own; in triage its own come first, because they win (`n` answers no there rather
+ * than adding a note). Input handling looks keys up here and the help and palette are generated from
+ * it, so a binding documented is a binding that works.
  */
 export const KEYMAP: Record<KeyMode, KeyBinding[]> = Object.fromEntries(
-  MODES.map((mode) => [
-    mode,
-    [
-      ...CONTROLLER_BINDINGS.flatMap((b) => b[mode] ?? []),
-      ...(MAIN_VIEWS.includes(mode) ? CONTROLLER_BINDINGS.flatMap((b) => b.global ?? []) : []),
-    ],
-  ]),
+  MODES.map((mode) => {
+    const own = CONTROLLER_BINDINGS.flatMap((b) => b[mode] ?? []);
+    const global = MAIN_VIEWS.includes(mode) ? CONTROLLER_BINDINGS.flatMap((b) => b.global ?? []) : [];
+    return [mode, mode === 'triage' ? [...own, ...global] : [...global, ...own]];
+  }),
 ) as Record<KeyMode, KeyBinding[]>;
 
 export function keyModeOf(ui: ConsoleState['ui']): KeyMode {
