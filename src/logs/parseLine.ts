@@ -193,41 +193,42 @@ export function parseLine(raw: string, ctx: ParseContext): LogRecord {
     parseJsonObject(kept) ??
     (cut ? parseJsonObject(closeTruncatedJson(kept.trimStart()) ?? '') : undefined) ??
     parseLogfmt(kept);
-  if (structured) {
-    // Docker's json-file driver wraps the real line in {"log": "...", "time": ...}.
-    const time = parseTime(firstOf(structured, names.time), ctx.receivedAt);
-    const requestId = scalarText(firstOf(structured, names.requestId));
-    const message = scalarText(firstOf(structured, names.message));
-    const level = normalizeLevel(firstOf(structured, names.level));
-    const status = toStatus(firstOf(structured, names.status));
-    return {
-      seq: ctx.seq,
-      source: ctx.source,
-      time: time ?? ctx.receivedAt,
-      timeFromLine: time !== undefined,
-      ...(level && { level }),
-      ...(requestId && { requestId: sanitize(requestId) }),
-      ...(status !== undefined && { status }),
-      message: message !== undefined ? sanitize(message) + marker : text,
-      text,
-      structured: true,
-    };
-  }
-  const head = raw.slice(0, 120);
-  const time = parseTimestampText(head, ctx.receivedAt);
-  const levelWord = PLAIN_LEVEL.exec(head)?.[1];
-  const level = levelWord ? normalizeLevel(levelWord) : undefined;
-  const requestId = PLAIN_REQUEST_ID.exec(raw)?.[1] ?? BRACKETED_ID.exec(raw)?.[1];
-  const status = toStatus(PLAIN_STATUS.exec(raw)?.[1]);
-  return {
+  const record = (f: {
+    time: number | undefined;
+    level: Level | undefined;
+    requestId: string | undefined;
+    status: number | undefined;
+    message: string;
+  }): LogRecord => ({
     seq: ctx.seq,
     source: ctx.source,
-    time: time ?? ctx.receivedAt,
-    timeFromLine: time !== undefined,
-    ...(level && { level }),
-    ...(requestId && { requestId: sanitize(requestId) }),
-    ...(status !== undefined && { status }),
-    message: text,
+    time: f.time ?? ctx.receivedAt,
+    timeFromLine: f.time !== undefined,
+    ...(f.level && { level: f.level }),
+    ...(f.requestId && { requestId: sanitize(f.requestId) }),
+    ...(f.status !== undefined && { status: f.status }),
+    message: f.message,
     text,
-  };
+    ...(structured && { structured: true }),
+  });
+  if (structured) {
+    // Docker's json-file driver wraps the real line in {"log": "...", "time": ...}.
+    const message = scalarText(firstOf(structured, names.message));
+    return record({
+      time: parseTime(firstOf(structured, names.time), ctx.receivedAt),
+      level: normalizeLevel(firstOf(structured, names.level)),
+      requestId: scalarText(firstOf(structured, names.requestId)),
+      status: toStatus(firstOf(structured, names.status)),
+      message: message !== undefined ? sanitize(message) + marker : text,
+    });
+  }
+  const head = raw.slice(0, 120);
+  const levelWord = PLAIN_LEVEL.exec(head)?.[1];
+  return record({
+    time: parseTimestampText(head, ctx.receivedAt),
+    level: levelWord ? normalizeLevel(levelWord) : undefined,
+    requestId: PLAIN_REQUEST_ID.exec(raw)?.[1] ?? BRACKETED_ID.exec(raw)?.[1],
+    status: toStatus(PLAIN_STATUS.exec(raw)?.[1]),
+    message: text,
+  });
 }
