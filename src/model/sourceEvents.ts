@@ -27,6 +27,8 @@ export interface ContainerStatus {
   healthFailingStreak?: number;
   version?: string;
   image?: string;
+  /** The image's content id (Docker's sha256), so a retag or a new digest under the same tag shows. */
+  imageId?: string;
   restarts: number;
   startedAt?: number;
   exitCode?: number;

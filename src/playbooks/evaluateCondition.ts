@@ -15,10 +15,13 @@ export interface LiveFacts {
       restarts?: number;
       /** The last release, if one was seen. */
       lastReleaseAt?: number;
+      /**
+       * Since when a source able to see this service's releases has watched it: "nothing deployed
+       * in the last hour" holds only for a service watched that whole hour.
+       */
+      releasesWatchedSince?: number;
     }
   >;
-  /** Whether release events are observed at all; without them "deployed within" is unknown. */
-  releasesObserved: boolean;
 }
 
 function serviceNames(facts: LiveFacts, service: string | undefined): string[] {
@@ -130,19 +133,23 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
   }
   // deployedWithin
   const { minutes, service } = c.deployedWithin;
-  if (!facts.releasesObserved) return { verdict: 'unknown', evidence: ['no release history observed'] };
   const horizon = facts.now - minutes * 60_000;
-  const recent = serviceNames(facts, service).filter(
-    (name) => (facts.services[name]?.lastReleaseAt ?? 0) >= horizon,
+  return anyOf(
+    serviceNames(facts, service).map((name): Evaluation => {
+      const s = facts.services[name];
+      if (s?.lastReleaseAt !== undefined && s.lastReleaseAt >= horizon)
+        return {
+          verdict: 'yes',
+          evidence: [`${name} released ${Math.round((facts.now - s.lastReleaseAt) / 60_000)}m ago`],
+        };
+      if (s?.releasesWatchedSince !== undefined && s.releasesWatchedSince <= horizon)
+        return { verdict: 'no', evidence: [`${name}: no release in the last ${minutes}m`] };
+      return {
+        verdict: 'unknown',
+        evidence: [
+          `${name}: not watched for releases for the last ${minutes}m, so a deploy could have been missed`,
+        ],
+      };
+    }),
   );
-  return {
-    verdict: verdict(recent.length > 0),
-    evidence:
-      recent.length > 0
-        ? recent.map(
-            (n) =>
-              `${n} released ${Math.round((facts.now - (facts.services[n]?.lastReleaseAt ?? 0)) / 60_000)}m ago`,
-          )
-        : [`no release in the last ${minutes}m`],
-  };
 }

@@ -28,19 +28,15 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
     const s = services[c.name];
     if (s) s.restarts = (s.restarts ?? 0) + c.restarts;
   }
-  const releases = [
-    ...state.incident.events.filter((e) => e.kind === 'release'),
-    ...state.incident.timeline.filter((e) => e.kind === 'release'),
-  ];
   for (const e of releasesIn(state)) {
     const s = services[e.data.service];
     if (s) s.lastReleaseAt = Math.max(s.lastReleaseAt ?? 0, e.at);
   }
-  return {
-    now: state.now,
-    services,
-    releasesObserved: releases.length > 0 || state.now - state.startedAt > 60 * 60_000,
-  };
+  for (const [name, since] of Object.entries(state.releaseWatch)) {
+    const s = services[name];
+    if (s) s.releasesWatchedSince = since;
+  }
+  return { now: state.now, services };
 }
 
 /** The service to act on: the one whose critical rule fires, else the worst 1m ratio above the warning line. */

@@ -34,6 +34,8 @@ interface InspectResult {
   Id: string;
   Name: string;
   RestartCount: number;
+  /** The image's content id. */
+  Image?: string;
   Config: { Image: string; Labels?: Record<string, string> | null };
   State: {
     Status: string;
@@ -74,6 +76,7 @@ export function containerFromInspect(host: string, c: InspectResult): ContainerS
     ...(c.State.Health && { healthFailingStreak: c.State.Health.FailingStreak }),
     version: sanitize(tag),
     image: sanitize(image),
+    ...(c.Image && { imageId: sanitize(c.Image) }),
     restarts: c.RestartCount,
     ...(state === 'running' && { startedAt: Date.parse(c.State.StartedAt) }),
     ...(state !== 'running' && { exitCode: c.State.ExitCode }),

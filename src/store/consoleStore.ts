@@ -43,6 +43,8 @@ export interface ConsoleState {
   now: number;
   sources: Record<string, SourceView>;
   containers: Record<string, ContainerStatus>;
+  /** Since when each service has been watched by a source able to see its releases. */
+  releaseWatch: Record<string, number>;
   signals: Record<string, ServiceSignalsView>;
   /** Log lines live in a ring buffer outside the store; views re-read it when `version` moves. */
   logs: { version: number; received: number; dropped: number; droppedBySource: Record<string, number> };
@@ -82,6 +84,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
     now,
     sources: {},
     containers: {},
+    releaseWatch: {},
     signals: {},
     logs: { version: 0, received: 0, dropped: 0, droppedBySource: {} },
     incident: { events: [], timeline: [] },

@@ -11,6 +11,7 @@ import { formatPercent } from '../text/duration';
 import { sanitize } from '../text/sanitize';
 import { appendEvents, type ConsoleStore } from './consoleStore';
 import { ContainerChangeDeduper } from './containerChangeDeduper';
+import { ReleaseDetector } from './releaseDetector';
 
 export const FLUSH_INTERVAL_MS = 50;
 export const SPARK_BUCKETS = 30;
@@ -101,6 +102,7 @@ export function createIngest({
   let timer: NodeJS.Timeout | undefined;
   let lastSecond = 0;
   const containerChanges = new ContainerChangeDeduper();
+  const releases = new ReleaseDetector();
   /** Requests and 5xx counted from each service's log lines, cumulative like a counter. */
   const logCounts = new Map<string, { requests: number; errors: number }>();
 
@@ -127,6 +129,8 @@ export function createIngest({
       switch (e.type) {
         case 'container': {
           containers = { ...containers, [e.status.id]: e.status };
+          const release = releases.container(e.status, now);
+          if (release) notable.push(release);
           const change = containerChanges.observe(e.status, now);
           if (change) notable.push(change);
           break;
@@ -165,7 +169,11 @@ export function createIngest({
           signalsFor(e.service).markUnknown(e.reason);
           signalsChanged = true;
           break;
-        case 'health':
+        case 'health': {
+          const release = e.version
+            ? releases.healthVersion(e.service, e.target, e.version, e.at)
+            : undefined;
+          if (release) notable.push(release);
           signalsFor(e.service).addHealth({
             target: e.target,
             ok: e.ok,
@@ -175,6 +183,7 @@ export function createIngest({
           });
           signalsChanged = true;
           break;
+        }
         case 'source': {
           const prev = sources[e.id];
           sources = {
@@ -198,15 +207,20 @@ export function createIngest({
           }
           break;
         }
-        case 'release':
-          notable.push({
-            at: e.at,
-            kind: 'release',
-            severity: 'info',
-            text: `${e.service} ${e.from ?? '?'} → ${e.to} (${e.reason})`,
-            data: { service: e.service, host: e.host, from: e.from, to: e.to, reason: e.reason },
-          });
+        case 'release': {
+          const release = releases.announced(
+            {
+              service: e.service,
+              host: e.host,
+              ...(e.from !== undefined && { from: e.from }),
+              to: e.to,
+              reason: e.reason,
+            },
+            e.at,
+          );
+          if (release) notable.push(release);
           break;
+        }
       }
     }
 
@@ -235,8 +249,10 @@ export function createIngest({
 
     const nothingNew = batch.length === 0 && !signalsChanged && received === 0;
     if (nothingNew) return;
+    const watched = releases.watchedSince.size !== Object.keys(state.releaseWatch).length;
     store.setState({
       now,
+      ...(watched && { releaseWatch: Object.fromEntries(releases.watchedSince) }),
       containers,
       sources,
       signals: nextSignals,

@@ -63,7 +63,7 @@ describe('opsconsole import', () => {
     const { playbook } = checkPlaybookText('r.md', yaml);
     if (!playbook) throw new Error('invalid import');
     const run = new PlaybookRun(playbook, {
-      facts: () => ({ now: 0, services: {}, releasesObserved: false }),
+      facts: () => ({ now: 0, services: {} }),
       record: () => {},
       targetFor: () => localTarget,
       values: { service: 'x' },

@@ -18,15 +18,21 @@ function facts(api: {
 }): LiveFacts {
   return {
     now: NOW,
-    releasesObserved: true,
     services: {
       api: {
+        // Watched for releases for the last two days: "none in the last hour" is known, not assumed.
+        releasesWatchedSince: NOW - 2 * 86_400_000,
         ratio: { '1m': api.ratio, '5m': api.ratio, '10m': api.ratio },
         rules: rules(api.firing ? 'firing' : 'ok'),
         health: api.health ?? healthy,
         ...(api.releasedMinutesAgo !== undefined && { lastReleaseAt: NOW - api.releasedMinutesAgo * 60_000 }),
       },
-      worker: { ratio: { '1m': 0.001, '5m': 0.001, '10m': 0.001 }, rules: rules('ok'), health: healthy },
+      worker: {
+        ratio: { '1m': 0.001, '5m': 0.001, '10m': 0.001 },
+        rules: rules('ok'),
+        health: healthy,
+        releasesWatchedSince: NOW - 2 * 86_400_000,
+      },
     },
   };
 }
@@ -102,7 +108,7 @@ describe('shipped playbooks', () => {
     });
 
     it('says the data could not tell, and records an override as such', () => {
-      const unknown: LiveFacts = { now: NOW, releasesObserved: false, services: {} };
+      const unknown: LiveFacts = { now: NOW, services: {} };
       const { run, records } = recordingRun(triage, unknown);
       expect(run.view().proposal?.verdict).toBe('unknown');
       run.answer('yes');

@@ -1,0 +1,102 @@
+import type { NotableEvent, ReleaseEventData } from '../model/notableEvent';
+import type { ContainerStatus } from '../model/sourceEvents';
+
+type ReleaseEvent = Extract<NotableEvent, { kind: 'release' }>;
+
+interface Seen {
+  version?: string;
+  image?: string;
+  imageId?: string;
+}
+
+/** The service a container runs: its compose service, else its own name. */
+export function serviceOf(status: ContainerStatus): string {
+  return status.compose?.service ?? status.name;
+}
+
+const short = (id: string | undefined) => (id ? id.replace(/^sha256:/, '').slice(0, 12) : '?');
+
+/**
+ * Releases seen in the data itself, where no source announces them: a container of a service
+ * recreated with another image, tag or digest (compose up, a retag), an OCI version label that
+ * changed, a health endpoint that reports another version, a pod or pm2 process with a new
+ * version. It also remembers since when each service has been watched by something able to see a
+ * release, so "nothing was deployed in the last hour" is said only when that is known.
+ *
+ * A release is reported once: the same service reaching the same version through two sources (the
+ * demo announces its deploys and its health endpoint reports the new version) is one release.
+ */
+export class ReleaseDetector {
+  private readonly seen = new Map<string, Seen>();
+  private readonly lastTo = new Map<string, string>();
+  readonly watchedSince = new Map<string, number>();
+
+  /** A container's status; a release when its service's image or version changed. */
+  container(status: ContainerStatus, now: number): ReleaseEvent | undefined {
+    const service = serviceOf(status);
+    this.watch(service, now);
+    // Supervised processes (the demo) announce their releases themselves.
+    if (status.kind === 'process' || (!status.version && !status.image)) return undefined;
+    const key = `${status.host}/${service}`;
+    const before = this.seen.get(key);
+    const now_: Seen = {
+      ...(status.version && { version: status.version }),
+      ...(status.image && { image: status.image }),
+      ...(status.imageId && { imageId: status.imageId }),
+    };
+    this.seen.set(key, now_);
+    if (!before) return undefined;
+    const versionChanged = before.version !== now_.version;
+    const imageChanged = before.image !== now_.image;
+    const digestChanged = !!before.imageId && !!now_.imageId && before.imageId !== now_.imageId;
+    if (!versionChanged && !imageChanged && !digestChanged) return undefined;
+    const label = (s: Seen) =>
+      versionChanged || imageChanged
+        ? (s.version ?? s.image ?? '?')
+        : `${s.version ?? s.image} (${short(s.imageId)})`;
+    const evidence = imageChanged
+      ? `${status.name} recreated from ${before.image} with ${now_.image}`
+      : versionChanged
+        ? `${status.name} now labels version ${now_.version}`
+        : `${status.name} recreated with image ${short(now_.imageId)} under the same tag`;
+    return this.release(
+      { service, host: status.host, from: label(before), to: label(now_), reason: evidence },
+      now,
+    );
+  }
+
+  /** A health endpoint's own word on its version. */
+  healthVersion(service: string, target: string, version: string, at: number): ReleaseEvent | undefined {
+    this.watch(service, at);
+    const key = `health:${target}`;
+    const before = this.seen.get(key)?.version;
+    this.seen.set(key, { version });
+    if (before === undefined || before === version) return undefined;
+    return this.release(
+      { service, host: target, from: before, to: version, reason: `${target} reports version ${version}` },
+      at,
+    );
+  }
+
+  /** A release a source announced; undefined when it was already seen another way. */
+  announced(data: ReleaseEventData, at: number): ReleaseEvent | undefined {
+    this.watch(data.service, at);
+    return this.release(data, at);
+  }
+
+  private watch(service: string, at: number): void {
+    if (!this.watchedSince.has(service)) this.watchedSince.set(service, at);
+  }
+
+  private release(data: ReleaseEventData, at: number): ReleaseEvent | undefined {
+    if (this.lastTo.get(data.service) === data.to) return undefined;
+    this.lastTo.set(data.service, data.to);
+    return {
+      at,
+      kind: 'release',
+      severity: 'info',
+      text: `${data.service} ${data.from ?? '?'} → ${data.to} (${data.reason})`,
+      data,
+    };
+  }
+}

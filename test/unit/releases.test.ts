@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerStatus } from '../../src/model/sourceEvents';
+import { evaluateCondition } from '../../src/playbooks/evaluateCondition';
+import { ReleaseDetector } from '../../src/store/releaseDetector';
+
+const T0 = Date.UTC(2026, 10, 22, 3);
+
+function container(over: Partial<ContainerStatus>): ContainerStatus {
+  return {
+    id: 'local/shop-api-1',
+    name: 'shop-api-1',
+    host: 'local',
+    kind: 'docker',
+    state: 'running',
+    health: 'none',
+    restarts: 0,
+    compose: { project: 'shop', service: 'api' },
+    image: 'shop/api:1.4.2',
+    version: '1.4.2',
+    imageId: 'sha256:aaaaaaaaaaaa1111',
+    ...over,
+  };
+}
+
+describe('releases seen in the data', () => {
+  it('a container of the same service recreated with another tag is a release, from → to, with the evidence', () => {
+    const d = new ReleaseDetector();
+    expect(d.container(container({}), T0)).toBeUndefined();
+    expect(d.container(container({ cpuPercent: 3 }), T0 + 1000)).toBeUndefined();
+    const r = d.container(
+      container({
+        id: 'local/shop-api-2',
+        name: 'shop-api-2',
+        image: 'shop/api:1.5.0',
+        version: '1.5.0',
+        imageId: 'sha256:bbbb',
+      }),
+      T0 + 60_000,
+    );
+    expect(r?.data).toEqual({
+      service: 'api',
+      host: 'local',
+      from: '1.4.2',
+      to: '1.5.0',
+      reason: 'shop-api-2 recreated from shop/api:1.4.2 with shop/api:1.5.0',
+    });
+    expect(r?.at).toBe(T0 + 60_000);
+  });
+
+  it('a new digest under the same tag is a release too; an OCI version label change as well', () => {
+    const d = new ReleaseDetector();
+    d.container(container({ image: 'shop/api:latest', version: 'latest' }), T0);
+    const retag = d.container(
+      container({ image: 'shop/api:latest', version: 'latest', imageId: 'sha256:cccccccccccc9999' }),
+      T0 + 1,
+    );
+    expect(retag?.data).toMatchObject({ from: 'latest (aaaaaaaaaaaa)', to: 'latest (cccccccccccc)' });
+    const labelled = d.container(
+      container({ image: 'shop/api:latest', version: '2.0.0', imageId: 'sha256:cccccccccccc9999' }),
+      T0 + 2,
+    );
+    expect(labelled?.data).toMatchObject({
+      from: 'latest',
+      to: '2.0.0',
+      reason: 'shop-api-1 now labels version 2.0.0',
+    });
+  });
+
+  it('a version the health endpoint reports, and one release however many sources see it', () => {
+    const d = new ReleaseDetector();
+    expect(d.healthVersion('api', 'http://api/health', 'v1', T0)).toBeUndefined();
+    const r = d.healthVersion('api', 'http://api/health', 'v2', T0 + 5000);
+    expect(r?.data).toMatchObject({ service: 'api', from: 'v1', to: 'v2' });
+    expect(
+      d.announced({ service: 'api', host: 'demo', from: 'v1', to: 'v2', reason: 'deploy' }, T0 + 6000),
+    ).toBeUndefined();
+    expect(
+      d.announced({ service: 'api', host: 'demo', from: 'v2', to: 'v3', reason: 'deploy' }, T0 + 9000),
+    ).toBeDefined();
+  });
+
+  it('supervised processes announce their own releases; the detector only marks them watched', () => {
+    const d = new ReleaseDetector();
+    d.container(container({ kind: 'process', compose: undefined, name: 'api' }), T0);
+    expect(
+      d.container(container({ kind: 'process', compose: undefined, name: 'api', version: '9' }), T0 + 1),
+    ).toBeUndefined();
+    expect(d.watchedSince.get('api')).toBe(T0);
+  });
+});
+
+describe('"deployed within" is answered from what was watched, never from uptime', () => {
+  const condition = { deployedWithin: { minutes: 60 } };
+  const base = { ratio: {}, rules: {} };
+  it('unknown for a service not watched for the whole window', () => {
+    const e = evaluateCondition(condition, {
+      now: T0,
+      services: { api: { ...base, releasesWatchedSince: T0 - 30 * 60_000 } },
+    });
+    expect(e.verdict).toBe('unknown');
+    expect(e.evidence.join(' ')).toMatch(/not watched for releases for the last 60m/);
+  });
+  it('no for a service watched all along without a release; yes after one', () => {
+    const watched = { ...base, releasesWatchedSince: T0 - 2 * 3_600_000 };
+    expect(evaluateCondition(condition, { now: T0, services: { api: watched } }).verdict).toBe('no');
+    const released = { ...watched, lastReleaseAt: T0 - 10 * 60_000 };
+    const e = evaluateCondition(condition, { now: T0, services: { api: released } });
+    expect(e.verdict).toBe('yes');
+    expect(e.evidence).toEqual(['api released 10m ago']);
+  });
+});
