@@ -1,4 +1,3 @@
-import { loadConfig } from '../config/load';
 import { stateDirFor } from '../config/paths';
 import type { Environment } from '../config/schema';
 import { configSecrets } from '../config/secrets';
@@ -11,6 +10,7 @@ import { localTarget } from '../transport/localCommand';
 import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
+import { configOrDiscovery } from './configOrDiscovery';
 import { pickEnvironment } from './environment';
 import { runConsoleSession } from './loadConsoleSession';
 
@@ -34,12 +34,16 @@ function configTriageEnvironment(
 export const consoleCommand: Command = {
   name: 'console',
   summary: 'Open the incident console on the configured environment.',
-  usage: 'opsconsole [--config PATH] [--env NAME]',
-  details: ['  --env NAME      environment to watch (default: defaultEnvironment, or the only one)'],
-  options: { env: { type: 'string' } },
+  usage: 'opsconsole [--config PATH] [--env NAME] [--docker SOCKET|ssh://USER@HOST]',
+  details: [
+    '  --env NAME      environment to watch (default: defaultEnvironment, or the only one)',
+    '  --docker WHERE  look at one Docker engine (a socket, or ssh://user@host) without a config;',
+    '                  with no config at all, the local engine is watched if it answers',
+  ],
+  options: { env: { type: 'string' }, docker: { type: 'string' } },
   allowPositionals: false,
   async run({ values }, globals) {
-    const loaded = loadConfig(globals.config);
+    const loaded = await configOrDiscovery(globals.config, values.docker as string | undefined);
     const [name, env] = pickEnvironment(loaded, values.env as string | undefined);
     let hosts: EnvironmentHosts | undefined;
     return runConsoleSession({

@@ -1,5 +1,5 @@
-import { loadConfig } from '../config/load';
 import { LogBuffer } from '../logs/logBuffer';
+import { serviceOf } from '../model/sourceEvents';
 import { startEnvironmentSources } from '../sources/environmentSources';
 import { type ConsoleState, createConsoleStore } from '../store/consoleStore';
 import { createIngest } from '../store/ingest';
@@ -7,6 +7,7 @@ import { formatPercent, parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
 import { UserError } from '../userError';
 import type { Command } from './commands';
+import { configOrDiscovery } from './configOrDiscovery';
 import { pickEnvironment } from './environment';
 import { stdout } from './output';
 
@@ -28,6 +29,13 @@ export function statusSnapshot(state: ConsoleState) {
       health: s.health,
     })),
     sources: Object.values(state.sources),
+    /** Releases seen during the sample, and what each service runs now. */
+    releases: state.incident.events.flatMap((e) =>
+      e.kind === 'release' ? [{ at: new Date(e.at).toISOString(), ...e.data }] : [],
+    ),
+    versions: Object.fromEntries(
+      Object.values(state.containers).flatMap((c) => (c.version ? [[serviceOf(c), c.version]] : [])),
+    ),
   };
 }
 
@@ -47,7 +55,7 @@ function statusText(state: ConsoleState): string {
 export const statusCommand: Command = {
   name: 'status',
   summary: 'Print one snapshot of containers, health and error rates, then exit.',
-  usage: 'opsconsole status [--json] [--env NAME] [--sample DURATION]',
+  usage: 'opsconsole status [--json] [--env NAME] [--sample DURATION] [--docker SOCKET|ssh://USER@HOST]',
   details: [
     '  --json              machine-readable output',
     '  --env NAME          environment (default: defaultEnvironment, or the only one)',
@@ -55,10 +63,15 @@ export const statusCommand: Command = {
     '',
     'Exit status: 0 when nothing is firing, 1 when a rule fires or a source failed, 2 on usage errors.',
   ],
-  options: { json: { type: 'boolean' }, env: { type: 'string' }, sample: { type: 'string' } },
+  options: {
+    json: { type: 'boolean' },
+    env: { type: 'string' },
+    sample: { type: 'string' },
+    docker: { type: 'string' },
+  },
   allowPositionals: false,
   async run({ values }, globals) {
-    const loaded = loadConfig(globals.config);
+    const loaded = await configOrDiscovery(globals.config, values.docker as string | undefined);
     const [name, env] = pickEnvironment(loaded, values.env as string | undefined);
     const sampleMs = parseDuration(String(values.sample ?? '3s'));
     if (sampleMs === undefined)

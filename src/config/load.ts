@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UserError } from '../userError';
 import { xdg } from './paths';
 import { type Config, ConfigSchema } from './schema';
 import { loadValidatedYaml } from './validatedYaml';
@@ -22,20 +21,4 @@ export function findConfig(explicit: string | undefined, cwd = process.cwd()): s
 
 export function loadConfigFile(path: string): LoadedConfig {
   return { path, config: loadValidatedYaml(path, ConfigSchema, 'config') };
-}
-
-/** Loads the config the user pointed at or the first one found; a missing one is a usage error. */
-export function loadConfig(explicit: string | undefined, cwd = process.cwd()): LoadedConfig {
-  const path = findConfig(explicit, cwd);
-  if (!path) {
-    throw new UserError(
-      [
-        'opsconsole: no configuration found.',
-        `  looked in: ${configCandidates(cwd).join(', ')}`,
-        '  fix: pass --config PATH, create one of those files (see README "Configuration"),',
-        '       or try `opsconsole demo`, which needs no configuration.',
-      ].join('\n'),
-    );
-  }
-  return loadConfigFile(path);
 }

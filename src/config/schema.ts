@@ -31,6 +31,11 @@ export const HostSchema = z.strictObject({
   dockerSocket: z.string().default('/var/run/docker.sock'),
   /** Watch this host's containers through its Docker Engine. */
   docker: z.boolean().default(false),
+  /**
+   * Follow the logs of every container on this host (each under its compose service, else its
+   * name), including containers started later: what opsconsole does with no configuration.
+   */
+  followContainerLogs: z.boolean().default(false),
   /** Commands whose JSON output lists what runs here, for hosts without Docker. */
   statusCommands: z
     .array(

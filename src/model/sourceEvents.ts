@@ -41,6 +41,11 @@ export interface ContainerStatus {
   oomKilled?: boolean;
 }
 
+/** The service a container runs: its compose service, else its own name. */
+export function serviceOf(status: ContainerStatus): string {
+  return status.compose?.service ?? status.name;
+}
+
 export type SourceState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
 export type SourceEvent =

@@ -3,6 +3,7 @@ import type { EventSink } from '../model/sourceEvents';
 import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';
 import { commandStatusSource } from './commandStatusSource';
+import { followEveryContainer } from './containerLogFollower';
 import { DockerLogSource } from './dockerLogSource';
 import { type DockerDialer, DockerSource } from './dockerSource';
 import { FileFollower } from './fileFollower';
@@ -45,22 +46,30 @@ export function startEnvironmentSources(
   hosts = new EnvironmentHosts(env, sink),
 ): RunningSources {
   const pollers: Poller[] = [];
-  const dockers: DockerSource[] = [];
-  for (const [name, host] of Object.entries(env.hosts)) {
-    if (!host.docker) continue;
-    const dialer = hosts.isRemote(name)
-      ? { openStream: () => hosts.ssh(name).openUnixSocket(host.dockerSocket) }
-      : { socketPath: host.dockerSocket };
-    dockers.push(new DockerSource(name, dialer, sink));
-  }
-  for (const d of dockers) d.start();
-  const followers: { start(): void; stop(): void }[] = [];
+  const dockers: { start(): void; stop(): void }[] = [];
   const dialerFor = (name: string): DockerDialer => {
     const socket = env.hosts[name]?.dockerSocket ?? '/var/run/docker.sock';
     return hosts.isRemote(name)
       ? { openStream: () => hosts.ssh(name).openUnixSocket(socket) }
       : { socketPath: socket };
   };
+  for (const [name, host] of Object.entries(env.hosts)) {
+    if (!host.docker) continue;
+    const dialer = dialerFor(name);
+    if (host.followContainerLogs) {
+      const every = followEveryContainer(dialer, sink);
+      const source = new DockerSource(name, dialer, every.sink);
+      dockers.push({
+        start: () => source.start(),
+        stop: () => {
+          source.stop();
+          every.stop();
+        },
+      });
+    } else dockers.push(new DockerSource(name, dialer, sink));
+  }
+  for (const d of dockers) d.start();
+  const followers: { start(): void; stop(): void }[] = [];
   for (const [service, cfg] of Object.entries(env.services)) {
     for (const log of cfg.logs) {
       const hostName = log.host ?? cfg.host;

@@ -1,5 +1,5 @@
 import type { NotableEvent, ReleaseEventData } from '../model/notableEvent';
-import type { ContainerStatus } from '../model/sourceEvents';
+import { type ContainerStatus, serviceOf } from '../model/sourceEvents';
 
 type ReleaseEvent = Extract<NotableEvent, { kind: 'release' }>;
 
@@ -7,11 +7,6 @@ interface Seen {
   version?: string;
   image?: string;
   imageId?: string;
-}
-
-/** The service a container runs: its compose service, else its own name. */
-export function serviceOf(status: ContainerStatus): string {
-  return status.compose?.service ?? status.name;
 }
 
 const short = (id: string | undefined) => (id ? id.replace(/^sha256:/, '').slice(0, 12) : '?');
@@ -59,9 +54,10 @@ export class ReleaseDetector {
       : versionChanged
         ? `${status.name} now labels version ${now_.version}`
         : `${status.name} recreated with image ${short(now_.imageId)} under the same tag`;
+    // When: the new container's start, not when the console happened to notice.
     return this.release(
       { service, host: status.host, from: label(before), to: label(now_), reason: evidence },
-      now,
+      status.startedAt ?? now,
     );
   }
 

@@ -1,0 +1,51 @@
+import { configCandidates, findConfig, type LoadedConfig, loadConfigFile } from '../config/load';
+import { ConfigSchema } from '../config/schema';
+import { localDockerSocket, probeDocker } from '../sources/dockerProbe';
+import { UserError } from '../userError';
+
+/** `--docker`: a socket path on this machine, or ssh://user@host[:port] for a remote engine. */
+function dockerHostFromFlag(flag: string): Record<string, unknown> {
+  const ssh = /^ssh:\/\/(.+)$/.exec(flag);
+  const common = { docker: true, followContainerLogs: true };
+  if (ssh) return { ...common, ssh: ssh[1] };
+  return { ...common, dockerSocket: flag.replace(/^unix:\/\//, '') };
+}
+
+function discovered(path: string, host: Record<string, unknown>): LoadedConfig {
+  const parsed = ConfigSchema.safeParse({
+    environments: { local: { hosts: { local: host }, services: {} } },
+  });
+  if (!parsed.success)
+    throw new UserError(
+      `opsconsole: --docker: ${parsed.error.issues[0]?.message ?? 'not a Docker host'}.\n  fix: --docker /var/run/docker.sock or --docker ssh://user@host[:port]`,
+    );
+  return { path, config: parsed.data };
+}
+
+/**
+ * The configuration to run with: `--docker` for a quick look at one engine; else the file the user
+ * named or the first one found; else, with none at all, what this machine has (its Docker engine,
+ * every container and its logs). When there is nothing to watch, one message says what was looked
+ * for and how to configure.
+ */
+export async function configOrDiscovery(
+  explicit: string | undefined,
+  dockerFlag?: string,
+): Promise<LoadedConfig> {
+  if (dockerFlag) return discovered(`(--docker ${dockerFlag})`, dockerHostFromFlag(dockerFlag));
+  const path = findConfig(explicit);
+  if (path) return loadConfigFile(path);
+  const socket = localDockerSocket();
+  const probe = await probeDocker(socket);
+  if (probe.ok)
+    return discovered(`(no configuration: the Docker engine at ${socket})`, dockerHostFromFlag(socket));
+  throw new UserError(
+    [
+      'opsconsole: nothing to watch: no configuration, and no Docker engine here.',
+      `  looked for a configuration in: ${configCandidates().join(', ')}`,
+      `  looked for a Docker engine at ${socket}: ${probe.reason}`,
+      '  fix: `opsconsole init` writes a configuration from what it can see; `--docker ssh://user@host`',
+      '       looks at a remote engine; see README "Configuration"; or try `opsconsole demo`.',
+    ].join('\n'),
+  );
+}

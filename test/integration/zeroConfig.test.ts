@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runCli } from '../helpers/cli';
+import { TEST_IMAGE, TestDockerd } from '../helpers/dockerd';
+
+const dockerd = new TestDockerd();
+const home = mkdtempSync(join(tmpdir(), 'oc-zero-'));
+/** No configuration anywhere: an empty working directory and XDG dirs. */
+const noConfig = () => ({
+  cwd: home,
+  env: {
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_STATE_HOME: join(home, 'state'),
+    OPSCONSOLE_STATE_DIR: join(home, 'state'),
+    DOCKER_HOST: `unix://${dockerd.socket}`,
+  },
+});
+
+/** A compose-labelled container that logs one JSON request line every 100 ms, a tenth of them 500s. */
+function runApi(name: string, tag: string): void {
+  dockerd.docker(
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network',
+    'none',
+    '--label',
+    'com.docker.compose.project=shop',
+    '--label',
+    'com.docker.compose.service=api',
+    `shop/api:${tag}`,
+    'sh',
+    '-c',
+    'i=0; while true; do s=200; [ $((i % 10)) = 0 ] && s=500; echo "{\\"level\\":\\"info\\",\\"status\\":$s,\\"msg\\":\\"req $i\\"}"; i=$((i+1)); sleep 0.1; done',
+  );
+}
+
+beforeAll(async () => {
+  await dockerd.start();
+  dockerd.buildImage();
+  // Two tags of the same image stand for two releases.
+  dockerd.docker('tag', TEST_IMAGE, 'shop/api:1.4.2');
+  dockerd.docker('tag', TEST_IMAGE, 'shop/api:1.5.0');
+  runApi('shop-api-1', '1.4.2');
+}, 120_000);
+
+afterAll(async () => {
+  await dockerd.stop();
+});
+
+describe('with no configuration', () => {
+  it('watches the local Docker engine: its containers, their services and logs', async () => {
+    const r = await runCli(['status', '--json', '--sample', '4s'], noConfig());
+    expect(r.stderr).toBe('');
+    const snap = JSON.parse(r.stdout);
+    expect(snap.containers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'shop-api-1',
+          state: 'running',
+          version: '1.4.2',
+          compose: { project: 'shop', service: 'api' },
+        }),
+      ]),
+    );
+    const api = snap.services.find((s: { service: string }) => s.service === 'api');
+    // The logs were followed: the error rate comes from them.
+    expect(api.errorRatioFromLogs.requests1m).toBeGreaterThan(5);
+    expect(api.errorRatioFromLogs['1m']).toBeGreaterThan(0);
+    expect(snap.versions).toEqual({ api: '1.4.2' });
+  });
+
+  it('`--docker SOCKET` looks at one engine the same way', async () => {
+    const r = await runCli(['status', '--json', '--sample', '2s', '--docker', dockerd.socket], {
+      ...noConfig(),
+      env: { ...noConfig().env, DOCKER_HOST: 'unix:///nonexistent.sock' },
+    });
+    expect(JSON.parse(r.stdout).containers.map((c: { name: string }) => c.name)).toContain('shop-api-1');
+  });
+
+  it('says what it looked for, and how to configure, when there is nothing to watch', async () => {
+    const r = await runCli(['status'], {
+      ...noConfig(),
+      env: { ...noConfig().env, DOCKER_HOST: 'unix:///nonexistent.sock' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /nothing to watch[\s\S]*looked for a Docker engine at \/nonexistent\.sock: no socket there[\s\S]*opsconsole init/,
+    );
+  });
+
+  it('sees a container recreated with another tag as a release of its service, at its start', async () => {
+    const status = new Promise<string>((resolve) => {
+      const child = spawn(BIN, ['status', '--json', '--sample', '10s'], {
+        ...noConfig(),
+        env: { ...process.env, ...noConfig().env },
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      child.on('close', () => resolve(out));
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    const recreatedAt = Date.now();
+    dockerd.docker('rm', '-f', 'shop-api-1');
+    runApi('shop-api-2', '1.5.0');
+    const snap = JSON.parse(await status);
+    const release = snap.releases.find((r: { service: string }) => r.service === 'api');
+    expect(release).toMatchObject({ from: '1.4.2', to: '1.5.0', host: 'local' });
+    expect(release.reason).toMatch(/shop-api-2 recreated from shop\/api:1\.4\.2 with shop\/api:1\.5\.0/);
+    // Dated by the new container's start (Docker's clock is this machine's, to the second).
+    expect(Date.parse(release.at)).toBeGreaterThanOrEqual(Math.floor(recreatedAt / 1000) * 1000);
+    expect(snap.versions).toEqual({ api: '1.5.0' });
+  });
+});
