@@ -1,9 +1,11 @@
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import type { ContainerStatus } from '../src/model/sourceEvents';
+import { containerRows, windowOf } from '../src/store/paneRows';
+import { sanitize } from '../src/text/sanitize';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
-import { containerHeader, containerRow } from './rows';
+import { cell, containerHeader, containerRow } from './rows';
 
 const STATE_COLORS: Record<ContainerStatus['state'], string> = {
   running: 'green',
@@ -33,19 +35,24 @@ export function ContainerPane({
   );
   const manyHosts = new Set(containers.map((c) => c.host)).size > 1;
   const now = useConsole((s) => s.now);
-  const rows = Math.max(0, height - 2 - troubled.length);
-  const shown = [...containers]
-    .sort((a, b) => a.host.localeCompare(b.host) || a.name.localeCompare(b.name))
-    .slice(0, rows);
+  const query = useConsole((s) => s.ui.containerQuery);
+  const cursor = useConsole((s) => s.ui.containerCursor);
+  const rows = containerRows(containers, query);
+  const space = Math.max(0, height - 2 - troubled.length);
+  const win = windowOf(rows.length, space, cursor);
+  const shown = rows.slice(win.start, win.end);
+  const hidden = win.above + win.below;
+  const title = [
+    query
+      ? `${rows.filter((r) => r.kind === 'container').length} of ${containers.length} "${sanitize(query)}"`
+      : `${containers.length}`,
+    hidden > 0 ? `${hidden} more ${win.above > 0 ? '↑' : ''}${win.below > 0 ? '↓' : ''}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <PaneTitle
-        index={1}
-        title="Containers"
-        focused={focused}
-        width={width}
-        right={`${containers.length}`}
-      />
+      <PaneTitle index={1} title="Containers" focused={focused} width={width} right={title} />
       <Text wrap="truncate" dimColor>
         {containerHeader(width)}
       </Text>
@@ -55,13 +62,32 @@ export function ContainerPane({
         </Text>
       ))}
       {shown.length === 0 && troubled.length === 0 && (
-        <Text wrap="truncate">waiting for the first status…</Text>
-      )}
-      {shown.map((c) => (
-        <Text key={c.id} wrap="truncate" color={color(STATE_COLORS[c.state])}>
-          {containerRow(manyHosts ? { ...c, name: `${c.host}/${c.name}` } : c, now, width)}
+        <Text wrap="truncate">
+          {query
+            ? `no container matches "${query}" (Esc in the filter clears it)`
+            : 'waiting for the first status…'}
         </Text>
-      ))}
+      )}
+      {shown.map((r, i) =>
+        r.kind === 'group' ? (
+          <Text key={r.key} wrap="truncate" bold inverse={focused && win.start + i === cursor}>
+            {cell(`▸ ${r.label} (${r.count}${r.problems > 0 ? `, ${r.problems} in trouble` : ''})`, width)}
+          </Text>
+        ) : (
+          <Text
+            key={r.key}
+            wrap="truncate"
+            inverse={focused && win.start + i === cursor}
+            color={color(STATE_COLORS[r.container.state])}
+          >
+            {containerRow(
+              manyHosts ? { ...r.container, name: `${r.container.host}/${r.container.name}` } : r.container,
+              now,
+              width,
+            )}
+          </Text>
+        ),
+      )}
     </Box>
   );
 }

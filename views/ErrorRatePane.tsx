@@ -1,7 +1,9 @@
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import type { ServiceSignalsView } from '../src/metrics/serviceSignals';
+import { serviceRows, windowOf } from '../src/store/paneRows';
 import { formatPercent } from '../src/text/duration';
+import { sanitize } from '../src/text/sanitize';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
 import { headlineRule, rateHeader, rateRow } from './rows';
@@ -26,10 +28,15 @@ export function ErrorRatePane({
   threshold: number;
 }) {
   const color = useColor();
-  const signals = [...useConsole(useShallow((s) => Object.values(s.signals)))].sort((a, b) =>
-    a.service.localeCompare(b.service),
-  );
-  const rows = Math.max(0, height - 2);
+  const query = useConsole((s) => s.ui.serviceQuery);
+  const cursor = useConsole((s) => s.ui.serviceCursor);
+  const all = useConsole(useShallow((s) => Object.values(s.signals)));
+  const signals = serviceRows(all, query);
+  const win = windowOf(signals.length, Math.max(0, height - 2), cursor);
+  const hidden = win.above + win.below;
+  const filterNote = query ? `${signals.length} of ${all.length} "${sanitize(query)}" · ` : '';
+  const hiddenNote =
+    hidden > 0 ? `${hidden} more ${win.above > 0 ? '↑' : ''}${win.below > 0 ? '↓' : ''} · ` : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <PaneTitle
@@ -37,14 +44,25 @@ export function ErrorRatePane({
         title="Error rates (5xx)"
         focused={focused}
         width={width}
-        right={`line ${formatPercent(threshold, 0)}`}
+        right={`${filterNote}${hiddenNote}line ${formatPercent(threshold, 0)}`}
       />
       <Text wrap="truncate" dimColor>
         {rateHeader(width)}
       </Text>
-      {signals.length === 0 && <Text wrap="truncate">waiting for the first metrics…</Text>}
-      {signals.slice(0, rows).map((v) => (
-        <Text key={v.service} wrap="truncate" color={color(rowColor(v))}>
+      {signals.length === 0 && (
+        <Text wrap="truncate">
+          {query
+            ? `no service matches "${sanitize(query)}"`
+            : 'waiting for the first metrics or request logs…'}
+        </Text>
+      )}
+      {signals.slice(win.start, win.end).map((v, i) => (
+        <Text
+          key={v.service}
+          wrap="truncate"
+          inverse={focused && win.start + i === cursor}
+          color={color(rowColor(v))}
+        >
           {rateRow(v, threshold, width)}
         </Text>
       ))}

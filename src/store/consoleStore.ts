@@ -35,7 +35,12 @@ export interface Prompt {
   choices?: { key: string; label: string; value: string }[];
   /** Carried from one step to the next (the title while the severity is asked). */
   carry?: string;
+  /** For a filter: the pane it filters (live, as it is typed). */
+  filterOf?: PaneId;
 }
+
+/** Where each pane keeps its filter text. */
+export const PANE_QUERY = { logs: 'logQuery', containers: 'containerQuery', rates: 'serviceQuery' } as const;
 
 export interface ConsoleState {
   environment: string;
@@ -67,6 +72,11 @@ export interface ConsoleState {
     detailSeq?: number;
     /** The log filter as typed (`rid:… level:… /re/`); applied live. */
     logQuery: string;
+    /** Words the containers and error-rate panes are filtered by, and their selected rows. */
+    containerQuery: string;
+    serviceQuery: string;
+    containerCursor: number;
+    serviceCursor: number;
     /** Sequence number of the bottom log line while paused (not following). */
     logAnchor?: number;
     message?: string;
@@ -95,6 +105,10 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
       followLogs: true,
       timelineCursor: 0,
       logQuery: '',
+      containerQuery: '',
+      serviceQuery: '',
+      containerCursor: 0,
+      serviceCursor: 0,
       palette: { query: '', cursor: 0 },
     },
   }));

@@ -1,4 +1,5 @@
-import type { PaneId } from '../../store/consoleStore';
+import { PANE_QUERY, type PaneId } from '../../store/consoleStore';
+import { containerRows, serviceRows } from '../../store/paneRows';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 
 const PANES: PaneId[] = ['containers', 'rates', 'logs'];
@@ -14,10 +15,33 @@ export interface Scrolling {
 
 /** Help, quitting, which pane has focus, and the movement keys every main view shares. */
 export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
-  const { ui, setUi, incidentOpen } = ctx;
+  const { ui, setUi, incidentOpen, store } = ctx;
   const inTimeline = () => ui().view === 'timeline';
-  const scroll = (lines: number) =>
-    inTimeline() ? scrolling.moveTimeline(lines) : scrolling.scrollLogs(lines);
+  /** Rows of the containers or error-rate pane, to keep its selection in range. */
+  const paneLength = (pane: 'containers' | 'rates') => {
+    const s = store.getState();
+    return pane === 'containers'
+      ? containerRows(Object.values(s.containers), s.ui.containerQuery).length
+      : serviceRows(Object.values(s.signals), s.ui.serviceQuery).length;
+  };
+  const movePane = (pane: 'containers' | 'rates', to: (cursor: number) => number) => {
+    const field = pane === 'containers' ? 'containerCursor' : 'serviceCursor';
+    setUi({ [field]: Math.max(0, Math.min(paneLength(pane) - 1, to(ui()[field]))) });
+  };
+  /** The movement keys move what has focus: the timeline, a pane's selection, or the logs. */
+  const scroll = (lines: number) => {
+    const focus = ui().focus;
+    if (inTimeline()) scrolling.moveTimeline(lines);
+    else if (focus === 'logs') scrolling.scrollLogs(lines);
+    else movePane(focus, (c) => c + lines);
+  };
+  const edge = (top: boolean) => {
+    const focus = ui().focus;
+    if (inTimeline()) scrolling.moveTimeline(top ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
+    else if (focus !== 'logs') movePane(focus, () => (top ? 0 : Number.MAX_SAFE_INTEGER));
+    else if (top) scrolling.logsTop();
+    else scrolling.logsBottom();
+  };
   const cycle = (step: number) =>
     setUi({ focus: PANES[(PANES.indexOf(ui().focus) + step + PANES.length) % PANES.length] as PaneId });
 
@@ -37,9 +61,23 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
     scrollDown: () => scroll(1),
     pageUp: () => scroll(-scrolling.pageRows()),
     pageDown: () => scroll(scrolling.pageRows()),
-    scrollTop: () => (inTimeline() ? setUi({ timelineCursor: 0 }) : scrolling.logsTop()),
-    scrollBottom: () =>
-      inTimeline() ? scrolling.moveTimeline(Number.MAX_SAFE_INTEGER) : scrolling.logsBottom(),
+    scrollTop: () => edge(true),
+    scrollBottom: () => edge(false),
+    /** `/`: filter the focused pane, live as it is typed. */
+    openFilter: () => {
+      const pane = ui().focus;
+      const current = ui()[PANE_QUERY[pane]];
+      ctx.openPrompt({
+        purpose: 'filter',
+        filterOf: pane,
+        label:
+          pane === 'logs'
+            ? 'Filter logs (rid:ID level:warn src:api word -word /re/)'
+            : `Filter ${pane === 'rates' ? 'services' : 'containers'} (words: name, host, state, version)`,
+        value: current,
+        carry: current,
+      });
+    },
   };
 
   return {
@@ -64,6 +102,7 @@ export const FOCUS_BINDINGS: Bindings = {
     { keys: ['g', 'home'], action: 'scrollTop', description: 'top' },
     { keys: ['G', 'end'], action: 'scrollBottom', description: 'bottom; logs follow' },
   ],
+  dashboard: [{ keys: ['/'], action: 'openFilter', description: 'filter the focused pane (live)' }],
   help: [
     { keys: ['?', 'escape', 'q'], action: 'toggleHelp', description: 'close help' },
     { keys: ['ctrl+c'], action: 'quit', description: 'quit' },

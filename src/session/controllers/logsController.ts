@@ -24,13 +24,6 @@ export function logsController(ctx: ControllerContext) {
     },
     jumpToTime: () =>
       openPrompt({ purpose: 'jump', label: 'Jump to time (HH:MM or HH:MM:SS, UTC)', value: '' }),
-    openFilter: () =>
-      openPrompt({
-        purpose: 'filter',
-        label: 'Filter logs (rid:ID level:warn src:api word -word /re/)',
-        value: ui().logQuery,
-        carry: ui().logQuery,
-      }),
     clearFilter: () => {
       if (ui().logQuery) {
         setUi({ logQuery: '' });
@@ -91,7 +84,6 @@ export function logsController(ctx: ControllerContext) {
     actions,
     pageRows: () => pageRows,
     prompts: {
-      filter: (_value, prompt) => setUi({ logQuery: prompt.value }),
       jump: (value) => jumpTo(value),
     },
   } satisfies Controller<typeof actions> & { pageRows: () => number };
@@ -124,7 +116,6 @@ export function selectedLogLine(
 export const LOGS_BINDINGS: Bindings = {
   dashboard: [
     { keys: ['f'], action: 'toggleFollow', description: 'logs: follow/pause' },
-    { keys: ['/'], action: 'openFilter', description: 'logs: filter (live)' },
     { keys: ['r'], action: 'pivotRequestId', description: "logs: follow line's request" },
     { keys: ['escape'], action: 'clearFilter', description: 'logs: clear the filter' },
     { keys: ['return'], action: 'showDetail', description: 'logs: line detail (JSON)' },

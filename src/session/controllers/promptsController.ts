@@ -1,4 +1,4 @@
-import type { Prompt } from '../../store/consoleStore';
+import { PANE_QUERY, type Prompt } from '../../store/consoleStore';
 import type { Bindings, Controller, ControllerContext, PromptPurpose } from './controllerContext';
 
 /** Control characters never enter a prompt: pasted text may carry newlines or escapes. */
@@ -13,26 +13,30 @@ export function promptsController(
   handlers: Partial<Record<PromptPurpose, (value: string, prompt: Prompt) => void>>,
 ) {
   const { ui, setUi } = ctx;
-  /** The filter prompt applies as it is typed; other prompts only on Enter. */
+  /** A filter applies as it is typed, to the pane it filters; other prompts only on Enter. */
   const setPromptValue = (p: Prompt, value: string) =>
-    setUi({ prompt: { ...p, value }, ...(p.purpose === 'filter' && { logQuery: value }) });
+    setUi({
+      prompt: { ...p, value },
+      ...(p.purpose === 'filter' && { [PANE_QUERY[p.filterOf ?? 'logs']]: value }),
+    });
 
   const submitPrompt = () => {
     const prompt = ui().prompt;
     if (!prompt) return;
     setUi({ overlay: 'none', prompt: undefined });
+    if (prompt.purpose === 'filter') return setUi({ [PANE_QUERY[prompt.filterOf ?? 'logs']]: prompt.value });
     handlers[prompt.purpose]?.(prompt.value.trim(), prompt);
   };
 
   const actions = {
     submitPrompt,
     closeOverlay: () => {
-      // Cancelling the filter prompt puts back the filter it started from.
+      // Cancelling a filter puts back the filter it started from.
       const p = ui().prompt;
       setUi({
         overlay: 'none',
         prompt: undefined,
-        ...(p?.purpose === 'filter' && { logQuery: p.carry ?? '' }),
+        ...(p?.purpose === 'filter' && { [PANE_QUERY[p.filterOf ?? 'logs']]: p.carry ?? '' }),
       });
     },
     promptBackspace: () => {

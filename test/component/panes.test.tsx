@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
+import { LogBuffer } from '../../src/logs/logBuffer';
+import { createConsoleControls } from '../../src/session/consoleControls';
+import { createConsoleStore } from '../../src/store/consoleStore';
+import { createIngest } from '../../src/store/ingest';
+import { App } from '../../views/App';
+import { ConsoleContext } from '../../views/ConsoleContext';
+import { plain, renderAtSize } from '../helpers/renderAtSize';
+
+/** 100 containers scale1..scale100, one of them (scale73) unhealthy. */
+function fleet() {
+  const now = Date.UTC(2026, 10, 22, 4);
+  const store = createConsoleStore('big', now);
+  const logs = new LogBuffer(100);
+  const ingest = createIngest({ store, logs, thresholds: DEFAULT_THRESHOLDS, reorderWindowMs: 0 });
+  for (let i = 1; i <= 100; i++)
+    ingest.sink({
+      type: 'container',
+      status: {
+        id: `local/scale${i}`,
+        name: `scale${i}`,
+        host: 'local',
+        kind: 'docker',
+        state: 'running',
+        health: i === 73 ? 'unhealthy' : 'healthy',
+        ...(i === 73 && { healthFailingStreak: 4 }),
+        restarts: 0,
+        startedAt: now - 60_000,
+      },
+    });
+  ingest.flush(now);
+  const controls = createConsoleControls({ store, logs, exit: () => {} });
+  return renderAtSize(
+    <ConsoleContext.Provider value={{ store, logs, controls, color: false }}>
+      <App threshold={0.05} />
+    </ConsoleContext.Provider>,
+    80,
+    24,
+  );
+}
+
+describe('a pane of 100 containers at 80x24', () => {
+  it('shows the unhealthy one first, in natural order after it, and says how many are hidden', async () => {
+    const v = fleet();
+    await v.settle();
+    const lines = plain(v.frame()).split('\n');
+    const rows = lines.filter((l) => /^scale\d+ /.test(l));
+    expect(rows[0]).toMatch(/^scale73\s+running\s+unhlth×4/);
+    expect(rows.slice(1, 4).map((l) => l.split(/\s+/)[0])).toEqual(['scale1', 'scale2', 'scale3']);
+    expect(lines.find((l) => l.includes('Containers'))).toMatch(/100 · \d+ more ↓/);
+    v.unmount();
+  });
+
+  it('scrolls with the focus on it and filters as you type', async () => {
+    const v = fleet();
+    await v.press('1');
+    for (let i = 0; i < 12; i++) await v.press('j');
+    let lines = plain(v.frame()).split('\n');
+    expect(lines.find((l) => l.includes('Containers'))).toMatch(/more ↑↓/);
+    await v.press('/', 's', 'c', 'a', 'l', 'e', '9', '9');
+    lines = plain(v.frame()).split('\n');
+    expect(lines.filter((l) => /^scale\d+ /.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['scale99']);
+    expect(lines.find((l) => l.includes('Containers'))).toMatch(/1 of 100 "scale99"/);
+    await v.press('\u001b');
+    lines = plain(v.frame()).split('\n');
+    expect(lines.find((l) => l.includes('Containers'))).not.toMatch(/of 100/);
+    v.unmount();
+  });
+});
