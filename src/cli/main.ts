@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: () => import('./exportCommand').then((m) => m.exportCommand),
   import: () => import('./importCommand').then((m) => m.importCommand),
   'trust-host': () => import('./trustHostCommand').then((m) => m.trustHostCommand),
+  init: () => import('./initCommand').then((m) => m.initCommand),
 };
 const loadConsoleCommand = () => import('./consoleCommand').then((m) => m.consoleCommand);
 

@@ -1,4 +1,5 @@
-import { dockerClient } from './dockerSource';
+import type { ContainerStatus } from '../model/sourceEvents';
+import { containerFromInspect, dockerClient, type InspectResult } from './dockerSource';
 
 /** The local Docker socket: DOCKER_HOST when it names a unix socket, else the usual path. */
 export function localDockerSocket(env = process.env): string {
@@ -27,6 +28,26 @@ export async function probeDocker(
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     return { ok: false, reason: e.code === 'ENOENT' ? 'no socket there' : (e.code ?? e.message) };
+  } finally {
+    void client.destroy().catch(() => {});
+  }
+}
+
+/** What a Docker engine runs now: one status per container (for `opsconsole init`). */
+export async function listContainers(socketPath: string, host = 'local'): Promise<ContainerStatus[]> {
+  const client = dockerClient({ socketPath });
+  const json = async (path: string) => {
+    const res = await client.request({ method: 'GET', path, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const body = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`Docker API answered ${res.statusCode} to ${path}`);
+    return JSON.parse(body) as unknown;
+  };
+  try {
+    const list = (await json('/containers/json?all=1')) as { Id: string }[];
+    const out: ContainerStatus[] = [];
+    for (const c of list)
+      out.push(containerFromInspect(host, (await json(`/containers/${c.Id}/json`)) as InspectResult));
+    return out;
   } finally {
     void client.destroy().catch(() => {});
   }

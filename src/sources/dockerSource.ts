@@ -30,7 +30,7 @@ export function dockerClient(dialer: DockerDialer): Pool {
   });
 }
 
-interface InspectResult {
+export interface InspectResult {
   Id: string;
   Name: string;
   RestartCount: number;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,5 +116,30 @@ describe('with no configuration', () => {
     // Dated by the new container's start (Docker's clock is this machine's, to the second).
     expect(Date.parse(release.at)).toBeGreaterThanOrEqual(Math.floor(recreatedAt / 1000) * 1000);
     expect(snap.versions).toEqual({ api: '1.5.0' });
+  });
+});
+
+describe('opsconsole init', () => {
+  it('writes a commented config that check accepts and status uses, and never overwrites it unasked', async () => {
+    const out = join(home, 'opsconsole.yaml');
+    const first = await runCli(['init', '--out', out], noConfig());
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(
+      /wrote .*opsconsole\.yaml: the Docker engine at .*, \d+ containers?, \d+ services?/,
+    );
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^# opsconsole configuration, written by `opsconsole init`/);
+    expect(text).toMatch(/followContainerLogs: true/);
+    expect(text).toMatch(/ {6}api:\n {8}container: shop-api-/);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const check = await runCli(['check', '--config', out], noConfig());
+    expect(check.code).toBe(0);
+    const status = await runCli(['status', '--json', '--sample', '2s', '--config', out], noConfig());
+    expect(JSON.parse(status.stdout).containers.length).toBeGreaterThan(0);
+    const again = await runCli(['init', '--out', out], noConfig());
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists; nothing written[\s\S]*--force/);
+    expect(readFileSync(out, 'utf8')).toBe(text);
+    expect((await runCli(['init', '--out', out, '--force'], noConfig())).code).toBe(0);
   });
 });
