@@ -8,14 +8,9 @@ import { UserError } from '../userError';
 import type { Command } from './commands';
 import { stderr } from './output';
 
-/** A service name the config accepts (lowercase letters, digits, "-" and "_"). */
+/** A service name the config accepts, kept as the logs and rates name it where it can be. */
 function configName(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9_-]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'service'
-  );
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'service';
 }
 
 /** The commented configuration for what was discovered; `check` accepts it as it is. */
