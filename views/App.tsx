@@ -72,7 +72,7 @@ export function App({ threshold }: AppProps) {
       // The filter applies as it is typed, so the logs stay in view under a one-line input.
       <Box flexDirection="column">
         <FilterBar width={columns} />
-        <LogPane width={columns} height={layout.logsHeight - 1} focused />
+        <LogPane width={columns} height={layout.logsHeight - 1} focused={focus === 'logs'} />
       </Box>
     ) : overlay === 'prompt' ? (
       <PromptOverlay width={columns} />

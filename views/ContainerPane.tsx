@@ -40,6 +40,7 @@ export function ContainerPane({
   const rows = containerRows(containers, query);
   const space = Math.max(0, height - 2 - troubled.length);
   const win = windowOf(rows.length, space, cursor);
+  const selected = Math.min(cursor, rows.length - 1);
   const shown = rows.slice(win.start, win.end);
   const hidden = win.above + win.below;
   const title = [
@@ -70,14 +71,14 @@ export function ContainerPane({
       )}
       {shown.map((r, i) =>
         r.kind === 'group' ? (
-          <Text key={r.key} wrap="truncate" bold inverse={focused && win.start + i === cursor}>
+          <Text key={r.key} wrap="truncate" bold inverse={focused && win.start + i === selected}>
             {cell(`▸ ${r.label} (${r.count}${r.problems > 0 ? `, ${r.problems} in trouble` : ''})`, width)}
           </Text>
         ) : (
           <Text
             key={r.key}
             wrap="truncate"
-            inverse={focused && win.start + i === cursor}
+            inverse={focused && win.start + i === selected}
             color={color(STATE_COLORS[r.container.state])}
           >
             {containerRow(

@@ -33,6 +33,7 @@ export function ErrorRatePane({
   const all = useConsole(useShallow((s) => Object.values(s.signals)));
   const signals = serviceRows(all, query);
   const win = windowOf(signals.length, Math.max(0, height - 2), cursor);
+  const selected = Math.min(cursor, signals.length - 1);
   const hidden = win.above + win.below;
   const filterNote = query ? `${signals.length} of ${all.length} "${sanitize(query)}" · ` : '';
   const hiddenNote =
@@ -60,7 +61,7 @@ export function ErrorRatePane({
         <Text
           key={v.service}
           wrap="truncate"
-          inverse={focused && win.start + i === cursor}
+          inverse={focused && win.start + i === selected}
           color={color(rowColor(v))}
         >
           {rateRow(v, threshold, width)}

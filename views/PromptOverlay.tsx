@@ -31,9 +31,14 @@ export function PromptOverlay({ width }: { width: number }) {
 /** The log filter being typed, on one line above the logs it filters. */
 export function FilterBar({ width }: { width: number }) {
   const value = useConsole((s) => s.ui.prompt?.value ?? '');
+  const pane = useConsole((s) => s.ui.prompt?.filterOf ?? 'logs');
+  const hint =
+    pane === 'logs'
+      ? 'rid:ID level:warn src:api word -word /re/'
+      : `${pane === 'rates' ? 'services' : 'containers'}: words`;
   return (
     <Text wrap="truncate" inverse>
-      {cell(`/ ${value}█   rid:ID level:warn src:api word -word /re/ · Enter keep · Esc cancel`, width)}
+      {cell(`/ ${value}█   ${hint} · Enter keep · Esc cancel`, width)}
     </Text>
   );
 }
