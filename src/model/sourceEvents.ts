@@ -35,7 +35,10 @@ export interface ContainerStatus {
   pid?: number;
   cpuPercent?: number;
   memoryBytes?: number;
-  /** docker compose project and service, from the container's labels. */
+  /**
+   * The project and service it belongs to: docker compose's labels, or a Kubernetes namespace and
+   * workload. Containers of one service are one service in the panes, the logs and the releases.
+   */
   compose?: { project: string; service: string };
   /** The last exit was the kernel's out-of-memory killer. */
   oomKilled?: boolean;

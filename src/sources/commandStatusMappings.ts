@@ -42,6 +42,7 @@ export const kubectlPods: StatusMapping = (json, host) =>
               : 'unknown';
     const image = str(obj(((obj(pod.spec).containers as unknown[]) ?? [])[0]).image);
     const started = str(st.startTime);
+    const workload = workloadOf(meta);
     return status(host, str(meta.name) ?? '?', {
       state,
       health: (phase === 'Running' ? (ready ? 'healthy' : 'unhealthy') : 'none') as HealthState,
@@ -49,8 +50,23 @@ export const kubectlPods: StatusMapping = (json, host) =>
       ...(image && { image, version: /:([^:/@]+)$/.exec(image)?.[1] ?? 'latest' }),
       ...(started && { startedAt: Date.parse(started) }),
       ...(num(terminated?.exitCode) !== undefined && { exitCode: num(terminated?.exitCode) }),
+      ...(workload && { compose: { project: str(meta.namespace) ?? 'default', service: workload } }),
     });
   });
+
+/**
+ * The workload a pod belongs to, so its pods are one service (and a rollout to new pods with a new
+ * image is a release): the app labels, else its owner's name without the ReplicaSet's hash.
+ */
+function workloadOf(meta: Record<string, unknown>): string | undefined {
+  const labels = obj(meta.labels);
+  const fromLabel = str(labels['app.kubernetes.io/name']) ?? str(labels.app);
+  if (fromLabel) return fromLabel;
+  const owner = obj(((meta.ownerReferences as unknown[]) ?? [])[0]);
+  const name = str(owner.name);
+  if (!name) return undefined;
+  return owner.kind === 'ReplicaSet' ? name.replace(/-[a-z0-9]{5,10}$/, '') : name;
+}
 
 /** `pm2 jlist`: one row per process, with pm2's own CPU and memory. */
 export const pm2List: StatusMapping = (json, host) =>

@@ -109,3 +109,32 @@ describe('"deployed within" is answered from what was watched, never from uptime
     expect(e.evidence).toEqual(['api released 10m ago']);
   });
 });
+
+describe('a Kubernetes rollout is a release of its workload', () => {
+  it('new pods of a deployment with another image, from `kubectl get pods -o json`', async () => {
+    const { kubectlPods } = await import('../../src/sources/commandStatusMappings');
+    const pod = (name: string, rs: string, image: string, start: string) => ({
+      metadata: { name, namespace: 'prod', ownerReferences: [{ kind: 'ReplicaSet', name: rs }] },
+      spec: { containers: [{ image }] },
+      status: {
+        phase: 'Running',
+        startTime: start,
+        containerStatuses: [{ ready: true, restartCount: 0, state: {} }],
+      },
+    });
+    const d = new ReleaseDetector();
+    const before = kubectlPods(
+      { items: [pod('api-7d9c8b5f6-abcde', 'api-7d9c8b5f6', 'reg/api:1.4.2', '2026-11-22T02:00:00Z')] },
+      'k8s',
+    );
+    for (const s of before) expect(d.container(s, T0)).toBeUndefined();
+    expect(before[0]?.compose).toEqual({ project: 'prod', service: 'api' });
+    const after = kubectlPods(
+      { items: [pod('api-55f6c7d8b9-xyz12', 'api-55f6c7d8b9', 'reg/api:1.5.0', '2026-11-22T03:10:00Z')] },
+      'k8s',
+    );
+    const r = d.container(after[0] as ContainerStatus, T0 + 60_000);
+    expect(r?.data).toMatchObject({ service: 'api', from: '1.4.2', to: '1.5.0', host: 'k8s' });
+    expect(r?.at).toBe(Date.parse('2026-11-22T03:10:00Z'));
+  });
+});
