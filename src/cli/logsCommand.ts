@@ -6,6 +6,9 @@ import { type LogFilter, matchesFilter } from '../logs/logFilter';
 import { LEVELS, type Level } from '../logs/logRecord';
 import { parseLine } from '../logs/parseLine';
 import { scanFile } from '../logs/scanLines';
+import { type ContainerStatus, serviceOf } from '../model/sourceEvents';
+import { DockerLogSource } from '../sources/dockerLogSource';
+import { containerLogTail, listContainers, localDockerSocket, probeDocker } from '../sources/dockerProbe';
 import { FileFollower } from '../sources/fileFollower';
 import { parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
@@ -39,6 +42,13 @@ function argvOf(spec: string): string[] {
   if (words[0] === '')
     throw new UserError("opsconsole: --cmd: the command is empty.\n  fix: --cmd 'tail -f app.log'");
   return words;
+}
+
+/** The local engine's containers, or undefined when no engine answers. */
+async function localContainers(): Promise<{ socket: string; containers: ContainerStatus[] } | undefined> {
+  const socket = localDockerSocket();
+  if (!(await probeDocker(socket)).ok) return undefined;
+  return { socket, containers: await listContainers(socket) };
 }
 
 /** Thrown from a scan's line handler to end it early once nobody reads the output. */
@@ -128,6 +138,8 @@ export const logsCommand: Command = {
   async run({ values }, globals) {
     let files = list(values.file);
     const cmds = list(values.cmd);
+    /** With no file, command or config: the local Docker engine's containers, by service. */
+    let docker: { socket: string; containers: ContainerStatus[] } | undefined;
     if (files.length === 0 && cmds.length === 0) {
       const { findConfig, loadConfigFile } = await import('../config/load');
       const path = findConfig(globals.config);
@@ -137,7 +149,8 @@ export const logsCommand: Command = {
           s.logs.flatMap((l) => ('file' in l && !l.host ? [l.file] : [])),
         ),
       );
-      if (files.length === 0)
+      if (files.length === 0 && !path) docker = await localContainers();
+      if (files.length === 0 && !docker)
         throw new UserError('opsconsole: logs: give --file or --cmd (no local log files in the config)');
     }
     const level = values.level as string | undefined;
@@ -187,7 +200,7 @@ export const logsCommand: Command = {
               status: r.status ?? null,
               message: r.message,
             })
-          : files.length + cmds.length > 1
+          : files.length + cmds.length + (docker?.containers.length ?? 0) > 1
             ? `${source}: ${r.text}`
             : r.text,
       );
@@ -211,7 +224,7 @@ export const logsCommand: Command = {
         }
       }
     }
-    const followers = values.follow
+    const followers: ({ stop(): void } | { stop(): void; ended: Promise<void> })[] = values.follow
       ? files.map((f) => {
           // A pipe or device has no positions to poll: it is read as the stream it is, to its end.
           if (kinds.get(f) === 'stream') return followStream(f, (line) => handle(basename(f), line), flush);
@@ -228,6 +241,25 @@ export const logsCommand: Command = {
           return follower;
         })
       : [];
+    if (docker) {
+      const { socket, containers } = docker;
+      if (values.follow) {
+        // Each container's stream, merged as lines arrive; its lines carry its service's name.
+        for (const c of containers.filter((x) => x.state === 'running')) {
+          const source = new DockerLogSource(c.name, serviceOf(c), { socketPath: socket }, (e) => {
+            if (e.type === 'log-lines') for (const l of e.lines) handle(e.source, l);
+            flush();
+          });
+          source.start();
+          followers.push(source);
+        }
+      } else {
+        for (const c of containers) {
+          for (const line of await containerLogTail(socket, c.name, 500)) handle(serviceOf(c), line);
+          flush();
+        }
+      }
+    }
     const argvs = cmds.map(argvOf);
     const children = argvs.map(([file, ...args]) => {
       const child = spawn(file as string, args, { stdio: ['ignore', 'pipe', 'pipe'] });

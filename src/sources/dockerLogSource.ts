@@ -28,6 +28,32 @@ export class DockerFrameReader {
   }
 }
 
+/** A container's log stream as lines, whether it is framed (no TTY) or raw (a TTY). */
+export class DockerLogDecoder {
+  private readonly frames = new DockerFrameReader();
+  private readonly splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
+  private raw: boolean | undefined;
+
+  push(c: Buffer): string[] {
+    // A container with a TTY sends raw bytes; without one, framed stdout/stderr. Older API
+    // versions label both the same, so the first bytes decide.
+    this.raw ??= !(
+      c.length >= 8 &&
+      c[0] !== undefined &&
+      c[0] <= 2 &&
+      c[1] === 0 &&
+      c[2] === 0 &&
+      c[3] === 0
+    );
+    const parts = this.raw ? [{ stream: 'stdout' as const, data: c }] : this.frames.push(c);
+    return parts.flatMap((p) => this.splitters[p.stream].push(p.data));
+  }
+
+  end(): string[] {
+    return [...this.splitters.stdout.end(), ...this.splitters.stderr.end()];
+  }
+}
+
 /**
  * Follows one container's logs through the Engine API (locally or over SSH), with timestamps, so a
  * reconnect resumes from the last line seen: the lines at that instant are dropped as duplicates
@@ -80,16 +106,9 @@ export class DockerLogSource {
           `Docker API answered ${res.statusCode}: ${sanitize(await res.body.text()).slice(0, 200)}`,
         );
       connected();
-      const frames = new DockerFrameReader();
-      const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
-      // A container with a TTY sends raw bytes; without one, framed stdout/stderr. Older API
-      // versions label both the same, so the first bytes decide.
-      let raw: boolean | undefined;
+      const decoder = new DockerLogDecoder();
       for await (const chunk of res.body) {
-        const c = chunk as Buffer;
-        raw ??= !(c.length >= 8 && c[0] !== undefined && c[0] <= 2 && c[1] === 0 && c[2] === 0 && c[3] === 0);
-        const parts = raw ? [{ stream: 'stdout' as const, data: c }] : frames.push(c);
-        const lines = parts.flatMap((p) => splitters[p.stream].push(p.data));
+        const lines = decoder.push(chunk as Buffer);
         this.emit(lines.map((l) => this.stripTimestamp(l)).filter((l): l is string => l !== undefined));
       }
     } finally {

@@ -1,4 +1,5 @@
 import type { ContainerStatus } from '../model/sourceEvents';
+import { DockerLogDecoder } from './dockerLogSource';
 import { containerFromInspect, dockerClient, type InspectResult } from './dockerSource';
 
 /** The local Docker socket: DOCKER_HOST when it names a unix socket, else the usual path. */
@@ -48,6 +49,31 @@ export async function listContainers(socketPath: string, host = 'local'): Promis
     for (const c of list)
       out.push(containerFromInspect(host, (await json(`/containers/${c.Id}/json`)) as InspectResult));
     return out;
+  } finally {
+    void client.destroy().catch(() => {});
+  }
+}
+
+/** The last `tail` lines a container has logged (for `opsconsole logs` without --follow). */
+export async function containerLogTail(
+  socketPath: string,
+  container: string,
+  tail: number,
+): Promise<string[]> {
+  const client = dockerClient({ socketPath });
+  try {
+    const res = await client.request({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1&tail=${tail}`,
+      headersTimeout: 10_000,
+      bodyTimeout: 30_000,
+    });
+    if (res.statusCode !== 200)
+      throw new Error(`Docker API answered ${res.statusCode} for the logs of ${container}`);
+    const decoder = new DockerLogDecoder();
+    const lines: string[] = [];
+    for await (const chunk of res.body) lines.push(...decoder.push(chunk as Buffer));
+    return [...lines, ...decoder.end()];
   } finally {
     void client.destroy().catch(() => {});
   }

@@ -39,10 +39,11 @@ export function runCli(
 }
 
 /** Runs a bash pipeline (for `| head`, `| (sleep 1; wc -l)`, `> /dev/full`); `$OC` is the CLI. */
-export function runShell(script: string, env: Record<string, string> = {}): Promise<CliResult> {
+export function runShell(script: string, env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn('bash', ['-o', 'pipefail', '-c', script], {
       env: baseEnv({ OC: BIN, ...env }),
+      ...(cwd && { cwd }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli';
+import { BIN, runCli, runShell } from '../helpers/cli';
 import { TEST_IMAGE, TestDockerd } from '../helpers/dockerd';
 
 const dockerd = new TestDockerd();
@@ -72,6 +72,18 @@ describe('with no configuration', () => {
     expect(api.errorRatioFromLogs.requests1m).toBeGreaterThan(5);
     expect(api.errorRatioFromLogs['1m']).toBeGreaterThan(0);
     expect(snap.versions).toEqual({ api: '1.4.2' });
+  });
+
+  it("`opsconsole logs` prints every container's recent lines under its service, and follows them", async () => {
+    const r = await runCli(['logs'], noConfig());
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(5);
+    // One container: its lines as they are (with several, each line starts with its service).
+    expect(lines.filter((l) => !l.startsWith('{"level":"info","status":'))).toEqual([]);
+    const followed = await runShell(`timeout 20 "$OC" logs --follow | head -3`, noConfig().env, home);
+    expect(followed.stdout.trim().split('\n')).toHaveLength(3);
+    expect(followed.code).toBe(0);
   });
 
   it('`--docker SOCKET` looks at one engine the same way', async () => {
