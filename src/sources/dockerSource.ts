@@ -106,6 +106,10 @@ export function statsFromSample(s: {
   };
 }
 
+export const DEFAULT_MAX_STATS_STREAMS = 32;
+const SAMPLE_BATCH = 8;
+const SAMPLE_INTERVAL_MS = 3000;
+
 const WATCHED_ACTIONS = new Set([
   'create',
   'start',
@@ -129,12 +133,20 @@ export class DockerSource {
   private client: Pool | undefined;
   private readonly known = new Map<string, ContainerStatus>();
   private readonly stats = new Map<string, () => void>();
+  /** Running containers beyond the stream cap: sampled a few at a time instead. */
+  private readonly sampled = new Set<string>();
+  private sampler: NodeJS.Timeout | undefined;
   private readonly loop: ReconnectLoop;
 
   constructor(
     private readonly host: string,
     private readonly dialer: DockerDialer,
     private readonly sink: EventSink,
+    /**
+     * One stats stream per container does not scale to a fleet (300 containers, 300 open
+     * connections to the engine): past this many, containers are sampled in turn.
+     */
+    private readonly maxStatsStreams = DEFAULT_MAX_STATS_STREAMS,
   ) {
     const report = reportLinkState(sink, `docker@${host}`);
     this.loop = new ReconnectLoop({
@@ -197,6 +209,30 @@ export class DockerSource {
   private closeStats(): void {
     for (const close of this.stats.values()) close();
     this.stats.clear();
+    this.sampled.clear();
+    if (this.sampler) clearInterval(this.sampler);
+    this.sampler = undefined;
+  }
+
+  /** Every few seconds, one stats sample each for the next few containers without a stream. */
+  private sampleInTurn(): void {
+    const client = this.client;
+    if (!client) return;
+    const batch = [...this.sampled].slice(0, SAMPLE_BATCH);
+    for (const id of batch) {
+      // Round-robin: sampled ones go to the back of the line.
+      this.sampled.delete(id);
+      this.sampled.add(id);
+      void this.json(client, `/containers/${id}/stats?stream=false`)
+        .then((sample) => {
+          const status = this.known.get(id);
+          if (!sample || status?.state !== 'running') return;
+          const next = { ...status, ...statsFromSample(sample as Parameters<typeof statsFromSample>[0]) };
+          this.known.set(id, next);
+          this.sink({ type: 'container', status: next });
+        })
+        .catch(() => {});
+    }
   }
 
   private markUnknown(): void {
@@ -251,18 +287,27 @@ export class DockerSource {
     this.known.set(inspect.Id, status);
     this.sink({ type: 'container', status });
     if (status.state === 'running') this.watchStats(inspect.Id);
-    else this.stats.get(inspect.Id)?.();
+    else {
+      this.stats.get(inspect.Id)?.();
+      this.sampled.delete(inspect.Id);
+    }
     return inspect.Id;
   }
 
   private forget(dockerId: string, status: ContainerStatus): void {
     this.known.delete(dockerId);
     this.stats.get(dockerId)?.();
+    this.sampled.delete(dockerId);
     this.sink({ type: 'container-removed', id: status.id });
   }
 
   private watchStats(dockerId: string): void {
     if (this.stats.has(dockerId) || !this.client) return;
+    if (this.stats.size >= this.maxStatsStreams) {
+      this.sampled.add(dockerId);
+      this.sampler ??= setInterval(() => this.sampleInTurn(), SAMPLE_INTERVAL_MS);
+      return;
+    }
     const client = this.client;
     const controller = new AbortController();
     const close = () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, runShell } from '../helpers/cli';
 import { TEST_IMAGE, TestDockerd } from '../helpers/dockerd';
+import { waitUntil } from '../helpers/processes';
 
 const dockerd = new TestDockerd();
 const home = mkdtempSync(join(tmpdir(), 'oc-zero-'));
@@ -153,5 +154,42 @@ describe('opsconsole init', () => {
     expect(again.stderr).toMatch(/exists; nothing written[\s\S]*--force/);
     expect(readFileSync(out, 'utf8')).toBe(text);
     expect((await runCli(['init', '--out', out, '--force'], noConfig())).code).toBe(0);
+  });
+});
+
+describe('stats at fleet scale', () => {
+  it('past the stream cap, containers are sampled in turn: every running one gets its memory', async () => {
+    for (const n of [1, 2, 3])
+      dockerd.docker('run', '-d', '--name', `idle-${n}`, '--network', 'none', TEST_IMAGE, 'sleep', '600');
+    const { DockerSource } = await import('../../src/sources/dockerSource');
+    const latest = new Map<string, { memoryBytes?: number; state: string }>();
+    // One stream at most: the others can only get their figures from samples.
+    const source = new DockerSource(
+      'local',
+      { socketPath: dockerd.socket },
+      (e) => {
+        if (e.type === 'container') latest.set(e.status.name, e.status);
+      },
+      1,
+    );
+    source.start();
+    try {
+      await waitUntil(
+        () =>
+          [...latest.values()].filter((s) => s.state === 'running' && (s.memoryBytes ?? 0) > 0).length >= 4,
+        30_000,
+        'memory figures for every running container',
+      );
+    } finally {
+      source.stop();
+    }
+    const running = [...latest.entries()].filter(([, s]) => s.state === 'running');
+    expect(running.length).toBeGreaterThanOrEqual(4);
+    expect(
+      running
+        .filter(([, s]) => (s.memoryBytes ?? 0) > 0)
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(running.map(([n]) => n).sort());
   });
 });
