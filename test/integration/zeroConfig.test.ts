@@ -75,7 +75,7 @@ describe('with no configuration', () => {
     expect(snap.versions).toEqual({ api: '1.4.2' });
   });
 
-  it("`opsconsole logs` prints every container's recent lines under its service, and follows them", async () => {
+  it("`opsconsole logs` prints every container's recent lines and follows them", async () => {
     const r = await runCli(['logs'], noConfig());
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
