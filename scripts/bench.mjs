@@ -9,12 +9,16 @@
 //   4. a soak: BENCH_SOAK_RATE lines/s written by this script into a pipe the console reads, for
 //      BENCH_SOAK_SECONDS; the RSS slope over the run, and the console's own accounting of every
 //      line (received, merging, shown, held, evicted) against the lines written;
-//   5. redaction of 1 MiB adversarial lines (goal: under 50 ms each).
+//   5. redaction of 1 MiB adversarial lines (goal: under 50 ms each);
+//   6. a fleet: a real Docker engine (started here, like the tests') with BENCH_FLEET_CONTAINERS
+//      containers, watched with no configuration: time until every one is listed (beside
+//      `docker ps`), console CPU and RSS at rest, dockerd's CPU with and without the console,
+//      keypress-to-screen p99.
 //
 // BENCH_LINES (default 1000000), BENCH_IDLE_SECONDS (30), BENCH_FLOOD_SECONDS (30), BENCH_FLOOD_RATE
 // (50000), BENCH_SOAK_SECONDS (60; 600 for the ten-minute soak), BENCH_SOAK_RATE (100000),
-// BENCH_ONLY (comma-separated: search, console, flood, soak, redact).
-import { execFileSync, spawnSync } from 'node:child_process';
+// BENCH_FLEET_CONTAINERS (300), BENCH_ONLY (comma-separated: search, console, flood, soak, redact, fleet).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   createWriteStream,
   existsSync,
@@ -40,6 +44,7 @@ const FLOOD_RATE = Number(process.env.BENCH_FLOOD_RATE ?? 50_000);
 const SOAK_S = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 const SOAK_RATE = Number(process.env.BENCH_SOAK_RATE ?? 100_000);
 const ONLY = process.env.BENCH_ONLY?.split(',');
+const FLEET = Number(process.env.BENCH_FLEET_CONTAINERS ?? 300);
 
 const fmt = (ms) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`);
 const mb = (b) => `${(b / 1024 / 1024).toFixed(0)} MB`;
@@ -361,11 +366,141 @@ async function redactBench() {
   }
 }
 
+/** CPU ticks of every process whose command line contains `pattern` (dockerd, its containerd). */
+function ticksOf(pattern) {
+  let total = 0;
+  for (const pid of spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean))
+    try {
+      total += procStat(Number(pid)).ticks;
+    } catch {
+      // gone
+    }
+  return total;
+}
+
+async function fleetBench() {
+  console.log(`\n## fleet: ${FLEET} containers on a real Docker engine, watched with no configuration\n`);
+  const fleetDir = join(dir, `fleet-${Date.now()}`);
+  mkdirSync(join(fleetDir, 'rootfs', 'bin'), { recursive: true });
+  const socket = join(fleetDir, 'docker.sock');
+  const dockerd = spawn(
+    'dockerd',
+    [
+      '--iptables=false',
+      '--ip-forward=false',
+      '--bridge=none',
+      '--storage-driver=vfs',
+      `--host=unix://${socket}`,
+      `--data-root=${join(fleetDir, 'data')}`,
+      `--exec-root=${join(fleetDir, 'exec')}`,
+      `--pidfile=${join(fleetDir, 'pid')}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  const env = { ...process.env, DOCKER_HOST: `unix://${socket}` };
+  const docker = (...args) =>
+    execFileSync('docker', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        docker('version');
+        break;
+      } catch {
+        if (i > 300) throw new Error('dockerd did not start');
+        await sleep(200);
+      }
+    }
+    execFileSync('cp', ['/bin/busybox', join(fleetDir, 'rootfs', 'bin', 'busybox')]);
+    for (const a of ['sh', 'sleep'])
+      execFileSync('ln', ['-s', 'busybox', join(fleetDir, 'rootfs', 'bin', a)]);
+    execFileSync('sh', ['-c', `tar -C '${join(fleetDir, 'rootfs')}' -c . | docker import - fleet:1`], {
+      env,
+      stdio: 'ignore',
+    });
+    const t0 = performance.now();
+    for (let i = 1; i <= FLEET; i++)
+      docker(
+        'run',
+        '-d',
+        '--name',
+        `scale${i}`,
+        '--network',
+        'none',
+        ...(i === FLEET - 7 ? ['--health-cmd', 'false', '--health-interval', '1s'] : []),
+        'fleet:1',
+        'sleep',
+        '3600',
+      );
+    console.log(`started ${FLEET} containers in ${fmt(performance.now() - t0)}`);
+    const ps = timeCommand('docker', ['-H', `unix://${socket}`, 'ps', '-a', '--format', '{{.Names}}'], 3);
+    console.log(`docker ps -a: ${fmt(ps.ms)} for ${ps.lines} containers`);
+    const idle0 = ticksOf(fleetDir);
+    await sleep(10_000);
+    const dockerdIdle = (ticksOf(fleetDir) - idle0) / 100 / 10;
+    const stateDir = join(fleetDir, 'state');
+    const started = performance.now();
+    const c = startConsole([], {
+      env: {
+        DOCKER_HOST: `unix://${socket}`,
+        OPSCONSOLE_STATE_DIR: stateDir,
+        XDG_CONFIG_HOME: join(fleetDir, 'cfg'),
+      },
+    });
+    await c.waitFor(new RegExp(`Containers[^\\n]*\\b${FLEET}\\b`), 120_000);
+    const listed = performance.now() - started;
+    console.log(
+      `every container listed in the console: ${fmt(listed)} (docker ps: ${fmt(ps.ms)}; ratio ${(listed / ps.ms).toFixed(1)}x)`,
+    );
+    const unhealthyFirst = await c
+      .waitFor(new RegExp(`scale${FLEET - 7}\\s+running\\s+unhlth`), 60_000)
+      .then(() =>
+        c
+          .screen()
+          .split('\n')
+          .findIndex((l) => l.startsWith(`scale${FLEET - 7} `)),
+      );
+    console.log(`the unhealthy container is on screen row ${unhealthyFirst} of 24 at 80x24`);
+    await sleep(5000);
+    const a = procStat(c.p.pid);
+    const d0 = ticksOf(fleetDir);
+    await sleep(20_000);
+    const b = procStat(c.p.pid);
+    const dockerdWatched = (ticksOf(fleetDir) - d0) / 100 / 20;
+    console.log(
+      `console at rest: ${(((b.ticks - a.ticks) / 100 / 20) * 100).toFixed(1)}% of a core, RSS ${mb(b.rss)}`,
+    );
+    console.log(
+      `dockerd: ${(dockerdIdle * 100).toFixed(1)}% of a core alone, ${(dockerdWatched * 100).toFixed(1)}% with the console attached`,
+    );
+    const lat = await keyLatencies(c, 20);
+    console.log(
+      `keypress-to-screen with ${FLEET} containers: p50 ${fmt(pct(lat, 50))}, p99 ${fmt(pct(lat, 99))}`,
+    );
+    c.p.write('q');
+    await sleep(1500);
+  } finally {
+    dockerd.kill('SIGTERM');
+    await new Promise((r) => dockerd.once('exit', r));
+    spawnSync('pkill', ['-KILL', '-f', `containerd.*${fleetDir}`]);
+    // The engine leaves its mounts (network namespaces, the data root) behind: lift them first.
+    const mounts = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(fleetDir))
+      .sort()
+      .reverse();
+    for (const m of mounts) spawnSync('umount', ['-l', m]);
+    rmSync(fleetDir, { recursive: true, force: true });
+  }
+}
+
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 execFileSync(
   join(root, 'node_modules', '.bin', 'esbuild'),
   [
-    join(root, 'src', 'export', 'redact.ts'),
+    join(root, 'src', 'text', 'redact.ts'),
     '--bundle',
     '--platform=node',
     '--format=esm',
@@ -381,3 +516,4 @@ if (run('console')) await consoleBench();
 if (run('flood')) await floodBench();
 if (run('soak')) await soakBench();
 if (run('redact')) await redactBench();
+if (run('fleet')) await fleetBench();
