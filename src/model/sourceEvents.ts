@@ -87,6 +87,8 @@ export type SourceEvent =
       error?: string;
     }
   | { type: 'source'; id: string; state: SourceState; at: number; reason?: string; nextTryAt?: number }
+  /** A version a service reports about itself (a Prometheus `*_build_info` label, say). */
+  | { type: 'version'; service: string; reporter: string; version: string; at: number }
   | { type: 'release'; service: string; host: string; from?: string; to: string; at: number; reason: string };
 
 export type EventSink = (event: SourceEvent) => void;

@@ -40,6 +40,8 @@ export function defaultQueries(metric: string, selector: string | undefined) {
     total: `sum(${metric}${selector ?? ''})`,
     errors: `sum(${metric}${withMatcher(selector, 'code=~"5.."')})`,
     p95: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket${selector ?? ''}[5m])))`,
+    /** The version labels of the service's `*_build_info` series (the usual way to expose a build). */
+    buildInfo: `count by (version) (${withMatcher(selector, '__name__=~".+_build_info",version!=""')})`,
   };
 }
 
@@ -82,6 +84,16 @@ export class PrometheusClient {
     return Number.isFinite(n) ? n : undefined;
   }
 
+  /** Every series of an instant query, with its labels. */
+  async vector(query: string, at?: number): Promise<VectorSample[]> {
+    return (
+      (await this.call<VectorSample[]>('api/v1/query', {
+        query,
+        ...(at !== undefined && { time: String(at / 1000) }),
+      })) ?? []
+    );
+  }
+
   async range(query: string, startMs: number, endMs: number, stepMs: number): Promise<[number, number][]> {
     const result = await this.call<MatrixSeries[]>('api/v1/query_range', {
       query,
@@ -120,12 +132,23 @@ export function prometheusSource(options: PrometheusOptions, sink: EventSink): P
           sink({ type: 'counters', service, at, total, errors: errorsAt.get(at) ?? 0 });
         backfilled = true;
       }
-      const [total, errors, p95, ratio] = await Promise.all([
+      const [total, errors, p95, ratio, builds] = await Promise.all([
         client.scalar(q.total, now),
         client.scalar(q.errors, now),
         client.scalar(options.p95Query ?? q.p95, now),
         options.errorRatioQuery ? client.scalar(options.errorRatioQuery, now) : Promise.resolve(undefined),
+        client.vector(q.buildInfo, now).catch(() => []),
       ]);
+      // One version across the service's instances; during a rollout (two versions) it waits.
+      const versions = [...new Set(builds.map((b) => b.metric.version).filter((v): v is string => !!v))];
+      if (versions.length === 1)
+        sink({
+          type: 'version',
+          service,
+          reporter: 'prometheus build_info',
+          version: sanitize(versions[0] as string),
+          at: now,
+        });
       if (total === undefined) throw new Error(`no series for ${q.total}`);
       sink({
         type: 'counters',

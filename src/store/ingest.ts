@@ -171,7 +171,7 @@ export function createIngest({
           break;
         case 'health': {
           const release = e.version
-            ? releases.healthVersion(e.service, e.target, e.version, e.at)
+            ? releases.reportedVersion(e.service, e.target, e.version, e.at)
             : undefined;
           if (release) notable.push(release);
           signalsFor(e.service).addHealth({
@@ -205,6 +205,11 @@ export function createIngest({
               data: { source: e.id, state: e.state },
             });
           }
+          break;
+        }
+        case 'version': {
+          const release = releases.reportedVersion(e.service, e.reporter, e.version, e.at);
+          if (release) notable.push(release);
           break;
         }
         case 'release': {

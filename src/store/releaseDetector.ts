@@ -61,15 +61,21 @@ export class ReleaseDetector {
     );
   }
 
-  /** A health endpoint's own word on its version. */
-  healthVersion(service: string, target: string, version: string, at: number): ReleaseEvent | undefined {
+  /** A service's own word on its version: a health endpoint's field, a `*_build_info` label. */
+  reportedVersion(service: string, reporter: string, version: string, at: number): ReleaseEvent | undefined {
     this.watch(service, at);
-    const key = `health:${target}`;
+    const key = `reported:${reporter}:${service}`;
     const before = this.seen.get(key)?.version;
     this.seen.set(key, { version });
     if (before === undefined || before === version) return undefined;
     return this.release(
-      { service, host: target, from: before, to: version, reason: `${target} reports version ${version}` },
+      {
+        service,
+        host: reporter,
+        from: before,
+        to: version,
+        reason: `${reporter} reports version ${version}`,
+      },
       at,
     );
   }

@@ -7,6 +7,7 @@ import { freePort } from '../../src/demo/freePort';
  */
 export async function startControlledService(name = 'svc') {
   let ratio = 0;
+  let version = '1.4.2';
   let ok = 0;
   let errors = 0;
   let carry = 0;
@@ -25,6 +26,8 @@ export async function startControlledService(name = 'svc') {
           '# TYPE http_requests_total counter',
           `http_requests_total{service="${name}",code="200"} ${ok}`,
           `http_requests_total{service="${name}",code="500"} ${errors}`,
+          '# TYPE app_build_info gauge',
+          `app_build_info{service="${name}",version="${version}"} 1`,
           '',
         ].join('\n'),
       );
@@ -39,6 +42,9 @@ export async function startControlledService(name = 'svc') {
     target: `127.0.0.1:${port}`,
     setRatio(r: number) {
       ratio = r;
+    },
+    setVersion(v: string) {
+      version = v;
     },
     counts: () => ({ ok, errors }),
     stop: () =>

@@ -100,6 +100,45 @@ describe('error rates from a real Prometheus', () => {
     expect(Number(fired?.kind === 'rule-fired' && fired.data.value)).toBeGreaterThan(0.05);
   });
 
+  it("sees a new version in the service's *_build_info series as a release", async () => {
+    const store = createConsoleStore('t');
+    const ingest = createIngest({ store, logs: new LogBuffer(10), thresholds: DEFAULT_THRESHOLDS });
+    const poller = prometheusSource(
+      { service: 'svc', url: prom.url, selector: '{service="svc"}', intervalMs: 500 },
+      ingest.sink,
+    );
+    poller.start();
+    const releases = () => store.getState().incident.events.filter((e) => e.kind === 'release');
+    try {
+      await waitUntil(
+        () => {
+          ingest.flush();
+          return (store.getState().releaseWatch.svc ?? 0) > 0;
+        },
+        20_000,
+        'the first build_info reading',
+      );
+      expect(releases()).toEqual([]);
+      svc.setVersion('1.5.0');
+      await waitUntil(
+        () => {
+          ingest.flush();
+          return releases().length > 0;
+        },
+        30_000,
+        'the release from build_info',
+      );
+    } finally {
+      poller.stop();
+    }
+    expect(releases()[0]?.data).toMatchObject({
+      service: 'svc',
+      from: '1.4.2',
+      to: '1.5.0',
+      host: 'prometheus build_info',
+    });
+  });
+
   it('reports unknown, never 0%, when Prometheus cannot be reached', async () => {
     const events: SourceEvent[] = [];
     const poller = prometheusSource({ service: 'svc', url: 'http://127.0.0.1:9', intervalMs: 200 }, (e) =>

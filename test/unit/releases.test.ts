@@ -68,8 +68,8 @@ describe('releases seen in the data', () => {
 
   it('a version the health endpoint reports, and one release however many sources see it', () => {
     const d = new ReleaseDetector();
-    expect(d.healthVersion('api', 'http://api/health', 'v1', T0)).toBeUndefined();
-    const r = d.healthVersion('api', 'http://api/health', 'v2', T0 + 5000);
+    expect(d.reportedVersion('api', 'http://api/health', 'v1', T0)).toBeUndefined();
+    const r = d.reportedVersion('api', 'http://api/health', 'v2', T0 + 5000);
     expect(r?.data).toMatchObject({ service: 'api', from: 'v1', to: 'v2' });
     expect(
       d.announced({ service: 'api', host: 'demo', from: 'v1', to: 'v2', reason: 'deploy' }, T0 + 6000),
