@@ -1,6 +1,7 @@
 import { configCandidates, findConfig, type LoadedConfig, loadConfigFile } from '../config/load';
 import { ConfigSchema } from '../config/schema';
 import { localDockerSocket, probeDocker } from '../sources/dockerProbe';
+import { discoverPrometheusServices } from '../sources/prometheusDiscovery';
 import { UserError } from '../userError';
 
 /** `--docker`: a socket path on this machine, or ssh://user@host[:port] for a remote engine. */
@@ -11,15 +12,40 @@ function dockerHostFromFlag(flag: string): Record<string, unknown> {
   return { ...common, dockerSocket: flag.replace(/^unix:\/\//, '') };
 }
 
-function discovered(path: string, host: Record<string, unknown>): LoadedConfig {
-  const parsed = ConfigSchema.safeParse({
-    environments: { local: { hosts: { local: host }, services: {} } },
-  });
+function discovered(
+  path: string,
+  host: Record<string, unknown>,
+  services: Record<string, unknown> = {},
+): LoadedConfig {
+  const parsed = ConfigSchema.safeParse({ environments: { local: { hosts: { local: host }, services } } });
   if (!parsed.success)
     throw new UserError(
       `opsconsole: --docker: ${parsed.error.issues[0]?.message ?? 'not a Docker host'}.\n  fix: --docker /var/run/docker.sock or --docker ssh://user@host[:port]`,
     );
   return { path, config: parsed.data };
+}
+
+/** `--prometheus URL`: every service its request counters name, with ratios and p95 from it. */
+async function prometheusConfig(url: string, dockerFlag: string | undefined): Promise<LoadedConfig> {
+  let services: Awaited<ReturnType<typeof discoverPrometheusServices>>;
+  try {
+    services = await discoverPrometheusServices(url);
+  } catch (err) {
+    throw new UserError(
+      `opsconsole: --prometheus ${url}: ${(err as Error).message}\n  fix: give the Prometheus base URL, e.g. --prometheus http://prometheus:9090`,
+    );
+  }
+  if (services.length === 0)
+    throw new UserError(
+      `opsconsole: --prometheus ${url}: no request counters (*_requests_total with a code label) found.\n  fix: configure the services by hand (README "Configuration").`,
+    );
+  return discovered(
+    `(--prometheus ${url})`,
+    dockerFlag ? dockerHostFromFlag(dockerFlag) : {},
+    Object.fromEntries(
+      services.map((s) => [s.name, { metrics: { prometheus: url, metric: s.metric, selector: s.selector } }]),
+    ),
+  );
 }
 
 /**
@@ -30,8 +56,10 @@ function discovered(path: string, host: Record<string, unknown>): LoadedConfig {
  */
 export async function configOrDiscovery(
   explicit: string | undefined,
-  dockerFlag?: string,
+  flags: { docker?: string; prometheus?: string } = {},
 ): Promise<LoadedConfig> {
+  const { docker: dockerFlag, prometheus } = flags;
+  if (prometheus) return prometheusConfig(prometheus, dockerFlag);
   if (dockerFlag) return discovered(`(--docker ${dockerFlag})`, dockerHostFromFlag(dockerFlag));
   const path = findConfig(explicit);
   if (path) return loadConfigFile(path);

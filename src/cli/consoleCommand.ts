@@ -34,16 +34,20 @@ function configTriageEnvironment(
 export const consoleCommand: Command = {
   name: 'console',
   summary: 'Open the incident console on the configured environment.',
-  usage: 'opsconsole [--config PATH] [--env NAME] [--docker SOCKET|ssh://USER@HOST]',
+  usage: 'opsconsole [--config PATH] [--env NAME] [--docker SOCKET|ssh://USER@HOST] [--prometheus URL]',
   details: [
     '  --env NAME      environment to watch (default: defaultEnvironment, or the only one)',
     '  --docker WHERE  look at one Docker engine (a socket, or ssh://user@host) without a config;',
     '                  with no config at all, the local engine is watched if it answers',
+    '  --prometheus URL the services a Prometheus knows (request counters with a code label)',
   ],
-  options: { env: { type: 'string' }, docker: { type: 'string' } },
+  options: { env: { type: 'string' }, docker: { type: 'string' }, prometheus: { type: 'string' } },
   allowPositionals: false,
   async run({ values }, globals) {
-    const loaded = await configOrDiscovery(globals.config, values.docker as string | undefined);
+    const loaded = await configOrDiscovery(globals.config, {
+      ...(typeof values.docker === 'string' && { docker: values.docker }),
+      ...(typeof values.prometheus === 'string' && { prometheus: values.prometheus }),
+    });
     const [name, env] = pickEnvironment(loaded, values.env as string | undefined);
     let hosts: EnvironmentHosts | undefined;
     return runConsoleSession({

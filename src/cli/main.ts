@@ -39,7 +39,7 @@ async function topHelp(): Promise<string> {
 
 /** Index of the subcommand word: the first argument that is neither an option nor a global option's value. */
 function commandIndex(argv: string[]): number {
-  const takesValue = new Set(['--config', '--env', '--docker']);
+  const takesValue = new Set(['--config', '--env', '--docker', '--prometheus']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--') return i + 1 < argv.length ? i + 1 : -1;

@@ -55,7 +55,8 @@ function statusText(state: ConsoleState): string {
 export const statusCommand: Command = {
   name: 'status',
   summary: 'Print one snapshot of containers, health and error rates, then exit.',
-  usage: 'opsconsole status [--json] [--env NAME] [--sample DURATION] [--docker SOCKET|ssh://USER@HOST]',
+  usage:
+    'opsconsole status [--json] [--env NAME] [--sample DURATION] [--docker SOCKET|ssh://USER@HOST] [--prometheus URL]',
   details: [
     '  --json              machine-readable output',
     '  --env NAME          environment (default: defaultEnvironment, or the only one)',
@@ -68,10 +69,14 @@ export const statusCommand: Command = {
     env: { type: 'string' },
     sample: { type: 'string' },
     docker: { type: 'string' },
+    prometheus: { type: 'string' },
   },
   allowPositionals: false,
   async run({ values }, globals) {
-    const loaded = await configOrDiscovery(globals.config, values.docker as string | undefined);
+    const loaded = await configOrDiscovery(globals.config, {
+      ...(typeof values.docker === 'string' && { docker: values.docker }),
+      ...(typeof values.prometheus === 'string' && { prometheus: values.prometheus }),
+    });
     const [name, env] = pickEnvironment(loaded, values.env as string | undefined);
     const sampleMs = parseDuration(String(values.sample ?? '3s'));
     if (sampleMs === undefined)

@@ -139,6 +139,27 @@ describe('error rates from a real Prometheus', () => {
     });
   });
 
+  it('`--prometheus URL` finds the services of its request counters, with no configuration', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runCli } = await import('../helpers/cli');
+    const home = mkdtempSync(join(tmpdir(), 'oc-prom-discovery-'));
+    const r = await runCli(['status', '--json', '--sample', '7s', '--prometheus', prom.url], {
+      cwd: home,
+      env: { XDG_CONFIG_HOME: join(home, 'cfg'), OPSCONSOLE_STATE_DIR: join(home, 'state') },
+    });
+    expect(r.stderr).toBe('');
+    const svcRow = JSON.parse(r.stdout).services.find((x: { service: string }) => x.service === 'svc');
+    expect(svcRow.ratioSource).toBe('metrics');
+    expect(svcRow.errorRatio['1m']).toBeGreaterThan(0);
+    const none = await runCli(['status', '--prometheus', 'http://127.0.0.1:9/'], { cwd: home });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(
+      /--prometheus http:\/\/127\.0\.0\.1:9\/: .*\n {2}fix: give the Prometheus base URL/,
+    );
+  });
+
   it('reports unknown, never 0%, when Prometheus cannot be reached', async () => {
     const events: SourceEvent[] = [];
     const poller = prometheusSource({ service: 'svc', url: 'http://127.0.0.1:9', intervalMs: 200 }, (e) =>
