@@ -37,7 +37,8 @@ export function ContainerPane({
   const now = useConsole((s) => s.now);
   const query = useConsole((s) => s.ui.containerQuery);
   const cursor = useConsole((s) => s.ui.containerCursor);
-  const rows = containerRows(containers, query);
+  const collapsed = useConsole(useShallow((s) => s.ui.collapsedGroups));
+  const rows = containerRows(containers, query, collapsed);
   const space = Math.max(0, height - 2 - troubled.length);
   const win = windowOf(rows.length, space, cursor);
   const selected = Math.min(cursor, rows.length - 1);
@@ -72,7 +73,10 @@ export function ContainerPane({
       {shown.map((r, i) =>
         r.kind === 'group' ? (
           <Text key={r.key} wrap="truncate" bold inverse={focused && win.start + i === selected}>
-            {cell(`▸ ${r.label} (${r.count}${r.problems > 0 ? `, ${r.problems} in trouble` : ''})`, width)}
+            {cell(
+              `${r.collapsed ? '▸' : '▾'} ${r.label} (${r.count}${r.problems > 0 ? `, ${r.problems} in trouble` : ''})`,
+              width,
+            )}
           </Text>
         ) : (
           <Text

@@ -25,6 +25,7 @@ export function createConsoleControls(services: ConsoleServices) {
     logsBottom: logs.actions.logsBottom,
     moveTimeline: (d) => incident.actions.moveTimeline(d),
     pageRows: logs.pageRows,
+    showLogDetail: logs.actions.showDetail,
   });
   const palette = paletteController(ctx, { entries: paletteEntries, run: (b) => runBinding(b) });
   const prompts = promptsController(ctx, { ...logs.prompts, ...incident.prompts, ...triage.prompts });

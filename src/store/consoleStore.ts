@@ -77,6 +77,8 @@ export interface ConsoleState {
     serviceQuery: string;
     containerCursor: number;
     serviceCursor: number;
+    /** Container groups (host or host/project) folded to their header. */
+    collapsedGroups: string[];
     /** Sequence number of the bottom log line while paused (not following). */
     logAnchor?: number;
     message?: string;
@@ -109,6 +111,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
       serviceQuery: '',
       containerCursor: 0,
       serviceCursor: 0,
+      collapsedGroups: [],
       palette: { query: '', cursor: 0 },
     },
   }));

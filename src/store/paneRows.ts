@@ -27,7 +27,7 @@ export function matchesQuery(text: string, query: string): boolean {
 }
 
 export type ContainerRow =
-  | { kind: 'group'; key: string; label: string; count: number; problems: number }
+  | { kind: 'group'; key: string; label: string; count: number; problems: number; collapsed: boolean }
   | { kind: 'container'; key: string; container: ContainerStatus };
 
 /**
@@ -35,7 +35,11 @@ export type ContainerRow =
  * (a header per group when there is more than one), groups and their members ordered problem-first
  * then by natural name, so the most urgent rows are always on the first screen.
  */
-export function containerRows(containers: readonly ContainerStatus[], query = ''): ContainerRow[] {
+export function containerRows(
+  containers: readonly ContainerStatus[],
+  query = '',
+  collapsed: readonly string[] = [],
+): ContainerRow[] {
   const shown = containers.filter((c) =>
     matchesQuery(
       `${c.host} ${c.name} ${c.compose?.project ?? ''} ${c.state} ${c.health} ${c.version ?? ''}`,
@@ -58,16 +62,20 @@ export function containerRows(containers: readonly ContainerStatus[], query = ''
     );
   if (ordered.length <= 1)
     return (ordered[0]?.members ?? []).map((c) => ({ kind: 'container', key: c.id, container: c }));
-  return ordered.flatMap(({ key, members }) => [
-    {
-      kind: 'group' as const,
-      key: `group:${key}`,
-      label: key,
-      count: members.length,
-      problems: members.filter((c) => containerUrgency(c) < 5).length,
-    },
-    ...members.map((c) => ({ kind: 'container' as const, key: c.id, container: c })),
-  ]);
+  return ordered.flatMap(({ key, members }) => {
+    const folded = collapsed.includes(key);
+    return [
+      {
+        kind: 'group' as const,
+        key: `group:${key}`,
+        label: key,
+        count: members.length,
+        problems: members.filter((c) => containerUrgency(c) < 5).length,
+        collapsed: folded,
+      },
+      ...(folded ? [] : members.map((c) => ({ kind: 'container' as const, key: c.id, container: c }))),
+    ];
+  });
 }
 
 /** How urgently a service wants a look: firing, then pending, then unknown, then fine. */

@@ -166,6 +166,32 @@ describe('logs controller', () => {
   });
 });
 
+describe('containers pane', () => {
+  it('Enter folds and unfolds the selected group; the movement keys move within the pane', () => {
+    const c = console_();
+    const status = (name: string, host: string) => ({
+      id: `${host}/${name}`,
+      name,
+      host,
+      kind: 'docker' as const,
+      state: 'running' as const,
+      health: 'none' as const,
+      restarts: 0,
+    });
+    c.ingest.sink({ type: 'container', status: status('web-1', 'edge') });
+    c.ingest.sink({ type: 'container', status: status('db-1', 'core') });
+    c.ingest.flush(c.now + 1000);
+    c.press('1', 'g');
+    expect(c.ui().containerCursor).toBe(0);
+    c.press('return');
+    expect(c.ui().collapsedGroups).toHaveLength(1);
+    c.press('return');
+    expect(c.ui().collapsedGroups).toEqual([]);
+    c.press('j');
+    expect(c.ui().containerCursor).toBe(1);
+  });
+});
+
 describe('palette controller', () => {
   it('finds an action by part of its name and runs it', () => {
     const c = console_();

@@ -81,3 +81,17 @@ describe('pane windows', () => {
     expect(windowOf(5, 10, 3)).toEqual({ start: 0, end: 5, above: 0, below: 0 });
   });
 });
+
+describe('folded groups', () => {
+  it('show only their header, with the count and the trouble inside', () => {
+    const shop = { project: 'shop', service: 'api' };
+    const all = [
+      c('web-1', { host: 'edge' }),
+      c('shop-api-1', { compose: shop, state: 'exited' }),
+      c('shop-api-2', { compose: shop }),
+    ];
+    const rows = containerRows(all, '', ['local/shop']);
+    expect(names(rows)).toEqual(['[local/shop]', '[edge]', 'web-1']);
+    expect(rows[0]).toMatchObject({ collapsed: true, count: 2, problems: 1 });
+  });
+});

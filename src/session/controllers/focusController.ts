@@ -11,6 +11,7 @@ export interface Scrolling {
   logsBottom(): void;
   moveTimeline(delta: number): void;
   pageRows(): number;
+  showLogDetail(): void;
 }
 
 /** Help, quitting, which pane has focus, and the movement keys every main view shares. */
@@ -21,7 +22,7 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
   const paneLength = (pane: 'containers' | 'rates') => {
     const s = store.getState();
     return pane === 'containers'
-      ? containerRows(Object.values(s.containers), s.ui.containerQuery).length
+      ? containerRows(Object.values(s.containers), s.ui.containerQuery, s.ui.collapsedGroups).length
       : serviceRows(Object.values(s.signals), s.ui.serviceQuery).length;
   };
   const movePane = (pane: 'containers' | 'rates', to: (cursor: number) => number) => {
@@ -63,6 +64,21 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
     pageDown: () => scroll(scrolling.pageRows()),
     scrollTop: () => edge(true),
     scrollBottom: () => edge(false),
+    /** Enter: the selected log line in detail, or fold and unfold the selected container group. */
+    activate: () => {
+      if (ui().focus === 'logs') return scrolling.showLogDetail();
+      if (ui().focus !== 'containers') return;
+      const s = store.getState();
+      const rows = containerRows(Object.values(s.containers), s.ui.containerQuery, s.ui.collapsedGroups);
+      const row = rows[Math.min(s.ui.containerCursor, rows.length - 1)];
+      if (row?.kind !== 'group') return;
+      const folded = s.ui.collapsedGroups;
+      setUi({
+        collapsedGroups: folded.includes(row.label)
+          ? folded.filter((g) => g !== row.label)
+          : [...folded, row.label],
+      });
+    },
     /** `/`: filter the focused pane, live as it is typed. */
     openFilter: () => {
       const pane = ui().focus;
@@ -102,7 +118,10 @@ export const FOCUS_BINDINGS: Bindings = {
     { keys: ['g', 'home'], action: 'scrollTop', description: 'top' },
     { keys: ['G', 'end'], action: 'scrollBottom', description: 'bottom; logs follow' },
   ],
-  dashboard: [{ keys: ['/'], action: 'openFilter', description: 'filter the focused pane (live)' }],
+  dashboard: [
+    { keys: ['/'], action: 'openFilter', description: 'filter the focused pane (live)' },
+    { keys: ['return'], action: 'activate', description: 'log detail · fold a group' },
+  ],
   help: [
     { keys: ['?', 'escape', 'q'], action: 'toggleHelp', description: 'close help' },
     { keys: ['ctrl+c'], action: 'quit', description: 'quit' },

@@ -118,7 +118,6 @@ export const LOGS_BINDINGS: Bindings = {
     { keys: ['f'], action: 'toggleFollow', description: 'logs: follow/pause' },
     { keys: ['r'], action: 'pivotRequestId', description: "logs: follow line's request" },
     { keys: ['escape'], action: 'clearFilter', description: 'logs: clear the filter' },
-    { keys: ['return'], action: 'showDetail', description: 'logs: line detail (JSON)' },
     { keys: ['w'], action: 'toggleWrap', description: 'logs: wrap long lines' },
     { keys: ['@'], action: 'jumpToTime', description: 'logs: jump to a time' },
   ],
