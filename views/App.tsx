@@ -45,7 +45,10 @@ export function App({ threshold }: AppProps) {
   const overlay = useConsole((s) => s.ui.overlay);
   const view = useConsole((s) => s.ui.view);
   const filtering = useConsole((s) => s.ui.prompt?.purpose === 'filter');
-  const serviceCount = useConsole((s) => Object.keys(s.signals).length);
+  // Services with data and configured ones without: both take a row in the error-rate pane.
+  const serviceCount = useConsole(
+    (s) => new Set([...Object.keys(s.signals), ...Object.keys(s.expected.services)]).size,
+  );
   const containerCount = useConsole((s) => Object.keys(s.containers).length);
   const layout = computeLayout(columns, rows, serviceCount, containerCount);
   const pageRows = layout.logsHeight - 1;

@@ -38,6 +38,7 @@ export function ContainerPane({
   const query = useConsole((s) => s.ui.containerQuery);
   const cursor = useConsole((s) => s.ui.containerCursor);
   const collapsed = useConsole(useShallow((s) => s.ui.collapsedGroups));
+  const expectContainers = useConsole((s) => s.expected.containers);
   const rows = containerRows(containers, query, collapsed);
   const space = Math.max(0, height - 2 - troubled.length);
   const win = windowOf(rows.length, space, cursor);
@@ -66,8 +67,10 @@ export function ContainerPane({
       {shown.length === 0 && troubled.length === 0 && (
         <Text wrap="truncate">
           {query
-            ? `no container matches "${query}" (Esc in the filter clears it)`
-            : 'waiting for the first status…'}
+            ? `no container matches "${sanitize(query)}" (/ then Esc puts back the filter)`
+            : expectContainers
+              ? 'waiting for the first status…'
+              : 'no container source configured (a host with docker: true or statusCommands)'}
         </Text>
       )}
       {shown.map((r, i) =>

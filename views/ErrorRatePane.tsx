@@ -1,12 +1,12 @@
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import type { ServiceSignalsView } from '../src/metrics/serviceSignals';
-import { serviceRows, windowOf } from '../src/store/paneRows';
+import { matchesQuery, serviceRows, windowOf } from '../src/store/paneRows';
 import { formatPercent } from '../src/text/duration';
 import { sanitize } from '../src/text/sanitize';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
-import { headlineRule, rateHeader, rateRow } from './rows';
+import { cell, headlineRule, rateHeader, rateRow } from './rows';
 
 function rowColor(v: ServiceSignalsView): string {
   if (v.unknownReason) return 'gray';
@@ -32,6 +32,11 @@ export function ErrorRatePane({
   const cursor = useConsole((s) => s.ui.serviceCursor);
   const all = useConsole(useShallow((s) => Object.values(s.signals)));
   const signals = serviceRows(all, query);
+  const expected = useConsole((s) => s.expected.services);
+  // Configured services with nothing to show yet: each says why rather than staying blank.
+  const silent = Object.entries(expected).filter(
+    ([name]) => !all.some((v) => v.service === name) && matchesQuery(name, query),
+  );
   const win = windowOf(signals.length, Math.max(0, height - 2), cursor);
   const selected = Math.min(cursor, signals.length - 1);
   const hidden = win.above + win.below;
@@ -50,7 +55,7 @@ export function ErrorRatePane({
       <Text wrap="truncate" dimColor>
         {rateHeader(width)}
       </Text>
-      {signals.length === 0 && (
+      {signals.length === 0 && silent.length === 0 && (
         <Text wrap="truncate">
           {query
             ? `no service matches "${sanitize(query)}"`
@@ -65,6 +70,14 @@ export function ErrorRatePane({
           color={color(rowColor(v))}
         >
           {rateRow(v, threshold, width)}
+        </Text>
+      ))}
+      {silent.slice(0, Math.max(0, height - 2 - (win.end - win.start))).map(([name, feeds]) => (
+        <Text key={`silent:${name}`} wrap="truncate" color={color('gray')}>
+          {cell(
+            `${cell(name, 12)} ${feeds.length === 0 ? 'no metrics, health checks or request logs configured' : `no data yet from its ${feeds.join(', ')}`}`,
+            width,
+          )}
         </Text>
       ))}
     </Box>

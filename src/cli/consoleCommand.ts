@@ -51,6 +51,19 @@ export const consoleCommand: Command = {
     const [name, env] = pickEnvironment(loaded, values.env as string | undefined);
     let hosts: EnvironmentHosts | undefined;
     return runConsoleSession({
+      expected: {
+        containers: Object.values(env.hosts).some((h) => h.docker || h.statusCommands.length > 0),
+        services: Object.fromEntries(
+          Object.entries(env.services).map(([name, s]) => [
+            name,
+            [
+              ...(s.metrics ? ['metrics'] : []),
+              ...(s.health.length > 0 ? ['health checks'] : []),
+              ...(s.logs.length > 0 ? ['request logs'] : []),
+            ],
+          ]),
+        ),
+      },
       environment: name,
       thresholds: loaded.config.thresholds,
       stateDir: stateDirFor(loaded),

@@ -3,7 +3,7 @@ import { IncidentRepository } from '../incident/incidentRepository';
 import { LogBuffer } from '../logs/logBuffer';
 import type { EventSink } from '../model/sourceEvents';
 import type { Playbook } from '../playbooks/schema';
-import { type ConsoleStore, createConsoleStore } from '../store/consoleStore';
+import { type ConsoleState, type ConsoleStore, createConsoleStore } from '../store/consoleStore';
 import { createIngest, type Ingest } from '../store/ingest';
 import { firstLineOf } from '../userError';
 import { type ConsoleControls, createConsoleControls } from './consoleControls';
@@ -26,6 +26,8 @@ export interface ConsoleSessionOptions {
   startSources: (sink: EventSink) => Promise<{ stop(): Promise<void> }>;
   /** What quitting does (the view's owner ends the program). */
   exit(): void;
+  /** What the configuration promises (see the store's `expected`); everything when absent. */
+  expected?: ConsoleState['expected'];
 }
 
 export interface ConsoleSession {
@@ -43,6 +45,7 @@ export interface ConsoleSession {
  */
 export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSession {
   const store = createConsoleStore(options.environment);
+  if (options.expected) store.setState({ expected: options.expected });
   const logs = new LogBuffer();
   const say = (message: string) => store.setState((s) => ({ ui: { ...s.ui, message } }));
   const incident = new IncidentSession(

@@ -50,6 +50,11 @@ export interface ConsoleState {
   containers: Record<string, ContainerStatus>;
   /** Since when each service has been watched by a source able to see its releases. */
   releaseWatch: Record<string, number>;
+  /**
+   * What the configuration promises, so an empty pane can say why: whether anything reports
+   * containers, and for each configured service what should feed its error rate (none: say so).
+   */
+  expected: { containers: boolean; services: Record<string, string[]> };
   signals: Record<string, ServiceSignalsView>;
   /** Log lines live in a ring buffer outside the store; views re-read it when `version` moves. */
   logs: { version: number; received: number; dropped: number; droppedBySource: Record<string, number> };
@@ -97,6 +102,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
     sources: {},
     containers: {},
     releaseWatch: {},
+    expected: { containers: true, services: {} },
     signals: {},
     logs: { version: 0, received: 0, dropped: 0, droppedBySource: {} },
     incident: { events: [], timeline: [] },

@@ -68,3 +68,26 @@ describe('a pane of 100 containers at 80x24', () => {
     v.unmount();
   });
 });
+
+describe('empty panes say why', () => {
+  it('a configured service with no data source, and no container source, are said in words', async () => {
+    const now = Date.UTC(2026, 10, 22, 4);
+    const store = createConsoleStore('cfg', now);
+    store.setState({ expected: { containers: false, services: { billing: [], api: ['metrics'] } } });
+    const logs = new LogBuffer(10);
+    const controls = createConsoleControls({ store, logs, exit: () => {} });
+    const v = renderAtSize(
+      <ConsoleContext.Provider value={{ store, logs, controls, color: false }}>
+        <App threshold={0.05} />
+      </ConsoleContext.Provider>,
+      80,
+      24,
+    );
+    await v.settle();
+    const text = plain(v.frame());
+    expect(text).toMatch(/no container source configured/);
+    expect(text).toMatch(/billing\s+no metrics, health checks or request logs configured/);
+    expect(text).toMatch(/api\s+no data yet from its metrics/);
+    v.unmount();
+  });
+});
