@@ -50,6 +50,8 @@ export const HostSchema = z.strictObject({
     .default([]),
   /** known_hosts to verify the host key against (default ~/.ssh/known_hosts). */
   knownHostsFile: z.string().min(1).optional(),
+  /** SSH keepalive interval: a link silent for three in a row is declared dead and reconnected. */
+  keepalive: Duration.default(10_000),
 });
 
 const Argv = z

@@ -32,6 +32,7 @@ export class EnvironmentHosts {
       host: address,
       port,
       agent: host.agent,
+      keepaliveMs: host.keepalive,
       ...(identityFile && { identityFile }),
       ...(knownHostsFile && { knownHostsFile }),
       ...(jump && { jump }),

@@ -31,6 +31,8 @@ export interface SshTarget {
   agent: boolean;
   knownHostsFile?: string;
   jump?: SshTarget;
+  /** Keepalive interval; a link that answers none of three in a row is declared dead. */
+  keepaliveMs?: number;
 }
 
 export type SshState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
@@ -155,7 +157,7 @@ export class SshConnection extends EventEmitter {
       username: user,
       ...(sock && { sock }),
       readyTimeout: 15_000,
-      keepaliveInterval: KEEPALIVE_MS,
+      keepaliveInterval: this.target.keepaliveMs ?? KEEPALIVE_MS,
       keepaliveCountMax: KEEPALIVE_COUNT,
       agentForward: false,
       ...(this.target.agent && process.env.SSH_AUTH_SOCK && { agent: process.env.SSH_AUTH_SOCK }),

@@ -35,6 +35,15 @@ function descendants(root: number): number[] {
  * port to test reconnects.
  */
 export class TestSshd {
+  /**
+   * `address` to listen on; `netns`, a network namespace to run in (its address is then reached
+   * through the namespace's veth link).
+   */
+  constructor(
+    readonly address = '127.0.0.1',
+    private readonly netns?: string,
+  ) {}
+
   readonly dir = mkdtempSync(join(tmpdir(), 'oc-sshd-'));
   readonly hostKey = join(this.dir, 'host_ed25519');
   readonly userKey = join(this.dir, 'user_ed25519');
@@ -52,7 +61,7 @@ export class TestSshd {
       join(this.dir, 'sshd_config'),
       [
         `Port ${this.port}`,
-        'ListenAddress 127.0.0.1',
+        `ListenAddress ${this.address}`,
         `HostKey ${this.hostKey}`,
         `PidFile ${join(this.dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`,
@@ -72,19 +81,22 @@ export class TestSshd {
   /** The known_hosts line for this server's real key. */
   knownHostsLine(): string {
     const [type, key] = readFileSync(`${this.hostKey}.pub`, 'utf8').trim().split(/\s+/);
-    return `[127.0.0.1]:${this.port} ${type} ${key}`;
+    return `[${this.address}]:${this.port} ${type} ${key}`;
   }
 
   async start(): Promise<void> {
-    this.child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(this.dir, 'sshd_config')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const argv = ['/usr/sbin/sshd', '-D', '-e', '-f', join(this.dir, 'sshd_config')];
+    const [file, ...args] = (this.netns ? ['ip', 'netns', 'exec', this.netns, ...argv] : argv) as [
+      string,
+      ...string[],
+    ];
+    this.child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child.stderr?.on('data', (d: Buffer) => writeFileSync(this.log, d, { flag: 'a' }));
     const deadline = Date.now() + 10_000;
     const { connect } = await import('node:net');
     for (;;) {
       const ok = await new Promise<boolean>((resolve) => {
-        const s = connect(this.port, '127.0.0.1', () => {
+        const s = connect(this.port, this.address, () => {
           s.destroy();
           resolve(true);
         });
