@@ -10,10 +10,11 @@
 //      BENCH_SOAK_SECONDS; the RSS slope over the run, and the console's own accounting of every
 //      line (received, merging, shown, held, evicted) against the lines written;
 //   5. redaction of 1 MiB adversarial lines (goal: under 50 ms each);
-//   6. a fleet: a real Docker engine (started here, like the tests') with BENCH_FLEET_CONTAINERS
-//      containers, watched with no configuration: time until every one is listed (beside
-//      `docker ps`), console CPU and RSS at rest, dockerd's CPU with and without the console,
-//      keypress-to-screen p99.
+//   6. a fleet: a real Docker engine (started here, like the tests'). First 20 SSH hosts (sshd on
+//      loopback ports, each forwarding the engine's socket, 15 containers each); then
+//      BENCH_FLEET_CONTAINERS containers watched with no configuration: time until every one is
+//      listed (beside `docker ps`), console CPU and RSS at rest, dockerd's CPU with and without the
+//      console, keypress-to-screen p99.
 //
 // BENCH_LINES (default 1000000), BENCH_IDLE_SECONDS (30), BENCH_FLOOD_SECONDS (30), BENCH_FLOOD_RATE
 // (50000), BENCH_SOAK_SECONDS (60; 600 for the ten-minute soak), BENCH_SOAK_RATE (100000),
@@ -380,6 +381,83 @@ function ticksOf(pattern) {
   return total;
 }
 
+const SSH_HOSTS = 20;
+const PER_HOST = 15;
+
+/** 20 sshd on loopback ports, each forwarding the same engine's socket: a fleet of SSH hosts. */
+async function sshHostsBench(fleetDir, socket) {
+  console.log(
+    `${SSH_HOSTS} SSH hosts (sshd on loopback), each forwarding a Docker socket with ${PER_HOST} containers`,
+  );
+  const sshDir = join(fleetDir, 'ssh');
+  mkdirSync('/run/sshd', { recursive: true });
+  mkdirSync(sshDir, { recursive: true });
+  const hostKey = join(sshDir, 'host_ed25519');
+  const userKey = join(sshDir, 'user_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', userKey]);
+  writeFileSync(join(sshDir, 'authorized_keys'), readFileSync(`${userKey}.pub`));
+  const [type, key] = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
+  const sshds = [];
+  const hosts = [];
+  const known = [];
+  for (let i = 0; i < SSH_HOSTS; i++) {
+    const port = 42200 + i;
+    const cfg = join(sshDir, `sshd_${i}`);
+    writeFileSync(
+      cfg,
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${hostKey}`,
+        `PidFile ${join(sshDir, `pid_${i}`)}`,
+        `AuthorizedKeysFile ${join(sshDir, 'authorized_keys')}`,
+        'StrictModes no',
+        'PasswordAuthentication no',
+        'UsePAM no',
+        'AllowStreamLocalForwarding yes',
+        'MaxSessions 100',
+        'MaxStartups 100',
+        '',
+      ].join('\n'),
+    );
+    sshds.push(spawn('/usr/sbin/sshd', ['-D', '-f', cfg], { stdio: 'ignore' }));
+    known.push(`[127.0.0.1]:${port} ${type} ${key}`);
+    hosts.push(
+      `      h${i + 1}: { ssh: root@127.0.0.1:${port}, identityFile: ${JSON.stringify(userKey)}, agent: false, knownHostsFile: ${JSON.stringify(join(sshDir, 'known_hosts'))}, docker: true, dockerSocket: ${JSON.stringify(socket)} }`,
+    );
+  }
+  writeFileSync(join(sshDir, 'known_hosts'), `${known.join('\n')}\n`);
+  const config = join(sshDir, 'opsconsole.yaml');
+  writeFileSync(
+    config,
+    ['environments:', '  fleet:', '    hosts:', ...hosts, '    services: {}', ''].join('\n'),
+  );
+  await sleep(1000);
+  try {
+    const started = performance.now();
+    const c = startConsole(['--config', config], { env: { OPSCONSOLE_STATE_DIR: join(sshDir, 'state') } });
+    const total = SSH_HOSTS * PER_HOST;
+    await c.waitFor(new RegExp(`Containers[^\\n]*\\b${total}\\b`), 120_000);
+    console.log(`every container of the ${SSH_HOSTS} hosts listed: ${fmt(performance.now() - started)}`);
+    await sleep(5000);
+    const a = procStat(c.p.pid);
+    await sleep(15_000);
+    const b = procStat(c.p.pid);
+    console.log(
+      `console at rest: ${(((b.ticks - a.ticks) / 100 / 15) * 100).toFixed(1)}% of a core, RSS ${mb(b.rss)}`,
+    );
+    const lat = await keyLatencies(c, 20);
+    console.log(
+      `keypress-to-screen with ${SSH_HOSTS} SSH hosts: p50 ${fmt(pct(lat, 50))}, p99 ${fmt(pct(lat, 99))}`,
+    );
+    c.p.write('q');
+    await sleep(1500);
+  } finally {
+    for (const p of sshds) p.kill('SIGKILL');
+  }
+}
+
 async function fleetBench() {
   console.log(`\n## fleet: ${FLEET} containers on a real Docker engine, watched with no configuration\n`);
   const fleetDir = join(dir, `fleet-${Date.now()}`);
@@ -419,8 +497,7 @@ async function fleetBench() {
       env,
       stdio: 'ignore',
     });
-    const t0 = performance.now();
-    for (let i = 1; i <= FLEET; i++)
+    const run = (i) =>
       docker(
         'run',
         '-d',
@@ -433,7 +510,14 @@ async function fleetBench() {
         'sleep',
         '3600',
       );
-    console.log(`started ${FLEET} containers in ${fmt(performance.now() - t0)}`);
+    // First 20 SSH hosts over the same engine, PER_HOST containers each (20 x 15 = 300 rows).
+    for (let i = 1; i <= PER_HOST; i++) run(i);
+    await sshHostsBench(fleetDir, socket);
+    const t0 = performance.now();
+    for (let i = PER_HOST + 1; i <= FLEET; i++) run(i);
+    console.log(
+      `\nstarted ${FLEET} containers in ${fmt(performance.now() - t0)} (the first ${PER_HOST} before)`,
+    );
     const ps = timeCommand('docker', ['-H', `unix://${socket}`, 'ps', '-a', '--format', '{{.Names}}'], 3);
     console.log(`docker ps -a: ${fmt(ps.ms)} for ${ps.lines} containers`);
     const idle0 = ticksOf(fleetDir);
