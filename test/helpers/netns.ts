@@ -16,6 +16,13 @@ export class TestNetns {
   create(): void {
     const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'ignore' });
     const inNs = (...args: string[]) => ip('netns', 'exec', this.name, ...args);
+    // What a run killed before its clean-up may have left under the same names.
+    this.destroy();
+    try {
+      ip('link', 'del', this.outside);
+    } catch {
+      // none left
+    }
     ip('netns', 'add', this.name);
     ip('link', 'add', this.outside, 'type', 'veth', 'peer', 'name', this.inside);
     ip('link', 'set', this.inside, 'netns', this.name);
