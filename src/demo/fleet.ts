@@ -1,4 +1,4 @@
-import { chmodSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../files/privateFiles';
@@ -212,12 +212,18 @@ export class DemoFleet {
       }
       reply(404, { error: 'unknown control request' });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.control?.once('error', reject);
-      this.control?.listen(path, () => resolve());
-    });
-    // The directory is 0700 already; the socket itself is private too.
-    chmodSync(path, PRIVATE_FILE_MODE);
+    // The directory is 0700 already; the socket is private too, from the moment it exists: it is
+    // bound (synchronously, inside listen) under a umask that leaves only the owner's bits.
+    const umask = process.umask(0o777 & ~PRIVATE_FILE_MODE);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.control?.once('error', reject);
+        this.control?.listen(path, () => resolve());
+        process.umask(umask);
+      });
+    } finally {
+      process.umask(umask);
+    }
   }
 
   async stop(): Promise<void> {
