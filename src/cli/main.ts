@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   import: () => import('./importCommand').then((m) => m.importCommand),
   'trust-host': () => import('./trustHostCommand').then((m) => m.trustHostCommand),
   init: () => import('./initCommand').then((m) => m.initCommand),
+  alerts: () => import('./alertsCommand').then((m) => m.alertsCommand),
 };
 const loadConsoleCommand = () => import('./consoleCommand').then((m) => m.consoleCommand);
 

@@ -1,5 +1,7 @@
 import { LogBuffer } from '../logs/logBuffer';
+import { alertOrder } from '../model/alerts';
 import { serviceOf } from '../model/sourceEvents';
+import { AlertmanagerClient } from '../sources/alertmanagerClient';
 import { startEnvironmentSources } from '../sources/environmentSources';
 import { type ConsoleState, createConsoleStore } from '../store/consoleStore';
 import { createIngest } from '../store/ingest';
@@ -84,12 +86,25 @@ export const statusCommand: Command = {
     const store = createConsoleStore(name);
     const ingest = createIngest({ store, logs: new LogBuffer(100), thresholds: loaded.config.thresholds });
     const sources = startEnvironmentSources(env, ingest.sink);
+    // The environment's alerts, read while the sample runs: unknown (with why), never "none".
+    const alerts = env.alertmanager
+      ? new AlertmanagerClient(env.alertmanager.url)
+          .alerts()
+          .then((list) => ({
+            alerts: list
+              .sort(alertOrder)
+              .map((a) => ({ ...a, startsAt: new Date(a.startsAt).toISOString() })),
+          }))
+          .catch((err: Error) => ({ alerts: null, alertsUnknown: err.message }))
+      : Promise.resolve({});
     await new Promise((r) => setTimeout(r, sampleMs));
     ingest.flush();
     // The snapshot is taken before the sources stop, so connections still read as they were.
     const state = store.getState();
     await sources.stop();
-    stdout.write(values.json ? `${inertJson(statusSnapshot(state), 2)}\n` : statusText(state));
+    stdout.write(
+      values.json ? `${inertJson({ ...statusSnapshot(state), ...(await alerts) }, 2)}\n` : statusText(state),
+    );
     const bad = Object.values(state.signals).some((s) => s.rules.some((r) => r.state === 'firing'));
     return bad ? 1 : 0;
   },

@@ -150,6 +150,8 @@ export const ServiceSchema = z.strictObject({
 export const EnvironmentSchema = z.strictObject({
   hosts: z.record(Name, HostSchema).default(() => ({ local: HostSchema.parse({}) })),
   services: z.record(Name, ServiceSchema),
+  /** Where this environment's alerts are (Alertmanager's API v2). */
+  alertmanager: z.strictObject({ url: HttpUrl }).optional(),
 });
 
 const RuleThreshold = z.strictObject({ above: Ratio, for: Duration });
