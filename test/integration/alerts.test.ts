@@ -3,7 +3,6 @@ import { TestAlertmanager } from '../helpers/alertmanager';
 import { runCli } from '../helpers/cli';
 
 const am = new TestAlertmanager();
-// biome-ignore lint/suspicious/noControlCharactersInRegex: what a terminal would act on
 const ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 beforeAll(async () => {
