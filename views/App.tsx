@@ -1,5 +1,6 @@
 import { Box, useInput, useWindowSize } from 'ink';
 import { useEffect } from 'react';
+import { AlertsPane } from './AlertsPane';
 import { ConfirmQuit } from './ConfirmQuit';
 import { useConsole, useConsoleContext } from './ConsoleContext';
 import { ContainerPane } from './ContainerPane';
@@ -81,6 +82,8 @@ export function App({ threshold }: AppProps) {
       <PromptOverlay width={columns} />
     ) : view === 'triage' ? (
       <TriagePane width={columns} height={layout.logsHeight} />
+    ) : view === 'alerts' ? (
+      <AlertsPane width={columns} height={layout.logsHeight} />
     ) : view === 'timeline' ? (
       <TimelinePane width={columns} height={layout.logsHeight} />
     ) : (

@@ -15,7 +15,15 @@ export function Header({ width }: { width: number }) {
     Object.values(s.signals).some((v) => v.rules.some((r) => r.state === 'pending')),
   );
   const incident = useConsole((s) => s.incident.active);
-  const left = `opsconsole · ${environment} · ${clockTime(now)}Z`;
+  // Alertmanager's view beside ours: how many of its alerts are firing (not silenced), or that we cannot tell.
+  const alerts = useConsole((s) =>
+    !s.alerts
+      ? ''
+      : s.alerts.unknown && s.alerts.list.length === 0
+        ? ' · am ?'
+        : ` · am ${s.alerts.list.filter((a) => a.state === 'firing').length}${s.alerts.unknown ? '?' : ''}`,
+  );
+  const left = `opsconsole · ${environment} · ${clockTime(now)}Z${alerts}`;
   const status = incident
     ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}`
     : firing

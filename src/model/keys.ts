@@ -3,6 +3,7 @@ export type KeyMode =
   | 'dashboard'
   | 'timeline'
   | 'triage'
+  | 'alerts'
   | 'help'
   | 'confirm-quit'
   | 'prompt'

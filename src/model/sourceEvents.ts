@@ -1,3 +1,5 @@
+import type { Alert } from './alerts';
+
 /** Dotted paths tried in order for each field of a structured log line; configurable per source. */
 export interface FieldNames {
   level: string[];
@@ -87,6 +89,9 @@ export type SourceEvent =
       error?: string;
     }
   | { type: 'source'; id: string; state: SourceState; at: number; reason?: string; nextTryAt?: number }
+  /** The alerts Alertmanager holds now, or why they are unknown. */
+  | { type: 'alerts'; at: number; alerts: Alert[] }
+  | { type: 'alerts-unknown'; at: number; reason: string }
   /** A version a service reports about itself (a Prometheus `*_build_info` label, say). */
   | { type: 'version'; service: string; reporter: string; version: string; at: number }
   | { type: 'release'; service: string; host: string; from?: string; to: string; at: number; reason: string };

@@ -1,5 +1,6 @@
 import type { KeyBinding } from '../model/keys';
 import { firstLineOf } from '../userError';
+import { alertsController } from './controllers/alertsController';
 import { type ConsoleServices, controllerContext } from './controllers/controllerContext';
 import { focusController } from './controllers/focusController';
 import { incidentController } from './controllers/incidentController';
@@ -19,6 +20,7 @@ export function createConsoleControls(services: ConsoleServices) {
   const logs = logsController(ctx);
   const incident = incidentController(ctx);
   const triage = triageController(ctx);
+  const alerts = alertsController(ctx);
   const focus = focusController(ctx, {
     scrollLogs: (d) => logs.actions.scrollLogs(d),
     logsTop: logs.actions.logsTop,
@@ -26,6 +28,7 @@ export function createConsoleControls(services: ConsoleServices) {
     moveTimeline: (d) => incident.actions.moveTimeline(d),
     pageRows: logs.pageRows,
     showLogDetail: logs.actions.showDetail,
+    moveAlerts: (d) => alerts.actions.moveAlerts(d),
   });
   const palette = paletteController(ctx, { entries: paletteEntries, run: (b) => runBinding(b) });
   const prompts = promptsController(ctx, { ...logs.prompts, ...incident.prompts, ...triage.prompts });
@@ -34,6 +37,7 @@ export function createConsoleControls(services: ConsoleServices) {
     ...palette.actions,
     ...incident.actions,
     ...triage.actions,
+    ...alerts.actions,
     ...logs.actions,
     ...prompts.actions,
   });

@@ -1,5 +1,6 @@
 import type { KeyBinding, KeyMode } from '../model/keys';
 import type { ConsoleState } from '../store/consoleStore';
+import { ALERTS_BINDINGS } from './controllers/alertsController';
 import type { Bindings } from './controllers/controllerContext';
 import { FOCUS_BINDINGS } from './controllers/focusController';
 import { INCIDENT_BINDINGS } from './controllers/incidentController';
@@ -14,11 +15,12 @@ const CONTROLLER_BINDINGS: Bindings[] = [
   PALETTE_BINDINGS,
   INCIDENT_BINDINGS,
   TRIAGE_BINDINGS,
+  ALERTS_BINDINGS,
   LOGS_BINDINGS,
   PROMPT_BINDINGS,
 ];
 
-const MAIN_VIEWS: KeyMode[] = ['dashboard', 'timeline', 'triage'];
+const MAIN_VIEWS: KeyMode[] = ['dashboard', 'timeline', 'triage', 'alerts'];
 const MODES: KeyMode[] = [...MAIN_VIEWS, 'help', 'confirm-quit', 'prompt', 'palette', 'detail'];
 
 /**

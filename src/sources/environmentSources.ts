@@ -2,6 +2,7 @@ import type { Environment } from '../config/schema';
 import type { EventSink } from '../model/sourceEvents';
 import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';
+import { alertmanagerSource } from './alertmanagerSource';
 import { commandStatusSource } from './commandStatusSource';
 import { followEveryContainer } from './containerLogFollower';
 import { DockerLogSource } from './dockerLogSource';
@@ -150,6 +151,7 @@ export function startEnvironmentSources(
       );
     }
   }
+  if (env.alertmanager) pollers.push(alertmanagerSource(env.alertmanager.url, sink));
   for (const p of pollers) p.start();
   return {
     async stop() {

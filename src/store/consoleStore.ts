@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
+import type { Alert } from '../model/alerts';
 import type { ActiveIncident, TimelineEntry } from '../model/incident';
 import type { RecordKind } from '../model/journalRecord';
 import type { NotableEvent } from '../model/notableEvent';
@@ -16,7 +17,7 @@ export interface SourceView {
 
 export type PaneId = 'containers' | 'rates' | 'logs';
 export type Overlay = 'none' | 'help' | 'confirm-quit' | 'prompt' | 'palette' | 'detail';
-export type MainView = 'dashboard' | 'timeline' | 'triage';
+export type MainView = 'dashboard' | 'timeline' | 'triage' | 'alerts';
 
 /** A question the console is asking: free text, or one of a few choices picked by key. */
 export interface Prompt {
@@ -48,6 +49,8 @@ export interface ConsoleState {
   now: number;
   sources: Record<string, SourceView>;
   containers: Record<string, ContainerStatus>;
+  /** The environment's alerts when an Alertmanager is configured: the latest list, or why unknown. */
+  alerts?: { list: Alert[]; at: number; unknown?: string };
   /** Since when each service has been watched by a source able to see its releases. */
   releaseWatch: Record<string, number>;
   /**
@@ -82,6 +85,7 @@ export interface ConsoleState {
     serviceQuery: string;
     containerCursor: number;
     serviceCursor: number;
+    alertCursor: number;
     /** Container groups (host or host/project) folded to their header. */
     collapsedGroups: string[];
     /** Sequence number of the bottom log line while paused (not following). */
@@ -117,6 +121,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
       serviceQuery: '',
       containerCursor: 0,
       serviceCursor: 0,
+      alertCursor: 0,
       collapsedGroups: [],
       palette: { query: '', cursor: 0 },
     },

@@ -120,6 +120,7 @@ export function createIngest({
     queue = [];
     const state = store.getState();
     let containers = state.containers;
+    let alerts = state.alerts;
     let sources = state.sources;
     let received = 0;
     let signalsChanged = false;
@@ -207,6 +208,12 @@ export function createIngest({
           }
           break;
         }
+        case 'alerts':
+          alerts = { list: e.alerts, at: e.at };
+          break;
+        case 'alerts-unknown':
+          alerts = { list: alerts?.list ?? [], at: e.at, unknown: e.reason };
+          break;
         case 'version': {
           const release = releases.reportedVersion(e.service, e.reporter, e.version, e.at);
           if (release) notable.push(release);
@@ -259,6 +266,7 @@ export function createIngest({
       now,
       ...(watched && { releaseWatch: Object.fromEntries(releases.watchedSince) }),
       containers,
+      ...(alerts && { alerts }),
       sources,
       signals: nextSignals,
       ...(received > 0 && {

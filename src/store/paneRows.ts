@@ -1,4 +1,5 @@
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
+import { type Alert, alertOrder } from '../model/alerts';
 import type { ContainerStatus } from '../model/sourceEvents';
 
 /** Names in natural order: scale2 before scale10. */
@@ -108,4 +109,52 @@ export function windowOf(
   const from = Math.max(0, Math.min(start, at));
   const end = Math.min(total, from + rows);
   return { start: from, end, above: from, below: total - end };
+}
+
+/** One row of the alerts view: the alerts of one name and service together. */
+export interface AlertGroupRow {
+  key: string;
+  name: string;
+  service: string;
+  severity: string;
+  count: number;
+  firing: number;
+  quiet: number;
+  since: number;
+  summary: string;
+}
+
+/**
+ * The alerts view's rows: grouped by alert name and service, most severe first, then the
+ * longest-standing; filtered by words in the name and labels.
+ */
+export function alertRows(alerts: readonly Alert[], query = ''): AlertGroupRow[] {
+  const groups = new Map<string, Alert[]>();
+  for (const a of alerts) {
+    const labels = Object.entries(a.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    if (!matchesQuery(`${a.name} ${labels} ${a.state}`, query)) continue;
+    const service = a.labels.service ?? a.labels.job ?? '';
+    const key = `${a.name}|${service}`;
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  return [...groups.entries()]
+    .map(([key, members]) => {
+      const [worst] = [...members].sort(alertOrder) as [Alert];
+      return {
+        key,
+        name: worst.name,
+        service: worst.labels.service ?? worst.labels.job ?? '',
+        severity: worst.severity,
+        count: members.length,
+        firing: members.filter((a) => a.state === 'firing').length,
+        quiet: members.filter((a) => a.state === 'silenced' || a.state === 'inhibited').length,
+        since: Math.min(...members.map((a) => a.startsAt)),
+        summary: members.find((a) => a.annotations.summary)?.annotations.summary ?? '',
+        worst,
+      };
+    })
+    .sort((a, b) => alertOrder({ ...a.worst, startsAt: a.since }, { ...b.worst, startsAt: b.since }))
+    .map(({ worst: _, ...row }) => row);
 }

@@ -12,6 +12,7 @@ export interface Scrolling {
   moveTimeline(delta: number): void;
   pageRows(): number;
   showLogDetail(): void;
+  moveAlerts(delta: number): void;
 }
 
 /** Help, quitting, which pane has focus, and the movement keys every main view shares. */
@@ -32,13 +33,15 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
   /** The movement keys move what has focus: the timeline, a pane's selection, or the logs. */
   const scroll = (lines: number) => {
     const focus = ui().focus;
-    if (inTimeline()) scrolling.moveTimeline(lines);
+    if (ui().view === 'alerts') scrolling.moveAlerts(lines);
+    else if (inTimeline()) scrolling.moveTimeline(lines);
     else if (focus === 'logs') scrolling.scrollLogs(lines);
     else movePane(focus, (c) => c + lines);
   };
   const edge = (top: boolean) => {
     const focus = ui().focus;
-    if (inTimeline()) scrolling.moveTimeline(top ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
+    if (ui().view === 'alerts') scrolling.moveAlerts(top ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
+    else if (inTimeline()) scrolling.moveTimeline(top ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
     else if (focus !== 'logs') movePane(focus, () => (top ? 0 : Number.MAX_SAFE_INTEGER));
     else if (top) scrolling.logsTop();
     else scrolling.logsBottom();

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
+import { createConsoleControls } from '../../src/session/consoleControls';
+import { alertmanagerSource } from '../../src/sources/alertmanagerSource';
+import { createIngest } from '../../src/store/ingest';
+import { App } from '../../views/App';
+import { ConsoleContext } from '../../views/ConsoleContext';
 import { TestAlertmanager } from '../helpers/alertmanager';
 import { runCli } from '../helpers/cli';
+import { plain, renderAtSize } from '../helpers/renderAtSize';
+import { seededConsole } from '../helpers/seededConsole';
 
 const am = new TestAlertmanager();
 const ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -78,6 +86,70 @@ describe('alerts from a real Alertmanager (API v2)', () => {
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/^opsconsole: alerts: http:\/\/127\.0\.0\.1:9\/: /);
     expect(down.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the alerts view in the console', () => {
+  it('shows the polled alerts most severe first, inert, and says when they become unknown', async () => {
+    const seeded = seededConsole(Date.now() - 200_000);
+    const ingest = createIngest({
+      store: seeded.store,
+      logs: seeded.logs,
+      thresholds: DEFAULT_THRESHOLDS,
+      reorderWindowMs: 0,
+    });
+    // A poller asks the live Alertmanager first, then one at a port nobody listens on.
+    const source = alertmanagerSource(am.url, ingest.sink, 100);
+    source.start();
+    const until = async (ok: () => boolean) => {
+      const deadline = Date.now() + 15_000;
+      while (!ok() && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        ingest.flush();
+      }
+      expect(ok()).toBe(true);
+    };
+    await until(() => (seeded.store.getState().alerts?.list.length ?? 0) >= 3);
+    const view = renderAtSize(
+      <ConsoleContext.Provider
+        value={{
+          store: seeded.store,
+          logs: seeded.logs,
+          controls: createConsoleControls({ store: seeded.store, logs: seeded.logs, exit: () => {} }),
+          color: true,
+        }}
+      >
+        <App threshold={0.05} />
+      </ConsoleContext.Provider>,
+      80,
+      24,
+    );
+    await view.settle();
+    await view.press('A');
+    const text = plain(view.frame());
+    const lines = text.split('\n');
+    const api = lines.findIndex((l) => /critical\s+ApiDown\s+api/.test(l));
+    const worker = lines.findIndex((l) => /warning\s+HighErrorRate\s+worker/.test(l));
+    expect(api).toBeGreaterThan(-1);
+    expect(worker).toBeGreaterThan(api);
+    expect(text).toContain('api is down');
+    // The header counts what Alertmanager has firing; the silenced DiskFull is not among them.
+    expect(lines[0]).toContain('· am 2 │');
+    expect(ACTIVE.test(text.replace(/\n/g, ''))).toBe(false);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
+    source.stop();
+    const dead = alertmanagerSource('http://127.0.0.1:9/', ingest.sink, 100);
+    dead.start();
+    await until(() => seeded.store.getState().alerts?.unknown !== undefined);
+    dead.stop();
+    await view.settle();
+    const after = plain(view.frame());
+    expect(after).toMatch(/alerts unknown, showing the last list: .*ECONNREFUSED/);
+    expect(after).toContain('ApiDown');
+    expect(after.split('\n')[0]).toContain('· am 2? │');
+    await view.press('A');
+    expect(plain(view.frame())).not.toContain('alerts unknown');
+    view.unmount();
   });
 });
 
