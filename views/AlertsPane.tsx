@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { alertRows, windowOf } from '../src/store/paneRows';
 import { formatDuration } from '../src/text/duration';
@@ -20,7 +21,7 @@ export function AlertsPane({ width, height }: { width: number; height: number })
   const unknown = useConsole((s) => s.alerts?.unknown);
   const cursor = useConsole((s) => s.ui.alertCursor);
   const now = useConsole((s) => s.now);
-  const rows = alertRows(list);
+  const rows = useMemo(() => alertRows(list), [list]);
   const space = Math.max(0, height - 2 - (unknown ? 1 : 0));
   const win = windowOf(rows.length, space, cursor);
   const selected = Math.min(cursor, rows.length - 1);

@@ -15,18 +15,14 @@ export function Header({ width }: { width: number }) {
     Object.values(s.signals).some((v) => v.rules.some((r) => r.state === 'pending')),
   );
   const incident = useConsole((s) => s.incident.active);
-  // Alertmanager's view beside ours: how many of its alerts are firing (not silenced), or that we cannot tell.
-  const alerts = useConsole((s) =>
-    !s.alerts
-      ? ''
-      : s.alerts.unknown && s.alerts.list.length === 0
-        ? ' · am ?'
-        : ` · am ${s.alerts.list.filter((a) => a.state === 'firing').length}${s.alerts.unknown ? '?' : ''}`,
-  );
+  // Alertmanager's view beside ours: how many of its alerts are firing (not silenced), `?` when we cannot tell.
+  const amFiring = useConsole((s) => s.alerts?.list.filter((a) => a.state === 'firing').length);
+  const amUnknown = useConsole((s) => s.alerts?.unknown !== undefined);
+  const alerts = amFiring === undefined ? '' : ` · am ${amFiring}${amUnknown ? '?' : ''}`;
   const left = `opsconsole · ${environment} · ${clockTime(now)}Z${alerts}`;
   const status = incident
     ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}`
-    : firing
+    : firing || (amFiring ?? 0) > 0
       ? 'ALERT'
       : pending
         ? 'WATCH'
@@ -36,7 +32,7 @@ export function Header({ width }: { width: number }) {
     : last
       ? ` · ${clockTime(last.at)} ${last.text}`
       : '';
-  const alarm = firing || incident?.journalProblem !== undefined;
+  const alarm = firing || (amFiring ?? 0) > 0 || incident?.journalProblem !== undefined;
   return (
     <Text wrap="truncate" bold color={color(alarm ? 'red' : pending ? 'yellow' : 'green')}>
       {cell(`${left} │ ${status}${detail}`, width)}

@@ -137,7 +137,9 @@ export function alertRows(alerts: readonly Alert[], query = ''): AlertGroupRow[]
     if (!matchesQuery(`${a.name} ${labels} ${a.state}`, query)) continue;
     const service = a.labels.service ?? a.labels.job ?? '';
     const key = `${a.name}|${service}`;
-    groups.set(key, [...(groups.get(key) ?? []), a]);
+    const group = groups.get(key);
+    if (group) group.push(a);
+    else groups.set(key, [a]);
   }
   return [...groups.entries()]
     .map(([key, members]) => {

@@ -134,9 +134,17 @@ describe('the alerts view in the console', () => {
     expect(worker).toBeGreaterThan(api);
     expect(text).toContain('api is down');
     // The header counts what Alertmanager has firing; the silenced DiskFull is not among them.
-    expect(lines[0]).toContain('· am 2 │');
+    expect(lines[0]).toContain('· am 2 │ ALERT');
     expect(ACTIVE.test(text.replace(/\n/g, ''))).toBe(false);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
+    const selected = () =>
+      view
+        .frame()
+        .split('\n')
+        .find((l) => l.includes('\u001b[7m')) ?? '';
+    expect(selected()).toContain('ApiDown');
+    await view.press('j');
+    expect(selected()).toContain('DiskFull');
     source.stop();
     const dead = alertmanagerSource('http://127.0.0.1:9/', ingest.sink, 100);
     dead.start();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../src/model/alerts';
 import type { ContainerStatus } from '../../src/model/sourceEvents';
-import { containerRows, windowOf } from '../../src/store/paneRows';
+import { alertRows, containerRows, windowOf } from '../../src/store/paneRows';
 
 const c = (name: string, over: Partial<ContainerStatus> = {}): ContainerStatus => ({
   id: `local/${name}`,
@@ -93,5 +94,41 @@ describe('folded groups', () => {
     const rows = containerRows(all, '', ['local/shop']);
     expect(names(rows)).toEqual(['[local/shop]', '[edge]', 'web-1']);
     expect(rows[0]).toMatchObject({ collapsed: true, count: 2, problems: 1 });
+  });
+});
+
+describe('alerts pane rows', () => {
+  const alert = (i: number): Alert => ({
+    fingerprint: `f${i}`,
+    name: `Rule${i % 200}`,
+    state: i % 7 === 0 ? 'silenced' : 'firing',
+    severity: i % 200 < 10 ? 'critical' : 'warning',
+    labels: { service: `svc${i % 200}`, instance: `i${i}` },
+    annotations: i % 200 === 3 ? { summary: 'disk almost full' } : {},
+    startsAt: 1_000_000 + i,
+    silencedBy: [],
+  });
+
+  it('groups 5,000 alerts by name and service into 200 rows, the critical ones first, nothing dropped', () => {
+    const all = Array.from({ length: 5000 }, (_, i) => alert(i));
+    const rows = alertRows(all);
+    expect(rows).toHaveLength(200);
+    expect(rows.reduce((n, r) => n + r.count, 0)).toBe(5000);
+    expect(rows.slice(0, 10).every((r) => r.severity === 'critical')).toBe(true);
+    expect(rows.slice(10).every((r) => r.severity === 'warning')).toBe(true);
+    // Within one severity the longest-standing group leads: Rule0 started first.
+    expect(rows[0]?.name).toBe('Rule0');
+    const rule3 = rows.find((r) => r.name === 'Rule3');
+    expect(rule3).toMatchObject({ count: 25, since: 1_000_003, summary: 'disk almost full' });
+    expect(rows.reduce((n, r) => n + r.quiet, 0)).toBe(all.filter((a) => a.state === 'silenced').length);
+    expect(rows.reduce((n, r) => n + r.firing + r.quiet, 0)).toBe(5000);
+  });
+
+  it('filters on name, labels and state', () => {
+    const all = Array.from({ length: 400 }, (_, i) => alert(i));
+    expect(alertRows(all, 'svc199').map((r) => r.name)).toEqual(['Rule199']);
+    expect(alertRows(all, 'silenced').reduce((n, r) => n + r.count, 0)).toBe(
+      all.filter((a) => a.state === 'silenced').length,
+    );
   });
 });
