@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { Alert } from '../src/model/alerts';
 import { alertRows, windowOf } from '../src/store/paneRows';
 import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
@@ -14,20 +15,39 @@ const SEVERITY_COLORS: Record<string, string> = {
   warning: 'yellow',
 };
 
+/**
+ * The selected group's alerts in full: state, start, every label and annotation (runbook_url
+ * included), the most severe and oldest first. Labels and annotations were sanitized at the source.
+ */
+export function alertDetailLines(members: readonly Alert[], now: number): string[] {
+  return members.flatMap((a, i) => [
+    ...(i > 0 ? [''] : []),
+    `${a.state} ${a.severity} ${a.name} since ${new Date(a.startsAt).toISOString()} (${formatDuration(now - a.startsAt)})${a.silencedBy.length > 0 ? ` silenced by ${a.silencedBy.join(', ')}` : ''}`,
+    `  labels: ${Object.entries(a.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+    ...Object.entries(a.annotations).map(([k, v]) => `  ${k}: ${v}`),
+  ]);
+}
+
 /** The environment's alerts, grouped by name and service, most severe first, then the oldest. */
 export function AlertsPane({ width, height }: { width: number; height: number }) {
   const color = useColor();
   const list = useConsole(useShallow((s) => s.alerts?.list ?? []));
   const unknown = useConsole((s) => s.alerts?.unknown);
   const cursor = useConsole((s) => s.ui.alertCursor);
+  const expanded = useConsole((s) => s.ui.alertExpanded);
   const now = useConsole((s) => s.now);
   const rows = useMemo(() => alertRows(list), [list]);
-  const space = Math.max(0, height - 2 - (unknown ? 1 : 0));
-  const win = windowOf(rows.length, space, cursor);
   const selected = Math.min(cursor, rows.length - 1);
+  const free = Math.max(0, height - 2 - (unknown ? 1 : 0));
+  // Expanded, the list keeps a third of the pane and the selected group's detail takes the rest.
+  const detail = expanded && rows[selected] ? alertDetailLines(rows[selected].members, now) : [];
+  const space = detail.length > 0 ? Math.max(1, Math.floor(free / 3)) : free;
+  const win = windowOf(rows.length, space, cursor);
   const firing = list.filter((a) => a.state === 'firing').length;
   const hidden = win.above + win.below;
-  const right = `${firing} firing · ${list.length - firing} quiet${hidden > 0 ? ` · ${hidden} more` : ''} · A closes`;
+  const right = `${firing} firing · ${list.length - firing} quiet${hidden > 0 ? ` · ${hidden} more` : ''} · Enter detail · A closes`;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <PaneTitle index={6} title={`Alerts (${rows.length} groups)`} focused width={width} right={right} />
@@ -54,6 +74,12 @@ export function AlertsPane({ width, height }: { width: number; height: number })
             `${cell(r.severity, 9)}${cell(r.name, 22)}${cell(r.service, 12)}${cell(r.quiet === r.count ? `${r.count}q` : String(r.count), 5)}${cell(formatDuration(now - r.since), 8)}${r.summary}`,
             width,
           )}
+        </Text>
+      ))}
+      {detail.slice(0, Math.max(0, free - space)).map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+        <Text key={`d${i}`} wrap="truncate">
+          {cell(l, width)}
         </Text>
       ))}
     </Box>

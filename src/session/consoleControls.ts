@@ -29,6 +29,7 @@ export function createConsoleControls(services: ConsoleServices) {
     pageRows: logs.pageRows,
     showLogDetail: logs.actions.showDetail,
     moveAlerts: (d) => alerts.actions.moveAlerts(d),
+    toggleAlertDetail: () => alerts.actions.toggleAlertDetail(),
   });
   const palette = paletteController(ctx, { entries: paletteEntries, run: (b) => runBinding(b) });
   const prompts = promptsController(ctx, { ...logs.prompts, ...incident.prompts, ...triage.prompts });

@@ -86,6 +86,8 @@ export interface ConsoleState {
     containerCursor: number;
     serviceCursor: number;
     alertCursor: number;
+    /** The selected alert group's labels and annotations are shown under the list. */
+    alertExpanded: boolean;
     /** Container groups (host or host/project) folded to their header. */
     collapsedGroups: string[];
     /** Sequence number of the bottom log line while paused (not following). */
@@ -122,6 +124,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
       containerCursor: 0,
       serviceCursor: 0,
       alertCursor: 0,
+      alertExpanded: false,
       collapsedGroups: [],
       palette: { query: '', cursor: 0 },
     },

@@ -122,6 +122,8 @@ export interface AlertGroupRow {
   quiet: number;
   since: number;
   summary: string;
+  /** The group's alerts, most severe and oldest first. */
+  members: Alert[];
 }
 
 /**
@@ -143,7 +145,8 @@ export function alertRows(alerts: readonly Alert[], query = ''): AlertGroupRow[]
   }
   return [...groups.entries()]
     .map(([key, members]) => {
-      const [worst] = [...members].sort(alertOrder) as [Alert];
+      const sorted = [...members].sort(alertOrder);
+      const worst = sorted[0] as Alert;
       return {
         key,
         name: worst.name,
@@ -154,6 +157,7 @@ export function alertRows(alerts: readonly Alert[], query = ''): AlertGroupRow[]
         quiet: members.filter((a) => a.state === 'silenced' || a.state === 'inhibited').length,
         since: Math.min(...members.map((a) => a.startsAt)),
         summary: members.find((a) => a.annotations.summary)?.annotations.summary ?? '',
+        members: sorted,
         worst,
       };
     })

@@ -145,6 +145,15 @@ describe('the alerts view in the console', () => {
     expect(selected()).toContain('ApiDown');
     await view.press('j');
     expect(selected()).toContain('DiskFull');
+    await view.press('\r');
+    expect(plain(view.frame())).toMatch(/^silenced critical DiskFull since .* silenced by \S+/m);
+    await view.press('k');
+    const detail = plain(view.frame());
+    expect(detail).toMatch(/^ {2}labels: alertname=ApiDown .*note=/m);
+    expect(detail).toMatch(/^ {2}summary: api is down/m);
+    expect(ACTIVE.test(plain(view.frame()).replace(/\n/g, ''))).toBe(false);
+    await view.press('\r');
+    expect(plain(view.frame())).not.toContain('labels:');
     source.stop();
     const dead = alertmanagerSource('http://127.0.0.1:9/', ingest.sink, 100);
     dead.start();

@@ -11,6 +11,7 @@ export function alertsController(ctx: ControllerContext) {
         return say('no Alertmanager configured (alertmanager: { url } on the environment)');
       setUi({ view: 'alerts' });
     },
+    toggleAlertDetail: () => setUi({ alertExpanded: !ui().alertExpanded }),
     /** Moves the selection in the alerts view by `delta` rows. */
     moveAlerts: (delta = 0) => {
       const count = alertRows(store.getState().alerts?.list ?? []).length;

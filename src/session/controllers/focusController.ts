@@ -13,6 +13,7 @@ export interface Scrolling {
   pageRows(): number;
   showLogDetail(): void;
   moveAlerts(delta: number): void;
+  toggleAlertDetail(): void;
 }
 
 /** Help, quitting, which pane has focus, and the movement keys every main view shares. */
@@ -67,8 +68,9 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
     pageDown: () => scroll(scrolling.pageRows()),
     scrollTop: () => edge(true),
     scrollBottom: () => edge(false),
-    /** Enter: the selected log line in detail, or fold and unfold the selected container group. */
+    /** Enter: the selected alert group or log line in detail, or fold and unfold a container group. */
     activate: () => {
+      if (ui().view === 'alerts') return scrolling.toggleAlertDetail();
       if (ui().focus === 'logs') return scrolling.showLogDetail();
       if (ui().focus !== 'containers') return;
       const s = store.getState();
@@ -104,6 +106,8 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
   } satisfies Controller<typeof actions>;
 }
 
+const ACTIVATE = { keys: ['return'], action: 'activate', description: 'detail · fold a group' };
+
 /** The keys that reach these actions, by mode (`global`: every main view). */
 export const FOCUS_BINDINGS: Bindings = {
   global: [
@@ -121,10 +125,8 @@ export const FOCUS_BINDINGS: Bindings = {
     { keys: ['g', 'home'], action: 'scrollTop', description: 'top' },
     { keys: ['G', 'end'], action: 'scrollBottom', description: 'bottom; logs follow' },
   ],
-  dashboard: [
-    { keys: ['/'], action: 'openFilter', description: 'filter the focused pane (live)' },
-    { keys: ['return'], action: 'activate', description: 'log detail · fold a group' },
-  ],
+  dashboard: [{ keys: ['/'], action: 'openFilter', description: 'filter the focused pane (live)' }, ACTIVATE],
+  alerts: [ACTIVATE],
   help: [
     { keys: ['?', 'escape', 'q'], action: 'toggleHelp', description: 'close help' },
     { keys: ['ctrl+c'], action: 'quit', description: 'quit' },
