@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Alert } from '../src/model/alerts';
+import { type Alert, labelText } from '../src/model/alerts';
 import { alertRows, windowOf } from '../src/store/paneRows';
 import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
@@ -23,9 +23,7 @@ export function alertDetailLines(members: readonly Alert[], now: number): string
   return members.flatMap((a, i) => [
     ...(i > 0 ? [''] : []),
     `${a.state} ${a.severity} ${a.name} since ${new Date(a.startsAt).toISOString()} (${formatDuration(now - a.startsAt)})${a.silencedBy.length > 0 ? ` silenced by ${a.silencedBy.join(', ')}` : ''}`,
-    `  labels: ${Object.entries(a.labels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')}`,
+    `  labels: ${labelText(a.labels)}`,
     ...Object.entries(a.annotations).map(([k, v]) => `  ${k}: ${v}`),
   ]);
 }

@@ -1,4 +1,4 @@
-import { alertOrder } from '../model/alerts';
+import { alertOrder, labelText } from '../model/alerts';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
 import { matchesQuery } from '../store/paneRows';
 import { formatDuration } from '../text/duration';
@@ -55,14 +55,7 @@ export const alertsCommand: Command = {
     }
     const query = typeof values.filter === 'string' ? values.filter : '';
     const shown = alerts
-      .filter((a) =>
-        matchesQuery(
-          `${a.name} ${Object.entries(a.labels)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(' ')}`,
-          query,
-        ),
-      )
+      .filter((a) => matchesQuery(`${a.name} ${labelText(a.labels)}`, query))
       .sort(alertOrder);
     const active = silences.filter((s) => s.state !== 'expired');
     if (values.json) {
@@ -85,10 +78,7 @@ export const alertsCommand: Command = {
     const now = Date.now();
     if (shown.length === 0) stdout.line(query ? `no alert matches "${query}"` : 'no alerts');
     for (const a of shown) {
-      const labels = Object.entries(a.labels)
-        .filter(([k]) => k !== 'alertname' && k !== 'severity')
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ');
+      const labels = labelText(a.labels, ['alertname', 'severity']);
       stdout.line(
         `${a.state.padEnd(9)} ${a.severity.padEnd(8)} ${a.name}  since ${formatDuration(now - a.startsAt)}  ${labels}${a.annotations.summary ? `  — ${a.annotations.summary}` : ''}`,
       );

@@ -31,3 +31,11 @@ export function alertOrder(a: Alert, b: Alert): number {
   };
   return rank(a.severity) - rank(b.severity) || a.startsAt - b.startsAt || a.name.localeCompare(b.name);
 }
+
+/** Labels as `name=value` words, in their order, leaving out the names in `except`. */
+export function labelText(labels: Record<string, string>, except: readonly string[] = []): string {
+  return Object.entries(labels)
+    .filter(([k]) => !except.includes(k))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}

@@ -1,5 +1,5 @@
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
-import { type Alert, alertOrder } from '../model/alerts';
+import { type Alert, alertOrder, labelText } from '../model/alerts';
 import type { ContainerStatus } from '../model/sourceEvents';
 
 /** Names in natural order: scale2 before scale10. */
@@ -133,10 +133,7 @@ export interface AlertGroupRow {
 export function alertRows(alerts: readonly Alert[], query = ''): AlertGroupRow[] {
   const groups = new Map<string, Alert[]>();
   for (const a of alerts) {
-    const labels = Object.entries(a.labels)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ');
-    if (!matchesQuery(`${a.name} ${labels} ${a.state}`, query)) continue;
+    if (!matchesQuery(`${a.name} ${labelText(a.labels)} ${a.state}`, query)) continue;
     const service = a.labels.service ?? a.labels.job ?? '';
     const key = `${a.name}|${service}`;
     const group = groups.get(key);

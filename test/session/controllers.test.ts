@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { IncidentRepository } from '../../src/incident/incidentRepository';
 import { readJournal } from '../../src/incident/journal';
+import type { Alert } from '../../src/model/alerts';
 import { loadPlaybookDirs } from '../../src/playbooks/loadPlaybook';
 import { createConsoleControls } from '../../src/session/consoleControls';
 import { IncidentSession } from '../../src/session/incidentSession';
@@ -79,6 +80,37 @@ describe('the keymap joins the controllers', () => {
 });
 
 describe('incident controller', () => {
+  it('declares from the selected alert: the title prefilled, its alerts and labels on the record', () => {
+    const c = console_();
+    const alert = (instance: string, startsAt: number): Alert => ({
+      fingerprint: instance,
+      name: 'ApiDown',
+      state: 'firing',
+      severity: 'critical',
+      labels: { alertname: 'ApiDown', service: 'api', instance },
+      annotations: {},
+      startsAt,
+      silencedBy: [],
+    });
+    const at = Date.UTC(2026, 10, 21, 2, 58);
+    c.store.setState({ alerts: { list: [alert('b', at + 60_000), alert('a', at)], at } });
+    c.press('A');
+    expect(c.ui().view).toBe('alerts');
+    c.press('D');
+    expect(c.ui().prompt).toMatchObject({ purpose: 'declare-title', value: 'ApiDown on api' });
+    c.press('return');
+    c.press('1');
+    expect(c.store.getState().incident.active?.title).toBe('ApiDown on api');
+    const notes = c
+      .records()
+      .filter((r) => r.kind === 'note')
+      .map((r) => r.payload.text);
+    expect(notes).toEqual([
+      'from Alertmanager: firing ApiDown since 2026-11-21T02:58:00.000Z alertname=ApiDown service=api instance=a',
+      'from Alertmanager: firing ApiDown since 2026-11-21T02:59:00.000Z alertname=ApiDown service=api instance=b',
+    ]);
+  });
+
   it('declares by keys, notes, stars, marks an action item and exports, each journaled', () => {
     const c = console_();
     c.press('D');

@@ -1,5 +1,7 @@
+import { labelText } from '../../model/alerts';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../../model/incident';
 import { RECORD_KINDS, type RecordKind } from '../../model/journalRecord';
+import { alertRows } from '../../store/paneRows';
 import { visibleTimeline } from '../../store/selectors';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 import { selectedLogLine } from './logsController';
@@ -11,12 +13,20 @@ const severityChoices = () =>
 export function incidentController(ctx: ControllerContext) {
   const { store, ui, setUi, say, openPrompt, needIncident, journaled, incidentOpen } = ctx;
   const selectedEntry = () => visibleTimeline(store.getState())[ui().timelineCursor];
+  /** In the alerts view, the alert group the operator is declaring from. */
+  const selectedAlertGroup = () => {
+    if (ui().view !== 'alerts') return undefined;
+    const rows = alertRows(store.getState().alerts?.list ?? []);
+    return rows[Math.min(ui().alertCursor, rows.length - 1)];
+  };
 
   const actions = {
     declareIncident: () => {
       if (!ctx.incident) return;
       if (incidentOpen()) return say(`incident ${store.getState().incident.active?.id} is already open`);
-      openPrompt({ purpose: 'declare-title', label: 'Incident title', value: '' });
+      const alert = selectedAlertGroup();
+      const title = alert ? `${alert.name}${alert.service ? ` on ${alert.service}` : ''}` : '';
+      openPrompt({ purpose: 'declare-title', label: 'Incident title', value: title });
     },
     addNote: () => {
       if (needIncident('add a note')) openPrompt({ purpose: 'note', label: 'Note', value: '' });
@@ -103,6 +113,13 @@ export function incidentController(ctx: ControllerContext) {
         if (!session || !isSeverity(value)) return;
         journaled('the declaration', () => {
           const active = session.declare(prompt.carry ?? 'incident', value);
+          // Declared from an alert: its labels and start go on the record, for the post-mortem.
+          const alert = selectedAlertGroup();
+          if (alert)
+            for (const a of alert.members.slice(0, 20))
+              session.note(
+                `from Alertmanager: ${a.state} ${a.name} since ${new Date(a.startsAt).toISOString()} ${labelText(a.labels)}`,
+              );
           say(`declared ${active.id} (${active.severity}); n adds a note, t shows the timeline`);
         });
       },
