@@ -32,6 +32,18 @@ export function alertOrder(a: Alert, b: Alert): number {
   return rank(a.severity) - rank(b.severity) || a.startsAt - b.startsAt || a.name.localeCompare(b.name);
 }
 
+/**
+ * The incident severity an alert's `severity` label suggests when declaring from it; the operator
+ * still picks, Enter accepts the suggestion.
+ */
+export function proposedSeverity(severity: string): 'P1' | 'P2' | 'P3' | undefined {
+  const s = severity.toLowerCase();
+  if (s === 'critical' || s === 'page') return 'P1';
+  if (s === 'error' || s === 'high') return 'P2';
+  if (s === 'warning' || s === 'medium') return 'P3';
+  return undefined;
+}
+
 /** Labels as `name=value` words, in their order, leaving out the names in `except`. */
 export function labelText(labels: Record<string, string>, except: readonly string[] = []): string {
   return Object.entries(labels)

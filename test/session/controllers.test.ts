@@ -99,8 +99,11 @@ describe('incident controller', () => {
     c.press('D');
     expect(c.ui().prompt).toMatchObject({ purpose: 'declare-title', value: 'ApiDown on api' });
     c.press('return');
-    c.press('1');
-    expect(c.store.getState().incident.active?.title).toBe('ApiDown on api');
+    // The alert's severity=critical proposes P1; Enter accepts the proposal.
+    expect(c.ui().prompt).toMatchObject({ purpose: 'declare-severity', value: 'P1' });
+    expect(c.ui().prompt?.label).toContain('from severity=critical');
+    c.press('return');
+    expect(c.store.getState().incident.active).toMatchObject({ title: 'ApiDown on api', severity: 'P1' });
     const notes = c
       .records()
       .filter((r) => r.kind === 'note')

@@ -1,4 +1,4 @@
-import { labelText } from '../../model/alerts';
+import { labelText, proposedSeverity } from '../../model/alerts';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../../model/incident';
 import { RECORD_KINDS, type RecordKind } from '../../model/journalRecord';
 import { alertRows } from '../../store/paneRows';
@@ -8,6 +8,14 @@ import { selectedLogLine } from './logsController';
 
 const severityChoices = () =>
   Object.entries(SEVERITIES).map(([k, d], i) => ({ key: String(i), label: `${k}  ${d}`, value: k }));
+
+/** Declaring from an alert, its `severity` label proposes one: Enter accepts it, a number picks another. */
+const severityProposal = (alertSeverity: string | undefined) => {
+  const proposed = alertSeverity ? proposedSeverity(alertSeverity) : undefined;
+  return proposed
+    ? { label: `Severity (Enter: ${proposed}, from severity=${alertSeverity})`, value: proposed }
+    : { label: 'Severity', value: '' };
+};
 
 /** The incident: declaring it, notes, status and severity, the timeline, pins and the draft. */
 export function incidentController(ctx: ControllerContext) {
@@ -102,8 +110,7 @@ export function incidentController(ctx: ControllerContext) {
         if (value === '') return say('declaration cancelled: a title is needed');
         openPrompt({
           purpose: 'declare-severity',
-          label: 'Severity',
-          value: '',
+          ...severityProposal(selectedAlertGroup()?.severity),
           carry: value,
           choices: severityChoices(),
         });
