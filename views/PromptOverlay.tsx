@@ -22,7 +22,14 @@ export function PromptOverlay({ width }: { width: number }) {
         <Text wrap="truncate">{cell(`> ${[...prompt.value].slice(-(inner - 3)).join('')}█`, inner)}</Text>
       )}
       <Text wrap="truncate" dimColor>
-        {cell(prompt.choices ? 'press a number · Esc cancels' : 'Enter accepts · Esc cancels', inner)}
+        {cell(
+          !prompt.choices
+            ? 'Enter accepts · Esc cancels'
+            : prompt.value
+              ? `press a number · Enter accepts ${prompt.value} · Esc cancels`
+              : 'press a number · Esc cancels',
+          inner,
+        )}
       </Text>
     </Box>
   );
