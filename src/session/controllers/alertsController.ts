@@ -1,4 +1,4 @@
-import { alertRows } from '../../store/paneRows';
+import { alertGroups } from '../../store/selectors';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 
 /** The alerts view: the environment's alerts from Alertmanager, grouped, most severe first. */
@@ -14,7 +14,7 @@ export function alertsController(ctx: ControllerContext) {
     toggleAlertDetail: () => setUi({ alertExpanded: !ui().alertExpanded }),
     /** Moves the selection in the alerts view by `delta` rows. */
     moveAlerts: (delta = 0) => {
-      const count = alertRows(store.getState().alerts?.list ?? []).length;
+      const count = alertGroups(store.getState()).rows.length;
       setUi({ alertCursor: Math.max(0, Math.min(count - 1, ui().alertCursor + delta)) });
     },
   };

@@ -1,8 +1,7 @@
 import { labelText, proposedSeverity } from '../../model/alerts';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../../model/incident';
 import { RECORD_KINDS, type RecordKind } from '../../model/journalRecord';
-import { alertRows } from '../../store/paneRows';
-import { visibleTimeline } from '../../store/selectors';
+import { alertGroups, visibleTimeline } from '../../store/selectors';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 import { selectedLogLine } from './logsController';
 
@@ -22,11 +21,8 @@ export function incidentController(ctx: ControllerContext) {
   const { store, ui, setUi, say, openPrompt, needIncident, journaled, incidentOpen } = ctx;
   const selectedEntry = () => visibleTimeline(store.getState())[ui().timelineCursor];
   /** In the alerts view, the alert group the operator is declaring from. */
-  const selectedAlertGroup = () => {
-    if (ui().view !== 'alerts') return undefined;
-    const rows = alertRows(store.getState().alerts?.list ?? []);
-    return rows[Math.min(ui().alertCursor, rows.length - 1)];
-  };
+  const selectedAlertGroup = () =>
+    ui().view === 'alerts' ? alertGroups(store.getState()).selected : undefined;
 
   const actions = {
     declareIncident: () => {
