@@ -1,92 +1,230 @@
-import { alertOrder, labelText } from '../model/alerts';
+import { defaultActor } from '../incident/journal';
+import { type Alert, alertOrder, labelText, matcherText, parseMatcher, type Silence } from '../model/alerts';
+import {
+  createSilence,
+  expireSilences,
+  planSilence,
+  type SilenceJournal,
+  type SilencePlan,
+  silenceComment,
+} from '../session/alertSilencing';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
-import { matchesQuery } from '../store/paneRows';
-import { formatDuration } from '../text/duration';
+import { authHeaders } from '../sources/environmentSources';
+import { alertMatchesQuery } from '../store/paneRows';
+import { formatDuration, parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
+import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
-import type { Command } from './commands';
+import type { Command, ParsedCommand } from './commands';
+import { incidentContext } from './incidentCommand';
 import { stdout } from './output';
 
-/** The Alertmanager to ask: --alertmanager URL, else the configured environment's. */
-async function alertmanagerUrl(
-  flag: unknown,
-  configFlag: string | undefined,
-  envFlag: unknown,
-): Promise<string> {
-  if (typeof flag === 'string') return flag;
+/** The Alertmanager to ask: --alertmanager URL, else the configured environment's (with its auth). */
+async function alertmanagerClient(values: ParsedCommand['values'], configFlag: string | undefined) {
+  if (typeof values.alertmanager === 'string')
+    return { url: values.alertmanager, client: new AlertmanagerClient(values.alertmanager) };
   const { findConfig, loadConfigFile } = await import('../config/load');
   const path = findConfig(configFlag);
   if (path) {
     const loaded = loadConfigFile(path);
     const { pickEnvironment } = await import('./environment');
-    const [, env] = pickEnvironment(loaded, typeof envFlag === 'string' ? envFlag : undefined);
-    if (env.alertmanager) return env.alertmanager.url;
+    const [, env] = pickEnvironment(loaded, typeof values.env === 'string' ? values.env : undefined);
+    if (env.alertmanager) {
+      const { url, auth } = env.alertmanager;
+      return { url, client: new AlertmanagerClient(url, authHeaders(auth, 'Alertmanager')) };
+    }
   }
   throw new UserError(
     'opsconsole: alerts: no Alertmanager to ask.\n  fix: pass --alertmanager URL, or set alertmanager: { url: ... } on the environment in the config.',
   );
 }
 
+/** Runs one call to Alertmanager; a failure is exit 1 naming the Alertmanager, never a stack. */
+async function asking<T>(url: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw new UserError(`opsconsole: alerts: ${url}: ${(err as Error).message}`, 1);
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function silenceLine(s: Silence): string {
+  return `silence ${s.id} ${s.state} until ${iso(s.endsAt)} by ${s.createdBy}: ${s.matchers.map(matcherText).join(' ')}${s.comment ? `  (${s.comment})` : ''}`;
+}
+
+function alertLine(a: Alert, now: number): string {
+  const labels = labelText(a.labels, ['alertname', 'severity']);
+  return `${a.state.padEnd(9)} ${a.severity.padEnd(8)} ${a.name}  since ${formatDuration(now - a.startsAt)}  ${labels}${a.annotations.summary ? `  — ${a.annotations.summary}` : ''}`;
+}
+
+/**
+ * Asks the operator to type "silence" after showing the plan; without a terminal to ask on, --yes
+ * is the confirmation.
+ */
+async function confirmTyped(word: string, yes: boolean): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY)
+    throw new UserError(
+      `opsconsole: alerts: not confirmed.\n  fix: read what is shown above, then run again with --yes (there is no terminal to type "${word}" on)`,
+    );
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`Type "${word}" to go ahead: `);
+    if (answer.trim() !== word) throw new UserError('opsconsole: alerts: not confirmed; nothing was done', 1);
+  } finally {
+    rl.close();
+  }
+}
+
+/** The incident's recorder when --incident names one: silencing is journaled there. */
+function journalFor(id: unknown, configFlag: string | undefined): SilenceJournal | undefined {
+  if (typeof id !== 'string') return undefined;
+  const ctx = incidentContext(configFlag);
+  ctx.repo.resolveId(id);
+  return ctx.recorderFor(id);
+}
+
+function showPlan(plan: SilencePlan, now: number): void {
+  stdout.line(`Will silence for ${formatDuration(plan.durationMs)}, as ${plan.createdBy}:`);
+  for (const m of plan.matchers) stdout.line(`  ${matcherText(m)}`);
+  stdout.line(`comment: ${plan.comment}`);
+  stdout.line(
+    plan.catches.length === 0
+      ? 'It catches no alert right now.'
+      : `It catches ${plan.catches.length} alert${plan.catches.length === 1 ? '' : 's'} right now:`,
+  );
+  for (const a of plan.catches.slice(0, 50)) stdout.line(`  ${alertLine(a, now)}`);
+  if (plan.catches.length > 50) stdout.line(`  … and ${plan.catches.length - 50} more`);
+}
+
+async function silenceCommand(args: ParsedCommand, configFlag: string | undefined): Promise<number> {
+  const { values, positionals } = args;
+  const words = positionals.slice(1);
+  if (words.length === 0)
+    throw new UserError(
+      'opsconsole: alerts silence: name what to silence, e.g. alertname=HighErrorRate service=api\n  fix: opsconsole alerts silence MATCHER... --for 30m --yes',
+    );
+  const matchers = words.map((w) => {
+    const m = parseMatcher(w);
+    if (!m)
+      throw new UserError(
+        `opsconsole: alerts silence: "${sanitize(w)}" is not a matcher\n  fix: write name=value, name!=value, name=~regex or name!~regex (a regex that compiles)`,
+      );
+    return m;
+  });
+  if (
+    !matchers.some(
+      (m) => m.isEqual && (m.isRegex ? !new RegExp(`^(?:${m.value})$`).test('') : m.value !== ''),
+    )
+  )
+    throw new UserError(
+      'opsconsole: alerts silence: at least one matcher must require a non-empty value (Alertmanager refuses a silence that matches everything)',
+    );
+  const durationMs = typeof values.for === 'string' ? parseDuration(values.for) : undefined;
+  if (!durationMs)
+    throw new UserError(
+      `opsconsole: alerts silence: --for: expected a duration such as 30m or 2h${typeof values.for === 'string' ? `; got "${sanitize(values.for)}"` : ''}`,
+    );
+  const journal = journalFor(values.incident, configFlag);
+  const { url, client } = await alertmanagerClient(values, configFlag);
+  const alerts = await asking(url, () => client.alerts());
+  const now = Date.now();
+  const plan = planSilence(matchers, alerts, {
+    durationMs,
+    comment: silenceComment(
+      typeof values.incident === 'string' ? values.incident : undefined,
+      typeof values.comment === 'string' ? values.comment : undefined,
+    ),
+    createdBy: defaultActor(),
+  });
+  showPlan(plan, now);
+  await confirmTyped('silence', values.yes === true);
+  const made = await asking(url, () => createSilence(client, plan, journal));
+  stdout.line(`silence ${made.id} created, until ${iso(made.endsAt)}`);
+  return 0;
+}
+
+async function expireCommand(args: ParsedCommand, configFlag: string | undefined): Promise<number> {
+  const ids = args.positionals.slice(1);
+  if (ids.length === 0)
+    throw new UserError('opsconsole: alerts expire: name the silences to expire (their ids)');
+  const journal = journalFor(args.values.incident, configFlag);
+  const { url, client } = await alertmanagerClient(args.values, configFlag);
+  stdout.line(`Will expire ${ids.map((id) => sanitize(id)).join(', ')} on ${url}`);
+  await confirmTyped('expire', args.values.yes === true);
+  const failed = await expireSilences(client, ids, journal);
+  for (const id of ids) if (!failed.some((f) => f.id === id)) stdout.line(`silence ${id} expired`);
+  if (failed.length > 0)
+    throw new UserError(failed.map((f) => `opsconsole: alerts expire: ${f.id}: ${f.error}`).join('\n'), 1);
+  return 0;
+}
+
+async function listCommand({ values }: ParsedCommand, configFlag: string | undefined): Promise<number> {
+  const { url, client } = await alertmanagerClient(values, configFlag);
+  const [alerts, silences] = await asking(url, () => Promise.all([client.alerts(), client.silences()]));
+  const query = typeof values.filter === 'string' ? values.filter : '';
+  const shown = alerts.filter((a) => alertMatchesQuery(a, query)).sort(alertOrder);
+  const active = silences.filter((s) => s.state !== 'expired');
+  if (values.json) {
+    stdout.line(
+      inertJson(
+        {
+          alertmanager: url,
+          alerts: shown.map((a) => ({ ...a, startsAt: iso(a.startsAt) })),
+          silences: active.map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt) })),
+        },
+        2,
+      ),
+    );
+    return 0;
+  }
+  const now = Date.now();
+  if (shown.length === 0) stdout.line(query ? `no alert matches "${query}"` : 'no alerts');
+  for (const a of shown) stdout.line(alertLine(a, now));
+  for (const s of active) stdout.line(silenceLine(s));
+  return 0;
+}
+
 export const alertsCommand: Command = {
   name: 'alerts',
-  summary: 'List the alerts and silences of the Alertmanager (API v2).',
-  usage: 'opsconsole alerts [--json] [--filter WORDS] [--alertmanager URL] [--env NAME]',
+  summary: 'List the alerts and silences of the Alertmanager (API v2); silence alerts, expire silences.',
+  usage: [
+    'opsconsole alerts [--json] [--filter WORDS] [--alertmanager URL] [--env NAME]',
+    '       opsconsole alerts silence MATCHER... --for 30m [--incident ID] [--comment TEXT] [--yes]',
+    '       opsconsole alerts expire SILENCE_ID... [--incident ID] [--yes]',
+  ].join('\n'),
   details: [
     'Alerts most severe first, then the longest-standing: state, severity, name, since, labels and',
-    'summary; then the active silences. --filter keeps the alerts whose name or labels hold every word.',
-    'Labels and annotations are shown with every control sequence removed.',
+    'summary; then the active silences. --filter keeps the alerts whose name, labels or state hold',
+    'every word. Labels and annotations are shown with every control sequence removed.',
+    '',
+    'silence shows the matchers and the alerts they catch now, then asks you to type "silence"',
+    '(--yes confirms without asking). MATCHER is name=value, name!=value, name=~regex or name!~regex.',
+    'The silence is created by user@host, with the incident id in its comment; with --incident the',
+    'intent and the result are recorded on that incident, and expire records there too.',
   ],
   options: {
     json: { type: 'boolean' },
     filter: { type: 'string' },
     alertmanager: { type: 'string' },
     env: { type: 'string' },
+    for: { type: 'string' },
+    incident: { type: 'string' },
+    comment: { type: 'string' },
+    yes: { type: 'boolean' },
   },
-  allowPositionals: false,
-  async run({ values }, globals) {
-    const url = await alertmanagerUrl(values.alertmanager, globals.config, values.env);
-    const client = new AlertmanagerClient(url);
-    let alerts: Awaited<ReturnType<AlertmanagerClient['alerts']>>;
-    let silences: Awaited<ReturnType<AlertmanagerClient['silences']>>;
-    try {
-      [alerts, silences] = await Promise.all([client.alerts(), client.silences()]);
-    } catch (err) {
-      throw new UserError(`opsconsole: alerts: ${url}: ${(err as Error).message}`, 1);
-    }
-    const query = typeof values.filter === 'string' ? values.filter : '';
-    const shown = alerts
-      .filter((a) => matchesQuery(`${a.name} ${labelText(a.labels)}`, query))
-      .sort(alertOrder);
-    const active = silences.filter((s) => s.state !== 'expired');
-    if (values.json) {
-      stdout.line(
-        inertJson(
-          {
-            alertmanager: url,
-            alerts: shown.map((a) => ({ ...a, startsAt: new Date(a.startsAt).toISOString() })),
-            silences: active.map((s) => ({
-              ...s,
-              startsAt: new Date(s.startsAt).toISOString(),
-              endsAt: new Date(s.endsAt).toISOString(),
-            })),
-          },
-          2,
-        ),
+  allowPositionals: true,
+  async run(args, globals) {
+    const sub = args.positionals[0];
+    if (sub === 'silence') return silenceCommand(args, globals.config);
+    if (sub === 'expire') return expireCommand(args, globals.config);
+    if (sub !== undefined)
+      throw new UserError(
+        `opsconsole: alerts: unknown subcommand "${sanitize(sub)}"\n  fix: opsconsole alerts [silence|expire] (see opsconsole alerts --help)`,
       );
-      return 0;
-    }
-    const now = Date.now();
-    if (shown.length === 0) stdout.line(query ? `no alert matches "${query}"` : 'no alerts');
-    for (const a of shown) {
-      const labels = labelText(a.labels, ['alertname', 'severity']);
-      stdout.line(
-        `${a.state.padEnd(9)} ${a.severity.padEnd(8)} ${a.name}  since ${formatDuration(now - a.startsAt)}  ${labels}${a.annotations.summary ? `  — ${a.annotations.summary}` : ''}`,
-      );
-    }
-    for (const s of active)
-      stdout.line(
-        `silence ${s.id} ${s.state} until ${new Date(s.endsAt).toISOString()} by ${s.createdBy}: ${s.matchers.map((m) => `${m.name}${m.isEqual ? '' : '!'}${m.isRegex ? '=~' : '='}${m.value}`).join(' ')}${s.comment ? `  (${s.comment})` : ''}`,
-      );
-    return 0;
+    return listCommand(args, globals.config);
   },
 };

@@ -121,6 +121,14 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
       const id = args[0] as string;
       ctx.recorderFor(id).record('incident.status', { status: 'resolved' });
       out(`${id}: resolved`);
+      const silences = ctx.repo
+        .load(id)
+        .silences.filter((x) => !x.expired && x.endsAt > Date.now())
+        .map((x) => x.id);
+      if (silences.length > 0)
+        out(
+          `${silences.length} silence${silences.length === 1 ? ' made for it is' : 's made for it are'} still active; to expire:\n  opsconsole alerts expire ${silences.join(' ')} --incident ${id}`,
+        );
       return 0;
     }
     case 'repair': {

@@ -151,7 +151,18 @@ export const EnvironmentSchema = z.strictObject({
   hosts: z.record(Name, HostSchema).default(() => ({ local: HostSchema.parse({}) })),
   services: z.record(Name, ServiceSchema),
   /** Where this environment's alerts are (Alertmanager's API v2). */
-  alertmanager: z.strictObject({ url: HttpUrl }).optional(),
+  alertmanager: z
+    .strictObject({
+      url: HttpUrl,
+      auth: Auth,
+      /** Alert `severity` label → the incident severity proposed when declaring from it. */
+      severities: z
+        .record(z.string().min(1), z.enum(['P0', 'P1', 'P2', 'P3'], { message: 'expected P0, P1, P2 or P3' }))
+        .optional(),
+    })
+    .optional(),
+  /** A Prometheus whose alerting rules (and their pending alerts) the alerts view shows. */
+  prometheus: z.strictObject({ url: HttpUrl, rules: z.boolean().default(true), auth: Auth }).optional(),
 });
 
 const RuleThreshold = z.strictObject({ above: Ratio, for: Duration });

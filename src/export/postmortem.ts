@@ -52,13 +52,22 @@ const clean = (v: unknown) => sanitize(String(v ?? ''));
 
 function keyTimes(s: IncidentState): Record<KeyTimeName, number | undefined> {
   const fired = recordsOf(s.records, 'rule.fired');
+  // An alert's startsAt is when it fired: the team's own rule detected the problem then.
+  const alertStarts = Object.values(s.linkedAlerts).map((a) => a.startsAt);
   // A rule fires after holding above its line for `forMs`: the breach began that long before.
   const breachStarts = fired.map((r) => eventTime(r) - (r.payload.forMs ?? 0));
-  const started = s.startedAt ?? Math.min(s.declaredAt, ...breachStarts);
-  const detected = fired.length > 0 ? Math.min(...fired.map(eventTime)) : s.declaredAt;
+  const started = s.startedAt ?? Math.min(s.declaredAt, ...breachStarts, ...alertStarts);
+  const detections = [...fired.map(eventTime), ...alertStarts];
+  const detected = detections.length > 0 ? Math.min(...detections) : s.declaredAt;
   const monitoring = recordsOf(s.records, 'incident.status').find((r) => r.payload.status === 'monitoring');
   const cleared = s.records.find((r) => r.kind === 'rule.cleared' && eventTime(r) >= detected);
-  const mitigated = monitoring ? eventTime(monitoring) : cleared ? eventTime(cleared) : undefined;
+  // Every linked alert resolved: the team's own rules saw the impact end.
+  const linked = Object.values(s.linkedAlerts);
+  const alertsResolved =
+    linked.length > 0 && linked.every((a) => a.resolvedAt !== undefined)
+      ? Math.max(...linked.map((a) => a.resolvedAt as number))
+      : undefined;
+  const mitigated = monitoring ? eventTime(monitoring) : cleared ? eventTime(cleared) : alertsResolved;
   return { started, detected, acknowledged: s.declaredAt, mitigated, resolved: s.resolvedAt };
 }
 
@@ -84,6 +93,10 @@ function impact(s: IncidentState) {
       above += eventTime(r) - since;
       openSince.delete(p.service);
     }
+  }
+  for (const a of Object.values(s.linkedAlerts)) {
+    const service = a.labels.service ?? a.labels.job;
+    if (service) services.add(service);
   }
   const end = s.resolvedAt ?? Date.parse(s.records.at(-1)?.ts ?? '');
   for (const since of openSince.values()) if (!Number.isNaN(end)) above += Math.max(0, end - since);

@@ -1,3 +1,4 @@
+import { labelText, matcherText } from '../model/alerts';
 import type { JournalRecord } from '../model/journalRecord';
 import { formatDuration, formatPercent } from '../text/duration';
 import { sanitize } from '../text/sanitize';
@@ -59,6 +60,41 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
         evidence: p.exitCode !== undefined ? `exit ${p.exitCode}, restarts ${clean(p.restarts)}` : '',
       };
     }
+    case 'alert.firing': {
+      const p = r.payload;
+      return {
+        text: `Alert ${clean(p.name)} ${clean(p.state)} (${clean(p.severity)})${p.summary ? `: ${clean(p.summary)}` : ''}`,
+        evidence: labelText(p.labels, ['alertname']),
+      };
+    }
+    case 'alert.resolved':
+      return {
+        text: `Alert ${clean(r.payload.name)} resolved`,
+        evidence: labelText(r.payload.labels, ['alertname']),
+      };
+    case 'silence.intent': {
+      const p = r.payload;
+      return {
+        text: `About to silence ${p.catches} alert${p.catches === 1 ? '' : 's'} for ${formatDuration(p.durationMs)}`,
+        evidence: p.matchers.map((m) => clean(matcherText(m))).join(' '),
+      };
+    }
+    case 'silence.result': {
+      const p = r.payload;
+      return p.silenceId
+        ? {
+            text: `Silence ${clean(p.silenceId)} created, until ${clean(p.endsAt)}`,
+            evidence: p.matchers.map((m) => clean(matcherText(m))).join(' '),
+          }
+        : { text: 'Silence refused by Alertmanager', evidence: clean(p.error) };
+    }
+    case 'silence.expired':
+      return r.payload.error
+        ? {
+            text: `Silence ${clean(r.payload.silenceId)} could not be expired`,
+            evidence: clean(r.payload.error),
+          }
+        : { text: `Silence ${clean(r.payload.silenceId)} expired`, evidence: '' };
     case 'log.pinned':
       return {
         text: `Pinned log line from ${clean(r.payload.source)}`,

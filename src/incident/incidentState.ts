@@ -1,3 +1,4 @@
+import type { AlertMatcher } from '../model/alerts';
 import { type IncidentStatus, isSeverity, isStatus, type Severity } from '../model/incident';
 import {
   eventTime,
@@ -13,6 +14,22 @@ export interface IncidentNote {
   actor: string;
   text: string;
   actionItem: boolean;
+}
+
+/** An alert the incident is linked to (declared from it, or linked later), by fingerprint. */
+export interface LinkedAlert {
+  name: string;
+  labels: Record<string, string>;
+  startsAt: number;
+  resolvedAt?: number;
+}
+
+/** A silence created for the incident, until it is expired. */
+export interface IncidentSilence {
+  id: string;
+  matchers: AlertMatcher[];
+  endsAt: number;
+  expired: boolean;
 }
 
 /** An incident as the fold of its journal: nothing here is stored anywhere else. */
@@ -31,6 +48,8 @@ export interface IncidentState {
   notes: IncidentNote[];
   starred: Set<number>;
   records: JournalRecord[];
+  linkedAlerts: Record<string, LinkedAlert>;
+  silences: IncidentSilence[];
   /** Records whose payload could not be read: left out of the state, listed in the draft. */
   unreadable: UnreadableRecord[];
   /** Where the journal's hash chain first breaks, when it does: shown wherever the incident is. */
@@ -65,6 +84,8 @@ export function foldIncident(
     notes: [],
     starred: new Set(),
     records: [],
+    linkedAlerts: {},
+    silences: [],
     unreadable: [],
   };
   return applyRecords(declared, records, problems);
@@ -86,6 +107,8 @@ export function applyRecords(
     notes: [...state.notes],
     starred: new Set(state.starred),
     records: [...state.records, ...added],
+    linkedAlerts: { ...state.linkedAlerts },
+    silences: [...state.silences],
     unreadable: [...state.unreadable, ...(problems.unreadable ?? [])],
     ...((problems.damage ?? state.damage) && { damage: state.damage ?? problems.damage }),
   };
@@ -126,6 +149,31 @@ export function applyRecords(
         if (r.payload.starred) next.starred.add(r.payload.eventSeq);
         else next.starred.delete(r.payload.eventSeq);
         break;
+      case 'alert.firing': {
+        const p = r.payload;
+        next.linkedAlerts[p.fingerprint] = { name: p.name, labels: p.labels, startsAt: eventTime(r) };
+        break;
+      }
+      case 'alert.resolved': {
+        const linked = next.linkedAlerts[r.payload.fingerprint];
+        if (linked) next.linkedAlerts[r.payload.fingerprint] = { ...linked, resolvedAt: eventTime(r) };
+        break;
+      }
+      case 'silence.result':
+        if (r.payload.silenceId)
+          next.silences.push({
+            id: r.payload.silenceId,
+            matchers: r.payload.matchers,
+            endsAt: Date.parse(r.payload.endsAt ?? '') || 0,
+            expired: false,
+          });
+        break;
+      case 'silence.expired': {
+        const i = next.silences.findIndex((x) => x.id === r.payload.silenceId);
+        const silence = next.silences[i];
+        if (silence && !r.payload.error) next.silences[i] = { ...silence, expired: true };
+        break;
+      }
       default:
         break;
     }

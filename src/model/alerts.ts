@@ -11,15 +11,26 @@ export interface Alert {
   silencedBy: string[];
 }
 
+/** One matcher of a silence, as Alertmanager's API v2 writes it. */
+export interface AlertMatcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
+
 export interface Silence {
   id: string;
   state: 'active' | 'pending' | 'expired';
-  matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[];
+  matchers: AlertMatcher[];
   startsAt: number;
   endsAt: number;
   createdBy: string;
   comment: string;
 }
+
+/** Orders names as people read them: Rule9 before Rule10. */
+export const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
 
 const SEVERITY_ORDER = ['critical', 'page', 'error', 'high', 'warning', 'medium', 'info', 'low', 'none'];
 
@@ -29,19 +40,80 @@ export function alertOrder(a: Alert, b: Alert): number {
     const i = SEVERITY_ORDER.indexOf(s.toLowerCase());
     return i === -1 ? SEVERITY_ORDER.length : i;
   };
-  return rank(a.severity) - rank(b.severity) || a.startsAt - b.startsAt || a.name.localeCompare(b.name);
+  return rank(a.severity) - rank(b.severity) || a.startsAt - b.startsAt || naturalOrder(a.name, b.name);
+}
+
+/** Alert `severity` label → incident severity, when the environment does not say otherwise. */
+export const DEFAULT_SEVERITY_MAP: Readonly<Record<string, string>> = {
+  critical: 'P1',
+  page: 'P1',
+  error: 'P2',
+  high: 'P2',
+  warning: 'P3',
+  medium: 'P3',
+};
+
+/**
+ * The incident severity an alert's `severity` label suggests when declaring from it, from the
+ * environment's map (case-insensitive); the operator still picks, Enter accepts the suggestion.
+ */
+export function proposedSeverity(
+  severity: string,
+  map: Readonly<Record<string, string>> = DEFAULT_SEVERITY_MAP,
+): string | undefined {
+  const s = severity.toLowerCase();
+  return Object.entries(map).find(([k]) => k.toLowerCase() === s)?.[1];
 }
 
 /**
- * The incident severity an alert's `severity` label suggests when declaring from it; the operator
- * still picks, Enter accepts the suggestion.
+ * The matchers that catch exactly these alerts' shared identity: every label they all carry with the
+ * same value, as an equality. For one alert that is all of its labels, so the silence can be no
+ * broader than the alert itself; anything broader needs the operator to edit it, visibly.
  */
-export function proposedSeverity(severity: string): 'P1' | 'P2' | 'P3' | undefined {
-  const s = severity.toLowerCase();
-  if (s === 'critical' || s === 'page') return 'P1';
-  if (s === 'error' || s === 'high') return 'P2';
-  if (s === 'warning' || s === 'medium') return 'P3';
-  return undefined;
+export function identifyingMatchers(alerts: readonly Alert[]): AlertMatcher[] {
+  const [first, ...rest] = alerts;
+  if (!first) return [];
+  return Object.entries(first.labels)
+    .filter(([k, v]) => rest.every((a) => a.labels[k] === v))
+    .map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
+}
+
+/** Whether a silence with these matchers would hold this alert quiet (Alertmanager's rules). */
+export function matchersCatch(matchers: readonly AlertMatcher[], alert: Alert): boolean {
+  return matchers.every((m) => {
+    const v = alert.labels[m.name] ?? '';
+    let hit: boolean;
+    if (m.isRegex) {
+      try {
+        hit = new RegExp(`^(?:${m.value})$`).test(v);
+      } catch {
+        return false;
+      }
+    } else hit = v === m.value;
+    return hit === m.isEqual;
+  });
+}
+
+/** A matcher as the operator writes it: name=value, name!=value, name=~regex or name!~regex. */
+export function matcherText(m: AlertMatcher): string {
+  return `${m.name}${m.isEqual ? (m.isRegex ? '=~' : '=') : m.isRegex ? '!~' : '!='}${m.value}`;
+}
+
+/** Parses `matcherText`'s form; undefined when it is not a matcher. */
+export function parseMatcher(text: string): AlertMatcher | undefined {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(=~|!~|!=|=)(.*)$/s.exec(text.trim());
+  if (!m) return undefined;
+  const [, name, op, raw] = m as unknown as [string, string, string, string];
+  const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+  const isRegex = op.includes('~');
+  if (isRegex) {
+    try {
+      new RegExp(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return { name, value, isRegex, isEqual: !op.startsWith('!') };
 }
 
 /** Labels as `name=value` words, in their order, leaving out the names in `except`. */

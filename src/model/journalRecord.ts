@@ -21,6 +21,13 @@ const RulePayload = z.looseObject({
   text: optionalText,
 });
 
+const Matcher = z.object({
+  name: z.string(),
+  value: z.string(),
+  isRegex: z.boolean(),
+  isEqual: z.boolean().default(true),
+});
+
 export const PAYLOAD_SCHEMAS = {
   'incident.declared': z.looseObject({
     title: z.string(),
@@ -44,6 +51,36 @@ export const PAYLOAD_SCHEMAS = {
     reason: optionalText,
     text: optionalText,
   }),
+  /** An Alertmanager alert the incident was declared from or linked to; `at` is its startsAt. */
+  'alert.firing': z.looseObject({
+    fingerprint: z.string(),
+    name: z.string(),
+    state: z.string(),
+    severity: z.string(),
+    labels: z.record(z.string(), z.string()),
+    summary: optionalText,
+  }),
+  /** A linked alert no longer held by Alertmanager: it resolved. */
+  'alert.resolved': z.looseObject({
+    fingerprint: z.string(),
+    name: z.string(),
+    labels: z.record(z.string(), z.string()),
+  }),
+  /** About to ask Alertmanager for a silence: what it will match, for how long, and why. */
+  'silence.intent': z.looseObject({
+    matchers: z.array(Matcher),
+    durationMs: z.number(),
+    comment: z.string(),
+    catches: z.number(),
+  }),
+  /** What Alertmanager answered: the silence id, or why there is none. */
+  'silence.result': z.looseObject({
+    matchers: z.array(Matcher),
+    silenceId: optionalText,
+    endsAt: optionalText,
+    error: optionalText,
+  }),
+  'silence.expired': z.looseObject({ silenceId: z.string(), error: optionalText }),
   'source.state': z.looseObject({
     source: z.string(),
     state: z.string(),

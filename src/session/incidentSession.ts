@@ -3,11 +3,17 @@ import { join } from 'node:path';
 import { buildPostmortem, renderPostmortemMarkdown } from '../export/postmortem';
 import { ensurePrivateDir, writeFileAtomic } from '../files/privateFiles';
 import type { IncidentRepository } from '../incident/incidentRepository';
-import { applyRecords, foldIncident, type IncidentState } from '../incident/incidentState';
+import {
+  applyRecords,
+  foldIncident,
+  type IncidentSilence,
+  type IncidentState,
+} from '../incident/incidentState';
 import { readJournalFrom } from '../incident/journal';
 import { JOURNAL_START, type JournalCursor } from '../incident/journalChain';
 import { IncidentRecorder } from '../incident/recorder';
 import { timelineOf } from '../incident/timeline';
+import type { Alert } from '../model/alerts';
 import type { ActiveIncident, IncidentStatus, Severity, TimelineEntry } from '../model/incident';
 import {
   describeDamage,
@@ -129,6 +135,44 @@ export class IncidentSession {
     if (!note || note.actionItem) return false;
     this.record('note.action-item', { noteSeq });
     return true;
+  }
+
+  /** Links alerts to the incident, each once, at its startsAt (when it fired): the detection time. */
+  linkAlerts(alerts: readonly Alert[]): number {
+    const linked = this.state?.linkedAlerts ?? {};
+    let added = 0;
+    for (const a of alerts) {
+      if (linked[a.fingerprint]) continue;
+      this.record(
+        'alert.firing',
+        {
+          fingerprint: a.fingerprint,
+          name: a.name,
+          state: a.state,
+          severity: a.severity,
+          labels: a.labels,
+          ...(a.annotations.summary && { summary: a.annotations.summary }),
+        },
+        a.startsAt || undefined,
+      );
+      added++;
+    }
+    return added;
+  }
+
+  /** Records, once, each linked alert Alertmanager no longer holds: it has resolved. */
+  observeAlerts(current: readonly Alert[]): void {
+    const linked = this.state?.linkedAlerts;
+    if (!linked || this.state?.status === 'resolved') return;
+    const held = new Set(current.map((a) => a.fingerprint));
+    for (const [fingerprint, a] of Object.entries(linked))
+      if (a.resolvedAt === undefined && !held.has(fingerprint))
+        this.record('alert.resolved', { fingerprint, name: a.name, labels: a.labels });
+  }
+
+  /** The silences made for this incident that have not been expired (nor run out). */
+  activeSilences(now = Date.now()): IncidentSilence[] {
+    return (this.state?.silences ?? []).filter((s) => !s.expired && s.endsAt > now);
   }
 
   pin(source: string, line: string, context: string[], eventAt: number): void {

@@ -1,6 +1,6 @@
-import type { Alert, Silence } from '../model/alerts';
+import type { Alert, AlertMatcher, Silence } from '../model/alerts';
 import { sanitize } from '../text/sanitize';
-import { httpGet } from './httpGet';
+import { httpRequest } from './httpGet';
 
 const MAX_BODY = 32 * 1024 * 1024;
 
@@ -60,6 +60,13 @@ function silenceFrom(raw: Record<string, unknown>): Silence {
   };
 }
 
+/** What `/api/v2/status` says of the Alertmanager itself. */
+export interface AlertmanagerStatus {
+  version: string;
+  cluster: string;
+  uptime: string;
+}
+
 /** Alertmanager's API v2 (v1 is gone from current releases), with a deadline and a size cap. */
 export class AlertmanagerClient {
   constructor(
@@ -68,30 +75,78 @@ export class AlertmanagerClient {
     private readonly timeoutMs = 5000,
   ) {}
 
-  private async get(path: string): Promise<unknown[]> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, json?: unknown): Promise<unknown> {
     const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
-    const res = await httpGet(url.toString(), {
+    const res = await httpRequest(url.toString(), {
+      method,
       timeoutMs: this.timeoutMs,
       maxBytes: MAX_BODY,
       headers: this.headers,
+      ...(json !== undefined && { json }),
     });
-    if (res.status !== 200) throw new Error(`Alertmanager answered HTTP ${res.status} to ${path}`);
-    let body: unknown;
+    if (res.status !== 200) {
+      // Alertmanager explains a refused request in the body (a bad matcher, an unknown silence).
+      const why = sanitize(res.body.trim().replace(/^"|"$/g, '')).slice(0, 300);
+      throw new Error(
+        `Alertmanager answered HTTP ${res.status} to ${method} ${path}${why ? `: ${why}` : ''}`,
+      );
+    }
+    if (method === 'DELETE') return undefined;
     try {
-      body = JSON.parse(res.body);
+      return JSON.parse(res.body);
     } catch {
       throw new Error(`Alertmanager answered ${path} with something that is not JSON`);
     }
+  }
+
+  private async list(path: string): Promise<Record<string, unknown>[]> {
+    const body = await this.call('GET', path);
     if (!Array.isArray(body))
       throw new Error(`Alertmanager answered ${path} with something that is not a list`);
-    return body;
+    return body.map((x) => (x && typeof x === 'object' ? x : {}) as Record<string, unknown>);
   }
 
   async alerts(): Promise<Alert[]> {
-    return (await this.get('api/v2/alerts')).map((a) => alertFrom((a ?? {}) as Record<string, unknown>));
+    return (await this.list('api/v2/alerts')).map(alertFrom);
   }
 
   async silences(): Promise<Silence[]> {
-    return (await this.get('api/v2/silences')).map((s) => silenceFrom((s ?? {}) as Record<string, unknown>));
+    return (await this.list('api/v2/silences')).map(silenceFrom);
+  }
+
+  async status(): Promise<AlertmanagerStatus> {
+    const body = ((await this.call('GET', 'api/v2/status')) ?? {}) as Record<string, unknown>;
+    const version = (body.versionInfo as { version?: unknown } | undefined)?.version;
+    const cluster = (body.cluster as { status?: unknown } | undefined)?.status;
+    return {
+      version: sanitize(String(version ?? 'unknown')),
+      cluster: sanitize(String(cluster ?? 'unknown')),
+      uptime: sanitize(String(body.uptime ?? '')),
+    };
+  }
+
+  /** Creates a silence and returns its id. */
+  async createSilence(silence: {
+    matchers: AlertMatcher[];
+    startsAt: number;
+    endsAt: number;
+    createdBy: string;
+    comment: string;
+  }): Promise<string> {
+    const body = (await this.call('POST', 'api/v2/silences', {
+      matchers: silence.matchers,
+      startsAt: new Date(silence.startsAt).toISOString(),
+      endsAt: new Date(silence.endsAt).toISOString(),
+      createdBy: silence.createdBy,
+      comment: silence.comment,
+    })) as { silenceID?: unknown } | undefined;
+    if (typeof body?.silenceID !== 'string')
+      throw new Error('Alertmanager created a silence but did not say its id');
+    return sanitize(body.silenceID);
+  }
+
+  /** Expires a silence now. */
+  async expireSilence(id: string): Promise<void> {
+    await this.call('DELETE', `api/v2/silence/${encodeURIComponent(id)}`);
   }
 }

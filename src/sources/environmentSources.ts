@@ -14,9 +14,10 @@ import type { Poller } from './poller';
 import { prometheusSource } from './prometheusSource';
 import { journaldArgv, journaldCursor, StreamingLogSource } from './streamingLogSource';
 
-/** Authorization for Prometheus from the environment variables the config names. */
+/** Authorization for an HTTP API (Prometheus, Alertmanager) from the environment variables the config names. */
 export function authHeaders(
   auth: { bearerTokenEnv: string } | { username: string; passwordEnv: string } | undefined,
+  what = 'Prometheus',
   env = process.env,
 ): Record<string, string> {
   if (!auth) return {};
@@ -24,14 +25,14 @@ export function authHeaders(
     const token = env[auth.bearerTokenEnv];
     if (!token)
       throw new UserError(
-        `opsconsole: environment variable ${auth.bearerTokenEnv} (the Prometheus bearer token) is not set`,
+        `opsconsole: environment variable ${auth.bearerTokenEnv} (the ${what} bearer token) is not set`,
       );
     return { authorization: `Bearer ${token}` };
   }
   const password = env[auth.passwordEnv];
   if (password === undefined)
     throw new UserError(
-      `opsconsole: environment variable ${auth.passwordEnv} (the Prometheus password) is not set`,
+      `opsconsole: environment variable ${auth.passwordEnv} (the ${what} password) is not set`,
     );
   return { authorization: `Basic ${Buffer.from(`${auth.username}:${password}`).toString('base64')}` };
 }

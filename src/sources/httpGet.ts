@@ -5,6 +5,12 @@ export interface HttpGetOptions {
   headers?: Record<string, string>;
 }
 
+export interface HttpRequestOptions extends HttpGetOptions {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Sent as JSON. */
+  json?: unknown;
+}
+
 export interface HttpGetResult {
   status: number;
   body: string;
@@ -14,15 +20,22 @@ export interface HttpGetResult {
 export class HttpGetError extends Error {}
 
 /** GET with a hard deadline and a response size cap: a slow or huge endpoint cannot stall a poller. */
-export async function httpGet(url: string, options: HttpGetOptions): Promise<HttpGetResult> {
+export function httpGet(url: string, options: HttpGetOptions): Promise<HttpGetResult> {
+  return httpRequest(url, { ...options, method: 'GET' });
+}
+
+/** Any request with the same deadline and size cap as `httpGet`; a body goes as JSON. */
+export async function httpRequest(url: string, options: HttpRequestOptions): Promise<HttpGetResult> {
   const started = performance.now();
   const signal = AbortSignal.timeout(options.timeoutMs);
   // Loaded on first use: commands that make no HTTP request never load the client.
   const { request } = await import('./httpClient');
   try {
+    const hasBody = options.json !== undefined;
     const res = await request(url, {
-      method: 'GET',
-      headers: options.headers,
+      method: options.method,
+      headers: hasBody ? { ...options.headers, 'content-type': 'application/json' } : options.headers,
+      ...(hasBody && { body: JSON.stringify(options.json) }),
       signal,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,

@@ -111,6 +111,11 @@ export function windowOf(
   return { start: from, end, above: from, below: total - end };
 }
 
+/** The alerts filter, shared by the alerts view and `opsconsole alerts --filter`: name, labels, state. */
+export function alertMatchesQuery(a: Alert, query: string): boolean {
+  return matchesQuery(`${a.name} ${labelText(a.labels)} ${a.state}`, query);
+}
+
 /** One row of the alerts view: the alerts of one name and service together. */
 export interface AlertGroupRow {
   key: string;
@@ -133,7 +138,7 @@ export interface AlertGroupRow {
 export function alertRows(alerts: readonly Alert[], query = ''): AlertGroupRow[] {
   const groups = new Map<string, Alert[]>();
   for (const a of alerts) {
-    if (!matchesQuery(`${a.name} ${labelText(a.labels)} ${a.state}`, query)) continue;
+    if (!alertMatchesQuery(a, query)) continue;
     const service = a.labels.service ?? a.labels.job ?? '';
     const key = `${a.name}|${service}`;
     const group = groups.get(key);
