@@ -1,10 +1,12 @@
 import { Box, Text } from 'ink';
 import { helpBindings, keysLabel } from '../src/session/keymap';
+import { useConsole } from './ConsoleContext';
 import { cell } from './rows';
 
 /** Generated from the keymap, so it can never list a key that does nothing. */
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
-  const bindings = helpBindings();
+  const view = useConsole((s) => s.ui.view);
+  const bindings = helpBindings([view]);
   // No border: at 80x24 every binding must fit, and the frame costs two rows.
   const inner = Math.max(20, width - 1);
   const columns = inner >= 70 ? 2 : 1;
@@ -23,7 +25,7 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold inverse wrap="truncate">
-        {cell('Keys (? or Esc closes). In a prompt: Enter accepts, Esc cancels.', inner)}
+        {cell(`Keys in the ${view} view (? or Esc closes). In a prompt: Enter accepts, Esc cancels.`, inner)}
       </Text>
       {lines.slice(0, Math.max(0, height - 1)).map((l, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional

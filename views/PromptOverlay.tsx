@@ -12,6 +12,12 @@ export function PromptOverlay({ width }: { width: number }) {
       <Text bold wrap="truncate">
         {cell(`${prompt.label}${prompt.carry ? ` for "${prompt.carry}"` : ''}`, inner)}
       </Text>
+      {prompt.details?.map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines are fixed while the prompt is open
+        <Text key={i} wrap="truncate" dimColor>
+          {cell(line, inner)}
+        </Text>
+      ))}
       {prompt.choices ? (
         prompt.choices.map((c) => (
           <Text key={c.key} wrap="truncate">

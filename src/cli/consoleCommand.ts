@@ -4,7 +4,8 @@ import { configSecrets } from '../config/secrets';
 import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
 import { launcherPath } from '../projectRoot';
 import type { TriageEnvironment } from '../session/triageSession';
-import { startEnvironmentSources } from '../sources/environmentSources';
+import { AlertmanagerClient } from '../sources/alertmanagerClient';
+import { authHeaders, startEnvironmentSources } from '../sources/environmentSources';
 import { EnvironmentHosts } from '../transport/environmentHosts';
 import { localTarget } from '../transport/localCommand';
 import { UserError } from '../userError';
@@ -70,6 +71,15 @@ export const consoleCommand: Command = {
       secrets: configSecrets(loaded.config),
       playbooks: loadPlaybookDirs(playbookDirsFor(loaded.path, loaded.config.playbookDirs)),
       triageEnvironment: configTriageEnvironment(env, () => hosts),
+      ...(env.alertmanager && {
+        alertmanager: {
+          api: new AlertmanagerClient(
+            env.alertmanager.url,
+            authHeaders(env.alertmanager.auth, 'Alertmanager'),
+          ),
+          ...(env.alertmanager.severities && { severities: env.alertmanager.severities }),
+        },
+      }),
       startSources: async (sink) => {
         hosts = new EnvironmentHosts(env, sink);
         return startEnvironmentSources(env, sink, hosts);

@@ -94,9 +94,32 @@ export function matchersCatch(matchers: readonly AlertMatcher[], alert: Alert): 
   });
 }
 
+/**
+ * Whether a silence with these matchers would match every alert: Alertmanager refuses one with no
+ * matcher that requires a non-empty value.
+ */
+export function matchesEverything(matchers: readonly AlertMatcher[]): boolean {
+  return !matchers.some(
+    (m) => m.isEqual && (m.isRegex ? !new RegExp(`^(?:${m.value})$`).test('') : m.value !== ''),
+  );
+}
+
 /** A matcher as the operator writes it: name=value, name!=value, name=~regex or name!~regex. */
 export function matcherText(m: AlertMatcher): string {
-  return `${m.name}${m.isEqual ? (m.isRegex ? '=~' : '=') : m.isRegex ? '!~' : '!='}${m.value}`;
+  const value = /[\s"]/.test(m.value) || m.value === '' ? JSON.stringify(m.value) : m.value;
+  return `${m.name}${m.isEqual ? (m.isRegex ? '=~' : '=') : m.isRegex ? '!~' : '!='}${value}`;
+}
+
+/** Space-separated matchers (a value with spaces in double quotes); undefined names the bad word. */
+export function parseMatchers(text: string): { matchers: AlertMatcher[] } | { bad: string } {
+  const words = text.match(/(?:[^\s"]+|"(?:[^"\\]|\\.)*")+/g) ?? [];
+  const matchers: AlertMatcher[] = [];
+  for (const w of words) {
+    const m = parseMatcher(w);
+    if (!m) return { bad: w };
+    matchers.push(m);
+  }
+  return { matchers };
 }
 
 /** Parses `matcherText`'s form; undefined when it is not a matcher. */
@@ -104,7 +127,14 @@ export function parseMatcher(text: string): AlertMatcher | undefined {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(=~|!~|!=|=)(.*)$/s.exec(text.trim());
   if (!m) return undefined;
   const [, name, op, raw] = m as unknown as [string, string, string, string];
-  const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+  let value = raw;
+  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw.slice(1, -1);
+    }
+  }
   const isRegex = op.includes('~');
   if (isRegex) {
     try {

@@ -32,7 +32,12 @@ export function createConsoleControls(services: ConsoleServices) {
     toggleAlertDetail: () => alerts.actions.toggleAlertDetail(),
   });
   const palette = paletteController(ctx, { entries: paletteEntries, run: (b) => runBinding(b) });
-  const prompts = promptsController(ctx, { ...logs.prompts, ...incident.prompts, ...triage.prompts });
+  const prompts = promptsController(ctx, {
+    ...logs.prompts,
+    ...incident.prompts,
+    ...triage.prompts,
+    ...alerts.prompts,
+  });
   const actions = guarded(ctx.say, {
     ...focus.actions,
     ...palette.actions,

@@ -7,6 +7,7 @@ import { type ConsoleState, type ConsoleStore, createConsoleStore } from '../sto
 import { createIngest, type Ingest } from '../store/ingest';
 import { firstLineOf } from '../userError';
 import { type ConsoleControls, createConsoleControls } from './consoleControls';
+import type { ConsoleServices } from './controllers/controllerContext';
 import { IncidentSession } from './incidentSession';
 import { startMetricsSnapshots } from './metricsSnapshots';
 import { type TriageEnvironment, TriageSession } from './triageSession';
@@ -26,6 +27,8 @@ export interface ConsoleSessionOptions {
   startSources: (sink: EventSink) => Promise<{ stop(): Promise<void> }>;
   /** What quitting does (the view's owner ends the program). */
   exit(): void;
+  /** The environment's Alertmanager, for silences and the severity map; absent without one. */
+  alertmanager?: ConsoleServices['alertmanager'];
   /** What the configuration promises (see the store's `expected`); everything when absent. */
   expected?: ConsoleState['expected'];
 }
@@ -69,6 +72,16 @@ export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSess
     },
   });
   ingest.start();
+  // A linked alert that Alertmanager lets go has resolved: recorded once, when a fresh list lacks it.
+  const stopWatchingAlerts = store.subscribe((state, previous) => {
+    const alerts = state.alerts;
+    if (!alerts || alerts === previous.alerts || alerts.unknown) return;
+    try {
+      incident.observeAlerts(alerts.list);
+    } catch (err) {
+      say(`could not record: ${firstLineOf(err)}`);
+    }
+  });
   const stopSnapshots = startMetricsSnapshots(store, incident, options.thresholds.critical.above);
   // The first frame comes before the sources connect: the operator sees the console at once, and
   // the panes fill in as data arrives.
@@ -83,6 +96,7 @@ export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSess
     incident,
     triage,
     stateDir: options.stateDir,
+    ...(options.alertmanager && { alertmanager: options.alertmanager }),
   });
   return {
     store,
@@ -91,6 +105,7 @@ export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSess
     controls,
     async stop() {
       stopSnapshots();
+      stopWatchingAlerts();
       triage.stop();
       incident.close();
       ingest.stop();

@@ -71,10 +71,14 @@ export function keysLabel(binding: KeyBinding): string {
   return keys.join(', ');
 }
 
-/** Every main-view binding once, in keymap order; bindings that differ only by key are merged. */
-export function helpBindings(): KeyBinding[] {
+/**
+ * Every binding of the given main views once, in keymap order (all of them by default, as the
+ * palette lists); bindings that differ only by key are merged. The help shows one view's: what
+ * works where the operator is, which also keeps it within 80x24.
+ */
+export function helpBindings(views: readonly KeyMode[] = MAIN_VIEWS): KeyBinding[] {
   const merged = new Map<string, KeyBinding>();
-  for (const b of MAIN_VIEWS.flatMap((m) => KEYMAP[m])) {
+  for (const b of views.flatMap((m) => KEYMAP[m])) {
     const id = `${b.action}:${b.description}`;
     const prev = merged.get(id);
     if (!prev) merged.set(id, { ...b, keys: [...b.keys] });

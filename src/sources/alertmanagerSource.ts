@@ -7,8 +7,13 @@ import { Poller } from './poller';
  * The environment's alerts, polled from Alertmanager with the same deadlines and backoff as every
  * other poller; a failure makes them "unknown" (with why), never "none".
  */
-export function alertmanagerSource(url: string, sink: EventSink, intervalMs = 5000): Poller {
-  const client = new AlertmanagerClient(url);
+export function alertmanagerSource(
+  url: string,
+  sink: EventSink,
+  headers: Record<string, string> = {},
+  intervalMs = 5000,
+): Poller {
+  const client = new AlertmanagerClient(url, headers);
   return new Poller({
     intervalMs,
     task: async () => {

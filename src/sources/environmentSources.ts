@@ -152,7 +152,10 @@ export function startEnvironmentSources(
       );
     }
   }
-  if (env.alertmanager) pollers.push(alertmanagerSource(env.alertmanager.url, sink));
+  if (env.alertmanager)
+    pollers.push(
+      alertmanagerSource(env.alertmanager.url, sink, authHeaders(env.alertmanager.auth, 'Alertmanager')),
+    );
   for (const p of pollers) p.start();
   return {
     async stop() {

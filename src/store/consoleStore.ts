@@ -30,12 +30,20 @@ export interface Prompt {
     | 'confirm-step'
     | 'parameter'
     | 'filter'
-    | 'jump';
+    | 'jump'
+    | 'silence-matchers'
+    | 'silence-duration'
+    | 'silence-confirm'
+    | 'expire-silences';
   label: string;
+  /** Lines shown under the question: exactly what accepting it will do. */
+  details?: string[];
   value: string;
   choices?: { key: string; label: string; value: string }[];
   /** Carried from one step to the next (the title while the severity is asked). */
   carry?: string;
+  /** A silence being prepared: its matchers as typed, then its duration. */
+  silence?: { matchers: string; durationMs?: number };
   /** For a filter: the pane it filters (live, as it is typed). */
   filterOf?: PaneId;
 }

@@ -1,6 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
+import { IncidentRepository } from '../../src/incident/incidentRepository';
+import { readJournal } from '../../src/incident/journal';
+import { parseMatchers } from '../../src/model/alerts';
 import { createConsoleControls } from '../../src/session/consoleControls';
+import { IncidentSession } from '../../src/session/incidentSession';
+import { AlertmanagerClient } from '../../src/sources/alertmanagerClient';
 import { alertmanagerSource } from '../../src/sources/alertmanagerSource';
 import { createIngest } from '../../src/store/ingest';
 import { App } from '../../views/App';
@@ -99,7 +107,7 @@ describe('the alerts view in the console', () => {
       reorderWindowMs: 0,
     });
     // A poller asks the live Alertmanager first, then one at a port nobody listens on.
-    const source = alertmanagerSource(am.url, ingest.sink, 100);
+    const source = alertmanagerSource(am.url, ingest.sink, {}, 100);
     source.start();
     const until = async (ok: () => boolean) => {
       const deadline = Date.now() + 15_000;
@@ -155,7 +163,7 @@ describe('the alerts view in the console', () => {
     await view.press('\r');
     expect(plain(view.frame())).not.toContain('labels:');
     source.stop();
-    const dead = alertmanagerSource('http://127.0.0.1:9/', ingest.sink, 100);
+    const dead = alertmanagerSource('http://127.0.0.1:9/', ingest.sink, {}, 100);
     dead.start();
     await until(() => seeded.store.getState().alerts?.unknown !== undefined);
     dead.stop();
@@ -170,10 +178,208 @@ describe('the alerts view in the console', () => {
   });
 });
 
+/** Alertmanager's own view of its silences (not opsconsole's): what an operator would check. */
+async function silencesInAlertmanager() {
+  const res = await fetch(`${am.url}/api/v2/silences`);
+  return (await res.json()) as {
+    id: string;
+    status: { state: string };
+    matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[];
+    createdBy: string;
+    comment: string;
+  }[];
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  let v = await read();
+  while (!ok(v) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    v = await read();
+  }
+  return v;
+}
+
+describe('silence as acknowledgement', () => {
+  it('alerts silence: shows the plan, refuses unconfirmed, creates exactly the matchers, journals, expires', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'oc-silence-cli-'));
+    const env = { OPSCONSOLE_STATE_DIR: state };
+    const id = (
+      await runCli(['incident', 'declare', '--title', 'worker errors', '--severity', 'P2'], { env })
+    ).stdout.trim();
+    const args = ['alerts', 'silence', 'alertname=HighErrorRate', 'service=worker', '--for', '30m'];
+    const before = (await silencesInAlertmanager()).length;
+    // No terminal to type the confirmation on and no --yes: the plan is shown, nothing is created.
+    const unconfirmed = await runCli([...args, '--alertmanager', am.url, '--incident', id], { env });
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stdout).toMatch(/^ {2}alertname=HighErrorRate\n {2}service=worker$/m);
+    expect(unconfirmed.stdout).toMatch(/It catches 1 alert right now:\n {2}firing +warning +HighErrorRate/);
+    expect(unconfirmed.stderr).toMatch(/not confirmed[\s\S]*--yes/);
+    expect((await silencesInAlertmanager()).length).toBe(before);
+    const made = await runCli(
+      [...args, '--alertmanager', am.url, '--incident', id, '--comment', 'rolling back', '--yes'],
+      { env },
+    );
+    expect(made.code).toBe(0);
+    const silenceId = /silence (\S+) created/.exec(made.stdout)?.[1] as string;
+    const inAm = (await silencesInAlertmanager()).find((x) => x.id === silenceId);
+    expect(inAm?.matchers).toEqual([
+      { name: 'alertname', value: 'HighErrorRate', isRegex: false, isEqual: true },
+      { name: 'service', value: 'worker', isRegex: false, isEqual: true },
+    ]);
+    expect(inAm?.createdBy).toMatch(/^\S+@\S+$/);
+    expect(inAm?.comment).toBe(`opsconsole: incident ${id}: rolling back`);
+    const listed = await eventually(
+      async () => JSON.parse((await runCli(['alerts', '--json', '--alertmanager', am.url])).stdout),
+      (j) =>
+        j.alerts.some(
+          (a: { name: string; state: string }) => a.name === 'HighErrorRate' && a.state === 'silenced',
+        ),
+    );
+    expect(listed.alerts.find((a: { name: string }) => a.name === 'HighErrorRate').state).toBe('silenced');
+    // Resolving says which silences are still active, and how to expire them.
+    const resolved = await runCli(['incident', 'resolve', id], { env });
+    expect(resolved.stdout).toContain(`opsconsole alerts expire ${silenceId} --incident ${id}`);
+    const expired = await runCli(
+      ['alerts', 'expire', silenceId, '--incident', id, '--yes', '--alertmanager', am.url],
+      {
+        env,
+      },
+    );
+    expect(expired.code).toBe(0);
+    expect((await silencesInAlertmanager()).find((x) => x.id === silenceId)?.status.state).toBe('expired');
+    const kinds = readJournal(join(state, 'incidents', `${id}.jsonl`)).records.map((r) => r.kind);
+    expect(kinds).toEqual([
+      'incident.declared',
+      'silence.intent',
+      'silence.result',
+      'incident.status',
+      'silence.expired',
+    ]);
+    // Bad input is a usage error naming the word, never a stack.
+    const bad = await runCli(['alerts', 'silence', 'service=~(', '--for', '1h', '--alertmanager', am.url]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/"service=~\(" is not a matcher/);
+    const broad = await runCli([
+      'alerts',
+      'silence',
+      'service!=x',
+      '--for',
+      '1h',
+      '--yes',
+      '--alertmanager',
+      am.url,
+    ]);
+    expect(broad.code).toBe(2);
+    expect(broad.stderr).toContain('matches everything');
+  });
+
+  it('from the console: s shows the matchers and what they catch, "silence" creates it, resolving offers to expire', async () => {
+    const seeded = seededConsole(Date.now() - 200_000);
+    const ingest = createIngest({
+      store: seeded.store,
+      logs: seeded.logs,
+      thresholds: DEFAULT_THRESHOLDS,
+      reorderWindowMs: 0,
+    });
+    const source = alertmanagerSource(am.url, ingest.sink, {}, 100);
+    source.start();
+    const stateDir = mkdtempSync(join(tmpdir(), 'oc-silence-console-'));
+    const repo = new IncidentRepository(stateDir, 'op@test');
+    const incident = new IncidentSession(repo, [], (active, timeline) =>
+      seeded.store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
+    );
+    const controls = createConsoleControls({
+      store: seeded.store,
+      logs: seeded.logs,
+      exit: () => {},
+      incident,
+      stateDir,
+      alertmanager: { api: new AlertmanagerClient(am.url) },
+    });
+    const ui = () => seeded.store.getState().ui;
+    const press = (...keys: string[]) => {
+      for (const k of keys) controls.dispatch(k, k.length === 1 ? k : '');
+    };
+    const type = (text: string) => {
+      for (const ch of text) controls.dispatch(ch, ch);
+    };
+    const alertsNow = async (ok: () => boolean) => {
+      const deadline = Date.now() + 15_000;
+      while (!ok() && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        ingest.flush();
+      }
+      expect(ok()).toBe(true);
+    };
+    await alertsNow(() => seeded.store.getState().alerts?.list.some((a) => a.name === 'ApiDown') === true);
+    press('A');
+    // ApiDown (critical) is first: declare from it, then silence it.
+    press('D', 'return', 'return');
+    const incidentId = seeded.store.getState().incident.active?.id as string;
+    expect(incidentId).toBeDefined();
+    press('s');
+    expect(ui().prompt).toMatchObject({ purpose: 'silence-matchers' });
+    // Every one of the alert's labels, so nothing broader than the alert is silenced.
+    const apiDown = seeded.store.getState().alerts?.list.find((a) => a.name === 'ApiDown');
+    expect(parseMatchers(ui().prompt?.value ?? '')).toEqual({
+      matchers: Object.entries(apiDown?.labels ?? {}).map(([name, value]) => ({
+        name,
+        value,
+        isRegex: false,
+        isEqual: true,
+      })),
+    });
+    press('return');
+    expect(ui().prompt).toMatchObject({ purpose: 'silence-duration', value: '1h' });
+    press('backspace', 'backspace');
+    type('2h');
+    press('return');
+    expect(ui().prompt?.label).toBe('Type "silence" to silence 1 alert for 2h00m');
+    expect(ui().prompt?.details?.[0]).toMatch(/^matchers: alertname=ApiDown /);
+    expect(ui().prompt?.details?.[1]).toBe(`catches: firing ApiDown ${apiDown?.fingerprint}`);
+    // Anything but the word does nothing.
+    type('yes');
+    press('return');
+    expect(ui().message).toBe('not silenced: type "silence" to confirm');
+    const before = (await silencesInAlertmanager()).length;
+    press('s', 'return', 'return');
+    type('silence');
+    press('return');
+    const all = await eventually(silencesInAlertmanager, (l) => l.length > before);
+    const made = all.find((x) => x.comment === `opsconsole: incident ${incidentId}`);
+    expect(made?.status.state).toBe('active');
+    expect(made?.matchers.map((m) => m.name).sort()).toEqual(Object.keys(apiDown?.labels ?? {}).sort());
+    await alertsNow(() => (ui().message ?? '').startsWith('silence '));
+    expect(ui().message).toContain(made?.id);
+    // Resolving offers to expire the incident's silences; y expires them in Alertmanager.
+    press('S');
+    const resolvedKey = ui().prompt?.choices?.find((c) => c.value === 'resolved')?.key as string;
+    press(resolvedKey);
+    expect(ui().prompt).toMatchObject({ purpose: 'expire-silences' });
+    expect(ui().prompt?.details).toEqual([
+      expect.stringMatching(new RegExp(`^${made?.id}: alertname=ApiDown`)),
+    ]);
+    press('y');
+    const after = await eventually(silencesInAlertmanager, (l) =>
+      l.some((x) => x.id === made?.id && x.status.state === 'expired'),
+    );
+    expect(after.find((x) => x.id === made?.id)?.status.state).toBe('expired');
+    const kinds = readJournal(repo.pathOf(incidentId)).records.map((r) => r.kind);
+    expect(kinds.filter((k) => k.startsWith('silence.') || k.startsWith('alert.'))).toEqual([
+      'alert.firing',
+      'silence.intent',
+      'silence.result',
+      'silence.expired',
+    ]);
+    source.stop();
+    incident.close();
+  });
+});
+
 describe('status --json with an Alertmanager in the environment', () => {
   it('includes its alerts, most severe first', async () => {
     const { writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const config = join(am.dir, 'opsconsole.yaml');
     writeFileSync(
       config,

@@ -8,13 +8,13 @@ import type { Alert } from '../../src/model/alerts';
 import { loadPlaybookDirs } from '../../src/playbooks/loadPlaybook';
 import { createConsoleControls } from '../../src/session/consoleControls';
 import { IncidentSession } from '../../src/session/incidentSession';
-import { KEYMAP } from '../../src/session/keymap';
+import { helpBindings, KEYMAP } from '../../src/session/keymap';
 import { TriageSession } from '../../src/session/triageSession';
 import { localTarget } from '../../src/transport/localCommand';
 import { seededConsole } from '../helpers/seededConsole';
 
 /** The console without a terminal: a seeded store, a real journal, and keys handed to `dispatch`. */
-function console_(options: { triage?: boolean } = {}) {
+function console_(options: { triage?: boolean; severities?: Record<string, string> } = {}) {
   const seeded = seededConsole();
   const stateDir = mkdtempSync(join(tmpdir(), 'oc-controllers-'));
   const repo = new IncidentRepository(stateDir, 'op@test');
@@ -38,6 +38,13 @@ function console_(options: { triage?: boolean } = {}) {
     incident,
     ...(triage && { triage }),
     stateDir,
+    ...(options.severities && {
+      alertmanager: {
+        // Declaring reads only the map; nothing here talks to an Alertmanager.
+        api: { createSilence: () => Promise.reject(new Error('unused')), expireSilence: async () => {} },
+        severities: options.severities,
+      },
+    }),
   });
   /** Keys as the view names them; a plain character also types itself. */
   const press = (...keys: string[]) => {
@@ -61,6 +68,14 @@ describe('the keymap joins the controllers', () => {
       bindings.filter((b) => !(b.action in controls.actions)).map((b) => `${mode}: ${b.action}`),
     );
     expect(missing).toEqual([]);
+  });
+
+  it('fits each main view’s help in 80x24: two columns of 23 rows', () => {
+    for (const view of ['dashboard', 'timeline', 'triage', 'alerts'] as const)
+      expect({ view, count: helpBindings([view]).length }).toEqual({
+        view,
+        count: expect.toSatisfy((n: number) => n <= 46),
+      });
   });
 
   it('gives each key one meaning in the overlays (in the main views a mode’s own key shadows a global one)', () => {
@@ -104,14 +119,44 @@ describe('incident controller', () => {
     expect(c.ui().prompt?.label).toContain('from severity=critical');
     c.press('return');
     expect(c.store.getState().incident.active).toMatchObject({ title: 'ApiDown on api', severity: 'P1' });
-    const notes = c
+    // Each alert of the group is linked: its labels on the record, its startsAt as the event time.
+    const linked = c
       .records()
-      .filter((r) => r.kind === 'note')
-      .map((r) => r.payload.text);
-    expect(notes).toEqual([
-      'from Alertmanager: firing ApiDown since 2026-11-21T02:58:00.000Z alertname=ApiDown service=api instance=a',
-      'from Alertmanager: firing ApiDown since 2026-11-21T02:59:00.000Z alertname=ApiDown service=api instance=b',
+      .filter((r) => r.kind === 'alert.firing')
+      .map((r) => ({ at: r.at, fingerprint: r.kind === 'alert.firing' && r.payload.fingerprint }));
+    expect(linked).toEqual([
+      { at: '2026-11-21T02:58:00.000Z', fingerprint: 'a' },
+      { at: '2026-11-21T02:59:00.000Z', fingerprint: 'b' },
     ]);
+    // Alertmanager lets one go: it is recorded as resolved, once.
+    c.incident.observeAlerts([alert('b', at + 60_000)]);
+    c.incident.observeAlerts([alert('b', at + 60_000)]);
+    const resolved = c.records().filter((r) => r.kind === 'alert.resolved');
+    expect(resolved.map((r) => r.kind === 'alert.resolved' && r.payload.fingerprint)).toEqual(['a']);
+  });
+
+  it('proposes the severity from the environment’s map when it has one', () => {
+    const c = console_({ severities: { critical: 'P0' } });
+    const at = Date.UTC(2026, 10, 21, 2, 58);
+    c.store.setState({
+      alerts: {
+        list: [
+          {
+            fingerprint: 'f',
+            name: 'ApiDown',
+            state: 'firing',
+            severity: 'CRITICAL',
+            labels: { alertname: 'ApiDown', severity: 'CRITICAL' },
+            annotations: {},
+            startsAt: at,
+            silencedBy: [],
+          },
+        ],
+        at,
+      },
+    });
+    c.press('A', 'D', 'return');
+    expect(c.ui().prompt).toMatchObject({ purpose: 'declare-severity', value: 'P0' });
   });
 
   it('declares by keys, notes, stars, marks an action item and exports, each journaled', () => {

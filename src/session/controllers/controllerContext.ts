@@ -2,6 +2,7 @@ import type { LogBuffer } from '../../logs/logBuffer';
 import type { KeyBinding, KeyMode } from '../../model/keys';
 import type { ConsoleState, ConsoleStore, Prompt } from '../../store/consoleStore';
 import { firstLineOf } from '../../userError';
+import type { SilenceApi } from '../alertSilencing';
 import type { IncidentSession } from '../incidentSession';
 import type { TriageSession } from '../triageSession';
 
@@ -14,6 +15,8 @@ export interface ConsoleServices {
   incident?: IncidentSession;
   triage?: TriageSession;
   stateDir?: string;
+  /** The environment's Alertmanager, when it has one: for silences, and its severity map. */
+  alertmanager?: { api: SilenceApi; severities?: Record<string, string> };
 }
 
 export type PromptPurpose = Prompt['purpose'];

@@ -1,4 +1,4 @@
-import { labelText, proposedSeverity } from '../../model/alerts';
+import { matcherText, proposedSeverity } from '../../model/alerts';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../../model/incident';
 import { RECORD_KINDS, type RecordKind } from '../../model/journalRecord';
 import { alertGroups, visibleTimeline } from '../../store/selectors';
@@ -9,12 +9,15 @@ const severityChoices = () =>
   Object.entries(SEVERITIES).map(([k, d], i) => ({ key: String(i), label: `${k}  ${d}`, value: k }));
 
 /** Declaring from an alert, its `severity` label proposes one: Enter accepts it, a number picks another. */
-const severityProposal = (alertSeverity: string | undefined) => {
-  const proposed = alertSeverity ? proposedSeverity(alertSeverity) : undefined;
+const severityProposal = (alertSeverity: string | undefined, map?: Record<string, string>) => {
+  const proposed = alertSeverity ? proposedSeverity(alertSeverity, map) : undefined;
   return proposed
     ? { label: `Severity (Enter: ${proposed}, from severity=${alertSeverity})`, value: proposed }
     : { label: 'Severity', value: '' };
 };
+
+/** How many of a group's alerts an incident declared from it links (the most severe, oldest first). */
+const LINKED_ALERTS = 50;
 
 /** The incident: declaring it, notes, status and severity, the timeline, pins and the draft. */
 export function incidentController(ctx: ControllerContext) {
@@ -106,7 +109,7 @@ export function incidentController(ctx: ControllerContext) {
         if (value === '') return say('declaration cancelled: a title is needed');
         openPrompt({
           purpose: 'declare-severity',
-          ...severityProposal(selectedAlertGroup()?.severity),
+          ...severityProposal(selectedAlertGroup()?.severity, ctx.alertmanager?.severities),
           carry: value,
           choices: severityChoices(),
         });
@@ -116,13 +119,10 @@ export function incidentController(ctx: ControllerContext) {
         if (!session || !isSeverity(value)) return;
         journaled('the declaration', () => {
           const active = session.declare(prompt.carry ?? 'incident', value);
-          // Declared from an alert: its labels and start go on the record, for the post-mortem.
+          // Declared from an alert: its labels and start go on the record (the detection time in the
+          // post-mortem), and its resolving is recorded when Alertmanager lets it go.
           const alert = selectedAlertGroup();
-          if (alert)
-            for (const a of alert.members.slice(0, 20))
-              session.note(
-                `from Alertmanager: ${a.state} ${a.name} since ${new Date(a.startsAt).toISOString()} ${labelText(a.labels)}`,
-              );
+          if (alert) session.linkAlerts(alert.members.slice(0, LINKED_ALERTS));
           say(`declared ${active.id} (${active.severity}); n adds a note, t shows the timeline`);
         });
       },
@@ -141,6 +141,18 @@ export function incidentController(ctx: ControllerContext) {
           session.setStatus(value);
           say(`status: ${value}`);
         });
+        const silences = value === 'resolved' && ctx.alertmanager ? session.activeSilences() : [];
+        if (silences.length > 0)
+          openPrompt({
+            purpose: 'expire-silences',
+            label: `Expire the ${silences.length} silence${silences.length === 1 ? '' : 's'} made for this incident?`,
+            value: '',
+            details: silences.map((x) => `${x.id}: ${x.matchers.map(matcherText).join(' ')}`),
+            choices: [
+              { key: 'y', label: 'yes, expire them now', value: 'yes' },
+              { key: 'n', label: 'no, let them run out', value: 'no' },
+            ],
+          });
       },
       severity: (value) => {
         const session = ctx.incident;
