@@ -97,7 +97,9 @@ export function alertsController(ctx: ControllerContext) {
             `matchers: ${parsed.matchers.map(matcherText).join(' ')}`,
             ...plan.catches
               .slice(0, LISTED_CATCHES)
-              .map((a) => `catches: ${a.state} ${a.name} ${a.fingerprint}`),
+              .map(
+                (a) => `catches: ${a.state} ${a.name} ${labelText(a.labels, matchedNames) || a.fingerprint}`,
+              ),
             ...(n > LISTED_CATCHES ? [`… and ${n - LISTED_CATCHES} more`] : []),
             ...(n === 0 ? ['catches no alert right now'] : []),
           ],
