@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
-import { type Alert, labelText } from '../src/model/alerts';
-import { alertRows, windowOf } from '../src/store/paneRows';
+import type { Alert, AlertRule } from '../src/model/alerts';
+import { labelText } from '../src/model/alerts';
+import { windowOf } from '../src/store/paneRows';
+import { alertGroups, allAlerts, ruleOf } from '../src/store/selectors';
 import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
@@ -19,28 +19,48 @@ const SEVERITY_COLORS: Record<string, string> = {
  * The selected group's alerts in full: state, start, every label and annotation (runbook_url
  * included), the most severe and oldest first. Labels and annotations were sanitized at the source.
  */
-export function alertDetailLines(members: readonly Alert[], now: number): string[] {
-  return members.flatMap((a, i) => [
-    ...(i > 0 ? [''] : []),
-    `${a.state} ${a.severity} ${a.name} since ${new Date(a.startsAt).toISOString()} (${formatDuration(now - a.startsAt)})${a.silencedBy.length > 0 ? ` silenced by ${a.silencedBy.join(', ')}` : ''}`,
-    `  labels: ${labelText(a.labels)}`,
-    ...Object.entries(a.annotations).map(([k, v]) => `  ${k}: ${v}`),
-  ]);
+export function alertDetailLines(members: readonly Alert[], now: number, rule?: AlertRule): string[] {
+  const ruleLines = rule
+    ? [
+        `rule ${rule.name} (${rule.group}), ${rule.state}, for ${formatDuration(rule.forMs)}: ${rule.query}`,
+        '',
+      ]
+    : [];
+  return ruleLines.concat(
+    members.flatMap((a, i) => [
+      ...(i > 0 ? [''] : []),
+      `${a.state} ${a.severity} ${a.name} since ${new Date(a.startsAt).toISOString()} (${formatDuration(now - a.startsAt)})${a.silencedBy.length > 0 ? ` silenced by ${a.silencedBy.join(', ')}` : ''}`,
+      `  labels: ${labelText(a.labels)}`,
+      ...Object.entries(a.annotations).map(([k, v]) => `  ${k}: ${v}`),
+    ]),
+  );
 }
 
 /** The environment's alerts, grouped by name and service, most severe first, then the oldest. */
 export function AlertsPane({ width, height }: { width: number; height: number }) {
   const color = useColor();
-  const list = useConsole(useShallow((s) => s.alerts?.list ?? []));
-  const unknown = useConsole((s) => s.alerts?.unknown);
+  const list = useConsole(allAlerts);
+  const rows = useConsole((s) => alertGroups(s).rows);
+  const query = useConsole((s) => s.ui.alertQuery);
+  const unknown = useConsole((s) =>
+    [
+      s.alerts?.unknown && `Alertmanager: ${s.alerts.unknown}`,
+      s.alertRules?.unknown && `Prometheus rules: ${s.alertRules.unknown}`,
+    ]
+      .filter(Boolean)
+      .join('; '),
+  );
+  const rule = useConsole((s) => {
+    const group = alertGroups(s).selected;
+    return group ? ruleOf(s, group.name) : undefined;
+  });
   const cursor = useConsole((s) => s.ui.alertCursor);
   const expanded = useConsole((s) => s.ui.alertExpanded);
   const now = useConsole((s) => s.now);
-  const rows = useMemo(() => alertRows(list), [list]);
   const selected = Math.min(cursor, rows.length - 1);
   const free = Math.max(0, height - 2 - (unknown ? 1 : 0));
   // Expanded, the list keeps a third of the pane and the selected group's detail takes the rest.
-  const detail = expanded && rows[selected] ? alertDetailLines(rows[selected].members, now) : [];
+  const detail = expanded && rows[selected] ? alertDetailLines(rows[selected].members, now, rule) : [];
   const space = detail.length > 0 ? Math.max(1, Math.floor(free / 3)) : free;
   const win = windowOf(rows.length, space, cursor);
   const firing = list.filter((a) => a.state === 'firing').length;
@@ -48,7 +68,13 @@ export function AlertsPane({ width, height }: { width: number; height: number })
   const right = `${firing} firing · ${list.length - firing} quiet${hidden > 0 ? ` · ${hidden} more` : ''} · Enter detail · A closes`;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <PaneTitle index={6} title={`Alerts (${rows.length} groups)`} focused width={width} right={right} />
+      <PaneTitle
+        index={6}
+        title={`Alerts (${rows.length} groups)${query ? ` /${query}` : ''}`}
+        focused
+        width={width}
+        right={right}
+      />
       <Text wrap="truncate" dimColor>
         {cell(
           `${cell('SEVERITY', 9)}${cell('ALERT', 22)}${cell('SERVICE', 12)}${cell('N', 5)}${cell('SINCE', 8)}SUMMARY`,
@@ -60,7 +86,9 @@ export function AlertsPane({ width, height }: { width: number; height: number })
           {cell(`alerts unknown, showing the last list: ${unknown}`, width)}
         </Text>
       )}
-      {rows.length === 0 && <Text wrap="truncate">no alerts</Text>}
+      {rows.length === 0 && (
+        <Text wrap="truncate">{query ? `no alert matches "${query}" (/ to change)` : 'no alerts'}</Text>
+      )}
       {rows.slice(win.start, win.end).map((r, i) => (
         <Text
           key={r.key}

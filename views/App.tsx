@@ -46,6 +46,7 @@ export function App({ threshold }: AppProps) {
   const overlay = useConsole((s) => s.ui.overlay);
   const view = useConsole((s) => s.ui.view);
   const filtering = useConsole((s) => s.ui.prompt?.purpose === 'filter');
+  const filteringAlerts = useConsole((s) => s.ui.prompt?.filterOf === 'alerts');
   // Services with data and configured ones without: both take a row in the error-rate pane.
   const serviceCount = useConsole(
     (s) => new Set([...Object.keys(s.signals), ...Object.keys(s.expected.services)]).size,
@@ -76,7 +77,11 @@ export function App({ threshold }: AppProps) {
       // The filter applies as it is typed, so the logs stay in view under a one-line input.
       <Box flexDirection="column">
         <FilterBar width={columns} />
-        <LogPane width={columns} height={layout.logsHeight - 1} focused={focus === 'logs'} />
+        {filteringAlerts ? (
+          <AlertsPane width={columns} height={layout.logsHeight - 1} />
+        ) : (
+          <LogPane width={columns} height={layout.logsHeight - 1} focused={focus === 'logs'} />
+        )}
       </Box>
     ) : overlay === 'prompt' ? (
       <PromptOverlay width={columns} />

@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { allAlerts, hasAlertSource } from '../src/store/selectors';
 import { useColor, useConsole } from './ConsoleContext';
 import { cell, clockTime } from './rows';
 
@@ -15,9 +16,11 @@ export function Header({ width }: { width: number }) {
     Object.values(s.signals).some((v) => v.rules.some((r) => r.state === 'pending')),
   );
   const incident = useConsole((s) => s.incident.active);
-  // Alertmanager's view beside ours: how many of its alerts are firing (not silenced), `?` when we cannot tell.
-  const amFiring = useConsole((s) => s.alerts?.list.filter((a) => a.state === 'firing').length);
-  const amUnknown = useConsole((s) => s.alerts?.unknown !== undefined);
+  // The team's own alerts beside ours: how many are firing (not silenced), `?` when we cannot tell.
+  const amFiring = useConsole((s) =>
+    hasAlertSource(s) ? allAlerts(s).filter((a) => a.state === 'firing').length : undefined,
+  );
+  const amUnknown = useConsole((s) => s.alerts?.unknown !== undefined || s.alertRules?.unknown !== undefined);
   const alerts = amFiring === undefined ? '' : ` · am ${amFiring}${amUnknown ? '?' : ''}`;
   const left = `opsconsole · ${environment} · ${clockTime(now)}Z${alerts}`;
   const status = incident

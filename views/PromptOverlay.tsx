@@ -48,7 +48,9 @@ export function FilterBar({ width }: { width: number }) {
   const hint =
     pane === 'logs'
       ? 'rid:ID level:warn src:api word -word /re/'
-      : `${pane === 'rates' ? 'services' : 'containers'}: words`;
+      : pane === 'alerts'
+        ? 'alerts: name, label=value, state'
+        : `${pane === 'rates' ? 'services' : 'containers'}: words`;
   return (
     <Text wrap="truncate" inverse>
       {cell(`/ ${value}█   ${hint} · Enter keep · Esc cancel`, width)}

@@ -3,6 +3,7 @@ import { ConfigSchema } from '../config/schema';
 import { localDockerSocket, probeDocker } from '../sources/dockerProbe';
 import { discoverPrometheusServices } from '../sources/prometheusDiscovery';
 import { UserError } from '../userError';
+import { alertingFromPrometheus } from './alertingDiscovery';
 
 /** `--docker`: a socket path on this machine, or ssh://user@host[:port] for a remote engine. */
 function dockerHostFromFlag(flag: string): Record<string, unknown> {
@@ -16,8 +17,11 @@ function discovered(
   path: string,
   host: Record<string, unknown>,
   services: Record<string, unknown> = {},
+  alerting: Record<string, unknown> = {},
 ): LoadedConfig {
-  const parsed = ConfigSchema.safeParse({ environments: { local: { hosts: { local: host }, services } } });
+  const parsed = ConfigSchema.safeParse({
+    environments: { local: { hosts: { local: host }, services, ...alerting } },
+  });
   if (!parsed.success)
     throw new UserError(
       `opsconsole: --docker: ${parsed.error.issues[0]?.message ?? 'not a Docker host'}.\n  fix: --docker /var/run/docker.sock or --docker ssh://user@host[:port]`,
@@ -45,6 +49,7 @@ async function prometheusConfig(url: string, dockerFlag: string | undefined): Pr
     Object.fromEntries(
       services.map((s) => [s.name, { metrics: { prometheus: url, metric: s.metric, selector: s.selector } }]),
     ),
+    await alertingFromPrometheus(url),
   );
 }
 

@@ -11,6 +11,17 @@ export interface Alert {
   silencedBy: string[];
 }
 
+/** A Prometheus alerting rule: its expression and `for`, and whether it holds now. */
+export interface AlertRule {
+  name: string;
+  group: string;
+  query: string;
+  forMs: number;
+  state: 'inactive' | 'pending' | 'firing';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
 /** One matcher of a silence, as Alertmanager's API v2 writes it. */
 export interface AlertMatcher {
   name: string;

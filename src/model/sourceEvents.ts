@@ -1,4 +1,4 @@
-import type { Alert } from './alerts';
+import type { Alert, AlertRule } from './alerts';
 
 /** Dotted paths tried in order for each field of a structured log line; configurable per source. */
 export interface FieldNames {
@@ -92,6 +92,9 @@ export type SourceEvent =
   /** The alerts Alertmanager holds now, or why they are unknown. */
   | { type: 'alerts'; at: number; alerts: Alert[] }
   | { type: 'alerts-unknown'; at: number; reason: string }
+  /** Prometheus's alerting rules and the alerts they hold (pending ones included), or why unknown. */
+  | { type: 'alert-rules'; at: number; rules: AlertRule[]; alerts: Alert[] }
+  | { type: 'alert-rules-unknown'; at: number; reason: string }
   /** A version a service reports about itself (a Prometheus `*_build_info` label, say). */
   | { type: 'version'; service: string; reporter: string; version: string; at: number }
   | { type: 'release'; service: string; host: string; from?: string; to: string; at: number; reason: string };

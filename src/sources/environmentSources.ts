@@ -11,6 +11,7 @@ import { FileFollower } from './fileFollower';
 import { healthCheckSource } from './healthCheckSource';
 import { metricsScrapeSource } from './metricsScrapeSource';
 import type { Poller } from './poller';
+import { prometheusRulesSource } from './prometheusAlerts';
 import { prometheusSource } from './prometheusSource';
 import { journaldArgv, journaldCursor, StreamingLogSource } from './streamingLogSource';
 
@@ -152,6 +153,10 @@ export function startEnvironmentSources(
       );
     }
   }
+  if (env.prometheus?.rules)
+    pollers.push(
+      prometheusRulesSource(env.prometheus.url, sink, authHeaders(env.prometheus.auth, 'Prometheus')),
+    );
   if (env.alertmanager)
     pollers.push(
       alertmanagerSource(env.alertmanager.url, sink, authHeaders(env.alertmanager.auth, 'Alertmanager')),

@@ -53,7 +53,8 @@ export class PrometheusClient {
     private readonly timeoutMs = 3000,
   ) {}
 
-  private async call<T>(path: string, params: Record<string, string>): Promise<T> {
+  /** The `data` of an API answer (`/api/v1/rules`, `/api/v1/alerts`, ...), after checking its status. */
+  async data<T>(path: string, params: Record<string, string> = {}): Promise<T> {
     const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     const res = await httpGet(url.toString(), {
@@ -61,7 +62,7 @@ export class PrometheusClient {
       maxBytes: MAX_BODY,
       headers: this.headers,
     });
-    let body: { status?: string; data?: { result?: unknown }; error?: string };
+    let body: { status?: string; data?: unknown; error?: string };
     try {
       body = JSON.parse(res.body);
     } catch {
@@ -70,7 +71,11 @@ export class PrometheusClient {
     if (res.status !== 200 || body.status !== 'success') {
       throw new Error(`Prometheus: ${sanitize(String(body.error ?? `HTTP ${res.status}`)).slice(0, 200)}`);
     }
-    return body.data?.result as T;
+    return body.data as T;
+  }
+
+  private async call<T>(path: string, params: Record<string, string>): Promise<T> {
+    return (await this.data<{ result?: unknown } | undefined>(path, params))?.result as T;
   }
 
   /** The value of a query that yields one number (a sum, a ratio); undefined when it yields nothing. */

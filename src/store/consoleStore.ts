@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
-import type { Alert } from '../model/alerts';
+import type { Alert, AlertRule } from '../model/alerts';
 import type { ActiveIncident, TimelineEntry } from '../model/incident';
 import type { RecordKind } from '../model/journalRecord';
 import type { NotableEvent } from '../model/notableEvent';
@@ -45,11 +45,19 @@ export interface Prompt {
   /** A silence being prepared: its matchers as typed, then its duration. */
   silence?: { matchers: string; durationMs?: number };
   /** For a filter: the pane it filters (live, as it is typed). */
-  filterOf?: PaneId;
+  filterOf?: FilterTarget;
 }
 
 /** Where each pane keeps its filter text. */
-export const PANE_QUERY = { logs: 'logQuery', containers: 'containerQuery', rates: 'serviceQuery' } as const;
+export const PANE_QUERY = {
+  logs: 'logQuery',
+  containers: 'containerQuery',
+  rates: 'serviceQuery',
+  alerts: 'alertQuery',
+} as const;
+
+/** What `/` filters: the focused pane, or the alerts view's list. */
+export type FilterTarget = keyof typeof PANE_QUERY;
 
 export interface ConsoleState {
   environment: string;
@@ -59,6 +67,8 @@ export interface ConsoleState {
   containers: Record<string, ContainerStatus>;
   /** The environment's alerts when an Alertmanager is configured: the latest list, or why unknown. */
   alerts?: { list: Alert[]; at: number; unknown?: string };
+  /** Prometheus's alerting rules and their alerts (pending ones too), when `prometheus.rules` is on. */
+  alertRules?: { rules: AlertRule[]; alerts: Alert[]; at: number; unknown?: string };
   /** Since when each service has been watched by a source able to see its releases. */
   releaseWatch: Record<string, number>;
   /**
@@ -90,6 +100,8 @@ export interface ConsoleState {
     logQuery: string;
     /** Words the containers and error-rate panes are filtered by, and their selected rows. */
     containerQuery: string;
+    /** Words the alerts view's list is filtered by (name, labels, state). */
+    alertQuery: string;
     serviceQuery: string;
     containerCursor: number;
     serviceCursor: number;
@@ -128,6 +140,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
       timelineCursor: 0,
       logQuery: '',
       containerQuery: '',
+      alertQuery: '',
       serviceQuery: '',
       containerCursor: 0,
       serviceCursor: 0,

@@ -121,6 +121,7 @@ export function createIngest({
     const state = store.getState();
     let containers = state.containers;
     let alerts = state.alerts;
+    let alertRules = state.alertRules;
     let sources = state.sources;
     let received = 0;
     let signalsChanged = false;
@@ -214,6 +215,17 @@ export function createIngest({
         case 'alerts-unknown':
           alerts = { list: alerts?.list ?? [], at: e.at, unknown: e.reason };
           break;
+        case 'alert-rules':
+          alertRules = { rules: e.rules, alerts: e.alerts, at: e.at };
+          break;
+        case 'alert-rules-unknown':
+          alertRules = {
+            rules: alertRules?.rules ?? [],
+            alerts: alertRules?.alerts ?? [],
+            at: e.at,
+            unknown: e.reason,
+          };
+          break;
         case 'version': {
           const release = releases.reportedVersion(e.service, e.reporter, e.version, e.at);
           if (release) notable.push(release);
@@ -267,6 +279,7 @@ export function createIngest({
       ...(watched && { releaseWatch: Object.fromEntries(releases.watchedSince) }),
       containers,
       ...(alerts && { alerts }),
+      ...(alertRules && { alertRules }),
       sources,
       signals: nextSignals,
       ...(received > 0 && {

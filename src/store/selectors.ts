@@ -1,3 +1,4 @@
+import { type Alert, type AlertRule, labelText } from '../model/alerts';
 import type { ConsoleState } from './consoleStore';
 import { alertRows } from './paneRows';
 
@@ -7,8 +8,49 @@ export function visibleTimeline(state: ConsoleState) {
   return f ? state.incident.timeline.filter((e) => e.kind === f) : state.incident.timeline;
 }
 
-/** The alert groups of the alerts view, and the one its cursor is on (clamped to the last). */
+/** Remembers the last answer of a one-argument-list function: the views ask on every frame. */
+function lastOf<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  let args: A | undefined;
+  let result: R;
+  return (...next: A) => {
+    if (!args || next.length !== args.length || next.some((v, i) => v !== args?.[i])) {
+      args = next;
+      result = fn(...next);
+    }
+    return result;
+  };
+}
+
+const identity = (a: Alert) => labelText(a.labels);
+
+const mergeAlerts = lastOf((fromAlertmanager: Alert[] | undefined, fromRules: Alert[] | undefined) => {
+  if (!fromRules?.length) return fromAlertmanager ?? [];
+  const held = new Set((fromAlertmanager ?? []).map(identity));
+  return [...(fromAlertmanager ?? []), ...fromRules.filter((a) => !held.has(identity(a)))];
+});
+
+/**
+ * Every alert the console knows: Alertmanager's, and Prometheus's own that Alertmanager does not
+ * hold (pending ones, which Prometheus never sends, and firing ones not yet sent).
+ */
+export function allAlerts(state: ConsoleState): Alert[] {
+  return mergeAlerts(state.alerts?.list, state.alertRules?.alerts);
+}
+
+const groupRows = lastOf((alerts: Alert[], query: string) => alertRows(alerts, query));
+
+/** The alert groups of the alerts view (after its filter), and the one its cursor is on. */
 export function alertGroups(state: ConsoleState) {
-  const rows = alertRows(state.alerts?.list ?? []);
+  const rows = groupRows(allAlerts(state), state.ui.alertQuery);
   return { rows, selected: rows[Math.min(state.ui.alertCursor, rows.length - 1)] };
+}
+
+/** The Prometheus alerting rule an alert comes from, when the rules are read. */
+export function ruleOf(state: ConsoleState, alertName: string): AlertRule | undefined {
+  return state.alertRules?.rules.find((r) => r.name === alertName);
+}
+
+/** Whether the console has any alerts source (Alertmanager or Prometheus rules). */
+export function hasAlertSource(state: ConsoleState): boolean {
+  return state.alerts !== undefined || state.alertRules !== undefined;
 }

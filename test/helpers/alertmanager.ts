@@ -10,8 +10,9 @@ export class TestAlertmanager {
   url = '';
   private child: ChildProcess | undefined;
 
+  /** Starts it; again after `stop`, on the same port and with the same storage (silences kept). */
   async start(): Promise<void> {
-    const port = await freePort();
+    const port = this.url ? Number(new URL(this.url).port) : await freePort();
     this.url = `http://127.0.0.1:${port}`;
     writeFileSync(
       join(this.dir, 'alertmanager.yml'),

@@ -9,16 +9,32 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-/** A real Prometheus (Debian's package) on loopback, scraping `targets` every second. */
-export async function startPrometheus(targets: string[]): Promise<RunningPrometheus> {
+/**
+ * A real Prometheus (Debian's package) on loopback, scraping `targets` and evaluating `rules` (a
+ * rule file's YAML) every second, sending alerts to `alertmanager` when given.
+ */
+export async function startPrometheus(
+  targets: string[],
+  options: { rules?: string; alertmanager?: string } = {},
+): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'oc-prom-'));
   const port = await freePort();
+  if (options.rules) writeFileSync(join(dir, 'rules.yml'), options.rules);
   writeFileSync(
     join(dir, 'prometheus.yml'),
     [
       'global:',
       '  scrape_interval: 1s',
       '  evaluation_interval: 1s',
+      ...(options.rules ? ['rule_files:', `  - ${join(dir, 'rules.yml')}`] : []),
+      ...(options.alertmanager
+        ? [
+            'alerting:',
+            '  alertmanagers:',
+            '    - static_configs:',
+            `        - targets: ['${new URL(options.alertmanager).host}']`,
+          ]
+        : []),
       'scrape_configs:',
       '  - job_name: test',
       '    static_configs:',

@@ -6,7 +6,7 @@ import {
   matchesEverything,
   parseMatchers,
 } from '../../model/alerts';
-import { alertGroups } from '../../store/selectors';
+import { alertGroups, allAlerts, hasAlertSource } from '../../store/selectors';
 import { formatDuration, parseDuration } from '../../text/duration';
 import { firstLineOf } from '../../userError';
 import { createSilence, expireSilences, planSilence, silenceComment } from '../alertSilencing';
@@ -21,15 +21,15 @@ const LISTED_CATCHES = 4;
  */
 export function alertsController(ctx: ControllerContext) {
   const { store, ui, setUi, say, openPrompt, incidentOpen } = ctx;
-  const currentAlerts = () => store.getState().alerts?.list ?? [];
+  const currentAlerts = () => allAlerts(store.getState());
   /** Where silencing is journaled: the open incident, if there is one. */
   const journal = () => (incidentOpen() ? ctx.incident : undefined);
 
   const actions = {
     toggleAlerts: () => {
       if (ui().view === 'alerts') return setUi({ view: 'dashboard' });
-      if (!store.getState().alerts)
-        return say('no Alertmanager configured (alertmanager: { url } on the environment)');
+      if (!hasAlertSource(store.getState()))
+        return say('no alerts configured (alertmanager: { url } or prometheus: { url } on the environment)');
       setUi({ view: 'alerts' });
     },
     toggleAlertDetail: () => setUi({ alertExpanded: !ui().alertExpanded }),

@@ -86,7 +86,7 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
     },
     /** `/`: filter the focused pane, live as it is typed. */
     openFilter: () => {
-      const pane = ui().focus;
+      const pane = ui().view === 'alerts' ? 'alerts' : ui().focus;
       const current = ui()[PANE_QUERY[pane]];
       ctx.openPrompt({
         purpose: 'filter',
@@ -94,7 +94,9 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
         label:
           pane === 'logs'
             ? 'Filter logs (rid:ID level:warn src:api word -word /re/)'
-            : `Filter ${pane === 'rates' ? 'services' : 'containers'} (words: name, host, state, version)`,
+            : pane === 'alerts'
+              ? 'Filter alerts (words: name, label=value, state)'
+              : `Filter ${pane === 'rates' ? 'services' : 'containers'} (words: name, host, state, version)`,
         value: current,
         carry: current,
       });
@@ -126,7 +128,7 @@ export const FOCUS_BINDINGS: Bindings = {
     { keys: ['G', 'end'], action: 'scrollBottom', description: 'bottom; logs follow' },
   ],
   dashboard: [{ keys: ['/'], action: 'openFilter', description: 'filter the focused pane (live)' }, ACTIVATE],
-  alerts: [ACTIVATE],
+  alerts: [{ keys: ['/'], action: 'openFilter', description: 'filter the alerts (live)' }, ACTIVATE],
   help: [
     { keys: ['?', 'escape', 'q'], action: 'toggleHelp', description: 'close help' },
     { keys: ['ctrl+c'], action: 'quit', description: 'quit' },

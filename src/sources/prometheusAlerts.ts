@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import type { Alert, AlertRule } from '../model/alerts';
+import type { EventSink } from '../model/sourceEvents';
+import { parseDuration } from '../text/duration';
+import { sanitize } from '../text/sanitize';
+import { Poller } from './poller';
+import { PrometheusClient } from './prometheusSource';
+
+type Raw = Record<string, unknown>;
+const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): Raw[] => (Array.isArray(v) ? v.filter(isRaw) : []);
+
+/** Only string values, each sanitized: rule labels and annotations are anyone's text. */
+function cleanMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isRaw(v))
+    for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[sanitize(k)] = sanitize(x);
+  return out;
+}
+
+/** Alertmanager's fingerprints are its own; a Prometheus alert is named by a hash of its labels. */
+function labelsFingerprint(labels: Record<string, string>): string {
+  const text = Object.entries(labels)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\u0000');
+  return `prom-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+}
+
+function alertFrom(raw: Raw): Alert {
+  const labels = cleanMap(raw.labels);
+  return {
+    fingerprint: labelsFingerprint(labels),
+    name: labels.alertname ?? '(no alertname)',
+    state: raw.state === 'firing' ? 'firing' : 'pending',
+    severity: labels.severity ?? 'none',
+    labels,
+    annotations: cleanMap(raw.annotations),
+    startsAt: Date.parse(String(raw.activeAt ?? '')) || 0,
+    silencedBy: [],
+  };
+}
+
+/** Prometheus writes `for` as seconds (a number) in /api/v1/rules. */
+function forMs(v: unknown): number {
+  if (typeof v === 'number') return v * 1000;
+  return typeof v === 'string' ? (parseDuration(v) ?? 0) : 0;
+}
+
+/** The team's alerting rules and the alerts they hold now (pending and firing), from Prometheus. */
+export async function prometheusAlertRules(
+  client: PrometheusClient,
+): Promise<{ rules: AlertRule[]; alerts: Alert[] }> {
+  const [rulesData, alertsData] = await Promise.all([
+    client.data<unknown>('api/v1/rules', { type: 'alert' }),
+    client.data<unknown>('api/v1/alerts'),
+  ]);
+  const rules: AlertRule[] = [];
+  for (const group of list(isRaw(rulesData) ? rulesData.groups : undefined))
+    for (const r of list(group.rules)) {
+      if (r.type !== undefined && r.type !== 'alerting') continue;
+      rules.push({
+        name: sanitize(String(r.name ?? '')),
+        group: sanitize(String(group.name ?? '')),
+        query: sanitize(String(r.query ?? '')),
+        forMs: forMs(r.duration),
+        state: r.state === 'firing' || r.state === 'pending' ? r.state : 'inactive',
+        labels: cleanMap(r.labels),
+        annotations: cleanMap(r.annotations),
+      });
+    }
+  const alerts = list(isRaw(alertsData) ? alertsData.alerts : undefined).map(alertFrom);
+  return { rules, alerts };
+}
+
+/** The Alertmanagers a Prometheus sends to (`/api/v1/alertmanagers`), as base URLs. */
+export async function prometheusAlertmanagers(client: PrometheusClient): Promise<string[]> {
+  const data = await client.data<unknown>('api/v1/alertmanagers');
+  const urls = list(isRaw(data) ? data.activeAlertmanagers : undefined)
+    .map((a) => String(a.url ?? ''))
+    .map((u) => u.replace(/\/api\/v[12]\/alerts\/?$/, ''))
+    .filter((u) => /^https?:\/\//.test(u));
+  return [...new Set(urls)];
+}
+
+/**
+ * The environment's alerting rules, polled from Prometheus like every other source: a failure makes
+ * them "unknown" (with why), never "none".
+ */
+export function prometheusRulesSource(
+  url: string,
+  sink: EventSink,
+  headers: Record<string, string> = {},
+  intervalMs = 5000,
+): Poller {
+  const client = new PrometheusClient(url, headers, 5000);
+  return new Poller({
+    intervalMs,
+    task: async () => {
+      const { rules, alerts } = await prometheusAlertRules(client);
+      sink({ type: 'alert-rules', at: Date.now(), rules, alerts });
+    },
+    onFailure: (error) =>
+      sink({ type: 'alert-rules-unknown', at: Date.now(), reason: sanitize((error as Error).message) }),
+  });
+}
