@@ -1,6 +1,7 @@
+import { type Alert, labelText } from '../model/alerts';
 import type { Evaluation, Verdict } from '../model/playbookView';
-import { formatPercent } from '../text/duration';
-import type { Condition } from './schema';
+import { formatDuration, formatPercent } from '../text/duration';
+import type { AlertCondition, Condition } from './schema';
 
 /** What the live data says, as the triage questions need it. Absent fields are unknown. */
 export interface LiveFacts {
@@ -22,6 +23,40 @@ export interface LiveFacts {
       releasesWatchedSince?: number;
     }
   >;
+  /** The team's alerts now; absent when there is no alert source or it cannot be read. */
+  alerts?: readonly Alert[];
+}
+
+function evaluateAlert(c: AlertCondition, facts: LiveFacts): Evaluation {
+  const what = [c.name, c.labels && labelText(c.labels)].filter(Boolean).join(' ');
+  if (!facts.alerts) return { verdict: 'unknown', evidence: [`alerts unknown (looking for ${what})`] };
+  const state = c.state ?? 'firing';
+  const held = facts.alerts.filter(
+    (a) =>
+      (c.name === undefined || a.name === c.name) &&
+      Object.entries(c.labels ?? {}).every(([k, v]) => a.labels[k] === v) &&
+      (state === 'any' || a.state === state),
+  );
+  const long = held.filter((a) => facts.now - a.startsAt >= (c.forAtLeast ?? 0));
+  const since = c.forAtLeast ? ` for ${formatDuration(c.forAtLeast)}` : '';
+  if (long.length > 0)
+    return {
+      verdict: 'yes',
+      evidence: long
+        .slice(0, 3)
+        .map(
+          (a) =>
+            `${a.name} ${a.state} since ${formatDuration(facts.now - a.startsAt)} ${labelText(a.labels, ['alertname'])}`,
+        ),
+    };
+  return {
+    verdict: 'no',
+    evidence: [
+      held.length > 0
+        ? `${what} ${state}, but not yet${since}`
+        : `no ${state === 'any' ? '' : `${state} `}alert ${what}`,
+    ],
+  };
 }
 
 function serviceNames(facts: LiveFacts, service: string | undefined): string[] {
@@ -131,6 +166,7 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
       }),
     );
   }
+  if ('alert' in c) return evaluateAlert(c.alert, facts);
   // deployedWithin
   const { minutes, service } = c.deployedWithin;
   const horizon = facts.now - minutes * 60_000;

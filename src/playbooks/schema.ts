@@ -10,6 +10,18 @@ const PlaybookId = z
 
 const Window = z.enum(['1m', '5m', '10m']);
 
+/**
+ * One of the team's own alerts (Alertmanager's, or a Prometheus rule's): by name and labels, in a
+ * state (firing unless said), for at least a duration.
+ */
+export interface AlertCondition {
+  name?: string;
+  labels?: Record<string, string>;
+  state?: 'firing' | 'pending' | 'silenced' | 'inhibited' | 'any';
+  /** Milliseconds (written as 5m, 90s in the playbook). */
+  forAtLeast?: number;
+}
+
 /** A test on live data. Evaluates to yes, no or unknown (data missing), with the evidence. */
 export type Condition =
   | { errorRatio: { service?: string; window: '1m' | '5m' | '10m'; above?: number; below?: number } }
@@ -18,6 +30,7 @@ export type Condition =
   | { p95: { service?: string; aboveSeconds: number } }
   | { restarts: { service?: string; above: number } }
   | { deployedWithin: { minutes: number; service?: string } }
+  | { alert: AlertCondition }
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -55,13 +68,25 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       z.strictObject({
         deployedWithin: z.strictObject({ minutes: z.number().positive(), service: z.string().optional() }),
       }),
+      z.strictObject({
+        alert: z
+          .strictObject({
+            name: z.string().min(1).optional(),
+            labels: z.record(z.string(), z.string()).optional(),
+            state: z.enum(['firing', 'pending', 'silenced', 'inhibited', 'any']).optional(),
+            forAtLeast: Duration.optional(),
+          })
+          .refine((a) => a.name !== undefined || a.labels !== undefined, {
+            message: 'expected a name or labels to pick the alert by',
+          }),
+      }),
       z.strictObject({ all: z.array(ConditionSchema).min(1) }),
       z.strictObject({ any: z.array(ConditionSchema).min(1) }),
       z.strictObject({ not: ConditionSchema }),
     ],
     {
       message:
-        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, all, any or not',
+        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, all, any or not',
     },
   ),
 );

@@ -1,6 +1,7 @@
 import type { NotableEvent } from '../model/notableEvent';
 import type { LiveFacts } from '../playbooks/evaluateCondition';
 import type { ConsoleState } from '../store/consoleStore';
+import { allAlerts, hasAlertSource } from '../store/selectors';
 
 type ReleaseEvent = Extract<NotableEvent, { kind: 'release' }>;
 
@@ -36,7 +37,9 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
     const s = services[name];
     if (s) s.releasesWatchedSince = since;
   }
-  return { now: state.now, services };
+  const alertsKnown =
+    hasAlertSource(state) && state.alerts?.unknown === undefined && state.alertRules?.unknown === undefined;
+  return { now: state.now, services, ...(alertsKnown && { alerts: allAlerts(state) }) };
 }
 
 /** The service to act on: the one whose critical rule fires, else the worst 1m ratio above the warning line. */

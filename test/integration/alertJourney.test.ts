@@ -65,7 +65,11 @@ beforeAll(async () => {
         alertmanagerSource(am.url, sink, {}, 250),
       ];
       for (const p of pollers) p.start();
-      return { stop: async () => pollers.forEach((p) => p.stop()) };
+      return {
+        stop: async () => {
+          for (const p of pollers) p.stop();
+        },
+      };
     },
   });
 }, 90_000);
