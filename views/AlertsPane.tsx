@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { Alert, AlertRule } from '../src/model/alerts';
 import { labelText } from '../src/model/alerts';
 import { windowOf } from '../src/store/paneRows';
-import { alertGroups, allAlerts, ruleOf } from '../src/store/selectors';
+import { alertGroups, allAlerts, firingAlerts, ruleOf } from '../src/store/selectors';
 import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
@@ -63,7 +63,7 @@ export function AlertsPane({ width, height }: { width: number; height: number })
   const detail = expanded && rows[selected] ? alertDetailLines(rows[selected].members, now, rule) : [];
   const space = detail.length > 0 ? Math.max(1, Math.floor(free / 3)) : free;
   const win = windowOf(rows.length, space, cursor);
-  const firing = list.filter((a) => a.state === 'firing').length;
+  const firing = useConsole(firingAlerts);
   const hidden = win.above + win.below;
   const right = `${firing} firing · ${list.length - firing} quiet${hidden > 0 ? ` · ${hidden} more` : ''} · Enter detail · A closes`;
   return (

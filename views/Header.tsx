@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { allAlerts, hasAlertSource } from '../src/store/selectors';
+import { firingAlerts, hasAlertSource } from '../src/store/selectors';
 import { useColor, useConsole } from './ConsoleContext';
 import { cell, clockTime } from './rows';
 
@@ -17,9 +17,7 @@ export function Header({ width }: { width: number }) {
   );
   const incident = useConsole((s) => s.incident.active);
   // The team's own alerts beside ours: how many are firing (not silenced), `?` when we cannot tell.
-  const amFiring = useConsole((s) =>
-    hasAlertSource(s) ? allAlerts(s).filter((a) => a.state === 'firing').length : undefined,
-  );
+  const amFiring = useConsole((s) => (hasAlertSource(s) ? firingAlerts(s) : undefined));
   const amUnknown = useConsole((s) => s.alerts?.unknown !== undefined || s.alertRules?.unknown !== undefined);
   const alerts = amFiring === undefined ? '' : ` · am ${amFiring}${amUnknown ? '?' : ''}`;
   const left = `opsconsole · ${environment} · ${clockTime(now)}Z${alerts}`;

@@ -60,6 +60,14 @@ function silenceFrom(raw: Record<string, unknown>): Silence {
   };
 }
 
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`Alertmanager answered ${path} with something that is not JSON`);
+  }
+}
+
 /** What `/api/v2/status` says of the Alertmanager itself. */
 export interface AlertmanagerStatus {
   version: string;
@@ -75,7 +83,10 @@ export class AlertmanagerClient {
     private readonly timeoutMs = 5000,
   ) {}
 
-  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, json?: unknown): Promise<unknown> {
+  /** The last alerts answer, as text and as read: an unchanged answer is not read again. */
+  private lastAlerts: { body: string; alerts: Alert[] } | undefined;
+
+  private async send(method: 'GET' | 'POST' | 'DELETE', path: string, json?: unknown): Promise<string> {
     const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
     const res = await httpRequest(url.toString(), {
       method,
@@ -91,27 +102,37 @@ export class AlertmanagerClient {
         `Alertmanager answered HTTP ${res.status} to ${method} ${path}${why ? `: ${why}` : ''}`,
       );
     }
-    if (method === 'DELETE') return undefined;
-    try {
-      return JSON.parse(res.body);
-    } catch {
-      throw new Error(`Alertmanager answered ${path} with something that is not JSON`);
-    }
+    return res.body;
   }
 
-  private async list(path: string): Promise<Record<string, unknown>[]> {
-    const body = await this.call('GET', path);
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, json?: unknown): Promise<unknown> {
+    const text = await this.send(method, path, json);
+    return method === 'DELETE' ? undefined : parseJson(text, path);
+  }
+
+  private listFrom(text: string, path: string): Record<string, unknown>[] {
+    const body = parseJson(text, path);
     if (!Array.isArray(body))
       throw new Error(`Alertmanager answered ${path} with something that is not a list`);
     return body.map((x) => (x && typeof x === 'object' ? x : {}) as Record<string, unknown>);
   }
 
+  /**
+   * Every alert. The same answer as last time gives the same array back: with thousands of alerts a
+   * poll then costs the fetch only, and the views see nothing new to regroup.
+   */
   async alerts(): Promise<Alert[]> {
-    return (await this.list('api/v2/alerts')).map(alertFrom);
+    const path = 'api/v2/alerts';
+    const text = await this.send('GET', path);
+    if (this.lastAlerts?.body === text) return this.lastAlerts.alerts;
+    const alerts = this.listFrom(text, path).map(alertFrom);
+    this.lastAlerts = { body: text, alerts };
+    return alerts;
   }
 
   async silences(): Promise<Silence[]> {
-    return (await this.list('api/v2/silences')).map(silenceFrom);
+    const path = 'api/v2/silences';
+    return this.listFrom(await this.send('GET', path), path).map(silenceFrom);
   }
 
   async status(): Promise<AlertmanagerStatus> {

@@ -37,6 +37,13 @@ export function allAlerts(state: ConsoleState): Alert[] {
   return mergeAlerts(state.alerts?.list, state.alertRules?.alerts);
 }
 
+const countFiring = lastOf((alerts: Alert[]) => alerts.filter((a) => a.state === 'firing').length);
+
+/** How many of the alerts fire (not silenced, inhibited or pending); asked on every frame. */
+export function firingAlerts(state: ConsoleState): number {
+  return countFiring(allAlerts(state));
+}
+
 const groupRows = lastOf((alerts: Alert[], query: string) => alertRows(alerts, query));
 
 /** The alert groups of the alerts view (after its filter), and the one its cursor is on. */
