@@ -157,6 +157,22 @@ export function parseMatcher(text: string): AlertMatcher | undefined {
   return { name, value, isRegex, isEqual: !op.startsWith('!') };
 }
 
+/**
+ * The shipped playbook an alert names: its `playbook` label or annotation, else the last part of its
+ * `runbook_url` (…/runbooks/emergency-rollback.md names emergency-rollback), when one is loaded.
+ */
+export function playbookNamedBy(alerts: readonly Alert[], loaded: (id: string) => boolean): string | undefined {
+  for (const a of alerts) {
+    const url = a.annotations.runbook_url ?? a.labels.runbook_url ?? '';
+    const fromUrl = /([A-Za-z0-9_-]+)(?:\.[A-Za-z]+)?\/?(?:[?#].*)?$/.exec(url)?.[1];
+    const named = [a.labels.playbook, a.annotations.playbook, fromUrl].find(
+      (id): id is string => id !== undefined && loaded(id.toLowerCase()),
+    );
+    if (named) return named.toLowerCase();
+  }
+  return undefined;
+}
+
 /** Labels as `name=value` words, in their order, leaving out the names in `except`. */
 export function labelText(labels: Record<string, string>, except: readonly string[] = []): string {
   return Object.entries(labels)

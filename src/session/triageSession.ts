@@ -41,6 +41,11 @@ export class TriageSession {
     return this.run;
   }
 
+  /** Whether a playbook of that id is loaded. */
+  hasPlaybook(id: string): boolean {
+    return this.playbooks.has(id);
+  }
+
   /** Starts `id` (the triage tree by default) with parameters filled from live data and config. */
   start(id = TRIAGE_PLAYBOOK): PlaybookRun {
     const playbook = this.playbooks.get(id);

@@ -285,6 +285,37 @@ describe('palette controller', () => {
 });
 
 describe('triage controller and session', () => {
+  it('opens the playbook an alert names (its runbook_url) from the alerts view, the triage tree otherwise', () => {
+    const c = console_({ triage: true });
+    const at = Date.now() - 60_000;
+    const alert = (name: string, annotations: Record<string, string>): Alert => ({
+      fingerprint: name,
+      name,
+      state: 'firing',
+      severity: 'critical',
+      labels: { alertname: name, service: 'api' },
+      annotations,
+      startsAt: at,
+      silencedBy: [],
+    });
+    c.store.setState({
+      alerts: {
+        list: [
+          alert('BadDeploy', { runbook_url: 'https://wiki.example/runbooks/emergency-rollback.md' }),
+          alert('Unknown', { runbook_url: 'https://wiki.example/runbooks/not-shipped' }),
+        ],
+        at,
+      },
+    });
+    c.press('A', 'D', 'return', 'return');
+    c.press('T');
+    expect(c.triage?.current?.playbook.id).toBe('emergency-rollback');
+    expect(c.ui().message).toBe('BadDeploy names the emergency-rollback playbook');
+    c.press('escape', 'A', 'j', 'T');
+    // An alert naming no shipped playbook keeps the run in progress.
+    expect(c.triage?.current?.playbook.id).toBe('emergency-rollback');
+  });
+
   it('proposes the answer from live data, records it as confirmed, and moves on', () => {
     const c = console_({ triage: true });
     c.press('T');

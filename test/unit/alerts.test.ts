@@ -10,6 +10,7 @@ import {
   matcherText,
   matchesEverything,
   parseMatchers,
+  playbookNamedBy,
   proposedSeverity,
 } from '../../src/model/alerts';
 import { type JournalRecord, parseRecord, type RecordKind } from '../../src/model/journalRecord';
@@ -82,6 +83,25 @@ describe('silence matchers', () => {
     expect(matchesEverything(m('service=~.*'))).toBe(true);
     expect(matchesEverything(m('service=""'))).toBe(true);
     expect(matchesEverything(m('service!=api alertname=Down'))).toBe(false);
+  });
+});
+
+describe('the playbook an alert names', () => {
+  const loaded = (id: string) => ['hotfix', 'emergency-rollback'].includes(id);
+  it('is its playbook label or annotation, else its runbook_url’s last part, when shipped', () => {
+    expect(playbookNamedBy([alert({ alertname: 'X', playbook: 'Hotfix' })], loaded)).toBe('hotfix');
+    expect(
+      playbookNamedBy([alert({ alertname: 'X' }, { annotations: { playbook: 'hotfix' } })], loaded),
+    ).toBe('hotfix');
+    const url = (u: string) => alert({ alertname: 'X' }, { annotations: { runbook_url: u } });
+    expect(playbookNamedBy([url('https://w.example/runbooks/emergency-rollback.md#steps')], loaded)).toBe(
+      'emergency-rollback',
+    );
+    expect(playbookNamedBy([url('https://w.example/runbooks/emergency-rollback/')], loaded)).toBe(
+      'emergency-rollback',
+    );
+    expect(playbookNamedBy([url('https://w.example/runbooks/other.md')], loaded)).toBeUndefined();
+    expect(playbookNamedBy([alert({ alertname: 'X', playbook: 'rm -rf' })], loaded)).toBeUndefined();
   });
 });
 

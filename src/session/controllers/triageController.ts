@@ -1,3 +1,5 @@
+import { playbookNamedBy } from '../../model/alerts';
+import { alertGroups } from '../../store/selectors';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 
 /** Guided triage: answering, ticking, running and skipping steps of the current playbook. */
@@ -26,9 +28,13 @@ export function triageController(ctx: ControllerContext) {
       if (!triage) return;
       if (!incidentOpen())
         return say('declare an incident first (D): the triage is recorded in its timeline');
-      if (!triage.current) {
+      // From the alerts view, an alert that names a shipped playbook opens that one.
+      const group = ctx.ui().view === 'alerts' ? alertGroups(ctx.store.getState()).selected : undefined;
+      const named = group && playbookNamedBy(group.members, (id) => triage.hasPlaybook(id));
+      if (!triage.current || (named && triage.current.playbook.id !== named)) {
         try {
-          triage.start();
+          triage.start(named);
+          if (named) say(`${group?.name} names the ${named} playbook`);
         } catch (err) {
           return say((err as Error).message);
         }
