@@ -161,7 +161,10 @@ export function parseMatcher(text: string): AlertMatcher | undefined {
  * The shipped playbook an alert names: its `playbook` label or annotation, else the last part of its
  * `runbook_url` (…/runbooks/emergency-rollback.md names emergency-rollback), when one is loaded.
  */
-export function playbookNamedBy(alerts: readonly Alert[], loaded: (id: string) => boolean): string | undefined {
+export function playbookNamedBy(
+  alerts: readonly Alert[],
+  loaded: (id: string) => boolean,
+): string | undefined {
   for (const a of alerts) {
     const url = a.annotations.runbook_url ?? a.labels.runbook_url ?? '';
     const fromUrl = /([A-Za-z0-9_-]+)(?:\.[A-Za-z]+)?\/?(?:[?#].*)?$/.exec(url)?.[1];
