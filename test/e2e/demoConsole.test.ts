@@ -45,9 +45,9 @@ describe('opsconsole demo in a real terminal', () => {
     await t.waitFor(/api v1\.5\.0 → v1\.4\.2 \(rollback\)/);
     await t.waitFor((s) => (ratioOf(s, 'api') ?? 100) < 5, 45_000);
     t.press('?');
-    await t.waitFor(/Keys \(\? or Esc closes\)/);
+    await t.waitFor(/Keys in the dashboard view \(\? or Esc closes\)/);
     t.press(KEYS.escape);
-    await t.waitFor((s) => !s.includes('Keys (?'));
+    await t.waitFor((s) => !s.includes('(? or Esc closes)'));
     t.press('q');
     await expectCleanExit(t, stateDir, 0);
   });
