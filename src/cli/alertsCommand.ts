@@ -1,5 +1,14 @@
 import { defaultActor } from '../incident/journal';
-import { type Alert, alertOrder, labelText, matcherText, parseMatcher, type Silence } from '../model/alerts';
+import {
+  type Alert,
+  alertOrder,
+  labelText,
+  matcherText,
+  matchesEverything,
+  mergeAlertSources,
+  parseMatcher,
+  type Silence,
+} from '../model/alerts';
 import {
   createSilence,
   expireSilences,
@@ -10,6 +19,8 @@ import {
 } from '../session/alertSilencing';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
 import { authHeaders } from '../sources/environmentSources';
+import { prometheusAlertRules } from '../sources/prometheusAlerts';
+import { PrometheusClient } from '../sources/prometheusSource';
 import { alertMatchesQuery } from '../store/paneRows';
 import { formatDuration, parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
@@ -19,24 +30,43 @@ import type { Command, ParsedCommand } from './commands';
 import { incidentContext } from './incidentCommand';
 import { stdout } from './output';
 
-/** The Alertmanager to ask: --alertmanager URL, else the configured environment's (with its auth). */
-async function alertmanagerClient(values: ParsedCommand['values'], configFlag: string | undefined) {
+/**
+ * Where the alerts are: the Alertmanager (--alertmanager URL, else the environment's, with its auth)
+ * and the Prometheus whose rules to read (--prometheus URL, else the environment's with rules on).
+ */
+async function alertSources(values: ParsedCommand['values'], configFlag: string | undefined) {
+  let am: { url: string; client: AlertmanagerClient } | undefined;
+  let prom: { url: string; client: PrometheusClient } | undefined;
   if (typeof values.alertmanager === 'string')
-    return { url: values.alertmanager, client: new AlertmanagerClient(values.alertmanager) };
+    am = { url: values.alertmanager, client: new AlertmanagerClient(values.alertmanager) };
+  if (typeof values.prometheus === 'string')
+    prom = { url: values.prometheus, client: new PrometheusClient(values.prometheus, {}, 5000) };
   const { findConfig, loadConfigFile } = await import('../config/load');
-  const path = findConfig(configFlag);
+  const path = am || prom ? undefined : findConfig(configFlag);
   if (path) {
     const loaded = loadConfigFile(path);
     const { pickEnvironment } = await import('./environment');
     const [, env] = pickEnvironment(loaded, typeof values.env === 'string' ? values.env : undefined);
     if (env.alertmanager) {
       const { url, auth } = env.alertmanager;
-      return { url, client: new AlertmanagerClient(url, authHeaders(auth, 'Alertmanager')) };
+      am = { url, client: new AlertmanagerClient(url, authHeaders(auth, 'Alertmanager')) };
+    }
+    if (env.prometheus?.rules) {
+      const { url, auth } = env.prometheus;
+      prom = { url, client: new PrometheusClient(url, authHeaders(auth, 'Prometheus'), 5000) };
     }
   }
-  throw new UserError(
-    'opsconsole: alerts: no Alertmanager to ask.\n  fix: pass --alertmanager URL, or set alertmanager: { url: ... } on the environment in the config.',
-  );
+  return { am, prom };
+}
+
+const NOTHING_TO_ASK =
+  'opsconsole: alerts: no Alertmanager to ask.\n  fix: pass --alertmanager URL, or set alertmanager: { url: ... } on the environment in the config.';
+
+/** The Alertmanager, which silences need. */
+async function alertmanagerClient(values: ParsedCommand['values'], configFlag: string | undefined) {
+  const { am } = await alertSources(values, configFlag);
+  if (!am) throw new UserError(NOTHING_TO_ASK);
+  return am;
 }
 
 /** Runs one call to Alertmanager; a failure is exit 1 naming the Alertmanager, never a stack. */
@@ -115,11 +145,7 @@ async function silenceCommand(args: ParsedCommand, configFlag: string | undefine
       );
     return m;
   });
-  if (
-    !matchers.some(
-      (m) => m.isEqual && (m.isRegex ? !new RegExp(`^(?:${m.value})$`).test('') : m.value !== ''),
-    )
-  )
+  if (matchesEverything(matchers))
     throw new UserError(
       'opsconsole: alerts silence: at least one matcher must require a non-empty value (Alertmanager refuses a silence that matches everything)',
     );
@@ -163,8 +189,17 @@ async function expireCommand(args: ParsedCommand, configFlag: string | undefined
 }
 
 async function listCommand({ values }: ParsedCommand, configFlag: string | undefined): Promise<number> {
-  const { url, client } = await alertmanagerClient(values, configFlag);
-  const [alerts, silences] = await asking(url, () => Promise.all([client.alerts(), client.silences()]));
+  const { am, prom } = await alertSources(values, configFlag);
+  if (!am && !prom)
+    throw new UserError(
+      `${NOTHING_TO_ASK}\n       or pass --prometheus URL (or prometheus: { url, rules: true }) for its alerting rules.`,
+    );
+  const [fromAm, fromRules] = await Promise.all([
+    am && asking(am.url, () => Promise.all([am.client.alerts(), am.client.silences(), am.client.status()])),
+    prom && asking(prom.url, () => prometheusAlertRules(prom.client)),
+  ]);
+  const [amAlerts, silences, status] = fromAm ?? [[], [], undefined];
+  const alerts = mergeAlertSources(amAlerts, fromRules?.alerts);
   const query = typeof values.filter === 'string' ? values.filter : '';
   const shown = alerts.filter((a) => alertMatchesQuery(a, query)).sort(alertOrder);
   const active = silences.filter((s) => s.state !== 'expired');
@@ -172,9 +207,11 @@ async function listCommand({ values }: ParsedCommand, configFlag: string | undef
     stdout.line(
       inertJson(
         {
-          alertmanager: url,
+          alertmanager: am ? { url: am.url, ...status } : null,
+          prometheus: prom ? prom.url : null,
           alerts: shown.map((a) => ({ ...a, startsAt: iso(a.startsAt) })),
           silences: active.map((s) => ({ ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt) })),
+          ...(fromRules && { rules: fromRules.rules }),
         },
         2,
       ),
@@ -192,14 +229,16 @@ export const alertsCommand: Command = {
   name: 'alerts',
   summary: 'List the alerts and silences of the Alertmanager (API v2); silence alerts, expire silences.',
   usage: [
-    'opsconsole alerts [--json] [--filter WORDS] [--alertmanager URL] [--env NAME]',
+    'opsconsole alerts [--json] [--filter WORDS] [--alertmanager URL] [--prometheus URL] [--env NAME]',
     '       opsconsole alerts silence MATCHER... --for 30m [--incident ID] [--comment TEXT] [--yes]',
     '       opsconsole alerts expire SILENCE_ID... [--incident ID] [--yes]',
   ].join('\n'),
   details: [
     'Alerts most severe first, then the longest-standing: state, severity, name, since, labels and',
     'summary; then the active silences. --filter keeps the alerts whose name, labels or state hold',
-    'every word. Labels and annotations are shown with every control sequence removed.',
+    'every word. Labels and annotations are shown with every control sequence removed. With a',
+    'Prometheus (--prometheus, or prometheus: { rules: true }), its pending alerts are listed too,',
+    "and --json adds its alerting rules (expression, for, state) and the Alertmanager's version.",
     '',
     'silence shows the matchers and the alerts they catch now, then asks you to type "silence"',
     '(--yes confirms without asking). MATCHER is name=value, name!=value, name=~regex or name!~regex.',
@@ -210,6 +249,7 @@ export const alertsCommand: Command = {
     json: { type: 'boolean' },
     filter: { type: 'string' },
     alertmanager: { type: 'string' },
+    prometheus: { type: 'string' },
     env: { type: 'string' },
     for: { type: 'string' },
     incident: { type: 'string' },

@@ -176,6 +176,20 @@ export function playbookNamedBy(
   return undefined;
 }
 
+/**
+ * Alertmanager's alerts, and Prometheus's own that Alertmanager does not hold (pending ones, which
+ * Prometheus never sends, and firing ones not sent yet), told apart by their labels.
+ */
+export function mergeAlertSources(
+  fromAlertmanager: readonly Alert[] | undefined,
+  fromRules: readonly Alert[] | undefined,
+): Alert[] {
+  if (!fromRules?.length) return [...(fromAlertmanager ?? [])];
+  const identity = (a: Alert) => labelText(Object.fromEntries(Object.entries(a.labels).sort()));
+  const held = new Set((fromAlertmanager ?? []).map(identity));
+  return [...(fromAlertmanager ?? []), ...fromRules.filter((a) => !held.has(identity(a)))];
+}
+
 /** Labels as `name=value` words, in their order, leaving out the names in `except`. */
 export function labelText(labels: Record<string, string>, except: readonly string[] = []): string {
   return Object.entries(labels)

@@ -1,4 +1,4 @@
-import { type Alert, type AlertRule, labelText } from '../model/alerts';
+import { type Alert, type AlertRule, mergeAlertSources } from '../model/alerts';
 import type { ConsoleState } from './consoleStore';
 import { alertRows } from './paneRows';
 
@@ -21,13 +21,7 @@ function lastOf<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => 
   };
 }
 
-const identity = (a: Alert) => labelText(a.labels);
-
-const mergeAlerts = lastOf((fromAlertmanager: Alert[] | undefined, fromRules: Alert[] | undefined) => {
-  if (!fromRules?.length) return fromAlertmanager ?? [];
-  const held = new Set((fromAlertmanager ?? []).map(identity));
-  return [...(fromAlertmanager ?? []), ...fromRules.filter((a) => !held.has(identity(a)))];
-});
+const mergeAlerts = lastOf(mergeAlertSources);
 
 /**
  * Every alert the console knows: Alertmanager's, and Prometheus's own that Alertmanager does not

@@ -11,6 +11,7 @@ import { alertmanagerSource } from '../../src/sources/alertmanagerSource';
 import { prometheusRulesSource } from '../../src/sources/prometheusAlerts';
 import { localTarget } from '../../src/transport/localCommand';
 import { TestAlertmanager } from '../helpers/alertmanager';
+import { runCli } from '../helpers/cli';
 import { startControlledService } from '../helpers/controlledService';
 import { type RunningPrometheus, startPrometheus } from '../helpers/prometheus';
 
@@ -111,6 +112,20 @@ describe('a Prometheus rule firing, through Alertmanager, to an incident and its
     svc.setRatio(0.5);
     // Pending first: Prometheus holds it for `for` before it fires and before Alertmanager hears of it.
     await until('pending', () => state().alertRules?.alerts.some((a) => a.state === 'pending') === true);
+    // The CLI sees the same: the pending alert from Prometheus, its rule with expression and for.
+    const cli = JSON.parse(
+      (await runCli(['alerts', '--json', '--prometheus', prom.url, '--alertmanager', am.url])).stdout,
+    );
+    expect(cli.rules).toEqual([
+      expect.objectContaining({
+        name: 'HighErrorRate',
+        group: 'slo',
+        forMs: 3000,
+        query: expect.stringContaining('5..'),
+      }),
+    ]);
+    expect(cli.alerts.map((a: { name: string }) => a.name)).toContain('HighErrorRate');
+    expect(cli.alertmanager).toMatchObject({ url: am.url, version: expect.stringMatching(/^\d+\.\d+/) });
     press('A');
     expect(state().ui.view).toBe('alerts');
     const pendingGroup = () => state().alertRules?.alerts.find((a) => a.name === 'HighErrorRate');
