@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { IncidentRepository } from '../../src/incident/incidentRepository';
 import { readJournal } from '../../src/incident/journal';
@@ -137,6 +138,26 @@ describe('a Prometheus rule firing, through Alertmanager, to an incident and its
     const fromAm = state().alerts?.list.find((a) => a.name === 'HighErrorRate');
     expect(fromAm?.state).toBe('firing');
     expect(fromAm?.annotations.summary).toBe('5xx above 5% on checkout');
+
+    // Once Prometheus has sent to it, init writes the alerting it finds through Prometheus: its rules, and the Alertmanager it names.
+    const out = join(stateDir, 'init.yaml');
+    const init = await runCli([
+      'init',
+      '--out',
+      out,
+      '--prometheus',
+      prom.url,
+      '--docker',
+      join(stateDir, 'no.sock'),
+    ]);
+    expect(init.stderr).toContain(`the Alertmanager at ${am.url}`);
+    const written = parse(readFileSync(out, 'utf8'));
+    expect(written.environments.local).toMatchObject({
+      alertmanager: { url: am.url },
+      prometheus: { url: prom.url, rules: true },
+      services: { checkout: { metrics: { prometheus: prom.url, selector: '{service="checkout"}' } } },
+    });
+    expect((await runCli(['check', '--config', out])).code).toBe(0);
 
     // Declare from it: title from its labels, P1 proposed by severity=critical, Enter accepts.
     press('D');
