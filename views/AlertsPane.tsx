@@ -65,16 +65,14 @@ export function AlertsPane({ width, height }: { width: number; height: number })
   const win = windowOf(rows.length, space, cursor);
   const firing = useConsole(firingAlerts);
   const hidden = win.above + win.below;
-  const right = `${firing} firing · ${list.length - firing} quiet${hidden > 0 ? ` · ${hidden} more` : ''} · Enter detail · A closes`;
+  const title = `Alerts (${rows.length} groups)${query ? ` /${query}` : ''}`;
+  const counts = `${firing} firing · ${list.length - firing} quiet${hidden > 0 ? ` · ${hidden} more` : ''}`;
+  // The key hints go first when the line is short: the counts are what the operator came for.
+  const hints = ' · Enter detail · s silence';
+  const right = [...title].length + counts.length + hints.length + 6 <= width ? counts + hints : counts;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <PaneTitle
-        index={6}
-        title={`Alerts (${rows.length} groups)${query ? ` /${query}` : ''}`}
-        focused
-        width={width}
-        right={right}
-      />
+      <PaneTitle index={6} title={title} focused width={width} right={right} />
       <Text wrap="truncate" dimColor>
         {cell(
           `${cell('SEVERITY', 9)}${cell('ALERT', 22)}${cell('SERVICE', 12)}${cell('N', 5)}${cell('SINCE', 8)}SUMMARY`,
