@@ -4,7 +4,8 @@ import { backoffDelay } from '../transport/backoff';
  * (with jitter) after failures so a dead endpoint is not hammered.
  */
 export interface PollerOptions {
-  intervalMs: number;
+  /** Between the end of one run and the start of the next; a function when the source sets its pace. */
+  intervalMs: number | (() => number);
   maxBackoffMs?: number;
   task: () => Promise<void>;
   onFailure: (error: unknown, nextTryAt: number) => void;
@@ -31,13 +32,16 @@ export class Poller {
 
   private async run(): Promise<void> {
     if (this.stopped) return;
-    let delay = this.options.intervalMs;
+    const interval = this.options.intervalMs;
+    const intervalMs = typeof interval === 'function' ? interval() : interval;
+    let delay = intervalMs;
     try {
       await this.options.task();
       this.failures = 0;
+      delay = typeof interval === 'function' ? interval() : interval;
     } catch (error) {
       this.failures++;
-      const { intervalMs, maxBackoffMs = 30_000, random = Math.random } = this.options;
+      const { maxBackoffMs = 30_000, random = Math.random } = this.options;
       delay = Math.max(intervalMs, backoffDelay(this.failures, intervalMs, maxBackoffMs, random));
       this.options.onFailure(error, Date.now() + delay);
     }

@@ -50,13 +50,16 @@ function forMs(v: unknown): number {
 /** The team's alerting rules and the alerts they hold now (pending and firing), from Prometheus. */
 export async function prometheusAlertRules(
   client: PrometheusClient,
-): Promise<{ rules: AlertRule[]; alerts: Alert[] }> {
+): Promise<{ rules: AlertRule[]; alerts: Alert[]; evaluationMs?: number }> {
   const [rulesData, alertsData] = await Promise.all([
     client.data<unknown>('api/v1/rules', { type: 'alert' }),
     client.data<unknown>('api/v1/alerts'),
   ]);
   const rules: AlertRule[] = [];
-  for (const group of list(isRaw(rulesData) ? rulesData.groups : undefined))
+  let evaluationMs: number | undefined;
+  for (const group of list(isRaw(rulesData) ? rulesData.groups : undefined)) {
+    if (typeof group.interval === 'number' && group.interval > 0)
+      evaluationMs = Math.min(evaluationMs ?? Number.POSITIVE_INFINITY, group.interval * 1000);
     for (const r of list(group.rules)) {
       if (r.type !== undefined && r.type !== 'alerting') continue;
       rules.push({
@@ -69,8 +72,9 @@ export async function prometheusAlertRules(
         annotations: cleanMap(r.annotations),
       });
     }
+  }
   const alerts = list(isRaw(alertsData) ? alertsData.alerts : undefined).map(alertFrom);
-  return { rules, alerts };
+  return { rules, alerts, ...(evaluationMs !== undefined && { evaluationMs }) };
 }
 
 /** The Alertmanagers a Prometheus sends to (`/api/v1/alertmanagers`), as base URLs. */
@@ -83,9 +87,14 @@ export async function prometheusAlertmanagers(client: PrometheusClient): Promise
   return [...new Set(urls)];
 }
 
+/** The fastest the rules are polled, however often Prometheus evaluates them. */
+const FASTEST_RULES_POLL_MS = 1000;
+
 /**
  * The environment's alerting rules, polled from Prometheus like every other source: a failure makes
- * them "unknown" (with why), never "none".
+ * them "unknown" (with why), never "none". Polled once per evaluation interval when Prometheus
+ * evaluates more often than `intervalMs` (down to once a second), so a rule that fires shows within
+ * two evaluations.
  */
 export function prometheusRulesSource(
   url: string,
@@ -94,10 +103,12 @@ export function prometheusRulesSource(
   intervalMs = 5000,
 ): Poller {
   const client = new PrometheusClient(url, headers, 5000);
+  let pace = intervalMs;
   return new Poller({
-    intervalMs,
+    intervalMs: () => pace,
     task: async () => {
-      const { rules, alerts } = await prometheusAlertRules(client);
+      const { rules, alerts, evaluationMs } = await prometheusAlertRules(client);
+      pace = Math.max(FASTEST_RULES_POLL_MS, Math.min(intervalMs, evaluationMs ?? intervalMs));
       sink({ type: 'alert-rules', at: Date.now(), rules, alerts });
     },
     onFailure: (error) =>
