@@ -5,6 +5,7 @@ import { LineSplitter } from '../logs/lineSplitter';
 import { type LogFilter, matchesFilter } from '../logs/logFilter';
 import { LEVELS, type Level } from '../logs/logRecord';
 import { parseLine } from '../logs/parseLine';
+import { PatternIndex } from '../logs/patterns/patternIndex';
 import { scanFile } from '../logs/scanLines';
 import { type ContainerStatus, serviceOf } from '../model/sourceEvents';
 import { DockerLogSource } from '../sources/dockerLogSource';
@@ -15,6 +16,8 @@ import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
+import { parseWhen } from './incidentCommand';
+import { patternJson, patternOrder, patternText } from './logPatterns';
 import { stderr, stdout } from './output';
 
 function list(v: unknown): string[] {
@@ -117,12 +120,16 @@ export const logsCommand: Command = {
   name: 'logs',
   summary: 'Print sanitized, filtered log lines from files and commands, for pipes.',
   usage:
-    'opsconsole logs [--file PATH]... [--cmd ARGV]... [--request-id ID] [--level L] [--grep RE] [--since DURATION] [--follow] [--json]',
+    'opsconsole logs [--file PATH]... [--cmd ARGV]... [--request-id ID] [--level L] [--grep RE] [--since DURATION] [--follow] [--json] [--patterns [--new-since TIME]]',
   details: [
     'Lines are parsed (JSON, logfmt, plain), filtered, and printed with every terminal control',
     'sequence removed. --request-id matches the parsed field, else the text. --follow keeps',
     'reading files across rotation and truncation. Without --file/--cmd the config log files are used.',
     `Levels: ${LEVELS.join(', ')}.`,
+    '--patterns prints the message templates instead of the lines (timestamps, levels and ids taken',
+    'off, values as <*>), most frequent first, with counts, first and last seen and a sample;',
+    '--new-since TIME (2026-11-21T02:06:00Z or -30m) keeps those first seen after TIME; with --json,',
+    'one object per template, with the 1-based line numbers of the lines it grouped.',
   ],
   options: {
     file: { type: 'string', multiple: true },
@@ -133,6 +140,8 @@ export const logsCommand: Command = {
     since: { type: 'string' },
     follow: { type: 'boolean' },
     json: { type: 'boolean' },
+    patterns: { type: 'boolean' },
+    'new-since': { type: 'string' },
   },
   allowPositionals: false,
   async run({ values }, globals) {
@@ -179,6 +188,13 @@ export const logsCommand: Command = {
     };
     const since = sinceMs === undefined ? undefined : Date.now() - sinceMs;
     const json = values.json === true;
+    const patterns = values.patterns === true ? new PatternIndex({ keepLines: json }) : undefined;
+    if (patterns && values.follow)
+      throw new UserError('opsconsole: logs: --patterns reads to the end; it cannot --follow');
+    if (!patterns && values['new-since'] !== undefined)
+      throw new UserError('opsconsole: logs: --new-since goes with --patterns');
+    const newSince = typeof values['new-since'] === 'string' ? parseWhen(values['new-since']) : undefined;
+    const lineNumbers = new Map<string, number>();
     let seq = 0;
     const out: string[] = [];
     const flush = () => {
@@ -187,9 +203,23 @@ export const logsCommand: Command = {
     };
     const handle = (source: string, line: string) => {
       if (stdout.readerGone) return;
+      const lineNumber = (lineNumbers.get(source) ?? 0) + 1;
+      lineNumbers.set(source, lineNumber);
       const r = parseLine(line, { source, seq: seq++, receivedAt: Date.now() });
       if (since !== undefined && r.time < since) return;
       if (!matchesFilter(r, filter)) return;
+      if (patterns) {
+        patterns.add({
+          source,
+          message: r.message,
+          text: r.text,
+          at: r.time,
+          line: lineNumber,
+          ...(r.level && { level: r.level }),
+          ...(r.requestId && { requestId: r.requestId }),
+        });
+        return;
+      }
       out.push(
         json
           ? inertJson({
@@ -207,7 +237,8 @@ export const logsCommand: Command = {
       if (out.length >= 1000) flush();
     };
     // A literal request id is searched in the raw bytes first; only candidate lines are parsed.
-    const needle = requestId ? Buffer.from(requestId) : undefined;
+    // Templates number every line, so they read them all.
+    const needle = requestId && !patterns ? Buffer.from(requestId) : undefined;
     if (!values.follow) {
       for (const f of files) {
         try {
@@ -277,6 +308,20 @@ export const logsCommand: Command = {
     });
     flush();
     const codes = await Promise.all(children);
+    if (patterns) {
+      const sources = new Set<string>();
+      const shown = patterns
+        .all()
+        .filter((p) => newSince === undefined || p.firstSeen > newSince)
+        .sort(patternOrder);
+      for (const p of shown) sources.add(p.source);
+      for (const p of shown) {
+        if (stdout.readerGone) break;
+        out.push(json ? patternJson(p) : patternText(p, sources.size > 1));
+        if (out.length >= 1000) flush();
+      }
+      flush();
+    }
     if (values.follow) {
       // Until a signal, the reader of our output going away (`| head`), or every input being a
       // pipe that its writer has closed (regular files are followed until stopped).
