@@ -235,7 +235,9 @@ async function floodBench() {
     .filter(Boolean)
     .map((l) => JSON.parse(l));
   const during = d.slice(3);
-  console.log(`console CPU during the flood (the demo's generator included): ${(cpu * 100).toFixed(1)}% of a core`);
+  console.log(
+    `console CPU during the flood (the demo's generator included): ${(cpu * 100).toFixed(1)}% of a core`,
+  );
   console.log(`peak RSS: ${mb(Math.max(peak, ...during.map((x) => x.rss)))} (goal < 250 MB)`);
   console.log(
     `event-loop delay p99 (worst 1 s window): ${Math.max(...during.map((x) => x.loopP99Ms)).toFixed(1)} ms; median of windows: ${pct(
