@@ -13,7 +13,7 @@ export function minerThroughput(file: string): { lines: number; ms: number; temp
   const t0 = performance.now();
   for (let i = 0; i < lines.length; i++) {
     const r = parseLine(lines[i] as string, { source: 'bench', seq: i, receivedAt: 0 });
-    index.add({ source: r.source, message: r.message, text: r.text, at: r.time });
+    index.add(r);
   }
   return { lines: lines.length, ms: performance.now() - t0, templates: index.all().length };
 }
@@ -29,13 +29,7 @@ export function loghubAccuracy(): { name: string; ga: number; naive: number }[] 
     const set = loghubSet(name);
     const index = new PatternIndex();
     const keys = set.lines.map(
-      (l, i) =>
-        index.add({
-          source: name,
-          message: parseLine(l, { source: name, seq: i, receivedAt: 0 }).message,
-          text: l,
-          at: 0,
-        }).key,
+      (l, i) => index.add(parseLine(l, { source: name, seq: i, receivedAt: 0 })).key,
     );
     return {
       name,

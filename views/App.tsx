@@ -11,6 +11,7 @@ import { keyName } from './keyName';
 import { LogDetail } from './LogDetail';
 import { LogPane } from './LogPane';
 import { PaletteOverlay } from './PaletteOverlay';
+import { PatternsPane } from './PatternsPane';
 import { FilterBar, PromptOverlay } from './PromptOverlay';
 import { StatusBar } from './StatusBar';
 import { TimelinePane } from './TimelinePane';
@@ -89,6 +90,8 @@ export function App({ threshold }: AppProps) {
       <TriagePane width={columns} height={layout.logsHeight} />
     ) : view === 'alerts' ? (
       <AlertsPane width={columns} height={layout.logsHeight} />
+    ) : view === 'patterns' ? (
+      <PatternsPane width={columns} height={layout.logsHeight} />
     ) : view === 'timeline' ? (
       <TimelinePane width={columns} height={layout.logsHeight} />
     ) : (

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
+import { failureRole } from '../src/logs/requestOrigins';
 import type { ServiceSignalsView } from '../src/metrics/serviceSignals';
 import { matchesQuery, serviceRows, windowOf } from '../src/store/paneRows';
 import { formatPercent } from '../src/text/duration';
@@ -33,6 +34,7 @@ export function ErrorRatePane({
   const all = useConsole(useShallow((s) => Object.values(s.signals)));
   const signals = serviceRows(all, query);
   const expected = useConsole((s) => s.expected.services);
+  const origins = useConsole((s) => s.origins);
   // Configured services with nothing to show yet: each says why rather than staying blank.
   const silent = Object.entries(expected).filter(
     ([name]) => !all.some((v) => v.service === name) && matchesQuery(name, query),
@@ -69,7 +71,7 @@ export function ErrorRatePane({
           inverse={focused && win.start + i === selected}
           color={color(rowColor(v))}
         >
-          {rateRow(v, threshold, width)}
+          {rateRow(v, threshold, width, failureRole(origins, v.service))}
         </Text>
       ))}
       {silent.slice(0, Math.max(0, height - 2 - (win.end - win.start))).map(([name, feeds]) => (

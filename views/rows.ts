@@ -3,6 +3,7 @@
  * panes stay legible at 80 columns and tests can check layout without rendering.
  */
 import type { LogRecord } from '../src/logs/logRecord';
+import type { FailureRole } from '../src/logs/requestOrigins';
 import type { RuleView, ServiceSignalsView } from '../src/metrics/serviceSignals';
 import { sparkline } from '../src/metrics/sparkline';
 import type { ContainerStatus } from '../src/model/sourceEvents';
@@ -89,7 +90,8 @@ export function ruleLabel(rule: RuleView | undefined): string {
 export const LOG_RATIO_COLUMN_WIDTH = 100;
 
 export function rateColumns(width: number) {
-  const fixed = { r1: 7, r5: 7, logs: width >= LOG_RATIO_COLUMN_WIDTH ? 7 : 0, p95: 7, health: 6, rule: 15 };
+  const wide = width >= LOG_RATIO_COLUMN_WIDTH;
+  const fixed = { r1: 7, r5: 7, logs: wide ? 7 : 0, p95: 7, health: 6, rule: wide ? 22 : 15 };
   const rest = width - Object.values(fixed).reduce((a, b) => a + b, 0);
   const name = Math.max(7, Math.min(12, Math.floor(rest / 3)));
   return { name, spark: Math.max(0, rest - name), ...fixed };
@@ -112,13 +114,28 @@ export function rateHeader(width: number): string {
   ).slice(0, width);
 }
 
-/** `threshold` scales the sparkline so the alert line sits at half height. */
-export function rateRow(v: ServiceSignalsView, threshold: number, width: number): string {
+/**
+ * `threshold` scales the sparkline so the alert line sits at half height. The origin of failing
+ * requests is marked ◆; a service failing downstream of another says so instead of its rule.
+ */
+export function rateRow(
+  v: ServiceSignalsView,
+  threshold: number,
+  width: number,
+  failure?: FailureRole,
+): string {
   const c = rateColumns(width);
+  const rule = v.unknownReason ? 'unknown' : ruleLabel(headlineRule(v.rules));
+  const ruleText =
+    failure?.role === 'downstream' && rule !== 'ok'
+      ? c.rule >= 22
+        ? `downstream of ${failure.of}`
+        : `↳ after ${failure.of}`
+      : rule;
   const spark = c.spark > 1 ? sparkline(v.spark.slice(-(c.spark - 1)), threshold * 2) : '';
   const health = v.health.total === 0 ? '-' : `${v.health.up}/${v.health.total}`;
   return (
-    cell(v.service, c.name) +
+    cell(failure?.role === 'origin' ? `◆${v.service}` : v.service, c.name) +
     cellRight(formatPercent(v.ratio1m), c.r1 - 1) +
     ' ' +
     cellRight(formatPercent(v.ratio5m), c.r5 - 1) +
@@ -128,7 +145,7 @@ export function rateRow(v: ServiceSignalsView, threshold: number, width: number)
     cellRight(v.p95Seconds === undefined ? '-' : `${Math.round(v.p95Seconds * 1000)}ms`, c.p95 - 1) +
     ' ' +
     cell(health, c.health) +
-    cell(v.unknownReason ? 'unknown' : ruleLabel(headlineRule(v.rules)), c.rule)
+    cell(ruleText, c.rule)
   ).slice(0, width);
 }
 

@@ -209,15 +209,7 @@ export const logsCommand: Command = {
       if (since !== undefined && r.time < since) return;
       if (!matchesFilter(r, filter)) return;
       if (patterns) {
-        patterns.add({
-          source,
-          message: r.message,
-          text: r.text,
-          at: r.time,
-          line: lineNumber,
-          ...(r.level && { level: r.level }),
-          ...(r.requestId && { requestId: r.requestId }),
-        });
+        patterns.add({ ...r, line: lineNumber });
         return;
       }
       out.push(

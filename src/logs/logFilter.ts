@@ -7,12 +7,14 @@ export interface LogFilter {
   include?: RegExp;
   exclude?: RegExp;
   sources?: string[];
+  /** A template's key (`source#id`): its lines only. */
+  pattern?: string;
 }
 
 export class FilterSyntaxError extends Error {}
 
 /**
- * Parses the filter line typed in the console: `rid:ID`, `level:warn`, `src:api,worker`,
+ * Parses the filter line typed in the console: `rid:ID`, `level:warn`, `src:api,worker`, `pat:KEY`,
  * `-word` or `-/re/` to exclude, `/re/` or bare words to include (all words must appear).
  */
 export function parseFilterQuery(query: string): LogFilter {
@@ -27,7 +29,8 @@ export function parseFilterQuery(query: string): LogFilter {
       if (!(LEVELS as readonly string[]).includes(value))
         throw new FilterSyntaxError(`level must be one of ${LEVELS.join(', ')}`);
       filter.minLevel = value as Level;
-    } else if (rest.length > 0 && (key === 'src' || key === 'source'))
+    } else if (rest.length > 0 && key === 'pat') filter.pattern = value;
+    else if (rest.length > 0 && (key === 'src' || key === 'source'))
       filter.sources = value.split(',').filter(Boolean);
     else if (token.startsWith('-') && token.length > 1) exclude.push(asPattern(token.slice(1)));
     else include.push(asPattern(token));
@@ -58,7 +61,14 @@ export function compileFilter(query: string): { filter?: LogFilter; error?: stri
 }
 
 export function isEmptyFilter(f: LogFilter): boolean {
-  return !f.requestId && !f.minLevel && !f.include && !f.exclude && !(f.sources && f.sources.length > 0);
+  return (
+    !f.requestId &&
+    !f.minLevel &&
+    !f.include &&
+    !f.exclude &&
+    !f.pattern &&
+    !(f.sources && f.sources.length > 0)
+  );
 }
 
 /** Field-aware: a record's parsed request id must equal the one asked for; lines without one fall back to the text. */
@@ -68,6 +78,7 @@ export function matchesFilter(r: LogRecord, f: LogFilter): boolean {
   }
   if (f.minLevel && (r.level === undefined || levelRank(r.level) < levelRank(f.minLevel))) return false;
   if (f.sources && f.sources.length > 0 && !f.sources.includes(r.source)) return false;
+  if (f.pattern && r.pattern !== f.pattern) return false;
   if (f.include && !f.include.test(r.text)) return false;
   if (f.exclude?.test(r.text)) return false;
   return true;
@@ -78,6 +89,7 @@ export function describeFilter(f: LogFilter): string {
   if (f.requestId) parts.push(`request ${f.requestId}`);
   if (f.minLevel) parts.push(`≥${f.minLevel}`);
   if (f.sources?.length) parts.push(`from ${f.sources.join(',')}`);
+  if (f.pattern) parts.push('of one template');
   if (f.include) parts.push('matching');
   if (f.exclude) parts.push('excluding');
   return parts.join(' ');

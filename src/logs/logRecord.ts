@@ -21,4 +21,13 @@ export interface LogRecord {
   text: string;
   /** The line was JSON or logfmt (its fields are not kept: re-parse `text` to see them). */
   structured?: boolean;
+  /** The template it was filed under (`source#id`), once it entered the console's buffer. */
+  pattern?: string;
+}
+
+/** A log line as a request: its status decides; without one, an error-level line counts as a failed request. */
+export function requestOutcome(r: LogRecord): 'ok' | 'error' | undefined {
+  if (r.status !== undefined) return r.status >= 500 ? 'error' : 'ok';
+  if (r.level === 'error' || r.level === 'fatal') return 'error';
+  return undefined;
 }

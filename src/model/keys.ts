@@ -4,6 +4,7 @@ export type KeyMode =
   | 'timeline'
   | 'triage'
   | 'alerts'
+  | 'patterns'
   | 'help'
   | 'confirm-quit'
   | 'prompt'

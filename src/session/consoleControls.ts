@@ -6,6 +6,7 @@ import { focusController } from './controllers/focusController';
 import { incidentController } from './controllers/incidentController';
 import { logsController } from './controllers/logsController';
 import { paletteController } from './controllers/paletteController';
+import { patternsController } from './controllers/patternsController';
 import { promptsController } from './controllers/promptsController';
 import { triageController } from './controllers/triageController';
 import { bindingFor, keyModeOf, paletteEntries } from './keymap';
@@ -21,6 +22,7 @@ export function createConsoleControls(services: ConsoleServices) {
   const incident = incidentController(ctx);
   const triage = triageController(ctx);
   const alerts = alertsController(ctx);
+  const patterns = patternsController(ctx);
   const focus = focusController(ctx, {
     scrollLogs: (d) => logs.actions.scrollLogs(d),
     logsTop: logs.actions.logsTop,
@@ -28,8 +30,16 @@ export function createConsoleControls(services: ConsoleServices) {
     moveTimeline: (d) => incident.actions.moveTimeline(d),
     pageRows: logs.pageRows,
     showLogDetail: logs.actions.showDetail,
-    moveAlerts: (d) => alerts.actions.moveAlerts(d),
-    toggleAlertDetail: () => alerts.actions.toggleAlertDetail(),
+    lists: {
+      alerts: {
+        move: (d) => alerts.actions.moveAlerts(d),
+        activate: () => alerts.actions.toggleAlertDetail(),
+      },
+      patterns: {
+        move: (d) => patterns.actions.movePatterns(d),
+        activate: () => patterns.actions.showPatternLines(),
+      },
+    },
   });
   const palette = paletteController(ctx, { entries: paletteEntries, run: (b) => runBinding(b) });
   const prompts = promptsController(ctx, {
@@ -44,6 +54,7 @@ export function createConsoleControls(services: ConsoleServices) {
     ...incident.actions,
     ...triage.actions,
     ...alerts.actions,
+    ...patterns.actions,
     ...logs.actions,
     ...prompts.actions,
   });

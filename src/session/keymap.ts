@@ -6,6 +6,7 @@ import { FOCUS_BINDINGS } from './controllers/focusController';
 import { INCIDENT_BINDINGS } from './controllers/incidentController';
 import { LOGS_BINDINGS } from './controllers/logsController';
 import { PALETTE_BINDINGS } from './controllers/paletteController';
+import { PATTERNS_BINDINGS } from './controllers/patternsController';
 import { PROMPT_BINDINGS } from './controllers/promptsController';
 import { TRIAGE_BINDINGS } from './controllers/triageController';
 
@@ -16,11 +17,12 @@ const CONTROLLER_BINDINGS: Bindings[] = [
   INCIDENT_BINDINGS,
   TRIAGE_BINDINGS,
   ALERTS_BINDINGS,
+  PATTERNS_BINDINGS,
   LOGS_BINDINGS,
   PROMPT_BINDINGS,
 ];
 
-const MAIN_VIEWS: KeyMode[] = ['dashboard', 'timeline', 'triage', 'alerts'];
+const MAIN_VIEWS: KeyMode[] = ['dashboard', 'timeline', 'triage', 'alerts', 'patterns'];
 const MODES: KeyMode[] = [...MAIN_VIEWS, 'help', 'confirm-quit', 'prompt', 'palette', 'detail'];
 
 /**

@@ -1,3 +1,4 @@
+import { originService } from '../logs/requestOrigins';
 import type { NotableEvent } from '../model/notableEvent';
 import type { LiveFacts } from '../playbooks/evaluateCondition';
 import type { ConsoleState } from '../store/consoleStore';
@@ -42,9 +43,20 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
   return { now: state.now, services, ...(alertsKnown && { alerts: allAlerts(state) }) };
 }
 
-/** The service to act on: the one whose critical rule fires, else the worst 1m ratio above the warning line. */
+/**
+ * The service to act on: where the failures start (the first to fail requests that fail on several
+ * services) when it is failing itself; else the one whose critical rule fires, else the worst 1m
+ * ratio above the warning line.
+ */
 export function failingService(state: ConsoleState): string | undefined {
   const signals = Object.values(state.signals);
+  const origin = originService(state.origins);
+  const originSignals = signals.find((s) => s.service === origin);
+  if (
+    originSignals &&
+    ((originSignals.ratio1m ?? 0) > 0.01 || originSignals.rules.some((r) => r.state !== 'ok'))
+  )
+    return origin;
   const firing = signals.filter((s) =>
     s.rules.some((r) => r.id === 'error-ratio-critical' && r.state !== 'ok'),
   );

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { OriginCount } from '../logs/requestOrigins';
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
 import type { Alert, AlertRule } from '../model/alerts';
 import type { ActiveIncident, TimelineEntry } from '../model/incident';
@@ -17,7 +18,7 @@ export interface SourceView {
 
 export type PaneId = 'containers' | 'rates' | 'logs';
 export type Overlay = 'none' | 'help' | 'confirm-quit' | 'prompt' | 'palette' | 'detail';
-export type MainView = 'dashboard' | 'timeline' | 'triage' | 'alerts';
+export type MainView = 'dashboard' | 'timeline' | 'triage' | 'alerts' | 'patterns';
 
 /** A question the console is asking: free text, or one of a few choices picked by key. */
 export interface Prompt {
@@ -48,6 +49,10 @@ export interface Prompt {
   filterOf?: FilterTarget;
 }
 
+/** Which templates the patterns view lists. */
+export const PATTERN_MODES = ['new', 'spiking', 'all'] as const;
+export type PatternMode = (typeof PATTERN_MODES)[number];
+
 /** Where each pane keeps its filter text. */
 export const PANE_QUERY = {
   logs: 'logQuery',
@@ -65,6 +70,11 @@ export interface ConsoleState {
   now: number;
   sources: Record<string, SourceView>;
   containers: Record<string, ContainerStatus>;
+  /**
+   * Where failures start: per service, how often it was the first to fail a request that failed on
+   * several (the last 15 minutes), most often first. Empty until request ids fail on two services.
+   */
+  origins: OriginCount[];
   /** The environment's alerts when an Alertmanager is configured: the latest list, or why unknown. */
   alerts?: { list: Alert[]; at: number; unknown?: string };
   /** Prometheus's alerting rules and their alerts (pending ones too), when `prometheus.rules` is on. */
@@ -106,6 +116,9 @@ export interface ConsoleState {
     containerCursor: number;
     serviceCursor: number;
     alertCursor: number;
+    /** The patterns view: which templates (new since the release, spiking, all) and the selected row. */
+    patternMode: PatternMode;
+    patternCursor: number;
     /** The selected alert group's labels and annotations are shown under the list. */
     alertExpanded: boolean;
     /** Container groups (host or host/project) folded to their header. */
@@ -128,6 +141,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
     sources: {},
     containers: {},
     releaseWatch: {},
+    origins: [],
     expected: { containers: true, services: {} },
     signals: {},
     logs: { version: 0, received: 0, dropped: 0, droppedBySource: {} },
@@ -145,6 +159,8 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
       containerCursor: 0,
       serviceCursor: 0,
       alertCursor: 0,
+      patternMode: 'new',
+      patternCursor: 0,
       alertExpanded: false,
       collapsedGroups: [],
       palette: { query: '', cursor: 0 },

@@ -1,6 +1,6 @@
 import type { Thresholds } from '../config/schema';
 import type { LogBuffer } from '../logs/logBuffer';
-import type { LogRecord } from '../logs/logRecord';
+import { requestOutcome } from '../logs/logRecord';
 import { DEFAULT_FIELD_NAMES, parseLine } from '../logs/parseLine';
 import { ReorderBuffer } from '../logs/reorderBuffer';
 import { rulesFromThresholds, ServiceSignals } from '../metrics/serviceSignals';
@@ -14,6 +14,8 @@ import { ContainerChangeDeduper } from './containerChangeDeduper';
 import { ReleaseDetector } from './releaseDetector';
 
 export const FLUSH_INTERVAL_MS = 50;
+/** Which service fails first is judged over the requests of the last 15 minutes. */
+const ORIGIN_WINDOW_MS = 15 * 60_000;
 export const SPARK_BUCKETS = 30;
 
 export interface Ingest {
@@ -54,13 +56,6 @@ function fieldNamesWith(extra: Partial<FieldNames> | undefined): FieldNames {
   for (const key of Object.keys(extra) as (keyof FieldNames)[])
     merged[key] = [...(extra[key] ?? []), ...DEFAULT_FIELD_NAMES[key]];
   return merged;
-}
-
-/** A log line as a request: its status decides; without one, an error-level line counts as a failed request. */
-export function requestOutcome(r: LogRecord): 'ok' | 'error' | undefined {
-  if (r.status !== undefined) return r.status >= 500 ? 'error' : 'ok';
-  if (r.level === 'error' || r.level === 'fatal') return 'error';
-  return undefined;
 }
 
 function transitionEvent(service: string, t: RuleTransition): NotableEvent {
@@ -256,7 +251,10 @@ export function createIngest({
 
     // Rules advance on the clock as well as on data: "pending 1m12s" must count down.
     const second = Math.floor(now / 1000);
+    let origins = state.origins;
     if (second !== lastSecond) {
+      const counted = logs.origins.counts(now - ORIGIN_WINDOW_MS);
+      if (JSON.stringify(counted) !== JSON.stringify(origins)) origins = counted;
       lastSecond = second;
       signalsChanged = true;
       for (const [service, c] of logCounts) signalsFor(service).addLogCounts(now, c.requests, c.errors);
@@ -278,6 +276,7 @@ export function createIngest({
       now,
       ...(watched && { releaseWatch: Object.fromEntries(releases.watchedSince) }),
       containers,
+      origins,
       ...(alerts && { alerts }),
       ...(alertRules && { alertRules }),
       sources,

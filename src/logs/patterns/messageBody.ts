@@ -16,11 +16,15 @@ const HEADERS = [TIME_IN_BRACKETS, ISO_TIME, SYSLOG_TIME_HOST_PROGRAM, LEVEL, CO
 
 export function messageBody(message: string): string {
   let text = message;
-  // Each pass takes at most one piece of header off the front; a header has a handful of them.
+  // Each pass takes one piece of header off the front; a header has a handful of them.
   for (let pass = 0; pass < 8; pass++) {
-    const piece = HEADERS.map((re) => re.exec(text)).find((m) => m !== null && m[0].length > 0);
-    if (!piece) break;
-    text = text.slice(piece[0].length);
+    let cut = 0;
+    for (const re of HEADERS) {
+      cut = re.exec(text)?.[0].length ?? 0;
+      if (cut > 0) break;
+    }
+    if (cut === 0) break;
+    text = text.slice(cut);
   }
   return text.trim();
 }

@@ -21,20 +21,25 @@ export interface LogPattern {
   lines?: number[];
 }
 
-/** The line a pattern is told about. */
+/** The line a pattern is told about (a LogRecord is one). */
 export interface PatternInput {
   source: string;
   message: string;
-  /** The line as shown (its sample). */
+  /** The whole line; a plain line's sample. */
   text: string;
-  at: number;
+  /** A JSON or logfmt line: its message is the sample (as the log pane shows it). */
+  structured?: boolean;
+  time: number;
   level?: Level;
   requestId?: string;
   /** 1-based line number in its input, for --json. */
   line?: number;
 }
 
+const sampleOf = (input: PatternInput) => (input.structured ? input.message : input.text);
+
 const MINUTES_KEPT = 60;
+const TEXT_CACHE = 4096;
 const minuteOf = (t: number) => Math.floor(t / 60_000);
 
 /**
@@ -42,57 +47,87 @@ const minuteOf = (t: number) => Math.floor(t / 60_000);
  * first and last seen, a sample and the level mix. Bounded: each source's miner keeps at most
  * `maxPerSource` templates, forgetting the least recently seen.
  */
+/** One source's miner, its patterns by cluster, and its recent message texts. */
+interface SourceTemplates {
+  miner: TemplateMiner;
+  patterns: Map<number, LogPattern>;
+  /**
+   * The cluster of recently seen message texts: a message repeated word for word (common in
+   * floods) skips the tokenizing and the tree. Cleared when full rather than kept in order.
+   */
+  byText: Map<string, TemplateCluster>;
+  last?: { message: string; cluster: TemplateCluster; pattern: LogPattern };
+}
+
 export class PatternIndex {
-  private readonly miners = new Map<string, TemplateMiner>();
-  private readonly byCluster = new Map<string, Map<number, LogPattern>>();
+  private readonly sources = new Map<string, SourceTemplates>();
   private readonly clusters = new Map<LogPattern, TemplateCluster>();
 
   constructor(private readonly options: { maxPerSource?: number; keepLines?: boolean } = {}) {}
 
-  add(input: PatternInput): LogPattern {
-    let miner = this.miners.get(input.source);
-    let patterns = this.byCluster.get(input.source);
-    if (!miner || !patterns) {
-      const created = new Map<number, LogPattern>();
-      patterns = created;
-      miner = new TemplateMiner({
+  private sourceOf(source: string): SourceTemplates {
+    let s = this.sources.get(source);
+    if (!s) {
+      const patterns = new Map<number, LogPattern>();
+      const miner = new TemplateMiner({
         ...(this.options.maxPerSource && { maxClusters: this.options.maxPerSource }),
         onEvict: (c) => {
-          const gone = created.get(c.id);
-          created.delete(c.id);
+          const gone = patterns.get(c.id);
+          patterns.delete(c.id);
           if (gone) this.clusters.delete(gone);
         },
       });
-      this.miners.set(input.source, miner);
-      this.byCluster.set(input.source, patterns);
+      s = { miner, patterns, byText: new Map() };
+      this.sources.set(source, s);
     }
-    const cluster = miner.add(messageBody(input.message));
-    let p = patterns.get(cluster.id);
+    return s;
+  }
+
+  /** The pattern of this line's message: the same one as the line before when the text repeats. */
+  private patternOf(input: PatternInput): LogPattern {
+    const s = this.sourceOf(input.source);
+    const last = s.last;
+    if (last && last.message === input.message && s.miner.repeat(last.cluster)) return last.pattern;
+    const known = s.byText.get(input.message);
+    let cluster: TemplateCluster;
+    if (known && s.miner.repeat(known)) cluster = known;
+    else {
+      cluster = s.miner.add(messageBody(input.message));
+      if (s.byText.size >= TEXT_CACHE) s.byText.clear();
+      s.byText.set(input.message, cluster);
+    }
+    let p = s.patterns.get(cluster.id);
     if (!p) {
       p = {
         key: `${input.source}#${cluster.id}`,
         source: input.source,
         template: '',
         count: 0,
-        firstSeen: input.at,
-        lastSeen: input.at,
-        sample: input.text,
+        firstSeen: input.time,
+        lastSeen: input.time,
+        sample: sampleOf(input),
         levels: {},
         perMinute: new Map(),
         ...(this.options.keepLines && { lines: [] }),
       };
-      patterns.set(cluster.id, p);
+      s.patterns.set(cluster.id, p);
       this.clusters.set(p, cluster);
     }
+    s.last = { message: input.message, cluster, pattern: p };
+    return p;
+  }
+
+  add(input: PatternInput): LogPattern {
+    const p = this.patternOf(input);
     p.count++;
-    if (input.at < p.firstSeen) p.firstSeen = input.at;
-    if (input.at >= p.lastSeen) {
-      p.lastSeen = input.at;
-      p.sample = input.text;
+    if (input.time < p.firstSeen) p.firstSeen = input.time;
+    if (input.time >= p.lastSeen) {
+      p.lastSeen = input.time;
+      p.sample = sampleOf(input);
       if (input.requestId) p.sampleRequestId = input.requestId;
     }
     if (input.level) p.levels[input.level] = (p.levels[input.level] ?? 0) + 1;
-    const m = minuteOf(input.at);
+    const m = minuteOf(input.time);
     p.perMinute.set(m, (p.perMinute.get(m) ?? 0) + 1);
     if (p.perMinute.size > MINUTES_KEPT) {
       const oldest = Math.min(...p.perMinute.keys());

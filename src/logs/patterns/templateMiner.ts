@@ -102,6 +102,7 @@ export class TemplateMiner {
   /** Every live cluster, least recently seen first (a Map keeps insertion order). */
   private readonly recent = new Map<number, { cluster: TemplateCluster; leaf: TreeNode }>();
   private nextId = 1;
+  private newest = 0;
 
   constructor(options: TemplateMinerOptions = {}) {
     this.depth = options.depth ?? 5;
@@ -142,7 +143,22 @@ export class TemplateMiner {
     return cluster;
   }
 
+  /**
+   * Counts one more message for a cluster already found for the very same text (the caller's cache);
+   * false when the cluster has been forgotten since.
+   */
+  repeat(cluster: TemplateCluster): boolean {
+    const live = this.recent.get(cluster.id);
+    if (!live) return false;
+    cluster.size++;
+    this.touch(cluster, live.leaf);
+    return true;
+  }
+
   private touch(cluster: TemplateCluster, leaf: TreeNode): void {
+    // Already the most recent (a run of one template, as in a flood): nothing to reorder.
+    if (this.newest === cluster.id) return;
+    this.newest = cluster.id;
     this.recent.delete(cluster.id);
     this.recent.set(cluster.id, { cluster, leaf });
   }

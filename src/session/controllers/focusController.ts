@@ -1,4 +1,4 @@
-import { PANE_QUERY, type PaneId } from '../../store/consoleStore';
+import { type MainView, PANE_QUERY, type PaneId } from '../../store/consoleStore';
 import { containerRows, serviceRows } from '../../store/paneRows';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 
@@ -12,8 +12,8 @@ export interface Scrolling {
   moveTimeline(delta: number): void;
   pageRows(): number;
   showLogDetail(): void;
-  moveAlerts(delta: number): void;
-  toggleAlertDetail(): void;
+  /** The views that are one selectable list (alerts, patterns): how to move in it and what Enter does. */
+  lists: Partial<Record<MainView, { move(delta: number): void; activate(): void }>>;
 }
 
 /** Help, quitting, which pane has focus, and the movement keys every main view shares. */
@@ -34,14 +34,16 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
   /** The movement keys move what has focus: the timeline, a pane's selection, or the logs. */
   const scroll = (lines: number) => {
     const focus = ui().focus;
-    if (ui().view === 'alerts') scrolling.moveAlerts(lines);
+    const list = scrolling.lists[ui().view];
+    if (list) list.move(lines);
     else if (inTimeline()) scrolling.moveTimeline(lines);
     else if (focus === 'logs') scrolling.scrollLogs(lines);
     else movePane(focus, (c) => c + lines);
   };
   const edge = (top: boolean) => {
     const focus = ui().focus;
-    if (ui().view === 'alerts') scrolling.moveAlerts(top ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
+    const list = scrolling.lists[ui().view];
+    if (list) list.move(top ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
     else if (inTimeline()) scrolling.moveTimeline(top ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
     else if (focus !== 'logs') movePane(focus, () => (top ? 0 : Number.MAX_SAFE_INTEGER));
     else if (top) scrolling.logsTop();
@@ -68,9 +70,10 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
     pageDown: () => scroll(scrolling.pageRows()),
     scrollTop: () => edge(true),
     scrollBottom: () => edge(false),
-    /** Enter: the selected alert group or log line in detail, or fold and unfold a container group. */
+    /** Enter: the selected list row's action, the log line in detail, or fold a container group. */
     activate: () => {
-      if (ui().view === 'alerts') return scrolling.toggleAlertDetail();
+      const list = scrolling.lists[ui().view];
+      if (list) return list.activate();
       if (ui().focus === 'logs') return scrolling.showLogDetail();
       if (ui().focus !== 'containers') return;
       const s = store.getState();
@@ -129,6 +132,7 @@ export const FOCUS_BINDINGS: Bindings = {
   ],
   dashboard: [{ keys: ['/'], action: 'openFilter', description: 'filter the focused pane (live)' }, ACTIVATE],
   alerts: [{ keys: ['/'], action: 'openFilter', description: 'filter the alerts (live)' }, ACTIVATE],
+  patterns: [ACTIVATE],
   help: [
     { keys: ['?', 'escape', 'q'], action: 'toggleHelp', description: 'close help' },
     { keys: ['ctrl+c'], action: 'quit', description: 'quit' },
