@@ -28,11 +28,15 @@ export function Header({ width }: { width: number }) {
       : pending
         ? 'WATCH'
         : 'all quiet';
+  const diagnosis = useConsole((s) => s.diagnosis?.summary);
+  // While something fires, the data's account of it says more than the latest event.
   const detail = incident?.journalProblem
     ? ` · ${incident.journalProblem}`
-    : last
-      ? ` · ${clockTime(last.at)} ${last.text}`
-      : '';
+    : (firing || pending) && diagnosis
+      ? ` · ${diagnosis}`
+      : last
+        ? ` · ${clockTime(last.at)} ${last.text}`
+        : '';
   const alarm = firing || (amFiring ?? 0) > 0 || incident?.journalProblem !== undefined;
   return (
     <Text wrap="truncate" bold color={color(alarm ? 'red' : pending ? 'yellow' : 'green')}>

@@ -114,7 +114,12 @@ export function TriagePane({ width, height }: { width: number; height: number })
   const view = useConsole((s) => s.triage);
   const now = useConsole((s) => s.now);
   const tones = { alert: 'red', ok: 'green', dim: 'gray', strong: undefined } as const;
-  const lines = view ? triageLines(view, now) : [{ text: 'No triage under way: T starts one.' }];
+  const diagnosis = useConsole((s) => s.diagnosis?.summary);
+  const lines = [
+    // The data's account first: the question below is easier to answer knowing it.
+    ...(diagnosis ? [{ text: `Data: ${diagnosis}`, tone: 'strong' as const }] : []),
+    ...(view ? triageLines(view, now) : [{ text: 'No triage under way: T starts one.' }]),
+  ];
   return (
     <Box flexDirection="column" width={width} height={height}>
       <PaneTitle

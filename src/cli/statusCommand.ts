@@ -1,8 +1,9 @@
 import { LogBuffer } from '../logs/logBuffer';
 import { alertOrder } from '../model/alerts';
+import type { Diagnosis } from '../model/diagnosis';
 import { serviceOf } from '../model/sourceEvents';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
-import { startEnvironmentSources } from '../sources/environmentSources';
+import { authHeaders, startEnvironmentSources } from '../sources/environmentSources';
 import { type ConsoleState, createConsoleStore } from '../store/consoleStore';
 import { createIngest } from '../store/ingest';
 import { formatPercent, parseDuration } from '../text/duration';
@@ -35,9 +36,23 @@ export function statusSnapshot(state: ConsoleState) {
     releases: state.incident.events.flatMap((e) =>
       e.kind === 'release' ? [{ at: new Date(e.at).toISOString(), ...e.data }] : [],
     ),
+    /** The data's account while something fails: the change, new failing templates, the origin. */
+    diagnosis: state.diagnosis ? diagnosisJson(state.diagnosis) : null,
     versions: Object.fromEntries(
       Object.values(state.containers).flatMap((c) => (c.version ? [[serviceOf(c), c.version]] : [])),
     ),
+  };
+}
+
+const isoOf = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
+
+function diagnosisJson(d: Diagnosis) {
+  return {
+    summary: d.summary,
+    errorsBeganAt: isoOf(d.errorsBeganAt),
+    change: d.change ? { ...d.change, at: isoOf(d.change.at) } : null,
+    patterns: d.patterns.map((p) => ({ ...p, firstSeen: isoOf(p.firstSeen) })),
+    origin: d.origin ?? null,
   };
 }
 
@@ -51,6 +66,7 @@ function statusText(state: ConsoleState): string {
     );
   }
   for (const c of Object.values(state.containers)) lines.push(`  ${c.host}/${c.name} ${c.state} ${c.health}`);
+  if (state.diagnosis) lines.push(`diagnosis: ${state.diagnosis.summary}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -88,7 +104,7 @@ export const statusCommand: Command = {
     const sources = startEnvironmentSources(env, ingest.sink);
     // The environment's alerts, read while the sample runs: unknown (with why), never "none".
     const alerts = env.alertmanager
-      ? new AlertmanagerClient(env.alertmanager.url)
+      ? new AlertmanagerClient(env.alertmanager.url, authHeaders(env.alertmanager.auth, 'Alertmanager'))
           .alerts()
           .then((list) => ({
             alerts: list

@@ -38,6 +38,11 @@ export interface Postmortem {
   };
   actionItems: { text: string; by: string; at: string }[];
   runbookFeedback: string[];
+  /**
+   * What the data suggests for the sections the author writes, from the last diagnosis recorded;
+   * shown under "suggested from the data — confirm or replace".
+   */
+  suggested: { trigger: string[]; rootCause: string[]; detection: string[] };
   /** Null when the journal's hash chain verifies; else where it first breaks. */
   integrity: string | null;
   /** Records in the chain whose content could not be read (left out of everything above). */
@@ -207,11 +212,50 @@ export function buildPostmortem(s: IncidentState): Postmortem {
       .filter((n) => n.actionItem)
       .map((n) => ({ text: clean(n.text), by: clean(n.actor), at: iso(n.at) as string })),
     runbookFeedback: feedback,
+    suggested: suggestions(s, times),
     integrity: s.damage ? clean(describeDamage(s.damage)) : null,
     unreadableRecords: s.unreadable.map((u) =>
       clean(`line ${u.line} (record #${u.seq}, ${u.kind}): ${u.reason}`),
     ),
   };
+}
+
+/** The Trigger, Root cause and Detection the last recorded diagnosis suggests, in sentences with times. */
+function suggestions(
+  s: IncidentState,
+  times: Record<KeyTimeName, number | undefined>,
+): Postmortem['suggested'] {
+  const d = recordsOf(s.records, 'diagnosis').at(-1)?.payload;
+  const out: Postmortem['suggested'] = { trigger: [], rootCause: [], detection: [] };
+  if (!d) return out;
+  const began = d.errorsBeganAt ? Date.parse(d.errorsBeganAt) : undefined;
+  if (d.change) {
+    const c = d.change;
+    out.trigger.push(
+      `${clean(c.service)} ${c.from ? `${clean(c.from)} → ` : ''}${clean(c.to)} was released at ${clean(c.at)}${
+        c.delayMs === undefined
+          ? ''
+          : c.delayMs < 1000
+            ? `; errors began with its first lines, at ${iso(began)}`
+            : `; errors began ${formatDuration(c.delayMs)} later, at ${iso(began)}`
+      }.`,
+    );
+  } else if (began !== undefined)
+    out.trigger.push(`Errors began at ${iso(began)}; no release was seen before them.`);
+  for (const p of d.patterns)
+    out.rootCause.push(
+      `${p.kind === 'new' ? 'New since the release' : 'Spiking'} on ${clean(p.service)}: \`${clean(p.template).replaceAll('`', "'")}\` (${p.count} line${p.count === 1 ? '' : 's'}, first at ${clean(p.firstSeen)}).`,
+    );
+  if (d.origin)
+    out.rootCause.push(
+      `${clean(d.origin.service)} was the first to fail ${Math.round(d.origin.share * 100)}% of the ${d.origin.requests} requests that failed on several services; the others failed downstream of it.`,
+    );
+  const detected = times.detected;
+  if (began !== undefined && detected !== undefined)
+    out.detection.push(
+      `Errors began at ${iso(began)} and were detected at ${iso(detected)}, ${formatDuration(Math.max(0, detected - began))} later; declared at ${iso(times.acknowledged)}.`,
+    );
+  return out;
 }
 
 function cell(text: string): string {
@@ -332,7 +376,18 @@ export function renderPostmortemMarkdown(pm: Postmortem): string {
     ['What went wrong', ''],
     ['Where we got lucky', ''],
   ];
-  for (const [title, prompt] of prompts) out.push('', `## ${title}`, '', PROMPT(prompt || 'For the author.'));
+  const suggested: Record<string, string[]> = {
+    Trigger: pm.suggested.trigger,
+    'Root cause': pm.suggested.rootCause,
+    Detection: pm.suggested.detection,
+  };
+  for (const [title, prompt] of prompts) {
+    out.push('', `## ${title}`, '');
+    const lines = suggested[title] ?? [];
+    if (lines.length > 0)
+      out.push('Suggested from the data — confirm or replace:', '', ...lines.map((l) => `- ${l}`), '');
+    out.push(PROMPT(prompt || 'For the author.'));
+  }
   out.push('', '## Action items', '');
   if (pm.actionItems.length === 0)
     out.push(PROMPT('None marked yet. Mark a note as an action item in the timeline.'));

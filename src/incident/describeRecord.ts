@@ -72,6 +72,8 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
         text: `Alert ${clean(r.payload.name)} resolved`,
         evidence: labelText(r.payload.labels, ['alertname']),
       };
+    case 'diagnosis':
+      return { text: `Data: ${clean(r.payload.summary)}`, evidence: '' };
     case 'silence.intent': {
       const p = r.payload;
       return {

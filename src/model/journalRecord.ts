@@ -66,6 +66,32 @@ export const PAYLOAD_SCHEMAS = {
     name: z.string(),
     labels: z.record(z.string(), z.string()),
   }),
+  /** The data's account of the incident as it stood (see model/diagnosis): the draft's suggestions. */
+  diagnosis: z.looseObject({
+    summary: z.string(),
+    errorsBeganAt: optionalText,
+    change: z
+      .looseObject({
+        service: z.string(),
+        from: optionalText,
+        to: z.string(),
+        at: z.string(),
+        delayMs: z.number().optional(),
+      })
+      .optional(),
+    patterns: z
+      .array(
+        z.looseObject({
+          service: z.string(),
+          template: z.string(),
+          count: z.number(),
+          firstSeen: z.string(),
+          kind: z.string(),
+        }),
+      )
+      .default([]),
+    origin: z.looseObject({ service: z.string(), share: z.number(), requests: z.number() }).optional(),
+  }),
   /** About to ask Alertmanager for a silence: what it will match, for how long, and why. */
   'silence.intent': z.looseObject({
     matchers: z.array(Matcher),

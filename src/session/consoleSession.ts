@@ -1,6 +1,7 @@
 import type { Thresholds } from '../config/schema';
 import { IncidentRepository } from '../incident/incidentRepository';
 import { LogBuffer } from '../logs/logBuffer';
+import { diagnosisKey } from '../model/diagnosis';
 import type { EventSink } from '../model/sourceEvents';
 import type { Playbook } from '../playbooks/schema';
 import { type ConsoleState, type ConsoleStore, createConsoleStore } from '../store/consoleStore';
@@ -82,6 +83,21 @@ export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSess
       say(`could not record: ${firstLineOf(err)}`);
     }
   });
+  // The data's account goes on the open incident's record when what it says changes (not its counts).
+  let recordedDiagnosis = '';
+  const stopRecordingDiagnosis = store.subscribe((state) => {
+    const d = state.diagnosis;
+    const active = state.incident.active;
+    if (!d || !active || active.status === 'resolved') return;
+    const key = `${active.id}|${diagnosisKey(d)}`;
+    if (key === recordedDiagnosis) return;
+    recordedDiagnosis = key;
+    try {
+      incident.recordDiagnosis(d);
+    } catch (err) {
+      say(`could not record: ${firstLineOf(err)}`);
+    }
+  });
   const stopSnapshots = startMetricsSnapshots(store, incident, options.thresholds.critical.above);
   // The first frame comes before the sources connect: the operator sees the console at once, and
   // the panes fill in as data arrives.
@@ -106,6 +122,7 @@ export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSess
     async stop() {
       stopSnapshots();
       stopWatchingAlerts();
+      stopRecordingDiagnosis();
       triage.stop();
       incident.close();
       ingest.stop();

@@ -14,6 +14,7 @@ import { JOURNAL_START, type JournalCursor } from '../incident/journalChain';
 import { IncidentRecorder } from '../incident/recorder';
 import { timelineOf } from '../incident/timeline';
 import type { Alert } from '../model/alerts';
+import type { Diagnosis } from '../model/diagnosis';
 import type { ActiveIncident, IncidentStatus, Severity, TimelineEntry } from '../model/incident';
 import {
   describeDamage,
@@ -158,6 +159,18 @@ export class IncidentSession {
       added++;
     }
     return added;
+  }
+
+  /** Records the data's account as it stands (the draft suggests its Trigger and Root cause from it). */
+  recordDiagnosis(d: Diagnosis): void {
+    const iso = (t: number) => new Date(t).toISOString();
+    this.record('diagnosis', {
+      summary: d.summary,
+      ...(d.errorsBeganAt !== undefined && { errorsBeganAt: iso(d.errorsBeganAt) }),
+      ...(d.change && { change: { ...d.change, at: iso(d.change.at) } }),
+      patterns: d.patterns.map((p) => ({ ...p, firstSeen: iso(p.firstSeen) })),
+      ...(d.origin && { origin: d.origin }),
+    });
   }
 
   /** Records, once, each linked alert Alertmanager no longer holds: it has resolved. */

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { OriginCount } from '../logs/requestOrigins';
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
 import type { Alert, AlertRule } from '../model/alerts';
+import type { Diagnosis } from '../model/diagnosis';
 import type { ActiveIncident, TimelineEntry } from '../model/incident';
 import type { RecordKind } from '../model/journalRecord';
 import type { NotableEvent } from '../model/notableEvent';
@@ -75,6 +76,8 @@ export interface ConsoleState {
    * several (the last 15 minutes), most often first. Empty until request ids fail on two services.
    */
   origins: OriginCount[];
+  /** The data's account of what is going on (the change, new failing templates, the origin), while something fails. */
+  diagnosis?: Diagnosis;
   /** The environment's alerts when an Alertmanager is configured: the latest list, or why unknown. */
   alerts?: { list: Alert[]; at: number; unknown?: string };
   /** Prometheus's alerting rules and their alerts (pending ones too), when `prometheus.rules` is on. */

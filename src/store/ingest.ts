@@ -11,6 +11,8 @@ import { formatPercent } from '../text/duration';
 import { sanitize } from '../text/sanitize';
 import { appendEvents, type ConsoleStore } from './consoleStore';
 import { ContainerChangeDeduper } from './containerChangeDeduper';
+import { diagnose } from './diagnosis';
+import { currentPatternRows } from './patternRows';
 import { ReleaseDetector } from './releaseDetector';
 
 export const FLUSH_INTERVAL_MS = 50;
@@ -252,9 +254,12 @@ export function createIngest({
     // Rules advance on the clock as well as on data: "pending 1m12s" must count down.
     const second = Math.floor(now / 1000);
     let origins = state.origins;
+    let diagnosis = state.diagnosis;
     if (second !== lastSecond) {
       const counted = logs.origins.counts(now - ORIGIN_WINDOW_MS);
       if (JSON.stringify(counted) !== JSON.stringify(origins)) origins = counted;
+      const next = diagnose(state, currentPatternRows(logs.patterns, state), origins);
+      if (next?.summary !== diagnosis?.summary) diagnosis = next;
       lastSecond = second;
       signalsChanged = true;
       for (const [service, c] of logCounts) signalsFor(service).addLogCounts(now, c.requests, c.errors);
@@ -277,6 +282,7 @@ export function createIngest({
       ...(watched && { releaseWatch: Object.fromEntries(releases.watchedSince) }),
       containers,
       origins,
+      diagnosis,
       ...(alerts && { alerts }),
       ...(alertRules && { alertRules }),
       sources,

@@ -53,6 +53,8 @@ async function journey(t: PtyTerminal, stateDir: string): Promise<string> {
   t.press('p');
   await t.waitFor(/pinned a \w+ line/);
   t.press('T');
+  // The data's account heads the triage: the change that came before the errors.
+  await t.waitFor(/Data: api v1\.5\.0 at \d\d:\d\d:\d\d/);
   await t.waitFor(/Q: Is production down or severely degraded\?/);
   await t.waitFor(/Data says YES/);
   t.press(KEYS.enter);
@@ -119,6 +121,14 @@ function checkDraft(md: string): void {
     /\| Roll the demo service back to its previous release \| local \| `.*opsconsole demo rollback api` \| 0 \|/,
   );
   expect(md).toMatch(/Verification passed: The 5xx ratio is back under 5%/);
+  // Trigger and Root cause are suggested from the data, and say so.
+  expect(md).toMatch(
+    /## Trigger\n\nSuggested from the data — confirm or replace:\n\n- api v1\.4\.2 → v1\.5\.0 was released at \S+; errors began/,
+  );
+  expect(md).toMatch(
+    /## Root cause\n\nSuggested from the data — confirm or replace:\n\n- New since the release on api: `pricing rule lookup failed/,
+  );
+  expect(md).toMatch(/- api was the first to fail \d+% of the \d+ requests that failed on several services/);
 }
 
 describe('the whole journey, keys only, in a real terminal', () => {

@@ -1,0 +1,29 @@
+/** What the data says happened: the change, what is new in the logs, and where failures start. */
+export interface Diagnosis {
+  /** One line for the header, triage and status. */
+  summary: string;
+  /** When the errors began (the earliest failing template after the change, or the rule's breach). */
+  errorsBeganAt?: number;
+  /** The latest release before the errors began. */
+  change?: { service: string; from?: string; to: string; at: number; delayMs?: number };
+  /** New (since the release) or spiking templates that carry errors, most lines first. */
+  patterns: {
+    service: string;
+    template: string;
+    count: number;
+    firstSeen: number;
+    kind: 'new' | 'spiking';
+  }[];
+  /** The service most often first to fail requests that failed on several, and its share of them. */
+  origin?: { service: string; share: number; requests: number };
+}
+
+/** What the diagnosis says, without its counts: it is recorded again only when this changes. */
+export function diagnosisKey(d: Diagnosis): string {
+  return JSON.stringify([
+    d.change?.service,
+    d.change?.to,
+    d.patterns.map((p) => p.template),
+    d.origin?.service,
+  ]);
+}

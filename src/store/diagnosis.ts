@@ -1,0 +1,88 @@
+import { type OriginCount, originService, originShare } from '../logs/requestOrigins';
+import type { Diagnosis } from '../model/diagnosis';
+import { formatDuration } from '../text/duration';
+import type { ConsoleState } from './consoleStore';
+import { lastReleases, type PatternRow } from './patternRows';
+
+/** A template counts as failing when most of its lines are errors. */
+const FAILING_SHARE = 0.5;
+const SHOWN_PATTERNS = 3;
+/** A template with fewer lines is a stray, not what the incident is about. */
+const MIN_LINES = 3;
+
+/** How long after the release the errors began; "with it" when they came with its first lines. */
+export function delayText(delayMs: number | undefined): string {
+  if (delayMs === undefined) return '';
+  return delayMs < 1000 ? ', errors with it' : `, errors ${formatDuration(delayMs)} later`;
+}
+const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
+const short = (text: string, n = 48) =>
+  [...text].length > n ? `${[...text].slice(0, n - 1).join('')}…` : text;
+
+/** When the service's errors began: its first failing template, else its rule's breach. */
+function errorsBegan(
+  state: ConsoleState,
+  service: string | undefined,
+  failing: PatternRow[],
+): number | undefined {
+  const own = failing.filter((p) => p.source === service);
+  if (own.length > 0) return Math.min(...own.map((p) => p.firstSeen));
+  const rule = state.signals[service ?? '']?.rules.find((r) => r.state !== 'ok' && r.since !== undefined);
+  return rule?.since;
+}
+
+/**
+ * The data's account of the incident, each part with its evidence: the release before the errors
+ * began (and the delay), the failing templates new since a release or spiking, and the origin.
+ * Undefined while nothing fails.
+ */
+export function diagnose(
+  state: ConsoleState,
+  rows: readonly PatternRow[],
+  origins: readonly OriginCount[],
+): Diagnosis | undefined {
+  const failing = rows.filter(
+    (r) => (r.isNew || r.spiking) && r.errorShare >= FAILING_SHARE && r.count >= MIN_LINES,
+  );
+  const originName = originService(origins);
+  const firing = Object.values(state.signals).filter((s) => s.rules.some((r) => r.state !== 'ok'));
+  const focus = originName ?? failing[0]?.source ?? firing[0]?.service;
+  if (!focus) return undefined;
+  const began = errorsBegan(state, focus, failing);
+  const releases = [...lastReleases(state).values()].filter(
+    (r) => began === undefined || r.at <= began + 60_000,
+  );
+  const release = releases.sort((a, b) => b.at - a.at)[0];
+  const parts: string[] = [];
+  const diagnosis: Diagnosis = { summary: '', patterns: [] };
+  if (began !== undefined) diagnosis.errorsBeganAt = began;
+  if (release) {
+    const delayMs = began !== undefined ? Math.max(0, began - release.at) : undefined;
+    diagnosis.change = {
+      service: release.data.service,
+      ...(release.data.from && { from: release.data.from }),
+      to: release.data.to,
+      at: release.at,
+      ...(delayMs !== undefined && { delayMs }),
+    };
+    parts.push(`${release.data.service} ${release.data.to} at ${clock(release.at)}${delayText(delayMs)}`);
+  }
+  diagnosis.patterns = failing.slice(0, SHOWN_PATTERNS).map((p) => ({
+    service: p.source,
+    template: p.template,
+    count: p.count,
+    firstSeen: p.firstSeen,
+    kind: p.isNew ? 'new' : 'spiking',
+  }));
+  const top = diagnosis.patterns[0];
+  if (top) parts.push(`${top.kind} on ${top.service}: "${short(top.template)}"`);
+  if (originName) {
+    const share = originShare(origins);
+    const requests = origins.reduce((n, c) => n + c.origin, 0);
+    diagnosis.origin = { service: originName, share, requests };
+    parts.push(`origin ${originName} (${Math.round(share * 100)}% of ${requests} failing requests)`);
+  }
+  if (parts.length === 0) return undefined;
+  diagnosis.summary = parts.join(' · ');
+  return diagnosis;
+}

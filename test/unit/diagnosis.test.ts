@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { OriginCount } from '../../src/logs/requestOrigins';
+import { createConsoleStore } from '../../src/store/consoleStore';
+import { diagnose } from '../../src/store/diagnosis';
+import type { PatternRow } from '../../src/store/patternRows';
+
+const T0 = Date.UTC(2026, 10, 21, 2, 6, 20);
+
+function row(over: Partial<PatternRow>): PatternRow {
+  return {
+    key: 'api#1',
+    source: 'api',
+    template: 'request completed',
+    count: 100,
+    firstSeen: T0 - 3_600_000,
+    lastSeen: T0,
+    perMinute: [],
+    isNew: false,
+    spiking: false,
+    errorShare: 0,
+    sample: '',
+    ...over,
+  };
+}
+
+function stateWithRelease() {
+  const store = createConsoleStore('test', T0);
+  store.setState({
+    now: T0 + 60_000,
+    incident: {
+      ...store.getState().incident,
+      events: [
+        {
+          at: T0,
+          kind: 'release',
+          severity: 'info',
+          text: 'api v1.4.2 → v1.5.0',
+          data: { service: 'api', host: 'demo', from: 'v1.4.2', to: 'v1.5.0', reason: 'scheduled deploy' },
+        },
+      ],
+    },
+  });
+  return store.getState();
+}
+
+const origins: OriginCount[] = [
+  { service: 'api', origin: 45, downstream: 2 },
+  { service: 'gateway', origin: 5, downstream: 48, after: 'api' },
+];
+
+describe('the diagnosis', () => {
+  it('names the release before the errors, the delay, the new failing template and the origin with its share', () => {
+    const rows = [
+      row({
+        key: 'api#9',
+        template: 'pricing rule lookup failed: column "discount_tier" does not exist',
+        count: 40,
+        firstSeen: T0 + 10_000,
+        isNew: true,
+        errorShare: 1,
+      }),
+      row({}),
+    ];
+    const d = diagnose(stateWithRelease(), rows, origins);
+    expect(d).toMatchObject({
+      errorsBeganAt: T0 + 10_000,
+      change: { service: 'api', from: 'v1.4.2', to: 'v1.5.0', at: T0, delayMs: 10_000 },
+      patterns: [{ service: 'api', kind: 'new', count: 40, firstSeen: T0 + 10_000 }],
+      origin: { service: 'api', share: 0.9, requests: 50 },
+    });
+    expect(d?.summary).toBe(
+      'api v1.5.0 at 02:06:20, errors 10s later · new on api: "pricing rule lookup failed: column "discount_ti…" · origin api (90% of 50 failing requests)',
+    );
+  });
+
+  it('leaves out templates that are not failing, or strays of a line or two', () => {
+    const rows = [
+      row({ key: 'api#2', template: 'cache warmed', isNew: true, errorShare: 0 }),
+      row({ key: 'api#3', template: 'odd one', isNew: true, errorShare: 1, count: 2 }),
+    ];
+    expect(diagnose(stateWithRelease(), rows, origins)?.patterns).toEqual([]);
+  });
+
+  it('says nothing while nothing fails', () => {
+    expect(diagnose(stateWithRelease(), [row({})], [])).toBeUndefined();
+  });
+});
