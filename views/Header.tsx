@@ -3,6 +3,9 @@ import { firingAlerts, hasAlertSource } from '../src/store/selectors';
 import { useColor, useConsole } from './ConsoleContext';
 import { cell, clockTime } from './rows';
 
+/** How long a new event holds the header before the diagnosis comes back. */
+const FRESH_EVENT_MS = 10_000;
+
 /** Top line: where we are, and the latest thing that went wrong, in words not just colour. */
 export function Header({ width }: { width: number }) {
   const color = useColor();
@@ -29,10 +32,12 @@ export function Header({ width }: { width: number }) {
         ? 'WATCH'
         : 'all quiet';
   const diagnosis = useConsole((s) => s.diagnosis?.summary);
-  // While something fires, the data's account of it says more than the latest event.
+  // While something fires, the data's account of it says more than the latest event, unless that
+  // event just happened (a rollback the operator is waiting to see).
+  const fresh = last !== undefined && now - last.at < FRESH_EVENT_MS;
   const detail = incident?.journalProblem
     ? ` · ${incident.journalProblem}`
-    : (firing || pending) && diagnosis
+    : (firing || pending) && diagnosis && !fresh
       ? ` · ${diagnosis}`
       : last
         ? ` · ${clockTime(last.at)} ${last.text}`

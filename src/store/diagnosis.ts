@@ -1,12 +1,16 @@
 import { type OriginCount, originService, originShare } from '../logs/requestOrigins';
 import type { Diagnosis } from '../model/diagnosis';
+import type { NotableEvent } from '../model/notableEvent';
 import { formatDuration } from '../text/duration';
 import type { ConsoleState } from './consoleStore';
-import { lastReleases, type PatternRow } from './patternRows';
+import type { PatternRow } from './patternRows';
 
 /** A template counts as failing when most of its lines are errors. */
 const FAILING_SHARE = 0.5;
 const SHOWN_PATTERNS = 3;
+/** How much later than its first lines a release may be seen. */
+const RELEASE_SKEW_MS = 30_000;
+type ReleaseEvent = Extract<NotableEvent, { kind: 'release' }>;
 /** A template with fewer lines is a stray, not what the incident is about. */
 const MIN_LINES = 3;
 
@@ -18,6 +22,20 @@ export function delayText(delayMs: number | undefined): string {
 const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
 const short = (text: string, n = 48) =>
   [...text].length > n ? `${[...text].slice(0, n - 1).join('')}…` : text;
+
+/**
+ * The release that came before the errors: the latest one at or before they began; else, since a
+ * release is dated when it was seen (a little after its first lines), the first one just after.
+ */
+function releaseBefore(state: ConsoleState, began: number | undefined) {
+  const releases = state.incident.events
+    .filter((e): e is ReleaseEvent => e.kind === 'release')
+    .sort((a, b) => a.at - b.at);
+  if (began === undefined) return releases.at(-1);
+  return (
+    releases.filter((r) => r.at <= began).at(-1) ?? releases.find((r) => r.at <= began + RELEASE_SKEW_MS)
+  );
+}
 
 /** When the service's errors began: its first failing template, else its rule's breach. */
 function errorsBegan(
@@ -49,10 +67,7 @@ export function diagnose(
   const focus = originName ?? failing[0]?.source ?? firing[0]?.service;
   if (!focus) return undefined;
   const began = errorsBegan(state, focus, failing);
-  const releases = [...lastReleases(state).values()].filter(
-    (r) => began === undefined || r.at <= began + 60_000,
-  );
-  const release = releases.sort((a, b) => b.at - a.at)[0];
+  const release = releaseBefore(state, began);
   const parts: string[] = [];
   const diagnosis: Diagnosis = { summary: '', patterns: [] };
   if (began !== undefined) diagnosis.errorsBeganAt = began;

@@ -15,7 +15,7 @@ function startDemo(args: string[], size = { columns: 80, rows: 24 }) {
 }
 
 function ratioOf(screen: string, service: string): number | undefined {
-  const m = new RegExp(`^${service}\\s+(\\d+\\.\\d)%`, 'm').exec(screen);
+  const m = new RegExp(`^◆?${service}\\s+(\\d+\\.\\d)%`, 'm').exec(screen);
   return m ? Number(m[1]) : undefined;
 }
 
