@@ -12,6 +12,8 @@ export interface LiveFacts {
       ratio?: Partial<Record<'1m' | '5m' | '10m', number>>;
       p95Seconds?: number;
       rules?: Record<string, 'ok' | 'pending' | 'firing'>;
+      /** For a pending rule, how long until it fires if nothing changes. */
+      rulesLeftMs?: Record<string, number>;
       health?: { up: number; total: number };
       restarts?: number;
       /** The last release, if one was seen. */
@@ -25,6 +27,11 @@ export interface LiveFacts {
   >;
   /** The team's alerts now; absent when there is no alert source or it cannot be read. */
   alerts?: readonly Alert[];
+  /**
+   * Templates of recent failing lines that name a dependency failing (connection refused, timeouts,
+   * too many connections); absent when no logs are read.
+   */
+  dependencyErrors?: readonly { service: string; template: string; count: number }[];
 }
 
 function evaluateAlert(c: AlertCondition, facts: LiveFacts): Evaluation {
@@ -128,7 +135,13 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
       serviceNames(facts, service).map((name) => {
         const s = facts.services[name]?.rules?.[id];
         if (s === undefined) return { verdict: 'unknown', evidence: [`${name} rule ${id} unknown`] };
-        return { verdict: verdict(s === state), evidence: [`${name} ${id} ${s}`] };
+        const left = s === 'pending' ? facts.services[name]?.rulesLeftMs?.[id] : undefined;
+        return {
+          verdict: verdict(s === state),
+          evidence: [
+            `${name} ${id} ${s}${left !== undefined ? ` (fires in ${formatDuration(left)} if it holds)` : ''}`,
+          ],
+        };
       }),
     );
   }
@@ -167,6 +180,14 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
     );
   }
   if ('alert' in c) return evaluateAlert(c.alert, facts);
+  if ('dependencyFailing' in c) {
+    const { service } = c.dependencyFailing;
+    if (!facts.dependencyErrors) return { verdict: 'unknown', evidence: ['no log lines read'] };
+    const hits = facts.dependencyErrors.filter((d) => service === undefined || d.service === service);
+    return hits.length > 0
+      ? { verdict: 'yes', evidence: hits.slice(0, 3).map((d) => `${d.service}: "${d.template}" ×${d.count}`) }
+      : { verdict: 'no', evidence: ['no connection refusals or timeouts in the recent logs'] };
+  }
   // deployedWithin
   const { minutes, service } = c.deployedWithin;
   const horizon = facts.now - minutes * 60_000;

@@ -31,6 +31,7 @@ export type Condition =
   | { restarts: { service?: string; above: number } }
   | { deployedWithin: { minutes: number; service?: string } }
   | { alert: AlertCondition }
+  | { dependencyFailing: { service?: string } }
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -80,13 +81,14 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
             message: 'expected a name or labels to pick the alert by',
           }),
       }),
+      z.strictObject({ dependencyFailing: z.strictObject({ service: z.string().optional() }) }),
       z.strictObject({ all: z.array(ConditionSchema).min(1) }),
       z.strictObject({ any: z.array(ConditionSchema).min(1) }),
       z.strictObject({ not: ConditionSchema }),
     ],
     {
       message:
-        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, all, any or not',
+        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, dependencyFailing, all, any or not',
     },
   ),
 );

@@ -23,6 +23,9 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
       ratio,
       ...(v.p95Seconds !== undefined && { p95Seconds: v.p95Seconds }),
       rules: Object.fromEntries(v.rules.map((r) => [r.id, r.state])),
+      rulesLeftMs: Object.fromEntries(
+        v.rules.flatMap((r) => (r.leftMs !== undefined ? [[r.id, r.leftMs]] : [])),
+      ),
       ...(v.health.total > 0 && { health: { up: v.health.up, total: v.health.total } }),
     };
   }
@@ -40,7 +43,12 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
   }
   const alertsKnown =
     hasAlertSource(state) && state.alerts?.unknown === undefined && state.alertRules?.unknown === undefined;
-  return { now: state.now, services, ...(alertsKnown && { alerts: allAlerts(state) }) };
+  return {
+    now: state.now,
+    services,
+    ...(alertsKnown && { alerts: allAlerts(state) }),
+    dependencyErrors: state.dependencyErrors,
+  };
 }
 
 /**

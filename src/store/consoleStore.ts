@@ -76,6 +76,8 @@ export interface ConsoleState {
    * several (the last 15 minutes), most often first. Empty until request ids fail on two services.
    */
   origins: OriginCount[];
+  /** Recent failing templates that name a dependency (connection refused, timeouts): triage's evidence. */
+  dependencyErrors: { service: string; template: string; count: number }[];
   /** The data's account of what is going on (the change, new failing templates, the origin), while something fails. */
   diagnosis?: Diagnosis;
   /** The environment's alerts when an Alertmanager is configured: the latest list, or why unknown. */
@@ -145,6 +147,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
     containers: {},
     releaseWatch: {},
     origins: [],
+    dependencyErrors: [],
     expected: { containers: true, services: {} },
     signals: {},
     logs: { version: 0, received: 0, dropped: 0, droppedBySource: {} },

@@ -49,6 +49,22 @@ function errorsBegan(
   return rule?.since;
 }
 
+/** Words of a dependency failing: refused or reset connections, timeouts, exhausted pools. */
+const DEPENDENCY_FAILURE =
+  /connection refused|econnrefused|connection reset|econnreset|timed? ?out|etimedout|too many connections|connection pool|could not connect|no route to host|name resolution|dns/i;
+const RECENT_MS = 5 * 60_000;
+
+/** Templates of failing lines seen in the last 5 minutes that say a dependency is failing. */
+export function dependencyErrors(rows: readonly PatternRow[], now: number) {
+  return rows
+    .filter(
+      (r) =>
+        r.errorShare >= FAILING_SHARE && r.lastSeen >= now - RECENT_MS && DEPENDENCY_FAILURE.test(r.template),
+    )
+    .slice(0, 5)
+    .map((r) => ({ service: r.source, template: r.template, count: r.count }));
+}
+
 /**
  * The data's account of the incident, each part with its evidence: the release before the errors
  * began (and the delay), the failing templates new since a release or spiking, and the origin.

@@ -11,7 +11,7 @@ import { formatPercent } from '../text/duration';
 import { sanitize } from '../text/sanitize';
 import { appendEvents, type ConsoleStore } from './consoleStore';
 import { ContainerChangeDeduper } from './containerChangeDeduper';
-import { diagnose } from './diagnosis';
+import { dependencyErrors, diagnose } from './diagnosis';
 import { currentPatternRows } from './patternRows';
 import { ReleaseDetector } from './releaseDetector';
 
@@ -255,10 +255,14 @@ export function createIngest({
     const second = Math.floor(now / 1000);
     let origins = state.origins;
     let diagnosis = state.diagnosis;
+    let dependencies = state.dependencyErrors;
     if (second !== lastSecond) {
       const counted = logs.origins.counts(now - ORIGIN_WINDOW_MS);
       if (JSON.stringify(counted) !== JSON.stringify(origins)) origins = counted;
-      const next = diagnose(state, currentPatternRows(logs.patterns, state), origins);
+      const rows = currentPatternRows(logs.patterns, state);
+      const deps = dependencyErrors(rows, now);
+      if (JSON.stringify(deps) !== JSON.stringify(dependencies)) dependencies = deps;
+      const next = diagnose(state, rows, origins);
       if (next?.summary !== diagnosis?.summary) diagnosis = next;
       lastSecond = second;
       signalsChanged = true;
@@ -283,6 +287,7 @@ export function createIngest({
       containers,
       origins,
       diagnosis,
+      dependencyErrors: dependencies,
       ...(alerts && { alerts }),
       ...(alertRules && { alertRules }),
       sources,

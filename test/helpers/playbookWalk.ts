@@ -28,8 +28,9 @@ export function recordingRun(
 }
 
 /**
- * Walks a decision tree the way an operator who trusts the data would: the proposed answer where
- * the data gives one, else the scripted answer for that node. Returns the outcome node's id.
+ * Walks a decision tree the way an operator who trusts the data would: the scripted answer for a
+ * node if there is one (an override where the data proposes otherwise), else the data's proposal.
+ * Returns the outcome node's id.
  */
 export function walkTree(playbook: Playbook, facts: LiveFacts, scripted: Record<string, 'yes' | 'no'> = {}) {
   const { run, records } = recordingRun(playbook, facts);
@@ -37,7 +38,8 @@ export function walkTree(playbook: Playbook, facts: LiveFacts, scripted: Record<
     const view = run.view();
     if (view.kind === 'outcome') return { outcome: view.nodeId, records };
     const proposal = view.proposal?.verdict;
-    const answer = proposal === 'yes' || proposal === 'no' ? proposal : scripted[view.nodeId];
+    // A scripted answer is the operator's: it wins over the data's proposal, as an override would.
+    const answer = scripted[view.nodeId] ?? (proposal === 'yes' || proposal === 'no' ? proposal : undefined);
     if (!answer) throw new Error(`no answer for ${view.nodeId}: data says ${proposal ?? 'nothing'}`);
     run.answer(answer);
   }

@@ -8,7 +8,18 @@ import { recordingRun, shipped, walkTree } from '../helpers/playbookWalk';
 
 const NOW = Date.UTC(2026, 10, 21, 3, 0);
 const healthy = { up: 1, total: 1 };
-const rules = (state: 'ok' | 'firing') => ({ 'error-ratio-critical': state, 'error-ratio-warning': state });
+type RuleState = 'ok' | 'pending' | 'firing';
+/** Every rule the console evaluates: the 5xx ones in `state`, latency and health as given. */
+const rules = (
+  state: RuleState,
+  other: { sustained?: RuleState; latency?: RuleState; health?: RuleState } = {},
+) => ({
+  'error-ratio-critical': state,
+  'error-ratio-warning': state,
+  'error-ratio-sustained': other.sustained ?? state,
+  'latency-p95': other.latency ?? 'ok',
+  'health-degraded': other.health ?? 'ok',
+});
 
 function facts(api: {
   ratio: number;
@@ -18,6 +29,7 @@ function facts(api: {
 }): LiveFacts {
   return {
     now: NOW,
+    dependencyErrors: [],
     services: {
       api: {
         // Watched for releases for the last two days: "none in the last hour" is known, not assumed.
@@ -90,6 +102,68 @@ describe('shipped playbooks', () => {
           'unsafe-migration': 'yes',
         }).outcome,
       ).toBe('go-hotfix');
+    });
+
+    it('a latency incident (p95 rule firing, 5xx low) after a release → emergency rollback, not "minor"', () => {
+      const slow = facts({ ratio: 0.002, firing: false, releasedMinutesAgo: 15 });
+      (slow.services.api as { rules: Record<string, RuleState> }).rules = rules('ok', { latency: 'firing' });
+      const { outcome, records } = walkTree(triage, slow, {
+        'unsafe-migration': 'no',
+        'fix-is-faster': 'no',
+      });
+      expect(outcome).toBe('go-emergency-rollback');
+      const trigger = records.find(
+        (r) => r.kind === 'decision.answered' && r.payload.node === 'rollback-trigger',
+      );
+      expect(String(trigger?.payload.evidence)).toContain('api latency-p95 firing');
+    });
+
+    it('health checks failing on most of a service with a low 5xx ratio → emergency rollback', () => {
+      const sick = facts({
+        ratio: 0.004,
+        firing: false,
+        releasedMinutesAgo: 15,
+        health: { up: 1, total: 3 },
+      });
+      (sick.services.api as { rules: Record<string, RuleState> }).rules = rules('ok', { health: 'firing' });
+      expect(walkTree(triage, sick, { 'unsafe-migration': 'no', 'fix-is-faster': 'no' }).outcome).toBe(
+        'go-emergency-rollback',
+      );
+    });
+
+    it('a critical alert not yet sustained → watch and prepare the rollback, saying how long is left', () => {
+      const early = facts({ ratio: 0.08, firing: true, releasedMinutesAgo: 4 });
+      const api = early.services.api as {
+        rules: Record<string, RuleState>;
+        rulesLeftMs?: Record<string, number>;
+      };
+      api.rules = rules('firing', { sustained: 'pending' });
+      api.rulesLeftMs = { 'error-ratio-sustained': 6 * 60_000 };
+      const { outcome, records } = walkTree(triage, early, {
+        'unsafe-migration': 'no',
+        'fix-is-faster': 'no',
+      });
+      expect(outcome).toBe('go-watch-and-prepare');
+      const trigger = records.find(
+        (r) => r.kind === 'decision.answered' && r.payload.node === 'rollback-trigger',
+      );
+      expect(String(trigger?.payload.evidence)).toContain(
+        'api error-ratio-sustained pending (fires in 6m00s if it holds)',
+      );
+      // The operator may still roll back now: the override goes on the record as such.
+      expect(
+        walkTree(triage, early, {
+          'unsafe-migration': 'no',
+          'fix-is-faster': 'no',
+          'rollback-trigger': 'yes',
+        }).outcome,
+      ).toBe('go-emergency-rollback');
+    });
+
+    it('severe errors naming a failing dependency → the infrastructure, even right after a release', () => {
+      const db = facts({ ratio: 0.08, firing: true, releasedMinutesAgo: 12 });
+      db.dependencyErrors = [{ service: 'api', template: 'connection refused to db-1:<*>', count: 120 }];
+      expect(walkTree(triage, db).outcome).toBe('investigate-infrastructure');
     });
 
     it('severe errors with no recent release → investigate the infrastructure, not a rollback', () => {
