@@ -15,6 +15,9 @@
 //      BENCH_FLEET_CONTAINERS containers watched with no configuration: time until every one is
 //      listed (beside `docker ps`), console CPU and RSS at rest, dockerd's CPU with and without the
 //      console, keypress-to-screen p99.
+//   8. log templates: grouping accuracy on loghub's three samples beside a naive digit-masking
+//      grouping; parse + mine throughput on one core over the corpus; `opsconsole logs --patterns`
+//      beside the naive shell pipeline (sed | sort | uniq -c);
 //   7. alerts: a real Alertmanager holding BENCH_ALERTS alerts in 200 groups. `opsconsole alerts`
 //      beside amtool and curl | jq; the console on it at 80x24: RSS, the cost of each refresh (CPU
 //      per poll, event-loop delay), keypress-to-screen p99 in the alerts view.
@@ -22,7 +25,7 @@
 // BENCH_LINES (default 1000000), BENCH_IDLE_SECONDS (30), BENCH_FLOOD_SECONDS (30), BENCH_FLOOD_RATE
 // (50000), BENCH_SOAK_SECONDS (60; 600 for the ten-minute soak), BENCH_SOAK_RATE (100000),
 // BENCH_FLEET_CONTAINERS (300), BENCH_ALERTS (5000), BENCH_ONLY (comma-separated: search, console,
-// flood, soak, redact, fleet, alerts).
+// flood, soak, redact, fleet, alerts, patterns).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   createWriteStream,
@@ -468,6 +471,33 @@ async function sshHostsBench(fleetDir, socket) {
   }
 }
 
+async function patternsBench() {
+  console.log('\n## log templates\n');
+  const { loghubAccuracy, minerThroughput } = await import(join(root, 'dist', 'bench', 'patterns.js'));
+  for (const r of loghubAccuracy())
+    console.log(
+      `grouping accuracy on loghub ${r.name.padEnd(10)} ${r.ga.toFixed(3)}  (naive digit masking ${r.naive.toFixed(3)})`,
+    );
+  const file = await corpus();
+  minerThroughput(file); // warm up
+  const runs = [1, 2, 3].map(() => minerThroughput(file));
+  const best = runs.sort((a, b) => a.ms - b.ms)[0];
+  console.log(
+    `parse + mine on one core: ${Math.round(best.lines / (best.ms / 1000)).toLocaleString('en')} lines/s (${best.lines} lines, ${best.templates} templates; goal ≥ 200,000)`,
+  );
+  const ours = timeCommand(bin, ['logs', '--patterns', '--file', file], 1);
+  const naive = timeCommand(
+    'bash',
+    ['-c', `sed -E 's/[^ ]*[0-9][^ ]*/<*>/g' '${file}' | sort | uniq -c | sort -rn`],
+    1,
+  );
+  console.log(
+    `opsconsole logs --patterns ${fmt(ours.ms)}, ${ours.lines} lines out; sed | sort | uniq -c ${fmt(naive.ms)}, ${naive.lines} lines out`,
+  );
+  if (ours.ms && naive.ms)
+    console.log(`time opsconsole / naive pipeline: ${(ours.ms / naive.ms).toFixed(2)}x`);
+}
+
 async function alertsBench() {
   const groups = 200;
   console.log(`\n## alerts: ${ALERTS} alerts in ${groups} groups on a real Alertmanager\n`);
@@ -712,6 +742,18 @@ execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'i
 execFileSync(
   join(root, 'node_modules', '.bin', 'esbuild'),
   [
+    join(root, 'scripts', 'patternBench.ts'),
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    `--outfile=${join(root, 'dist', 'bench', 'patterns.js')}`,
+    '--log-level=warning',
+  ],
+  { stdio: 'inherit' },
+);
+execFileSync(
+  join(root, 'node_modules', '.bin', 'esbuild'),
+  [
     join(root, 'src', 'text', 'redact.ts'),
     '--bundle',
     '--platform=node',
@@ -730,3 +772,4 @@ if (run('soak')) await soakBench();
 if (run('redact')) await redactBench();
 if (run('fleet')) await fleetBench();
 if (run('alerts')) await alertsBench();
+if (run('patterns')) await patternsBench();

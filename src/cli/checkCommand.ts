@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { findConfig, loadConfigFile } from '../config/load';
+import { loadValidatedYaml } from '../config/validatedYaml';
 import { crossReferenceProblems, loadPlaybookDirs, loadPlaybookFile } from '../playbooks/loadPlaybook';
+import { ScenarioFileSchema, walkCase } from '../playbooks/scenarios';
 import type { Playbook } from '../playbooks/schema';
 import { projectRoot } from '../projectRoot';
 import { UserError } from '../userError';
@@ -27,18 +29,64 @@ function looksLikePlaybook(file: string): boolean {
   }
 }
 
+/** `check --scenarios`: each case of each file walked, its path and verdict printed; exit 1 on a failure. */
+function checkScenarios(files: string[], configFlag: string | undefined): number {
+  const configPath = findConfig(configFlag);
+  const configured = configPath ? loadConfigFile(configPath).config.playbookDirs : [];
+  const playbooks = loadPlaybookDirs(playbookDirsFor(configPath, configured));
+  const dir = join(shippedPlaybookDir(), 'scenarios');
+  const inputs =
+    files.length > 0
+      ? files
+      : readdirSync(dir)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => join(dir, f));
+  let failed = 0;
+  for (const file of inputs) {
+    const scenario = loadValidatedYaml(file, ScenarioFileSchema, 'scenario file');
+    const playbook = playbooks.get(scenario.playbook);
+    if (!playbook)
+      throw new UserError(
+        `opsconsole: ${file}: no playbook "${scenario.playbook}"; loaded: ${[...playbooks.keys()].join(', ')}`,
+      );
+    stdout.line(`${file} (${scenario.playbook})`);
+    for (const c of scenario.cases) {
+      const r = walkCase(playbook, c);
+      if (!r.passed) failed++;
+      const path = r.path.map(
+        (s) =>
+          `${s.node} ${s.answer}${s.from === 'data' ? ' (data)' : s.from === 'override' ? ' (override)' : ''}`,
+      );
+      stdout.line(`  ${r.passed ? 'PASS' : 'FAIL'}  ${c.name}`);
+      stdout.line(`        ${[...path, r.reached ?? '?'].join(' → ')}`);
+      if (!r.passed)
+        stdout.line(
+          `        expected ${c.expect}, reached ${r.reached ?? 'nothing'}${r.problem ? `: ${r.problem}` : ''}`,
+        );
+    }
+  }
+  stdout.line(failed === 0 ? 'all scenarios pass' : `${failed} scenario${failed === 1 ? '' : 's'} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Validate configuration and playbook files and say exactly what is wrong and where.',
-  usage: 'opsconsole check [FILE...]',
+  usage: 'opsconsole check [FILE...]\n       opsconsole check --scenarios [FILE...]',
   details: [
     'Without FILE: the configuration opsconsole would use, the shipped playbooks and the',
     "config's playbookDirs. A FILE with `start` and `nodes` is read as a playbook, else as a config.",
     'Every file is checked; the exit status is 2 if any has a problem.',
+    '',
+    '--scenarios walks playbooks against scenario files (default: the shipped playbooks/scenarios):',
+    'for each case, the path taken, which answers came from the data, and pass or fail against its',
+    'expected outcome. Exit 1 if any case fails, 2 if a file is invalid.',
   ],
-  options: {},
+  options: { scenarios: { type: 'boolean' } },
   allowPositionals: true,
-  async run({ positionals }, globals) {
+  async run({ positionals, values }, globals) {
+    if (values.scenarios) return checkScenarios(positionals, globals.config);
     const failures: string[] = [];
     const attempt = (label: string, fn: () => void) => {
       try {
