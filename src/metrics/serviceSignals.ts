@@ -1,6 +1,6 @@
 import type { Thresholds } from '../config/schema';
 import { formatDuration, formatPercent } from '../text/duration';
-import { ErrorRateWindow } from './errorRateWindow';
+import { ErrorRateWindow, type WindowRate } from './errorRateWindow';
 import {
   RULE_OK,
   type RuleState,
@@ -212,6 +212,13 @@ export class ServiceSignals {
       if (transition) transitions.push(transition);
     }
     return transitions;
+  }
+
+  /** Requests and errors since `since` (a rollback finished, say): nothing from before it counts. */
+  rateSince(since: number, now: number): WindowRate | undefined {
+    const source = this.source(now);
+    if (source === 'none') return undefined;
+    return (source === 'logs' ? this.logWindow : this.window).between(since, now);
   }
 
   view(now: number, sparkBuckets: number): ServiceSignalsView {

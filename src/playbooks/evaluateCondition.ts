@@ -23,8 +23,19 @@ export interface LiveFacts {
        * in the last hour" holds only for a service watched that whole hour.
        */
       releasesWatchedSince?: number;
+      /** The release before the current one, when the console saw it change. */
+      previousVersion?: string;
     }
   >;
+  /**
+   * Set while a verification after a step is judged: error ratios then count only the requests since
+   * the step finished, so a trailing window full of errors from before it does not hold it back.
+   */
+  since?: number;
+  /** Requests and errors of a service since a time, when the console keeps its counters. */
+  rateSince?: (service: string, since: number) => { requests: number; ratio: number | undefined } | undefined;
+  /** The open incident, when there is one. */
+  incident?: { id: string; severity: string };
   /** The team's alerts now; absent when there is no alert source or it cannot be read. */
   alerts?: readonly Alert[];
   /**
@@ -94,6 +105,9 @@ function allOf(results: Evaluation[]): Evaluation {
 
 const verdict = (b: boolean): Verdict => (b ? 'yes' : 'no');
 
+/** Fewer requests than this since a step says nothing yet about its effect. */
+const MIN_REQUESTS_SINCE = 20;
+
 /**
  * Evaluates a condition on live data in three-valued logic: a missing number never counts as zero,
  * it makes the answer "unknown" so the console says so and asks the operator.
@@ -114,7 +128,14 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
     const combine = above === undefined && below !== undefined ? allOf : anyOf;
     return combine(
       serviceNames(facts, service).map((name) => {
-        const r = facts.services[name]?.ratio?.[window];
+        const sinceStep = facts.since !== undefined ? facts.rateSince?.(name, facts.since) : undefined;
+        if (sinceStep && sinceStep.requests < MIN_REQUESTS_SINCE)
+          return {
+            verdict: 'unknown',
+            evidence: [`${name}: only ${sinceStep.requests} requests since the step finished`],
+          };
+        const r = sinceStep ? sinceStep.ratio : facts.services[name]?.ratio?.[window];
+        const label = sinceStep ? `since the step (${sinceStep.requests} requests)` : window;
         if (r === undefined) return { verdict: 'unknown', evidence: [`${name} ${window} 5xx unknown`] };
         const okAbove = above === undefined || r > above;
         const okBelow = below === undefined || r < below;
@@ -124,7 +145,7 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
             : `${r < (below ?? 0) ? '<' : '≥'} ${formatPercent(below ?? 0, 0)}`;
         return {
           verdict: verdict(okAbove && okBelow),
-          evidence: [`${name} ${window} 5xx ${formatPercent(r)} ${line}`],
+          evidence: [`${name} ${label} 5xx ${formatPercent(r)} ${line}`],
         };
       }),
     );
@@ -180,6 +201,20 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
     );
   }
   if ('alert' in c) return evaluateAlert(c.alert, facts);
+  if ('incidentDeclared' in c)
+    return facts.incident
+      ? { verdict: 'yes', evidence: [`${facts.incident.id} declared, ${facts.incident.severity}`] }
+      : { verdict: 'no', evidence: ['no incident is open'] };
+  if ('previousReleaseKnown' in c) {
+    const names = serviceNames(facts, c.previousReleaseKnown.service);
+    const known = names.filter((n) => facts.services[n]?.previousVersion);
+    return known.length > 0
+      ? {
+          verdict: 'yes',
+          evidence: known.map((n) => `${n} ran ${facts.services[n]?.previousVersion} before`),
+        }
+      : { verdict: 'unknown', evidence: ['no earlier release seen'] };
+  }
   if ('dependencyFailing' in c) {
     const { service } = c.dependencyFailing;
     if (!facts.dependencyErrors) return { verdict: 'unknown', evidence: ['no log lines read'] };

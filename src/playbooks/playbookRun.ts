@@ -4,7 +4,7 @@ import type { Evaluation, PlaybookNodeView, StepResult } from '../model/playbook
 import { evaluateCondition, type LiveFacts } from './evaluateCondition';
 import { nodeView } from './nodeView';
 import { missingParameters, ParameterError, renderArgv, renderText, validateParameter } from './parameters';
-import { type Playbook, type PlaybookNode, stepTemplate } from './schema';
+import { type Condition, type Playbook, type PlaybookNode, stepTemplate } from './schema';
 import { runCommandStep } from './stepRunner';
 
 export interface PlaybookRunContext {
@@ -34,6 +34,8 @@ function answerLabel(node: PlaybookNode, answer: string): string {
 export class PlaybookRun {
   private nodeId: string;
   private ticked = new Set<number>();
+  /** When the last step that ran for real finished successfully: verifications count from there. */
+  private stepFinishedAt: number | undefined;
   private trail: string[] = [];
   private running: AbortController | undefined;
   private lastResult: StepResult | undefined;
@@ -93,6 +95,7 @@ export class PlaybookRun {
     this.verifyDeadline = node.kind === 'verify' ? this.now + node.within : undefined;
     if (node.kind === 'question')
       this.ctx.record('decision.shown', { playbook: this.playbook.id, node: next, question: node.question });
+    if (node.kind === 'checklist') this.tickFromData(node);
     this.publish();
   }
 
@@ -134,6 +137,22 @@ export class PlaybookRun {
     });
     this.trail.push(`${node.question} → ${answerLabel(node, answer)}`);
     this.enter(target);
+  }
+
+  /** Ticks the items whose check the data answers yes, each recorded with its evidence. */
+  private tickFromData(node: Extract<PlaybookNode, { kind: 'checklist' }>): void {
+    node.checks.forEach((check, i) => {
+      if (!check) return;
+      const e = evaluateCondition(this.withParameters(check), this.ctx.facts());
+      if (e.verdict !== 'yes') return;
+      this.ticked.add(i);
+      this.ctx.record('checklist.ticked', {
+        playbook: this.playbook.id,
+        node: this.nodeId,
+        item: node.checklist[i] as string,
+        evidence: `from the data: ${e.evidence.join('; ')}`,
+      });
+    });
   }
 
   toggleTick(index: number): void {
@@ -236,6 +255,7 @@ export class PlaybookRun {
       this.publish();
     }
     try {
+      this.stepFinishedAt = undefined;
       this.lastResult = await runCommandStep(
         {
           playbook: this.playbook.id,
@@ -247,6 +267,8 @@ export class PlaybookRun {
         },
         { record: this.ctx.record, target: this.ctx.targetFor(plan.host), signal: running.signal },
       );
+      // A step that changed something (not a dry run, exit 0): what follows is judged from here on.
+      if (!dryRun && this.lastResult.exitCode === 0) this.stepFinishedAt = this.now;
     } finally {
       this.running = undefined;
     }
@@ -268,8 +290,17 @@ export class PlaybookRun {
   private proposalForVerify(): Evaluation {
     const node = this.node;
     if (node.kind !== 'verify') return { verdict: 'unknown', evidence: [] };
-    const resolved = JSON.parse(renderTemplatesLoosely(JSON.stringify(node.verify), this.values));
-    return evaluateCondition(resolved, this.ctx.facts());
+    const facts = this.ctx.facts();
+    // After a step, its effect is judged on what came after it, not on a window reaching back before.
+    return evaluateCondition(
+      this.withParameters(node.verify),
+      this.stepFinishedAt === undefined ? facts : { ...facts, since: this.stepFinishedAt },
+    );
+  }
+
+  /** A condition with the run's parameters filled in (`{{service}}`). */
+  private withParameters(c: Condition): Condition {
+    return JSON.parse(renderTemplatesLoosely(JSON.stringify(c), this.values));
   }
 
   /** Re-checks a verification step; passes move on, a missed deadline marks it failed. */

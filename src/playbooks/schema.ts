@@ -32,6 +32,8 @@ export type Condition =
   | { deployedWithin: { minutes: number; service?: string } }
   | { alert: AlertCondition }
   | { dependencyFailing: { service?: string } }
+  | { incidentDeclared: { severitySet?: boolean } }
+  | { previousReleaseKnown: { service?: string } }
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -82,13 +84,15 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
           }),
       }),
       z.strictObject({ dependencyFailing: z.strictObject({ service: z.string().optional() }) }),
+      z.strictObject({ incidentDeclared: z.strictObject({ severitySet: z.boolean().optional() }) }),
+      z.strictObject({ previousReleaseKnown: z.strictObject({ service: z.string().optional() }) }),
       z.strictObject({ all: z.array(ConditionSchema).min(1) }),
       z.strictObject({ any: z.array(ConditionSchema).min(1) }),
       z.strictObject({ not: ConditionSchema }),
     ],
     {
       message:
-        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, dependencyFailing, all, any or not',
+        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, dependencyFailing, incidentDeclared, previousReleaseKnown, all, any or not',
     },
   ),
 );
@@ -117,11 +121,24 @@ const QuestionNode = z.strictObject({
     .optional(),
 });
 
-const ChecklistNode = z.strictObject({
-  title: z.string().min(1),
-  checklist: z.array(z.string().min(1)).min(1),
-  next: Next.optional(),
-});
+/** A checklist item: its words, or its words and a condition that ticks it when the data says yes. */
+const ChecklistItem = z.union([
+  z.string().min(1),
+  z.strictObject({ item: z.string().min(1), check: ConditionSchema }),
+]);
+
+const ChecklistNode = z
+  .strictObject({
+    title: z.string().min(1),
+    checklist: z.array(ChecklistItem).min(1),
+    next: Next.optional(),
+  })
+  .transform(({ checklist, ...rest }) => ({
+    ...rest,
+    checklist: checklist.map((c) => (typeof c === 'string' ? c : c.item)),
+    /** Per item, the condition that ticks it from the data, if any. */
+    checks: checklist.map((c) => (typeof c === 'string' ? undefined : c.check)),
+  }));
 
 const variantField = {
   /** Only shown when the service's configured deploy kind is this one. */

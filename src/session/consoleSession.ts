@@ -59,7 +59,13 @@ export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSess
   );
   const resumed = incident.resume();
   if (resumed) say(`resumed ${resumed.id} (${resumed.severity}, ${resumed.status})`);
-  const triage = new TriageSession(store, options.playbooks, incident, options.triageEnvironment);
+  const triage = new TriageSession(
+    store,
+    options.playbooks,
+    incident,
+    options.triageEnvironment,
+    (service, since) => ingest.rateSince(service, since, Date.now()),
+  );
   const ingest = createIngest({
     store,
     logs,

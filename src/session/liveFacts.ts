@@ -41,6 +41,11 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
     const s = services[name];
     if (s) s.releasesWatchedSince = since;
   }
+  for (const [name, s] of Object.entries(services)) {
+    const before = previousVersion(state, name);
+    if (before) s.previousVersion = before;
+  }
+  const active = state.incident.active;
   const alertsKnown =
     hasAlertSource(state) && state.alerts?.unknown === undefined && state.alertRules?.unknown === undefined;
   return {
@@ -48,6 +53,7 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
     services,
     ...(alertsKnown && { alerts: allAlerts(state) }),
     dependencyErrors: state.dependencyErrors,
+    ...(active && active.status !== 'resolved' && { incident: { id: active.id, severity: active.severity } }),
   };
 }
 

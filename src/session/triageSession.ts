@@ -1,4 +1,5 @@
 import type { CommandTarget } from '../model/command';
+import type { LiveFacts } from '../playbooks/evaluateCondition';
 import { PlaybookRun } from '../playbooks/playbookRun';
 import type { Playbook } from '../playbooks/schema';
 import type { ConsoleStore } from '../store/consoleStore';
@@ -35,6 +36,8 @@ export class TriageSession {
     private readonly playbooks: Map<string, Playbook>,
     private readonly incident: IncidentSession,
     private readonly env: TriageEnvironment,
+    /** Requests and errors of a service since a time (the ingest's counters), for verifications. */
+    private readonly rateSince?: LiveFacts['rateSince'],
   ) {}
 
   get current(): PlaybookRun | undefined {
@@ -64,7 +67,10 @@ export class TriageSession {
     }
     const variant = service ? this.env.variantOf(service) : undefined;
     this.run = new PlaybookRun(playbook, {
-      facts: () => liveFactsFrom(this.store.getState()),
+      facts: () => ({
+        ...liveFactsFrom(this.store.getState()),
+        ...(this.rateSince && { rateSince: this.rateSince }),
+      }),
       record: (kind, payload) => {
         this.incident.record(kind, payload);
       },

@@ -3,6 +3,7 @@ import type { LogBuffer } from '../logs/logBuffer';
 import { requestOutcome } from '../logs/logRecord';
 import { DEFAULT_FIELD_NAMES, parseLine } from '../logs/parseLine';
 import { ReorderBuffer } from '../logs/reorderBuffer';
+import type { WindowRate } from '../metrics/errorRateWindow';
 import { rulesFromThresholds, ServiceSignals } from '../metrics/serviceSignals';
 import type { RuleTransition } from '../metrics/thresholdRule';
 import type { NotableEvent } from '../model/notableEvent';
@@ -27,6 +28,8 @@ export interface Ingest {
   start(): void;
   stop(): void;
   signalsFor(service: string): ServiceSignals;
+  /** A known service's requests and errors since a time; undefined for a service never seen. */
+  rateSince(service: string, since: number, now: number): WindowRate | undefined;
   lineCounts(): LineCounts;
 }
 
@@ -322,6 +325,7 @@ export function createIngest({
       flush();
     },
     signalsFor,
+    rateSince: (service, since, at) => signals.get(service)?.rateSince(since, at),
     /**
      * Where every log line is: received from sources = queued for the next flush + waiting to be
      * merged by time + shown (entered the ring), and shown = held in the ring + evicted from it by

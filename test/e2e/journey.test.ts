@@ -35,83 +35,111 @@ const apiRatio = (s: string) => Number(/\bapi\s+(\d+\.\d)%/m.exec(s)?.[1] ?? Num
  * followed across services and pinned, triage leads to the emergency rollback, which runs (typed
  * confirmation), the error rate falls, the incident is resolved and exported.
  */
-async function journey(t: PtyTerminal, stateDir: string): Promise<string> {
+async function journey(
+  t: PtyTerminal,
+  stateDir: string,
+): Promise<{ draft: string; keys: number; investigation: number; seconds: number }> {
   await t.waitFor(/\bapi\s+\d+\.\d%.*CRIT FIRING/m, 60_000);
-  t.press('D');
-  await t.waitFor(/Incident title/);
-  t.press('api 5xx after v1.5.0');
-  t.press(KEYS.enter);
-  await t.waitFor(/P1 {2}High/);
-  t.press('1');
+  const alertAt = performance.now();
+  // Every keystroke counts (a typed word is a key per character): the mitigation's apart from the
+  // investigation's (filter, pivot, pin), which show features rather than the shortest path.
+  let keys = 0;
+  let investigation = 0;
+  let investigating = false;
+  const press = (...input: string[]) => {
+    for (const k of input) {
+      const n = k.startsWith('\u001b') || k === KEYS.enter ? 1 : [...k].length;
+      if (investigating) investigation += n;
+      else keys += n;
+      t.press(k);
+    }
+  };
+  press('D');
+  // The firing rule and the release before it name the incident; the critical rule proposes P1.
+  await t.waitFor(/> api 5xx after v1\.5\.0/);
+  press(KEYS.enter);
+  await t.waitFor(/Severity \(Enter: P1, from the critical rule firing\)/);
+  press(KEYS.enter);
   await t.waitFor(/P1 INVESTIGATING/);
-  t.press('/');
+  investigating = true;
+  press('/');
   await t.waitFor(/Enter keep · Esc cancel/);
-  t.press('level:error');
-  t.press(KEYS.enter);
+  press('level:error');
+  press(KEYS.enter);
   await t.waitFor(/≥error/);
   await t.waitFor(/ ERR /);
-  t.press('r');
+  press('r');
   const pivot = await t.waitFor(/following request (req-[0-9a-f]+) across every source/);
   const rid = /following request (req-[0-9a-f]+)/.exec(pivot)?.[1] as string;
   await t.waitFor((s) => (s.match(new RegExp(rid, 'g')) ?? []).length >= 2 && /\+\d+ms/.test(s));
-  t.press('p');
+  press('p');
   await t.waitFor(/pinned a \w+ line/);
-  t.press('T');
+  investigating = false;
+  press('T');
   // The data's account heads the triage: the change that came before the errors.
   await t.waitFor(/Data: api v1\.5\.0 at \d\d:\d\d:\d\d/);
   await t.waitFor(/Q: Is production down or severely degraded\?/);
   await t.waitFor(/Data says YES/);
-  t.press(KEYS.enter);
+  press(KEYS.enter);
   await t.waitFor(/Q: Is it a complete outage/);
   await t.waitFor(/Data says NO/);
-  t.press(KEYS.enter);
+  press(KEYS.enter);
   await t.waitFor(/Q: Is it minor after all/);
   await t.waitFor(/Data says NO/);
-  t.press(KEYS.enter);
+  press(KEYS.enter);
   await t.waitFor(/Q: Is the cause in the infrastructure/);
   await t.waitFor(/Data says NO/);
-  t.press(KEYS.enter);
+  press(KEYS.enter);
   await t.waitFor(/Q: Did the release run a database migration/);
-  t.press('n');
+  press('n');
   await t.waitFor(/Q: Is the cause understood/);
-  t.press('n');
+  press('n');
   await t.waitFor(/Q: Has a rollback trigger held for 10 minutes/);
   await t.waitFor(/Data says YES/);
-  t.press(KEYS.enter);
+  press(KEYS.enter);
   await t.waitFor(/Outcome: Emergency rollback/);
-  t.press(KEYS.enter);
-  await t.waitFor(/Checklist: Before rolling back/);
-  t.press('1');
-  t.press(KEYS.enter);
+  press(KEYS.enter);
+  // Incident declared and the release to go back to are ticked from the data.
+  await t.waitFor(/\[x\] 1 Incident declared and its severity set/);
+  press(KEYS.enter);
   await t.waitFor(/Step: Roll the demo service back/);
   await t.waitFor(/demo rollback api/);
   const before = apiRatio(await t.waitFor((s) => !Number.isNaN(apiRatio(s))));
-  t.press('r');
+  press('r');
   await t.waitFor(/Type "api" to run/);
-  t.press('api');
-  t.press(KEYS.enter);
+  press('api');
+  press(KEYS.enter);
   await t.waitFor(/result: exit 0/, 30_000);
-  t.press(KEYS.enter);
-  // Health is green at once; the 1m 5xx ratio needs the bad minute to slide out of its window.
+  press(KEYS.enter);
+  // Health is green at once; the 5xx ratio is judged on the requests since the rollback finished,
+  // so the verification does not wait for the bad minute to slide out of the 1m window.
   await t.waitFor(/Checklist: After the rollback/, 120_000);
   const after = apiRatio(await t.waitFor((s) => !Number.isNaN(apiRatio(s))));
-  // The verification passed below 5 %; shown with one decimal, 4.95-4.99 reads as "5.0".
-  expect(after).toBeLessThanOrEqual(5);
-  expect(after).toBeLessThan(before);
-  t.press(KEYS.enter);
+  expect(before).toBeGreaterThan(5);
+  expect(after).toBeGreaterThan(0);
+  press(KEYS.enter);
   await t.waitFor(/Outcome: Rolled back/);
-  t.press(KEYS.escape);
-  t.press('S');
+  press(KEYS.escape);
+  press('S');
   await t.waitFor(/4 {2}resolved/);
-  t.press('4');
+  press('4');
   await t.waitFor(/P1 RESOLVED/);
-  t.press('e');
+  press('e');
   await t.waitFor(/post-mortem draft written to/);
-  t.press('q');
+  const seconds = (performance.now() - alertAt) / 1000;
+  press('q');
   expect(await t.exited).toBe(0);
   expect(t.onAlternateScreen).toBe(false);
   const [file] = readdirSync(join(stateDir, 'exports'));
-  return readFileSync(join(stateDir, 'exports', file as string), 'utf8');
+  const draft = readFileSync(join(stateDir, 'exports', file as string), 'utf8');
+  return { draft, keys, investigation, seconds };
+}
+
+/** The journey's cost to the operator, printed for the notes (not asserted: machines differ). */
+function report(where: string, r: { keys: number; investigation: number; seconds: number }): void {
+  console.log(
+    `journey ${where}: ${r.keys} keys from the alert to the exported draft (${r.investigation} more to filter, follow and pin a request), ${r.seconds.toFixed(1)} s`,
+  );
 }
 
 function checkDraft(md: string): void {
@@ -127,7 +155,9 @@ function checkDraft(md: string): void {
   expect(md).toMatch(
     /\| Roll the demo service back to its previous release \| local \| `.*opsconsole demo rollback api` \| 0 \|/,
   );
-  expect(md).toMatch(/Verification passed: The 5xx ratio is back under 5%/);
+  expect(md).toMatch(
+    /Verification passed: The 5xx ratio is back under 5% \| api since the step \(\d+ requests\) 5xx \d+\.\d% < 5%/,
+  );
   // Trigger and Root cause are suggested from the data, and say so.
   expect(md).toMatch(
     /## Trigger\n\nSuggested from the data — confirm or replace:\n\n- api v1\.4\.2 → v1\.5\.0 was released at \S+; errors began/,
@@ -151,7 +181,9 @@ describe('the whole journey, keys only, in a real terminal', () => {
     const t = new PtyTerminal(BIN, ['demo', '--config', config, '--deploy-after', '1s', '--rps', '40'], {
       env: { OPSCONSOLE_STATE_DIR: stateDir },
     });
-    checkDraft(await journey(t, stateDir));
+    const r = await journey(t, stateDir);
+    checkDraft(r.draft);
+    report('at 80x24', r);
   });
 
   it('through a real sshd (ssh -tt to 127.0.0.1) at 132x40', async () => {
@@ -181,6 +213,8 @@ describe('the whole journey, keys only, in a real terminal', () => {
       ],
       { columns: 132, rows: 40 },
     );
-    checkDraft(await journey(t, stateDir));
+    const r = await journey(t, stateDir);
+    checkDraft(r.draft);
+    report('over ssh at 132x40', r);
   });
 });

@@ -162,13 +162,19 @@ describe('incident controller', () => {
   it('declares by keys, notes, stars, marks an action item and exports, each journaled', () => {
     const c = console_();
     c.press('D');
-    expect(c.ui().prompt?.purpose).toBe('declare-title');
-    c.type('api 5xx after deploy');
+    // The firing critical rule names the incident and proposes its severity: Enter, Enter declares.
+    expect(c.ui().prompt).toMatchObject({
+      purpose: 'declare-title',
+      value: 'api: 5xx ratio above 5% for 2m00s',
+    });
+    c.press('backspace');
+    c.type('s, after deploy');
     c.press('return');
-    expect(c.ui().prompt?.purpose).toBe('declare-severity');
-    c.press('1');
+    expect(c.ui().prompt).toMatchObject({ purpose: 'declare-severity', value: 'P1' });
+    expect(c.ui().prompt?.label).toContain('from the critical rule firing');
+    c.press('return');
     expect(c.store.getState().incident.active).toMatchObject({
-      title: 'api 5xx after deploy',
+      title: 'api: 5xx ratio above 5% for 2m00s, after deploy',
       severity: 'P1',
     });
     c.press('n');

@@ -260,3 +260,46 @@ describe('shipped playbooks', () => {
     });
   });
 });
+
+describe('fewer keys to mitigation', () => {
+  it('ticks the checklist items the data can check, each recorded with its evidence', () => {
+    const rollback = shipped('emergency-rollback');
+    const f = facts({ ratio: 0.08, firing: true, releasedMinutesAgo: 12 });
+    f.incident = { id: 'inc-1', severity: 'P1' };
+    (f.services.api as { previousVersion?: string }).previousVersion = 'v1.4.2';
+    const { run, records } = recordingRun(rollback, f, { variant: 'demo', values: { service: 'api' } });
+    expect(run.view().checklist.map((c) => c.ticked)).toEqual([true, false, false, true, false]);
+    expect(records.filter((r) => r.kind === 'checklist.ticked').map((r) => r.payload.evidence)).toEqual([
+      'from the data: inc-1 declared, P1',
+      'from the data: api ran v1.4.2 before',
+    ]);
+  });
+
+  it('leaves them for the operator when the data cannot tell', () => {
+    const { run } = recordingRun(shipped('emergency-rollback'), facts({ ratio: 0.08, firing: true }), {
+      variant: 'demo',
+      values: { service: 'api' },
+    });
+    expect(run.view().checklist.every((c) => !c.ticked)).toBe(true);
+  });
+});
+
+describe('verifying after a step', () => {
+  const below = { errorRatio: { service: 'api', window: '1m' as const, below: 0.05 } };
+  it('counts only the requests since the step finished, once there are enough of them', async () => {
+    const { evaluateCondition } = await import('../../src/playbooks/evaluateCondition');
+    const f = facts({ ratio: 0.12, firing: true });
+    expect(evaluateCondition(below, f).verdict).toBe('no');
+    const since = NOW - 20_000;
+    const after = { ...f, since, rateSince: () => ({ requests: 400, ratio: 0.01 }) };
+    expect(evaluateCondition(below, after)).toEqual({
+      verdict: 'yes',
+      evidence: ['api since the step (400 requests) 5xx 1.0% < 5%'],
+    });
+    const early = { ...f, since, rateSince: () => ({ requests: 5, ratio: 0 }) };
+    expect(evaluateCondition(below, early)).toEqual({
+      verdict: 'unknown',
+      evidence: ['api: only 5 requests since the step finished'],
+    });
+  });
+});

@@ -1,6 +1,8 @@
+import { originService } from '../../logs/requestOrigins';
 import { matcherText, proposedSeverity } from '../../model/alerts';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../../model/incident';
 import { RECORD_KINDS, type RecordKind } from '../../model/journalRecord';
+import { lastReleases } from '../../store/patternRows';
 import { alertGroups, visibleTimeline } from '../../store/selectors';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 import { selectedLogLine } from './logsController';
@@ -8,13 +10,53 @@ import { selectedLogLine } from './logsController';
 const severityChoices = () =>
   Object.entries(SEVERITIES).map(([k, d], i) => ({ key: String(i), label: `${k}  ${d}`, value: k }));
 
-/** Declaring from an alert, its `severity` label proposes one: Enter accepts it, a number picks another. */
-const severityProposal = (alertSeverity: string | undefined, map?: Record<string, string>) => {
-  const proposed = alertSeverity ? proposedSeverity(alertSeverity, map) : undefined;
-  return proposed
-    ? { label: `Severity (Enter: ${proposed}, from severity=${alertSeverity})`, value: proposed }
+/** A proposed severity and where it comes from: Enter accepts it, a number picks another. */
+const severityProposal = (proposal: { severity: string; why: string } | undefined) =>
+  proposal
+    ? { label: `Severity (Enter: ${proposal.severity}, from ${proposal.why})`, value: proposal.severity }
     : { label: 'Severity', value: '' };
-};
+
+/**
+ * What a declaration starts from: the selected alert in the alerts view, else the firing rule (the
+ * most severe), named after the change the data points at when there is one.
+ */
+function declarationSource(ctx: ControllerContext) {
+  const state = ctx.store.getState();
+  if (state.ui.view === 'alerts') {
+    const alert = alertGroups(state).selected;
+    if (!alert) return undefined;
+    const severity = proposedSeverity(alert.severity, ctx.alertmanager?.severities);
+    return {
+      title: `${alert.name}${alert.service ? ` on ${alert.service}` : ''}`,
+      ...(severity && { severity: { severity, why: `severity=${alert.severity}` } }),
+    };
+  }
+  const origin = originService(state.origins);
+  const firing = Object.values(state.signals)
+    .flatMap((s) => s.rules.filter((r) => r.state === 'firing').map((r) => ({ service: s.service, rule: r })))
+    // Where the failures start first (the others are downstream of it), then the most severe.
+    .sort(
+      (a, b) =>
+        Number(b.service === origin) - Number(a.service === origin) ||
+        Number(b.rule.severity === 'critical') - Number(a.rule.severity === 'critical'),
+    )[0];
+  if (!firing) return undefined;
+  // The change the diagnosis names, else the service's own latest release.
+  const change =
+    state.diagnosis?.change?.service === firing.service
+      ? state.diagnosis.change
+      : lastReleases(state).get(firing.service)?.data;
+  const what = firing.rule.id.startsWith('error-ratio') ? '5xx' : firing.rule.description;
+  return {
+    title: change
+      ? `${firing.service} ${what} after ${change.to}`
+      : `${firing.service}: ${firing.rule.description}`,
+    severity: {
+      severity: firing.rule.severity === 'critical' ? 'P1' : 'P2',
+      why: `the ${firing.rule.severity} rule firing`,
+    },
+  };
+}
 
 /** How many of a group's alerts an incident declared from it links (the most severe, oldest first). */
 const LINKED_ALERTS = 50;
@@ -31,9 +73,12 @@ export function incidentController(ctx: ControllerContext) {
     declareIncident: () => {
       if (!ctx.incident) return;
       if (incidentOpen()) return say(`incident ${store.getState().incident.active?.id} is already open`);
-      const alert = selectedAlertGroup();
-      const title = alert ? `${alert.name}${alert.service ? ` on ${alert.service}` : ''}` : '';
-      openPrompt({ purpose: 'declare-title', label: 'Incident title', value: title });
+      const from = declarationSource(ctx);
+      openPrompt({
+        purpose: 'declare-title',
+        label: from ? 'Incident title (Enter accepts, edit to change)' : 'Incident title',
+        value: from?.title ?? '',
+      });
     },
     addNote: () => {
       if (needIncident('add a note')) openPrompt({ purpose: 'note', label: 'Note', value: '' });
@@ -109,7 +154,7 @@ export function incidentController(ctx: ControllerContext) {
         if (value === '') return say('declaration cancelled: a title is needed');
         openPrompt({
           purpose: 'declare-severity',
-          ...severityProposal(selectedAlertGroup()?.severity, ctx.alertmanager?.severities),
+          ...severityProposal(declarationSource(ctx)?.severity),
           carry: value,
           choices: severityChoices(),
         });
