@@ -47,6 +47,11 @@ export interface ServiceSignalsView {
   ratioSource: 'metrics' | 'logs' | 'none';
   p95Seconds?: number;
   spark: (number | undefined)[];
+  /**
+   * Requests in the last 5 minutes over the same 5 minutes half an hour before; undefined until both
+   * are known and the earlier one had traffic.
+   */
+  trafficGrowth?: number;
   unknownReason?: string;
   rules: RuleView[];
   health: { up: number; total: number; targets: HealthTargetView[] };
@@ -95,6 +100,15 @@ export function rulesFromThresholds(t: Thresholds): ThresholdRuleSpec[] {
       forMs: t.health.outageFor,
     },
   ];
+}
+
+/** Requests now against half an hour ago (see the view's `trafficGrowth`). */
+function trafficGrowth(w: ErrorRateWindow, now: number): { trafficGrowth?: number } {
+  const recent = w.between(now - 5 * 60_000, now);
+  const before = w.between(now - 35 * 60_000, now - 30 * 60_000);
+  return before.requests > 0 && recent.ratio !== undefined
+    ? { trafficGrowth: recent.requests / before.requests }
+    : {};
 }
 
 /** Median of the p95 readings from 30 to 10 minutes ago: the service's normal, before the trouble. */
@@ -239,6 +253,7 @@ export class ServiceSignals {
       ratioSource: source,
       ...(source === 'metrics' && this.p95Seconds !== undefined && { p95Seconds: this.p95Seconds }),
       spark: main.series(now, SPARK_SPAN_MS, sparkBuckets),
+      ...(known && trafficGrowth(main, now)),
       ...(!known && { unknownReason: this.unknownReason ?? 'no data yet' }),
       rules: this.rules.map((spec) => {
         const rule = this.effective(spec, now);

@@ -23,6 +23,10 @@ export interface LiveFacts {
        * in the last hour" holds only for a service watched that whole hour.
        */
       releasesWatchedSince?: number;
+      /** The busiest of its containers' CPU, in percent of a core. */
+      cpuPercent?: number;
+      /** Requests in the last 5 minutes over the same 5 minutes half an hour before. */
+      trafficGrowth?: number;
       /** The release before the current one, when the console saw it change. */
       previousVersion?: string;
     }
@@ -201,6 +205,29 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
     );
   }
   if ('alert' in c) return evaluateAlert(c.alert, facts);
+  if ('saturation' in c)
+    return anyOf(
+      serviceNames(facts, c.saturation.service).map((name) => {
+        const cpu = facts.services[name]?.cpuPercent;
+        if (cpu === undefined) return { verdict: 'unknown', evidence: [`${name} CPU unknown`] };
+        return {
+          verdict: verdict(cpu > c.saturation.cpuAbove),
+          evidence: [`${name} CPU ${Math.round(cpu)}% of a core`],
+        };
+      }),
+    );
+  if ('trafficGrowth' in c)
+    return anyOf(
+      serviceNames(facts, c.trafficGrowth.service).map((name) => {
+        const g = facts.services[name]?.trafficGrowth;
+        if (g === undefined)
+          return { verdict: 'unknown', evidence: [`${name} traffic half an hour ago unknown`] };
+        return {
+          verdict: verdict(g > c.trafficGrowth.factorAbove),
+          evidence: [`${name} traffic ${g.toFixed(1)}x half an hour ago`],
+        };
+      }),
+    );
   if ('incidentDeclared' in c)
     return facts.incident
       ? { verdict: 'yes', evidence: [`${facts.incident.id} declared, ${facts.incident.severity}`] }

@@ -20,6 +20,10 @@ const ServiceFactsSchema = z.strictObject({
   /** p95 latency in seconds. */
   p95: z.number().min(0).optional(),
   restarts: z.number().int().min(0).optional(),
+  /** The busiest container's CPU, percent of a core. */
+  cpu: z.number().min(0).optional(),
+  /** Requests now over half an hour ago. */
+  trafficGrowth: z.number().min(0).optional(),
   releasedMinutesAgo: z.number().min(0).optional(),
   /** How long a source able to see releases has watched the service (unwatched: "no release" is unknown). */
   watchedMinutes: z.number().min(0).optional(),
@@ -68,6 +72,8 @@ export function factsOf(c: ScenarioCase, now: number): LiveFacts {
       ...(s.health && { health: s.health }),
       ...(s.p95 !== undefined && { p95Seconds: s.p95 }),
       ...(s.restarts !== undefined && { restarts: s.restarts }),
+      ...(s.cpu !== undefined && { cpuPercent: s.cpu }),
+      ...(s.trafficGrowth !== undefined && { trafficGrowth: s.trafficGrowth }),
       ...(s.releasedMinutesAgo !== undefined && { lastReleaseAt: now - s.releasedMinutesAgo * 60_000 }),
       ...(s.watchedMinutes !== undefined && { releasesWatchedSince: now - s.watchedMinutes * 60_000 }),
     };

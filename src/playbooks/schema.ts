@@ -33,6 +33,8 @@ export type Condition =
   | { alert: AlertCondition }
   | { dependencyFailing: { service?: string } }
   | { incidentDeclared: { severitySet?: boolean } }
+  | { saturation: { service?: string; cpuAbove: number } }
+  | { trafficGrowth: { service?: string; factorAbove: number } }
   | { previousReleaseKnown: { service?: string } }
   | { all: Condition[] }
   | { any: Condition[] }
@@ -85,6 +87,12 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       }),
       z.strictObject({ dependencyFailing: z.strictObject({ service: z.string().optional() }) }),
       z.strictObject({ incidentDeclared: z.strictObject({ severitySet: z.boolean().optional() }) }),
+      z.strictObject({
+        saturation: z.strictObject({ service: z.string().optional(), cpuAbove: z.number().positive() }),
+      }),
+      z.strictObject({
+        trafficGrowth: z.strictObject({ service: z.string().optional(), factorAbove: z.number().positive() }),
+      }),
       z.strictObject({ previousReleaseKnown: z.strictObject({ service: z.string().optional() }) }),
       z.strictObject({ all: z.array(ConditionSchema).min(1) }),
       z.strictObject({ any: z.array(ConditionSchema).min(1) }),
@@ -92,7 +100,7 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
     ],
     {
       message:
-        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, dependencyFailing, incidentDeclared, previousReleaseKnown, all, any or not',
+        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, dependencyFailing, incidentDeclared, previousReleaseKnown, saturation, trafficGrowth, all, any or not',
     },
   ),
 );

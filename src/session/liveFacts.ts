@@ -27,11 +27,14 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
         v.rules.flatMap((r) => (r.leftMs !== undefined ? [[r.id, r.leftMs]] : [])),
       ),
       ...(v.health.total > 0 && { health: { up: v.health.up, total: v.health.total } }),
+      ...(v.trafficGrowth !== undefined && { trafficGrowth: v.trafficGrowth }),
     };
   }
   for (const c of Object.values(state.containers)) {
     const s = services[c.name];
-    if (s) s.restarts = (s.restarts ?? 0) + c.restarts;
+    if (!s) continue;
+    s.restarts = (s.restarts ?? 0) + c.restarts;
+    if (c.cpuPercent !== undefined) s.cpuPercent = Math.max(s.cpuPercent ?? 0, c.cpuPercent);
   }
   for (const e of releasesIn(state)) {
     const s = services[e.data.service];
