@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { configCandidates, findConfig, type LoadedConfig, loadConfigFile } from '../config/load';
 import { ConfigSchema } from '../config/schema';
 import { localDockerSocket, probeDocker } from '../sources/dockerProbe';
+import { kubeconfigPath } from '../sources/kubernetesSource';
 import { discoverPrometheusServices } from '../sources/prometheusDiscovery';
 import { UserError } from '../userError';
 import { alertingFromPrometheus } from './alertingDiscovery';
@@ -70,13 +72,26 @@ export async function configOrDiscovery(
   if (path) return loadConfigFile(path);
   const socket = localDockerSocket();
   const probe = await probeDocker(socket);
-  if (probe.ok)
-    return discovered(`(no configuration: the Docker engine at ${socket})`, dockerHostFromFlag(socket));
+  const kubeconfig = kubeconfigPath();
+  const cluster = existsSync(kubeconfig);
+  if (probe.ok || cluster) {
+    const found = [
+      probe.ok && `the Docker engine at ${socket}`,
+      cluster && `the current context of ${kubeconfig}`,
+    ];
+    return discovered(
+      `(no configuration: ${found.filter(Boolean).join(' and ')})`,
+      probe.ok ? dockerHostFromFlag(socket) : {},
+      {},
+      cluster ? { kubernetes: { kubeconfig } } : {},
+    );
+  }
   throw new UserError(
     [
       'opsconsole: nothing to watch: no configuration, and no Docker engine here.',
       `  looked for a configuration in: ${configCandidates().join(', ')}`,
       `  looked for a Docker engine at ${socket}: ${probe.reason}`,
+      `  looked for a kubeconfig at ${kubeconfig}: none`,
       '  fix: `opsconsole init` writes a configuration from what it can see; `--docker ssh://user@host`',
       '       looks at a remote engine; see README "Configuration"; or try `opsconsole demo`.',
     ].join('\n'),

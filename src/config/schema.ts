@@ -161,6 +161,14 @@ export const EnvironmentSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** A Kubernetes cluster to watch: its pods, by namespace and workload (kubeconfig as kubectl reads it). */
+  kubernetes: z
+    .strictObject({
+      kubeconfig: z.string().min(1).optional(),
+      context: z.string().min(1).optional(),
+      namespaces: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
   /** A Prometheus whose alerting rules (and their pending alerts) the alerts view shows. */
   prometheus: z.strictObject({ url: HttpUrl, rules: z.boolean().default(true), auth: Auth }).optional(),
 });

@@ -23,7 +23,7 @@ export interface ContainerStatus {
   id: string;
   name: string;
   host: string;
-  kind: 'process' | 'docker' | 'command';
+  kind: 'process' | 'docker' | 'command' | 'kubernetes';
   state: ContainerState;
   health: HealthState;
   healthFailingStreak?: number;

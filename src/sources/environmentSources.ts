@@ -9,6 +9,7 @@ import { DockerLogSource } from './dockerLogSource';
 import { type DockerDialer, DockerSource } from './dockerSource';
 import { FileFollower } from './fileFollower';
 import { healthCheckSource } from './healthCheckSource';
+import { kubernetesSource } from './kubernetesSource';
 import { metricsScrapeSource } from './metricsScrapeSource';
 import type { Poller } from './poller';
 import { prometheusRulesSource } from './prometheusAlerts';
@@ -152,6 +153,11 @@ export function startEnvironmentSources(
         ),
       );
     }
+  }
+  if (env.kubernetes) {
+    const cluster = kubernetesSource(env.kubernetes, sink);
+    cluster.start();
+    dockers.push(cluster);
   }
   if (env.prometheus?.rules)
     pollers.push(

@@ -17,6 +17,8 @@ const noConfig = () => ({
     XDG_STATE_HOME: join(home, 'state'),
     OPSCONSOLE_STATE_DIR: join(home, 'state'),
     DOCKER_HOST: `unix://${dockerd.socket}`,
+    // No cluster either: a kubeconfig here would be watched too.
+    KUBECONFIG: join(home, 'no-kubeconfig'),
   },
 });
 
@@ -102,7 +104,7 @@ describe('with no configuration', () => {
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /nothing to watch[\s\S]*looked for a Docker engine at \/nonexistent\.sock: no socket there[\s\S]*opsconsole init/,
+      /nothing to watch[\s\S]*looked for a Docker engine at \/nonexistent\.sock: no socket there\n {2}looked for a kubeconfig at \S+no-kubeconfig: none[\s\S]*opsconsole init/,
     );
   });
 

@@ -1,0 +1,172 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ContainerState, ContainerStatus, EventSink, HealthState } from '../model/sourceEvents';
+import { sanitize } from '../text/sanitize';
+
+/** Where kubectl would read its kubeconfig: $KUBECONFIG (the first of its paths), else ~/.kube/config. */
+export function kubeconfigPath(env = process.env): string {
+  return env.KUBECONFIG?.split(':').find((p) => p !== '') ?? join(homedir(), '.kube', 'config');
+}
+
+interface PodLike {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    ownerReferences?: { kind?: string; name?: string }[];
+  };
+  spec?: { containers?: { name?: string; image?: string }[] };
+  status?: {
+    phase?: string;
+    startTime?: string | Date;
+    containerStatuses?: {
+      ready?: boolean;
+      restartCount?: number;
+      image?: string;
+      state?: {
+        waiting?: { reason?: string };
+        running?: unknown;
+        terminated?: { exitCode?: number; reason?: string };
+      };
+      lastState?: { terminated?: { exitCode?: number; reason?: string } };
+    }[];
+  };
+}
+
+/** The workload a pod belongs to: its ReplicaSet's Deployment (the name without the template hash), else its owner, else itself. */
+function workloadOf(pod: PodLike): string {
+  const owner = pod.metadata?.ownerReferences?.find((o) => o.name);
+  const hash = pod.metadata?.labels?.['pod-template-hash'];
+  if (owner?.kind === 'ReplicaSet' && owner.name)
+    return hash ? owner.name.replace(new RegExp(`-${hash}$`), '') : owner.name;
+  return owner?.name ?? pod.metadata?.name ?? 'pod';
+}
+
+/** A pod as the status pane shows it, in the namespace's group, under its workload's name. */
+export function podStatus(pod: PodLike, cluster: string): ContainerStatus {
+  const ns = pod.metadata?.namespace ?? 'default';
+  const name = pod.metadata?.name ?? 'pod';
+  const statuses = pod.status?.containerStatuses ?? [];
+  const waiting = statuses.find((c) => c.state?.waiting)?.state?.waiting?.reason;
+  const terminated = statuses.find((c) => c.lastState?.terminated)?.lastState?.terminated;
+  const phase = pod.status?.phase;
+  const state: ContainerState =
+    waiting === 'CrashLoopBackOff'
+      ? 'restarting'
+      : phase === 'Pending'
+        ? 'starting'
+        : phase === 'Succeeded' || phase === 'Failed'
+          ? 'exited'
+          : phase === 'Running'
+            ? 'running'
+            : 'unknown';
+  const ready = statuses.length > 0 && statuses.every((c) => c.ready);
+  const health: HealthState =
+    state === 'running' && ready
+      ? 'healthy'
+      : state === 'starting'
+        ? 'starting'
+        : statuses.length > 0
+          ? 'unhealthy'
+          : 'none';
+  const image = pod.spec?.containers?.[0]?.image ?? statuses[0]?.image;
+  const tag = image?.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : undefined;
+  const started = pod.status?.startTime
+    ? Date.parse(
+        String(
+          pod.status.startTime instanceof Date ? pod.status.startTime.toISOString() : pod.status.startTime,
+        ),
+      )
+    : undefined;
+  return {
+    id: `${cluster}/${ns}/${name}`,
+    name: sanitize(name),
+    host: sanitize(cluster),
+    kind: 'kubernetes',
+    state,
+    health,
+    ...(tag && { version: sanitize(tag) }),
+    ...(image && { image: sanitize(image) }),
+    restarts: statuses.reduce((n, c) => n + (c.restartCount ?? 0), 0),
+    ...(started !== undefined && !Number.isNaN(started) && { startedAt: started }),
+    ...(terminated?.exitCode !== undefined && { exitCode: terminated.exitCode }),
+    ...(terminated?.reason === 'OOMKilled' && { oomKilled: true }),
+    compose: { project: sanitize(ns), service: sanitize(workloadOf(pod)) },
+  };
+}
+
+export interface KubernetesTarget {
+  kubeconfig?: string;
+  context?: string;
+  namespaces?: string[];
+}
+
+/**
+ * Pods of a cluster, watched (list, then watch from its resourceVersion; the client's informer
+ * re-lists on 410 Gone and reconnects): each pod a row, grouped by namespace, named by workload.
+ * Loaded on first use: a console without Kubernetes never loads the client.
+ */
+export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { start(): void; stop(): void } {
+  let stopped = false;
+  const stops: (() => void)[] = [];
+  const start = async () => {
+    // The client's dependencies use APIs Node deprecates (punycode, url.parse); the warnings would
+    // land on the console's screen and say nothing an operator can act on.
+    process.noDeprecation = true;
+    const k8s = await import('@kubernetes/client-node');
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(target.kubeconfig ?? kubeconfigPath());
+    if (target.context) kc.setCurrentContext(target.context);
+    const cluster = kc.getCurrentContext() || 'kubernetes';
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const id = `kubernetes ${cluster}`;
+    const namespaces = target.namespaces?.length ? target.namespaces : [undefined];
+    for (const ns of namespaces) {
+      const informer = ns
+        ? k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/pods`, () =>
+            core.listNamespacedPod({ namespace: ns }),
+          )
+        : k8s.makeInformer(kc, '/api/v1/pods', () => core.listPodForAllNamespaces());
+      const show = (pod: PodLike) => sink({ type: 'container', status: podStatus(pod, cluster) });
+      informer.on('add', show);
+      informer.on('update', show);
+      informer.on('delete', (pod: PodLike) =>
+        sink({ type: 'container-removed', id: podStatus(pod, cluster).id }),
+      );
+      informer.on('connect', () => sink({ type: 'source', id, state: 'connected', at: Date.now() }));
+      informer.on('error', (err: unknown) => {
+        sink({
+          type: 'source',
+          id,
+          state: 'reconnecting',
+          at: Date.now(),
+          reason: sanitize(String((err as Error)?.message ?? err)),
+        });
+        // The informer stops on an error; start it again after a pause, as kubectl's reflector does.
+        setTimeout(() => {
+          if (!stopped) void informer.start().catch(() => {});
+        }, 2000);
+      });
+      stops.push(() => void informer.stop());
+      if (stopped) return;
+      await informer.start();
+    }
+  };
+  return {
+    start() {
+      start().catch((err: Error) =>
+        sink({
+          type: 'source',
+          id: 'kubernetes',
+          state: 'failed',
+          at: Date.now(),
+          reason: sanitize(err.message),
+        }),
+      );
+    },
+    stop() {
+      stopped = true;
+      for (const s of stops) s();
+    },
+  };
+}

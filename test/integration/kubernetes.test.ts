@@ -1,0 +1,175 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
+import { LogBuffer } from '../../src/logs/logBuffer';
+import { kubernetesSource } from '../../src/sources/kubernetesSource';
+import { createConsoleStore } from '../../src/store/consoleStore';
+import { createIngest } from '../../src/store/ingest';
+import { runCli } from '../helpers/cli';
+import { FakeKubernetesApi, workload } from '../helpers/fakeKubernetesApi';
+
+const api = new FakeKubernetesApi();
+const dir = mkdtempSync(join(tmpdir(), 'oc-k8s-'));
+const kubeconfig = join(dir, 'kubeconfig');
+/** No opsconsole configuration and no Docker engine: only the kubeconfig to find. */
+const zeroConfig = () => ({
+  cwd: dir,
+  env: {
+    KUBECONFIG: kubeconfig,
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    OPSCONSOLE_STATE_DIR: join(dir, 'state'),
+    DOCKER_HOST: 'unix:///nonexistent.sock',
+  },
+});
+
+beforeAll(async () => {
+  await api.start();
+  writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: fake',
+      // Plain HTTP to the fake on loopback; a real cluster is https with its CA.
+      `clusters: [{ name: fake, cluster: { server: "${api.url}", insecure-skip-tls-verify: true } }]`,
+      'users: [{ name: dev, user: { token: not-checked-by-the-fake } }]',
+      'contexts: [{ name: fake, context: { cluster: fake, user: dev, namespace: shop } }]',
+      '',
+    ].join('\n'),
+  );
+  workload(api, {
+    namespace: 'shop',
+    name: 'api',
+    image: 'registry/api:v1.4.2',
+    revision: 1,
+    replicas: 2,
+    changeCause: 'deploy v1.4.2',
+  });
+  workload(api, {
+    namespace: 'shop',
+    name: 'worker',
+    image: 'registry/worker:v0.9.7',
+    revision: 1,
+    replicas: 1,
+    podState: 'crashloop',
+    restarts: 7,
+  });
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+// Asynchronous: the fake answers from this very process.
+const kubectl = async (...args: string[]) =>
+  (
+    await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=10s', ...args], {
+      encoding: 'utf8',
+    })
+  ).stdout;
+
+interface Row {
+  name: string;
+  host: string;
+  state: string;
+  restarts: number;
+  version?: string;
+  compose: { project: string; service: string };
+}
+
+describe('Kubernetes through a FAKE API server (no real one can run here), held to a real kubectl', () => {
+  it('with no configuration, watches the kubeconfig’s current context: the pods kubectl lists, by namespace and workload', async () => {
+    const r = await runCli(['status', '--json', '--sample', '2s'], zeroConfig());
+    const rows = (JSON.parse(r.stdout).containers as Row[]).sort((a, b) => a.name.localeCompare(b.name));
+    const listed = JSON.parse(await kubectl('get', 'pods', '-o', 'json')) as {
+      items: { metadata: { name: string } }[];
+    };
+    expect(rows.map((p) => p.name)).toEqual(listed.items.map((p) => p.metadata.name).sort());
+    expect(rows.map((p) => [p.compose.project, p.compose.service, p.host])).toEqual([
+      ['shop', 'api', 'fake'],
+      ['shop', 'api', 'fake'],
+      ['shop', 'worker', 'fake'],
+    ]);
+    // The crash-looping pod: restarting, with its restarts.
+    expect(rows.find((p) => p.compose.service === 'worker')).toMatchObject({
+      state: 'restarting',
+      restarts: 7,
+    });
+    expect(await kubectl('rollout', 'history', 'deployment/api')).toMatch(
+      /REVISION\s+CHANGE-CAUSE\n1\s+deploy v1\.4\.2/,
+    );
+  });
+
+  it('watches, not polls: a rollout to a new image is a release, and the watch survives a cut and a 410 Gone', async () => {
+    const store = createConsoleStore('k8s');
+    const ingest = createIngest({
+      store,
+      logs: new LogBuffer(100),
+      thresholds: DEFAULT_THRESHOLDS,
+      reorderWindowMs: 0,
+    });
+    const source = kubernetesSource({ kubeconfig }, ingest.sink);
+    source.start();
+    const until = async (what: string, ok: () => boolean) => {
+      const deadline = Date.now() + 20_000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+        ingest.flush();
+      }
+    };
+    const pods = () => Object.values(store.getState().containers);
+    await until('the pods', () => pods().length === 3);
+    const before = api.requests.length;
+    // The rollout: revision 2 on a new image; the old ReplicaSet's pods go.
+    workload(api, {
+      namespace: 'shop',
+      name: 'api',
+      image: 'registry/api:v1.5.0',
+      revision: 2,
+      replicas: 2,
+      changeCause: 'deploy v1.5.0',
+    });
+    for (const p of pods().filter((x) => x.version === 'v1.4.2')) api.remove('pods', 'shop', p.name);
+    await until(
+      'the new pods',
+      () => pods().filter((p) => p.version === 'v1.5.0').length === 2 && pods().length === 3,
+    );
+    // Seen through the open watch: no list request since.
+    expect(api.requests.slice(before).filter((r) => r.startsWith('GET') && !r.includes('watch='))).toEqual(
+      [],
+    );
+    await until('the release', () =>
+      store
+        .getState()
+        .incident.events.some(
+          (e) => e.kind === 'release' && e.data.service === 'api' && e.data.to === 'v1.5.0',
+        ),
+    );
+    const release = store.getState().incident.events.find((e) => e.kind === 'release');
+    expect(release?.text).toMatch(/^api v1\.4\.2 → v1\.5\.0/);
+    expect(await kubectl('rollout', 'history', 'deployment/api')).toMatch(/2\s+deploy v1\.5\.0/);
+    // The stream is cut and the history compacted: the client re-lists (410 Gone) and goes on.
+    const cutAt = api.requests.length;
+    api.cutWatches();
+    workload(api, {
+      namespace: 'shop',
+      name: 'cart',
+      image: 'registry/cart:v2.0.0',
+      revision: 1,
+      replicas: 1,
+    });
+    // What happened while it was away is forgotten: its resourceVersion is now too old (410 Gone).
+    api.compact();
+    await until('a pod created after the cut', () => pods().some((p) => p.compose?.service === 'cart'));
+    // It listed again (the old resourceVersion was gone) before watching on.
+    expect(
+      api.requests.slice(cutAt).some((r) => r.startsWith('GET /api/v1/pods') && !r.includes('watch=')),
+    ).toBe(true);
+    source.stop();
+  });
+});
