@@ -18,6 +18,9 @@
 //   8. log templates: grouping accuracy on loghub's three samples beside a naive digit-masking
 //      grouping; parse + mine throughput on one core over the corpus; `opsconsole logs --patterns`
 //      beside the naive shell pipeline (sed | sort | uniq -c);
+//   9. Kubernetes: BENCH_K8S_PODS pods in 50 namespaces on the tests' FAKE API server (no real one can run
+//      here), watched with no configuration: time to the first screen listing pods, RSS and CPU at
+//      rest, beside `kubectl get pods -A` on the same server;
 //   7. alerts: a real Alertmanager holding BENCH_ALERTS alerts in 200 groups. `opsconsole alerts`
 //      beside amtool and curl | jq; the console on it at 80x24: RSS, the cost of each refresh (CPU
 //      per poll, event-loop delay), keypress-to-screen p99 in the alerts view.
@@ -25,7 +28,7 @@
 // BENCH_LINES (default 1000000), BENCH_IDLE_SECONDS (30), BENCH_FLOOD_SECONDS (30), BENCH_FLOOD_RATE
 // (50000), BENCH_SOAK_SECONDS (60; 600 for the ten-minute soak), BENCH_SOAK_RATE (100000),
 // BENCH_FLEET_CONTAINERS (300), BENCH_ALERTS (5000), BENCH_ONLY (comma-separated: search, console,
-// flood, soak, redact, fleet, alerts, patterns).
+// flood, soak, redact, fleet, alerts, patterns, kubernetes), BENCH_K8S_PODS (2000).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   createWriteStream,
@@ -471,9 +474,65 @@ async function sshHostsBench(fleetDir, socket) {
   }
 }
 
+async function kubernetesBench() {
+  const pods = Number(process.env.BENCH_K8S_PODS ?? 2000);
+  console.log(`\n## Kubernetes: ${pods} pods in 50 namespaces (the tests' FAKE API server)\n`);
+  const { largeCluster } = await import(join(root, 'dist', 'bench', 'kubernetesBench.js'));
+  const cluster = await largeCluster(pods, 50);
+  const kdir = join(dir, `k8s-${Date.now()}`);
+  mkdirSync(kdir, { recursive: true });
+  const kubeconfig = join(kdir, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\ncurrent-context: fake\nclusters: [{ name: fake, cluster: { server: "${cluster.url}", insecure-skip-tls-verify: true } }]\nusers: [{ name: dev, user: { token: x } }]\ncontexts: [{ name: fake, context: { cluster: fake, user: dev } }]\n`,
+  );
+  try {
+    const kube = await new Promise((resolve) => {
+      const t0 = performance.now();
+      const child = spawn('kubectl', ['--kubeconfig', kubeconfig, 'get', 'pods', '-A', '--no-headers'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let lines = 0;
+      child.stdout.on('data', (d) => {
+        lines += String(d).split('\n').length - 1;
+      });
+      child.on('close', () => resolve({ ms: performance.now() - t0, lines }));
+    });
+    console.log(`kubectl get pods -A: ${fmt(kube.ms)}, ${kube.lines} lines`);
+    const t0 = performance.now();
+    const c = startConsole([], {
+      env: {
+        KUBECONFIG: kubeconfig,
+        DOCKER_HOST: 'unix:///nonexistent.sock',
+        OPSCONSOLE_STATE_DIR: join(kdir, 'state'),
+        XDG_CONFIG_HOME: join(kdir, 'config'),
+      },
+    });
+    await c.waitFor(/svc-\d+-/, 60_000);
+    const first = performance.now() - t0;
+    console.log(
+      `console: first screen listing pods after ${fmt(first)} (kubectl: ${(first / kube.ms).toFixed(1)}x its time)`,
+    );
+    await sleep(5000);
+    const a = procStat(c.p.pid);
+    await sleep(15_000);
+    const b = procStat(c.p.pid);
+    console.log(
+      `at rest: ${(((b.ticks - a.ticks) / 100 / 15) * 100).toFixed(1)}% of a core, RSS ${mb(b.rss)}`,
+    );
+    const lat = await keyLatencies(c, 10);
+    console.log(`keypress-to-screen ('?' opens help): p50 ${fmt(pct(lat, 50))}, p99 ${fmt(pct(lat, 99))}`);
+    c.p.write('q');
+    await sleep(1000);
+    c.p.kill();
+  } finally {
+    await cluster.stop();
+  }
+}
+
 async function patternsBench() {
   console.log('\n## log templates\n');
-  const { loghubAccuracy, minerThroughput } = await import(join(root, 'dist', 'bench', 'patterns.js'));
+  const { loghubAccuracy, minerThroughput } = await import(join(root, 'dist', 'bench', 'patternBench.js'));
   for (const r of loghubAccuracy())
     console.log(
       `grouping accuracy on loghub ${r.name.padEnd(10)} ${r.ga.toFixed(3)}  (naive digit masking ${r.naive.toFixed(3)})`,
@@ -743,10 +802,11 @@ execFileSync(
   join(root, 'node_modules', '.bin', 'esbuild'),
   [
     join(root, 'scripts', 'patternBench.ts'),
+    join(root, 'scripts', 'kubernetesBench.ts'),
     '--bundle',
     '--platform=node',
     '--format=esm',
-    `--outfile=${join(root, 'dist', 'bench', 'patterns.js')}`,
+    `--outdir=${join(root, 'dist', 'bench')}`,
     '--log-level=warning',
   ],
   { stdio: 'inherit' },
@@ -773,3 +833,4 @@ if (run('redact')) await redactBench();
 if (run('fleet')) await fleetBench();
 if (run('alerts')) await alertsBench();
 if (run('patterns')) await patternsBench();
+if (run('kubernetes')) await kubernetesBench();
