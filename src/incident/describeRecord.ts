@@ -97,6 +97,13 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
             evidence: clean(r.payload.error),
           }
         : { text: `Silence ${clean(r.payload.silenceId)} expired`, evidence: '' };
+    case 'cluster.event': {
+      const p = r.payload;
+      return {
+        text: `${clean(p.namespace)}/${clean(p.object)}: ${clean(p.reason)}${(p.count ?? 1) > 1 ? ` (${p.count} times)` : ''}`,
+        evidence: clean(p.message).slice(0, 200),
+      };
+    }
     case 'log.pinned':
       return {
         text: `Pinned log line from ${clean(r.payload.source)}`,

@@ -121,6 +121,14 @@ export const PAYLOAD_SCHEMAS = {
     exitCode: z.number().optional(),
     text: optionalText,
   }),
+  'cluster.event': z.looseObject({
+    namespace: z.string(),
+    object: z.string(),
+    reason: z.string(),
+    message: z.string(),
+    count: z.number().optional(),
+    text: optionalText,
+  }),
   'log.pinned': z.looseObject({
     source: z.string(),
     line: z.string(),

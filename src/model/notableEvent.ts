@@ -33,6 +33,17 @@ export interface ContainerEventData {
   exitCode?: number;
 }
 
+/** A Kubernetes event worth the timeline (BackOff, OOMKilling, FailedScheduling, Unhealthy, image pulls). */
+export interface ClusterEventData {
+  namespace: string;
+  /** kind/name of the object it is about, e.g. Pod/api-7d9f-x2x. */
+  object: string;
+  reason: string;
+  message: string;
+  /** How many times the API has seen it (it aggregates repeats). */
+  count: number;
+}
+
 /**
  * A notable observation the console shows in its event strip, and the incident timeline records
  * (as `rule.fired`, `rule.cleared`, `release`, `source.state` or `container.state`).
@@ -46,4 +57,5 @@ export type NotableEvent = {
   | { kind: 'release'; data: ReleaseEventData }
   | { kind: 'source'; data: SourceEventData }
   | { kind: 'container'; data: ContainerEventData }
+  | { kind: 'cluster-event'; data: ClusterEventData }
 );

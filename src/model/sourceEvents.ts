@@ -56,6 +56,18 @@ export type SourceState = 'connecting' | 'connected' | 'reconnecting' | 'failed'
 export type SourceEvent =
   | { type: 'container'; status: ContainerStatus }
   | { type: 'container-removed'; id: string }
+  /** A Kubernetes event (the API keeps them about an hour; the console keeps the notable ones). */
+  | {
+      type: 'cluster-event';
+      at: number;
+      uid: string;
+      namespace: string;
+      object: string;
+      reason: string;
+      message: string;
+      count: number;
+      warning: boolean;
+    }
   | {
       type: 'log-lines';
       source: string;

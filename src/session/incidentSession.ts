@@ -112,6 +112,9 @@ export class IncidentSession {
       case 'container':
         this.record('container.state', { ...e.data, text: e.text }, e.at);
         break;
+      case 'cluster-event':
+        this.record('cluster.event', { ...e.data, text: e.text }, e.at);
+        break;
     }
   }
 

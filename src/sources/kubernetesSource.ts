@@ -1,6 +1,12 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerState, ContainerStatus, EventSink, HealthState } from '../model/sourceEvents';
+import type {
+  ContainerState,
+  ContainerStatus,
+  EventSink,
+  HealthState,
+  SourceEvent,
+} from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
 
 /** Where kubectl would read its kubeconfig: $KUBECONFIG (the first of its paths), else ~/.kube/config. */
@@ -95,6 +101,37 @@ export function podStatus(pod: PodLike, cluster: string): ContainerStatus {
   };
 }
 
+interface EventLike {
+  metadata?: { uid?: string; namespace?: string };
+  involvedObject?: { kind?: string; name?: string; namespace?: string };
+  reason?: string;
+  message?: string;
+  count?: number;
+  type?: string;
+  lastTimestamp?: string | Date;
+  eventTime?: string | Date;
+}
+
+const timeOf = (t: string | Date | undefined) =>
+  t ? Date.parse(t instanceof Date ? t.toISOString() : t) : Number.NaN;
+
+/** An event as the ingest takes it, its words sanitized (they come from anything that runs a pod). */
+function clusterEvent(ev: EventLike): Extract<SourceEvent, { type: 'cluster-event' }> | undefined {
+  if (!ev.reason) return undefined;
+  const at = timeOf(ev.lastTimestamp) || timeOf(ev.eventTime) || Date.now();
+  return {
+    type: 'cluster-event',
+    at: Number.isNaN(at) ? Date.now() : at,
+    uid: sanitize(ev.metadata?.uid ?? ''),
+    namespace: sanitize(ev.involvedObject?.namespace ?? ev.metadata?.namespace ?? 'default'),
+    object: sanitize(`${ev.involvedObject?.kind ?? 'Object'}/${ev.involvedObject?.name ?? '?'}`),
+    reason: sanitize(ev.reason),
+    message: sanitize(ev.message ?? '').slice(0, 500),
+    count: ev.count ?? 1,
+    warning: ev.type === 'Warning',
+  };
+}
+
 export interface KubernetesTarget {
   kubeconfig?: string;
   context?: string;
@@ -148,8 +185,27 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
         }, 2000);
       });
       stops.push(() => void informer.stop());
+      // Events, caught while they live (the API forgets them after about an hour).
+      const events = ns
+        ? k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/events`, () =>
+            core.listNamespacedEvent({ namespace: ns }),
+          )
+        : k8s.makeInformer(kc, '/api/v1/events', () => core.listEventForAllNamespaces());
+      const onEvent = (ev: EventLike) => {
+        const e = clusterEvent(ev);
+        if (e) sink(e);
+      };
+      events.on('add', onEvent);
+      events.on('update', onEvent);
+      events.on('error', () => {
+        setTimeout(() => {
+          if (!stopped) void events.start().catch(() => {});
+        }, 2000);
+      });
+      stops.push(() => void events.stop());
       if (stopped) return;
       await informer.start();
+      await events.start();
     }
   };
   return {

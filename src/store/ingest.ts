@@ -10,6 +10,7 @@ import type { NotableEvent } from '../model/notableEvent';
 import type { EventSink, FieldNames, SourceEvent } from '../model/sourceEvents';
 import { formatPercent } from '../text/duration';
 import { sanitize } from '../text/sanitize';
+import { ClusterEventFilter } from './clusterEvents';
 import { appendEvents, type ConsoleStore } from './consoleStore';
 import { ContainerChangeDeduper } from './containerChangeDeduper';
 import { dependencyErrors, diagnose } from './diagnosis';
@@ -103,6 +104,7 @@ export function createIngest({
   let lastSecond = 0;
   const containerChanges = new ContainerChangeDeduper();
   const releases = new ReleaseDetector();
+  const clusterEvents = new ClusterEventFilter();
   /** Requests and 5xx counted from each service's log lines, cumulative like a counter. */
   const logCounts = new Map<string, { requests: number; errors: number }>();
 
@@ -135,6 +137,11 @@ export function createIngest({
           if (release) notable.push(release);
           const change = containerChanges.observe(e.status, now);
           if (change) notable.push(change);
+          break;
+        }
+        case 'cluster-event': {
+          const notableEvent = clusterEvents.observe(e);
+          if (notableEvent) notable.push(notableEvent);
           break;
         }
         case 'container-removed': {

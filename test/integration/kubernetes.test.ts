@@ -140,9 +140,9 @@ describe('Kubernetes through a FAKE API server (no real one can run here), held 
       () => pods().filter((p) => p.version === 'v1.5.0').length === 2 && pods().length === 3,
     );
     // Seen through the open watch: no list request since.
-    expect(api.requests.slice(before).filter((r) => r.startsWith('GET') && !r.includes('watch='))).toEqual(
-      [],
-    );
+    expect(
+      api.requests.slice(before).filter((r) => r.startsWith('GET /api/v1/pods') && !r.includes('watch=')),
+    ).toEqual([]);
     await until('the release', () =>
       store
         .getState()
@@ -166,6 +166,28 @@ describe('Kubernetes through a FAKE API server (no real one can run here), held 
     // What happened while it was away is forgotten: its resourceVersion is now too old (410 Gone).
     api.compact();
     await until('a pod created after the cut', () => pods().some((p) => p.compose?.service === 'cart'));
+    // Events: the notable ones reach the timeline while they live, their words made inert.
+    const event = (name: string, reason: string, message: string, count: number) =>
+      api.apply('events', {
+        metadata: { namespace: 'shop', name },
+        involvedObject: { kind: 'Pod', name: 'worker-pod', namespace: 'shop' },
+        reason,
+        message,
+        count,
+        type: reason === 'Scheduled' ? 'Normal' : 'Warning',
+        lastTimestamp: new Date().toISOString(),
+      });
+    event('e1', 'Scheduled', 'Successfully assigned shop/worker-pod to node-1', 1);
+    event('e2', 'BackOff', 'Back-off restarting failed container \u001b[2J\u001b]52;c;aGk=\u0007', 5);
+    await until('the BackOff event', () =>
+      store.getState().incident.events.some((e) => e.kind === 'cluster-event'),
+    );
+    const shown = store.getState().incident.events.filter((e) => e.kind === 'cluster-event');
+    expect(shown.map((e) => e.kind === 'cluster-event' && e.data.reason)).toEqual(['BackOff']);
+    expect(shown[0]?.text).toMatch(
+      /^shop\/Pod\/worker-pod: BackOff ×5 — Back-off restarting failed container/,
+    );
+    expect(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(shown[0]?.text ?? '')).toBe(false);
     // It listed again (the old resourceVersion was gone) before watching on.
     expect(
       api.requests.slice(cutAt).some((r) => r.startsWith('GET /api/v1/pods') && !r.includes('watch=')),
