@@ -132,6 +132,59 @@ function clusterEvent(ev: EventLike): Extract<SourceEvent, { type: 'cluster-even
   };
 }
 
+interface ReplicaSetLike {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    creationTimestamp?: string | Date;
+    annotations?: Record<string, string>;
+    ownerReferences?: { kind?: string; name?: string }[];
+  };
+  spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
+}
+
+/** How far back a rollout found in the first list still counts as a release (it may be the cause). */
+const RECENT_ROLLOUT_MS = 30 * 60_000;
+const tagOf = (image: string | undefined) =>
+  image?.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : image;
+
+/**
+ * Each Deployment's ReplicaSets by revision (the `deployment.kubernetes.io/revision` annotation):
+ * one of a higher revision than any seen is a rollout, reported as a release from the previous
+ * revision's image to its own, with the change-cause when there is one.
+ */
+export class RolloutTracker {
+  private readonly revisions = new Map<string, { revision: number; image?: string }[]>();
+
+  constructor(private readonly cluster: string) {}
+
+  seen(rs: ReplicaSetLike, now: number): Extract<SourceEvent, { type: 'release' }> | undefined {
+    const owner = rs.metadata?.ownerReferences?.find((o) => o.kind === 'Deployment')?.name;
+    const revision = Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision']);
+    if (!owner || !Number.isFinite(revision)) return undefined;
+    const key = `${rs.metadata?.namespace}/${owner}`;
+    const known = this.revisions.get(key) ?? [];
+    const image = rs.spec?.template?.spec?.containers?.[0]?.image;
+    const previous = known.filter((k) => k.revision < revision).sort((a, b) => b.revision - a.revision)[0];
+    const newest = known.every((k) => k.revision < revision);
+    this.revisions.set(key, [...known, { revision, ...(image && { image }) }]);
+    const created = timeOf(rs.metadata?.creationTimestamp);
+    if (!newest || !previous || previous.image === image) return undefined;
+    if (Number.isNaN(created) || created < now - RECENT_ROLLOUT_MS) return undefined;
+    const cause = rs.metadata?.annotations?.['kubernetes.io/change-cause'];
+    const from = tagOf(previous.image);
+    return {
+      type: 'release',
+      service: sanitize(owner),
+      host: sanitize(this.cluster),
+      ...(from && { from: sanitize(from) }),
+      to: sanitize(tagOf(image) ?? `revision ${revision}`),
+      at: created,
+      reason: sanitize(`revision ${revision}${cause ? `: ${cause}` : ''}`),
+    };
+  }
+}
+
 export interface KubernetesTarget {
   kubeconfig?: string;
   context?: string;
@@ -203,9 +256,21 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
         }, 2000);
       });
       stops.push(() => void events.stop());
+      // Rollouts: a Deployment's ReplicaSet of a higher revision is a release, with its image change.
+      const apps = kc.makeApiClient(k8s.AppsV1Api);
+      const replicaSets = ns
+        ? k8s.makeInformer(kc, `/apis/apps/v1/namespaces/${ns}/replicasets`, () =>
+            apps.listNamespacedReplicaSet({ namespace: ns }),
+          )
+        : k8s.makeInformer(kc, '/apis/apps/v1/replicasets', () => apps.listReplicaSetForAllNamespaces());
+      const rollouts = new RolloutTracker(cluster);
+      replicaSets.on('add', (rs: ReplicaSetLike) => {
+        const release = rollouts.seen(rs, Date.now());
+        if (release) sink(release);
+      });
+      stops.push(() => void replicaSets.stop());
       if (stopped) return;
-      await informer.start();
-      await events.start();
+      await Promise.all([informer.start(), events.start(), replicaSets.start()]);
     }
   };
   return {

@@ -124,6 +124,9 @@ describe('Kubernetes through a FAKE API server (no real one can run here), held 
     };
     const pods = () => Object.values(store.getState().containers);
     await until('the pods', () => pods().length === 3);
+    await until('the ReplicaSets watched', () =>
+      api.requests.some((r) => r.includes('/replicasets?') && r.includes('watch=')),
+    );
     const before = api.requests.length;
     // The rollout: revision 2 on a new image; the old ReplicaSet's pods go.
     workload(api, {
@@ -151,7 +154,8 @@ describe('Kubernetes through a FAKE API server (no real one can run here), held 
         ),
     );
     const release = store.getState().incident.events.find((e) => e.kind === 'release');
-    expect(release?.text).toMatch(/^api v1\.4\.2 → v1\.5\.0/);
+    // Seen by the ReplicaSet watch (revision 2: deploy v1.5.0) or by the new pods, whichever came first.
+    expect(release?.text).toMatch(/^api v1\.4\.2 → v1\.5\.0 \(/);
     expect(await kubectl('rollout', 'history', 'deployment/api')).toMatch(/2\s+deploy v1\.5\.0/);
     // The stream is cut and the history compacted: the client re-lists (410 Gone) and goes on.
     const cutAt = api.requests.length;
