@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Informer, KubernetesObject } from '@kubernetes/client-node';
 import type {
   ContainerState,
   ContainerStatus,
@@ -189,6 +190,53 @@ export interface KubernetesTarget {
   kubeconfig?: string;
   context?: string;
   namespaces?: string[];
+  /** How long a watch may stay silent before it is re-listed (see `supervise`). */
+  watchdogMs?: number;
+}
+
+/**
+ * A healthy watch is closed by the server every few minutes and re-opened (a `connect`); one that
+ * stays silent this long is the known failure of a watch that stops delivering without closing.
+ */
+const WATCHDOG_MS = 15 * 60_000;
+
+/**
+ * Keeps an informer going: started again 2 s after an error (as kubectl's reflector does), and
+ * stopped and re-listed when it has been silent for `silentMs`. Returns how to stop it for good.
+ */
+function supervise<T extends KubernetesObject>(
+  informer: Informer<T>,
+  stopped: () => boolean,
+  silentMs: number,
+  onError?: (err: unknown) => void,
+): () => void {
+  let last = Date.now();
+  const touch = () => {
+    last = Date.now();
+  };
+  for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, touch);
+  informer.on('connect', touch);
+  const restart = () => {
+    if (stopped()) return;
+    last = Date.now();
+    void informer.start().catch(() => {});
+  };
+  informer.on('error', (err: unknown) => {
+    onError?.(err);
+    setTimeout(restart, 2000);
+  });
+  const watchdog = setInterval(
+    () => {
+      if (Date.now() - last < silentMs) return;
+      void Promise.resolve(informer.stop()).then(restart);
+    },
+    Math.min(silentMs, 60_000),
+  );
+  watchdog.unref();
+  return () => {
+    clearInterval(watchdog);
+    void informer.stop();
+  };
 }
 
 /**
@@ -198,6 +246,8 @@ export interface KubernetesTarget {
  */
 export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { start(): void; stop(): void } {
   let stopped = false;
+  const isStopped = () => stopped;
+  const silentMs = target.watchdogMs ?? WATCHDOG_MS;
   const stops: (() => void)[] = [];
   const start = async () => {
     // The client's dependencies use APIs Node deprecates (punycode, url.parse); the warnings would
@@ -224,20 +274,17 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
         sink({ type: 'container-removed', id: podStatus(pod, cluster).id }),
       );
       informer.on('connect', () => sink({ type: 'source', id, state: 'connected', at: Date.now() }));
-      informer.on('error', (err: unknown) => {
-        sink({
-          type: 'source',
-          id,
-          state: 'reconnecting',
-          at: Date.now(),
-          reason: sanitize(String((err as Error)?.message ?? err)),
-        });
-        // The informer stops on an error; start it again after a pause, as kubectl's reflector does.
-        setTimeout(() => {
-          if (!stopped) void informer.start().catch(() => {});
-        }, 2000);
-      });
-      stops.push(() => void informer.stop());
+      stops.push(
+        supervise(informer, isStopped, silentMs, (err) =>
+          sink({
+            type: 'source',
+            id,
+            state: 'reconnecting',
+            at: Date.now(),
+            reason: sanitize(String((err as Error)?.message ?? err)),
+          }),
+        ),
+      );
       // Events, caught while they live (the API forgets them after about an hour).
       const events = ns
         ? k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/events`, () =>
@@ -250,12 +297,7 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
       };
       events.on('add', onEvent);
       events.on('update', onEvent);
-      events.on('error', () => {
-        setTimeout(() => {
-          if (!stopped) void events.start().catch(() => {});
-        }, 2000);
-      });
-      stops.push(() => void events.stop());
+      stops.push(supervise(events, isStopped, silentMs));
       // Rollouts: a Deployment's ReplicaSet of a higher revision is a release, with its image change.
       const apps = kc.makeApiClient(k8s.AppsV1Api);
       const replicaSets = ns
@@ -268,7 +310,7 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
         const release = rollouts.seen(rs, Date.now());
         if (release) sink(release);
       });
-      stops.push(() => void replicaSets.stop());
+      stops.push(supervise(replicaSets, isStopped, silentMs));
       if (stopped) return;
       await Promise.all([informer.start(), events.start(), replicaSets.start()]);
     }

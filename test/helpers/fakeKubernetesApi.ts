@@ -40,6 +40,7 @@ export class FakeKubernetesApi {
   private readonly history = new Map<string, Change[]>(RESOURCES.map((r) => [r.plural, []]));
   /** Changes older than this resourceVersion are forgotten: a watch from before gets 410 Gone. */
   private compactedBefore = 0;
+  private readonly muted = new Set<ServerResponse>();
   private readonly watchers = new Set<{
     plural: string;
     ns?: string;
@@ -58,6 +59,7 @@ export class FakeKubernetesApi {
 
   async stop(): Promise<void> {
     for (const w of this.watchers) w.res.destroy();
+    for (const r of this.muted) r.destroy();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
@@ -94,6 +96,15 @@ export class FakeKubernetesApi {
   compact(): void {
     this.compactedBefore = this.rv + 1;
     for (const h of this.history.values()) h.length = 0;
+  }
+
+  /**
+   * Open watch streams stay open but deliver nothing more: the known failure where a watch goes
+   * silent without closing. New watches are served as usual.
+   */
+  muteWatches(): void {
+    for (const w of this.watchers) this.muted.add(w.res);
+    this.watchers.clear();
   }
 
   /** Cuts every open watch stream, as an API server restart or a load balancer would. */

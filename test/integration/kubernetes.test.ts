@@ -197,5 +197,24 @@ describe('Kubernetes through a FAKE API server (no real one can run here), held 
       api.requests.slice(cutAt).some((r) => r.startsWith('GET /api/v1/pods') && !r.includes('watch=')),
     ).toBe(true);
     source.stop();
+    // A watch that goes silent without closing is re-listed by the watchdog (here after 1 s).
+    const podWatches = () =>
+      api.requests.filter((r) => r.startsWith('GET /api/v1/pods?') && r.includes('watch=')).length;
+    const watchesBefore = podWatches();
+    const watched = kubernetesSource({ kubeconfig, watchdogMs: 1000 }, ingest.sink);
+    watched.start();
+    await until('watching again', () => podWatches() > watchesBefore);
+    api.muteWatches();
+    workload(api, {
+      namespace: 'shop',
+      name: 'search',
+      image: 'registry/search:v1.0.0',
+      revision: 1,
+      replicas: 1,
+    });
+    await until('a pod created while the watch was silent', () =>
+      pods().some((p) => p.compose?.service === 'search'),
+    );
+    watched.stop();
   });
 });
