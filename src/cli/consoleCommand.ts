@@ -12,7 +12,7 @@ import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
 import { configOrDiscovery } from './configOrDiscovery';
-import { pickEnvironment } from './environment';
+import { pickEnvironment, withKubernetesFlags } from './environment';
 import { runConsoleSession } from './loadConsoleSession';
 
 function configTriageEnvironment(
@@ -35,21 +35,31 @@ function configTriageEnvironment(
 export const consoleCommand: Command = {
   name: 'console',
   summary: 'Open the incident console on the configured environment.',
-  usage: 'opsconsole [--config PATH] [--env NAME] [--docker SOCKET|ssh://USER@HOST] [--prometheus URL]',
+  usage:
+    'opsconsole [--config PATH] [--env NAME] [--docker SOCKET|ssh://USER@HOST] [--prometheus URL] [--context NAME] [--namespace NS]',
   details: [
     '  --env NAME      environment to watch (default: defaultEnvironment, or the only one)',
     '  --docker WHERE  look at one Docker engine (a socket, or ssh://user@host) without a config;',
     '                  with no config at all, the local engine is watched if it answers',
     '  --prometheus URL the services a Prometheus knows (request counters with a code label)',
+    '  --context NAME, --namespace NS  the Kubernetes context and namespace to watch (kubeconfig as',
+    '                  kubectl reads it; with no config at all, its current context is watched)',
   ],
-  options: { env: { type: 'string' }, docker: { type: 'string' }, prometheus: { type: 'string' } },
+  options: {
+    env: { type: 'string' },
+    docker: { type: 'string' },
+    prometheus: { type: 'string' },
+    context: { type: 'string' },
+    namespace: { type: 'string' },
+  },
   allowPositionals: false,
   async run({ values }, globals) {
     const loaded = await configOrDiscovery(globals.config, {
       ...(typeof values.docker === 'string' && { docker: values.docker }),
       ...(typeof values.prometheus === 'string' && { prometheus: values.prometheus }),
     });
-    const [name, env] = pickEnvironment(loaded, values.env as string | undefined);
+    const [name, picked] = pickEnvironment(loaded, values.env as string | undefined);
+    const env = withKubernetesFlags(picked, values);
     let hosts: EnvironmentHosts | undefined;
     return runConsoleSession({
       expected: {

@@ -2,6 +2,24 @@ import type { LoadedConfig } from '../config/load';
 import type { Environment } from '../config/schema';
 import { UserError } from '../userError';
 
+/**
+ * `--context` and `--namespace`, as kubectl takes them: the environment's cluster (or, without one,
+ * the kubeconfig's) watched in that context and namespace.
+ */
+export function withKubernetesFlags(env: Environment, values: Record<string, unknown>): Environment {
+  const context = typeof values.context === 'string' ? values.context : undefined;
+  const namespace = typeof values.namespace === 'string' ? values.namespace : undefined;
+  if (!context && !namespace) return env;
+  return {
+    ...env,
+    kubernetes: {
+      ...env.kubernetes,
+      ...(context && { context }),
+      ...(namespace && { namespaces: [namespace] }),
+    },
+  };
+}
+
 /** The environment named by --env, else defaultEnvironment, else the only one. */
 export function pickEnvironment(loaded: LoadedConfig, requested: string | undefined): [string, Environment] {
   const names = Object.keys(loaded.config.environments);

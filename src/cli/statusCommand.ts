@@ -11,7 +11,7 @@ import { inertJson } from '../text/inert';
 import { UserError } from '../userError';
 import type { Command } from './commands';
 import { configOrDiscovery } from './configOrDiscovery';
-import { pickEnvironment } from './environment';
+import { pickEnvironment, withKubernetesFlags } from './environment';
 import { stdout } from './output';
 
 /** The machine-readable snapshot `status --json` prints; stable field names for scripts. */
@@ -74,7 +74,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'Print one snapshot of containers, health and error rates, then exit.',
   usage:
-    'opsconsole status [--json] [--env NAME] [--sample DURATION] [--docker SOCKET|ssh://USER@HOST] [--prometheus URL]',
+    'opsconsole status [--json] [--env NAME] [--sample DURATION] [--docker SOCKET|ssh://USER@HOST] [--prometheus URL] [--context NAME] [--namespace NS]',
   details: [
     '  --json              machine-readable output',
     '  --env NAME          environment (default: defaultEnvironment, or the only one)',
@@ -88,6 +88,8 @@ export const statusCommand: Command = {
     sample: { type: 'string' },
     docker: { type: 'string' },
     prometheus: { type: 'string' },
+    context: { type: 'string' },
+    namespace: { type: 'string' },
   },
   allowPositionals: false,
   async run({ values }, globals) {
@@ -95,7 +97,8 @@ export const statusCommand: Command = {
       ...(typeof values.docker === 'string' && { docker: values.docker }),
       ...(typeof values.prometheus === 'string' && { prometheus: values.prometheus }),
     });
-    const [name, env] = pickEnvironment(loaded, values.env as string | undefined);
+    const [name, picked] = pickEnvironment(loaded, values.env as string | undefined);
+    const env = withKubernetesFlags(picked, values);
     const sampleMs = parseDuration(String(values.sample ?? '3s'));
     if (sampleMs === undefined)
       throw new UserError(`opsconsole: --sample: expected a duration such as 3s; got "${values.sample}"`);

@@ -104,6 +104,21 @@ describe('Kubernetes through a FAKE API server (no real one can run here), held 
     );
   });
 
+  it('--namespace and --context narrow the watch as kubectl’s flags do', async () => {
+    workload(api, { namespace: 'tools', name: 'ops', image: 'registry/ops:v3', revision: 1, replicas: 1 });
+    const r = await runCli(
+      ['status', '--json', '--sample', '2s', '--namespace', 'tools', '--context', 'fake'],
+      zeroConfig(),
+    );
+    const rows = JSON.parse(r.stdout).containers as Row[];
+    expect(rows.map((p) => [p.compose.project, p.compose.service])).toEqual([['tools', 'ops']]);
+    const listed = JSON.parse(await kubectl('get', 'pods', '-n', 'tools', '-o', 'json')) as {
+      items: { metadata: { name: string } }[];
+    };
+    expect(rows.map((p) => p.name)).toEqual(listed.items.map((p) => p.metadata.name));
+    api.remove('pods', 'tools', rows[0]?.name as string);
+  });
+
   it('watches, not polls: a rollout to a new image is a release, and the watch survives a cut and a 410 Gone', async () => {
     const store = createConsoleStore('k8s');
     const ingest = createIngest({
