@@ -53,7 +53,11 @@ export function containerHeader(width: number): string {
 export function containerRow(s: ContainerStatus, now: number, width: number): string {
   const c = containerColumns(width);
   const uptime = s.state === 'running' && s.startedAt ? formatDuration(now - s.startedAt) : '-';
-  const state = s.state === 'exited' && s.exitCode !== undefined ? `exit ${s.exitCode}` : s.state;
+  const state = s.reason
+    ? s.reason
+    : s.state === 'exited' && s.exitCode !== undefined
+      ? `exit ${s.exitCode}`
+      : s.state;
   const health =
     s.health === 'unhealthy' && s.healthFailingStreak ? `unhlth×${s.healthFailingStreak}` : s.health;
   return (

@@ -44,6 +44,11 @@ export interface ContainerStatus {
   compose?: { project: string; service: string };
   /** The last exit was the kernel's out-of-memory killer. */
   oomKilled?: boolean;
+  /**
+   * Why it is not running, in the orchestrator's word (Kubernetes: CrashLoopBackOff,
+   * ImagePullBackOff, Unschedulable...): shown instead of the bare state.
+   */
+  reason?: string;
 }
 
 /** The service a container runs: its compose service, else its own name. */

@@ -26,6 +26,7 @@ interface PodLike {
   status?: {
     phase?: string;
     startTime?: string | Date;
+    conditions?: { type?: string; status?: string; reason?: string }[];
     containerStatuses?: {
       ready?: boolean;
       restartCount?: number;
@@ -55,6 +56,11 @@ export function podStatus(pod: PodLike, cluster: string): ContainerStatus {
   const name = pod.metadata?.name ?? 'pod';
   const statuses = pod.status?.containerStatuses ?? [];
   const waiting = statuses.find((c) => c.state?.waiting)?.state?.waiting?.reason;
+  // A pending pod says why in its PodScheduled condition (Unschedulable); a waiting container in its state.
+  const unscheduled = pod.status?.conditions?.find(
+    (c) => c.type === 'PodScheduled' && c.status === 'False',
+  )?.reason;
+  const why = waiting ?? (pod.status?.phase === 'Pending' ? unscheduled : undefined);
   const terminated = statuses.find((c) => c.lastState?.terminated)?.lastState?.terminated;
   const phase = pod.status?.phase;
   const state: ContainerState =
@@ -98,6 +104,7 @@ export function podStatus(pod: PodLike, cluster: string): ContainerStatus {
     ...(started !== undefined && !Number.isNaN(started) && { startedAt: started }),
     ...(terminated?.exitCode !== undefined && { exitCode: terminated.exitCode }),
     ...(terminated?.reason === 'OOMKilled' && { oomKilled: true }),
+    ...(why && { reason: sanitize(why) }),
     compose: { project: sanitize(ns), service: sanitize(workloadOf(pod)) },
   };
 }

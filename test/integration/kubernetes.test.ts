@@ -94,10 +94,11 @@ describe('Kubernetes through a FAKE API server (no real one can run here), held 
       ['shop', 'api', 'fake'],
       ['shop', 'worker', 'fake'],
     ]);
-    // The crash-looping pod: restarting, with its restarts.
+    // The crash-looping pod: restarting, with its restarts and the reason it gives.
     expect(rows.find((p) => p.compose.service === 'worker')).toMatchObject({
       state: 'restarting',
       restarts: 7,
+      reason: 'CrashLoopBackOff',
     });
     expect(await kubectl('rollout', 'history', 'deployment/api')).toMatch(
       /REVISION\s+CHANGE-CAUSE\n1\s+deploy v1\.4\.2/,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RolloutTracker } from '../../src/sources/kubernetesSource';
+import { podStatus, RolloutTracker } from '../../src/sources/kubernetesSource';
+import { containerRow } from '../../views/rows';
 
 const T0 = Date.UTC(2026, 10, 21, 2, 0, 0);
 
@@ -36,5 +37,46 @@ describe('Kubernetes rollouts', () => {
     const fresh = new RolloutTracker('prod');
     fresh.seen(rs(1, 'registry/api:v1.4.2', now - 86_400_000), now);
     expect(fresh.seen(rs(2, 'registry/api:v1.5.0', now - 2 * 3_600_000), now)).toBeUndefined();
+  });
+});
+
+describe('pods in the containers pane', () => {
+  it('say why they do not run: a pending pod its scheduling reason, a waiting container its own', () => {
+    const pending = podStatus(
+      {
+        metadata: {
+          name: 'api-7d-x',
+          namespace: 'shop',
+          labels: { 'pod-template-hash': '7d' },
+          ownerReferences: [{ kind: 'ReplicaSet', name: 'api-7d' }],
+        },
+        spec: { containers: [{ name: 'api', image: 'registry/api:v1.5.0' }] },
+        status: {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+        },
+      },
+      'prod',
+    );
+    expect(pending).toMatchObject({
+      state: 'starting',
+      reason: 'Unschedulable',
+      compose: { project: 'shop', service: 'api' },
+      version: 'v1.5.0',
+    });
+    expect(containerRow(pending, T0, 80)).toMatch(/^api-7d-x\s+Unschedul/);
+    const pulling = podStatus(
+      {
+        metadata: { name: 'w-1', namespace: 'shop' },
+        status: {
+          phase: 'Pending',
+          containerStatuses: [
+            { ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff' } } },
+          ],
+        },
+      },
+      'prod',
+    );
+    expect(pulling.reason).toBe('ImagePullBackOff');
   });
 });
