@@ -2,29 +2,15 @@ import { render as renderLib } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { createConsoleControls } from '../../src/session/consoleControls';
 import { helpBindings } from '../../src/session/keymap';
-import { App } from '../../views/App';
 import { ConsoleContext } from '../../views/ConsoleContext';
 import { ErrorRatePane } from '../../views/ErrorRatePane';
-import { ANSI, plain, renderAtSize } from '../helpers/renderAtSize';
+import { ANSI, plain, renderConsole } from '../helpers/renderAtSize';
 import { seededConsole } from '../helpers/seededConsole';
 
 function mount(columns: number, rows: number, options: { color?: boolean } = {}) {
   const seeded = seededConsole();
   const onExit = vi.fn();
-  const view = renderAtSize(
-    <ConsoleContext.Provider
-      value={{
-        store: seeded.store,
-        logs: seeded.logs,
-        controls: createConsoleControls({ store: seeded.store, logs: seeded.logs, exit: onExit }),
-        color: options.color ?? true,
-      }}
-    >
-      <App threshold={0.05} />
-    </ConsoleContext.Provider>,
-    columns,
-    rows,
-  );
+  const view = renderConsole(seeded, columns, rows, { color: options.color ?? true, exit: onExit });
   return { ...seeded, ...view, onExit };
 }
 

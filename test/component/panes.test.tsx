@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { LogBuffer } from '../../src/logs/logBuffer';
-import { createConsoleControls } from '../../src/session/consoleControls';
 import { createConsoleStore } from '../../src/store/consoleStore';
 import { createIngest } from '../../src/store/ingest';
-import { App } from '../../views/App';
-import { ConsoleContext } from '../../views/ConsoleContext';
-import { plain, renderAtSize } from '../helpers/renderAtSize';
+import { plain, renderConsole } from '../helpers/renderAtSize';
 
 /** 100 containers scale1..scale100, one of them (scale73) unhealthy. */
 function fleet() {
@@ -30,14 +27,7 @@ function fleet() {
       },
     });
   ingest.flush(now);
-  const controls = createConsoleControls({ store, logs, exit: () => {} });
-  return renderAtSize(
-    <ConsoleContext.Provider value={{ store, logs, controls, color: false }}>
-      <App threshold={0.05} />
-    </ConsoleContext.Provider>,
-    80,
-    24,
-  );
+  return renderConsole({ store, logs }, 80, 24);
 }
 
 describe('a pane of 100 containers at 80x24', () => {
@@ -75,14 +65,7 @@ describe('empty panes say why', () => {
     const store = createConsoleStore('cfg', now);
     store.setState({ expected: { containers: false, services: { billing: [], api: ['metrics'] } } });
     const logs = new LogBuffer(10);
-    const controls = createConsoleControls({ store, logs, exit: () => {} });
-    const v = renderAtSize(
-      <ConsoleContext.Provider value={{ store, logs, controls, color: false }}>
-        <App threshold={0.05} />
-      </ConsoleContext.Provider>,
-      80,
-      24,
-    );
+    const v = renderConsole({ store, logs }, 80, 24);
     await v.settle();
     const text = plain(v.frame());
     expect(text).toMatch(/no container source configured/);

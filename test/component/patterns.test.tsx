@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createConsoleControls } from '../../src/session/consoleControls';
-import { App } from '../../views/App';
-import { ConsoleContext } from '../../views/ConsoleContext';
-import { plain, renderAtSize } from '../helpers/renderAtSize';
+import { plain, renderConsole } from '../helpers/renderAtSize';
 import { seededConsole } from '../helpers/seededConsole';
 
 describe('the patterns view', () => {
@@ -24,20 +21,7 @@ describe('the patterns view', () => {
       receivedAt: at,
     });
     seeded.ingest.flush(at);
-    const view = renderAtSize(
-      <ConsoleContext.Provider
-        value={{
-          store: seeded.store,
-          logs: seeded.logs,
-          controls: createConsoleControls({ store: seeded.store, logs: seeded.logs, exit: () => {} }),
-          color: true,
-        }}
-      >
-        <App threshold={0.05} />
-      </ConsoleContext.Provider>,
-      80,
-      24,
-    );
+    const view = renderConsole(seeded, 80, 24, { color: true });
     await view.settle();
     await view.press('P');
     expect(plain(view.frame())).toContain('Log patterns: new since the release');

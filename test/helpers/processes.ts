@@ -16,11 +16,21 @@ export function processesWithEnv(marker: string): number[] {
   return pids;
 }
 
-export async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/**
+ * Waits for `check` to hold, asking every 50 ms; `tick` runs between asks (an ingest's flush, so
+ * what the sources sent reaches the store).
+ */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  tick?: () => void,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (check()) return;
+    if (await check()) return;
     await new Promise((r) => setTimeout(r, 50));
+    tick?.();
   }
   throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
 }

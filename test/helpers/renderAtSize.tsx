@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { ReactNode } from 'react';
+import type { LogBuffer } from '../../src/logs/logBuffer';
+import { createConsoleControls } from '../../src/session/consoleControls';
+import type { ConsoleStore } from '../../src/store/consoleStore';
+import { App } from '../../views/App';
+import { ConsoleContext } from '../../views/ConsoleContext';
 
 /** A stdout of fixed size that keeps the last frame, so tests see what a person at that size would. */
 class FixedSizeStdout extends EventEmitter {
@@ -61,6 +66,23 @@ export function renderAtSize(tree: ReactNode, columns: number, rows: number) {
     settle,
     unmount: () => instance.unmount(),
   };
+}
+
+/** The whole console (App with its controls) over a store and a log buffer, at a fixed size. */
+export function renderConsole(
+  { store, logs }: { store: ConsoleStore; logs: LogBuffer },
+  columns: number,
+  rows: number,
+  options: { color?: boolean; exit?: () => void } = {},
+) {
+  const controls = createConsoleControls({ store, logs, exit: options.exit ?? (() => {}) });
+  return renderAtSize(
+    <ConsoleContext.Provider value={{ store, logs, controls, color: options.color ?? false }}>
+      <App threshold={0.05} />
+    </ConsoleContext.Provider>,
+    columns,
+    rows,
+  );
 }
 
 export const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;

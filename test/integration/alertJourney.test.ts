@@ -14,6 +14,7 @@ import { localTarget } from '../../src/transport/localCommand';
 import { TestAlertmanager } from '../helpers/alertmanager';
 import { runCli } from '../helpers/cli';
 import { startControlledService } from '../helpers/controlledService';
+import { waitUntil } from '../helpers/processes';
 import { type RunningPrometheus, startPrometheus } from '../helpers/prometheus';
 
 /**
@@ -83,14 +84,8 @@ afterAll(async () => {
   await svc?.stop();
 });
 
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-    session.ingest.flush();
-  }
-}
+const until = (what: string, ok: () => boolean | Promise<boolean>, ms = 30_000) =>
+  waitUntil(ok, ms, what, () => session.ingest.flush());
 
 describe('a Prometheus rule firing, through Alertmanager, to an incident and its silence', () => {
   it('shows pending then firing, declares with its start, silences exactly it, records its resolving', async () => {

@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { IncidentRepository } from '../../src/incident/incidentRepository';
 import { readJournal } from '../../src/incident/journal';
 import { parseMatchers } from '../../src/model/alerts';
@@ -10,12 +9,10 @@ import { createConsoleControls } from '../../src/session/consoleControls';
 import { IncidentSession } from '../../src/session/incidentSession';
 import { AlertmanagerClient } from '../../src/sources/alertmanagerClient';
 import { alertmanagerSource } from '../../src/sources/alertmanagerSource';
-import { createIngest } from '../../src/store/ingest';
-import { App } from '../../views/App';
-import { ConsoleContext } from '../../views/ConsoleContext';
 import { TestAlertmanager } from '../helpers/alertmanager';
 import { runCli } from '../helpers/cli';
-import { plain, renderAtSize } from '../helpers/renderAtSize';
+import { waitUntil } from '../helpers/processes';
+import { plain, renderConsole } from '../helpers/renderAtSize';
 import { seededConsole } from '../helpers/seededConsole';
 
 const am = new TestAlertmanager();
@@ -100,38 +97,12 @@ describe('alerts from a real Alertmanager (API v2)', () => {
 describe('the alerts view in the console', () => {
   it('shows the polled alerts most severe first, inert, and says when they become unknown', async () => {
     const seeded = seededConsole(Date.now() - 200_000);
-    const ingest = createIngest({
-      store: seeded.store,
-      logs: seeded.logs,
-      thresholds: DEFAULT_THRESHOLDS,
-      reorderWindowMs: 0,
-    });
     // A poller asks the live Alertmanager first, then one at a port nobody listens on.
-    const source = alertmanagerSource(am.url, ingest.sink, {}, 100);
+    const source = alertmanagerSource(am.url, seeded.ingest.sink, {}, 100);
     source.start();
-    const until = async (ok: () => boolean) => {
-      const deadline = Date.now() + 15_000;
-      while (!ok() && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-        ingest.flush();
-      }
-      expect(ok()).toBe(true);
-    };
+    const until = (ok: () => boolean) => waitUntil(ok, 15_000, 'the alerts', () => seeded.ingest.flush());
     await until(() => (seeded.store.getState().alerts?.list.length ?? 0) >= 3);
-    const view = renderAtSize(
-      <ConsoleContext.Provider
-        value={{
-          store: seeded.store,
-          logs: seeded.logs,
-          controls: createConsoleControls({ store: seeded.store, logs: seeded.logs, exit: () => {} }),
-          color: true,
-        }}
-      >
-        <App threshold={0.05} />
-      </ConsoleContext.Provider>,
-      80,
-      24,
-    );
+    const view = renderConsole(seeded, 80, 24, { color: true });
     await view.settle();
     await view.press('A');
     const text = plain(view.frame());
@@ -163,7 +134,7 @@ describe('the alerts view in the console', () => {
     await view.press('\r');
     expect(plain(view.frame())).not.toContain('labels:');
     source.stop();
-    const dead = alertmanagerSource('http://127.0.0.1:9/', ingest.sink, {}, 100);
+    const dead = alertmanagerSource('http://127.0.0.1:9/', seeded.ingest.sink, {}, 100);
     dead.start();
     await until(() => seeded.store.getState().alerts?.unknown !== undefined);
     dead.stop();
@@ -276,13 +247,7 @@ describe('silence as acknowledgement', () => {
 
   it('from the console: s shows the matchers and what they catch, "silence" creates it, resolving offers to expire', async () => {
     const seeded = seededConsole(Date.now() - 200_000);
-    const ingest = createIngest({
-      store: seeded.store,
-      logs: seeded.logs,
-      thresholds: DEFAULT_THRESHOLDS,
-      reorderWindowMs: 0,
-    });
-    const source = alertmanagerSource(am.url, ingest.sink, {}, 100);
+    const source = alertmanagerSource(am.url, seeded.ingest.sink, {}, 100);
     source.start();
     const stateDir = mkdtempSync(join(tmpdir(), 'oc-silence-console-'));
     const repo = new IncidentRepository(stateDir, 'op@test');
@@ -304,14 +269,7 @@ describe('silence as acknowledgement', () => {
     const type = (text: string) => {
       for (const ch of text) controls.dispatch(ch, ch);
     };
-    const alertsNow = async (ok: () => boolean) => {
-      const deadline = Date.now() + 15_000;
-      while (!ok() && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-        ingest.flush();
-      }
-      expect(ok()).toBe(true);
-    };
+    const alertsNow = (ok: () => boolean) => waitUntil(ok, 15_000, 'the alerts', () => seeded.ingest.flush());
     await alertsNow(() => seeded.store.getState().alerts?.list.some((a) => a.name === 'ApiDown') === true);
     press('A');
     // ApiDown (critical) is first: declare from it, then silence it.

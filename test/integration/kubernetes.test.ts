@@ -11,6 +11,7 @@ import { createConsoleStore } from '../../src/store/consoleStore';
 import { createIngest } from '../../src/store/ingest';
 import { runCli } from '../helpers/cli';
 import { FakeKubernetesApi, workload } from '../helpers/fakeKubernetesApi';
+import { waitUntil } from '../helpers/processes';
 
 const api = new FakeKubernetesApi();
 const dir = mkdtempSync(join(tmpdir(), 'oc-k8s-'));
@@ -130,14 +131,7 @@ describe('Kubernetes through a FAKE API server (no real one can run here), held 
     });
     const source = kubernetesSource({ kubeconfig }, ingest.sink);
     source.start();
-    const until = async (what: string, ok: () => boolean) => {
-      const deadline = Date.now() + 20_000;
-      while (!ok()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-        ingest.flush();
-      }
-    };
+    const until = (what: string, ok: () => boolean) => waitUntil(ok, 20_000, what, () => ingest.flush());
     const pods = () => Object.values(store.getState().containers);
     await until('the pods', () => pods().length === 3);
     await until('the ReplicaSets watched', () =>
