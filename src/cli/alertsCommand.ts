@@ -18,7 +18,7 @@ import {
   silenceComment,
 } from '../session/alertSilencing';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
-import { authHeaders } from '../sources/environmentSources';
+import { authHeaders } from '../sources/authHeaders';
 import { prometheusAlertRules } from '../sources/prometheusAlerts';
 import { PrometheusClient } from '../sources/prometheusSource';
 import { alertMatchesQuery } from '../store/paneRows';
@@ -49,7 +49,7 @@ async function alertSources(values: ParsedCommand['values'], configFlag: string 
     const [, env] = pickEnvironment(loaded, typeof values.env === 'string' ? values.env : undefined);
     if (env.alertmanager) {
       const { url, auth } = env.alertmanager;
-      am = { url, client: new AlertmanagerClient(url, authHeaders(auth, 'Alertmanager')) };
+      am = { url, client: AlertmanagerClient.configured({ url, auth }) };
     }
     if (env.prometheus?.rules) {
       const { url, auth } = env.prometheus;

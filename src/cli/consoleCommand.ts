@@ -5,7 +5,7 @@ import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
 import { launcherPath } from '../projectRoot';
 import type { TriageEnvironment } from '../session/triageSession';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
-import { authHeaders, startEnvironmentSources } from '../sources/environmentSources';
+import { startEnvironmentSources } from '../sources/environmentSources';
 import { EnvironmentHosts } from '../transport/environmentHosts';
 import { localTarget } from '../transport/localCommand';
 import { UserError } from '../userError';
@@ -83,10 +83,7 @@ export const consoleCommand: Command = {
       triageEnvironment: configTriageEnvironment(env, () => hosts),
       ...(env.alertmanager && {
         alertmanager: {
-          api: new AlertmanagerClient(
-            env.alertmanager.url,
-            authHeaders(env.alertmanager.auth, 'Alertmanager'),
-          ),
+          api: AlertmanagerClient.configured(env.alertmanager),
           ...(env.alertmanager.severities && { severities: env.alertmanager.severities }),
         },
       }),

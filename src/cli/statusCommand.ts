@@ -3,7 +3,7 @@ import { alertOrder } from '../model/alerts';
 import type { Diagnosis } from '../model/diagnosis';
 import { serviceOf } from '../model/sourceEvents';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
-import { authHeaders, startEnvironmentSources } from '../sources/environmentSources';
+import { startEnvironmentSources } from '../sources/environmentSources';
 import { type ConsoleState, createConsoleStore } from '../store/consoleStore';
 import { createIngest } from '../store/ingest';
 import { formatPercent, parseDuration } from '../text/duration';
@@ -107,7 +107,7 @@ export const statusCommand: Command = {
     const sources = startEnvironmentSources(env, ingest.sink);
     // The environment's alerts, read while the sample runs: unknown (with why), never "none".
     const alerts = env.alertmanager
-      ? new AlertmanagerClient(env.alertmanager.url, authHeaders(env.alertmanager.auth, 'Alertmanager'))
+      ? AlertmanagerClient.configured(env.alertmanager)
           .alerts()
           .then((list) => ({
             alerts: list

@@ -59,3 +59,5 @@ export type NotableEvent = {
   | { kind: 'container'; data: ContainerEventData }
   | { kind: 'cluster-event'; data: ClusterEventData }
 );
+
+export type ReleaseEvent = Extract<NotableEvent, { kind: 'release' }>;

@@ -124,27 +124,47 @@ export function walkCase(playbook: Playbook, c: ScenarioCase, now = Date.now()):
     onChange: () => {},
     now: () => now,
   });
+  const walk = walkDecisions(run, c.answers);
+  // Reaching the expected node passes, even a step the walk cannot go past; an unanswered question does not.
+  return { name: c.name, ...walk, passed: walk.reached === c.expect && walk.stop !== 'unanswered' };
+}
+
+/**
+ * Answers a run's yes/no questions until an outcome: the given answer for a node where there is one,
+ * else the data's proposal. Stops, saying why, at a question nobody answers or at a node that is not
+ * a yes/no question.
+ */
+export function walkDecisions(
+  run: PlaybookRun,
+  answers: Record<string, 'yes' | 'no'>,
+): {
+  path: WalkStep[];
+  reached?: string;
+  stop?: 'not-a-question' | 'unanswered' | 'cycle';
+  problem?: string;
+} {
   const path: WalkStep[] = [];
-  const done = (result: Omit<CaseResult, 'name' | 'path'>) => ({ name: c.name, path, ...result });
   for (let guard = 0; guard < 200; guard++) {
     const view = run.view();
-    if (view.kind === 'outcome') return done({ passed: view.nodeId === c.expect, reached: view.nodeId });
+    if (view.kind === 'outcome') return { path, reached: view.nodeId };
     if (view.kind !== 'question' || view.choices.some((x) => x.key !== 'y' && x.key !== 'n'))
-      return done({
-        passed: view.nodeId === c.expect,
+      return {
+        path,
         reached: view.nodeId,
+        stop: 'not-a-question',
         problem: `stopped at ${view.nodeId}, which is not a yes/no question`,
-      });
+      };
     const proposed = view.proposal?.verdict;
-    const given = c.answers[view.nodeId];
+    const given = answers[view.nodeId];
     const data = proposed === 'yes' || proposed === 'no' ? proposed : undefined;
     const answer = given ?? data;
     if (!answer)
-      return done({
-        passed: false,
+      return {
+        path,
         reached: view.nodeId,
+        stop: 'unanswered',
         problem: `the data cannot answer ${view.nodeId} and the case gives no answer`,
-      });
+      };
     path.push({
       node: view.nodeId,
       answer,
@@ -152,5 +172,5 @@ export function walkCase(playbook: Playbook, c: ScenarioCase, now = Date.now()):
     });
     run.answer(answer);
   }
-  return done({ passed: false, problem: 'the walk did not end (a cycle?)' });
+  return { path, stop: 'cycle', problem: 'the walk did not end (a cycle?)' };
 }

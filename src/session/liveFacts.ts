@@ -1,15 +1,8 @@
 import { originService } from '../logs/requestOrigins';
-import type { NotableEvent } from '../model/notableEvent';
+
 import type { LiveFacts } from '../playbooks/evaluateCondition';
 import type { ConsoleState } from '../store/consoleStore';
-import { allAlerts, hasAlertSource } from '../store/selectors';
-
-type ReleaseEvent = Extract<NotableEvent, { kind: 'release' }>;
-
-/** The releases the console has seen, oldest first. */
-function releasesIn(state: ConsoleState): ReleaseEvent[] {
-  return state.incident.events.filter((e): e is ReleaseEvent => e.kind === 'release');
-}
+import { allAlerts, hasAlertSource, releaseEvents } from '../store/selectors';
 
 /** The triage's view of the console's live data. */
 export function liveFactsFrom(state: ConsoleState): LiveFacts {
@@ -36,7 +29,7 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
     s.restarts = (s.restarts ?? 0) + c.restarts;
     if (c.cpuPercent !== undefined) s.cpuPercent = Math.max(s.cpuPercent ?? 0, c.cpuPercent);
   }
-  for (const e of releasesIn(state)) {
+  for (const e of releaseEvents(state)) {
     const s = services[e.data.service];
     if (s) s.lastReleaseAt = Math.max(s.lastReleaseAt ?? 0, e.at);
   }
@@ -82,7 +75,7 @@ export function failingService(state: ConsoleState): string | undefined {
   const lastRelease = (name: string) =>
     Math.max(
       0,
-      ...releasesIn(state)
+      ...releaseEvents(state)
         .filter((e) => e.data.service === name)
         .map((e) => e.at),
     );
@@ -93,5 +86,5 @@ export function failingService(state: ConsoleState): string | undefined {
 
 /** The release before the current one of `service`, from the releases observed. */
 export function previousVersion(state: ConsoleState, service: string): string | undefined {
-  return releasesIn(state).findLast((e) => e.data.service === service)?.data.from;
+  return releaseEvents(state).findLast((e) => e.data.service === service)?.data.from;
 }

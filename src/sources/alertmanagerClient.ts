@@ -1,22 +1,12 @@
 import type { Alert, AlertMatcher, Silence } from '../model/alerts';
-import { sanitize } from '../text/sanitize';
+import { sanitize, sanitizedStrings } from '../text/sanitize';
+import { authHeaders } from './authHeaders';
 import { httpRequest } from './httpGet';
 
 const MAX_BODY = 32 * 1024 * 1024;
 
-type Labels = Record<string, string>;
-
-/** Only string values, each sanitized: labels and annotations come from anyone who can fire an alert. */
-function cleanMap(v: unknown): Labels {
-  if (!v || typeof v !== 'object') return {};
-  const out: Labels = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>))
-    if (typeof x === 'string') out[sanitize(k)] = sanitize(x);
-  return out;
-}
-
 function alertFrom(raw: Record<string, unknown>): Alert {
-  const labels = cleanMap(raw.labels);
+  const labels = sanitizedStrings(raw.labels);
   const status = (raw.status ?? {}) as { state?: string; silencedBy?: unknown[]; inhibitedBy?: unknown[] };
   const silencedBy = (status.silencedBy ?? []).filter((s): s is string => typeof s === 'string');
   const inhibited = (status.inhibitedBy ?? []).length > 0;
@@ -33,7 +23,7 @@ function alertFrom(raw: Record<string, unknown>): Alert {
             : 'firing',
     severity: labels.severity ?? 'none',
     labels,
-    annotations: cleanMap(raw.annotations),
+    annotations: sanitizedStrings(raw.annotations),
     startsAt: Date.parse(String(raw.startsAt ?? '')) || 0,
     silencedBy,
   };
@@ -82,6 +72,11 @@ export class AlertmanagerClient {
     private readonly headers: Record<string, string> = {},
     private readonly timeoutMs = 5000,
   ) {}
+
+  /** The client for an environment's `alertmanager: {url, auth}`. */
+  static configured(am: { url: string; auth?: Parameters<typeof authHeaders>[0] }): AlertmanagerClient {
+    return new AlertmanagerClient(am.url, authHeaders(am.auth, 'Alertmanager'));
+  }
 
   /** The last alerts answer, as text and as read: an unchanged answer is not read again. */
   private lastAlerts: { body: string; alerts: Alert[] } | undefined;

@@ -1,19 +1,13 @@
 import type { EventSink } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
-import { AlertmanagerClient } from './alertmanagerClient';
+import type { AlertmanagerClient } from './alertmanagerClient';
 import { Poller } from './poller';
 
 /**
  * The environment's alerts, polled from Alertmanager with the same deadlines and backoff as every
  * other poller; a failure makes them "unknown" (with why), never "none".
  */
-export function alertmanagerSource(
-  url: string,
-  sink: EventSink,
-  headers: Record<string, string> = {},
-  intervalMs = 5000,
-): Poller {
-  const client = new AlertmanagerClient(url, headers);
+export function alertmanagerSource(client: AlertmanagerClient, sink: EventSink, intervalMs = 5000): Poller {
   return new Poller({
     intervalMs,
     task: async () => {

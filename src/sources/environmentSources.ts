@@ -1,8 +1,9 @@
 import type { Environment } from '../config/schema';
 import type { EventSink } from '../model/sourceEvents';
 import { EnvironmentHosts } from '../transport/environmentHosts';
-import { UserError } from '../userError';
+import { AlertmanagerClient } from './alertmanagerClient';
 import { alertmanagerSource } from './alertmanagerSource';
+import { authHeaders } from './authHeaders';
 import { commandStatusSource } from './commandStatusSource';
 import { followEveryContainer } from './containerLogFollower';
 import { DockerLogSource } from './dockerLogSource';
@@ -16,29 +17,6 @@ import { prometheusRulesSource } from './prometheusAlerts';
 import { prometheusSource } from './prometheusSource';
 import { journaldArgv, journaldCursor, StreamingLogSource } from './streamingLogSource';
 
-/** Authorization for an HTTP API (Prometheus, Alertmanager) from the environment variables the config names. */
-export function authHeaders(
-  auth: { bearerTokenEnv: string } | { username: string; passwordEnv: string } | undefined,
-  what = 'Prometheus',
-  env = process.env,
-): Record<string, string> {
-  if (!auth) return {};
-  if ('bearerTokenEnv' in auth) {
-    const token = env[auth.bearerTokenEnv];
-    if (!token)
-      throw new UserError(
-        `opsconsole: environment variable ${auth.bearerTokenEnv} (the ${what} bearer token) is not set`,
-      );
-    return { authorization: `Bearer ${token}` };
-  }
-  const password = env[auth.passwordEnv];
-  if (password === undefined)
-    throw new UserError(
-      `opsconsole: environment variable ${auth.passwordEnv} (the ${what} password) is not set`,
-    );
-  return { authorization: `Basic ${Buffer.from(`${auth.username}:${password}`).toString('base64')}` };
-}
-
 export interface RunningSources {
   stop(): Promise<void>;
 }
@@ -50,7 +28,8 @@ export function startEnvironmentSources(
   hosts = new EnvironmentHosts(env, sink),
 ): RunningSources {
   const pollers: Poller[] = [];
-  const dockers: { start(): void; stop(): void }[] = [];
+  /** What watches engines and clusters as they change: Docker's event streams, Kubernetes' watches. */
+  const watchers: { start(): void; stop(): void }[] = [];
   const dialerFor = (name: string): DockerDialer => {
     const socket = env.hosts[name]?.dockerSocket ?? '/var/run/docker.sock';
     return hosts.isRemote(name)
@@ -63,16 +42,17 @@ export function startEnvironmentSources(
     if (host.followContainerLogs) {
       const every = followEveryContainer(dialer, sink);
       const source = new DockerSource(name, dialer, every.sink);
-      dockers.push({
+      watchers.push({
         start: () => source.start(),
         stop: () => {
           source.stop();
           every.stop();
         },
       });
-    } else dockers.push(new DockerSource(name, dialer, sink));
+    } else watchers.push(new DockerSource(name, dialer, sink));
   }
-  for (const d of dockers) d.start();
+  if (env.kubernetes) watchers.push(kubernetesSource(env.kubernetes, sink));
+  for (const d of watchers) d.start();
   const followers: { start(): void; stop(): void }[] = [];
   for (const [service, cfg] of Object.entries(env.services)) {
     for (const log of cfg.logs) {
@@ -154,24 +134,17 @@ export function startEnvironmentSources(
       );
     }
   }
-  if (env.kubernetes) {
-    const cluster = kubernetesSource(env.kubernetes, sink);
-    cluster.start();
-    dockers.push(cluster);
-  }
   if (env.prometheus?.rules)
     pollers.push(
       prometheusRulesSource(env.prometheus.url, sink, authHeaders(env.prometheus.auth, 'Prometheus')),
     );
   if (env.alertmanager)
-    pollers.push(
-      alertmanagerSource(env.alertmanager.url, sink, authHeaders(env.alertmanager.auth, 'Alertmanager')),
-    );
+    pollers.push(alertmanagerSource(AlertmanagerClient.configured(env.alertmanager), sink));
   for (const p of pollers) p.start();
   return {
     async stop() {
       for (const p of pollers) p.stop();
-      for (const d of dockers) d.stop();
+      for (const d of watchers) d.stop();
       for (const f of followers) f.stop();
       hosts.stop();
     },

@@ -2,21 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Alert, AlertRule } from '../model/alerts';
 import type { EventSink } from '../model/sourceEvents';
 import { parseDuration } from '../text/duration';
-import { sanitize } from '../text/sanitize';
+import { sanitize, sanitizedStrings } from '../text/sanitize';
 import { Poller } from './poller';
 import { PrometheusClient } from './prometheusSource';
 
 type Raw = Record<string, unknown>;
 const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): Raw[] => (Array.isArray(v) ? v.filter(isRaw) : []);
-
-/** Only string values, each sanitized: rule labels and annotations are anyone's text. */
-function cleanMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isRaw(v))
-    for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[sanitize(k)] = sanitize(x);
-  return out;
-}
 
 /** Alertmanager's fingerprints are its own; a Prometheus alert is named by a hash of its labels. */
 function labelsFingerprint(labels: Record<string, string>): string {
@@ -28,14 +20,14 @@ function labelsFingerprint(labels: Record<string, string>): string {
 }
 
 function alertFrom(raw: Raw): Alert {
-  const labels = cleanMap(raw.labels);
+  const labels = sanitizedStrings(raw.labels);
   return {
     fingerprint: labelsFingerprint(labels),
     name: labels.alertname ?? '(no alertname)',
     state: raw.state === 'firing' ? 'firing' : 'pending',
     severity: labels.severity ?? 'none',
     labels,
-    annotations: cleanMap(raw.annotations),
+    annotations: sanitizedStrings(raw.annotations),
     startsAt: Date.parse(String(raw.activeAt ?? '')) || 0,
     silencedBy: [],
   };
@@ -68,8 +60,8 @@ export async function prometheusAlertRules(
         query: sanitize(String(r.query ?? '')),
         forMs: forMs(r.duration),
         state: r.state === 'firing' || r.state === 'pending' ? r.state : 'inactive',
-        labels: cleanMap(r.labels),
-        annotations: cleanMap(r.annotations),
+        labels: sanitizedStrings(r.labels),
+        annotations: sanitizedStrings(r.annotations),
       });
     }
   }

@@ -1,16 +1,15 @@
 import { type OriginCount, originService, originShare } from '../logs/requestOrigins';
 import type { Diagnosis } from '../model/diagnosis';
-import type { NotableEvent } from '../model/notableEvent';
 import { formatDuration } from '../text/duration';
 import type { ConsoleState } from './consoleStore';
 import type { PatternRow } from './patternRows';
+import { releaseEvents } from './selectors';
 
 /** A template counts as failing when most of its lines are errors. */
 const FAILING_SHARE = 0.5;
 const SHOWN_PATTERNS = 3;
 /** How much later than its first lines a release may be seen. */
 const RELEASE_SKEW_MS = 30_000;
-type ReleaseEvent = Extract<NotableEvent, { kind: 'release' }>;
 /** A template with fewer lines is a stray, not what the incident is about. */
 const MIN_LINES = 3;
 
@@ -28,9 +27,7 @@ const short = (text: string, n = 48) =>
  * release is dated when it was seen (a little after its first lines), the first one just after.
  */
 function releaseBefore(state: ConsoleState, began: number | undefined) {
-  const releases = state.incident.events
-    .filter((e): e is ReleaseEvent => e.kind === 'release')
-    .sort((a, b) => a.at - b.at);
+  const releases = [...releaseEvents(state)].sort((a, b) => a.at - b.at);
   if (began === undefined) return releases.at(-1);
   return (
     releases.filter((r) => r.at <= began).at(-1) ?? releases.find((r) => r.at <= began + RELEASE_SKEW_MS)

@@ -1,6 +1,7 @@
 import type { LogPattern, PatternIndex } from '../logs/patterns/patternIndex';
-import type { NotableEvent } from '../model/notableEvent';
+import type { ReleaseEvent } from '../model/notableEvent';
 import type { ConsoleState, PatternMode } from './consoleStore';
+import { releaseEvents } from './selectors';
 
 /** One row of the patterns view: a template and what makes it worth a look. */
 export interface PatternRow {
@@ -30,13 +31,11 @@ const RELEASE_GRACE_MS = 60_000;
 /** Fewer lines than this in the recent window is noise, not a spike. */
 const SPIKE_MIN_LINES = 10;
 
-type ReleaseEvent = Extract<NotableEvent, { kind: 'release' }>;
-
 /** Each service's latest release the console saw. */
 export function lastReleases(state: ConsoleState): Map<string, ReleaseEvent> {
   const out = new Map<string, ReleaseEvent>();
-  for (const e of state.incident.events)
-    if (e.kind === 'release' && (out.get(e.data.service)?.at ?? 0) <= e.at) out.set(e.data.service, e);
+  for (const e of releaseEvents(state))
+    if ((out.get(e.data.service)?.at ?? 0) <= e.at) out.set(e.data.service, e);
   return out;
 }
 

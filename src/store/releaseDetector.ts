@@ -1,7 +1,5 @@
-import type { NotableEvent, ReleaseEventData } from '../model/notableEvent';
+import type { ReleaseEvent, ReleaseEventData } from '../model/notableEvent';
 import { type ContainerStatus, serviceOf } from '../model/sourceEvents';
-
-type ReleaseEvent = Extract<NotableEvent, { kind: 'release' }>;
 
 interface Seen {
   version?: string;

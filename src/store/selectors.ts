@@ -1,6 +1,12 @@
 import { type Alert, type AlertRule, mergeAlertSources } from '../model/alerts';
+import type { ReleaseEvent } from '../model/notableEvent';
 import type { ConsoleState } from './consoleStore';
 import { alertRows } from './paneRows';
+
+/** The releases the console has seen, in the order they were noted. */
+export function releaseEvents(state: ConsoleState): ReleaseEvent[] {
+  return state.incident.events.filter((e): e is ReleaseEvent => e.kind === 'release');
+}
 
 /** The timeline entries the view shows, after the kind filter. */
 export function visibleTimeline(state: ConsoleState) {

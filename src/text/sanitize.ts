@@ -150,3 +150,14 @@ export function sanitize(text: string, options: SanitizeOptions = {}): string {
 export function isInert(text: string): boolean {
   return !NEEDS_WORK.test(text);
 }
+
+/**
+ * The string values of an untrusted map (labels, annotations), keys and values sanitized; anything
+ * that is not a string is left out.
+ */
+export function sanitizedStrings(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value))
+    for (const [k, x] of Object.entries(value)) if (typeof x === 'string') out[sanitize(k)] = sanitize(x);
+  return out;
+}

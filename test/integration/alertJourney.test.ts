@@ -65,7 +65,7 @@ beforeAll(async () => {
     startSources: async (sink) => {
       const pollers = [
         prometheusRulesSource(prom.url, sink, {}, 250),
-        alertmanagerSource(am.url, sink, {}, 250),
+        alertmanagerSource(new AlertmanagerClient(am.url), sink, 250),
       ];
       for (const p of pollers) p.start();
       return {

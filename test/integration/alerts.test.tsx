@@ -98,7 +98,7 @@ describe('the alerts view in the console', () => {
   it('shows the polled alerts most severe first, inert, and says when they become unknown', async () => {
     const seeded = seededConsole(Date.now() - 200_000);
     // A poller asks the live Alertmanager first, then one at a port nobody listens on.
-    const source = alertmanagerSource(am.url, seeded.ingest.sink, {}, 100);
+    const source = alertmanagerSource(new AlertmanagerClient(am.url), seeded.ingest.sink, 100);
     source.start();
     const until = (ok: () => boolean) => waitUntil(ok, 15_000, 'the alerts', () => seeded.ingest.flush());
     await until(() => (seeded.store.getState().alerts?.list.length ?? 0) >= 3);
@@ -134,7 +134,7 @@ describe('the alerts view in the console', () => {
     await view.press('\r');
     expect(plain(view.frame())).not.toContain('labels:');
     source.stop();
-    const dead = alertmanagerSource('http://127.0.0.1:9/', seeded.ingest.sink, {}, 100);
+    const dead = alertmanagerSource(new AlertmanagerClient('http://127.0.0.1:9/'), seeded.ingest.sink, 100);
     dead.start();
     await until(() => seeded.store.getState().alerts?.unknown !== undefined);
     dead.stop();
@@ -247,7 +247,7 @@ describe('silence as acknowledgement', () => {
 
   it('from the console: s shows the matchers and what they catch, "silence" creates it, resolving offers to expire', async () => {
     const seeded = seededConsole(Date.now() - 200_000);
-    const source = alertmanagerSource(am.url, seeded.ingest.sink, {}, 100);
+    const source = alertmanagerSource(new AlertmanagerClient(am.url), seeded.ingest.sink, 100);
     source.start();
     const stateDir = mkdtempSync(join(tmpdir(), 'oc-silence-console-'));
     const repo = new IncidentRepository(stateDir, 'op@test');
