@@ -39,7 +39,7 @@ export function lastReleases(state: ConsoleState): Map<string, ReleaseEvent> {
   return out;
 }
 
-function rowOf(p: LogPattern, releasedAt: number | undefined, now: number): PatternRow {
+function rowOf(p: LogPattern, releasedAt: number | undefined, sourceSince: number, now: number): PatternRow {
   const minute = Math.floor(now / 60_000);
   const perMinute = Array.from(
     { length: SPARK_MINUTES },
@@ -53,7 +53,10 @@ function rowOf(p: LogPattern, releasedAt: number | undefined, now: number): Patt
   }
   // A release is dated when it was seen (the new container's start, its first health report): the
   // new version's first lines can come a little before that.
-  const isNew = releasedAt !== undefined && p.firstSeen >= releasedAt - RELEASE_GRACE_MS;
+  // A template there from the source's first line was not brought by the release, however close to
+  // it the console started watching.
+  const isNew =
+    releasedAt !== undefined && p.firstSeen >= releasedAt - RELEASE_GRACE_MS && p.firstSeen > sourceSince;
   // Against its own past: a template seen for less than the baseline cannot spike, it is new.
   const watchedBefore = p.firstSeen <= now - RECENT_MINUTES * 60_000;
   const spiking =
@@ -83,8 +86,10 @@ function rowOf(p: LogPattern, releasedAt: number | undefined, now: number): Patt
  */
 export function patternRows(patterns: readonly LogPattern[], state: ConsoleState): PatternRow[] {
   const releases = lastReleases(state);
+  const since = new Map<string, number>();
+  for (const p of patterns) since.set(p.source, Math.min(since.get(p.source) ?? p.firstSeen, p.firstSeen));
   return patterns
-    .map((p) => rowOf(p, releases.get(p.source)?.at, state.now))
+    .map((p) => rowOf(p, releases.get(p.source)?.at, since.get(p.source) as number, state.now))
     .sort(
       (a, b) =>
         Number(b.isNew) - Number(a.isNew) ||

@@ -138,6 +138,37 @@ describe('new and spiking templates', () => {
   });
 });
 
+describe('new templates when the console started just before the release', () => {
+  it('does not count what the service logged from its first line as brought by the release', () => {
+    const store = createConsoleStore('test', T0);
+    const released = T0 + 10_000;
+    store.setState({
+      now: T0 + 40_000,
+      incident: {
+        ...store.getState().incident,
+        events: [
+          {
+            at: released,
+            kind: 'release',
+            severity: 'info',
+            text: 'api v1.4.2 → v1.5.0',
+            data: { service: 'api', host: 'local', to: 'v1.5.0', from: 'v1.4.2', reason: 'image changed' },
+          },
+        ],
+      },
+    });
+    const index = new PatternIndex();
+    const at = (t: number, msg: string) => index.add(line('api', { time: new Date(t).toISOString(), msg }));
+    at(T0, 'request completed in 4 ms');
+    at(T0 + 8_000, 'pricing rule lookup failed: column "discount_tier" does not exist');
+    const rows = patternRows(index.all(), store.getState());
+    expect(rows.map((r) => [r.template, r.isNew])).toEqual([
+      ['pricing rule lookup failed: column "discount_tier" does not exist', true],
+      ['request completed in <*> ms', false],
+    ]);
+  });
+});
+
 describe('where failures start', () => {
   it('makes the first service to fail a request the origin, the others downstream of it', () => {
     const origins = new RequestOrigins();
