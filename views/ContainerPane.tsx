@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import type { ContainerStatus } from '../src/model/sourceEvents';
-import { containerRows, windowOf } from '../src/store/paneRows';
+import { type ContainerRow, containerRows, windowOf } from '../src/store/paneRows';
 import { sanitize } from '../src/text/sanitize';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
@@ -15,6 +15,14 @@ const STATE_COLORS: Record<ContainerStatus['state'], string> = {
   stopped: 'gray',
   unknown: 'gray',
 };
+
+/** What a row shows: a workload under its fold mark, a pod indented under its workload. */
+function rowStatus(r: Exclude<ContainerRow, { kind: 'group' }>, manyHosts: boolean): ContainerStatus {
+  if (r.kind === 'workload') return { ...r.status, name: `${r.expanded ? '▾' : '▸'} ${r.status.name}` };
+  const c = r.container;
+  if (r.nested) return { ...c, name: `  ${c.name}` };
+  return manyHosts ? { ...c, name: `${c.host}/${c.name}` } : c;
+}
 
 export function ContainerPane({
   width,
@@ -37,9 +45,11 @@ export function ContainerPane({
   const now = useConsole((s) => s.now);
   const query = useConsole((s) => s.ui.containerQuery);
   const cursor = useConsole((s) => s.ui.containerCursor);
-  const collapsed = useConsole(useShallow((s) => s.ui.collapsedGroups));
   const expectContainers = useConsole((s) => s.expected.containers);
-  const rows = containerRows(containers, query, collapsed);
+  const collapsed = useConsole(useShallow((s) => s.ui.collapsedGroups));
+  const workloads = useConsole((s) => s.workloads);
+  const expanded = useConsole(useShallow((s) => s.ui.expandedWorkloads));
+  const rows = containerRows(containers, query, collapsed, workloads, expanded);
   const space = Math.max(0, height - 2 - troubled.length);
   const win = windowOf(rows.length, space, cursor);
   const selected = Math.min(cursor, rows.length - 1);
@@ -47,7 +57,7 @@ export function ContainerPane({
   const hidden = win.above + win.below;
   const title = [
     query
-      ? `${rows.filter((r) => r.kind === 'container').length} of ${containers.length} "${sanitize(query)}"`
+      ? `${rows.filter((r) => r.kind !== 'group').length} of ${containers.length} "${sanitize(query)}"`
       : `${containers.length}`,
     hidden > 0 ? `${hidden} more ${win.above > 0 ? '↑' : ''}${win.below > 0 ? '↓' : ''}` : '',
   ]
@@ -86,13 +96,9 @@ export function ContainerPane({
             key={r.key}
             wrap="truncate"
             inverse={focused && win.start + i === selected}
-            color={color(STATE_COLORS[r.container.state])}
+            color={color(STATE_COLORS[(r.kind === 'workload' ? r.status : r.container).state])}
           >
-            {containerRow(
-              manyHosts ? { ...r.container, name: `${r.container.host}/${r.container.name}` } : r.container,
-              now,
-              width,
-            )}
+            {containerRow(rowStatus(r, manyHosts), now, width)}
           </Text>
         ),
       )}

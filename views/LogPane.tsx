@@ -30,6 +30,7 @@ export function LogPane({ width, height, focused }: { width: number; height: num
   const anchor = useConsole((s) => s.ui.logAnchor);
   const dropped = useConsole((s) => s.logs.dropped);
   const droppedBySource = useConsole((s) => s.logs.droppedBySource);
+  const streams = useConsole((s) => s.logStreams);
   const wrap = useConsole((s) => s.ui.wrapLogs === true);
   const query = useConsole((s) => s.ui.logQuery);
   const { filter, error } = useMemo(() => compileFilter(query), [query]);
@@ -43,7 +44,12 @@ export function LogPane({ width, height, focused }: { width: number; height: num
     .slice(0, 2)
     .map(([src, n]) => `${src} ${n}`)
     .join(', ');
-  const right = `${filterText}${state}${dropped > 0 ? ` · evicted ${worst}` : ''}`;
+  // The stream cap biting is said, as stern says when --max-log-requests is reached.
+  const capped =
+    streams && streams.wanted > streams.streaming
+      ? ` · ${streams.streaming} of ${streams.wanted} pod logs (cap ${streams.cap})`
+      : '';
+  const right = `${filterText}${state}${capped}${dropped > 0 ? ` · evicted ${worst}` : ''}`;
   const sourceWidth = firstAt === undefined ? 8 : 16;
   const row = (r: LogRecord, w: number) =>
     logRow({ ...r, source: `${delayLabel(r, firstAt)}${r.source}` }, w, sourceWidth);

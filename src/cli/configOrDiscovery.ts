@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { configCandidates, findConfig, type LoadedConfig, loadConfigFile } from '../config/load';
-import { ConfigSchema } from '../config/schema';
+import { ConfigSchema, DEFAULT_MAX_LOG_STREAMS } from '../config/schema';
 import { localDockerSocket, probeDocker } from '../sources/dockerProbe';
 import { kubeconfigPath } from '../sources/kubernetesSource';
 import { discoverPrometheusServices } from '../sources/prometheusDiscovery';
@@ -83,7 +83,7 @@ export async function configOrDiscovery(
       `(no configuration: ${found.filter(Boolean).join(' and ')})`,
       probe.ok ? dockerHostFromFlag(socket) : {},
       {},
-      cluster ? { kubernetes: { kubeconfig } } : {},
+      cluster ? { kubernetes: { kubeconfig, logs: true, maxLogStreams: DEFAULT_MAX_LOG_STREAMS } } : {},
     );
   }
   throw new UserError(

@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../config/load';
-import type { Environment } from '../config/schema';
+import { DEFAULT_MAX_LOG_STREAMS, type Environment } from '../config/schema';
 import { UserError } from '../userError';
 
 /**
@@ -13,6 +13,8 @@ export function withKubernetesFlags(env: Environment, values: Record<string, unk
   return {
     ...env,
     kubernetes: {
+      logs: true,
+      maxLogStreams: DEFAULT_MAX_LOG_STREAMS,
       ...env.kubernetes,
       ...(context && { context }),
       ...(namespace && { namespaces: [namespace] }),

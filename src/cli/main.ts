@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'trust-host': () => import('./trustHostCommand').then((m) => m.trustHostCommand),
   init: () => import('./initCommand').then((m) => m.initCommand),
   alerts: () => import('./alertsCommand').then((m) => m.alertsCommand),
+  rollout: () => import('./rolloutCommand').then((m) => m.rolloutCommand),
 };
 const loadConsoleCommand = () => import('./consoleCommand').then((m) => m.consoleCommand);
 

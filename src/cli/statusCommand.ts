@@ -1,7 +1,7 @@
 import { LogBuffer } from '../logs/logBuffer';
 import { alertOrder } from '../model/alerts';
 import type { Diagnosis } from '../model/diagnosis';
-import { serviceOf } from '../model/sourceEvents';
+import { rolloutState, serviceOf } from '../model/sourceEvents';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
 import { startEnvironmentSources } from '../sources/environmentSources';
 import { type ConsoleState, createConsoleStore } from '../store/consoleStore';
@@ -20,6 +20,10 @@ export function statusSnapshot(state: ConsoleState) {
     environment: state.environment,
     at: new Date(state.now).toISOString(),
     containers: Object.values(state.containers),
+    /** Kubernetes workloads (Deployments, StatefulSets, DaemonSets) and their rollouts. */
+    workloads: Object.values(state.workloads).map((w) => ({ ...w, rollout: rolloutState(w) })),
+    /** A cluster's log streams, when its logs are followed: received = shown + duplicates. */
+    logStreams: state.logStreams ?? null,
     services: Object.values(state.signals).map((s) => ({
       service: s.service,
       errorRatio: { '1m': s.ratio1m ?? null, '5m': s.ratio5m ?? null, '10m': s.ratio10m ?? null },

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from '../text/duration';
 
+/** As stern's `--max-log-requests`: a cluster of thousands of pods must not open thousands of log streams. */
+export const DEFAULT_MAX_LOG_STREAMS = 50;
+
 /** A duration as text ("90s", "5m", "1h") or a number of milliseconds; parsed to milliseconds. */
 export const Duration = z
   .union([
@@ -112,7 +115,7 @@ export const MetricsSchema = z.union(
 
 /** How the service is deployed: chooses the emergency-rollback variant and fills its parameters. */
 export const DeploySchema = z.strictObject({
-  kind: z.enum(['compose', 'retag', 'kubectl', 'dokku', 'pm2']),
+  kind: z.enum(['compose', 'retag', 'kubectl', 'kubernetes', 'dokku', 'pm2']),
   params: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/), z.string()).default({}),
 });
 
@@ -167,6 +170,10 @@ export const EnvironmentSchema = z.strictObject({
       kubeconfig: z.string().min(1).optional(),
       context: z.string().min(1).optional(),
       namespaces: z.array(z.string().min(1)).optional(),
+      /** Follow every running pod's containers' logs, each under its workload's name. */
+      logs: z.boolean().default(true),
+      /** At most this many log streams at once (stern's --max-log-requests); the rest wait, visibly. */
+      maxLogStreams: z.number().int().min(1).max(1000).default(DEFAULT_MAX_LOG_STREAMS),
     })
     .optional(),
   /** A Prometheus whose alerting rules (and their pending alerts) the alerts view shows. */

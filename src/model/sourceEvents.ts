@@ -56,11 +56,74 @@ export function serviceOf(status: ContainerStatus): string {
   return status.compose?.service ?? status.name;
 }
 
+/**
+ * A Kubernetes workload (Deployment, StatefulSet, DaemonSet) as its controller reports it: the pane
+ * folds its pods into one row, and a rollback's verification waits on its rollout.
+ */
+export interface WorkloadStatus {
+  /** cluster/namespace/name: the key its pods' host and compose project/service make. */
+  id: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  desired: number;
+  ready: number;
+  updated: number;
+  available: number;
+  /** Pods still counted by the workload, old revisions included. */
+  current: number;
+  generation: number;
+  observedGeneration: number;
+  paused: boolean;
+  /** The Deployment's revision (`deployment.kubernetes.io/revision`). */
+  revision?: number;
+  /** The controller gave up on the rollout (Progressing: ProgressDeadlineExceeded). */
+  stalled?: boolean;
+}
+
+/** The key a pod's row shares with its workload. */
+export function workloadKeyOf(c: ContainerStatus): string | undefined {
+  return c.kind === 'kubernetes' && c.compose
+    ? `${c.host}/${c.compose.project}/${c.compose.service}`
+    : undefined;
+}
+
+/**
+ * Whether a workload's rollout is done, as `kubectl rollout status` judges it: the controller has
+ * seen the latest spec, every desired pod is updated and available, and no old pod remains.
+ */
+export function rolloutState(w: WorkloadStatus): 'complete' | 'progressing' | 'stalled' {
+  if (w.stalled) return 'stalled';
+  const done =
+    w.observedGeneration >= w.generation &&
+    w.updated >= w.desired &&
+    w.current <= w.updated &&
+    w.available >= w.updated;
+  return done ? 'complete' : 'progressing';
+}
+
+/** What a cluster's log followers are doing: said in the log pane when the stream cap bites. */
+export interface LogStreamCounts {
+  /** Containers whose logs are followed now. */
+  streaming: number;
+  /** Containers that would be followed without the cap. */
+  wanted: number;
+  cap: number;
+  /** Lines received, shown, and dropped because a resume fetched them again: received = shown + duplicates. */
+  received: number;
+  shown: number;
+  duplicates: number;
+}
+
 export type SourceState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
 export type SourceEvent =
   | { type: 'container'; status: ContainerStatus }
   | { type: 'container-removed'; id: string }
+  | { type: 'workload'; status: WorkloadStatus }
+  | { type: 'workload-removed'; id: string }
+  | { type: 'log-streams'; counts: LogStreamCounts }
   /** A Kubernetes event (the API keeps them about an hour; the console keeps the notable ones). */
   | {
       type: 'cluster-event';
@@ -78,6 +141,11 @@ export type SourceEvent =
       source: string;
       lines: string[];
       receivedAt: number;
+      /**
+       * When the runtime received each line (the kubelet's timestamps), one per line: a line without
+       * a time of its own is placed by it, so the pods of a workload merge in the order they logged.
+       */
+      times?: number[];
       /** Field names this source's structured lines use, tried before the usual ones. */
       fields?: Partial<FieldNames>;
     }

@@ -29,6 +29,8 @@ export interface LiveFacts {
       trafficGrowth?: number;
       /** The release before the current one, when the console saw it change. */
       previousVersion?: string;
+      /** A Kubernetes workload's rollout, as `kubectl rollout status` judges it. */
+      rollout?: { state: 'complete' | 'progressing' | 'stalled'; text: string };
     }
   >;
   /**
@@ -205,6 +207,19 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
     );
   }
   if ('alert' in c) return evaluateAlert(c.alert, facts);
+  if ('rolloutComplete' in c)
+    return anyOf(
+      serviceNames(facts, c.rolloutComplete.service).map((name) => {
+        const r = facts.services[name]?.rollout;
+        if (!r)
+          return {
+            verdict: 'unknown',
+            evidence: [`${name}: no Kubernetes workload of that name is watched`],
+          };
+        // A stalled rollout will not complete on its own: no, not "still waiting".
+        return { verdict: verdict(r.state === 'complete'), evidence: [`${r.text} (${r.state})`] };
+      }),
+    );
   if ('saturation' in c)
     return anyOf(
       serviceNames(facts, c.saturation.service).map((name) => {

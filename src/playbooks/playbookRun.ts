@@ -75,7 +75,7 @@ export class PlaybookRun {
     while (next) {
       const node = this.playbook.nodes[next] as PlaybookNode;
       if (
-        (node.kind === 'command' || node.kind === 'shell') &&
+        (node.kind === 'command' || node.kind === 'shell' || node.kind === 'verify') &&
         node.variant &&
         this.ctx.variant &&
         node.variant !== this.ctx.variant
@@ -229,7 +229,7 @@ export class PlaybookRun {
 
   /**
    * Runs the current command step. Intent is recorded before anything starts and the result after;
-   * a dry run records both and executes nothing. A destructive step needs `typed` to equal
+   * a dry run records both and executes nothing, or runs the step's own dry run (`run.dryRun`). A destructive step needs `typed` to equal
    * `confirmationWord()`.
    */
   async runStep(typed?: string): Promise<StepResult> {
@@ -250,7 +250,9 @@ export class PlaybookRun {
       throw new PlaybookRunError(`not confirmed: type "${word}" to run this step`);
     const running = new AbortController();
     const dryRun = this.dryRun;
-    if (!dryRun) {
+    // A command that can dry-run itself (a server-side dry run) runs as one; others execute nothing.
+    const dryRunArgs = dryRun && node.kind === 'command' ? node.run.dryRun : undefined;
+    if (!dryRun || dryRunArgs) {
       this.running = running;
       this.publish();
     }
@@ -261,9 +263,10 @@ export class PlaybookRun {
           playbook: this.playbook.id,
           step: node.title,
           host: plan.host,
-          argv: plan.argv,
+          argv: dryRunArgs ? [...plan.argv, ...dryRunArgs] : plan.argv,
           timeoutMs: node.kind === 'command' ? node.run.timeout : node.timeout,
           dryRun,
+          ...(dryRunArgs && { executeDryRun: true }),
         },
         { record: this.ctx.record, target: this.ctx.targetFor(plan.host), signal: running.signal },
       );

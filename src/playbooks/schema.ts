@@ -36,6 +36,7 @@ export type Condition =
   | { saturation: { service?: string; cpuAbove: number } }
   | { trafficGrowth: { service?: string; factorAbove: number } }
   | { previousReleaseKnown: { service?: string } }
+  | { rolloutComplete: { service?: string } }
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -94,13 +95,14 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
         trafficGrowth: z.strictObject({ service: z.string().optional(), factorAbove: z.number().positive() }),
       }),
       z.strictObject({ previousReleaseKnown: z.strictObject({ service: z.string().optional() }) }),
+      z.strictObject({ rolloutComplete: z.strictObject({ service: z.string().optional() }) }),
       z.strictObject({ all: z.array(ConditionSchema).min(1) }),
       z.strictObject({ any: z.array(ConditionSchema).min(1) }),
       z.strictObject({ not: ConditionSchema }),
     ],
     {
       message:
-        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, dependencyFailing, incidentDeclared, previousReleaseKnown, saturation, trafficGrowth, all, any or not',
+        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, dependencyFailing, incidentDeclared, previousReleaseKnown, rolloutComplete, saturation, trafficGrowth, all, any or not',
     },
   ),
 );
@@ -150,7 +152,7 @@ const ChecklistNode = z
 
 const variantField = {
   /** Only shown when the service's configured deploy kind is this one. */
-  variant: z.enum(['compose', 'retag', 'kubectl', 'dokku', 'pm2', 'demo']).optional(),
+  variant: z.enum(['compose', 'retag', 'kubectl', 'kubernetes', 'dokku', 'pm2', 'demo']).optional(),
 };
 
 const CommandNode = z.strictObject({
@@ -160,6 +162,11 @@ const CommandNode = z.strictObject({
     host: z.string().optional(),
     timeout: Duration.default(60_000),
     destructive: z.boolean().default(false),
+    /**
+     * Arguments that make the command a dry run of itself (`--dry-run=server`): with them a dry run
+     * runs it for real and records what the system said; without them a dry run executes nothing.
+     */
+    dryRun: z.array(z.string().min(1)).optional(),
   }),
   /** Imported from a Markdown runbook and not yet read by a person: never runs. */
   reviewed: z.boolean().default(true),
@@ -185,6 +192,7 @@ const VerifyNode = z.strictObject({
   /** How long to wait for the condition to hold before calling it failed. */
   within: Duration.default(300_000),
   next: Next.optional(),
+  ...variantField,
 });
 
 const OutcomeNode = z.strictObject({

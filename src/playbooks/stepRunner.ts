@@ -10,6 +10,8 @@ export interface StepToRun {
   argv: string[];
   timeoutMs: number;
   dryRun: boolean;
+  /** A dry run the command performs itself (its argv says so): run it rather than nothing. */
+  executeDryRun?: boolean;
 }
 
 export interface StepRunnerContext {
@@ -44,7 +46,7 @@ export async function runCommandStep(step: StepToRun, ctx: StepRunnerContext): P
     timeoutMs: step.timeoutMs,
   });
   let result: CommandResult;
-  if (step.dryRun) result = DRY_RUN;
+  if (step.dryRun && !step.executeDryRun) result = DRY_RUN;
   else {
     try {
       result = await ctx.target.run(step.argv, { timeoutMs: step.timeoutMs, signal: ctx.signal });

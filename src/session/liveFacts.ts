@@ -1,5 +1,5 @@
 import { originService } from '../logs/requestOrigins';
-
+import { rolloutState, serviceOf } from '../model/sourceEvents';
 import type { LiveFacts } from '../playbooks/evaluateCondition';
 import type { ConsoleState } from '../store/consoleStore';
 import { allAlerts, hasAlertSource, releaseEvents } from '../store/selectors';
@@ -24,7 +24,7 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
     };
   }
   for (const c of Object.values(state.containers)) {
-    const s = services[c.name];
+    const s = services[serviceOf(c)] ?? services[c.name];
     if (!s) continue;
     s.restarts = (s.restarts ?? 0) + c.restarts;
     if (c.cpuPercent !== undefined) s.cpuPercent = Math.max(s.cpuPercent ?? 0, c.cpuPercent);
@@ -32,6 +32,15 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
   for (const e of releaseEvents(state)) {
     const s = services[e.data.service];
     if (s) s.lastReleaseAt = Math.max(s.lastReleaseAt ?? 0, e.at);
+  }
+  // A Kubernetes workload is a service even before its logs or metrics name it.
+  for (const w of Object.values(state.workloads)) {
+    const s = services[w.name] ?? {};
+    services[w.name] = s;
+    s.rollout = {
+      state: rolloutState(w),
+      text: `${w.kind} ${w.namespace}/${w.name}: ${w.updated}/${w.desired} updated, ${w.available} available${w.current > w.updated ? `, ${w.current - w.updated} old` : ''}${w.observedGeneration < w.generation ? ', spec not yet seen by the controller' : ''}`,
+    };
   }
   for (const [name, since] of Object.entries(state.releaseWatch)) {
     const s = services[name];

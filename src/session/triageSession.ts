@@ -65,7 +65,15 @@ export class TriageSession {
       const current = Object.values(state.containers).find((c) => c.name === service)?.version;
       if (current) values.currentVersion = current;
     }
-    const variant = service ? this.env.variantOf(service) : undefined;
+    // A Deployment the cluster watch knows rolls back through the API (the kubernetes variant).
+    const workload = service ? Object.values(state.workloads).find((w) => w.name === service) : undefined;
+    if (workload) {
+      values.namespace = workload.namespace;
+      values.context = workload.cluster;
+    }
+    const variant = service
+      ? (this.env.variantOf(service) ?? (workload?.kind === 'Deployment' ? 'kubernetes' : undefined))
+      : undefined;
     this.run = new PlaybookRun(playbook, {
       facts: () => ({
         ...liveFactsFrom(this.store.getState()),

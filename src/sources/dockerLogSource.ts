@@ -5,8 +5,7 @@ import { type LinkAttempt, ReconnectLoop } from '../transport/reconnectLoop';
 import { type DockerDialer, dockerClient } from './dockerSource';
 import { reportLinkState } from './linkState';
 import { gapMarker } from './streamingLogSource';
-
-const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d+)Z) /;
+import { TimestampedLines } from './timestampedLines';
 
 /**
  * Demultiplexes the Engine API's log stream: 8-byte frame headers (stream, 0, 0, 0, length) before
@@ -60,8 +59,7 @@ export class DockerLogDecoder {
  * and a marker shows where the gap was.
  */
 export class DockerLogSource {
-  private lastTimestamp: string | undefined;
-  private seenAtLast = new Set<string>();
+  private readonly resume = new TimestampedLines();
   private readonly loop: ReconnectLoop;
 
   constructor(
@@ -90,10 +88,11 @@ export class DockerLogSource {
   private async follow({ first, signal, connected }: LinkAttempt): Promise<void> {
     const client = dockerClient(this.dialer);
     try {
-      if (!first && this.lastTimestamp) this.emit([gapMarker(this.source, this.lastTimestamp)]);
+      const last = this.resume.last;
+      if (!first && last) this.emit([gapMarker(this.source, last)]);
       // Docker takes `since` as seconds with a fraction; lines at exactly that instant come again.
-      const since = this.lastTimestamp ? (Date.parse(this.lastTimestamp) / 1000).toFixed(3) : '0';
-      const tail = this.lastTimestamp ? 'all' : '200';
+      const since = last ? (Date.parse(last) / 1000).toFixed(3) : '0';
+      const tail = last ? 'all' : '200';
       const res = await client.request({
         method: 'GET',
         path: `/containers/${encodeURIComponent(this.container)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&since=${since}&tail=${tail}`,
@@ -109,28 +108,11 @@ export class DockerLogSource {
       const decoder = new DockerLogDecoder();
       for await (const chunk of res.body) {
         const lines = decoder.push(chunk as Buffer);
-        this.emit(lines.map((l) => this.stripTimestamp(l)).filter((l): l is string => l !== undefined));
+        this.emit(lines.map((l) => this.resume.take(l)?.body).filter((l): l is string => l !== undefined));
       }
     } finally {
       void client.destroy().catch(() => {});
     }
-  }
-
-  /** Removes the timestamp Docker adds, remembering it to resume; drops lines already shown. */
-  private stripTimestamp(line: string): string | undefined {
-    const m = TIMESTAMP.exec(line);
-    if (!m) return line;
-    const ts = m[1] as string;
-    const body = line.slice(m[0].length);
-    if (this.lastTimestamp && ts < this.lastTimestamp) return undefined;
-    if (ts === this.lastTimestamp) {
-      if (this.seenAtLast.has(body)) return undefined;
-    } else {
-      this.lastTimestamp = ts;
-      this.seenAtLast = new Set();
-    }
-    this.seenAtLast.add(body);
-    return body;
   }
 
   private emit(lines: string[]): void {

@@ -7,8 +7,10 @@ import type {
   EventSink,
   HealthState,
   SourceEvent,
+  WorkloadStatus,
 } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
+import { KubernetesLogFollower, podLogOpener } from './kubernetesLogs';
 
 /** Where kubectl would read its kubeconfig: $KUBECONFIG (the first of its paths), else ~/.kube/config. */
 export function kubeconfigPath(env = process.env): string {
@@ -162,7 +164,8 @@ const tagOf = (image: string | undefined) =>
  * revision's image to its own, with the change-cause when there is one.
  */
 export class RolloutTracker {
-  private readonly revisions = new Map<string, { revision: number; image?: string }[]>();
+  /** Per Deployment, its ReplicaSets by name: their revision and image. */
+  private readonly revisions = new Map<string, Map<string, { revision: number; image?: string }>>();
 
   constructor(private readonly cluster: string) {}
 
@@ -171,14 +174,22 @@ export class RolloutTracker {
     const revision = Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision']);
     if (!owner || !Number.isFinite(revision)) return undefined;
     const key = `${rs.metadata?.namespace}/${owner}`;
-    const known = this.revisions.get(key) ?? [];
+    const known = this.revisions.get(key) ?? new Map<string, { revision: number; image?: string }>();
+    this.revisions.set(key, known);
+    const name = rs.metadata?.name ?? '';
+    const before = known.get(name);
+    // An update that is not a new revision (a scale, a status change) changes nothing here.
+    if (before?.revision === revision) return undefined;
+    const others = [...known.entries()].filter(([n]) => n !== name).map(([, v]) => v);
     const image = rs.spec?.template?.spec?.containers?.[0]?.image;
-    const previous = known.filter((k) => k.revision < revision).sort((a, b) => b.revision - a.revision)[0];
-    const newest = known.every((k) => k.revision < revision);
-    this.revisions.set(key, [...known, { revision, ...(image && { image }) }]);
-    const created = timeOf(rs.metadata?.creationTimestamp);
+    known.set(name, { revision, ...(image && { image }) });
+    const previous = others.filter((k) => k.revision < revision).sort((a, b) => b.revision - a.revision)[0];
+    const newest = others.every((k) => k.revision < revision);
     if (!newest || !previous || previous.image === image) return undefined;
-    if (Number.isNaN(created) || created < now - RECENT_ROLLOUT_MS) return undefined;
+    // A ReplicaSet already known that takes the newest revision is a rollback happening now; a new
+    // one dates from its creation.
+    const at = before ? now : timeOf(rs.metadata?.creationTimestamp);
+    if (Number.isNaN(at) || at < now - RECENT_ROLLOUT_MS) return undefined;
     const cause = rs.metadata?.annotations?.['kubernetes.io/change-cause'];
     const from = tagOf(previous.image);
     return {
@@ -187,8 +198,10 @@ export class RolloutTracker {
       host: sanitize(this.cluster),
       ...(from && { from: sanitize(from) }),
       to: sanitize(tagOf(image) ?? `revision ${revision}`),
-      at: created,
-      reason: sanitize(`revision ${revision}${cause ? `: ${cause}` : ''}`),
+      at,
+      reason: sanitize(
+        `revision ${revision}${before ? ` (was ${before.revision}: a rollback)` : ''}${cause ? `: ${cause}` : ''}`,
+      ),
     };
   }
 }
@@ -197,6 +210,9 @@ export interface KubernetesTarget {
   kubeconfig?: string;
   context?: string;
   namespaces?: string[];
+  /** Follow every running pod's logs (default) under its workload's name, at most `maxLogStreams` at once. */
+  logs?: boolean;
+  maxLogStreams?: number;
   /** How long a watch may stay silent before it is re-listed (see `supervise`). */
   watchdogMs?: number;
 }
@@ -209,19 +225,18 @@ const WATCHDOG_MS = 15 * 60_000;
 
 /**
  * Keeps an informer going: started again 2 s after an error (as kubectl's reflector does), and
- * stopped and re-listed when it has been silent for `silentMs`. Returns how to stop it for good.
+ * stopped and re-listed when nothing (not even a bookmark: `touch`) has come for `silentMs`.
  */
 function supervise<T extends KubernetesObject>(
   informer: Informer<T>,
   stopped: () => boolean,
   silentMs: number,
   onError?: (err: unknown) => void,
-): () => void {
+): { touch: () => void; stop: () => void } {
   let last = Date.now();
   const touch = () => {
     last = Date.now();
   };
-  for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, touch);
   informer.on('connect', touch);
   const restart = () => {
     if (stopped()) return;
@@ -240,16 +255,111 @@ function supervise<T extends KubernetesObject>(
     Math.min(silentMs, 60_000),
   );
   watchdog.unref();
-  return () => {
-    clearInterval(watchdog);
-    void informer.stop();
+  return {
+    touch,
+    stop: () => {
+      clearInterval(watchdog);
+      void informer.stop();
+    },
+  };
+}
+
+type K8s = typeof import('@kubernetes/client-node');
+type KubeConfig = InstanceType<K8s['KubeConfig']>;
+
+/**
+ * An informer (list, then watch from the list's resourceVersion; re-listed on 410 Gone) whose watches
+ * ask for bookmarks, so a quiet resource's resourceVersion stays fresh and a reconnect does not
+ * re-list. Every watch event, bookmarks too, calls `alive`: the watchdog's proof of a live stream.
+ */
+function informerWithBookmarks<T extends KubernetesObject>(
+  k8s: K8s,
+  kc: KubeConfig,
+  path: string,
+  list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
+  alive: () => void,
+): Informer<T> {
+  const watch = new k8s.Watch(kc);
+  const bookmarking = {
+    watch: (
+      p: string,
+      query: Record<string, unknown>,
+      callback: (phase: string, obj: unknown, watchObj?: unknown) => void,
+      done: (err: unknown) => void,
+    ) =>
+      watch.watch(
+        p,
+        { ...query, allowWatchBookmarks: true },
+        (phase, obj, watchObj) => {
+          alive();
+          callback(phase, obj, watchObj);
+        },
+        done,
+      ),
+  } as unknown as InstanceType<K8s['Watch']>;
+  return new k8s.ListWatch<T>(path, bookmarking, list as never, false);
+}
+
+interface WorkloadLike {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    generation?: number;
+    annotations?: Record<string, string>;
+  };
+  spec?: { replicas?: number; paused?: boolean };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    desiredNumberScheduled?: number;
+    currentNumberScheduled?: number;
+    numberReady?: number;
+    updatedNumberScheduled?: number;
+    numberAvailable?: number;
+    conditions?: { type?: string; reason?: string }[];
+  };
+}
+
+/** A Deployment, StatefulSet or DaemonSet as its controller counts it. */
+export function workloadStatus(
+  o: WorkloadLike,
+  kind: WorkloadStatus['kind'],
+  cluster: string,
+): WorkloadStatus {
+  const ns = o.metadata?.namespace ?? 'default';
+  const name = o.metadata?.name ?? '?';
+  const st = o.status ?? {};
+  const daemon = kind === 'DaemonSet';
+  const desired = daemon ? (st.desiredNumberScheduled ?? 0) : (o.spec?.replicas ?? 1);
+  const revision = Number(o.metadata?.annotations?.['deployment.kubernetes.io/revision']);
+  return {
+    id: `${cluster}/${ns}/${name}`,
+    cluster: sanitize(cluster),
+    namespace: sanitize(ns),
+    name: sanitize(name),
+    kind,
+    desired,
+    ready: (daemon ? st.numberReady : st.readyReplicas) ?? 0,
+    updated: (daemon ? st.updatedNumberScheduled : st.updatedReplicas) ?? 0,
+    available: (daemon ? st.numberAvailable : st.availableReplicas) ?? 0,
+    current: (daemon ? st.currentNumberScheduled : st.replicas) ?? 0,
+    generation: o.metadata?.generation ?? 0,
+    observedGeneration: st.observedGeneration ?? 0,
+    paused: o.spec?.paused === true,
+    ...(Number.isFinite(revision) && { revision }),
+    ...(st.conditions?.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded') && {
+      stalled: true,
+    }),
   };
 }
 
 /**
- * Pods of a cluster, watched (list, then watch from its resourceVersion; the client's informer
- * re-lists on 410 Gone and reconnects): each pod a row, grouped by namespace, named by workload.
- * Loaded on first use: a console without Kubernetes never loads the client.
+ * A cluster, watched: pods (each a row, grouped by namespace, named by workload), the workloads
+ * that own them, ReplicaSets (rollouts as releases) and events. Loaded on first use: a console
+ * without Kubernetes never loads the client.
  */
 export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { start(): void; stop(): void } {
   let stopped = false;
@@ -266,61 +376,131 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
     if (target.context) kc.setCurrentContext(target.context);
     const cluster = kc.getCurrentContext() || 'kubernetes';
     const core = kc.makeApiClient(k8s.CoreV1Api);
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
     const id = `kubernetes ${cluster}`;
-    const namespaces = target.namespaces?.length ? target.namespaces : [undefined];
-    for (const ns of namespaces) {
-      const informer = ns
-        ? k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/pods`, () =>
-            core.listNamespacedPod({ namespace: ns }),
-          )
-        : k8s.makeInformer(kc, '/api/v1/pods', () => core.listPodForAllNamespaces());
-      const show = (pod: PodLike) => sink({ type: 'container', status: podStatus(pod, cluster) });
-      informer.on('add', show);
-      informer.on('update', show);
-      informer.on('delete', (pod: PodLike) =>
-        sink({ type: 'container-removed', id: podStatus(pod, cluster).id }),
+    const reconnecting = (err: unknown) =>
+      sink({
+        type: 'source',
+        id,
+        state: 'reconnecting',
+        at: Date.now(),
+        reason: sanitize(String((err as Error)?.message ?? err)),
+      });
+    const starts: Promise<void>[] = [];
+    /** Watches one resource (`plural` under `group`, in `ns` or everywhere) under the supervisor. */
+    const watchResource = <T extends KubernetesObject>(
+      ns: string | undefined,
+      base: string,
+      plural: string,
+      list: () => Promise<{ items: T[] }>,
+      on: { change?: (o: T) => void; add?: (o: T) => void; remove?: (o: T) => void; connect?: () => void },
+    ) => {
+      let touch = () => {};
+      const informer = informerWithBookmarks<T>(
+        k8s,
+        kc,
+        ns ? `${base}/namespaces/${ns}/${plural}` : `${base}/${plural}`,
+        list,
+        () => touch(),
       );
-      informer.on('connect', () => sink({ type: 'source', id, state: 'connected', at: Date.now() }));
-      stops.push(
-        supervise(informer, isStopped, silentMs, (err) =>
-          sink({
-            type: 'source',
-            id,
-            state: 'reconnecting',
-            at: Date.now(),
-            reason: sanitize(String((err as Error)?.message ?? err)),
-          }),
-        ),
+      if (on.change) {
+        informer.on('add', on.change);
+        informer.on('update', on.change);
+      }
+      if (on.add) informer.on('add', on.add);
+      if (on.remove) informer.on('delete', on.remove);
+      if (on.connect) informer.on('connect', on.connect);
+      const supervised = supervise(informer, isStopped, silentMs, reconnecting);
+      touch = supervised.touch;
+      stops.push(supervised.stop);
+      starts.push(informer.start());
+    };
+    const rollouts = new RolloutTracker(cluster);
+    const follower =
+      target.logs === false
+        ? undefined
+        : new KubernetesLogFollower(podLogOpener(kc), sink, target.maxLogStreams, (counts) =>
+            sink({ type: 'log-streams', counts }),
+          );
+    if (follower) stops.push(() => follower.stop());
+    const followLogs = (pod: PodLike) =>
+      follower?.pod({
+        namespace: pod.metadata?.namespace ?? 'default',
+        pod: pod.metadata?.name ?? '',
+        workload: sanitize(workloadOf(pod)),
+        containers: (pod.spec?.containers ?? []).flatMap((c) => (c.name ? [c.name] : [])),
+        running: pod.status?.phase === 'Running',
+      });
+    for (const ns of target.namespaces?.length ? target.namespaces : [undefined]) {
+      const scope = ns ? { namespace: ns } : undefined;
+      watchResource<PodLike & KubernetesObject>(
+        ns,
+        '/api/v1',
+        'pods',
+        () => (scope ? core.listNamespacedPod(scope) : core.listPodForAllNamespaces()),
+        {
+          change: (pod) => {
+            sink({ type: 'container', status: podStatus(pod, cluster) });
+            followLogs(pod);
+          },
+          remove: (pod) => {
+            sink({ type: 'container-removed', id: podStatus(pod, cluster).id });
+            follower?.gone(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
+          },
+          connect: () => sink({ type: 'source', id, state: 'connected', at: Date.now() }),
+        },
       );
       // Events, caught while they live (the API forgets them after about an hour).
-      const events = ns
-        ? k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/events`, () =>
-            core.listNamespacedEvent({ namespace: ns }),
-          )
-        : k8s.makeInformer(kc, '/api/v1/events', () => core.listEventForAllNamespaces());
-      const onEvent = (ev: EventLike) => {
-        const e = clusterEvent(ev);
-        if (e) sink(e);
-      };
-      events.on('add', onEvent);
-      events.on('update', onEvent);
-      stops.push(supervise(events, isStopped, silentMs));
+      watchResource<EventLike & KubernetesObject>(
+        ns,
+        '/api/v1',
+        'events',
+        () => (scope ? core.listNamespacedEvent(scope) : core.listEventForAllNamespaces()),
+        {
+          change: (ev) => {
+            const e = clusterEvent(ev);
+            if (e) sink(e);
+          },
+        },
+      );
       // Rollouts: a Deployment's ReplicaSet of a higher revision is a release, with its image change.
-      const apps = kc.makeApiClient(k8s.AppsV1Api);
-      const replicaSets = ns
-        ? k8s.makeInformer(kc, `/apis/apps/v1/namespaces/${ns}/replicasets`, () =>
-            apps.listNamespacedReplicaSet({ namespace: ns }),
-          )
-        : k8s.makeInformer(kc, '/apis/apps/v1/replicasets', () => apps.listReplicaSetForAllNamespaces());
-      const rollouts = new RolloutTracker(cluster);
-      replicaSets.on('add', (rs: ReplicaSetLike) => {
-        const release = rollouts.seen(rs, Date.now());
-        if (release) sink(release);
-      });
-      stops.push(supervise(replicaSets, isStopped, silentMs));
-      if (stopped) return;
-      await Promise.all([informer.start(), events.start(), replicaSets.start()]);
+      watchResource<ReplicaSetLike & KubernetesObject>(
+        ns,
+        '/apis/apps/v1',
+        'replicasets',
+        () => (scope ? apps.listNamespacedReplicaSet(scope) : apps.listReplicaSetForAllNamespaces()),
+        {
+          change: (rs) => {
+            const release = rollouts.seen(rs, Date.now());
+            if (release) sink(release);
+          },
+        },
+      );
+      const workloads: [WorkloadStatus['kind'], string, () => Promise<{ items: KubernetesObject[] }>][] = [
+        [
+          'Deployment',
+          'deployments',
+          () => (scope ? apps.listNamespacedDeployment(scope) : apps.listDeploymentForAllNamespaces()),
+        ],
+        [
+          'StatefulSet',
+          'statefulsets',
+          () => (scope ? apps.listNamespacedStatefulSet(scope) : apps.listStatefulSetForAllNamespaces()),
+        ],
+        [
+          'DaemonSet',
+          'daemonsets',
+          () => (scope ? apps.listNamespacedDaemonSet(scope) : apps.listDaemonSetForAllNamespaces()),
+        ],
+      ];
+      for (const [kind, plural, list] of workloads)
+        watchResource<WorkloadLike & KubernetesObject>(ns, '/apis/apps/v1', plural, list as never, {
+          change: (o) => sink({ type: 'workload', status: workloadStatus(o, kind, cluster) }),
+          remove: (o) => sink({ type: 'workload-removed', id: workloadStatus(o, kind, cluster).id }),
+        });
     }
+    if (stopped) return;
+    await Promise.all(starts);
   };
   return {
     start() {

@@ -7,7 +7,7 @@ import type { ActiveIncident, TimelineEntry } from '../model/incident';
 import type { RecordKind } from '../model/journalRecord';
 import type { NotableEvent } from '../model/notableEvent';
 import type { PlaybookNodeView } from '../model/playbookView';
-import type { ContainerStatus, SourceState } from '../model/sourceEvents';
+import type { ContainerStatus, LogStreamCounts, SourceState, WorkloadStatus } from '../model/sourceEvents';
 
 export interface SourceView {
   id: string;
@@ -71,6 +71,8 @@ export interface ConsoleState {
   now: number;
   sources: Record<string, SourceView>;
   containers: Record<string, ContainerStatus>;
+  /** Kubernetes workloads by `workloadKeyOf` key: desired replicas and rollout progress. */
+  workloads: Record<string, WorkloadStatus>;
   /**
    * Where failures start: per service, how often it was the first to fail a request that failed on
    * several (the last 15 minutes), most often first. Empty until request ids fail on two services.
@@ -94,6 +96,8 @@ export interface ConsoleState {
   signals: Record<string, ServiceSignalsView>;
   /** Log lines live in a ring buffer outside the store; views re-read it when `version` moves. */
   logs: { version: number; received: number; dropped: number; droppedBySource: Record<string, number> };
+  /** A cluster's log streams: how many are followed of how many wanted (the cap), when Kubernetes is watched. */
+  logStreams?: LogStreamCounts;
   incident: { active?: ActiveIncident; timeline: TimelineEntry[]; events: NotableEvent[] };
   /** The playbook node the triage view shows, when a triage is under way. */
   triage?: PlaybookNodeView;
@@ -128,6 +132,8 @@ export interface ConsoleState {
     alertExpanded: boolean;
     /** Container groups (host or host/project) folded to their header. */
     collapsedGroups: string[];
+    /** Kubernetes workloads unfolded into their pods (workload rows are folded by default). */
+    expandedWorkloads: string[];
     /** Sequence number of the bottom log line while paused (not following). */
     logAnchor?: number;
     message?: string;
@@ -145,6 +151,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
     now,
     sources: {},
     containers: {},
+    workloads: {},
     releaseWatch: {},
     origins: [],
     dependencyErrors: [],
@@ -169,6 +176,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
       patternCursor: 0,
       alertExpanded: false,
       collapsedGroups: [],
+      expandedWorkloads: [],
       palette: { query: '', cursor: 0 },
     },
   }));

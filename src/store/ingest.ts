@@ -122,6 +122,8 @@ export function createIngest({
     queue = [];
     const state = store.getState();
     let containers = state.containers;
+    let workloads = state.workloads;
+    let logStreams = state.logStreams;
     let alerts = state.alerts;
     let alertRules = state.alertRules;
     let sources = state.sources;
@@ -144,6 +146,17 @@ export function createIngest({
           if (notableEvent) notable.push(notableEvent);
           break;
         }
+        case 'log-streams':
+          logStreams = e.counts;
+          break;
+        case 'workload':
+          workloads = { ...workloads, [e.status.id]: e.status };
+          break;
+        case 'workload-removed': {
+          const { [e.id]: _removed, ...rest } = workloads;
+          workloads = rest;
+          break;
+        }
         case 'container-removed': {
           const { [e.id]: _removed, ...rest } = containers;
           containers = rest;
@@ -157,9 +170,14 @@ export function createIngest({
             signalsFor(e.source).addLogCounts(e.receivedAt - 1, 0, 0);
           }
           const fields = fieldNamesWith(e.fields);
-          for (const line of e.lines) {
+          for (const [i, line] of e.lines.entries()) {
             // The sequence number is given when the line leaves the reorder buffer.
-            const record = parseLine(line, { source: e.source, seq: 0, receivedAt: e.receivedAt, fields });
+            const record = parseLine(line, {
+              source: e.source,
+              seq: 0,
+              receivedAt: e.times?.[i] ?? e.receivedAt,
+              fields,
+            });
             reorder.add(record, e.receivedAt);
             const outcome = requestOutcome(record);
             if (outcome !== undefined) {
@@ -295,6 +313,8 @@ export function createIngest({
       now,
       ...(watched && { releaseWatch: Object.fromEntries(releases.watchedSince) }),
       containers,
+      workloads,
+      ...(logStreams && { logStreams }),
       origins,
       diagnosis,
       dependencyErrors: dependencies,

@@ -1,6 +1,7 @@
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
 import { type Alert, alertOrder, labelText } from '../model/alerts';
-import type { ContainerStatus } from '../model/sourceEvents';
+import { type ContainerStatus, type WorkloadStatus, workloadKeyOf } from '../model/sourceEvents';
+import type { ConsoleState } from './consoleStore';
 
 /** Names in natural order: scale2 before scale10. */
 const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -29,40 +30,128 @@ export function matchesQuery(text: string, query: string): boolean {
 
 export type ContainerRow =
   | { kind: 'group'; key: string; label: string; count: number; problems: number; collapsed: boolean }
-  | { kind: 'container'; key: string; container: ContainerStatus };
+  /** A container, or (nested) one pod of an unfolded workload. */
+  | { kind: 'container'; key: string; container: ContainerStatus; nested?: boolean }
+  /**
+   * A Kubernetes workload folded into one row: `status` is its worst pod's, named with ready/desired
+   * and carrying the pods' restarts together.
+   */
+  | {
+      kind: 'workload';
+      key: string;
+      workload: string;
+      status: ContainerStatus;
+      pods: number;
+      expanded: boolean;
+    };
+
+/** One thing the pane orders: a container, or a workload with its pods. */
+interface PaneUnit {
+  group: string;
+  head: ContainerStatus;
+  rows: ContainerRow[];
+}
+
+const byUrgency = (a: ContainerStatus, b: ContainerStatus) =>
+  containerUrgency(a) - containerUrgency(b) || natural.compare(a.name, b.name);
+
+const containerText = (c: ContainerStatus) =>
+  `${c.host} ${c.name} ${c.compose?.project ?? ''} ${c.compose?.service ?? ''} ${c.state} ${c.health} ${c.reason ?? ''} ${c.version ?? ''}`;
+
+/** A workload's row: its worst pod's state under the workload's name and ready/desired. */
+export function workloadHead(
+  key: string,
+  pods: readonly ContainerStatus[],
+  w?: WorkloadStatus,
+): ContainerStatus {
+  const [worst] = [...pods].sort(byUrgency);
+  const desired = w?.desired ?? pods.length;
+  const ready = w?.ready ?? pods.filter((p) => p.health === 'healthy').length;
+  const [host = '', project = '', service = ''] = w ? [w.cluster, w.namespace, w.name] : key.split('/');
+  // No pod in sight: the controller's counts say whether that is a problem or a scale-down.
+  const base: ContainerStatus = worst ?? {
+    id: key,
+    name: service,
+    host,
+    kind: 'kubernetes',
+    state: desired === 0 ? 'stopped' : ready >= desired ? 'running' : 'starting',
+    health: desired === 0 ? 'none' : ready >= desired ? 'healthy' : 'unhealthy',
+    restarts: 0,
+    ...(desired === 0 ? { reason: 'scaled to 0' } : ready === 0 && { reason: 'no pods ready' }),
+  };
+  const short = ready < desired && base.health === 'healthy';
+  return {
+    ...base,
+    id: key,
+    name: `${service} ${ready}/${desired}`,
+    ...(short && { health: 'starting' as const }),
+    restarts: pods.reduce((n, p) => n + p.restarts, 0),
+    compose: { project, service },
+  };
+}
 
 /**
  * The containers pane as rows: filtered by the typed query, grouped by host and compose project
  * (a header per group when there is more than one), groups and their members ordered problem-first
- * then by natural name, so the most urgent rows are always on the first screen.
+ * then by natural name, so the most urgent rows are always on the first screen. Kubernetes pods are
+ * folded into one row per workload, unfolded (`expanded`) into its pods.
  */
 export function containerRows(
   containers: readonly ContainerStatus[],
   query = '',
   collapsed: readonly string[] = [],
+  workloads: Readonly<Record<string, WorkloadStatus>> = {},
+  expanded: readonly string[] = [],
 ): ContainerRow[] {
-  const shown = containers.filter((c) =>
-    matchesQuery(
-      `${c.host} ${c.name} ${c.compose?.project ?? ''} ${c.state} ${c.health} ${c.version ?? ''}`,
-      query,
-    ),
-  );
-  const groups = new Map<string, ContainerStatus[]>();
-  for (const c of shown) {
-    const key = c.compose ? `${c.host}/${c.compose.project}` : c.host;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
+  const units: PaneUnit[] = [];
+  const podsOf = new Map<string, ContainerStatus[]>();
+  for (const w of Object.keys(workloads)) podsOf.set(w, []);
+  for (const c of containers) {
+    const key = workloadKeyOf(c);
+    if (key) podsOf.set(key, [...(podsOf.get(key) ?? []), c]);
+    else if (matchesQuery(containerText(c), query))
+      units.push({
+        group: c.compose ? `${c.host}/${c.compose.project}` : c.host,
+        head: c,
+        rows: [{ kind: 'container', key: c.id, container: c }],
+      });
   }
-  const byUrgency = (a: ContainerStatus, b: ContainerStatus) =>
-    containerUrgency(a) - containerUrgency(b) || natural.compare(a.name, b.name);
+  for (const [key, pods] of podsOf) {
+    const head = workloadHead(key, pods, workloads[key]);
+    const shown = pods.filter((p) => matchesQuery(containerText(p), query));
+    if (shown.length === 0 && !matchesQuery(`${containerText(head)} ${workloads[key]?.kind ?? ''}`, query))
+      continue;
+    const open = expanded.includes(key);
+    units.push({
+      group: `${head.host}/${head.compose?.project}`,
+      head,
+      rows: [
+        {
+          kind: 'workload',
+          key: `workload:${key}`,
+          workload: key,
+          status: head,
+          pods: pods.length,
+          expanded: open,
+        },
+        ...(open
+          ? (shown.length > 0 ? shown : pods)
+              .sort(byUrgency)
+              .map((c) => ({ kind: 'container' as const, key: c.id, container: c, nested: true }))
+          : []),
+      ],
+    });
+  }
+  const groups = new Map<string, PaneUnit[]>();
+  for (const u of units) groups.set(u.group, [...(groups.get(u.group) ?? []), u]);
   const ordered = [...groups.entries()]
-    .map(([key, members]) => ({ key, members: members.sort(byUrgency) }))
+    .map(([key, members]) => ({ key, members: members.sort((a, b) => byUrgency(a.head, b.head)) }))
     .sort(
       (a, b) =>
-        containerUrgency(a.members[0] as ContainerStatus) -
-          containerUrgency(b.members[0] as ContainerStatus) || natural.compare(a.key, b.key),
+        containerUrgency((a.members[0] as PaneUnit).head) -
+          containerUrgency((b.members[0] as PaneUnit).head) || natural.compare(a.key, b.key),
     );
-  if (ordered.length <= 1)
-    return (ordered[0]?.members ?? []).map((c) => ({ kind: 'container', key: c.id, container: c }));
+  if (ordered.length <= 1) return (ordered[0]?.members ?? []).flatMap((u) => u.rows);
   return ordered.flatMap(({ key, members }) => {
     const folded = collapsed.includes(key);
     return [
@@ -71,12 +160,23 @@ export function containerRows(
         key: `group:${key}`,
         label: key,
         count: members.length,
-        problems: members.filter((c) => containerUrgency(c) < 5).length,
+        problems: members.filter((u) => containerUrgency(u.head) < 5).length,
         collapsed: folded,
       },
-      ...(folded ? [] : members.map((c) => ({ kind: 'container' as const, key: c.id, container: c }))),
+      ...(folded ? [] : members.flatMap((u) => u.rows)),
     ];
   });
+}
+
+/** The containers pane's rows for the console's state. */
+export function containerRowsOf(s: ConsoleState): ContainerRow[] {
+  return containerRows(
+    Object.values(s.containers),
+    s.ui.containerQuery,
+    s.ui.collapsedGroups,
+    s.workloads,
+    s.ui.expandedWorkloads,
+  );
 }
 
 /** How urgently a service wants a look: firing, then pending, then unknown, then fine. */

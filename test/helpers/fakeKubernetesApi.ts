@@ -9,7 +9,13 @@ import type { AddressInfo } from 'node:net';
  * - a resourceVersion older than the compacted history answers 410 Gone (an ERROR event on a watch);
  * - discovery (/api, /apis, /api/v1, /apis/apps/v1), namespaced and cluster-wide paths, label
  *   selectors of the `a=b,c=d` form; shapes (ownerReferences, revision annotations) as the API
- *   reference gives them.
+ *   reference gives them;
+ * - pod logs (`/pods/NAME/log?container=&follow=&timestamps=&sinceTime=&tailLines=`), RFC 3339 with
+ *   nanoseconds before each line, `sinceTime` in whole seconds; follow streams that can be cut;
+ * - PATCH of a Deployment as JSON patch (RFC 6902, what `kubectl rollout undo` sends) or merge patch,
+ *   `dryRun=All` validated and answered without being stored; a changed pod template bumps the
+ *   generation and, as the deployment controller does, gives the ReplicaSet with that template the
+ *   next revision (or makes one), then rolls the pods over when `rollOver()` is called.
  */
 
 type Obj = Record<string, unknown> & { metadata: Record<string, unknown> };
@@ -25,6 +31,8 @@ const RESOURCES: Resource[] = [
   { group: '', version: 'v1', plural: 'events', kind: 'Event' },
   { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment' },
   { group: 'apps', version: 'v1', plural: 'replicasets', kind: 'ReplicaSet' },
+  { group: 'apps', version: 'v1', plural: 'statefulsets', kind: 'StatefulSet' },
+  { group: 'apps', version: 'v1', plural: 'daemonsets', kind: 'DaemonSet' },
 ];
 
 interface Change {
@@ -50,6 +58,13 @@ export class FakeKubernetesApi {
   url = '';
   /** Every request path, for tests that check what a client asked. */
   readonly requests: string[] = [];
+  /** Every PATCH as it came: its path and query, content type and parsed body. */
+  readonly patches: { path: string; contentType: string; body: unknown }[] = [];
+  /** Each container's log: `ns/pod/container` → lines with the time the kubelet took them. */
+  private readonly logs = new Map<string, { at: string; line: string }[]>();
+  private readonly logFollowers = new Set<{ key: string; res: ServerResponse }>();
+  /** Deployments whose template changed and whose pods the controller has yet to roll over. */
+  private readonly rolling = new Set<string>();
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => this.handle(req, res));
@@ -58,6 +73,7 @@ export class FakeKubernetesApi {
   }
 
   async stop(): Promise<void> {
+    for (const f of this.logFollowers) f.res.destroy();
     for (const w of this.watchers) w.res.destroy();
     for (const r of this.muted) r.destroy();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
@@ -105,6 +121,26 @@ export class FakeKubernetesApi {
   muteWatches(): void {
     for (const w of this.watchers) this.muted.add(w.res);
     this.watchers.clear();
+  }
+
+  /** A container writes a line: kept with the kubelet's timestamp and sent to every follower. */
+  log(namespace: string, pod: string, container: string, line: string, at = new Date()): void {
+    const key = `${namespace}/${pod}/${container}`;
+    // RFC 3339 with nanoseconds, as the kubelet writes it.
+    const stamp = `${at.toISOString().slice(0, 23)}${String(this.rv++ % 1_000_000).padStart(6, '0')}Z`;
+    const entry = { at: stamp, line };
+    this.logs.set(key, [...(this.logs.get(key) ?? []), entry]);
+    for (const f of this.logFollowers) if (f.key === key) f.res.write(`${stamp} ${line}\n`);
+  }
+
+  /** Cuts every log stream being followed, as a kubelet restart would. */
+  cutLogs(): void {
+    for (const f of this.logFollowers) f.res.destroy();
+    this.logFollowers.clear();
+  }
+
+  get logStreams(): number {
+    return this.logFollowers.size;
   }
 
   /** Cuts every open watch stream, as an API server restart or a load balancer would. */
@@ -158,6 +194,8 @@ export class FakeKubernetesApi {
         })),
       });
     }
+    const logPath = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(p);
+    if (logPath) return this.serveLog(logPath[1] as string, logPath[2] as string, url, req, res, json);
     const m = /^\/(?:api\/v1|apis\/apps\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?$/.exec(p);
     const resource = m && RESOURCES.find((r) => r.plural === m[2]);
     if (!m || !resource)
@@ -204,6 +242,52 @@ export class FakeKubernetesApi {
     });
   }
 
+  private serveLog(
+    ns: string,
+    pod: string,
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+    json: (s: number, b: unknown) => void,
+  ): unknown {
+    const object = this.get('pods', ns, pod);
+    if (!object) return json(404, status(404, 'NotFound', `pods "${pod}" not found`));
+    const containers = ((object.spec as { containers?: { name: string }[] }).containers ?? []).map(
+      (c) => c.name,
+    );
+    const container =
+      url.searchParams.get('container') ?? (containers.length === 1 ? containers[0] : undefined);
+    if (!container || !containers.includes(container))
+      return json(
+        400,
+        status(
+          400,
+          'BadRequest',
+          `a container name must be specified for pod ${pod}, choose one of: [${containers.join(' ')}]`,
+        ),
+      );
+    const since = url.searchParams.get('sinceTime');
+    if (since && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(since))
+      return json(
+        400,
+        status(400, 'BadRequest', `sinceTime: invalid RFC 3339 time "${since}" (whole seconds)`),
+      );
+    const key = `${ns}/${pod}/${container}`;
+    const stamps = url.searchParams.get('timestamps') === 'true';
+    let lines = (this.logs.get(key) ?? []).filter((e) => !since || e.at.slice(0, 19) >= since.slice(0, 19));
+    const tail = Number(url.searchParams.get('tailLines') ?? Number.NaN);
+    if (Number.isInteger(tail) && tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
+    res.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
+    // Headers go at once, as the API server sends them before the first line of a quiet container.
+    res.flushHeaders();
+    for (const e of lines) res.write(`${stamps ? `${e.at} ` : ''}${e.line}\n`);
+    if (url.searchParams.get('follow') !== 'true') return void res.end();
+    if (!stamps) return void res.end('(the fake follows logs with timestamps=true only)\n');
+    const follower = { key, res };
+    this.logFollowers.add(follower);
+    req.on('close', () => this.logFollowers.delete(follower));
+  }
+
   private patch(
     req: IncomingMessage,
     plural: string,
@@ -218,18 +302,238 @@ export class FakeKubernetesApi {
     req.on('end', () => {
       const current = this.get(plural, ns, name);
       if (!current) return json(404, status(404, 'NotFound', `${plural} "${name}" not found`));
-      let patch: Record<string, unknown>;
+      const type = (req.headers['content-type'] ?? '').split(';')[0];
+      let patch: unknown;
       try {
         patch = JSON.parse(body);
       } catch {
         return json(400, status(400, 'BadRequest', 'the patch is not JSON'));
       }
-      const merged = mergePatch(current, patch) as Obj;
+      this.patches.push({ path: req.url ?? '', contentType: type ?? '', body: patch });
+      let patched: Obj;
+      if (type === 'application/json-patch+json') {
+        if (!Array.isArray(patch)) return json(400, status(400, 'BadRequest', 'a JSON patch is an array'));
+        try {
+          patched = jsonPatch(current, patch) as Obj;
+        } catch (err) {
+          return json(422, status(422, 'Invalid', (err as Error).message));
+        }
+      } else if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json')
+        patched = mergePatch(current, patch) as Obj;
+      else
+        return json(
+          415,
+          status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format: ${type}`),
+        );
+      const templateChanged =
+        plural === 'deployments' &&
+        JSON.stringify((patched.spec as Obj['spec'] & { template?: unknown })?.template) !==
+          JSON.stringify((current.spec as { template?: unknown })?.template);
+      if (templateChanged)
+        patched = {
+          ...patched,
+          metadata: { ...patched.metadata, generation: Number(current.metadata.generation ?? 1) + 1 },
+        };
       const url = new URL(req.url ?? '/', 'http://x');
-      if (url.searchParams.get('dryRun') === 'All') return json(200, merged);
-      json(200, this.apply(plural, merged));
+      if (url.searchParams.get('dryRun') === 'All') return json(200, patched);
+      const stored = this.apply(plural, patched);
+      try {
+        if (templateChanged) this.rolloutStarted(ns, name);
+      } catch (err) {
+        return json(500, status(500, 'InternalError', (err as Error).message));
+      }
+      json(200, stored);
     });
   }
+
+  /**
+   * The deployment controller's first move after a template change: the ReplicaSet whose template
+   * matches (pod-template-hash aside) becomes the newest revision; the Deployment takes that
+   * revision and its change-cause; status says one generation behind until `rollOver`.
+   */
+  private rolloutStarted(ns: string, name: string): void {
+    const deployment = this.get('deployments', ns, name) as Obj;
+    const template = withoutHash((deployment.spec as { template: unknown }).template);
+    const owned = this.ownedReplicaSets(deployment);
+    const revisionOf = (rs: Obj) =>
+      Number((rs.metadata.annotations as Record<string, string>)?.['deployment.kubernetes.io/revision'] ?? 0);
+    const next = Math.max(0, ...owned.map(revisionOf)) + 1;
+    const match = owned.find((rs) => withoutHash((rs.spec as { template: unknown }).template) === template);
+    if (!match) throw new Error('the fake rolls back to an existing ReplicaSet only');
+    const annotations = { ...(match.metadata.annotations as Record<string, string>) };
+    annotations['deployment.kubernetes.io/revision-history'] = String(revisionOf(match));
+    annotations['deployment.kubernetes.io/revision'] = String(next);
+    this.apply('replicasets', { ...match, metadata: { ...match.metadata, annotations } });
+    const da: Record<string, string> = {
+      ...(deployment.metadata.annotations as Record<string, string>),
+      'deployment.kubernetes.io/revision': String(next),
+    };
+    const cause = annotations['kubernetes.io/change-cause'];
+    if (cause) da['kubernetes.io/change-cause'] = cause;
+    else delete da['kubernetes.io/change-cause'];
+    const st = deployment.status as Record<string, number>;
+    this.apply('deployments', {
+      ...deployment,
+      metadata: { ...deployment.metadata, annotations: da },
+      status: { ...st, observedGeneration: deployment.metadata.generation, updatedReplicas: 0 },
+    });
+    this.rolling.add(`${ns}/${name}`);
+  }
+
+  /**
+   * The controller finishes a rollout: the pods of the other ReplicaSets go, the newest revision's
+   * come up running, and the status says every replica is updated and available.
+   */
+  rollOver(ns: string, name: string): void {
+    if (!this.rolling.delete(`${ns}/${name}`)) throw new Error(`no rollout of ${ns}/${name} under way`);
+    const deployment = this.get('deployments', ns, name) as Obj;
+    const revision = (deployment.metadata.annotations as Record<string, string>)[
+      'deployment.kubernetes.io/revision'
+    ];
+    const owned = this.ownedReplicaSets(deployment);
+    const current = owned.find(
+      (rs) =>
+        (rs.metadata.annotations as Record<string, string>)['deployment.kubernetes.io/revision'] === revision,
+    ) as Obj;
+    for (const pod of [...(this.objects.get('pods') as Map<string, Obj>).values()])
+      if (
+        pod.metadata.namespace === ns &&
+        (pod.metadata.ownerReferences as { name: string }[] | undefined)?.some((o) =>
+          owned.some((rs) => rs.metadata.name === o.name),
+        )
+      )
+        this.remove('pods', ns, pod.metadata.name as string);
+    const replicas = Number((deployment.spec as { replicas?: number }).replicas ?? 1);
+    const template = (
+      current.spec as {
+        template: {
+          metadata: { labels: Record<string, string> };
+          spec: { containers: { name: string; image: string }[] };
+        };
+      }
+    ).template;
+    for (let i = 0; i < replicas; i++)
+      this.apply(
+        'pods',
+        runningPod(
+          ns,
+          `${current.metadata.name}-r${revision}p${i}`,
+          current.metadata.name as string,
+          template.metadata.labels,
+          template.spec.containers,
+        ),
+      );
+    this.apply('deployments', {
+      ...deployment,
+      status: {
+        observedGeneration: deployment.metadata.generation,
+        replicas,
+        updatedReplicas: replicas,
+        readyReplicas: replicas,
+        availableReplicas: replicas,
+      },
+    });
+  }
+
+  private ownedReplicaSets(deployment: Obj): Obj[] {
+    return [...(this.objects.get('replicasets') as Map<string, Obj>).values()].filter(
+      (rs) =>
+        rs.metadata.namespace === deployment.metadata.namespace &&
+        (rs.metadata.ownerReferences as { uid?: string }[] | undefined)?.some(
+          (o) => o.uid === deployment.metadata.uid,
+        ),
+    );
+  }
+}
+
+/**
+ * A pod template without the label the controller adds (`pod-template-hash`), keys in order: the
+ * server compares templates by content, whatever order a client wrote the fields in.
+ */
+function withoutHash(template: unknown): string {
+  const t = JSON.parse(JSON.stringify(template ?? {})) as { metadata?: { labels?: Record<string, string> } };
+  if (t.metadata?.labels) delete t.metadata.labels['pod-template-hash'];
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(canonical(t));
+}
+
+function runningPod(
+  namespace: string,
+  name: string,
+  replicaSet: string,
+  labels: Record<string, string>,
+  containers: { name: string; image: string }[],
+): Obj {
+  return {
+    metadata: {
+      namespace,
+      name,
+      labels,
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: replicaSet,
+          uid: `uid-replicasets-${namespace}/${replicaSet}`,
+          controller: true,
+        },
+      ],
+    },
+    spec: { containers, nodeName: 'node-1' },
+    status: {
+      phase: 'Running',
+      startTime: new Date().toISOString(),
+      containerStatuses: containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        ready: true,
+        restartCount: 0,
+        state: { running: { startedAt: new Date().toISOString() } },
+      })),
+    },
+  };
+}
+
+/** RFC 6902 JSON patch: the `replace`, `add`, `remove` and `test` operations, on object paths. */
+function jsonPatch(target: unknown, ops: unknown[]): unknown {
+  const doc = JSON.parse(JSON.stringify(target)) as Record<string, unknown>;
+  for (const raw of ops) {
+    const op = raw as { op?: string; path?: string; value?: unknown };
+    if (typeof op.path !== 'string' || !op.path.startsWith('/'))
+      throw new Error(`bad path in ${JSON.stringify(op)}`);
+    const keys = op.path
+      .slice(1)
+      .split('/')
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = keys.pop() as string;
+    let parent: Record<string, unknown> = doc;
+    for (const k of keys) {
+      const next = parent[k];
+      if (typeof next !== 'object' || next === null) throw new Error(`path ${op.path} does not exist`);
+      parent = next as Record<string, unknown>;
+    }
+    if (op.op === 'replace') {
+      if (!(last in parent)) throw new Error(`replace: ${op.path} does not exist`);
+      parent[last] = op.value;
+    } else if (op.op === 'add') parent[last] = op.value;
+    else if (op.op === 'remove') {
+      if (!(last in parent)) throw new Error(`remove: ${op.path} does not exist`);
+      delete parent[last];
+    } else if (op.op === 'test') {
+      if (JSON.stringify(parent[last]) !== JSON.stringify(op.value))
+        throw new Error(`test failed at ${op.path}`);
+    } else throw new Error(`unsupported op ${op.op}`);
+  }
+  return doc;
 }
 
 type Selector = [string, string][];
@@ -248,7 +552,7 @@ function matches(o: Obj, ns: string | undefined, selector: Selector): boolean {
   return selector.every(([k, v]) => labels[k] === v);
 }
 
-/** RFC 7386 JSON merge patch: the patch types a strategic-merge client also accepts for these fields. */
+/** RFC 7386 JSON merge patch (a strategic merge patch of these fields means the same). */
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
   const out: Record<string, unknown> =

@@ -1,8 +1,3 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { LogBuffer } from '../../src/logs/logBuffer';
@@ -10,38 +5,20 @@ import { kubernetesSource } from '../../src/sources/kubernetesSource';
 import { createConsoleStore } from '../../src/store/consoleStore';
 import { createIngest } from '../../src/store/ingest';
 import { runCli } from '../helpers/cli';
-import { FakeKubernetesApi, workload } from '../helpers/fakeKubernetesApi';
+import { startFakeCluster } from '../helpers/fakeCluster';
+import { type FakeKubernetesApi, workload } from '../helpers/fakeKubernetesApi';
 import { waitUntil } from '../helpers/processes';
 
-const api = new FakeKubernetesApi();
-const dir = mkdtempSync(join(tmpdir(), 'oc-k8s-'));
-const kubeconfig = join(dir, 'kubeconfig');
-/** No opsconsole configuration and no Docker engine: only the kubeconfig to find. */
-const zeroConfig = () => ({
-  cwd: dir,
-  env: {
-    KUBECONFIG: kubeconfig,
-    XDG_CONFIG_HOME: join(dir, 'config'),
-    OPSCONSOLE_STATE_DIR: join(dir, 'state'),
-    DOCKER_HOST: 'unix:///nonexistent.sock',
-  },
-});
+let cluster: Awaited<ReturnType<typeof startFakeCluster>>;
+let api: FakeKubernetesApi;
+let kubeconfig: string;
+const zeroConfig = () => cluster.zeroConfig();
+const kubectl = (...args: string[]) => cluster.kubectl(...args);
 
 beforeAll(async () => {
-  await api.start();
-  writeFileSync(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'current-context: fake',
-      // Plain HTTP to the fake on loopback; a real cluster is https with its CA.
-      `clusters: [{ name: fake, cluster: { server: "${api.url}", insecure-skip-tls-verify: true } }]`,
-      'users: [{ name: dev, user: { token: not-checked-by-the-fake } }]',
-      'contexts: [{ name: fake, context: { cluster: fake, user: dev, namespace: shop } }]',
-      '',
-    ].join('\n'),
-  );
+  cluster = await startFakeCluster();
+  api = cluster.api;
+  kubeconfig = cluster.kubeconfig;
   workload(api, {
     namespace: 'shop',
     name: 'api',
@@ -64,14 +41,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api.stop();
 });
-
-// Asynchronous: the fake answers from this very process.
-const kubectl = async (...args: string[]) =>
-  (
-    await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, '--request-timeout=10s', ...args], {
-      encoding: 'utf8',
-    })
-  ).stdout;
 
 interface Row {
   name: string;

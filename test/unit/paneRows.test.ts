@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/model/alerts';
-import type { ContainerStatus } from '../../src/model/sourceEvents';
+import { type ContainerStatus, rolloutState, type WorkloadStatus } from '../../src/model/sourceEvents';
 import { alertRows, containerRows, windowOf } from '../../src/store/paneRows';
 
 const c = (name: string, over: Partial<ContainerStatus> = {}): ContainerStatus => ({
@@ -15,9 +15,98 @@ const c = (name: string, over: Partial<ContainerStatus> = {}): ContainerStatus =
 });
 
 const names = (rows: ReturnType<typeof containerRows>) =>
-  rows.map((r) => (r.kind === 'group' ? `[${r.label}]` : r.container.name));
+  rows.map((r) =>
+    r.kind === 'group'
+      ? `[${r.label}]`
+      : r.kind === 'workload'
+        ? `${r.expanded ? 'v' : '>'} ${r.status.name}`
+        : `${r.nested ? '  ' : ''}${r.container.name}`,
+  );
+
+const pod = (ns: string, workload: string, name: string, over: Partial<ContainerStatus> = {}) =>
+  c(name, {
+    id: `kind/${ns}/${name}`,
+    host: 'kind',
+    kind: 'kubernetes',
+    compose: { project: ns, service: workload },
+    ...over,
+  });
+
+const deployment = (ns: string, name: string, desired: number, ready: number): WorkloadStatus => ({
+  id: `kind/${ns}/${name}`,
+  cluster: 'kind',
+  namespace: ns,
+  name,
+  kind: 'Deployment',
+  desired,
+  ready,
+  updated: desired,
+  available: ready,
+  current: desired,
+  generation: 1,
+  observedGeneration: 1,
+  paused: false,
+});
 
 describe('containers pane rows', () => {
+  it('folds the pods of a Kubernetes workload into one row: ready/desired, restarts together, the worst pod state', () => {
+    const pods = [
+      pod('shop', 'api', 'api-7d9f-a'),
+      pod('shop', 'api', 'api-7d9f-b', {
+        state: 'restarting',
+        health: 'unhealthy',
+        reason: 'CrashLoopBackOff',
+        restarts: 4,
+      }),
+      pod('shop', 'api', 'api-7d9f-c', { restarts: 1 }),
+      pod('shop', 'web', 'web-55c-a'),
+    ];
+    const workloads = {
+      'kind/shop/api': deployment('shop', 'api', 3, 2),
+      'kind/shop/web': deployment('shop', 'web', 1, 1),
+      'kind/shop/worker': deployment('shop', 'worker', 2, 0),
+    };
+    const rows = containerRows(pods, '', [], workloads);
+    // The crash-looping pod's workload first, then the one with no pod ready.
+    expect(names(rows)).toEqual(['> api 2/3', '> worker 0/2', '> web 1/1']);
+    const api = rows[0];
+    expect(api?.kind === 'workload' && [api.status.reason, api.status.restarts, api.pods]).toEqual([
+      'CrashLoopBackOff',
+      5,
+      3,
+    ]);
+    // A workload with no pod at all says so rather than vanishing.
+    expect(rows[1]?.kind === 'workload' && rows[1].status.reason).toBe('no pods ready');
+    // Unfolded: its pods under it, worst first; a filter on a pod's words keeps its workload.
+    expect(names(containerRows(pods, '', [], workloads, ['kind/shop/api']))).toEqual([
+      'v api 2/3',
+      '  api-7d9f-b',
+      '  api-7d9f-a',
+      '  api-7d9f-c',
+      '> worker 0/2',
+      '> web 1/1',
+    ]);
+    expect(names(containerRows(pods, 'crashloop', [], workloads, ['kind/shop/api']))).toEqual([
+      'v api 2/3',
+      '  api-7d9f-b',
+    ]);
+  });
+
+  it('groups workloads by namespace when there are several', () => {
+    const rows = containerRows([pod('shop', 'api', 'api-1'), pod('ops', 'grafana', 'grafana-1')]);
+    expect(names(rows)).toEqual(['[kind/ops]', '> grafana 1/1', '[kind/shop]', '> api 1/1']);
+  });
+
+  it('judges a rollout complete as kubectl rollout status does', () => {
+    const w = deployment('shop', 'api', 3, 3);
+    expect(rolloutState(w)).toBe('complete');
+    expect(rolloutState({ ...w, generation: 2 })).toBe('progressing');
+    expect(rolloutState({ ...w, updated: 1, current: 4 })).toBe('progressing');
+    expect(rolloutState({ ...w, current: 4 })).toBe('progressing');
+    expect(rolloutState({ ...w, available: 2 })).toBe('progressing');
+    expect(rolloutState({ ...w, stalled: true })).toBe('stalled');
+  });
+
   it('orders names naturally: scale2 before scale10', () => {
     expect(names(containerRows([c('scale10'), c('scale2'), c('scale1'), c('scale100')]))).toEqual([
       'scale1',

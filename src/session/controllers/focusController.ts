@@ -1,5 +1,5 @@
 import { type MainView, PANE_QUERY, type PaneId } from '../../store/consoleStore';
-import { containerRows, serviceRows } from '../../store/paneRows';
+import { containerRowsOf, serviceRows } from '../../store/paneRows';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 
 const PANES: PaneId[] = ['containers', 'rates', 'logs'];
@@ -24,7 +24,7 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
   const paneLength = (pane: 'containers' | 'rates') => {
     const s = store.getState();
     return pane === 'containers'
-      ? containerRows(Object.values(s.containers), s.ui.containerQuery, s.ui.collapsedGroups).length
+      ? containerRowsOf(s).length
       : serviceRows(Object.values(s.signals), s.ui.serviceQuery).length;
   };
   const movePane = (pane: 'containers' | 'rates', to: (cursor: number) => number) => {
@@ -70,15 +70,23 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
     pageDown: () => scroll(scrolling.pageRows()),
     scrollTop: () => edge(true),
     scrollBottom: () => edge(false),
-    /** Enter: the selected list row's action, the log line in detail, or fold a container group. */
+    /** Enter: the selected list row's action, the log line in detail, or fold a container group or workload. */
     activate: () => {
       const list = scrolling.lists[ui().view];
       if (list) return list.activate();
       if (ui().focus === 'logs') return scrolling.showLogDetail();
       if (ui().focus !== 'containers') return;
       const s = store.getState();
-      const rows = containerRows(Object.values(s.containers), s.ui.containerQuery, s.ui.collapsedGroups);
+      const rows = containerRowsOf(s);
       const row = rows[Math.min(s.ui.containerCursor, rows.length - 1)];
+      if (row?.kind === 'workload') {
+        const open = s.ui.expandedWorkloads;
+        return setUi({
+          expandedWorkloads: open.includes(row.workload)
+            ? open.filter((w) => w !== row.workload)
+            : [...open, row.workload],
+        });
+      }
       if (row?.kind !== 'group') return;
       const folded = s.ui.collapsedGroups;
       setUi({

@@ -1,0 +1,118 @@
+import { describePlan, rollbackDeployment } from '../sources/kubernetesRollback';
+import { sanitize } from '../text/sanitize';
+import { UserError } from '../userError';
+import type { Command } from './commands';
+import { stdout } from './output';
+
+/** `deployment/NAME` or `NAME`, as kubectl takes it; other kinds are not rolled back this way. */
+function deploymentName(arg: string | undefined): string {
+  const m = /^(?:(?:deployment|deployments|deploy)(?:\.apps)?\/)?([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(
+    arg ?? '',
+  );
+  if (!m)
+    throw new UserError(
+      `opsconsole rollout undo: expected deployment/NAME; got "${sanitize(arg ?? '')}"\n  fix: opsconsole rollout undo deployment/api --namespace shop`,
+    );
+  return m[1] as string;
+}
+
+export const rolloutCommand: Command = {
+  name: 'rollout',
+  summary: 'Roll a Kubernetes Deployment back to its previous revision, as kubectl rollout undo.',
+  usage:
+    'opsconsole rollout undo deployment/NAME [--namespace NS] [--context NAME] [--to-revision N] [--plan | --dry-run=server] [--expect TAG]',
+  details: [
+    "Computes the target as `kubectl rollout undo` does (the previous revision's ReplicaSet; a paused",
+    'deployment is refused; nothing is done when the template already matches), prints the change',
+    '(revision and image, from → to), then applies it as a JSON patch.',
+    '  --plan              print the change and stop',
+    '  --dry-run=server    have the API server validate the patch (dryRun=All) without storing it',
+    '  --expect TAG        refuse unless the target runs this image tag (what the operator confirmed)',
+    '  --to-revision N     roll back to revision N instead of the previous one',
+    '',
+    'Exit status: 0 rolled back (or nothing to do), 1 refused or the API said no, 2 usage errors.',
+  ],
+  options: {
+    namespace: { type: 'string', short: 'n' },
+    context: { type: 'string' },
+    'to-revision': { type: 'string' },
+    plan: { type: 'boolean' },
+    'dry-run': { type: 'string' },
+    expect: { type: 'string' },
+  },
+  allowPositionals: true,
+  async run({ values, positionals }) {
+    const [verb, target] = positionals;
+    if (verb !== 'undo' || positionals.length !== 2)
+      throw new UserError(
+        'opsconsole rollout: usage: opsconsole rollout undo deployment/NAME [--namespace NS] (see --help)',
+      );
+    const dryRun = values['dry-run'];
+    if (dryRun !== undefined && dryRun !== 'server')
+      throw new UserError(
+        `opsconsole rollout undo: --dry-run takes "server"; got "${sanitize(String(dryRun))}"`,
+      );
+    const revisionText = values['to-revision'];
+    const toRevision = revisionText === undefined ? undefined : Number(revisionText);
+    if (toRevision !== undefined && !(Number.isInteger(toRevision) && toRevision > 0))
+      throw new UserError(
+        `opsconsole rollout undo: --to-revision: expected a revision number; got "${sanitize(String(revisionText))}"`,
+      );
+    const name = deploymentName(target);
+    const context = typeof values.context === 'string' && values.context !== '' ? values.context : undefined;
+    const mode = values.plan ? 'plan' : dryRun ? 'server-dry-run' : 'apply';
+    const expect = typeof values.expect === 'string' && values.expect !== '' ? values.expect : undefined;
+    let plan: Awaited<ReturnType<typeof rollbackDeployment>>;
+    try {
+      // With --expect the plan is checked before anything is sent.
+      plan = await rollbackDeployment(
+        {
+          namespace: typeof values.namespace === 'string' ? values.namespace : 'default',
+          name,
+          ...(context && { context }),
+          ...(toRevision && { toRevision }),
+        },
+        expect ? 'plan' : mode,
+      );
+      if (expect && plan.action === 'rollback') {
+        const tags = plan.to.images.map((i) => i.slice(i.lastIndexOf(':') + 1));
+        if (!tags.includes(expect))
+          throw new UserError(
+            `${describePlan(plan)}\nopsconsole rollout undo: refused: revision ${plan.to.revision} runs ${plan.to.images.join(', ')}, not ${sanitize(expect)} as confirmed; nothing was changed`,
+            1,
+          );
+        if (mode !== 'plan')
+          plan = await rollbackDeployment(
+            {
+              namespace: typeof values.namespace === 'string' ? values.namespace : 'default',
+              name,
+              ...(context && { context }),
+              toRevision: plan.to.revision,
+            },
+            mode,
+          );
+      }
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      const e = err as { code?: number; body?: unknown; message?: string };
+      const body = typeof e.body === 'string' ? e.body : JSON.stringify(e.body ?? '');
+      const message = /"message":"((?:[^"\\]|\\.)*)"/.exec(body)?.[1] ?? e.message ?? String(err);
+      throw new UserError(
+        `opsconsole rollout undo: the Kubernetes API said no${e.code ? ` (${e.code})` : ''}: ${sanitize(message).slice(0, 300)}`,
+        1,
+      );
+    }
+    const said = describePlan(plan);
+    if (plan.action === 'refuse') throw new UserError(`opsconsole rollout undo: refused: ${said}`, 1);
+    const outcome =
+      plan.action === 'nothing'
+        ? ''
+        : mode === 'plan'
+          ? '\n(plan only: nothing was sent)'
+          : mode === 'server-dry-run'
+            ? '\nserver dry run: the API server accepted the patch (dryRun=All); nothing was changed'
+            : `\nrolled back: ${plan.deployment} now has the template of revision ${plan.to.revision}; the controller rolls the pods over`;
+    stdout.write(`${said}${outcome}\n`);
+    return 0;
+  },
+};
