@@ -223,7 +223,9 @@ export function createIngest({
               ...(e.nextTryAt && { nextTryAt: e.nextTryAt }),
             },
           };
-          if (prev && prev.state !== e.state) {
+          // A link's first connection is not news (a cluster opens dozens of log streams at start).
+          const firstUp = prev?.state === 'connecting' && e.state === 'connected';
+          if (prev && prev.state !== e.state && !firstUp) {
             notable.push({
               at: e.at,
               kind: 'source',
