@@ -1,4 +1,5 @@
 import { Text } from 'ink';
+import { useShallow } from 'zustand/react/shallow';
 import { firingAlerts, hasAlertSource } from '../src/store/selectors';
 import { useColor, useConsole } from './ConsoleContext';
 import { cell, clockTime } from './rows';
@@ -23,7 +24,22 @@ export function Header({ width }: { width: number }) {
   const amFiring = useConsole((s) => (hasAlertSource(s) ? firingAlerts(s) : undefined));
   const amUnknown = useConsole((s) => s.alerts?.unknown !== undefined || s.alertRules?.unknown !== undefined);
   const alerts = amFiring === undefined ? '' : ` · am ${amFiring}${amUnknown ? '?' : ''}`;
-  const left = `opsconsole · ${environment} · ${clockTime(now)}Z${alerts}`;
+  // On a shared console: who is here, the commander starred, viewers marked.
+  const presence = useConsole(useShallow((s) => s.presence));
+  const commander = incident && incident.status !== 'resolved' ? incident.commander : undefined;
+  const here =
+    presence.length === 0
+      ? ''
+      : ` · ${presence
+          .map((p) =>
+            (commander ? p.name === commander : p.role === 'commander')
+              ? `${p.name}★`
+              : p.role === 'viewer'
+                ? `${p.name}(v)`
+                : p.name,
+          )
+          .join(' ')}`;
+  const left = `opsconsole · ${environment} · ${clockTime(now)}Z${alerts}${here}`;
   const status = incident
     ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}`
     : firing || (amFiring ?? 0) > 0

@@ -3,6 +3,7 @@ import type { Environment } from '../config/schema';
 import { configSecrets } from '../config/secrets';
 import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
 import { launcherPath } from '../projectRoot';
+import type { ConsoleSessionOptions } from '../session/consoleSession';
 import type { TriageEnvironment } from '../session/triageSession';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
 import { startEnvironmentSources } from '../sources/environmentSources';
@@ -10,7 +11,7 @@ import { EnvironmentHosts } from '../transport/environmentHosts';
 import { localTarget } from '../transport/localCommand';
 import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
-import type { Command } from './commands';
+import type { Command, ParsedCommand } from './commands';
 import { configOrDiscovery } from './configOrDiscovery';
 import { pickEnvironment, withKubernetesFlags } from './environment';
 import { runConsoleSession } from './loadConsoleSession';
@@ -54,43 +55,54 @@ export const consoleCommand: Command = {
   },
   allowPositionals: false,
   async run({ values }, globals) {
-    const loaded = await configOrDiscovery(globals.config, {
-      ...(typeof values.docker === 'string' && { docker: values.docker }),
-      ...(typeof values.prometheus === 'string' && { prometheus: values.prometheus }),
-    });
-    const [name, picked] = pickEnvironment(loaded, values.env as string | undefined);
-    const env = withKubernetesFlags(picked, values);
-    let hosts: EnvironmentHosts | undefined;
-    return runConsoleSession({
-      expected: {
-        containers: Object.values(env.hosts).some((h) => h.docker || h.statusCommands.length > 0),
-        services: Object.fromEntries(
-          Object.entries(env.services).map(([name, s]) => [
-            name,
-            [
-              ...(s.metrics ? ['metrics'] : []),
-              ...(s.health.length > 0 ? ['health checks'] : []),
-              ...(s.logs.length > 0 ? ['request logs'] : []),
-            ],
-          ]),
-        ),
-      },
-      environment: name,
-      thresholds: loaded.config.thresholds,
-      stateDir: stateDirFor(loaded),
-      secrets: configSecrets(loaded.config),
-      playbooks: loadPlaybookDirs(playbookDirsFor(loaded.path, loaded.config.playbookDirs)),
-      triageEnvironment: configTriageEnvironment(env, () => hosts),
-      ...(env.alertmanager && {
-        alertmanager: {
-          api: AlertmanagerClient.configured(env.alertmanager),
-          ...(env.alertmanager.severities && { severities: env.alertmanager.severities }),
-        },
-      }),
-      startSources: async (sink) => {
-        hosts = new EnvironmentHosts(env, sink);
-        return startEnvironmentSources(env, sink, hosts);
-      },
-    });
+    return runConsoleSession(await consoleSessionOptions(values, globals));
   },
 };
+
+/**
+ * Everything a console over the chosen environment needs, from the config (or what discovery
+ * finds) and the flags: the console and `serve` start the same session.
+ */
+export async function consoleSessionOptions(
+  values: ParsedCommand['values'],
+  globals: { config?: string },
+): Promise<Omit<ConsoleSessionOptions, 'exit'>> {
+  const loaded = await configOrDiscovery(globals.config, {
+    ...(typeof values.docker === 'string' && { docker: values.docker }),
+    ...(typeof values.prometheus === 'string' && { prometheus: values.prometheus }),
+  });
+  const [name, picked] = pickEnvironment(loaded, values.env as string | undefined);
+  const env = withKubernetesFlags(picked, values);
+  let hosts: EnvironmentHosts | undefined;
+  return {
+    expected: {
+      containers: Object.values(env.hosts).some((h) => h.docker || h.statusCommands.length > 0),
+      services: Object.fromEntries(
+        Object.entries(env.services).map(([name, s]) => [
+          name,
+          [
+            ...(s.metrics ? ['metrics'] : []),
+            ...(s.health.length > 0 ? ['health checks'] : []),
+            ...(s.logs.length > 0 ? ['request logs'] : []),
+          ],
+        ]),
+      ),
+    },
+    environment: name,
+    thresholds: loaded.config.thresholds,
+    stateDir: stateDirFor(loaded),
+    secrets: configSecrets(loaded.config),
+    playbooks: loadPlaybookDirs(playbookDirsFor(loaded.path, loaded.config.playbookDirs)),
+    triageEnvironment: configTriageEnvironment(env, () => hosts),
+    ...(env.alertmanager && {
+      alertmanager: {
+        api: AlertmanagerClient.configured(env.alertmanager),
+        ...(env.alertmanager.severities && { severities: env.alertmanager.severities }),
+      },
+    }),
+    startSources: async (sink) => {
+      hosts = new EnvironmentHosts(env, sink);
+      return startEnvironmentSources(env, sink, hosts);
+    },
+  };
+}

@@ -23,6 +23,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: () => import('./initCommand').then((m) => m.initCommand),
   alerts: () => import('./alertsCommand').then((m) => m.alertsCommand),
   rollout: () => import('./rolloutCommand').then((m) => m.rolloutCommand),
+  serve: () => import('./serveCommand').then((m) => m.serveCommand),
+  attach: () => import('./attachCommand').then((m) => m.attachCommand),
 };
 const loadConsoleCommand = () => import('./consoleCommand').then((m) => m.consoleCommand);
 

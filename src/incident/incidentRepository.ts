@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../model/incident';
 import { UserError } from '../userError';
+import { actingAs } from './actingAs';
 import { DEFAULT_LOCK_WAIT_MS } from './fileLock';
 import { foldIncident, type IncidentState } from './incidentState';
 import { defaultActor, Journal, readJournal } from './journal';
@@ -41,7 +42,7 @@ export class IncidentRepository {
     journal.append('incident.declared', {
       title: d.title,
       severity: d.severity,
-      commander: d.commander ?? (this.actor.split('@')[0] as string),
+      commander: d.commander ?? ((actingAs.getStore() ?? this.actor).split('@')[0] as string),
       ...(d.startedAt !== undefined && { startedAt: new Date(d.startedAt).toISOString() }),
     });
     return { id, journal };

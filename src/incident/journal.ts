@@ -23,6 +23,7 @@ import {
 } from '../model/journalRecord';
 import { inertJson } from '../text/inert';
 import { UserError } from '../userError';
+import { actingAs } from './actingAs';
 import { DEFAULT_LOCK_WAIT_MS, withFileLock } from './fileLock';
 import {
   checkHead,
@@ -175,7 +176,7 @@ export class Journal {
             ts: new Date().toISOString(),
             ...(when !== undefined && { at: new Date(when).toISOString() }),
             kind: k,
-            actor: this.actor,
+            actor: actingAs.getStore() ?? this.actor,
             payload: p,
             prev: tail.hash,
           };

@@ -48,7 +48,7 @@ export function createConsoleControls(services: ConsoleServices) {
     ...triage.prompts,
     ...alerts.prompts,
   });
-  const actions = guarded(ctx.say, {
+  const actions = guarded(ctx.say, services.refusal, {
     ...focus.actions,
     ...palette.actions,
     ...incident.actions,
@@ -80,16 +80,23 @@ export type ConsoleControls = ReturnType<typeof createConsoleControls>;
 export type ConsoleActions = ConsoleControls['actions'];
 
 /**
- * Every action, guarded: one that throws (a journal that refuses a record, a full disk, a host that
- * is gone) says why on the status line instead of ending the console.
+ * Every action, guarded: one the person at this screen may not run (a shared console's roles) and
+ * one that throws (a journal that refuses a record, a full disk, a host that is gone) say why on
+ * the status line instead of running or ending the console.
  */
 function guarded<T extends Record<string, (...args: never[]) => unknown>>(
   say: (m: string) => void,
+  refusal: ((action: string) => string | undefined) | undefined,
   actions: T,
 ): T {
   const out: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(actions)) {
     out[name] = (...args: never[]) => {
+      const refused = refusal?.(name);
+      if (refused) {
+        say(refused);
+        return undefined;
+      }
       try {
         return fn(...args);
       } catch (err) {

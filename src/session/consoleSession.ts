@@ -34,12 +34,20 @@ export interface ConsoleSessionOptions {
   expected?: ConsoleState['expected'];
 }
 
-export interface ConsoleSession {
+/** What every console over one environment shares: the data, the journal, the triage. */
+export interface SharedSession {
   store: ConsoleStore;
   logs: LogBuffer;
   ingest: Ingest;
-  controls: ConsoleControls;
+  incident: IncidentSession;
+  triage: TriageSession;
+  stateDir: string;
+  alertmanager?: ConsoleServices['alertmanager'];
   stop(): Promise<void>;
+}
+
+export interface ConsoleSession extends SharedSession {
+  controls: ConsoleControls;
 }
 
 /**
@@ -48,6 +56,24 @@ export interface ConsoleSession {
  * metrics snapshots and the controllers. No React here: the caller renders the views over it.
  */
 export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSession {
+  const shared = startSharedSession(options);
+  const controls = createConsoleControls({
+    store: shared.store,
+    logs: shared.logs,
+    exit: options.exit,
+    incident: shared.incident,
+    triage: shared.triage,
+    stateDir: shared.stateDir,
+    ...(shared.alertmanager && { alertmanager: shared.alertmanager }),
+  });
+  return { ...shared, controls };
+}
+
+/**
+ * The part of a console that one process runs once, however many screens look at it (`opsconsole
+ * serve` gives each responder their own store for their view; see `sharedConsole.ts`).
+ */
+export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>): SharedSession {
   const store = createConsoleStore(options.environment);
   if (options.expected) store.setState({ expected: options.expected });
   const logs = new LogBuffer();
@@ -111,20 +137,14 @@ export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSess
     say(`could not start the sources: ${err.message}`);
     return { stop: async () => {} };
   });
-  const controls = createConsoleControls({
-    store,
-    logs,
-    exit: options.exit,
-    incident,
-    triage,
-    stateDir: options.stateDir,
-    ...(options.alertmanager && { alertmanager: options.alertmanager }),
-  });
   return {
     store,
     logs,
     ingest,
-    controls,
+    incident,
+    triage,
+    stateDir: options.stateDir,
+    ...(options.alertmanager && { alertmanager: options.alertmanager }),
     async stop() {
       stopSnapshots();
       stopWatchingAlerts();

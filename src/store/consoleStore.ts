@@ -7,6 +7,7 @@ import type { ActiveIncident, TimelineEntry } from '../model/incident';
 import type { RecordKind } from '../model/journalRecord';
 import type { NotableEvent } from '../model/notableEvent';
 import type { PlaybookNodeView } from '../model/playbookView';
+import type { ConnectedResponder, ResponderRole } from '../model/responders';
 import type { ContainerStatus, LogStreamCounts, SourceState, WorkloadStatus } from '../model/sourceEvents';
 
 export interface SourceView {
@@ -27,6 +28,7 @@ export interface Prompt {
     | 'declare-title'
     | 'declare-severity'
     | 'note'
+    | 'hand-over'
     | 'status'
     | 'severity'
     | 'confirm-step'
@@ -71,6 +73,8 @@ export interface ConsoleState {
   now: number;
   sources: Record<string, SourceView>;
   containers: Record<string, ContainerStatus>;
+  /** Who is connected to a shared console (`opsconsole serve`); empty for a console of one's own. */
+  presence: ConnectedResponder[];
   /** Kubernetes workloads by `workloadKeyOf` key: desired replicas and rollout progress. */
   workloads: Record<string, WorkloadStatus>;
   /**
@@ -132,6 +136,8 @@ export interface ConsoleState {
     alertExpanded: boolean;
     /** Container groups (host or host/project) folded to their header. */
     collapsedGroups: string[];
+    /** Who this screen belongs to on a shared console. */
+    me?: { name: string; role: ResponderRole };
     /** Kubernetes workloads unfolded into their pods (workload rows are folded by default). */
     expandedWorkloads: string[];
     /** Sequence number of the bottom log line while paused (not following). */
@@ -152,6 +158,7 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
     sources: {},
     containers: {},
     workloads: {},
+    presence: [],
     releaseWatch: {},
     origins: [],
     dependencyErrors: [],

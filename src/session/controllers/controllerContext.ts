@@ -17,6 +17,10 @@ export interface ConsoleServices {
   stateDir?: string;
   /** The environment's Alertmanager, when it has one: for silences, and its severity map. */
   alertmanager?: { api: SilenceApi; severities?: Record<string, string> };
+  /** On a shared console: why this screen's person may not run an action (see `roles.ts`). */
+  refusal?: (action: string) => string | undefined;
+  /** On a shared console: who may be handed the commander role (connected, not viewers). */
+  commanderCandidates?: () => string[];
 }
 
 export type PromptPurpose = Prompt['purpose'];

@@ -83,6 +83,16 @@ export function incidentController(ctx: ControllerContext) {
     addNote: () => {
       if (needIncident('add a note')) openPrompt({ purpose: 'note', label: 'Note', value: '' });
     },
+    /** H: the commander role goes to another person, on the record (`incident.role`). */
+    handOver: () => {
+      if (!needIncident('hand over the commander role')) return;
+      const candidates = ctx.commanderCandidates?.();
+      openPrompt({
+        purpose: 'hand-over',
+        label: `Hand the commander role to${candidates ? ` (${candidates.join(', ') || 'nobody else is connected'})` : ''}`,
+        value: '',
+      });
+    },
     changeStatus: () => {
       if (!needIncident('change the status')) return;
       openPrompt({
@@ -171,6 +181,19 @@ export function incidentController(ctx: ControllerContext) {
           say(`declared ${active.id} (${active.severity}); n adds a note, t shows the timeline`);
         });
       },
+      'hand-over': (value) => {
+        const session = ctx.incident;
+        if (!session || value === '') return say('hand-over cancelled');
+        const candidates = ctx.commanderCandidates?.();
+        if (candidates && !candidates.includes(value))
+          return say(
+            `${value} cannot take it: ${candidates.join(', ') || 'nobody else'} can (connected, not a viewer)`,
+          );
+        journaled('the hand-over', () => {
+          session.record('incident.role', { role: 'commander', person: value });
+          say(`${value} is the commander now`);
+        });
+      },
       note: (value) => {
         const session = ctx.incident;
         if (!session || value === '') return;
@@ -215,6 +238,7 @@ export const INCIDENT_BINDINGS: Bindings = {
     { keys: ['n', 'N'], action: 'addNote', description: 'add a note' },
     { keys: ['S'], action: 'changeStatus', description: 'incident status' },
     { keys: ['V'], action: 'changeSeverity', description: 'incident severity' },
+    { keys: ['H'], action: 'handOver', description: 'hand over command' },
     { keys: ['e'], action: 'exportDraft', description: 'export post-mortem' },
   ],
   dashboard: [{ keys: ['p'], action: 'pinLogLine', description: 'logs: pin bottom line' }],

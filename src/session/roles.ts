@@ -1,0 +1,73 @@
+import type { ResponderRole } from '../model/responders';
+import type { ConsoleState } from '../store/consoleStore';
+
+/** Actions that change nothing but the screen they are pressed on: everyone may. */
+const LOOKING = new Set([
+  'activate',
+  'clearFilter',
+  'closeOverlay',
+  'closePalette',
+  'confirmQuit',
+  'cyclePatternMode',
+  'cycleTimelineFilter',
+  'focusContainers',
+  'focusLogs',
+  'focusNext',
+  'focusPrevious',
+  'focusRates',
+  'followPatternRequest',
+  'jumpToTime',
+  'leaveTriage',
+  'openFilter',
+  'openPalette',
+  'pageDown',
+  'pageUp',
+  'paletteBackspace',
+  'paletteDown',
+  'paletteRun',
+  'paletteUp',
+  'paletteType',
+  'pivotRequestId',
+  'promptBackspace',
+  'promptType',
+  'quit',
+  'scrollBottom',
+  'scrollDown',
+  'scrollTop',
+  'scrollUp',
+  'setLogPageRows',
+  'submitPrompt',
+  'toggleAlerts',
+  'toggleFollow',
+  'toggleHelp',
+  'togglePatterns',
+  'toggleTimeline',
+  'toggleWrap',
+]);
+
+/** What a responder adds to the record without changing the incident's course. */
+const ANNOTATING = new Set(['addNote', 'pinLogLine', 'toggleStar', 'markActionItem']);
+
+/**
+ * Why `who` may not run `action` now, or undefined when they may. The open incident's commander
+ * (as its journal names them, after any hand-over) commands; with no incident open, a commander's
+ * key does. Everything not looking or annotating is the commander's: steps, answers, status,
+ * severity, declaring, silencing, exporting, handing over.
+ */
+export function refusal(
+  action: string,
+  who: { name: string; role: ResponderRole },
+  state: Pick<ConsoleState, 'incident' | 'triage'>,
+): string | undefined {
+  if (LOOKING.has(action)) return undefined;
+  // Watching a triage under way is looking; starting one is the commander's.
+  if (action === 'openTriage' && state.triage) return undefined;
+  if (who.role === 'viewer') return `${who.name}: viewers read; ask the commander for a responder's key`;
+  if (ANNOTATING.has(action)) return undefined;
+  const active = state.incident.active;
+  const open = active !== undefined && active.status !== 'resolved';
+  if (open ? active.commander === who.name : who.role === 'commander') return undefined;
+  return open
+    ? `${who.name}: only the commander (${active.commander}) can do that; they can hand it over with H`
+    : `${who.name}: only a commander can do that with no incident open`;
+}

@@ -1,0 +1,109 @@
+import type { ResponderRole } from '../model/responders';
+
+/** One person's key in the shared console's authorized-keys file. */
+export interface AuthorizedKey {
+  name: string;
+  role: ResponderRole;
+  /** The key type and its base64 blob, as `ssh-keygen` writes them. */
+  type: string;
+  blob: string;
+  line: number;
+}
+
+export class AuthorizedKeysError extends Error {}
+
+const KEY_TYPE =
+  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)$/;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+const ROLES = new Set<ResponderRole>(['commander', 'responder', 'viewer']);
+/**
+ * OpenSSH options that only narrow what a key may do, which this server does anyway (no
+ * forwarding, no exec, no agent): accepted and ignored. Any other option (`from=`, `expiry-time=`,
+ * `command=`) would narrow something this server does not check, so it is refused rather than
+ * silently widened.
+ */
+const NARROWING = new Set([
+  'restrict',
+  'no-port-forwarding',
+  'no-agent-forwarding',
+  'no-X11-forwarding',
+  'no-user-rc',
+  'pty',
+]);
+
+/** Splits the options field on commas outside double quotes. */
+function splitOptions(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    if (ch === ',' && !quoted) {
+      out.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (quoted) throw new AuthorizedKeysError('an option has an unclosed double quote');
+  out.push(current);
+  return out;
+}
+
+/** The options field: from the start up to the first space outside double quotes. */
+function leadingOptions(line: string): [string, string] {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"') quoted = !quoted;
+    else if ((ch === ' ' || ch === '\t') && !quoted) return [line.slice(0, i), line.slice(i).trim()];
+  }
+  return [line, ''];
+}
+
+/**
+ * Reads the file that says who may connect to `opsconsole serve`, in the OpenSSH authorized_keys
+ * format, each key naming its person: `name="alice"` among the options, else the key's comment
+ * (`alice@laptop` names alice); `role="commander|responder|viewer"` (responder when absent). A line
+ * that cannot be read is an error naming its line, never skipped: a key nobody meant to refuse.
+ */
+export function parseAuthorizedKeys(text: string, path: string): AuthorizedKey[] {
+  const keys: AuthorizedKey[] = [];
+  const lines = text.split('\n');
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const where = `${path}:${i + 1}`;
+    try {
+      const firstWord = line.split(/\s+/)[0] as string;
+      const [optionText, rest] = KEY_TYPE.test(firstWord) ? ['', line] : leadingOptions(line);
+      const [type, blob, ...comment] = rest.split(/\s+/);
+      if (!type || !KEY_TYPE.test(type) || !blob || !/^[A-Za-z0-9+/]+=*$/.test(blob))
+        throw new AuthorizedKeysError(
+          'expected [options] KEYTYPE BASE64 [comment], as ssh-keygen writes a .pub file',
+        );
+      const options = new Map<string, string | true>();
+      for (const opt of optionText ? splitOptions(optionText) : []) {
+        const eq = opt.indexOf('=');
+        const key = eq === -1 ? opt : opt.slice(0, eq);
+        const value = eq === -1 ? true : opt.slice(eq + 1).replace(/^"(.*)"$/, '$1');
+        if (key !== 'name' && key !== 'role' && !NARROWING.has(key))
+          throw new AuthorizedKeysError(
+            `option "${key}" is not supported here (only name=, role= and the no-* options): remove it, or keep this key in sshd's own file`,
+          );
+        options.set(key, value);
+      }
+      const named = options.get('name');
+      const name = typeof named === 'string' ? named : comment.join(' ').split('@')[0];
+      if (!name || !NAME.test(name))
+        throw new AuthorizedKeysError(
+          `${name ? `"${name}" is not a usable name (letters, digits, . _ -; up to 32)` : 'this key names nobody'}: add name="alice" before the key type`,
+        );
+      const role = options.get('role') ?? 'responder';
+      if (typeof role !== 'string' || !ROLES.has(role as ResponderRole))
+        throw new AuthorizedKeysError(`role must be commander, responder or viewer; got "${String(role)}"`);
+      keys.push({ name, role: role as ResponderRole, type, blob, line: i + 1 });
+    } catch (err) {
+      throw new AuthorizedKeysError(`${where}: ${(err as Error).message}`);
+    }
+  }
+  return keys;
+}
