@@ -134,7 +134,7 @@ export async function startSshServer(options: SshServerOptions): Promise<{
         );
       });
       if (!match) {
-        if (ctx.signature) options.log(`${from}: refused an unknown key ${fingerprintOf(offered)}`);
+        options.log(`${from}: refused an unknown key ${fingerprintOf(offered)}`);
         return ctx.reject(['publickey']);
       }
       // The client asks whether the key would do before it signs: yes, then check the signature.
