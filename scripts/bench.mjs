@@ -24,13 +24,17 @@
 //   7. alerts: a real Alertmanager holding BENCH_ALERTS alerts in 200 groups. `opsconsole alerts`
 //      beside amtool and curl | jq; the console on it at 80x24: RSS, the cost of each refresh (CPU
 //      per poll, event-loop delay), keypress-to-screen p99 in the alerts view.
+//  10. serve: `opsconsole serve` with the OpenSSH client in pseudo-terminals: the commander's
+//      keypress-to-screen p99 with the others reading and with one stopped (SIGSTOP), as a ratio;
+//      20 viewers at 80x24: server CPU, RSS and bytes per viewer per second.
 //
 // BENCH_LINES (default 1000000), BENCH_IDLE_SECONDS (30), BENCH_FLOOD_SECONDS (30), BENCH_FLOOD_RATE
 // (50000), BENCH_SOAK_SECONDS (60; 600 for the ten-minute soak), BENCH_SOAK_RATE (100000),
 // BENCH_FLEET_CONTAINERS (300), BENCH_ALERTS (5000), BENCH_ONLY (comma-separated: search, console,
-// flood, soak, redact, fleet, alerts, patterns, kubernetes), BENCH_K8S_PODS (2000).
+// flood, soak, redact, fleet, alerts, patterns, kubernetes, serve), BENCH_K8S_PODS (2000).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
+  appendFileSync,
   createWriteStream,
   existsSync,
   mkdirSync,
@@ -138,10 +142,10 @@ async function searchBench() {
   console.log('(grep and lnav match the text anywhere; opsconsole and jq match the request_id field.)');
 }
 
-function startConsole(args, { cols = 80, rows = 24, env = {} } = {}) {
+function startConsole(args, { cols = 80, rows = 24, env = {}, file = bin } = {}) {
   const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
   let bytes = 0;
-  const p = pty.spawn(bin, args, { cols, rows, name: 'xterm-256color', env: { ...process.env, ...env } });
+  const p = pty.spawn(file, args, { cols, rows, name: 'xterm-256color', env: { ...process.env, ...env } });
   p.onData((d) => {
     bytes += Buffer.byteLength(d);
     term.write(d);
@@ -158,7 +162,7 @@ function startConsole(args, { cols = 80, rows = 24, env = {} } = {}) {
       if (re.test(screen())) return performance.now() - t0;
       await sleep(5);
     }
-    throw new Error(`screen never showed ${re}`);
+    throw new Error(`screen never showed ${re}; screen:\n${screen()}`);
   };
   return { p, term, screen, waitFor, bytes: () => bytes };
 }
@@ -531,6 +535,123 @@ async function kubernetesBench() {
   }
 }
 
+/**
+ * `opsconsole serve` with real OpenSSH clients in pseudo-terminals: the commander's keypress-to-screen
+ * with the others reading, then with one of them stopped (SIGSTOP on its ssh) while the logs keep
+ * the screens changing; then 20 viewers at 80x24: server CPU, RSS and bytes per viewer per second.
+ */
+async function serveBench() {
+  console.log('\n## serve: a shared console over SSH (OpenSSH clients, 80x24)\n');
+  const sdir = join(dir, `serve-${Date.now()}`);
+  mkdirSync(sdir, { recursive: true });
+  const key = (n) => join(sdir, n);
+  for (const n of ['alice', 'viewer'])
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${n}@bench`, '-f', key(n)]);
+  const pub = (n) => readFileSync(`${key(n)}.pub`, 'utf8').trim();
+  writeFileSync(join(sdir, 'keys'), `role="commander" ${pub('alice')}\nrole="viewer" ${pub('viewer')}\n`);
+  const log = join(sdir, 'api.log');
+  writeFileSync(log, '');
+  writeFileSync(
+    join(sdir, 'config.yaml'),
+    `environments:\n  bench:\n    services:\n      api:\n        logs: [{ file: ${log} }]\n`,
+  );
+  const server = spawn(
+    bin,
+    [
+      'serve',
+      '--config',
+      join(sdir, 'config.yaml'),
+      '--authorized-keys',
+      join(sdir, 'keys'),
+      '--listen',
+      '127.0.0.1:0',
+      '--max-sessions',
+      '64',
+    ],
+    {
+      env: { ...process.env, OPSCONSOLE_STATE_DIR: join(sdir, 'state') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let said = '';
+  server.stderr.on('data', (d) => {
+    said += d;
+  });
+  while (!/on 127\.0\.0\.1:(\d+)/.test(said)) await sleep(50);
+  const port = /on 127\.0\.0\.1:(\d+)/.exec(said)[1];
+  // The screens keep changing: 50 request lines a second into the service's log.
+  let n = 0;
+  const traffic = setInterval(() => {
+    let lines = '';
+    for (let i = 0; i < 5; i++, n++)
+      lines += `${JSON.stringify({ level: n % 11 ? 'info' : 'error', msg: `GET /orders/${n} padding ${'x'.repeat(60)}`, status: n % 11 ? 200 : 503, request_id: `r${n}` })}\n`;
+    appendFileSync(log, lines);
+  }, 100);
+  const client = (name, cols = 80, rows = 24) =>
+    startConsole(
+      [
+        '-tt',
+        '-p',
+        port,
+        '-i',
+        key(name),
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        `UserKnownHostsFile=${join(sdir, 'known')}`,
+        '127.0.0.1',
+      ],
+      { file: 'ssh', cols, rows },
+    );
+  const clients = [];
+  try {
+    const alice = client('alice');
+    clients.push(alice);
+    await alice.waitFor(/opsconsole · bench/);
+    const others = [client('viewer'), client('viewer')];
+    clients.push(...others);
+    for (const o of others) await o.waitFor(/opsconsole · bench/);
+    await alice.waitFor(/GET \/orders/);
+    const unloaded = await keyLatencies(alice, 30);
+    console.log(
+      `commander keypress-to-screen, two others reading: p50 ${fmt(pct(unloaded, 50))}, p99 ${fmt(pct(unloaded, 99))}`,
+    );
+    process.kill(others[0].p.pid, 'SIGSTOP');
+    // Long enough for the stopped client's SSH window (OpenSSH's 2 MB) and socket buffers to fill at
+    // 15 frames a second: from then on the server drops its frames and stops rendering for it.
+    await sleep(Number(process.env.BENCH_SERVE_STALL_SECONDS ?? 150) * 1000);
+    const stalled = await keyLatencies(alice, 30);
+    console.log(
+      `with one client stopped (SIGSTOP on its ssh): p50 ${fmt(pct(stalled, 50))}, p99 ${fmt(pct(stalled, 99))} (${(pct(stalled, 99) / pct(unloaded, 99)).toFixed(2)}x the unloaded p99; goal ≤ 1.2x)`,
+    );
+    process.kill(others[0].p.pid, 'SIGCONT');
+    for (const c of clients.splice(0)) c.p.kill();
+    await sleep(1000);
+    const dropped = Math.max(0, ...[...said.matchAll(/(\d+) frames dropped/g)].map((m) => Number(m[1])));
+    console.log(
+      `the stopped client: ${dropped} frames dropped while it was not reading (the others: none queued behind it)`,
+    );
+    const viewers = Array.from({ length: 20 }, () => client('viewer'));
+    clients.push(...viewers);
+    for (const v of viewers) await v.waitFor(/opsconsole · bench/, 60_000);
+    await sleep(3000);
+    const bytes0 = viewers.map((v) => v.bytes());
+    const a = procStat(server.pid);
+    await sleep(15_000);
+    const b = procStat(server.pid);
+    const perViewer = viewers.reduce((sum, v, i) => sum + v.bytes() - bytes0[i], 0) / viewers.length / 15;
+    console.log(
+      `20 viewers at 80x24, 50 log lines/s: server ${(((b.ticks - a.ticks) / 100 / 15) * 100).toFixed(1)}% of a core, RSS ${mb(b.rss)}, ${(perViewer / 1024).toFixed(1)} KB per viewer per second`,
+    );
+  } finally {
+    clearInterval(traffic);
+    for (const c of clients) c.p.kill();
+    server.kill('SIGTERM');
+  }
+}
+
 async function patternsBench() {
   console.log('\n## log templates\n');
   const { loghubAccuracy, minerThroughput } = await import(join(root, 'dist', 'bench', 'patternBench.js'));
@@ -835,3 +956,4 @@ if (run('fleet')) await fleetBench();
 if (run('alerts')) await alertsBench();
 if (run('patterns')) await patternsBench();
 if (run('kubernetes')) await kubernetesBench();
+if (run('serve')) await serveBench();

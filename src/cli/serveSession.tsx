@@ -77,6 +77,7 @@ export async function runServe(
       t.touched();
       keys.write(d);
     });
+    const openedAt = Date.now();
     const screen = consoles.open({ name: t.who.name, role: t.who.role }, () => t.end());
     const ink = render(
       <ConsoleContext.Provider
@@ -96,8 +97,14 @@ export async function runServe(
         exitOnCtrlC: false,
       },
     );
+    // Someone not reading costs nothing: no copies of the data, so no renders, until they catch up.
+    screenOut.on('backed-up', () => screen.pause());
+    screenOut.on('drained', () => screen.resume());
     t.onResize((columns, rows) => screenOut.resize(columns, rows));
     t.onClose(() => {
+      stderr.line(
+        `opsconsole serve: ${t.who.name} left after ${Math.round((Date.now() - openedAt) / 1000)} s: ${Math.round(screenOut.sent / 1024)} KB sent, ${screenOut.dropped} frames dropped while not reading`,
+      );
       ink.unmount();
       screenOut.end();
       keys.end();

@@ -15,6 +15,12 @@ export interface ResponderScreen {
   store: ConsoleStore;
   /** The controls, with every action run as this person (the journal's actor) and within their role. */
   controls: ConsoleControls;
+  /**
+   * While paused (its person is not reading) the shared data is not copied in, so nothing renders
+   * for them; resuming copies the newest state once.
+   */
+  pause(): void;
+  resume(): void;
   close(): void;
 }
 
@@ -33,7 +39,11 @@ export class SharedConsole {
     const store = createConsoleStore(shared.store.getState().environment);
     const ui = { ...store.getState().ui, me: who };
     store.setState({ ...shared.store.getState(), ui });
-    const stopCopying = shared.store.subscribe((s) => store.setState({ ...s, ui: store.getState().ui }));
+    let paused = false;
+    const copy = () => store.setState({ ...shared.store.getState(), ui: store.getState().ui });
+    const stopCopying = shared.store.subscribe(() => {
+      if (!paused) copy();
+    });
     this.join(who);
     const controls = createConsoleControls({
       store,
@@ -61,6 +71,14 @@ export class SharedConsole {
     return {
       store,
       controls: { actions, dispatch: asWho(controls.dispatch) },
+      pause: () => {
+        paused = true;
+      },
+      resume: () => {
+        if (!paused) return;
+        paused = false;
+        copy();
+      },
       close: () => {
         if (closed) return;
         closed = true;

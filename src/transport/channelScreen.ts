@@ -4,8 +4,19 @@ import { EventEmitter } from 'node:events';
  * A responder's terminal as Ink sees its stdout. One that does not read (a stopped `ssh`, a slow
  * link) must not slow anyone else: while its channel is backed up, frames are not queued; only
  * the newest waits, and goes when the channel drains. Every frame is the whole screen (the served
- * console renders without incremental diffs), so skipping one loses nothing but its moment.
+ * console renders without incremental diffs), so skipping one loses nothing but its moment. It
+ * says when it backs up and drains, so the screen's owner can stop rendering for it meanwhile.
  */
+/**
+ * Output the channel holds unsent beyond this is a client not reading. ssh2 queues up to 2 MB in
+ * the process (its stream's high-water mark) on top of the client's 2 MB window before `write`
+ * says no; at a few KB a frame that is minutes of a stopped client's screens, so this looks at
+ * what is queued instead.
+ */
+const QUEUED_LIMIT = 64 * 1024;
+/** How often a backed-up channel is looked at again. */
+const RECHECK_MS = 100;
+
 export class ChannelScreen extends EventEmitter {
   readonly isTTY = true;
   writable = true;
@@ -16,14 +27,18 @@ export class ChannelScreen extends EventEmitter {
   /** Bytes handed to the channel. */
   sent = 0;
   private waiting: string | undefined;
-  private backedUp = false;
+  private recheck: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly channel: NodeJS.WritableStream & { once(e: 'drain', l: () => void): unknown },
+    private readonly channel: NodeJS.WritableStream & { readonly writableLength: number },
     public columns: number,
     public rows: number,
   ) {
     super();
+  }
+
+  get backedUp(): boolean {
+    return this.recheck !== undefined;
   }
 
   write(data: string | Uint8Array): boolean {
@@ -39,16 +54,29 @@ export class ChannelScreen extends EventEmitter {
       return true;
     }
     this.sent += Buffer.byteLength(text);
-    if (!this.channel.write(text)) {
-      this.backedUp = true;
-      this.channel.once('drain', () => {
-        this.backedUp = false;
-        const next = this.waiting;
-        this.waiting = undefined;
-        if (next !== undefined) this.write(next);
-      });
+    this.channel.write(text);
+    if (this.channel.writableLength > QUEUED_LIMIT) {
+      this.emit('backed-up');
+      this.recheck = setInterval(() => this.caughtUp(), RECHECK_MS);
+      this.recheck.unref();
     }
     return true;
+  }
+
+  /** Once the client has taken most of what was queued, the newest frame goes, and rendering resumes. */
+  private caughtUp(): void {
+    if (!this.writableEnded && this.channel.writableLength > QUEUED_LIMIT / 2) return;
+    this.stopChecking();
+    if (this.writableEnded) return;
+    this.emit('drained');
+    const next = this.waiting;
+    this.waiting = undefined;
+    if (next !== undefined) this.write(next);
+  }
+
+  private stopChecking(): void {
+    clearInterval(this.recheck);
+    this.recheck = undefined;
   }
 
   resize(columns: number, rows: number): void {
@@ -60,5 +88,6 @@ export class ChannelScreen extends EventEmitter {
   end(): void {
     this.writableEnded = true;
     this.writable = false;
+    this.stopChecking();
   }
 }

@@ -1,5 +1,4 @@
-import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { refusal } from '../../src/session/roles';
 import type { ConsoleState } from '../../src/store/consoleStore';
 import { parseAuthorizedKeys } from '../../src/transport/authorizedKeys';
@@ -84,32 +83,44 @@ describe('roles on the shared console', () => {
   });
 });
 
-/** A channel whose window is full until `drain()`: what a stopped ssh client looks like. */
-class StalledChannel extends EventEmitter {
+/** A channel that queues what the client does not take: what a stopped ssh client looks like. */
+class StalledChannel {
   written: string[] = [];
-  full = false;
+  writableLength = 0;
+  reading = true;
   write(text: string): boolean {
     this.written.push(text);
-    return !this.full;
-  }
-  drain(): void {
-    this.full = false;
-    this.emit('drain');
+    if (!this.reading) this.writableLength += 40_000;
+    return true;
   }
 }
 
 describe('a responder screen that does not read', () => {
-  it('keeps only the newest frame while the channel is backed up, and sends it when it drains', () => {
-    const channel = new StalledChannel();
-    const screen = new ChannelScreen(channel as never, 80, 24);
-    screen.write('frame 1\n');
-    channel.full = true;
-    screen.write('frame 2\n'); // accepted by the channel, which is now full
-    for (let i = 3; i <= 50; i++) screen.write(`frame ${i}\n`);
-    expect(channel.written).toEqual(['frame 1\r\n', 'frame 2\r\n']);
-    expect(screen.dropped).toBe(47);
-    channel.drain();
-    expect(channel.written.at(-1)).toBe('frame 50\r\n');
-    expect(channel.written).toHaveLength(3);
+  it('keeps only the newest frame while the channel is backed up, says so, and sends it once the client catches up', () => {
+    vi.useFakeTimers();
+    try {
+      const channel = new StalledChannel();
+      const screen = new ChannelScreen(channel as never, 80, 24);
+      const said: string[] = [];
+      screen.on('backed-up', () => said.push('backed-up'));
+      screen.on('drained', () => said.push('drained'));
+      screen.write('frame 1\n');
+      channel.reading = false;
+      screen.write('frame 2\n');
+      screen.write('frame 3\n'); // 80 KB queued now: backed up
+      for (let i = 4; i <= 50; i++) screen.write(`frame ${i}\n`);
+      expect(channel.written).toEqual(['frame 1\r\n', 'frame 2\r\n', 'frame 3\r\n']);
+      expect(screen.dropped).toBe(46);
+      vi.advanceTimersByTime(1000);
+      expect(said).toEqual(['backed-up']);
+      // The client reads again: the queue empties and only the newest frame follows.
+      channel.reading = true;
+      channel.writableLength = 0;
+      vi.advanceTimersByTime(100);
+      expect(said).toEqual(['backed-up', 'drained']);
+      expect(channel.written.slice(3)).toEqual(['frame 50\r\n']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

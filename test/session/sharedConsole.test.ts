@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { LogBuffer } from '../../src/logs/logBuffer';
+import type { SharedSession } from '../../src/session/consoleSession';
+import { SharedConsole } from '../../src/session/sharedConsole';
+import { createConsoleStore } from '../../src/store/consoleStore';
+
+/** The shared half with no journal or triage behind it: enough for views and presence. */
+function sharedWithoutJournal(): SharedSession {
+  return {
+    store: createConsoleStore('shop', 1000),
+    logs: new LogBuffer(10),
+    stateDir: '/nonexistent',
+    stop: async () => {},
+  } as unknown as SharedSession;
+}
+
+describe('screens over one shared session', () => {
+  it('gives each person their own view state over the same data, and says who is here', () => {
+    const shared = sharedWithoutJournal();
+    const consoles = new SharedConsole(shared);
+    const alice = consoles.open({ name: 'alice', role: 'commander' }, () => {});
+    const bob = consoles.open({ name: 'bob', role: 'viewer' }, () => {});
+    alice.controls.actions.toggleTimeline();
+    expect(alice.store.getState().ui.view).toBe('timeline');
+    expect(bob.store.getState().ui.view).toBe('dashboard');
+    shared.store.setState({ now: 2000 });
+    expect([alice.store.getState().now, bob.store.getState().now]).toEqual([2000, 2000]);
+    expect(shared.store.getState().presence.map((p) => [p.name, p.role])).toEqual([
+      ['alice', 'commander'],
+      ['bob', 'viewer'],
+    ]);
+    expect(bob.store.getState().presence).toHaveLength(2);
+    // A viewer's refused action says why on their own status line only.
+    bob.controls.actions.declareIncident();
+    expect(bob.store.getState().ui.message).toMatch(/bob: viewers read/);
+    expect(alice.store.getState().ui.message).toBeUndefined();
+    bob.close();
+    expect(shared.store.getState().presence.map((p) => p.name)).toEqual(['alice']);
+  });
+
+  it('stops copying data to a screen whose person is not reading, and catches it up at once on resume', () => {
+    const shared = sharedWithoutJournal();
+    const screen = new SharedConsole(shared).open({ name: 'carol', role: 'viewer' }, () => {});
+    screen.controls.actions.toggleHelp();
+    screen.pause();
+    shared.store.setState({ now: 5000 });
+    shared.store.setState({ now: 6000 });
+    expect(screen.store.getState().now).toBe(1000);
+    screen.resume();
+    expect(screen.store.getState().now).toBe(6000);
+    expect(screen.store.getState().ui.overlay).toBe('help');
+  });
+});
