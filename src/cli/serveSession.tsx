@@ -103,7 +103,7 @@ export async function runServe(
     t.onResize((columns, rows) => screenOut.resize(columns, rows));
     t.onClose(() => {
       stderr.line(
-        `opsconsole serve: ${t.who.name} left after ${Math.round((Date.now() - openedAt) / 1000)} s: ${Math.round(screenOut.sent / 1024)} KB sent, ${screenOut.dropped} frames dropped while not reading`,
+        `opsconsole serve: ${t.who.name} left after ${Math.round((Date.now() - openedAt) / 1000)} s: ${Math.round(screenOut.sent / 1024)} KB sent, backed up ${screenOut.backups} times (rendering paused, ${screenOut.dropped} frames dropped)`,
       );
       ink.unmount();
       screenOut.end();

@@ -26,6 +26,8 @@ export class ChannelScreen extends EventEmitter {
   dropped = 0;
   /** Bytes handed to the channel. */
   sent = 0;
+  /** Times the client stopped reading long enough for the channel to back up. */
+  backups = 0;
   private waiting: string | undefined;
   private recheck: NodeJS.Timeout | undefined;
 
@@ -56,6 +58,7 @@ export class ChannelScreen extends EventEmitter {
     this.sent += Buffer.byteLength(text);
     this.channel.write(text);
     if (this.channel.writableLength > QUEUED_LIMIT) {
+      this.backups++;
       this.emit('backed-up');
       this.recheck = setInterval(() => this.caughtUp(), RECHECK_MS);
       this.recheck.unref();
