@@ -25,7 +25,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   rollout: () => import('./rolloutCommand').then((m) => m.rolloutCommand),
   serve: () => import('./serveCommand').then((m) => m.serveCommand),
   attach: () => import('./attachCommand').then((m) => m.attachCommand),
+  completion: () => import('./completionCommand').then((m) => m.completionCommand),
+  man: () => import('./completionCommand').then((m) => m.manCommand),
 };
+
+/** Every subcommand, the console first: the table that --help, the man page and completions share. */
+export async function commandTable(): Promise<Command[]> {
+  return [await loadConsoleCommand(), ...(await Promise.all(Object.values(COMMANDS).map((load) => load())))];
+}
 const loadConsoleCommand = () => import('./consoleCommand').then((m) => m.consoleCommand);
 
 async function topHelp(): Promise<string> {

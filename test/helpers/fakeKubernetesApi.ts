@@ -76,6 +76,8 @@ export class FakeKubernetesApi {
     for (const f of this.logFollowers) f.res.destroy();
     for (const w of this.watchers) w.res.destroy();
     for (const r of this.muted) r.destroy();
+    // Keep-alive connections of clients not yet stopped (a list in flight) must not hold the close.
+    this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
