@@ -13,7 +13,22 @@ export function projectRoot(): string {
   return dir;
 }
 
-/** The `bin/opsconsole` launcher, for playbook steps that call opsconsole itself. */
+/**
+ * The single executable this runs in, when it does (`npm run dist`): its bootstrap says so. There
+ * `process.execPath` is opsconsole itself, not a Node that could run a script.
+ */
+export function singleExecutable(): string | undefined {
+  return process.env.OPSCONSOLE_EXECUTABLE || undefined;
+}
+
+/** The `bin/opsconsole` launcher (or the single executable), for playbook steps that call opsconsole itself. */
 export function launcherPath(): string {
-  return join(projectRoot(), 'bin', 'opsconsole');
+  return singleExecutable() ?? join(projectRoot(), 'bin', 'opsconsole');
+}
+
+/** How to start a demo service: Node on its script, or the single executable's hidden subcommand. */
+export function demoServiceCommand(script?: string): string[] {
+  const exe = singleExecutable();
+  if (exe && !script) return [exe, '__demo-service'];
+  return [process.execPath, script ?? join(projectRoot(), 'dist', 'demo-service.js')];
 }

@@ -7,6 +7,13 @@ export interface ParsedCommand {
   positionals: string[];
 }
 
+/** What every command gets besides its own flags. */
+export interface Globals {
+  config?: string;
+  /** Every command, the console first: for the man page and the completions, which describe them all. */
+  commands?: () => Promise<Command[]>;
+}
+
 export interface Command {
   name: string;
   summary: string;
@@ -15,7 +22,7 @@ export interface Command {
   details: string[];
   options: OptionSpec;
   allowPositionals: boolean;
-  run(args: ParsedCommand, globals: { config?: string }): Promise<number>;
+  run(args: ParsedCommand, globals: Globals): Promise<number>;
 }
 
 export const GLOBAL_OPTIONS: OptionSpec = {

@@ -47,10 +47,10 @@ export const completionCommand: Command = {
       if (items.length > 0) stdout.line(items.join('\n'));
       return 0;
     }
-    const { commandTable } = await import('./main');
     const shell = positionals[0];
-    if (shell === 'bash') stdout.write(bashCompletion(await commandTable()));
-    else if (shell === 'zsh') stdout.write(zshCompletion(await commandTable()));
+    const commands = (await globals.commands?.()) ?? [];
+    if (shell === 'bash') stdout.write(bashCompletion(commands));
+    else if (shell === 'zsh') stdout.write(zshCompletion(commands));
     else throw new UserError('opsconsole completion: usage: opsconsole completion bash|zsh');
     return 0;
   },
@@ -63,9 +63,8 @@ export const manCommand: Command = {
   details: ['man -l <(opsconsole man) reads it without installing it.'],
   options: {},
   allowPositionals: false,
-  async run() {
-    const { commandTable } = await import('./main');
-    stdout.write(manPage(await commandTable(), VERSION));
+  async run(_args, globals) {
+    stdout.write(manPage((await globals.commands?.()) ?? [], VERSION));
     return 0;
   },
 };

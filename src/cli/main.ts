@@ -97,7 +97,10 @@ export async function main(argv: string[]): Promise<number> {
       stdout.line(load ? helpText(command) : await topHelp());
       return 0;
     }
-    return await command.run({ values, positionals }, { config: values.config as string | undefined });
+    return await command.run(
+      { values, positionals },
+      { config: values.config as string | undefined, commands: commandTable },
+    );
   } catch (err) {
     if (err instanceof UserError) {
       stderr.line(err.message);

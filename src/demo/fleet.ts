@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../files/privateFiles';
 import type { EventSink } from '../model/sourceEvents';
-import { projectRoot } from '../projectRoot';
+import { demoServiceCommand } from '../projectRoot';
 import { healthCheckSource } from '../sources/healthCheckSource';
 import { httpGet } from '../sources/httpGet';
 import { metricsScrapeSource } from '../sources/metricsScrapeSource';
@@ -84,7 +84,7 @@ export class DemoFleet {
 
   async start(): Promise<void> {
     const { sink } = this.options;
-    const script = this.options.serviceScript ?? join(projectRoot(), 'dist', 'demo-service.js');
+    const service = demoServiceCommand(this.options.serviceScript);
     for (const spec of DEMO_SERVICES) this.ports.set(spec.name, await freePort());
     for (const spec of [...DEMO_SERVICES].reverse()) {
       const port = this.ports.get(spec.name) as number;
@@ -95,8 +95,7 @@ export class DemoFleet {
           host: DEMO_HOST,
           version: spec.initial,
           argvFor: (version) => [
-            process.execPath,
-            script,
+            ...service,
             `--name=${spec.name}`,
             `--port=${port}`,
             `--version=${version}`,
@@ -124,12 +123,7 @@ export class DemoFleet {
           name: 'flood',
           host: DEMO_HOST,
           version: 'v0',
-          argvFor: () => [
-            process.execPath,
-            script,
-            '--name=flood',
-            `--flood=${this.options.logFloodPerSecond}`,
-          ],
+          argvFor: () => [...service, '--name=flood', `--flood=${this.options.logFloodPerSecond}`],
         },
         sink,
       );
