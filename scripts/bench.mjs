@@ -27,17 +27,19 @@
 //  10. serve: `opsconsole serve` with the OpenSSH client in pseudo-terminals: the commander's
 //      keypress-to-screen p99 with the others reading and with one stopped (SIGSTOP), as a ratio;
 //      20 viewers at 80x24: server CPU, RSS and bytes per viewer per second.
+//  11. dist: the single executable beside bin/opsconsole: size, --version, the demo's first frame.
 //
 // BENCH_LINES (default 1000000), BENCH_IDLE_SECONDS (30), BENCH_FLOOD_SECONDS (30), BENCH_FLOOD_RATE
 // (50000), BENCH_SOAK_SECONDS (60; 600 for the ten-minute soak), BENCH_SOAK_RATE (100000),
 // BENCH_FLEET_CONTAINERS (300), BENCH_ALERTS (5000), BENCH_ONLY (comma-separated: search, console,
-// flood, soak, redact, fleet, alerts, patterns, kubernetes, serve), BENCH_K8S_PODS (2000).
+// flood, soak, redact, fleet, alerts, patterns, kubernetes, serve, dist), BENCH_K8S_PODS (2000).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   createWriteStream,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -651,6 +653,50 @@ async function serveBench() {
   }
 }
 
+/** The single executable (npm run dist) beside today's launcher: size, --version, the demo's first frame. */
+async function distBench() {
+  console.log('\n## the single executable (npm run dist) beside bin/opsconsole\n');
+  const exe = join(root, 'dist', 'opsconsole-linux-x64');
+  if (!existsSync(exe)) execFileSync('npm', ['run', 'dist'], { cwd: root, stdio: 'ignore' });
+  const deb = readdirSync(join(root, 'dist')).find((f) => f.endsWith('.deb'));
+  console.log(
+    `size: ${mb(statSync(exe).size)} (the .deb ${mb(statSync(join(root, 'dist', deb)).size)}); Node itself is most of it`,
+  );
+  const versionMs = (file) => {
+    const times = [];
+    for (let i = 0; i < 11; i++) {
+      const t0 = performance.now();
+      execFileSync(file, ['--version']);
+      times.push(performance.now() - t0);
+    }
+    return pct(times, 50);
+  };
+  const sea = versionMs(exe);
+  const launcher = versionMs(bin);
+  console.log(
+    `--version (median of 11): single file ${fmt(sea)}, bin/opsconsole ${fmt(launcher)} (${(sea / launcher).toFixed(2)}x)`,
+  );
+  for (const [name, file] of [
+    ['single file', exe],
+    ['bin/opsconsole', bin],
+  ]) {
+    const firsts = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const c = startConsole(['demo', '--deploy-after', 'never'], {
+        file,
+        env: { OPSCONSOLE_STATE_DIR: join(dir, `dist-state-${Date.now()}`) },
+      });
+      await c.waitFor(/opsconsole · demo/);
+      firsts.push(performance.now() - t0);
+      c.p.write('q');
+      await sleep(1500);
+      c.p.kill();
+    }
+    console.log(`demo first frame (median of 3): ${name} ${fmt(pct(firsts, 50))}`);
+  }
+}
+
 async function patternsBench() {
   console.log('\n## log templates\n');
   const { loghubAccuracy, minerThroughput } = await import(join(root, 'dist', 'bench', 'patternBench.js'));
@@ -956,3 +1002,4 @@ if (run('alerts')) await alertsBench();
 if (run('patterns')) await patternsBench();
 if (run('kubernetes')) await kubernetesBench();
 if (run('serve')) await serveBench();
+if (run('dist')) await distBench();
