@@ -61,15 +61,17 @@ const common = {
 };
 const app = join(out, 'app');
 mkdirSync(join(app, 'playbooks'), { recursive: true });
+// Split as dist/ is: a --version or a `logs` never parses the console's Ink, React and views.
 await build({
   ...common,
-  entryPoints: [join(root, 'src/cli/entry.ts')],
-  outfile: join(app, 'opsconsole.mjs'),
-});
-await build({
-  ...common,
-  entryPoints: [join(root, 'src/demo/service.ts')],
-  outfile: join(app, 'demo-service.mjs'),
+  entryPoints: {
+    opsconsole: join(root, 'src/cli/entry.ts'),
+    'demo-service': join(root, 'src/demo/service.ts'),
+  },
+  outdir: app,
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
 for (const f of readdirSync(join(root, 'playbooks')))
   if (f.endsWith('.yaml') || f.endsWith('.json'))
