@@ -1,4 +1,5 @@
 import { labelText, matcherText } from '../model/alerts';
+import { STEP_DRIVER_ROLE } from '../model/incident';
 import type { JournalRecord } from '../model/journalRecord';
 import { formatDuration, formatPercent } from '../text/duration';
 import { sanitize } from '../text/sanitize';
@@ -20,7 +21,9 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
     case 'incident.status':
       return { text: `Status: ${clean(r.payload.status)}`, evidence: '' };
     case 'incident.role':
-      return { text: `${clean(r.payload.person)} is ${clean(r.payload.role)}`, evidence: '' };
+      return r.payload.role === STEP_DRIVER_ROLE
+        ? { text: `${clean(r.payload.person)} drives the triage's steps`, evidence: '' }
+        : { text: `${clean(r.payload.person)} is ${clean(r.payload.role)}`, evidence: '' };
     case 'note':
       return {
         text: `${r.payload.actionItem ? 'Action item: ' : 'Note: '}${clean(r.payload.text)}`,

@@ -37,6 +37,14 @@ export interface ActiveIncident {
   severity: Severity;
   status: IncidentStatus;
   commander: string;
+  /**
+   * Who the commander handed the triage's steps to (answers, runs), on a shared console; the
+   * commander keeps command and may take them back.
+   */
+  stepDriver?: string;
   /** Set when the journal cannot be trusted or read: what is wrong and how to fix it. */
   journalProblem?: string;
 }
+
+/** The `incident.role` a commander uses to hand the triage's steps to someone. */
+export const STEP_DRIVER_ROLE = 'step-driver';

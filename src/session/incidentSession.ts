@@ -15,7 +15,13 @@ import { IncidentRecorder } from '../incident/recorder';
 import { timelineOf } from '../incident/timeline';
 import type { Alert } from '../model/alerts';
 import type { Diagnosis } from '../model/diagnosis';
-import type { ActiveIncident, IncidentStatus, Severity, TimelineEntry } from '../model/incident';
+import {
+  type ActiveIncident,
+  type IncidentStatus,
+  type Severity,
+  STEP_DRIVER_ROLE,
+  type TimelineEntry,
+} from '../model/incident';
 import {
   describeDamage,
   type JournalRecord,
@@ -73,6 +79,7 @@ export class IncidentSession {
       severity: s.severity,
       status: s.status,
       commander: s.commander,
+      ...(s.roles[STEP_DRIVER_ROLE] && { stepDriver: s.roles[STEP_DRIVER_ROLE] }),
       ...(problem && { journalProblem: problem }),
     };
   }

@@ -45,6 +45,18 @@ const LOOKING = new Set([
   'toggleWrap',
 ]);
 
+/** The triage's answers and steps: the commander's, or whoever they handed the steps to. */
+const STEPPING = new Set([
+  'triageYes',
+  'triageNo',
+  'triagePick',
+  'triageAccept',
+  'triageRunStep',
+  'triageDryRun',
+  'triageSkip',
+  'triageInterrupt',
+]);
+
 /** What a responder adds to the record without changing the incident's course. */
 const ANNOTATING = new Set(['addNote', 'pinLogLine', 'toggleStar', 'markActionItem']);
 
@@ -52,7 +64,8 @@ const ANNOTATING = new Set(['addNote', 'pinLogLine', 'toggleStar', 'markActionIt
  * Why `who` may not run `action` now, or undefined when they may. The open incident's commander
  * (as its journal names them, after any hand-over) commands; with no incident open, a commander's
  * key does. Everything not looking or annotating is the commander's: steps, answers, status,
- * severity, declaring, silencing, exporting, handing over.
+ * severity, declaring, silencing, exporting, handing over; the triage's answers and steps also
+ * belong to whoever the commander handed them to (`g` in the triage).
  */
 export function refusal(
   action: string,
@@ -67,6 +80,7 @@ export function refusal(
   const active = state.incident.active;
   const open = active !== undefined && active.status !== 'resolved';
   if (open ? active.commander === who.name : who.role === 'commander') return undefined;
+  if (open && STEPPING.has(action) && active.stepDriver === who.name) return undefined;
   return open
     ? `${who.name}: only the commander (${active.commander}) can do that; they can hand it over with H`
     : `${who.name}: only a commander can do that with no incident open`;

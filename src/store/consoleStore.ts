@@ -29,6 +29,7 @@ export interface Prompt {
     | 'declare-severity'
     | 'note'
     | 'hand-over'
+    | 'give-steps'
     | 'status'
     | 'severity'
     | 'confirm-step'

@@ -185,6 +185,23 @@ describe('opsconsole serve: one live incident, a console each, over the real Ope
     await bob.waitFor(/Status/);
     bob.press('2');
     await carol.waitFor(/Status: identified/);
+    // The commander starts the triage; alice may watch it but not answer, until handed the steps.
+    bob.press('T');
+    await bob.waitFor(/Triage/);
+    alice.press('T');
+    await alice.waitFor(/Triage/);
+    alice.press('y');
+    await alice.waitFor(/alice: only the commander \(bob\)/);
+    bob.press('g');
+    await bob.waitFor(/Hand the triage's steps to \(alice\b/);
+    bob.press(`alice${KEYS.enter}`);
+    await carol.waitFor(/alice drives the triage's steps/);
+    alice.press('y');
+    await carol.waitFor(/Answered|answered/);
+    for (const t of [alice, bob]) {
+      t.press(KEYS.escape);
+      await t.waitFor((screen) => !/Triage/.test(screen));
+    }
     // One client stops reading (its ssh is stopped): the others go on as before.
     process.kill(bob.pid, 'SIGSTOP');
     for (let i = 1; i <= 12; i++) {
@@ -195,9 +212,11 @@ describe('opsconsole serve: one live incident, a console each, over the real Ope
     }
     // Back, bob's screen shows the newest state (frames in between were dropped, not queued).
     process.kill(bob.pid, 'SIGCONT');
-    // (declared, bob's note, the hand-over, the status and the twelve notes)
+    // Everything recorded reaches his screen (the newest note here; the timeline follows the last row).
     bob.press('t');
-    await bob.waitFor(/Timeline inc-[^\n]* 16 events/);
+    await bob.waitFor(/Timeline inc-/);
+    bob.press('G');
+    await bob.waitFor(/while bob is away 12/);
     // Who did what, by name, in the journal and the draft.
     const records = journal();
     expect(records.map((r) => [r.kind, r.actor])).toEqual(
@@ -206,6 +225,7 @@ describe('opsconsole serve: one live incident, a console each, over the real Ope
         ['note', 'bob'],
         ['incident.role', 'alice'],
         ['incident.status', 'bob'],
+        ['decision.answered', 'alice'],
       ]),
     );
     expect(records.find((r) => r.kind === 'incident.role')?.payload).toEqual({

@@ -77,6 +77,23 @@ describe('roles on the shared console', () => {
     expect(refusal('declareIncident', bob, none)).toMatch(/only a commander/);
   });
 
+  it('lets the person the commander handed the steps to answer and run them, and nothing more', () => {
+    const handed = {
+      incident: { active: { commander: 'alice', stepDriver: 'bob', status: 'investigating' } },
+    } as never;
+    expect(refusal('triageRunStep', bob, handed)).toBeUndefined();
+    expect(refusal('triageYes', bob, handed)).toBeUndefined();
+    expect(refusal('changeStatus', bob, handed)).toMatch(/only the commander \(alice\)/);
+    expect(refusal('giveSteps', bob, handed)).toMatch(/only the commander/);
+    expect(
+      refusal('triageRunStep', carol, {
+        incident: { active: { commander: 'alice', stepDriver: 'carol', status: 'investigating' } },
+      } as never),
+    ).toMatch(/viewers read/);
+    // The commander keeps them too.
+    expect(refusal('triageRunStep', alice, handed)).toBeUndefined();
+  });
+
   it('lets anyone watch a triage under way, but not start one', () => {
     expect(refusal('openTriage', bob, open('alice'))).toMatch(/only the commander/);
     expect(refusal('openTriage', carol, { ...open('alice'), triage: {} } as never)).toBeUndefined();

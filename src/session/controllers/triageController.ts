@@ -1,4 +1,5 @@
 import { playbookNamedBy } from '../../model/alerts';
+import { STEP_DRIVER_ROLE } from '../../model/incident';
 import { alertGroups } from '../../store/selectors';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 
@@ -95,6 +96,16 @@ export function triageController(ctx: ControllerContext) {
       startStep(word);
     },
     triageDryRun: () => run()?.toggleDryRun(),
+    /** g: the triage's answers and steps go to another person (on the record); the commander keeps command. */
+    giveSteps: () => {
+      if (!ctx.incident || !incidentOpen()) return say('no open incident');
+      const candidates = ctx.commanderCandidates?.();
+      openPrompt({
+        purpose: 'give-steps',
+        label: `Hand the triage's steps to${candidates ? ` (${candidates.join(', ') || 'nobody else is connected'}; your own name takes them back)` : ''}`,
+        value: '',
+      });
+    },
     triageSkip: () => journaled('the skip', () => run()?.skipStep('skipped by the operator')),
     /** Ctrl-C: stop a running step; with nothing running, quit as usual. */
     triageInterrupt: () => {
@@ -107,6 +118,20 @@ export function triageController(ctx: ControllerContext) {
   return {
     actions,
     prompts: {
+      'give-steps': (value) => {
+        const session = ctx.incident;
+        if (!session || value === '') return say('cancelled');
+        const candidates = ctx.commanderCandidates?.();
+        const me = ctx.ui().me?.name;
+        if (candidates && value !== me && !candidates.includes(value))
+          return say(
+            `${value} cannot take them: ${candidates.join(', ') || 'nobody else'} can (connected, not a viewer)`,
+          );
+        journaled('the hand-over', () => {
+          session.record('incident.role', { role: STEP_DRIVER_ROLE, person: value });
+          say(value === me ? 'the steps are yours again' : `${value} drives the triage's steps now`);
+        });
+      },
       parameter: (value, prompt) => {
         try {
           run()?.setParameter(prompt.carry ?? '', value);
@@ -136,6 +161,7 @@ export const TRIAGE_BINDINGS: Bindings = {
     { keys: ['r'], action: 'triageRunStep', description: 'T: run the step' },
     { keys: ['d'], action: 'triageDryRun', description: 'T: dry run on/off' },
     { keys: ['s'], action: 'triageSkip', description: 'T: skip the step' },
+    { keys: ['g'], action: 'giveSteps', description: 'T: hand the steps over' },
     { keys: ['ctrl+c'], action: 'triageInterrupt', description: 'T: stop the step' },
     { keys: ['escape'], action: 'leaveTriage', description: 'T: back to dashboard' },
   ],
