@@ -646,6 +646,9 @@ async function serveBench() {
     console.log(
       `20 viewers at 80x24, 50 log lines/s: server ${(((b.ticks - a.ticks) / 100 / 15) * 100).toFixed(1)}% of a core, RSS ${mb(b.rss)}, ${(perViewer / 1024).toFixed(1)} KB per viewer per second`,
     );
+  } catch (err) {
+    // What the server said is the first thing to read when a client never got its screen.
+    console.log(`serve bench failed: ${err.message}\nthe server's log:\n${said}`);
   } finally {
     clearInterval(traffic);
     for (const c of clients) c.p.kill();
