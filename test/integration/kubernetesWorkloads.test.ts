@@ -73,8 +73,9 @@ function withoutGoZeroValues(v: unknown): unknown {
 function watchedConsole(options: { maxLogStreams?: number } = {}) {
   const store = createConsoleStore('k8s');
   const logs = new LogBuffer(1000);
-  // A reorder window: the pods' lines arrive on separate streams and are merged by their times.
-  const ingest = createIngest({ store, logs, thresholds: DEFAULT_THRESHOLDS, reorderWindowMs: 300 });
+  // A reorder window: the pods' lines arrive on separate streams and are merged by their times. Wide,
+  // because on a loaded machine one stream's lines can come a second after another's.
+  const ingest = createIngest({ store, logs, thresholds: DEFAULT_THRESHOLDS, reorderWindowMs: 2000 });
   const source = kubernetesSource({ kubeconfig: cluster.kubeconfig, ...options }, ingest.sink);
   source.start();
   const until = (what: string, ok: () => boolean) => waitUntil(ok, 20_000, what, () => ingest.flush());
