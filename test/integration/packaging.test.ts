@@ -89,7 +89,12 @@ describe('the single executable (npm run dist), on a machine with no Node at all
 describe('the npm package', () => {
   it('npm pack makes a tarball that npm install -g installs, and its opsconsole demo runs', async () => {
     const into = mkdtempSync(join(tmpdir(), 'oc-pack-'));
-    execFileSync('npm', ['pack', '--pack-destination', into], { cwd: root, stdio: 'ignore' });
+    // --ignore-scripts: prepack would rebuild dist/ under the tests running beside this one; the
+    // suite built it already (npm test builds before it tests).
+    execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', into], {
+      cwd: root,
+      stdio: 'ignore',
+    });
     const tarball = readdirSync(into).find((f) => f.endsWith('.tgz')) as string;
     execFileSync('npm', ['install', '-g', '--prefix', join(into, 'global'), join(into, tarball)], {
       cwd: into,
