@@ -4,13 +4,11 @@ import type { ConsoleState, PatternMode } from './consoleStore';
 import { releaseEvents } from './selectors';
 
 /** One row of the patterns view: a template and what makes it worth a look. */
-export interface PatternRow {
-  key: string;
-  source: string;
-  template: string;
-  count: number;
-  firstSeen: number;
-  lastSeen: number;
+export interface PatternRow
+  extends Pick<
+    LogPattern,
+    'key' | 'source' | 'template' | 'count' | 'firstSeen' | 'lastSeen' | 'sample' | 'sampleRequestId'
+  > {
   /** Lines per minute over the last `SPARK_MINUTES` minutes, oldest first. */
   perMinute: number[];
   /** First seen after its service's last release. */
@@ -19,8 +17,6 @@ export interface PatternRow {
   spiking: boolean;
   /** Share of its lines at error level or worse. */
   errorShare: number;
-  sample: string;
-  sampleRequestId?: string;
 }
 
 export const SPARK_MINUTES = 30;

@@ -6,7 +6,7 @@ import { messageBody } from '../../src/logs/patterns/messageBody';
 import { PatternIndex } from '../../src/logs/patterns/patternIndex';
 import { TemplateMiner, tokenize } from '../../src/logs/patterns/templateMiner';
 import { failureRole, originService, originShare, RequestOrigins } from '../../src/logs/requestOrigins';
-import { createConsoleStore } from '../../src/store/consoleStore';
+import { type ConsoleStore, createConsoleStore } from '../../src/store/consoleStore';
 import { patternRows } from '../../src/store/patternRows';
 
 const T0 = Date.UTC(2026, 10, 21, 2, 0, 0);
@@ -103,26 +103,31 @@ describe('the pattern index', () => {
   });
 });
 
+/** The console at `now`, having seen api released (v1.4.2 → v1.5.0) at `at`. */
+function releasedAt(store: ConsoleStore, at: number, now: number): void {
+  store.setState({
+    now,
+    incident: {
+      ...store.getState().incident,
+      events: [
+        {
+          at,
+          kind: 'release',
+          severity: 'info',
+          text: 'api v1.4.2 → v1.5.0',
+          data: { service: 'api', host: 'local', to: 'v1.5.0', from: 'v1.4.2', reason: 'image changed' },
+        },
+      ],
+    },
+  });
+}
+
 describe('new and spiking templates', () => {
   it('marks a template new when first seen after its service’s release, and one that jumps 3x as spiking', () => {
     const store = createConsoleStore('test', T0);
     const now = T0 + 40 * 60_000;
     const released = now - 10 * 60_000;
-    store.setState({
-      now,
-      incident: {
-        ...store.getState().incident,
-        events: [
-          {
-            at: released,
-            kind: 'release',
-            severity: 'info',
-            text: 'api v1.4.2 → v1.5.0',
-            data: { service: 'api', host: 'local', to: 'v1.5.0', from: 'v1.4.2', reason: 'image changed' },
-          },
-        ],
-      },
-    });
+    releasedAt(store, released, now);
     const index = new PatternIndex();
     const at = (t: number, msg: string) => index.add(line('api', { time: new Date(t).toISOString(), msg }));
     // Steady for 35 minutes, then ten times as many in the last 5.
@@ -142,21 +147,7 @@ describe('new templates when the console started just before the release', () =>
   it('does not count what the service logged from its first line as brought by the release', () => {
     const store = createConsoleStore('test', T0);
     const released = T0 + 10_000;
-    store.setState({
-      now: T0 + 40_000,
-      incident: {
-        ...store.getState().incident,
-        events: [
-          {
-            at: released,
-            kind: 'release',
-            severity: 'info',
-            text: 'api v1.4.2 → v1.5.0',
-            data: { service: 'api', host: 'local', to: 'v1.5.0', from: 'v1.4.2', reason: 'image changed' },
-          },
-        ],
-      },
-    });
+    releasedAt(store, released, T0 + 40_000);
     const index = new PatternIndex();
     const at = (t: number, msg: string) => index.add(line('api', { time: new Date(t).toISOString(), msg }));
     at(T0, 'request completed in 4 ms');
