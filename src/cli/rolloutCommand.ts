@@ -1,4 +1,4 @@
-import { describePlan, rollbackDeployment } from '../sources/kubernetesRollback';
+import { describePlan, type RollbackPlan, rollbackDeployment } from '../sources/kubernetesRollback';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
@@ -62,9 +62,18 @@ export const rolloutCommand: Command = {
     const context = typeof values.context === 'string' && values.context !== '' ? values.context : undefined;
     const mode = values.plan ? 'plan' : dryRun ? 'server-dry-run' : 'apply';
     const expect = typeof values.expect === 'string' && values.expect !== '' ? values.expect : undefined;
-    let plan: Awaited<ReturnType<typeof rollbackDeployment>>;
+    // With --expect the target must run the tag the operator confirmed, or nothing is sent.
+    const confirmed = (plan: Extract<RollbackPlan, { action: 'rollback' }>) => {
+      if (!expect) return;
+      const tags = plan.to.images.map((i) => i.slice(i.lastIndexOf(':') + 1));
+      if (!tags.includes(expect))
+        throw new UserError(
+          `${describePlan(plan)}\nopsconsole rollout undo: refused: revision ${plan.to.revision} runs ${plan.to.images.join(', ')}, not ${sanitize(expect)} as confirmed; nothing was changed`,
+          1,
+        );
+    };
+    let plan: RollbackPlan;
     try {
-      // With --expect the plan is checked before anything is sent.
       plan = await rollbackDeployment(
         {
           namespace: typeof values.namespace === 'string' ? values.namespace : 'default',
@@ -72,26 +81,9 @@ export const rolloutCommand: Command = {
           ...(context && { context }),
           ...(toRevision && { toRevision }),
         },
-        expect ? 'plan' : mode,
+        mode,
+        confirmed,
       );
-      if (expect && plan.action === 'rollback') {
-        const tags = plan.to.images.map((i) => i.slice(i.lastIndexOf(':') + 1));
-        if (!tags.includes(expect))
-          throw new UserError(
-            `${describePlan(plan)}\nopsconsole rollout undo: refused: revision ${plan.to.revision} runs ${plan.to.images.join(', ')}, not ${sanitize(expect)} as confirmed; nothing was changed`,
-            1,
-          );
-        if (mode !== 'plan')
-          plan = await rollbackDeployment(
-            {
-              namespace: typeof values.namespace === 'string' ? values.namespace : 'default',
-              name,
-              ...(context && { context }),
-              toRevision: plan.to.revision,
-            },
-            mode,
-          );
-      }
     } catch (err) {
       if (err instanceof UserError) throw err;
       const e = err as { code?: number; body?: unknown; message?: string };

@@ -148,12 +148,15 @@ export interface RollbackTarget {
 }
 
 /**
- * Reads the Deployment and its ReplicaSets, plans the rollback, and applies it as kubectl does (a
- * JSON patch), or with `dryRun` has the API server validate it without storing it (`dryRun=All`).
+ * Reads the Deployment and its ReplicaSets, plans the rollback, lets `check` refuse it, and applies
+ * it as kubectl does (a JSON patch), or has the API server validate it without storing it
+ * (`dryRun=All`): one read, so what was checked is what is sent.
  */
 export async function rollbackDeployment(
   target: RollbackTarget,
   mode: 'plan' | 'server-dry-run' | 'apply',
+  /** Throws to refuse the computed rollback before anything is sent (what the operator confirmed). */
+  check: (plan: Extract<RollbackPlan, { action: 'rollback' }>) => void = () => {},
 ): Promise<RollbackPlan> {
   process.noDeprecation = true;
   const k8s = await import('@kubernetes/client-node');
@@ -174,7 +177,9 @@ export async function rollbackDeployment(
     replicaSets.items as ReplicaSetOf[],
     target.toRevision,
   );
-  if (plan.action !== 'rollback' || mode === 'plan') return plan;
+  if (plan.action !== 'rollback') return plan;
+  check(plan);
+  if (mode === 'plan') return plan;
   await apps.patchNamespacedDeployment(
     {
       name: target.name,
