@@ -12,8 +12,7 @@ import { localTarget } from '../transport/localCommand';
 import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command, ParsedCommand } from './commands';
-import { configOrDiscovery } from './configOrDiscovery';
-import { pickEnvironment, withKubernetesFlags } from './environment';
+import { WATCH_OPTIONS, watchedEnvironment } from './environment';
 import { runConsoleSession } from './loadConsoleSession';
 
 function configTriageEnvironment(
@@ -46,13 +45,7 @@ export const consoleCommand: Command = {
     '  --context NAME, --namespace NS  the Kubernetes context and namespace to watch (kubeconfig as',
     '                  kubectl reads it; with no config at all, its current context is watched)',
   ],
-  options: {
-    env: { type: 'string' },
-    docker: { type: 'string' },
-    prometheus: { type: 'string' },
-    context: { type: 'string' },
-    namespace: { type: 'string' },
-  },
+  options: WATCH_OPTIONS,
   allowPositionals: false,
   async run({ values }, globals) {
     return runConsoleSession(await consoleSessionOptions(values, globals));
@@ -67,12 +60,7 @@ export async function consoleSessionOptions(
   values: ParsedCommand['values'],
   globals: { config?: string },
 ): Promise<Omit<ConsoleSessionOptions, 'exit'>> {
-  const loaded = await configOrDiscovery(globals.config, {
-    ...(typeof values.docker === 'string' && { docker: values.docker }),
-    ...(typeof values.prometheus === 'string' && { prometheus: values.prometheus }),
-  });
-  const [name, picked] = pickEnvironment(loaded, values.env as string | undefined);
-  const env = withKubernetesFlags(picked, values);
+  const { loaded, name, env } = await watchedEnvironment(values, globals.config);
   let hosts: EnvironmentHosts | undefined;
   return {
     expected: {

@@ -1,6 +1,33 @@
 import type { LoadedConfig } from '../config/load';
 import { DEFAULT_MAX_LOG_STREAMS, type Environment } from '../config/schema';
 import { UserError } from '../userError';
+import type { OptionSpec, ParsedCommand } from './commands';
+import { configOrDiscovery } from './configOrDiscovery';
+
+/** The flags that choose what is watched: shared by the console, `status` and `serve`. */
+export const WATCH_OPTIONS: OptionSpec = {
+  env: { type: 'string' },
+  docker: { type: 'string' },
+  prometheus: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string' },
+};
+
+/**
+ * The environment those flags choose: from the configuration (or, without one, what discovery
+ * finds), picked by --env, its cluster narrowed by --context and --namespace.
+ */
+export async function watchedEnvironment(
+  values: ParsedCommand['values'],
+  config: string | undefined,
+): Promise<{ loaded: LoadedConfig; name: string; env: Environment }> {
+  const loaded = await configOrDiscovery(config, {
+    ...(typeof values.docker === 'string' && { docker: values.docker }),
+    ...(typeof values.prometheus === 'string' && { prometheus: values.prometheus }),
+  });
+  const [name, picked] = pickEnvironment(loaded, values.env as string | undefined);
+  return { loaded, name, env: withKubernetesFlags(picked, values) };
+}
 
 /**
  * `--context` and `--namespace`, as kubectl takes them: the environment's cluster (or, without one,

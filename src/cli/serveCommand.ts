@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { UserError } from '../userError';
 import type { Command } from './commands';
-import { consoleCommand, consoleSessionOptions } from './consoleCommand';
+import { consoleSessionOptions } from './consoleCommand';
+import { WATCH_OPTIONS } from './environment';
 
 /** `HOST:PORT`, `:PORT` or `PORT`; loopback unless a host is named. */
 export function parseListen(text: string): { host: string; port: number } {
@@ -36,7 +37,7 @@ export const serveCommand: Command = {
     'fingerprint is printed at start so responders can check it on their first connection.',
   ],
   options: {
-    ...consoleCommand.options,
+    ...WATCH_OPTIONS,
     listen: { type: 'string' },
     'authorized-keys': { type: 'string' },
     'host-key': { type: 'string' },

@@ -10,8 +10,7 @@ import { formatPercent, parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
 import { UserError } from '../userError';
 import type { Command } from './commands';
-import { configOrDiscovery } from './configOrDiscovery';
-import { pickEnvironment, withKubernetesFlags } from './environment';
+import { WATCH_OPTIONS, watchedEnvironment } from './environment';
 import { stdout } from './output';
 
 /** The machine-readable snapshot `status --json` prints; stable field names for scripts. */
@@ -88,21 +87,12 @@ export const statusCommand: Command = {
   ],
   options: {
     json: { type: 'boolean' },
-    env: { type: 'string' },
     sample: { type: 'string' },
-    docker: { type: 'string' },
-    prometheus: { type: 'string' },
-    context: { type: 'string' },
-    namespace: { type: 'string' },
+    ...WATCH_OPTIONS,
   },
   allowPositionals: false,
   async run({ values }, globals) {
-    const loaded = await configOrDiscovery(globals.config, {
-      ...(typeof values.docker === 'string' && { docker: values.docker }),
-      ...(typeof values.prometheus === 'string' && { prometheus: values.prometheus }),
-    });
-    const [name, picked] = pickEnvironment(loaded, values.env as string | undefined);
-    const env = withKubernetesFlags(picked, values);
+    const { loaded, name, env } = await watchedEnvironment(values, globals.config);
     const sampleMs = parseDuration(String(values.sample ?? '3s'));
     if (sampleMs === undefined)
       throw new UserError(`opsconsole: --sample: expected a duration such as 3s; got "${values.sample}"`);
