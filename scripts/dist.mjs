@@ -20,44 +20,29 @@ import { arch } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { bundleOptions, pkg } from './bundleOptions.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const out = join(root, 'dist', 'sea');
 const platform = `linux-${arch() === 'arm64' ? 'arm64' : 'x64'}`;
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
+  ...bundleOptions,
   target: 'node24',
-  logLevel: 'warning',
-  legalComments: 'none',
-  // Bundled CommonJS packages (ssh2) expect require, __filename and __dirname.
+  // Bundled CommonJS packages (ssh2) expect __filename and __dirname too.
   banner: {
     js: [
-      "import { createRequire as __cr } from 'node:module';",
+      bundleOptions.banner.js,
       "import { fileURLToPath as __fu } from 'node:url';",
       "import { dirname as __dn } from 'node:path';",
-      'const require = __cr(import.meta.url);',
       'const __filename = __fu(import.meta.url);',
       'const __dirname = __dn(__filename);',
     ].join(' '),
   },
-  define: { OPSCONSOLE_VERSION: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
   // Native addons stay out: ssh2 and the Kubernetes client load them only when present.
   external: ['cpu-features', '*.node', '@lydell/node-pty'],
-  plugins: [
-    {
-      name: 'no-devtools',
-      setup(b) {
-        b.onResolve({ filter: /^\.\/devtools\.js$/ }, () => ({ path: 'devtools', namespace: 'empty' }));
-        b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};' }));
-      },
-    },
-  ],
 };
 const app = join(out, 'app');
 mkdirSync(join(app, 'playbooks'), { recursive: true });
