@@ -23,18 +23,16 @@ export interface ServeSettings {
 }
 
 /** Keystrokes from the channel, as Ink reads a raw-mode TTY. */
-function channelKeys(): PassThrough & {
+/** What Ink asks of a raw-mode TTY's stdin beyond a readable stream. */
+type RawKeys = PassThrough & {
   isTTY: boolean;
   setRawMode(on: boolean): unknown;
   ref(): unknown;
   unref(): unknown;
-} {
-  const input = new PassThrough() as PassThrough & {
-    isTTY: boolean;
-    setRawMode(on: boolean): unknown;
-    ref(): unknown;
-    unref(): unknown;
-  };
+};
+
+function channelKeys(): RawKeys {
+  const input = new PassThrough() as RawKeys;
   input.isTTY = true;
   input.setRawMode = () => input;
   input.ref = () => input;
