@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { describePlan, type RollbackPlan, rollbackDeployment } from '../sources/kubernetesRollback';
+import { kubeconfigPath } from '../sources/kubernetesSource';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
@@ -59,6 +61,11 @@ export const rolloutCommand: Command = {
         `opsconsole rollout undo: --to-revision: expected a revision number; got "${sanitize(String(revisionText))}"`,
       );
     const name = deploymentName(target);
+    const kubeconfig = kubeconfigPath();
+    if (!existsSync(kubeconfig))
+      throw new UserError(
+        `opsconsole rollout undo: no kubeconfig at ${kubeconfig}\n  fix: set KUBECONFIG to the cluster's kubeconfig (as for kubectl)`,
+      );
     const context = typeof values.context === 'string' && values.context !== '' ? values.context : undefined;
     const mode = values.plan ? 'plan' : dryRun ? 'server-dry-run' : 'apply';
     const expect = typeof values.expect === 'string' && values.expect !== '' ? values.expect : undefined;

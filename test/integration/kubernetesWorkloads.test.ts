@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { LogBuffer } from '../../src/logs/logBuffer';
@@ -314,5 +315,14 @@ describe('Kubernetes workloads, their logs and an audited rollback, through a FA
     expect(paused.code).toBe(1);
     expect(paused.stderr).toMatch(/is paused; .*resume it first/);
     c.source.stop();
+  });
+
+  it('says where it looked when there is no kubeconfig, with exit 2', async () => {
+    const r = await runCli(['rollout', 'undo', 'deployment/api'], {
+      ...cluster.zeroConfig(),
+      env: { ...cluster.zeroConfig().env, KUBECONFIG: join(cluster.dir, 'missing', 'kubeconfig') },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no kubeconfig at .*missing\/kubeconfig\n {2}fix: set KUBECONFIG/);
   });
 });
