@@ -10,6 +10,7 @@ import { ConsoleContext } from '../../views/ConsoleContext';
 /** A stdout of fixed size that keeps the last frame, so tests see what a person at that size would. */
 class FixedSizeStdout extends EventEmitter {
   lastFrame = '';
+  frames = 0;
   isTTY = true;
   constructor(
     readonly columns: number,
@@ -19,6 +20,7 @@ class FixedSizeStdout extends EventEmitter {
   }
   write = (frame: string) => {
     this.lastFrame = frame;
+    this.frames++;
     return true;
   };
 }
@@ -54,12 +56,29 @@ export function renderAtSize(tree: ReactNode, columns: number, rows: number) {
     patchConsole: false,
     exitOnCtrlC: false,
   });
-  const settle = () => new Promise((r) => setTimeout(r, 30));
+  // Settled means React and Ink have nothing left to draw: no new frame over several turns of the event
+  // loop (React schedules its renders with setImmediate in Node, and Ink draws unthrottled in debug).
+  const until = async (done: () => boolean) => {
+    const deadline = Date.now() + 2_000;
+    while (!done() && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+  };
+  const settle = async () => {
+    const deadline = Date.now() + 2_000;
+    let quietTurns = 0;
+    while (quietTurns < 5 && Date.now() < deadline) {
+      const before = stdout.frames;
+      await new Promise((r) => setImmediate(r));
+      quietTurns = stdout.frames === before ? quietTurns + 1 : 0;
+    }
+  };
   return {
     frame: () => stdout.lastFrame,
     async press(...keys: string[]) {
       for (const k of keys) {
+        const before = stdout.frames;
         stdin.press(k);
+        // Ink holds a lone Esc for a moment (it may start a sequence): wait for the frame it changes.
+        if (k === '\u001b') await until(() => stdout.frames > before);
         await settle();
       }
     },

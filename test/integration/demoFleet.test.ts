@@ -57,7 +57,14 @@ describe('demo fleet (real child processes on loopback)', () => {
   it('the bad release drives the api 5xx ratio over 5%, and the ratio from its logs agrees with /metrics', async () => {
     const from = Date.now();
     await fleet.deploy('api', 'v1.5.0', 'test deploy');
-    await new Promise((r) => setTimeout(r, 8000));
+    await waitUntil(
+      () =>
+        countersSince('api', from + 1500).over(60_000).requests > 200 &&
+        logRecordsSince('api', from + 1500).length > 200 &&
+        events.some((e) => e.type === 'release' && e.to === 'v1.5.0'),
+      30_000,
+      'the release, and 200 requests to it in its metrics and its logs',
+    );
     const fromMetrics = countersSince('api', from + 1500).over(60_000);
     const fromLogs = logRecordsSince('api', from + 1500);
     const logRatio = fromLogs.filter((r) => (r.status ?? 0) >= 500).length / fromLogs.length;
@@ -73,7 +80,11 @@ describe('demo fleet (real child processes on loopback)', () => {
     const result = await fleet.rollback('api');
     expect(result).toEqual({ from: 'v1.5.0', to: 'v1.4.2' });
     const from = Date.now();
-    await new Promise((r) => setTimeout(r, 6000));
+    await waitUntil(
+      () => countersSince('api', from + 1000).over(60_000).requests > 150,
+      30_000,
+      '150 requests to the rolled-back release',
+    );
     const after = countersSince('api', from + 1000).over(60_000);
     expect(after.requests).toBeGreaterThan(150);
     expect(after.ratio).toBeLessThan(0.05);

@@ -52,12 +52,17 @@ describe('error rates from a real Prometheus', () => {
       return w.over(10_000).ratio;
     };
     try {
-      await new Promise((r) => setTimeout(r, 12_000));
+      // Both sides need ten seconds of samples at this ratio; wait until they agree, not a guess of how long.
+      const agree = async (above: number, within: number) => {
+        const [x, y] = [ours(), await promRatio()];
+        return x !== undefined && y !== undefined && x > above && Math.abs(x - y) < within;
+      };
+      await waitUntil(() => agree(0.07, 0.03), 30_000, 'our ratio to agree with Prometheus at 10%');
       const [a, b] = [ours(), await promRatio()];
       expect(a).toBeGreaterThan(0.07);
       expect(Math.abs((a as number) - (b as number))).toBeLessThan(0.03);
       svc.setRatio(0.3);
-      await new Promise((r) => setTimeout(r, 13_000));
+      await waitUntil(() => agree(0.25, 0.04), 30_000, 'our ratio to agree with Prometheus at 30%');
       const [c, d] = [ours(), await promRatio()];
       expect(c).toBeGreaterThan(0.25);
       expect(Math.abs((c as number) - (d as number))).toBeLessThan(0.04);
