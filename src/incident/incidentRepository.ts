@@ -83,7 +83,20 @@ export class IncidentRepository {
         const read = readJournal(join(this.dir, f));
         const state = foldIncident(id, read.records, read);
         if (state) incidents.push(state);
-        else unreadable.push({ id, reason: 'it has no declaration record' });
+        else
+          unreadable.push({
+            id,
+            reason:
+              read.records.length === 0
+                ? [
+                    `its journal ${read.unreadable.length > 0 || read.damage ? 'holds no readable record' : 'is empty (a declaration that failed left it)'}, so there is no incident to list.`,
+                    `  fix: \`opsconsole incident repair ${id}\` moves the file aside (it is kept, no longer listed).`,
+                  ].join('\n')
+                : [
+                    'its journal has no declaration record, so there is no incident to list.',
+                    `  fix: no repair can restore a declaration; read the file, then move it aside: mv ${join(this.dir, f)} ${join(this.dir, f)}.aside`,
+                  ].join('\n'),
+          });
       } catch (err) {
         unreadable.push({ id, reason: (err as Error).message.replace(/^opsconsole: /, '') });
       }
