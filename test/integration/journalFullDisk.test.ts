@@ -1,4 +1,12 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +92,30 @@ describe('an append on a full disk happens and is acknowledged, or is not in the
     expectIntact(path);
   });
 
+  it('a failed append after a torn line was cut still records that cut, once, with the retry', () => {
+    const { path } = journalOnDisk();
+    const good = readFileSync(path, 'utf8');
+    appendFileSync(path, '{"seq":4,"ts":"2026-11-21T00:00:00.000Z","kind":"no');
+    const writer = new Journal(path, 'other@test');
+    disk.leaveRoomFor(1);
+    expect(() => writer.append('note', { text: 'after the tear' })).toThrow(/no space left on the device/);
+    expect(readFileSync(path, 'utf8')).toBe(good);
+    expectIntact(path);
+
+    disk.makeRoom();
+    writer.append('note', { text: 'after the tear' });
+    const { records } = readJournal(path);
+    expect(records.map((r) => r.kind)).toEqual([
+      'incident.declared',
+      'note',
+      'note',
+      'journal.recovered',
+      'note',
+    ]);
+    expect(records[3]?.payload).toMatchObject({ droppedBytes: 51 });
+    expectIntact(path);
+  });
+
   it('no room even for the lock: nothing recorded, no ID.jsonl.lock.PID left behind', () => {
     const { path, journal } = journalOnDisk();
     const before = readFileSync(path, 'utf8');
@@ -106,14 +138,19 @@ describe('the CLI on a full disk', () => {
   }
 
   // 0 pages: the lock cannot be made; 1: the journal's first page cannot; 2: its head cannot.
-  for (const pages of [0, 1, 2]) {
+  for (const [pages, file] of [
+    [0, '.jsonl.lock'],
+    [1, '.jsonl'],
+    [2, '.jsonl.head'],
+  ] as const) {
     it(`a declaration with room for ${pages} page(s) leaves nothing, says why plainly, and list still works`, async () => {
       const { env, id, dir } = await stateWithIncident();
       const files = readdirSync(dir).sort();
       disk.leaveRoomFor(pages);
       const r = await runCli(['incident', 'declare', '--title', 'lost', '--severity', 'P1'], { env });
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/no space left on the device \(\S+incidents\/inc-[\w-]+\.jsonl[.\w]*\)/);
+      expect(r.stderr).toContain(`no space left on the device (${dir}/`);
+      expect(r.stderr).toMatch(new RegExp(`/inc-[\\w-]+${file.replaceAll('.', '\\.')}\\);`));
       expect(r.stderr).toMatch(/nothing was recorded, and no journal was left behind/);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       expect(r.stdout).toBe('');
@@ -126,7 +163,11 @@ describe('the CLI on a full disk', () => {
     });
   }
 
-  for (const pages of [0, 1]) {
+  // 0 pages: the lock cannot be made; 1: the record fits its journal's last page, the head does not.
+  for (const [pages, file] of [
+    [0, '.jsonl.lock'],
+    [1, '.jsonl.head'],
+  ] as const) {
     it(`a note with room for ${pages} page(s) fails plainly, is not recorded, and its retry is recorded once`, async () => {
       const { env, id, dir } = await stateWithIncident();
       const path = join(dir, `${id}.jsonl`);
@@ -134,9 +175,8 @@ describe('the CLI on a full disk', () => {
       disk.leaveRoomFor(pages);
       const r = await runCli(['incident', 'note', id, 'disk is full'], { env });
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(
-        /no space left on the device \(\S+\.jsonl\.(lock|head)\); nothing was recorded\.\n\s+fix: free some space/,
-      );
+      expect(r.stderr).toContain(`no space left on the device (${dir}/${id}${file}); nothing was recorded.`);
+      expect(r.stderr).toMatch(/\n\s+fix: free some space/);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       expect(readFileSync(path, 'utf8')).toBe(before);
       expect(leftovers(dir)).toEqual([]);
