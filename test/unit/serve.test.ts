@@ -1,8 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { refusal } from '../../src/session/roles';
 import type { ConsoleState } from '../../src/store/consoleStore';
 import { isInert } from '../../src/text/sanitize';
 import { parseAuthorizedKeys } from '../../src/transport/authorizedKeys';
+import { AuthorizedKeysFile, type KeysNow } from '../../src/transport/authorizedKeysFile';
 import { ChannelScreen } from '../../src/transport/channelScreen';
 
 const KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
@@ -82,6 +87,45 @@ describe('the authorized-keys file of opsconsole serve', () => {
     );
     expect(noPty).not.toMatch(/no-\*/);
     expect(noPty.split('the options it takes:')[1]).not.toContain('no-pty');
+  });
+});
+
+describe('the authorized-keys file as the server reads it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oc-keys-'));
+  const problemOf = (now: KeysNow) => (now.usable ? 'usable' : now.problem);
+
+  it('is read once per change, one copy shared by every connection, and says when it changes', () => {
+    const path = join(dir, 'authorized_keys');
+    writeFileSync(path, `name="alice" ssh-ed25519 ${KEY}\nname="bob" ssh-ed25519 ${KEY2}\n`);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(path, minuteAgo, minuteAgo);
+    const changes: KeysNow[] = [];
+    const file = new AuthorizedKeysFile(path, (now) => changes.push(now));
+    const first = file.current();
+    expect(file.current()).toBe(first);
+    expect(file.current()).toBe(first);
+    appendFileSync(path, `name="carol" ssh-ed25519 ${KEY3}\n`);
+    const second = file.current();
+    expect(second).not.toBe(first);
+    expect(second.usable && second.keys.map((k) => k.entry.name)).toEqual(['alice', 'bob', 'carol']);
+    expect(changes).toHaveLength(2);
+  });
+
+  it('refuses every key for a file too big, a FIFO or /dev/zero, without waiting or reading past its cap', () => {
+    const big = join(dir, 'big');
+    writeFileSync(big, `${'#'.repeat(1023)}\n`.repeat(1024 + 1));
+    expect(problemOf(new AuthorizedKeysFile(big).current())).toMatch(
+      /big: 1049600 bytes, more than the 1048576 an authorized-keys file may have/,
+    );
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(problemOf(new AuthorizedKeysFile(fifo).current())).toMatch(/fifo: not a regular file/);
+    const zero = join(dir, 'zero');
+    symlinkSync('/dev/zero', zero);
+    expect(problemOf(new AuthorizedKeysFile(zero).current())).toMatch(/zero: not a regular file/);
+    expect(problemOf(new AuthorizedKeysFile(join(dir, 'absent')).current())).toMatch(
+      /absent: cannot read it \(ENOENT\)/,
+    );
   });
 });
 
