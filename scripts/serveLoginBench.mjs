@@ -29,7 +29,10 @@ const hardStop = setTimeout(() => finish('stopped after 120 s'), 120_000);
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@bench', '-f', join(dir, 'alice')]);
 const lines = [`name="alice",role="commander" ${readFileSync(join(dir, 'alice.pub'), 'utf8').trim()}`];
 for (let size = 0, i = 0; size < padBytes; i++) {
-  const line = `name="k${i}",role="viewer" ${ssh2.utils.generateKeyPairSync('ed25519').public}`;
+  const key = ssh2.utils.generateKeyPairSync('ed25519').public;
+  // ssh2's generator now and then writes a 31-byte ed25519 key that its own parser refuses: skipped.
+  if (ssh2.utils.parseKey(key) instanceof Error) continue;
+  const line = `name="k${i}",role="viewer" ${key}`;
   lines.push(line);
   size += line.length + 1;
 }
@@ -60,7 +63,8 @@ server.stderr.on('data', (d) => {
 let exited = false;
 server.on('exit', (code, signal) => {
   exited = true;
-  if (!stopping) console.log(`the server exited during the run: code ${code}, signal ${signal}`);
+  if (!stopping)
+    console.log(`the server exited during the run: code ${code}, signal ${signal}\n${log.slice(-2000)}`);
 });
 let stopping = false;
 
