@@ -49,6 +49,8 @@ export const PAYLOAD_SCHEMAS = {
     from: z.string().nullish(),
     host: optionalText,
     reason: optionalText,
+    /** Back to a version that ran before: a mitigation, never the trigger. */
+    rollback: z.boolean().optional(),
     text: optionalText,
   }),
   /** An Alertmanager alert the incident was declared from or linked to; `at` is its startsAt. */
@@ -111,6 +113,9 @@ export const PAYLOAD_SCHEMAS = {
     source: z.string(),
     state: z.string(),
     reason: optionalText,
+    /** A flapping link's summary: the changes folded into it, from `since` (ISO or epoch ms). */
+    count: z.number().optional(),
+    since: z.number().optional(),
     text: optionalText,
   }),
   'container.state': z.looseObject({
