@@ -113,7 +113,7 @@ export const PAYLOAD_SCHEMAS = {
     source: z.string(),
     state: z.string(),
     reason: optionalText,
-    /** A flapping link's summary: the changes folded into it, from `since` (ISO or epoch ms). */
+    /** A flapping link's summary: the changes folded into it, the first at `since` (epoch ms). */
     count: z.number().optional(),
     since: z.number().optional(),
     text: optionalText,
@@ -154,6 +154,8 @@ export const PAYLOAD_SCHEMAS = {
     how: z.string(),
     proposed: z.string().nullish(),
     evidence: z.string().default(''),
+    /** The outcome the answer led to, when it ended the run ("Emergency rollback"). */
+    outcome: optionalText,
   }),
   'checklist.ticked': z.looseObject({ playbook: optionalText, node: optionalText, item: z.string() }),
   'step.intent': z.looseObject({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceSignalsView } from '../../src/metrics/serviceSignals';
 import type { OriginCount } from '../../src/logs/requestOrigins';
+import type { ServiceSignalsView } from '../../src/metrics/serviceSignals';
 import { createConsoleStore } from '../../src/store/consoleStore';
 import { diagnose } from '../../src/store/diagnosis';
 import type { PatternRow } from '../../src/store/patternRows';
@@ -89,7 +89,14 @@ describe('the diagnosis', () => {
       kind: 'release' as const,
       severity: 'info' as const,
       text: 'api v1.5.0 → v1.4.2 (a rollback)',
-      data: { service: 'api', host: 'demo', from: 'v1.5.0', to: 'v1.4.2', reason: 'a rollback', rollback: true },
+      data: {
+        service: 'api',
+        host: 'demo',
+        from: 'v1.5.0',
+        to: 'v1.4.2',
+        reason: 'a rollback',
+        rollback: true,
+      },
     };
     const after = { ...state, incident: { ...state.incident, events: [...state.incident.events, rollback] } };
     // No failing template left in the window: only the rule says it fires, since an unknown time.
