@@ -49,6 +49,8 @@ export const PAYLOAD_SCHEMAS = {
     from: z.string().nullish(),
     host: optionalText,
     reason: optionalText,
+    /** Back to a version that ran before: a mitigation, never the trigger. */
+    rollback: z.boolean().optional(),
     text: optionalText,
   }),
   /** An Alertmanager alert the incident was declared from or linked to; `at` is its startsAt. */
@@ -111,6 +113,9 @@ export const PAYLOAD_SCHEMAS = {
     source: z.string(),
     state: z.string(),
     reason: optionalText,
+    /** A flapping link's summary: the changes folded into it, the first at `since` (epoch ms). */
+    count: z.number().optional(),
+    since: z.number().optional(),
     text: optionalText,
   }),
   'container.state': z.looseObject({
@@ -149,6 +154,8 @@ export const PAYLOAD_SCHEMAS = {
     how: z.string(),
     proposed: z.string().nullish(),
     evidence: z.string().default(''),
+    /** The outcome the answer led to, when it ended the run ("Emergency rollback"). */
+    outcome: optionalText,
   }),
   'checklist.ticked': z.looseObject({ playbook: optionalText, node: optionalText, item: z.string() }),
   'step.intent': z.looseObject({

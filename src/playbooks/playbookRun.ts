@@ -126,6 +126,7 @@ export class PlaybookRun {
         : proposal.verdict === answer
           ? 'proposed from live data, confirmed'
           : `overrode the data, which said ${proposal.verdict}`;
+    const reached = this.playbook.nodes[target];
     this.ctx.record('decision.answered', {
       playbook: this.playbook.id,
       node: this.nodeId,
@@ -134,6 +135,7 @@ export class PlaybookRun {
       how,
       proposed: proposal?.verdict ?? null,
       evidence: proposal?.evidence.join('; ') ?? '',
+      ...(reached?.kind === 'outcome' && { outcome: reached.outcome }),
     });
     this.trail.push(`${node.question} → ${answerLabel(node, answer)}`);
     this.enter(target);
