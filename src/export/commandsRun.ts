@@ -52,8 +52,8 @@ export function commandsRun(records: readonly JournalRecord[]): {
     if (r.kind === 'step.skipped')
       feedback.push(`Step "${clean(r.payload.step)}" was skipped: ${clean(r.payload.reason)}.`);
     // Written by the status change when the incident was resolved over a firing rule or an unverified step.
-    if (r.kind === 'incident.status' && r.payload.resolvedDespite)
-      feedback.push(`Resolved despite: ${despiteText(r.payload.resolvedDespite)}.`);
+    if (r.kind === 'incident.status' && r.payload.despite)
+      feedback.push(`Set ${clean(r.payload.status)} despite: ${despiteText(r.payload.despite)}.`);
     if (r.kind === 'verify.result' && !r.payload.passed)
       feedback.push(`Verification "${clean(r.payload.step)}" failed: ${clean(r.payload.evidence)}.`);
   }

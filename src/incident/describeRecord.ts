@@ -20,7 +20,10 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
     case 'incident.severity':
       return { text: `Severity set to ${clean(r.payload.severity)}`, evidence: '' };
     case 'incident.status':
-      return { text: `Status: ${clean(r.payload.status)}`, evidence: '' };
+      return {
+        text: `Status: ${clean(r.payload.status)}${r.payload.despite ? ' (confirmed despite the data)' : ''}`,
+        evidence: (r.payload.despite ?? []).map(clean).join('; '),
+      };
     case 'incident.role':
       return r.payload.role === STEP_DRIVER_ROLE
         ? { text: `${clean(r.payload.person)} drives the triage's steps`, evidence: '' }

@@ -36,7 +36,11 @@ export const PAYLOAD_SCHEMAS = {
     startedAt: optionalText,
   }),
   'incident.severity': z.looseObject({ severity: z.string() }),
-  'incident.status': z.looseObject({ status: z.string() }),
+  /**
+   * A status change; `despite` lists what argued against it when the operator confirmed it anyway
+   * (resolved while a rule fired, or after a verification that failed or was skipped).
+   */
+  'incident.status': z.looseObject({ status: z.string(), despite: z.array(z.string()).optional() }),
   'incident.role': z.looseObject({ role: z.string(), person: z.string() }),
   note: z.looseObject({ text: z.string(), actionItem: z.boolean().default(false) }),
   'note.action-item': z.looseObject({ noteSeq: z.number().int() }),
@@ -179,7 +183,13 @@ export const PAYLOAD_SCHEMAS = {
     cancelled: z.boolean().default(false),
     dryRun: z.boolean().default(false),
   }),
-  'step.skipped': z.looseObject({ playbook: optionalText, step: z.string(), reason: z.string() }),
+  /** A step passed over; `verification` when it was a verification (its effect then is unproven). */
+  'step.skipped': z.looseObject({
+    playbook: optionalText,
+    step: z.string(),
+    reason: z.string(),
+    verification: z.boolean().optional(),
+  }),
   'verify.result': z.looseObject({
     playbook: optionalText,
     step: z.string(),

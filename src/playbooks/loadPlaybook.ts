@@ -45,7 +45,12 @@ export function graphProblems(pb: Playbook): { path: (string | number)[]; messag
           ]
         : node.kind === 'outcome'
           ? []
-          : [['next', node.next]];
+          : node.kind === 'verify'
+            ? [
+                ['next', node.next],
+                ['otherwise', node.otherwise],
+              ]
+            : [['next', node.next]];
     for (const [field, target] of fields) {
       if (target !== undefined && !pb.nodes[target]) {
         const path: (string | number)[] = [
@@ -77,7 +82,15 @@ export function graphProblems(pb: Playbook): { path: (string | number)[]; messag
           ]
         : node.kind === 'verify'
           ? [[['nodes', id, 'verify'], JSON.stringify(node.verify)]]
-          : [];
+          : node.kind === 'outcome' && node.watch
+            ? [[['nodes', id, 'watch'], JSON.stringify(node.watch)]]
+            : [];
+    if (node.kind === 'outcome' && node.watch && !node.playbook)
+      problems.push({
+        path: ['nodes', id, 'watch'],
+        message: 'a watch proposes a playbook when it holds, and this outcome names none',
+        hint: 'add playbook: <id> (the one to propose), or remove watch',
+      });
     for (const [path, text] of texts) {
       for (const name of templateNames(text)) {
         if (!known.has(name)) {
