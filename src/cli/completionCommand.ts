@@ -38,6 +38,7 @@ export const completionCommand: Command = {
   details: [
     'bash: source <(opsconsole completion bash), or save it as',
     '      /usr/share/bash-completion/completions/opsconsole',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh syntax, printed as is
     'zsh:  opsconsole completion zsh > "${fpath[1]}/_opsconsole"',
     'It completes subcommands, their flags, --env from the configuration and incident ids from the',
     'state directory.',
