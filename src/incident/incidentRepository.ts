@@ -19,6 +19,15 @@ function newIncidentId(now: Date): string {
   return `inc-${stamp}-${Math.random().toString(16).slice(2, 6).padEnd(4, '0')}`;
 }
 
+/**
+ * What an incident id may be (what `declare` makes: inc-20261122-010203-abcd): letters, digits,
+ * ".", "_" and "-", not starting with "-". Anything else in the incidents directory is not one,
+ * and is never opened or offered to a shell's completion.
+ */
+export function isIncidentId(id: string): boolean {
+  return /^[A-Za-z0-9_.][A-Za-z0-9._-]*$/.test(id);
+}
+
 /** The incidents under a state directory: one journal file each. */
 export class IncidentRepository {
   readonly dir: string;
@@ -49,7 +58,7 @@ export class IncidentRepository {
   }
 
   open(id: string): Journal {
-    if (!/^[A-Za-z0-9._-]+$/.test(id) || !existsSync(this.pathOf(id))) {
+    if (!isIncidentId(id) || !existsSync(this.pathOf(id))) {
       throw new UserError(
         `opsconsole: no incident "${id}" in ${this.dir}.\n  fix: list them with \`opsconsole incident list\`.`,
       );
