@@ -41,6 +41,8 @@ export function ContainerPane({
       Object.values(s.sources).filter((x) => x.state !== 'connected' && x.state !== 'stopped'),
     ),
   );
+  const linkText = (t: (typeof troubled)[number]) =>
+    `${t.id}: ${t.state}${t.nextTryAt ? ` (next try in ${Math.max(0, Math.round((t.nextTryAt - now) / 1000))}s)` : ''}${t.reason ? ` — ${t.reason}` : ''}`;
   const manyHosts = new Set(containers.map((c) => c.host)).size > 1;
   const now = useConsole((s) => s.now);
   const query = useConsole((s) => s.ui.containerQuery);
@@ -50,7 +52,28 @@ export function ContainerPane({
   const workloads = useConsole((s) => s.workloads);
   const expanded = useConsole(useShallow((s) => s.ui.expandedWorkloads));
   const rows = containerRows(containers, query, collapsed, workloads, expanded);
-  const space = Math.max(0, height - 2 - troubled.length);
+  // Links in trouble come after the containers (problem-first), in the room those leave, at least one
+  // row; more links than rows share the last one.
+  const room = Math.max(0, height - 2);
+  const linkSpace = troubled.length === 0 ? 0 : Math.min(troubled.length, Math.max(1, room - rows.length));
+  const linkRow = (t: (typeof troubled)[number]) => ({
+    key: t.id,
+    text: linkText(t),
+    failed: t.state === 'failed',
+  });
+  const shared = troubled.slice(Math.max(0, linkSpace - 1));
+  const links =
+    troubled.length <= linkSpace
+      ? troubled.map(linkRow)
+      : [
+          ...troubled.slice(0, linkSpace - 1).map(linkRow),
+          {
+            key: 'more-links',
+            text: `${shared.length} more links down: ${shared.map((t) => t.id).join(', ')}`,
+            failed: shared.some((t) => t.state === 'failed'),
+          },
+        ];
+  const space = Math.max(0, room - links.length);
   const win = windowOf(rows.length, space, cursor);
   const selected = Math.min(cursor, rows.length - 1);
   const shown = rows.slice(win.start, win.end);
@@ -69,11 +92,6 @@ export function ContainerPane({
       <Text wrap="truncate" dimColor>
         {containerHeader(width)}
       </Text>
-      {troubled.map((t) => (
-        <Text key={t.id} wrap="truncate" color={color(t.state === 'failed' ? 'red' : 'yellow')}>
-          {`${t.id}: ${t.state}${t.nextTryAt ? ` (next try in ${Math.max(0, Math.round((t.nextTryAt - now) / 1000))}s)` : ''}${t.reason ? ` — ${t.reason}` : ''}`}
-        </Text>
-      ))}
       {shown.length === 0 && troubled.length === 0 && (
         <Text wrap="truncate">
           {query
@@ -102,6 +120,11 @@ export function ContainerPane({
           </Text>
         ),
       )}
+      {links.map((l) => (
+        <Text key={l.key} wrap="truncate" color={color(l.failed ? 'red' : 'yellow')}>
+          {l.text}
+        </Text>
+      ))}
     </Box>
   );
 }

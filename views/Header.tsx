@@ -12,7 +12,9 @@ export function Header({ width }: { width: number }) {
   const color = useColor();
   const environment = useConsole((s) => s.environment);
   const now = useConsole((s) => s.now);
-  const last = useConsole((s) => s.incident.events.at(-1));
+  // A link's ups and downs never take the header from the news: the latest other event comes first.
+  const last = useConsole((s) => s.incident.events.findLast((e) => e.kind !== 'source'));
+  const lastLink = useConsole((s) => s.incident.events.findLast((e) => e.kind === 'source'));
   const firing = useConsole((s) =>
     Object.values(s.signals).some((v) => v.rules.some((r) => r.state === 'firing')),
   );
@@ -57,7 +59,11 @@ export function Header({ width }: { width: number }) {
       ? ` · ${diagnosis}`
       : last
         ? ` · ${clockTime(last.at)} ${last.text}`
-        : '';
+        : diagnosis
+          ? ` · ${diagnosis}`
+          : lastLink
+            ? ` · ${clockTime(lastLink.at)} ${lastLink.text}`
+            : '';
   const alarm = firing || (amFiring ?? 0) > 0 || incident?.journalProblem !== undefined;
   return (
     <Text wrap="truncate" bold color={color(alarm ? 'red' : pending ? 'yellow' : 'green')}>

@@ -1,11 +1,10 @@
 import { Box, Text } from 'ink';
-import { paletteEntries } from '../src/session/keymap';
-import { useConsole } from './ConsoleContext';
+import { useConsole, useConsoleContext } from './ConsoleContext';
 import { cell } from './rows';
 
 export function PaletteOverlay({ width, height }: { width: number; height: number }) {
   const { query, cursor } = useConsole((s) => s.ui.palette);
-  const entries = paletteEntries(query);
+  const entries = useConsoleContext().controls.paletteEntries(query);
   const inner = Math.max(10, width - 4);
   const rows = Math.max(1, height - 4);
   const selected = Math.min(cursor, Math.max(0, entries.length - 1));

@@ -3,7 +3,7 @@ import type { PlaybookNodeView } from '../src/model/playbookView';
 import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
-import { cell } from './rows';
+import { cell, clockTime } from './rows';
 
 /** The lines the triage pane shows for one node: pure, so layout is testable without rendering. */
 export function triageLines(
@@ -81,32 +81,73 @@ export function triageLines(
       if (ver) {
         const left = Math.max(0, ver.deadline - now);
         const state = ver.failed
-          ? 'FAILED: not reached in time'
+          ? 'FAILED: not reached in time (Enter goes on; the run will say it is not verified)'
           : ver.evaluation.verdict === 'yes'
             ? 'passed'
             : `waiting, ${formatDuration(left)} left`;
-        out.push({ text: `   now: ${ver.evaluation.evidence.join('; ') || 'no data'}` });
+        out.push({ text: `   only the data since ${clockTime(ver.since)} counts:`, tone: 'dim' });
+        for (const e of ver.evaluation.evidence.length > 0 ? ver.evaluation.evidence : ['no data yet'])
+          out.push({ text: `   · ${e}` });
         out.push({
           text: `   ${state}`,
           tone: ver.failed ? 'alert' : ver.evaluation.verdict === 'yes' ? 'ok' : undefined,
         });
       }
-      out.push({ text: '   checked every second · Enter go on once passed or failed · s skip', tone: 'dim' });
+      out.push({ text: '   checked every second · s skip (then it is not verified)', tone: 'dim' });
       break;
     }
-    case 'outcome':
+    case 'outcome': {
       out.push({ text: `Outcome: ${v.text}`, tone: 'strong' });
       if (v.outcome?.summary) out.push({ text: `   ${v.outcome.summary}` });
+      const watch = v.outcome?.watch;
+      if (watch) {
+        const holds = watch.evaluation.verdict === 'yes';
+        out.push({
+          text: `   ${holds ? 'It holds now: roll back' : 'Watching'}: ${watch.evaluation.evidence.join('; ')}`,
+          tone: holds ? 'alert' : undefined,
+        });
+      }
       out.push({
         text: v.outcome?.next
-          ? `   Enter: continue with the ${v.outcome.next} playbook`
-          : '   End of the playbook.',
+          ? `   Enter: ${watch ? 'roll back now, with' : 'continue with'} the ${v.outcome.next} playbook`
+          : '   End of the playbook. T walks the triage again · : opens a playbook by name',
         tone: 'dim',
       });
       break;
+    }
   }
-  if (v.trail.length > 0) out.push({ text: `So far: ${v.trail.join(' · ')}`, tone: 'dim' });
+  if (v.trail.length > 0) {
+    // The latest answers: the whole trail is in the timeline, the pane keeps room for the node.
+    const recent = v.trail.slice(-3);
+    out.push({ text: `So far: ${v.trail.length > 3 ? '… · ' : ''}${recent.join(' · ')}`, tone: 'dim' });
+  }
   return out;
+}
+
+/**
+ * Word-wraps one line of the pane to `width`, continuation rows indented like the first (a word
+ * longer than the row is cut at the row): every line is read in full, none cut at the edge.
+ */
+export function wrapLine(text: string, width: number): string[] {
+  if (width <= 0 || [...text].length <= width) return [text];
+  const indent = ' '.repeat(Math.min(/^ */.exec(text)?.[0].length ?? 0, Math.floor(width / 2)));
+  const rows: string[] = [];
+  let row = '';
+  for (const word of text.trim().split(/\s+/)) {
+    const candidate = row === '' ? `${rows.length === 0 ? indent : `${indent}  `}${word}` : `${row} ${word}`;
+    if ([...candidate].length <= width) {
+      row = candidate;
+      continue;
+    }
+    if (row !== '') rows.push(row);
+    row = `${rows.length === 0 ? indent : `${indent}  `}${word}`;
+    while ([...row].length > width) {
+      rows.push([...row].slice(0, width).join(''));
+      row = `${indent}  ${[...row].slice(width).join('')}`;
+    }
+  }
+  if (row.trim() !== '') rows.push(row);
+  return rows;
 }
 
 export function TriagePane({ width, height }: { width: number; height: number }) {
@@ -129,17 +170,20 @@ export function TriagePane({ width, height }: { width: number; height: number })
         width={width}
         right={view?.command?.dryRun ? 'DRY RUN' : 'Esc dashboard'}
       />
-      {lines.slice(0, Math.max(0, height - 1)).map((l, i) => (
-        <Text
-          // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
-          key={i}
-          wrap="truncate"
-          bold={l.tone === 'strong'}
-          color={l.tone && tones[l.tone] ? color(tones[l.tone] as string) : undefined}
-        >
-          {cell(l.text, width)}
-        </Text>
-      ))}
+      {lines
+        .flatMap((l) => wrapLine(l.text, width).map((text) => ({ ...l, text })))
+        .slice(0, Math.max(0, height - 1))
+        .map((l, i) => (
+          <Text
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+            key={i}
+            wrap="truncate"
+            bold={l.tone === 'strong'}
+            color={l.tone && tones[l.tone] ? color(tones[l.tone] as string) : undefined}
+          >
+            {cell(l.text, width)}
+          </Text>
+        ))}
     </Box>
   );
 }

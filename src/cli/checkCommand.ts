@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { findConfig, loadConfigFile } from '../config/load';
-import { loadValidatedYaml } from '../config/validatedYaml';
+import { configFromText, findConfig, loadConfigFile } from '../config/load';
+import { readUserFile } from '../config/userFile';
 import { crossReferenceProblems, loadPlaybookDirs, loadPlaybookFile } from '../playbooks/loadPlaybook';
-import { ScenarioFileSchema, walkCase } from '../playbooks/scenarios';
+import { loadScenarioFile } from '../playbooks/scenarioFile';
+import { walkCase } from '../playbooks/scenarios';
 import type { Playbook } from '../playbooks/schema';
 import { projectRoot } from '../projectRoot';
 import { UserError } from '../userError';
@@ -20,13 +21,14 @@ export function playbookDirsFor(configPath: string | undefined, configured: stri
   return [shippedPlaybookDir(), ...configured.map((d) => resolve(base, d))];
 }
 
-/** A top-level `start:` or `nodes:` key marks a playbook; read as text so broken YAML is classified too. */
-function looksLikePlaybook(file: string): boolean {
-  try {
-    return /^(start|nodes):/m.test(readFileSync(file, 'utf8'));
-  } catch {
-    return false; // the loader reports the unreadable file
-  }
+/**
+ * One FILE given to `check`, read once (it may be a FIFO): a top-level `start:` or `nodes:` key
+ * marks a playbook, read as text so that broken YAML is classified too; anything else is a config.
+ */
+function checkFile(file: string): void {
+  const text = readUserFile(file, 'config or playbook');
+  if (/^(start|nodes):/m.test(text)) loadPlaybookFile(file, text);
+  else configFromText(file, text);
 }
 
 /** `check --scenarios`: each case of each file walked, its path and verdict printed; exit 1 on a failure. */
@@ -44,12 +46,7 @@ function checkScenarios(files: string[], configFlag: string | undefined): number
           .map((f) => join(dir, f));
   let failed = 0;
   for (const file of inputs) {
-    const scenario = loadValidatedYaml(file, ScenarioFileSchema, 'scenario file');
-    const playbook = playbooks.get(scenario.playbook);
-    if (!playbook)
-      throw new UserError(
-        `opsconsole: ${file}: no playbook "${scenario.playbook}"; loaded: ${[...playbooks.keys()].join(', ')}`,
-      );
+    const { scenario, playbook } = loadScenarioFile(file, playbooks);
     stdout.line(`${file} (${scenario.playbook})`);
     for (const c of scenario.cases) {
       const r = walkCase(playbook, c);
@@ -98,8 +95,7 @@ export const checkCommand: Command = {
       }
     };
     if (positionals.length > 0) {
-      for (const file of positionals)
-        attempt(file, () => (looksLikePlaybook(file) ? loadPlaybookFile(file) : loadConfigFile(file)));
+      for (const file of positionals) attempt(file, () => checkFile(file));
     } else {
       const configPath = findConfig(globals.config);
       let dirs = [shippedPlaybookDir()];

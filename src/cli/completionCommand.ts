@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDirFor } from '../config/paths';
+import { isIncidentId } from '../incident/incidentRepository';
 import { UserError } from '../userError';
 import { bashCompletion, manPage, zshCompletion } from './commandDocs';
 import type { Command } from './commands';
@@ -20,9 +21,11 @@ async function dynamicList(what: string, config: string | undefined): Promise<st
     const loaded = await configOrDiscovery(config, {}).catch(() => undefined);
     const dir = join(loaded ? stateDirFor(loaded) : (process.env.OPSCONSOLE_STATE_DIR ?? ''), 'incidents');
     if (!existsSync(dir)) return [];
+    // Only names that are incident ids: the shell inserts what it is offered into the command line.
     return readdirSync(dir)
       .filter((f) => f.endsWith('.jsonl'))
       .map((f) => f.slice(0, -'.jsonl'.length))
+      .filter(isIncidentId)
       .sort();
   }
   throw new UserError(`opsconsole completion --list: expected environments or incidents; got "${what}"`);
@@ -35,6 +38,7 @@ export const completionCommand: Command = {
   details: [
     'bash: source <(opsconsole completion bash), or save it as',
     '      /usr/share/bash-completion/completions/opsconsole',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh syntax, printed as is
     'zsh:  opsconsole completion zsh > "${fpath[1]}/_opsconsole"',
     'It completes subcommands, their flags, --env from the configuration and incident ids from the',
     'state directory.',

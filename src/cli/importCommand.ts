@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readUserFile } from '../config/userFile';
 import { writeFileAtomic } from '../files/privateFiles';
 import { importRunbook } from '../playbooks/importMarkdown';
 import { checkPlaybookText } from '../playbooks/loadPlaybook';
@@ -22,12 +22,7 @@ export const importCommand: Command = {
     const [file, ...extra] = positionals;
     if (!file || extra.length > 0)
       throw new UserError('opsconsole: usage: opsconsole import RUNBOOK.md [--out PATH]');
-    let markdown: string;
-    try {
-      markdown = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UserError(`opsconsole: cannot read ${file}: ${(err as NodeJS.ErrnoException).code}`);
-    }
+    const markdown = readUserFile(file, 'runbook');
     const yaml = importRunbook(markdown, file);
     const { problems } = checkPlaybookText(file, yaml);
     if (problems.length > 0)

@@ -136,9 +136,11 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
       const id = args[0] as string;
       const result = ctx.repo.open(id).repair();
       out(
-        result.damage
-          ? `${id}: repaired (${describeDamage(result.damage)}); ${result.records} records re-chained, ${result.unreadable} unreadable lines kept in the record; the old file is kept as ${result.keptAt}`
-          : `${id}: the chain verified; rewritten anyway, the old file kept as ${result.keptAt}`,
+        result.movedAside
+          ? `${id}: the journal held no readable record, so nothing to re-chain; it was moved aside to ${result.keptAt} and is no longer listed`
+          : result.damage
+            ? `${id}: repaired (${describeDamage(result.damage)}); ${result.records} records re-chained, ${result.unreadable} unreadable lines kept in the record; the old file is kept as ${result.keptAt}`
+            : `${id}: the chain verified; rewritten anyway, the old file kept as ${result.keptAt}`,
       );
       return 0;
     }

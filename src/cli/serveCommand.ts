@@ -35,6 +35,9 @@ export const serveCommand: Command = {
     '',
     "Public-key authentication only; no exec, subsystems, port or agent forwarding. The host key's",
     'fingerprint is printed at start so responders can check it on their first connection.',
+    'Before login: the SSH banner within 10 s, authentication within 30 s, and past 10 connections not yet',
+    'authenticated new ones are refused (all of them at 100). A keys file that cannot be read or parsed',
+    'refuses every key until it is fixed. Screens are drawn at most 500x200.',
   ],
   options: {
     ...WATCH_OPTIONS,

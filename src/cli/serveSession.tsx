@@ -1,13 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { render } from 'ink';
 import { App } from '../../views/App';
 import { ConsoleContext } from '../../views/ConsoleContext';
 import { ensurePrivateDir } from '../files/privateFiles';
-import { type ConsoleSessionOptions, startSharedSession } from '../session/consoleSession';
+import {
+  type ConsoleSessionOptions,
+  type SharedSession,
+  startSharedSession,
+} from '../session/consoleSession';
 import { SharedConsole } from '../session/sharedConsole';
-import { AuthorizedKeysError, parseAuthorizedKeys } from '../transport/authorizedKeys';
+import { AuthorizedKeysError } from '../transport/authorizedKeys';
 import { ChannelScreen } from '../transport/channelScreen';
 import { startSshServer, type TerminalSession } from '../transport/sshServer';
 import { UserError } from '../userError';
@@ -40,35 +44,30 @@ function channelKeys(): RawKeys {
   return input;
 }
 
-function checkAuthorizedKeys(path: string): number {
-  if (!existsSync(path)) {
-    ensurePrivateDir(dirname(path));
-    throw new UserError(
-      [
-        `opsconsole serve: no authorized-keys file at ${path}: nobody could connect.`,
-        '  fix: put one line per person there, their public key with a name and a role:',
-        `    echo "name=\\"alice\\",role=\\"commander\\" $(cat ~/.ssh/id_ed25519.pub)" >> ${path}`,
-        '  (roles: commander, responder, viewer), or pass --authorized-keys PATH.',
-      ].join('\n'),
-    );
-  }
-  try {
-    return parseAuthorizedKeys(readFileSync(path, 'utf8'), path).length;
-  } catch (err) {
-    if (err instanceof AuthorizedKeysError) throw new UserError(`opsconsole serve: ${err.message}`);
-    throw err;
-  }
+function requireAuthorizedKeys(path: string): void {
+  if (existsSync(path)) return;
+  ensurePrivateDir(dirname(path));
+  throw new UserError(
+    [
+      `opsconsole serve: no authorized-keys file at ${path}: nobody could connect.`,
+      '  fix: put one line per person there, their public key with a name and a role:',
+      `    echo "name=\\"alice\\",role=\\"commander\\" $(cat ~/.ssh/id_ed25519.pub)" >> ${path}`,
+      '  (roles: commander, responder, viewer), or pass --authorized-keys PATH.',
+    ].join('\n'),
+  );
 }
 
-/** Runs the shared console until SIGINT or SIGTERM: one session, a screen per SSH terminal. */
-export async function runServe(
-  options: Omit<ConsoleSessionOptions, 'exit'>,
-  settings: ServeSettings,
-): Promise<number> {
-  const people = checkAuthorizedKeys(settings.authorizedKeysPath);
-  const shared = startSharedSession(options);
-  const consoles = new SharedConsole(shared);
-  const serveScreen = (t: TerminalSession) => {
+/**
+ * What serves one responder's SSH terminal: their own screen over the shared session (see
+ * `SharedConsole`), rendered by Ink into their channel at their terminal's size (bounded by
+ * `ChannelScreen`), their keystrokes in.
+ */
+export function terminalScreens(
+  shared: SharedSession,
+  consoles: SharedConsole,
+  threshold: number,
+): (t: TerminalSession) => void {
+  return (t) => {
     const screenOut = new ChannelScreen(t.channel, t.columns, t.rows);
     const keys = channelKeys();
     t.channel.on('data', (d: Buffer) => {
@@ -81,7 +80,7 @@ export async function runServe(
       <ConsoleContext.Provider
         value={{ store: screen.store, logs: shared.logs, controls: screen.controls, color: true }}
       >
-        <App threshold={options.thresholds.critical.above} />
+        <App threshold={threshold} />
       </ConsoleContext.Provider>,
       {
         stdout: screenOut as unknown as NodeJS.WriteStream,
@@ -109,22 +108,38 @@ export async function runServe(
       screen.close();
     });
   };
+}
+
+/** Runs the shared console until SIGINT or SIGTERM: one session, a screen per SSH terminal. */
+export async function runServe(
+  options: Omit<ConsoleSessionOptions, 'exit'>,
+  settings: ServeSettings,
+): Promise<number> {
+  requireAuthorizedKeys(settings.authorizedKeysPath);
+  const shared = startSharedSession(options);
+  const consoles = new SharedConsole(shared);
   let server: Awaited<ReturnType<typeof startSshServer>>;
   try {
     server = await startSshServer({
       ...settings,
-      onSession: serveScreen,
+      onSession: terminalScreens(shared, consoles, options.thresholds.critical.above),
       log: (line) => stderr.line(`opsconsole serve: ${line}`),
     });
   } catch (err) {
     await shared.stop();
     if (err instanceof UserError) throw err;
+    if (err instanceof AuthorizedKeysError) throw new UserError(`opsconsole serve: ${err.message}`);
     const e = err as NodeJS.ErrnoException;
     throw new UserError(
       `opsconsole serve: cannot listen on ${settings.host}:${settings.port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}\n  fix: --listen HOST:PORT with a free port`,
       e.code === 'EADDRINUSE' ? 1 : 2,
     );
   }
+  const people = server.keys;
+  if (people === 0)
+    stderr.line(
+      `opsconsole serve: warning: ${settings.authorizedKeysPath} holds no keys: nobody can connect until one is added (no restart needed)`,
+    );
   stderr.line(
     [
       `opsconsole serve: ${options.environment} on ${settings.host}:${server.port} for ${people} key${people === 1 ? '' : 's'} in ${settings.authorizedKeysPath}`,

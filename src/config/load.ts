@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { xdg } from './paths';
 import { type Config, ConfigSchema } from './schema';
-import { loadValidatedYaml } from './validatedYaml';
+import { loadValidatedYaml, validateYamlText } from './validatedYaml';
 
 export interface LoadedConfig {
   path: string;
@@ -21,4 +21,9 @@ export function findConfig(explicit: string | undefined, cwd = process.cwd()): s
 
 export function loadConfigFile(path: string): LoadedConfig {
   return { path, config: loadValidatedYaml(path, ConfigSchema, 'config') };
+}
+
+/** A configuration already read (by `check`, which reads each file once to tell what it is). */
+export function configFromText(path: string, text: string): LoadedConfig {
+  return { path, config: validateYamlText(path, text, ConfigSchema, 'config') };
 }

@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
 import { isMap, Lexer, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
+import { readUserFile } from './userFile';
 
 type Path = readonly PropertyKey[];
 
@@ -60,7 +60,7 @@ function allowedKeysAt(schema: z.ZodType, path: Path): string[] {
   return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
+export function closest(word: string, candidates: string[]): string | undefined {
   const distance = (a: string, b: string): number => {
     const row = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
@@ -251,40 +251,13 @@ export function schemaProblems<S extends z.ZodType>(
   return { ok: false, problems };
 }
 
-/** Reads and validates a YAML file, or throws one UserError that says what and where. */
-/**
- * Configurations and playbooks are a few kilobytes; a file far larger is a mistake (the wrong path,
- * a log file) and would only exhaust memory in the parser, so it is refused before parsing.
- */
-export const MAX_YAML_BYTES = 1024 * 1024;
-
-/** Reads a YAML file for `kind`, refusing one too large to be what was meant; errors say what and where. */
-export function readYamlFile(file: string, kind: string): string {
-  let text: string;
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_YAML_BYTES)
-      throw new UserError(
-        formatProblem(kind, {
-          file,
-          field: '',
-          message: `the file is ${(size / 1024 / 1024).toFixed(1)} MiB; a ${kind} file may be at most ${MAX_YAML_BYTES / 1024 / 1024} MiB`,
-          hint: `check that ${file} is the ${kind} you meant`,
-        }),
-      );
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `opsconsole: cannot read ${kind} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code}`,
-    );
-  }
-  return text;
-}
-
-export function loadValidatedYaml<S extends z.ZodType>(file: string, schema: S, kind: string): z.infer<S> {
-  const text = readYamlFile(file, kind);
+/** Validates YAML text read from `file`, or throws one UserError that says what and where. */
+export function validateYamlText<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  kind: string,
+): z.infer<S> {
   const parsed = parseYamlText(file, text, kind);
   if (parsed.data === null || parsed.data === undefined) {
     throw new UserError(formatProblem(kind, { file, field: '', message: 'the file is empty' }));
@@ -295,4 +268,9 @@ export function loadValidatedYaml<S extends z.ZodType>(file: string, schema: S, 
     throw new UserError(formatProblem(kind, first as FileProblem, rest.length));
   }
   return result.value;
+}
+
+/** Reads (bounded: see readUserFile) and validates a YAML file; errors say what and where. */
+export function loadValidatedYaml<S extends z.ZodType>(file: string, schema: S, kind: string): z.infer<S> {
+  return validateYamlText(file, readUserFile(file, kind), schema, kind);
 }

@@ -76,7 +76,14 @@ function writeError(path: string, err: unknown): UserError {
   const badPath = ['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP'].includes(
     (err as NodeJS.ErrnoException).code ?? '',
   );
-  return new UserError(`opsconsole: cannot write ${path}: ${describeWriteError(path, err)}`, badPath ? 2 : 1);
+  const error = new UserError(
+    `opsconsole: cannot write ${path}: ${describeWriteError(path, err)}`,
+    badPath ? 2 : 1,
+  );
+  // The errno error stays reachable (naming the target, not the temp file) for callers that must
+  // tell a full disk from a bad path, such as the journal taking back a record whose head failed.
+  if (err instanceof Error) error.cause = Object.assign(err, { path });
+  return error;
 }
 
 /**

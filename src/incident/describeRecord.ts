@@ -2,6 +2,7 @@ import { labelText, matcherText } from '../model/alerts';
 import { STEP_DRIVER_ROLE } from '../model/incident';
 import type { JournalRecord } from '../model/journalRecord';
 import { formatDuration, formatPercent } from '../text/duration';
+import { outputOnOneLine } from '../text/outputLines';
 import { sanitize } from '../text/sanitize';
 
 const clean = (v: unknown) => sanitize(String(v ?? ''));
@@ -19,7 +20,10 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
     case 'incident.severity':
       return { text: `Severity set to ${clean(r.payload.severity)}`, evidence: '' };
     case 'incident.status':
-      return { text: `Status: ${clean(r.payload.status)}`, evidence: '' };
+      return {
+        text: `Status: ${clean(r.payload.status)}${r.payload.despite ? ' (confirmed despite the data)' : ''}`,
+        evidence: (r.payload.despite ?? []).map(clean).join('; '),
+      };
     case 'incident.role':
       return r.payload.role === STEP_DRIVER_ROLE
         ? { text: `${clean(r.payload.person)} drives the triage's steps`, evidence: '' }
@@ -47,15 +51,18 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
     case 'release': {
       const p = r.payload;
       return {
-        text: `${clean(p.service)} ${clean(p.from)} → ${clean(p.to)} (${clean(p.reason)})`,
+        text: `${clean(p.service)} ${clean(p.from)} → ${clean(p.to)}${p.rollback ? ', rolled back' : ''} (${clean(p.reason)})`,
         evidence: `host ${clean(p.host)}`,
       };
     }
-    case 'source.state':
+    case 'source.state': {
+      const p = r.payload;
+      const folded = (p.count ?? 0) > 0 && p.since !== undefined;
       return {
-        text: `Source ${clean(r.payload.source)} ${clean(r.payload.state)}`,
-        evidence: clean(r.payload.reason),
+        text: `Source ${clean(p.source)} ${clean(p.state)}${folded ? `, ${p.count} more changes since ${new Date(p.since as number).toISOString().slice(11, 19)}` : ''}`,
+        evidence: clean(p.reason),
       };
+    }
     case 'container.state': {
       const p = r.payload;
       return {
@@ -119,7 +126,7 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
     case 'decision.answered': {
       const p = r.payload;
       return {
-        text: `Answered "${clean(p.answer)}" to: ${clean(p.question)} (${clean(p.how)})`,
+        text: `Answered "${clean(p.answer)}" to: ${clean(p.question)} (${clean(p.how)})${p.outcome ? ` → ${clean(p.outcome)}` : ''}`,
         evidence: clean(p.evidence),
       };
     }
@@ -136,7 +143,7 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
       const p = r.payload;
       return {
         text: `Ran ${clean(p.step)}: exit ${p.exitCode} in ${formatDuration(p.durationMs)}`,
-        evidence: clean(p.output).slice(0, 200),
+        evidence: outputOnOneLine(p.output).slice(0, 200),
       };
     }
     case 'step.skipped':

@@ -1,7 +1,17 @@
-import { closeSync, constants, linkSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  linkSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { openPrivate } from '../files/privateFiles';
 import { UserError } from '../userError';
+import { onFile } from './journalFiles';
 
 /** How long an append waits for a lock held by a live process before it gives up and says so. */
 export const DEFAULT_LOCK_WAIT_MS = 10_000;
@@ -31,17 +41,24 @@ export function withFileLock<T>(lockPath: string, waitMs: number, fn: () => T): 
   // The lock appears with its content in one step (link of a filled temp file), so a holder killed
   // at any moment never leaves an empty, unattributable lock behind.
   const mine = `${lockPath}.${process.pid}`;
-  const fd = openPrivate(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
-  try {
-    writeSync(fd, me);
-  } finally {
-    closeSync(fd);
-  }
+  onFile(lockPath, () => {
+    const fd = openPrivate(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
+    try {
+      // A full disk may take the file and not its content: nothing half-made is left behind.
+      if (writeSync(fd, me) !== Buffer.byteLength(me))
+        throw Object.assign(new Error('the lock was written in part'), { code: 'ENOSPC' });
+    } catch (err) {
+      rmSync(mine, { force: true });
+      throw err;
+    } finally {
+      closeSync(fd);
+    }
+  });
   const deadline = Date.now() + waitMs;
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        linkSync(mine, lockPath);
+        onFile(lockPath, () => linkSync(mine, lockPath));
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

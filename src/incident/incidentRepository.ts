@@ -19,6 +19,15 @@ function newIncidentId(now: Date): string {
   return `inc-${stamp}-${Math.random().toString(16).slice(2, 6).padEnd(4, '0')}`;
 }
 
+/**
+ * What an incident id may be (what `declare` makes: inc-20261122-010203-abcd): letters, digits,
+ * ".", "_" and "-", not starting with "-". Anything else in the incidents directory is not one,
+ * and is never opened or offered to a shell's completion.
+ */
+export function isIncidentId(id: string): boolean {
+  return /^[A-Za-z0-9_.][A-Za-z0-9._-]*$/.test(id);
+}
+
 /** The incidents under a state directory: one journal file each. */
 export class IncidentRepository {
   readonly dir: string;
@@ -49,7 +58,7 @@ export class IncidentRepository {
   }
 
   open(id: string): Journal {
-    if (!/^[A-Za-z0-9._-]+$/.test(id) || !existsSync(this.pathOf(id))) {
+    if (!isIncidentId(id) || !existsSync(this.pathOf(id))) {
       throw new UserError(
         `opsconsole: no incident "${id}" in ${this.dir}.\n  fix: list them with \`opsconsole incident list\`.`,
       );
@@ -83,7 +92,20 @@ export class IncidentRepository {
         const read = readJournal(join(this.dir, f));
         const state = foldIncident(id, read.records, read);
         if (state) incidents.push(state);
-        else unreadable.push({ id, reason: 'it has no declaration record' });
+        else
+          unreadable.push({
+            id,
+            reason:
+              read.records.length === 0
+                ? [
+                    `its journal ${read.unreadable.length > 0 || read.damage ? 'holds no readable record' : 'is empty (a declaration that failed left it)'}, so there is no incident to list.`,
+                    `  fix: \`opsconsole incident repair ${id}\` moves the file aside (it is kept, no longer listed).`,
+                  ].join('\n')
+                : [
+                    'its journal has no declaration record, so there is no incident to list.',
+                    `  fix: no repair can restore a declaration; read the file, then move it aside: mv ${join(this.dir, f)} ${join(this.dir, f)}.aside`,
+                  ].join('\n'),
+          });
       } catch (err) {
         unreadable.push({ id, reason: (err as Error).message.replace(/^opsconsole: /, '') });
       }

@@ -1,13 +1,4 @@
-import {
-  closeSync,
-  constants,
-  copyFileSync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  readSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, readSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, openPrivate, writeFileAtomic } from '../files/privateFiles';
@@ -16,7 +7,6 @@ import {
   type JournalDamage,
   type JournalRecord,
   type PayloadInput,
-  parseRecord,
   type RecordKind,
   type UnreadableRecord,
   validatePayload,
@@ -34,6 +24,15 @@ import {
   parseJournal,
   readHead,
 } from './journalChain';
+import {
+  asJournalWriteError,
+  createJournalFile,
+  incidentIdOf,
+  onFile,
+  takeBack,
+  writeAllSynced,
+} from './journalFiles';
+import { type RepairResult, repairJournal } from './journalRepair';
 
 /**
  * The records appended since `cursor`, verified to chain on from it, and the new cursor. When the
@@ -134,19 +133,30 @@ export class JournalDamagedError extends UserError {
   }
 }
 
-function incidentIdOf(path: string): string {
-  return (path.split('/').at(-1) ?? path).replace(/\.jsonl$/, '');
+/** Seq and hash of the last record, and the journal's length in bytes after it. */
+interface JournalTail {
+  seq: number;
+  hash: string;
+  size: number;
+}
+
+const EMPTY_TAIL: JournalTail = { seq: 0, hash: GENESIS, size: 0 };
+
+function headText(tail: JournalTail): string {
+  return `${JSON.stringify({ seq: tail.seq, hash: tail.hash })}\n`;
 }
 
 /**
  * One incident's append-only JSONL journal, a SHA-256 hash chain. `append` returns only after the
- * record is synced to disk, so whatever the caller then shows or counts survives a crash. Several
- * processes may append at once: a lock file serializes them, and each append re-reads and verifies
- * what others wrote before it. A torn last line (a writer killed mid-append) is truncated and the
- * truncation itself recorded; a chain broken anywhere else is refused until `repair`.
+ * record is synced to disk and the head names it, so whatever the caller then shows or counts
+ * survives a crash; an append that fails (a full disk) is taken back, so a record reported failed is
+ * never in the journal and a retry never duplicates it. Several processes may append at once: a
+ * lock file serializes them, and each append re-reads and verifies what others wrote before it. A
+ * torn last line (a writer killed mid-append) is truncated and the truncation itself recorded; a
+ * chain broken anywhere else is refused until `repair`.
  */
 export class Journal {
-  private tail: { seq: number; hash: string; size: number } | undefined;
+  private tail: JournalTail | undefined;
   /** Bytes of a torn record found and truncated, to be recorded with the next append. */
   private tornBytes = 0;
 
@@ -155,55 +165,115 @@ export class Journal {
     private readonly actor = defaultActor(),
     private readonly lockWaitMs = DEFAULT_LOCK_WAIT_MS,
   ) {
-    ensurePrivateDir(dirname(path));
+    try {
+      ensurePrivateDir(dirname(path));
+    } catch (err) {
+      throw asJournalWriteError(err, path, 'nothing was recorded');
+    }
   }
 
   append<K extends RecordKind>(kind: K, payload: PayloadInput<K>, at?: number): JournalRecord {
     // A writer's bug must not become a record nobody can read: the payload is checked first.
     validatePayload(kind, payload);
-    return withFileLock(`${this.path}.lock`, this.lockWaitMs, () => {
-      let fd: number;
-      try {
-        fd = openPrivate(this.path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT);
-      } catch (err) {
-        throw new UserError(`opsconsole: cannot open the journal ${this.path}: ${journalOpenError(err)}`, 1);
-      }
-      try {
-        let tail = this.currentTail(fd);
-        const write = <W extends RecordKind>(k: W, p: PayloadInput<W>, when?: number): JournalRecord => {
-          const record = {
-            seq: tail.seq + 1,
-            ts: new Date().toISOString(),
-            ...(when !== undefined && { at: new Date(when).toISOString() }),
-            kind: k,
-            actor: actingAs.getStore() ?? this.actor,
-            payload: p,
-            prev: tail.hash,
-          };
-          const line = inertJson(record);
-          const bytes = Buffer.from(`${line}\n`);
-          writeSync(fd, bytes);
-          fsyncSync(fd);
-          tail = { seq: record.seq, hash: hashLine(line), size: tail.size + bytes.length };
-          return { ...record, payload: validatePayload(k, p) } as JournalRecord;
-        };
-        if (this.tornBytes > 0) {
-          const dropped = this.tornBytes;
-          this.tornBytes = 0;
-          write('journal.recovered', { droppedBytes: dropped, reason: 'torn last record truncated on open' });
+    // Known before the lock too: a declaration that cannot even take the lock leaves no journal either.
+    let creating = !existsSync(this.path);
+    try {
+      return withFileLock(`${this.path}.lock`, this.lockWaitMs, () => {
+        const fd = this.openExisting();
+        creating = fd === undefined;
+        if (fd === undefined) return this.create(kind, payload, at);
+        try {
+          return this.appendTo(fd, kind, payload, at);
+        } finally {
+          closeSync(fd);
         }
-        const record = write(kind, payload, at);
-        this.tail = tail;
-        writeFileAtomic(headPath(this.path), `${JSON.stringify({ seq: tail.seq, hash: tail.hash })}\n`);
-        return record;
-      } finally {
-        closeSync(fd);
+      });
+    } catch (err) {
+      throw asJournalWriteError(
+        err,
+        this.path,
+        creating ? 'nothing was recorded, and no journal was left behind' : 'nothing was recorded',
+      );
+    }
+  }
+
+  /** The journal opened for appending, or undefined when it does not exist yet. */
+  private openExisting(): number | undefined {
+    try {
+      return openPrivate(this.path, constants.O_RDWR | constants.O_APPEND);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new UserError(`opsconsole: cannot open the journal ${this.path}: ${journalOpenError(err)}`, 1);
+    }
+  }
+
+  private create<K extends RecordKind>(kind: K, payload: PayloadInput<K>, at?: number): JournalRecord {
+    const { text, record, tail } = this.compose(EMPTY_TAIL, kind, payload, at);
+    createJournalFile(this.path, text, headText(tail));
+    this.tail = tail;
+    return record;
+  }
+
+  private appendTo<K extends RecordKind>(
+    fd: number,
+    kind: K,
+    payload: PayloadInput<K>,
+    at?: number,
+  ): JournalRecord {
+    const before = this.currentTail(fd);
+    const { text, record, tail } = this.compose(before, kind, payload, at);
+    try {
+      writeAllSynced(fd, Buffer.from(text), this.path);
+      writeFileAtomic(headPath(this.path), headText(tail));
+    } catch (err) {
+      // The head names the new record only when its rename landed (what failed came after): then the
+      // record is in the journal and vouched for, and it is acknowledged like any other.
+      if (readHead(this.path)?.hash !== tail.hash) {
+        this.tail = undefined;
+        takeBack(fd, before.size, this.path, err);
+        throw err;
       }
-    });
+    }
+    this.tornBytes = 0;
+    this.tail = tail;
+    return record;
+  }
+
+  /** The lines of this append (a record of a torn tail truncated first, if any) chained on `tail`. */
+  private compose<K extends RecordKind>(
+    from: JournalTail,
+    kind: K,
+    payload: PayloadInput<K>,
+    at?: number,
+  ): { text: string; record: JournalRecord; tail: JournalTail } {
+    let tail = from;
+    let text = '';
+    const add = <W extends RecordKind>(k: W, p: PayloadInput<W>, when?: number): JournalRecord => {
+      const record = {
+        seq: tail.seq + 1,
+        ts: new Date().toISOString(),
+        ...(when !== undefined && { at: new Date(when).toISOString() }),
+        kind: k,
+        actor: actingAs.getStore() ?? this.actor,
+        payload: p,
+        prev: tail.hash,
+      };
+      const line = inertJson(record);
+      text += `${line}\n`;
+      tail = { seq: record.seq, hash: hashLine(line), size: tail.size + Buffer.byteLength(line) + 1 };
+      return { ...record, payload: validatePayload(k, p) } as JournalRecord;
+    };
+    if (this.tornBytes > 0)
+      add('journal.recovered', {
+        droppedBytes: this.tornBytes,
+        reason: 'torn last record truncated on open',
+      });
+    const record = add(kind, payload, at);
+    return { text, record, tail };
   }
 
   /** Last seq and hash, re-reading and verifying what other writers appended since our last append. */
-  private currentTail(fd: number): { seq: number; hash: string; size: number } {
+  private currentTail(fd: number): JournalTail {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new UserError(`opsconsole: the journal ${this.path} is not a regular file`, 1);
     if (this.tail && this.tail.size === st.size) return this.tail;
@@ -212,83 +282,33 @@ export class Journal {
     const damage = checkHead(parsed, text, readHead(this.path));
     if (damage) throw new JournalDamagedError(this.path, damage, incidentIdOf(this.path));
     if (parsed.tornBytes > 0) {
-      ftruncateSync(fd, parsed.goodBytes);
-      fsyncSync(fd);
+      onFile(this.path, () => {
+        ftruncateSync(fd, parsed.goodBytes);
+        fsyncSync(fd);
+      });
       this.tornBytes = parsed.tornBytes;
     }
     return { ...parsed.tail, size: parsed.goodBytes };
   }
 
   /**
-   * Makes a damaged journal appendable again without losing anything: the file is first copied
-   * aside unchanged, then replaced (atomically) by a chain of every record that parses, in file
-   * order, followed by a `journal.repaired` record that names the copy, the damage and the text of
-   * every line that could not be read.
+   * Makes a damaged journal appendable again without losing anything: the file is first kept aside
+   * unchanged, then replaced (atomically) by a chain of every record that parses, in file order,
+   * followed by a `journal.repaired` record that names the copy, the damage and the text of every
+   * line that could not be read. A journal with no readable record (an empty file) has nothing to
+   * re-chain: it is moved aside whole, and no longer listed.
    */
-  repair(): { keptAt: string; records: number; unreadable: number; damage?: JournalDamage } {
-    return withFileLock(`${this.path}.lock`, this.lockWaitMs, () => {
-      const text = readJournalText(this.path);
-      const parsed = parseJournal(text);
-      const damage = checkHead(parsed, text, readHead(this.path));
-      const keptAt = `${this.path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      copyFileSync(this.path, keptAt, constants.COPYFILE_EXCL);
-      // Records keep their seqs (stars and action items refer to them); one that does not rise above
-      // the record before it (an inserted copy) is kept in the repair record instead of the chain.
-      const readable: JournalRecord[] = [];
-      const outOfOrder: string[] = [];
-      for (const r of parsed.records) {
-        if (r.seq > (readable.at(-1)?.seq ?? 0)) readable.push(r);
-        else outOfOrder.push(JSON.stringify(r).slice(0, 4096));
-      }
-      const unreadable: { line: number; text: string }[] = [];
-      text
-        .slice(0, parsed.goodBytes)
-        .split('\n')
-        .forEach((line, i) => {
-          if (line === '') return;
-          try {
-            if (parseRecord(JSON.parse(line)).ok) return;
-          } catch {
-            // counted below
-          }
-          unreadable.push({ line: i + 1, text: line.slice(0, 4096) });
-        });
-      let prev = GENESIS;
-      let seq = 0;
-      const out: string[] = [];
-      const push = (r: JournalRecord) => {
-        const line = inertJson({ ...r, prev });
-        out.push(line);
-        prev = hashLine(line);
-        seq = r.seq;
-      };
-      for (const r of readable) push(r);
-      push({
-        seq: seq + 1,
-        ts: new Date().toISOString(),
-        kind: 'journal.recovered',
-        actor: this.actor,
-        payload: {
-          reason: 'repaired: the hash chain was broken',
-          damage: damage ? describeDamage(damage) : 'none found',
-          keptAt,
-          records: readable.length,
-          unreadable,
-          outOfOrder,
-          ...(parsed.tornBytes > 0 && { droppedBytes: parsed.tornBytes }),
-        },
-        prev,
+  repair(): RepairResult {
+    try {
+      return withFileLock(`${this.path}.lock`, this.lockWaitMs, () => {
+        const result = repairJournal(this.path, readJournalText(this.path), this.actor);
+        this.tail = undefined;
+        this.tornBytes = 0;
+        return result;
       });
-      writeFileAtomic(this.path, `${out.join('\n')}\n`);
-      writeFileAtomic(headPath(this.path), `${JSON.stringify({ seq: seq, hash: prev })}\n`);
-      this.tail = undefined;
-      return {
-        keptAt,
-        records: readable.length,
-        unreadable: unreadable.length + outOfOrder.length,
-        ...(damage && { damage }),
-      };
-    });
+    } catch (err) {
+      throw asJournalWriteError(err, this.path, 'the repair was not finished');
+    }
   }
 }
 

@@ -150,8 +150,9 @@ export function checkHead(
       line: lines.length,
       reason: `the journal ends at record #${parsed.tail.seq}, but record #${head.seq} had been written (records at the end were deleted)`,
     };
-  // The head may lag by the records of an append interrupted before it was updated; it must still
-  // name a line of the chain with the hash it had.
+  // The head lags only when a writer was killed between syncing its records and writing the head:
+  // those records were never acknowledged (an append that fails is taken back instead). It must
+  // still name a line of the chain with the hash it had.
   const lineNo = parsed.lineOfSeq.get(head.seq);
   const line = lineNo === undefined ? undefined : lines[lineNo - 1];
   if (lineNo !== undefined && line !== undefined && hashLine(line) !== head.hash)

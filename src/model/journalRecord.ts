@@ -36,7 +36,11 @@ export const PAYLOAD_SCHEMAS = {
     startedAt: optionalText,
   }),
   'incident.severity': z.looseObject({ severity: z.string() }),
-  'incident.status': z.looseObject({ status: z.string() }),
+  /**
+   * A status change; `despite` lists what argued against it when the operator confirmed it anyway
+   * (resolved while a rule fired, or after a verification that failed or was skipped).
+   */
+  'incident.status': z.looseObject({ status: z.string(), despite: z.array(z.string()).optional() }),
   'incident.role': z.looseObject({ role: z.string(), person: z.string() }),
   note: z.looseObject({ text: z.string(), actionItem: z.boolean().default(false) }),
   'note.action-item': z.looseObject({ noteSeq: z.number().int() }),
@@ -49,6 +53,8 @@ export const PAYLOAD_SCHEMAS = {
     from: z.string().nullish(),
     host: optionalText,
     reason: optionalText,
+    /** Back to a version that ran before: a mitigation, never the trigger. */
+    rollback: z.boolean().optional(),
     text: optionalText,
   }),
   /** An Alertmanager alert the incident was declared from or linked to; `at` is its startsAt. */
@@ -111,6 +117,9 @@ export const PAYLOAD_SCHEMAS = {
     source: z.string(),
     state: z.string(),
     reason: optionalText,
+    /** A flapping link's summary: the changes folded into it, the first at `since` (epoch ms). */
+    count: z.number().optional(),
+    since: z.number().optional(),
     text: optionalText,
   }),
   'container.state': z.looseObject({
@@ -149,6 +158,8 @@ export const PAYLOAD_SCHEMAS = {
     how: z.string(),
     proposed: z.string().nullish(),
     evidence: z.string().default(''),
+    /** The outcome the answer led to, when it ended the run ("Emergency rollback"). */
+    outcome: optionalText,
   }),
   'checklist.ticked': z.looseObject({ playbook: optionalText, node: optionalText, item: z.string() }),
   'step.intent': z.looseObject({
@@ -172,7 +183,13 @@ export const PAYLOAD_SCHEMAS = {
     cancelled: z.boolean().default(false),
     dryRun: z.boolean().default(false),
   }),
-  'step.skipped': z.looseObject({ playbook: optionalText, step: z.string(), reason: z.string() }),
+  /** A step passed over; `verification` when it was a verification (its effect then is unproven). */
+  'step.skipped': z.looseObject({
+    playbook: optionalText,
+    step: z.string(),
+    reason: z.string(),
+    verification: z.boolean().optional(),
+  }),
   'verify.result': z.looseObject({
     playbook: optionalText,
     step: z.string(),

@@ -14,12 +14,20 @@ export interface ReleaseEventData {
   from?: string;
   to: string;
   reason: string;
+  /** The service went back to a version it ran before: a mitigation, never an incident's trigger. */
+  rollback?: boolean;
 }
 
 export interface SourceEventData {
   source: string;
   state: string;
   reason?: string;
+  /**
+   * A summary of a flapping link: how many changes were folded into it (see store/linkEvents) and
+   * when the first of them happened.
+   */
+  count?: number;
+  since?: number;
 }
 
 export interface ContainerEventData {

@@ -34,7 +34,12 @@ export interface PlaybookNodeView {
   };
   running: boolean;
   lastResult?: StepResult;
-  verify?: { evaluation: Evaluation; deadline: number; failed: boolean };
-  outcome?: { summary?: string; next?: string };
+  /** A verification under way: what the data since `since` says, until `deadline`. */
+  verify?: { evaluation: Evaluation; deadline: number; since: number; failed: boolean };
+  /**
+   * An outcome: its summary and the playbook it continues with; one that watches shows its
+   * condition as it moves, and whether it held and the console proposed the playbook.
+   */
+  outcome?: { summary?: string; next?: string; watch?: { evaluation: Evaluation; proposed: boolean } };
   trail: string[];
 }

@@ -40,6 +40,11 @@ export interface LiveFacts {
   since?: number;
   /** Requests and errors of a service since a time, when the console keeps its counters. */
   rateSince?: (service: string, since: number) => { requests: number; ratio: number | undefined } | undefined;
+  /**
+   * Each threshold rule's line, hold time and signal (the same for every service): what "the rule
+   * cleared" means when judged on the data since a step.
+   */
+  ruleLines?: Record<string, { above: number; forMs: number; signal: 'ratio' | 'p95' | 'health' }>;
   /** The open incident, when there is one. */
   incident?: { id: string; severity: string };
   /** The team's alerts now; absent when there is no alert source or it cannot be read. */
@@ -113,6 +118,34 @@ const verdict = (b: boolean): Verdict => (b ? 'yes' : 'no');
 
 /** Fewer requests than this since a step says nothing yet about its effect. */
 const MIN_REQUESTS_SINCE = 20;
+
+/**
+ * The rule that fired has cleared, judged as the rule judges, on the data since the step alone: at
+ * least MIN_REQUESTS_SINCE requests, under the rule's line for the rule's hold time, and the rule
+ * itself no longer firing (so the verification never passes while the pane says FIRING). Without a
+ * step to count from (or for a rule not on the 5xx ratio), the rule's state alone.
+ */
+function ruleCleared(id: string, name: string, facts: LiveFacts): Evaluation {
+  const state = facts.services[name]?.rules?.[id];
+  if (state === undefined) return { verdict: 'unknown', evidence: [`${name} rule ${id} unknown`] };
+  const spec = facts.ruleLines?.[id];
+  const now = `${id} ${state === 'ok' ? 'cleared' : state}`;
+  if (facts.since === undefined || spec?.signal !== 'ratio')
+    return { verdict: verdict(state === 'ok'), evidence: [`${name} ${now}`] };
+  const rate = facts.rateSince?.(name, facts.since);
+  if (!rate || rate.ratio === undefined)
+    return { verdict: 'unknown', evidence: [`${name}: no requests counted since the step; ${now}`] };
+  const under = rate.ratio <= spec.above;
+  const held = Math.max(0, facts.now - facts.since);
+  const evidence = [
+    `${name} since the step: ${rate.requests} requests${rate.requests < MIN_REQUESTS_SINCE ? ` (of ${MIN_REQUESTS_SINCE} needed)` : ''}, 5xx ${formatPercent(rate.ratio)} ${under ? '≤' : '>'} ${formatPercent(spec.above, 0)}`,
+    `${formatDuration(Math.min(held, spec.forMs))} of ${formatDuration(spec.forMs)} held`,
+    now,
+  ];
+  if (!under || state !== 'ok') return { verdict: 'no', evidence };
+  if (rate.requests < MIN_REQUESTS_SINCE || held < spec.forMs) return { verdict: 'unknown', evidence };
+  return { verdict: 'yes', evidence };
+}
 
 /**
  * Evaluates a condition on live data in three-valued logic: a missing number never counts as zero,
@@ -219,6 +252,10 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
         // A stalled rollout will not complete on its own: no, not "still waiting".
         return { verdict: verdict(r.state === 'complete'), evidence: [`${r.text} (${r.state})`] };
       }),
+    );
+  if ('ruleCleared' in c)
+    return allOf(
+      serviceNames(facts, c.ruleCleared.service).map((name) => ruleCleared(c.ruleCleared.id, name, facts)),
     );
   if ('saturation' in c)
     return anyOf(

@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
+import { inertJson } from '../text/inert';
+import { UserError } from '../userError';
 
 interface Section {
   title: string;
@@ -9,7 +11,7 @@ interface Section {
 
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const CHECK_ITEM = /^\s*[-*+]\s+\[[ xX]\]\s+(.*)$/;
-const FENCE = /^\s*(```+|~~~+)\s*([\w+-]*)/;
+const FENCE = /^\s*(`{3,}(?=[^`]*$)|~{3,})\s*([\w+-]*)/;
 const SHELL_LANGS = new Set(['', 'bash', 'sh', 'shell', 'zsh', 'console', 'shellscript']);
 
 function slug(text: string): string {
@@ -23,26 +25,67 @@ function slug(text: string): string {
   return /^[a-z0-9]/.test(s) ? s : `step${s ? `-${s}` : ''}`;
 }
 
+/** An open fenced code block: CommonMark closes it only with a run of the same character, as long or longer. */
+interface OpenFence {
+  char: '`' | '~';
+  length: number;
+  shell: boolean;
+  lines: string[];
+}
+
+function closesFence(line: string, fence: OpenFence): boolean {
+  const t = line.trim();
+  return t.length >= fence.length && [...t].every((c) => c === fence.char);
+}
+
+/**
+ * The most steps and checklists one import makes, and the most checklist items: a playbook beyond
+ * these would be refused by `opsconsole check` (its YAML token limit: a node costs up to 46 tokens,
+ * an item 6) and could not be walked by a person anyway, so the runbook is refused up front, in its
+ * own terms.
+ */
+export const MAX_IMPORTED_NODES = 500;
+export const MAX_IMPORTED_ITEMS = 4_000;
+
 /** Headings, checklist items and shell blocks of a Markdown runbook, in order. */
 export function parseRunbook(markdown: string): { title?: string; sections: Section[] } {
   const sections: Section[] = [];
   let title: string | undefined;
   let current: Section | undefined;
-  let fence: { marker: string; shell: boolean; lines: string[] } | undefined;
+  let listed = false; // whether `current` is in `sections` yet (a heading with nothing under it is not)
+  let fence: OpenFence | undefined;
+  let nodes = 0;
+  let items = 0;
+  const sectionFor = (fallback: string): Section => {
+    if (!current) {
+      current = { title: title ?? fallback, checklist: [], scripts: [] };
+      listed = false;
+    }
+    if (!listed) {
+      sections.push(current);
+      listed = true;
+    }
+    return current;
+  };
+  const endFence = (open: OpenFence) => {
+    if (!open.shell || !open.lines.some((l) => l.trim() !== '')) return;
+    if (++nodes > MAX_IMPORTED_NODES)
+      throw new RunbookTooLarge(`more than ${MAX_IMPORTED_NODES} steps and checklists`);
+    sectionFor('Steps').scripts.push(open.lines.join('\n'));
+  };
   // Whether the previous line was a checklist item (or its continuation), which a following plain
   // line continues (a "lazy continuation" in CommonMark).
   let inItem = false;
-  // CommonMark ends a line at LF, CR LF or a lone CR.
-  for (const line of markdown.split(/\r\n|\r|\n/)) {
+  // CommonMark ends a line at LF, CR LF or a lone CR; a byte order mark is not part of the text,
+  // and the line break at the end of the file ends the last line rather than starting another.
+  const lines = markdown.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  if (lines.at(-1) === '') lines.pop();
+  for (const line of lines) {
     const continues = inItem;
     inItem = false;
     if (fence) {
-      if (line.trim().startsWith(fence.marker) && line.trim().replace(/[`~]/g, '') === '') {
-        if (fence.shell && fence.lines.some((l) => l.trim() !== '')) {
-          current ??= { title: title ?? 'Steps', checklist: [], scripts: [] };
-          if (!sections.includes(current)) sections.push(current);
-          current.scripts.push(fence.lines.join('\n'));
-        }
+      if (closesFence(line, fence)) {
+        endFence(fence);
         fence = undefined;
       } else {
         fence.lines.push(line);
@@ -51,8 +94,10 @@ export function parseRunbook(markdown: string): { title?: string; sections: Sect
     }
     const f = FENCE.exec(line);
     if (f) {
+      const run = f[1] as string;
       fence = {
-        marker: (f[1] as string).slice(0, 3),
+        char: run[0] as '`' | '~',
+        length: run.length,
         shell: SHELL_LANGS.has((f[2] ?? '').toLowerCase()),
         lines: [],
       };
@@ -63,13 +108,17 @@ export function parseRunbook(markdown: string): { title?: string; sections: Sect
       const text = h[2] as string;
       if ((h[1] as string).length === 1 && title === undefined) title = text;
       current = { title: text, checklist: [], scripts: [] };
+      listed = false;
       continue;
     }
     const item = CHECK_ITEM.exec(line);
     if (item) {
-      current ??= { title: title ?? 'Checklist', checklist: [], scripts: [] };
-      if (!sections.includes(current)) sections.push(current);
-      current.checklist.push(item[1] as string);
+      const section = sectionFor('Checklist');
+      if (section.checklist.length === 0 && ++nodes > MAX_IMPORTED_NODES)
+        throw new RunbookTooLarge(`more than ${MAX_IMPORTED_NODES} steps and checklists`);
+      if (++items > MAX_IMPORTED_ITEMS)
+        throw new RunbookTooLarge(`more than ${MAX_IMPORTED_ITEMS} checklist items`);
+      section.checklist.push(item[1] as string);
       inItem = true;
     } else if (continues && current && line.trim() !== '' && !/^\s*[-*+] /.test(line)) {
       const last = current.checklist.length - 1;
@@ -77,7 +126,38 @@ export function parseRunbook(markdown: string): { title?: string; sections: Sect
       inItem = true;
     }
   }
+  // CommonMark: a fence never closed runs to the end of the document; its script is still a step.
+  if (fence) endFence(fence);
   return { ...(title !== undefined && { title }), sections };
+}
+
+/** A runbook that would make a playbook too large to check or to walk, said in the runbook's terms. */
+export class RunbookTooLarge extends Error {
+  constructor(readonly what: string) {
+    super(`the runbook has ${what}`);
+  }
+}
+
+/** Characters a terminal acts on or that reorder text (as `inertText` finds them), and the separators. */
+const ACTIVE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]/;
+
+/**
+ * The playbook as YAML whose every value is the runbook's text word for word, and whose file text is
+ * inert: a value holding a control character or a bidi override is written double-quoted, as JSON
+ * is, with those characters as \uXXXX escapes. A YAML reader gets the exact text back; a person
+ * who `cat`s the file sees the escape instead of having the line reordered or the terminal driven.
+ */
+function inertYaml(value: unknown): string {
+  const doc = new Document(value);
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && ACTIVE.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc
+    .toString({ lineWidth: 0, blockQuote: 'literal', doubleQuotedAsJSON: true })
+    .replace(new RegExp(ACTIVE.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -86,15 +166,33 @@ export function parseRunbook(markdown: string): { title?: string; sections: Sect
  * `reviewed: false` and never run until a person has read them and changed that.
  */
 export function importRunbook(markdown: string, sourceName: string): string {
-  const { title, sections } = parseRunbook(markdown);
-  const id = slug(basename(sourceName).replace(/\.[^.]+$/, '')) || 'imported';
+  const name = basename(sourceName);
+  let parsed: ReturnType<typeof parseRunbook>;
+  try {
+    parsed = parseRunbook(markdown);
+  } catch (err) {
+    if (!(err instanceof RunbookTooLarge)) throw err;
+    throw new UserError(
+      [
+        `opsconsole: cannot import ${sourceName}: ${err.message}; one playbook holds at most ${MAX_IMPORTED_NODES} steps and checklists and ${MAX_IMPORTED_ITEMS} checklist items`,
+        '  fix: split the runbook into several files, one per procedure, and import each',
+      ].join('\n'),
+    );
+  }
+  const { title, sections } = parsed;
+  const id = slug(name.replace(/\.[^.]+$/, '')) || 'imported';
   const nodes: Record<string, Record<string, unknown>> = {};
   const order: string[] = [];
   const used = new Set<string>();
+  // The next suffix to try per base, so that a thousand headings with one title stay linear.
+  const nextSuffix = new Map<string, number>();
   const uniqueId = (text: string) => {
     const base = slug(text) || 'step';
     let candidate = base;
-    for (let n = 2; used.has(candidate); n++) candidate = `${base}-${n}`;
+    for (let n = nextSuffix.get(base) ?? 2; used.has(candidate); n++) {
+      candidate = `${base}-${n}`;
+      nextSuffix.set(base, n + 1);
+    }
     used.add(candidate);
     return candidate;
   };
@@ -119,16 +217,17 @@ export function importRunbook(markdown: string, sourceName: string): string {
   const playbook = {
     id,
     title: title ?? id,
-    description: `Imported from ${basename(sourceName)}. Review every step before use.`,
-    source: basename(sourceName),
+    description: `Imported from ${name}. Review every step before use.`,
+    source: name,
     start: order[0],
     nodes,
   };
   const header = [
     '# yaml-language-server: $schema=playbook.schema.json',
-    `# Imported from ${basename(sourceName)} by \`opsconsole import\`.`,
+    // The name as a JSON string: a newline in it must not end the comment and start YAML.
+    `# Imported from ${inertJson(name)} by \`opsconsole import\`.`,
     '# Every command step is reviewed: false and will not run until a person has read it and set',
     '# reviewed: true. Shell steps run their script with bash -c on the step host.',
   ].join('\n');
-  return `${header}\n${stringify(playbook, { lineWidth: 0, blockQuote: 'literal' })}`;
+  return `${header}\n${inertYaml(playbook)}`;
 }

@@ -1,10 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readUserFile } from '../config/userFile';
 import {
   type FileProblem,
   formatProblem,
+  type ParsedYaml,
   parseYamlText,
-  readYamlFile,
   schemaProblems,
 } from '../config/validatedYaml';
 import { UserError } from '../userError';
@@ -45,7 +46,12 @@ export function graphProblems(pb: Playbook): { path: (string | number)[]; messag
           ]
         : node.kind === 'outcome'
           ? []
-          : [['next', node.next]];
+          : node.kind === 'verify'
+            ? [
+                ['next', node.next],
+                ['otherwise', node.otherwise],
+              ]
+            : [['next', node.next]];
     for (const [field, target] of fields) {
       if (target !== undefined && !pb.nodes[target]) {
         const path: (string | number)[] = [
@@ -77,7 +83,15 @@ export function graphProblems(pb: Playbook): { path: (string | number)[]; messag
           ]
         : node.kind === 'verify'
           ? [[['nodes', id, 'verify'], JSON.stringify(node.verify)]]
-          : [];
+          : node.kind === 'outcome' && node.watch
+            ? [[['nodes', id, 'watch'], JSON.stringify(node.watch)]]
+            : [];
+    if (node.kind === 'outcome' && node.watch && !node.playbook)
+      problems.push({
+        path: ['nodes', id, 'watch'],
+        message: 'a watch proposes a playbook when it holds, and this outcome names none',
+        hint: 'add playbook: <id> (the one to propose), or remove watch',
+      });
     for (const [path, text] of texts) {
       for (const name of templateNames(text)) {
         if (!known.has(name)) {
@@ -119,6 +133,9 @@ export function graphProblems(pb: Playbook): { path: (string | number)[]; messag
   return problems;
 }
 
+/** Where each loaded playbook was read from, so that problems across playbooks can say file:line. */
+const readFrom = new WeakMap<Playbook, { file: string; locate: ParsedYaml['locate'] }>();
+
 /** Every problem of one playbook file, located; empty when it is valid. */
 export function checkPlaybookText(
   file: string,
@@ -140,11 +157,13 @@ export function checkPlaybookText(
       ...(location && { location }),
     };
   });
-  return problems.length > 0 ? { problems } : { playbook, problems };
+  if (problems.length > 0) return { problems };
+  readFrom.set(playbook, { file, locate: parsed.locate });
+  return { playbook, problems };
 }
 
-export function loadPlaybookFile(file: string): Playbook {
-  const { playbook, problems } = checkPlaybookText(file, readYamlFile(file, 'playbook'));
+export function loadPlaybookFile(file: string, text = readUserFile(file, 'playbook')): Playbook {
+  const { playbook, problems } = checkPlaybookText(file, text);
   if (!playbook) {
     const [first, ...rest] = problems;
     throw new UserError(formatProblem('playbook', first as FileProblem, rest.length));
@@ -179,16 +198,57 @@ export function loadPlaybookDirs(dirs: string[]): Map<string, Playbook> {
   return out;
 }
 
-/** Outcome nodes that continue with another playbook must name one that exists. */
+/** The outcome nodes that continue with another playbook: from, node, to. */
+function continuations(playbooks: Map<string, Playbook>): { from: Playbook; node: string; to: string }[] {
+  return [...playbooks.values()].flatMap((from) =>
+    Object.entries(from.nodes).flatMap(([node, n]) =>
+      n.kind === 'outcome' && n.playbook ? [{ from, node, to: n.playbook }] : [],
+    ),
+  );
+}
+
+/**
+ * Across playbooks: an outcome must continue with a playbook that is loaded, and continuing must
+ * never come back round (a playbook that continues into itself, or A → B → A), which would walk an
+ * operator in circles. Each problem starts with file:line:column of the `playbook:` that causes it.
+ */
 export function crossReferenceProblems(playbooks: Map<string, Playbook>): string[] {
   const out: string[] = [];
-  for (const pb of playbooks.values()) {
-    for (const [id, node] of Object.entries(pb.nodes)) {
-      if (node.kind === 'outcome' && node.playbook && !playbooks.has(node.playbook)) {
+  const edges = continuations(playbooks);
+  const at = (pb: Playbook, node: string) => {
+    const where = readFrom.get(pb);
+    const pos = where?.locate(['nodes', node, 'playbook']);
+    return `${where?.file ?? `playbook "${pb.id}"`}${pos ? `:${pos.line}:${pos.column}` : ''}`;
+  };
+  for (const { from, node, to } of edges) {
+    if (!playbooks.has(to))
+      out.push(
+        `${at(from, node)}: playbook "${from.id}", node ${node}: continues with playbook "${to}", which is not loaded`,
+      );
+  }
+  // Cycles among playbooks: a depth-first walk over the continuations, iterative (no deep recursion).
+  const state = new Map<string, 'open' | 'done'>();
+  for (const root of playbooks.keys()) {
+    if (state.has(root)) continue;
+    const stack: { id: string; next: number; out: typeof edges }[] = [];
+    const enter = (id: string) => {
+      state.set(id, 'open');
+      stack.push({ id, next: 0, out: edges.filter((e) => e.from.id === id && playbooks.has(e.to)) });
+    };
+    enter(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as (typeof stack)[number];
+      const edge = top.out[top.next++];
+      if (!edge) {
+        state.set(top.id, 'done');
+        stack.pop();
+      } else if (state.get(edge.to) === 'open') {
+        const trail = stack.map((f) => f.id);
+        const loop = [...trail.slice(trail.indexOf(edge.to)), edge.to].join(' → ');
         out.push(
-          `playbook "${pb.id}", node ${id}: continues with playbook "${node.playbook}", which is not loaded`,
+          `${at(edge.from, edge.node)}: playbook "${edge.from.id}", node ${edge.node}: continues with playbook "${edge.to}", which leads back here: ${loop}\n    fix: end one of these playbooks with an outcome that does not continue`,
         );
-      }
+      } else if (!state.has(edge.to)) enter(edge.to);
     }
   }
   return out;

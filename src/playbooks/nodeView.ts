@@ -13,7 +13,8 @@ export interface NodeViewInput {
   lastResult?: StepResult;
   proposal?: Evaluation;
   plan?: { argv: string[]; host: string; missing: string[] };
-  verify?: { evaluation: Evaluation; deadline: number; failed: boolean };
+  verify?: { evaluation: Evaluation; deadline: number; since: number; failed: boolean };
+  watch?: { evaluation: Evaluation; proposed: boolean };
 }
 
 /** What the triage view draws for the current node: a pure function of the run's state. */
@@ -57,6 +58,7 @@ export function nodeView(input: NodeViewInput): PlaybookNodeView {
         outcome: {
           ...(node.summary && { summary: node.summary }),
           ...(node.playbook && { next: node.playbook }),
+          ...(input.watch && { watch: input.watch }),
         },
       };
     case 'verify':

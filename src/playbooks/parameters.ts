@@ -1,4 +1,4 @@
-import type { ParameterSpec } from './schema';
+import { type ParameterSpec, type PlaybookNode, stepTemplate } from './schema';
 
 /** Parameters every playbook may use without declaring them. */
 export const BUILTIN_PARAMETERS = ['host', 'opsconsole'] as const;
@@ -56,4 +56,20 @@ export function renderText(text: string, values: Record<string, string>): string
 /** Parameters a text needs that have no value yet. */
 export function missingParameters(texts: string[], values: Record<string, string>): string[] {
   return [...new Set(texts.flatMap(templateNames))].filter((n) => values[n] === undefined);
+}
+
+export interface StepPlan {
+  argv: string[];
+  host: string;
+  missing: string[];
+}
+
+/** Argv and host of a command step with its parameters filled, or its templates and the names missing. */
+export function planStep(node: PlaybookNode, values: Record<string, string>): StepPlan | undefined {
+  const template = stepTemplate(node);
+  if (!template) return undefined;
+  const { argv, host } = template;
+  const missing = missingParameters([...argv, host], values);
+  if (missing.length > 0) return { argv, host, missing };
+  return { argv: renderArgv(argv, values), host: renderText(host, values), missing };
 }

@@ -3,9 +3,12 @@ import type { PayloadInput, RecordKind } from '../model/journalRecord';
 import type { Evaluation, PlaybookNodeView, StepResult } from '../model/playbookView';
 import { evaluateCondition, type LiveFacts } from './evaluateCondition';
 import { nodeView } from './nodeView';
-import { missingParameters, ParameterError, renderArgv, renderText, validateParameter } from './parameters';
-import { type Condition, type Playbook, type PlaybookNode, stepTemplate } from './schema';
-import { runCommandStep } from './stepRunner';
+import type { OutcomeWatch, Verification } from './nodeWatch';
+import { watchesOf } from './nodeWatch';
+import { planStep, type StepPlan, validateParameter } from './parameters';
+import { answerLabel, howAnswered, renderTemplatesLoosely } from './runWording';
+import type { Condition, Playbook, PlaybookNode } from './schema';
+import { PlaybookRunError, runCommandStep, stepToRun } from './stepRunner';
 
 export interface PlaybookRunContext {
   facts: () => LiveFacts;
@@ -17,13 +20,6 @@ export interface PlaybookRunContext {
   variant?: string;
   onChange: (view: PlaybookNodeView) => void;
   now?: () => number;
-}
-
-export class PlaybookRunError extends Error {}
-
-function answerLabel(node: PlaybookNode, answer: string): string {
-  if (node.kind === 'question' && node.choices) return node.choices[Number(answer)]?.label ?? answer;
-  return answer;
 }
 
 /**
@@ -39,8 +35,9 @@ export class PlaybookRun {
   private trail: string[] = [];
   private running: AbortController | undefined;
   private lastResult: StepResult | undefined;
-  private verifyDeadline: number | undefined;
-  private verifyFailed = false;
+  /** At a verification step, its check; at an outcome that watches, its watch. */
+  private verification: Verification | undefined;
+  private watch: OutcomeWatch | undefined;
   dryRun = false;
   readonly values: Record<string, string>;
 
@@ -69,8 +66,8 @@ export class PlaybookRun {
     return this.nodeId;
   }
 
-  /** Moves to `id`, passing over steps of other deploy variants. */
-  private enter(id: string | undefined): void {
+  /** `id`, or the first node after it that is not a step of another deploy variant. */
+  private resolve(id: string | undefined): string | undefined {
     let next = id;
     while (next) {
       const node = this.playbook.nodes[next] as PlaybookNode;
@@ -85,14 +82,23 @@ export class PlaybookRun {
       }
       break;
     }
+    return next;
+  }
+
+  /** Moves to `id`, passing over steps of other deploy variants. */
+  private enter(id: string | undefined): void {
+    const next = this.resolve(id);
     if (!next)
       throw new PlaybookRunError(`playbook ${this.playbook.id} ends without an outcome after ${this.nodeId}`);
     this.nodeId = next;
     this.ticked = new Set();
     this.lastResult = undefined;
-    this.verifyFailed = false;
     const node = this.node;
-    this.verifyDeadline = node.kind === 'verify' ? this.now + node.within : undefined;
+    ({ verification: this.verification, watch: this.watch } = watchesOf(
+      node,
+      { ...this.ctx, playbook: this.playbook.id, nodeId: next, fill: (c) => this.withParameters(c) },
+      this.stepFinishedAt,
+    ));
     if (node.kind === 'question')
       this.ctx.record('decision.shown', { playbook: this.playbook.id, node: next, question: node.question });
     if (node.kind === 'checklist') this.tickFromData(node);
@@ -118,22 +124,16 @@ export class PlaybookRun {
           : undefined;
     if (!target) throw new PlaybookRunError(`"${answer}" is not an answer to this question`);
     const proposal = this.proposal();
-    const how =
-      !proposal || proposal.verdict === 'unknown'
-        ? proposal
-          ? 'asked: the data could not tell'
-          : 'asked'
-        : proposal.verdict === answer
-          ? 'proposed from live data, confirmed'
-          : `overrode the data, which said ${proposal.verdict}`;
+    const reached = this.playbook.nodes[target];
     this.ctx.record('decision.answered', {
       playbook: this.playbook.id,
       node: this.nodeId,
       question: node.question,
       answer: answerLabel(node, answer),
-      how,
+      how: howAnswered(proposal, answer),
       proposed: proposal?.verdict ?? null,
       evidence: proposal?.evidence.join('; ') ?? '',
+      ...(reached?.kind === 'outcome' && { outcome: reached.outcome }),
     });
     this.trail.push(`${node.question} → ${answerLabel(node, answer)}`);
     this.enter(target);
@@ -186,30 +186,44 @@ export class PlaybookRun {
       this.enter(node.next);
       return;
     }
-    if (node.kind === 'verify' && (this.verifyFailed || this.proposalForVerify().verdict === 'yes')) {
-      this.enter(node.next);
-    }
+    if (node.kind === 'verify' && this.verification?.failed) this.enter(node.otherwise ?? node.next);
+    else if (node.kind === 'verify' && this.verification?.evaluate().verdict === 'yes') this.enter(node.next);
   }
 
+  /** Passes over a step; a verification passed over leads where a failed one does (`otherwise`). */
   skipStep(reason: string): void {
     const node = this.node;
     if (node.kind === 'question' || node.kind === 'outcome') return;
-    this.ctx.record('step.skipped', { playbook: this.playbook.id, step: node.title, reason });
-    this.enter(node.next);
+    this.ctx.record('step.skipped', {
+      playbook: this.playbook.id,
+      step: node.title,
+      reason,
+      ...(node.kind === 'verify' && { verification: true }),
+    });
+    this.enter(node.kind === 'verify' ? (node.otherwise ?? node.next) : node.next);
+  }
+
+  /**
+   * At an outcome that names a playbook: the one to continue with. An outcome that watches records
+   * the decision, with what the data said then (proposed, or not yet: rolled back before it held).
+   */
+  acceptOutcome(): string | undefined {
+    const node = this.node;
+    if (node.kind !== 'outcome' || !node.playbook) return undefined;
+    if (this.watch) this.trail.push(this.watch.accept());
+    return node.playbook;
+  }
+
+  /** An outcome that watches re-checks its condition; the first time it holds, the console proposes. */
+  tickWatch(): void {
+    if (!this.watch) return;
+    this.watch.tick();
+    this.publish();
   }
 
   /** Argv and host of the current command step, with parameters filled (or the ones missing). */
-  commandPlan(): { argv: string[]; host: string; missing: string[] } | undefined {
-    const template = stepTemplate(this.node);
-    if (!template) return undefined;
-    const { argv: argvTemplate, host: hostTemplate } = template;
-    const missing = missingParameters([...argvTemplate, hostTemplate], this.values);
-    if (missing.length > 0) return { argv: argvTemplate, host: hostTemplate, missing };
-    return {
-      argv: renderArgv(argvTemplate, this.values),
-      host: renderText(hostTemplate, this.values),
-      missing,
-    };
+  commandPlan(): StepPlan | undefined {
+    return planStep(this.node, this.values);
   }
 
   setParameter(name: string, value: string): void {
@@ -237,46 +251,35 @@ export class PlaybookRun {
     if (node.kind !== 'command' && node.kind !== 'shell')
       throw new PlaybookRunError('the current node is not a command step');
     if (this.running) throw new PlaybookRunError('a step is already running');
-    if (!node.reviewed) {
-      throw new PlaybookRunError(
-        'this step was imported and not reviewed: read it in the playbook YAML and set reviewed: true',
-      );
-    }
-    const plan = this.commandPlan();
-    if (!plan || plan.missing.length > 0)
-      throw new ParameterError(`missing parameters: ${plan?.missing.join(', ')}`);
-    const word = this.confirmationWord();
-    if (word !== undefined && typed !== word)
-      throw new PlaybookRunError(`not confirmed: type "${word}" to run this step`);
-    const running = new AbortController();
     const dryRun = this.dryRun;
-    // A command that can dry-run itself (a server-side dry run) runs as one; others execute nothing.
-    const dryRunArgs = dryRun && node.kind === 'command' ? node.run.dryRun : undefined;
-    if (!dryRun || dryRunArgs) {
+    const step = stepToRun(this.playbook.id, node, this.commandPlan(), dryRun, {
+      word: this.confirmationWord(),
+      typed,
+    });
+    const running = new AbortController();
+    if (!dryRun || step.executeDryRun) {
       this.running = running;
       this.publish();
     }
     try {
       this.stepFinishedAt = undefined;
-      this.lastResult = await runCommandStep(
-        {
-          playbook: this.playbook.id,
-          step: node.title,
-          host: plan.host,
-          argv: dryRunArgs ? [...plan.argv, ...dryRunArgs] : plan.argv,
-          timeoutMs: node.kind === 'command' ? node.run.timeout : node.timeout,
-          dryRun,
-          ...(dryRunArgs && { executeDryRun: true }),
-        },
-        { record: this.ctx.record, target: this.ctx.targetFor(plan.host), signal: running.signal },
-      );
+      this.lastResult = await runCommandStep(step, {
+        record: this.ctx.record,
+        target: this.ctx.targetFor(step.host),
+        signal: running.signal,
+      });
       // A step that changed something (not a dry run, exit 0): what follows is judged from here on.
       if (!dryRun && this.lastResult.exitCode === 0) this.stepFinishedAt = this.now;
     } finally {
       this.running = undefined;
     }
-    this.publish();
-    return this.lastResult;
+    const result = this.lastResult;
+    // Its verification starts at once, on screen: nothing to read before it but the exit status.
+    if (this.stepFinishedAt !== undefined && this.nodeAt(node.next)?.kind === 'verify') {
+      this.trail.push(`${node.title} → exit 0`);
+      this.enter(node.next);
+    } else this.publish();
+    return result;
   }
 
   /** Stops a running step (Ctrl-C): the process is killed and the result says cancelled. */
@@ -286,19 +289,13 @@ export class PlaybookRun {
     return true;
   }
 
-  get isRunning(): boolean {
-    return this.running !== undefined;
+  private nodeAt(id: string | undefined): PlaybookNode | undefined {
+    const resolved = this.resolve(id);
+    return resolved ? this.playbook.nodes[resolved] : undefined;
   }
 
-  private proposalForVerify(): Evaluation {
-    const node = this.node;
-    if (node.kind !== 'verify') return { verdict: 'unknown', evidence: [] };
-    const facts = this.ctx.facts();
-    // After a step, its effect is judged on what came after it, not on a window reaching back before.
-    return evaluateCondition(
-      this.withParameters(node.verify),
-      this.stepFinishedAt === undefined ? facts : { ...facts, since: this.stepFinishedAt },
-    );
+  get isRunning(): boolean {
+    return this.running !== undefined;
   }
 
   /** A condition with the run's parameters filled in (`{{service}}`). */
@@ -309,28 +306,9 @@ export class PlaybookRun {
   /** Re-checks a verification step; passes move on, a missed deadline marks it failed. */
   tickVerify(): void {
     const node = this.node;
-    if (node.kind !== 'verify' || this.verifyFailed) return;
-    const evaluation = this.proposalForVerify();
-    if (evaluation.verdict === 'yes') {
-      this.ctx.record('verify.result', {
-        playbook: this.playbook.id,
-        step: node.title,
-        passed: true,
-        evidence: evaluation.evidence.join('; '),
-      });
-      this.enter(node.next);
-      return;
-    }
-    if (this.now >= (this.verifyDeadline ?? 0)) {
-      this.verifyFailed = true;
-      this.ctx.record('verify.result', {
-        playbook: this.playbook.id,
-        step: node.title,
-        passed: false,
-        evidence: evaluation.evidence.join('; '),
-      });
-    }
-    this.publish();
+    if (node.kind !== 'verify' || !this.verification) return;
+    if (this.verification.tick() === 'passed') this.enter(node.next);
+    else this.publish();
   }
 
   view(): PlaybookNodeView {
@@ -348,11 +326,15 @@ export class PlaybookRun {
       ...(this.lastResult && { lastResult: this.lastResult }),
       ...(proposal && { proposal }),
       ...(plan && { plan }),
-      ...(node.kind === 'verify' && {
+      ...(this.watch && {
+        watch: { evaluation: this.watch.evaluate(), proposed: this.watch.proposed !== undefined },
+      }),
+      ...(this.verification && {
         verify: {
-          evaluation: this.proposalForVerify(),
-          deadline: this.verifyDeadline ?? 0,
-          failed: this.verifyFailed,
+          evaluation: this.verification.evaluate(),
+          deadline: this.verification.deadline,
+          since: this.verification.since,
+          failed: this.verification.failed,
         },
       }),
     });
@@ -366,11 +348,4 @@ export class PlaybookRun {
   private publish(): void {
     this.ctx.onChange(this.view());
   }
-}
-
-/** Fills templates in a serialized condition; an unknown name stays as written (and matches nothing). */
-function renderTemplatesLoosely(json: string, values: Record<string, string>): string {
-  return json.replace(/\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g, (all, name: string) =>
-    values[name] === undefined ? all : JSON.stringify(values[name]).slice(1, -1),
-  );
 }

@@ -37,6 +37,7 @@ export type Condition =
   | { trafficGrowth: { service?: string; factorAbove: number } }
   | { previousReleaseKnown: { service?: string } }
   | { rolloutComplete: { service?: string } }
+  | { ruleCleared: { id: string; service?: string } }
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -96,13 +97,14 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       }),
       z.strictObject({ previousReleaseKnown: z.strictObject({ service: z.string().optional() }) }),
       z.strictObject({ rolloutComplete: z.strictObject({ service: z.string().optional() }) }),
+      z.strictObject({ ruleCleared: z.strictObject({ id: z.string(), service: z.string().optional() }) }),
       z.strictObject({ all: z.array(ConditionSchema).min(1) }),
       z.strictObject({ any: z.array(ConditionSchema).min(1) }),
       z.strictObject({ not: ConditionSchema }),
     ],
     {
       message:
-        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, dependencyFailing, incidentDeclared, previousReleaseKnown, rolloutComplete, saturation, trafficGrowth, all, any or not',
+        'expected a condition: errorRatio, rule, healthFailing, p95, restarts, deployedWithin, alert, dependencyFailing, incidentDeclared, previousReleaseKnown, rolloutComplete, ruleCleared, saturation, trafficGrowth, all, any or not',
     },
   ),
 );
@@ -192,6 +194,8 @@ const VerifyNode = z.strictObject({
   /** How long to wait for the condition to hold before calling it failed. */
   within: Duration.default(300_000),
   next: Next.optional(),
+  /** Where the run goes when the verification fails or is skipped (never to the success outcome). */
+  otherwise: Next.optional(),
   ...variantField,
 });
 
@@ -200,6 +204,11 @@ const OutcomeNode = z.strictObject({
   summary: z.string().optional(),
   /** The playbook to continue with. */
   playbook: PlaybookId.optional(),
+  /**
+   * Keeps watching while shown: checked every second, and when it holds the console proposes the
+   * playbook (journaled). Enter continues with the playbook at any time.
+   */
+  watch: ConditionSchema.optional(),
 });
 
 export const PlaybookNodeSchema = z.union(
@@ -263,6 +272,8 @@ export function successors(node: PlaybookNode): string[] {
       return [node.yes, node.no, ...(node.choices ?? []).map((c) => c.next)].filter((x): x is string => !!x);
     case 'outcome':
       return [];
+    case 'verify':
+      return [node.next, node.otherwise].filter((x): x is string => !!x);
     default:
       return node.next ? [node.next] : [];
   }

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { CommandResult, CommandTarget } from '../model/command';
 import type { PayloadInput, RecordKind } from '../model/journalRecord';
 import type { StepResult } from '../model/playbookView';
+import { ParameterError } from './parameters';
+import type { PlaybookNode } from './schema';
+
+export class PlaybookRunError extends Error {}
 
 export interface StepToRun {
   playbook: string;
@@ -18,6 +22,39 @@ export interface StepRunnerContext {
   record: <K extends RecordKind>(kind: K, payload: PayloadInput<K>) => void;
   target: CommandTarget;
   signal: AbortSignal;
+}
+
+/**
+ * The current step as it will run, or why it may not: imported and not reviewed, parameters
+ * missing, or a destructive step whose word was not typed. A command that can dry-run itself (a
+ * server-side dry run) runs as one; others execute nothing.
+ */
+export function stepToRun(
+  playbook: string,
+  node: Extract<PlaybookNode, { kind: 'command' | 'shell' }>,
+  plan: { argv: string[]; host: string; missing: string[] } | undefined,
+  dryRun: boolean,
+  confirmation: { word: string | undefined; typed: string | undefined },
+): StepToRun {
+  if (!node.reviewed)
+    throw new PlaybookRunError(
+      'this step was imported and not reviewed: read it in the playbook YAML and set reviewed: true',
+    );
+  if (!plan || plan.missing.length > 0)
+    throw new ParameterError(`missing parameters: ${plan?.missing.join(', ')}`);
+  const { word, typed } = confirmation;
+  if (word !== undefined && typed !== word)
+    throw new PlaybookRunError(`not confirmed: type "${word}" to run this step`);
+  const dryRunArgs = dryRun && node.kind === 'command' ? node.run.dryRun : undefined;
+  return {
+    playbook,
+    step: node.title,
+    host: plan.host,
+    argv: dryRunArgs ? [...plan.argv, ...dryRunArgs] : plan.argv,
+    timeoutMs: node.kind === 'command' ? node.run.timeout : node.timeout,
+    dryRun,
+    ...(dryRunArgs && { executeDryRun: true }),
+  };
 }
 
 const DRY_RUN: CommandResult = {

@@ -41,7 +41,20 @@ export function createConsoleControls(services: ConsoleServices) {
       },
     },
   });
-  const palette = paletteController(ctx, { entries: paletteEntries, run: (b) => runBinding(b) });
+  /** The palette: every action, and every loaded playbook by its title and id. */
+  const entries = (query: string) =>
+    paletteEntries(
+      query,
+      (services.triage?.catalog() ?? []).map(
+        (p, i): KeyBinding => ({
+          keys: [],
+          action: 'openPlaybook',
+          arg: i,
+          description: `open playbook: ${p.title} (${p.id})`,
+        }),
+      ),
+    );
+  const palette = paletteController(ctx, { entries, run: (b) => runBinding(b) });
   const prompts = promptsController(ctx, {
     ...logs.prompts,
     ...incident.prompts,
@@ -73,7 +86,7 @@ export function createConsoleControls(services: ConsoleServices) {
     else if (mode === 'palette' && text) actions.paletteType(text);
   }
 
-  return { actions, dispatch };
+  return { actions, dispatch, paletteEntries: entries };
 }
 
 export type ConsoleControls = ReturnType<typeof createConsoleControls>;

@@ -1,6 +1,7 @@
 import type { Thresholds } from '../config/schema';
 import { IncidentRepository } from '../incident/incidentRepository';
 import { LogBuffer } from '../logs/logBuffer';
+import { rulesFromThresholds } from '../metrics/serviceSignals';
 import { diagnosisKey } from '../model/diagnosis';
 import type { EventSink } from '../model/sourceEvents';
 import type { Playbook } from '../playbooks/schema';
@@ -91,6 +92,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     incident,
     options.triageEnvironment,
     (service, since) => ingest.rateSince(service, since, Date.now()),
+    rulesFromThresholds(options.thresholds),
   );
   const ingest = createIngest({
     store,

@@ -129,8 +129,22 @@ export class IncidentSession {
     this.record('note', { text, actionItem });
   }
 
-  setStatus(status: IncidentStatus): void {
-    this.record('incident.status', { status });
+  /** `despite`: what argued against the change, when the operator confirmed it anyway. */
+  setStatus(status: IncidentStatus, despite: string[] = []): void {
+    this.record('incident.status', { status, ...(despite.length > 0 && { despite }) });
+  }
+
+  /**
+   * Verifications of this incident whose last word is a failure or a skip: the effect of the step
+   * before them is unproven (a later pass of the same step settles it).
+   */
+  unprovenVerifications(): string[] {
+    const last = new Map<string, boolean>();
+    for (const r of this.state?.records ?? []) {
+      if (r.kind === 'verify.result') last.set(r.payload.step, r.payload.passed);
+      else if (r.kind === 'step.skipped' && r.payload.verification) last.set(r.payload.step, false);
+    }
+    return [...last].filter(([, passed]) => !passed).map(([step]) => step);
   }
 
   setSeverity(severity: Severity): void {

@@ -105,13 +105,19 @@ export function fuzzyScore(query: string, text: string): number | undefined {
   return score;
 }
 
-/** Every action of the keymap, best matches first: the palette and the help come from one table. */
-export function paletteEntries(query: string): { binding: KeyBinding; label: string }[] {
-  return helpBindings()
+/**
+ * Every action of the keymap, and `extra` entries without a key (a playbook to open by name), best
+ * matches first: the palette and the help come from one table.
+ */
+export function paletteEntries(
+  query: string,
+  extra: readonly KeyBinding[] = [],
+): { binding: KeyBinding; label: string }[] {
+  return [...helpBindings(), ...extra]
     .filter((b) => b.action !== 'openPalette')
     .map((b) => ({
       binding: b,
-      label: `${b.description}  (${keysLabel(b)})`,
+      label: b.keys.length > 0 ? `${b.description}  (${keysLabel(b)})` : b.description,
       score: fuzzyScore(query, `${b.description} ${b.action}`),
     }))
     .filter((e): e is { binding: KeyBinding; label: string; score: number } => e.score !== undefined)

@@ -70,7 +70,7 @@ export class SharedConsole {
     let closed = false;
     return {
       store,
-      controls: { actions, dispatch: asWho(controls.dispatch) },
+      controls: { actions, dispatch: asWho(controls.dispatch), paletteEntries: controls.paletteEntries },
       pause: () => {
         paused = true;
       },

@@ -1,3 +1,4 @@
+import type { ThresholdRuleSpec } from '../metrics/thresholdRule';
 import type { CommandTarget } from '../model/command';
 import type { LiveFacts } from '../playbooks/evaluateCondition';
 import { PlaybookRun } from '../playbooks/playbookRun';
@@ -38,6 +39,8 @@ export class TriageSession {
     private readonly env: TriageEnvironment,
     /** Requests and errors of a service since a time (the ingest's counters), for verifications. */
     private readonly rateSince?: LiveFacts['rateSince'],
+    /** The console's threshold rules: their lines and hold times, for "the rule cleared". */
+    private readonly rules: readonly ThresholdRuleSpec[] = [],
   ) {}
 
   get current(): PlaybookRun | undefined {
@@ -47,6 +50,19 @@ export class TriageSession {
   /** Whether a playbook of that id is loaded. */
   hasPlaybook(id: string): boolean {
     return this.playbooks.has(id);
+  }
+
+  /** Every loaded playbook, by id: what the palette offers to open by name. */
+  catalog(): { id: string; title: string }[] {
+    return [...this.playbooks.values()]
+      .map((p) => ({ id: p.id, title: p.title }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Whether the current run stands at an outcome that leads nowhere else: the walk is over. */
+  get finished(): boolean {
+    const node = this.run?.node;
+    return node?.kind === 'outcome' && !node.playbook;
   }
 
   /** Starts `id` (the triage tree by default) with parameters filled from live data and config. */
@@ -78,6 +94,9 @@ export class TriageSession {
       facts: () => ({
         ...liveFactsFrom(this.store.getState()),
         ...(this.rateSince && { rateSince: this.rateSince }),
+        ruleLines: Object.fromEntries(
+          this.rules.map((r) => [r.id, { above: r.above, forMs: r.forMs, signal: r.signal }]),
+        ),
       }),
       record: (kind, payload) => {
         this.incident.record(kind, payload);
@@ -92,20 +111,24 @@ export class TriageSession {
     return this.run;
   }
 
-  /** At an outcome that names another playbook, continue with it. */
+  /** At an outcome that names another playbook, continue with it (a watching outcome records why). */
   follow(): boolean {
-    const next = this.run?.view().outcome?.next;
+    const next = this.run?.acceptOutcome();
     if (!next) return false;
     this.start(next);
     return true;
   }
 
-  /** Verification steps re-check the live data every second; proposals refresh as data moves. */
+  /**
+   * Verification steps and watching outcomes re-check the live data every second; proposals
+   * refresh as data moves.
+   */
   private tick(): void {
     const run = this.run;
     if (!run) return;
     try {
       if (run.node.kind === 'verify') run.tickVerify();
+      else if (run.node.kind === 'outcome') run.tickWatch();
       else if (run.node.kind === 'question') this.store.setState({ triage: run.view() });
     } catch (err) {
       // A verification result the journal refused: say so, keep the console running.

@@ -1,3 +1,4 @@
+import type { Pool } from 'undici';
 import { LineSplitter } from '../logs/lineSplitter';
 import type { EventSink, FieldNames } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
@@ -56,11 +57,15 @@ export class DockerLogDecoder {
 /**
  * Follows one container's logs through the Engine API (locally or over SSH), with timestamps, so a
  * reconnect resumes from the last line seen: the lines at that instant are dropped as duplicates
- * and a marker shows where the gap was.
+ * and a marker shows where the gap was. A container that exited is a state, not a link to retry:
+ * the follower says so once and waits for the engine's `start` event, then follows again.
  */
 export class DockerLogSource {
   private readonly resume = new TimestampedLines();
   private readonly loop: ReconnectLoop;
+  private readonly report: ReturnType<typeof reportLinkState>;
+  /** The resume point the last gap marker was shown for: a link that flaps adds no new marker. */
+  private markedAt: string | undefined;
 
   constructor(
     private readonly container: string,
@@ -69,9 +74,10 @@ export class DockerLogSource {
     private readonly sink: EventSink,
     private readonly fields?: Partial<FieldNames>,
   ) {
+    this.report = reportLinkState(sink, `docker-logs:${container}`);
     this.loop = new ReconnectLoop({
       session: (attempt) => this.follow(attempt),
-      onState: reportLinkState(sink, `docker-logs:${container}`),
+      onState: this.report,
       endedReason: 'the log stream ended',
     });
   }
@@ -84,35 +90,91 @@ export class DockerLogSource {
     this.loop.stop();
   }
 
-  /** One follow of the log stream, from the last line seen, until it ends. */
+  /**
+   * One connection to the engine: follows the log stream from the last line seen until it ends;
+   * while the container is not running, waits for it to start, then follows it again. Returns (and
+   * the loop reconnects) only when the stream ended with the container still running.
+   */
   private async follow({ first, signal, connected }: LinkAttempt): Promise<void> {
     const client = dockerClient(this.dialer);
     try {
-      const last = this.resume.last;
-      if (!first && last) this.emit([gapMarker(this.source, last)]);
-      // Docker takes `since` as seconds with a fraction; lines at exactly that instant come again.
-      const since = last ? (Date.parse(last) / 1000).toFixed(3) : '0';
-      const tail = last ? 'all' : '200';
-      const res = await client.request({
-        method: 'GET',
-        path: `/containers/${encodeURIComponent(this.container)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&since=${since}&tail=${tail}`,
-        signal,
-        bodyTimeout: 0,
-        headersTimeout: 10_000,
-      });
-      if (res.statusCode !== 200)
-        throw new Error(
-          `Docker API answered ${res.statusCode}: ${sanitize(await res.body.text()).slice(0, 200)}`,
-        );
-      connected();
-      const decoder = new DockerLogDecoder();
-      for await (const chunk of res.body) {
-        const lines = decoder.push(chunk as Buffer);
-        this.emit(lines.map((l) => this.resume.take(l)?.body).filter((l): l is string => l !== undefined));
+      let gap = !first;
+      for (;;) {
+        await this.streamLogs(client, gap, signal, connected);
+        gap = false;
+        // Events from just before the inspection are replayed, so a start between the two is seen.
+        const since = Math.floor(Date.now() / 1000) - 1;
+        const stopped = await this.notRunning(client, signal);
+        if (stopped === undefined) return;
+        this.report('stopped', { reason: `the container ${stopped}; following again when it starts` });
+        await this.started(client, since, signal);
       }
     } finally {
       void client.destroy().catch(() => {});
     }
+  }
+
+  /** Follows the log stream from the last line seen until it ends. */
+  private async streamLogs(client: Pool, gap: boolean, signal: AbortSignal, connected: () => void) {
+    const last = this.resume.last;
+    if (gap && last && last !== this.markedAt) {
+      this.markedAt = last;
+      this.emit([gapMarker(this.source, last)]);
+    }
+    // Docker takes `since` as seconds with a fraction; lines at exactly that instant come again.
+    const since = last ? (Date.parse(last) / 1000).toFixed(3) : '0';
+    const tail = last ? 'all' : '200';
+    const res = await client.request({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(this.container)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&since=${since}&tail=${tail}`,
+      signal,
+      bodyTimeout: 0,
+      headersTimeout: 10_000,
+    });
+    if (res.statusCode !== 200)
+      throw new Error(
+        `Docker API answered ${res.statusCode}: ${sanitize(await res.body.text()).slice(0, 200)}`,
+      );
+    connected();
+    const decoder = new DockerLogDecoder();
+    for await (const chunk of res.body) {
+      const lines = decoder.push(chunk as Buffer);
+      this.emit(lines.map((l) => this.resume.take(l)?.body).filter((l): l is string => l !== undefined));
+    }
+  }
+
+  /** Undefined while the container runs; else its state in words ("exited (exit 137)", "is gone"). */
+  private async notRunning(client: Pool, signal: AbortSignal): Promise<string | undefined> {
+    const res = await client.request({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(this.container)}/json`,
+      signal,
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
+    const body = await res.body.text();
+    if (res.statusCode === 404) return 'is gone';
+    if (res.statusCode !== 200)
+      throw new Error(`Docker API answered ${res.statusCode}: ${sanitize(body).slice(0, 200)}`);
+    const state = (JSON.parse(body) as { State?: { Running?: boolean; Status?: string; ExitCode?: number } })
+      .State;
+    if (state?.Running !== false) return undefined;
+    return `${sanitize(String(state.Status ?? 'stopped')).slice(0, 40)}${state.ExitCode ? ` (exit ${state.ExitCode})` : ''}`;
+  }
+
+  /** Resolves at the container's next start (the engine sends the headers with the first event). */
+  private async started(client: Pool, since: number, signal: AbortSignal): Promise<void> {
+    const filters = { type: ['container'], container: [this.container], event: ['start'] };
+    const events = await client.request({
+      method: 'GET',
+      path: `/events?since=${since}&filters=${encodeURIComponent(JSON.stringify(filters))}`,
+      signal,
+      bodyTimeout: 0,
+      headersTimeout: 0,
+    });
+    if (events.statusCode !== 200) throw new Error(`Docker API answered ${events.statusCode} to /events`);
+    for await (const chunk of events.body) if ((chunk as Buffer).length > 0) break;
+    events.body.destroy();
   }
 
   private emit(lines: string[]): void {

@@ -31,6 +31,7 @@ export interface Prompt {
     | 'hand-over'
     | 'give-steps'
     | 'status'
+    | 'resolve-anyway'
     | 'severity'
     | 'confirm-step'
     | 'parameter'

@@ -25,9 +25,13 @@ const short = (text: string, n = 48) =>
 /**
  * The release that came before the errors: the latest one at or before they began; else, since a
  * release is dated when it was seen (a little after its first lines), the first one just after.
+ * A rollback is a mitigation, never the change: once the early errors have left the window it would
+ * otherwise be the latest release.
  */
 function releaseBefore(state: ConsoleState, began: number | undefined) {
-  const releases = [...releaseEvents(state)].sort((a, b) => a.at - b.at);
+  const releases = releaseEvents(state)
+    .filter((r) => r.data.rollback !== true)
+    .sort((a, b) => a.at - b.at);
   if (began === undefined) return releases.at(-1);
   return (
     releases.filter((r) => r.at <= began).at(-1) ?? releases.find((r) => r.at <= began + RELEASE_SKEW_MS)

@@ -14,6 +14,7 @@ import { ClusterEventFilter } from './clusterEvents';
 import { appendEvents, type ConsoleStore } from './consoleStore';
 import { ContainerChangeDeduper } from './containerChangeDeduper';
 import { dependencyErrors, diagnose } from './diagnosis';
+import { LinkEventCoalescer } from './linkEvents';
 import { currentPatternRows } from './patternRows';
 import { ReleaseDetector } from './releaseDetector';
 
@@ -105,6 +106,7 @@ export function createIngest({
   const containerChanges = new ContainerChangeDeduper();
   const releases = new ReleaseDetector();
   const clusterEvents = new ClusterEventFilter();
+  const links = new LinkEventCoalescer();
   /** Requests and 5xx counted from each service's log lines, cumulative like a counter. */
   const logCounts = new Map<string, { requests: number; errors: number }>();
 
@@ -223,17 +225,8 @@ export function createIngest({
               ...(e.nextTryAt && { nextTryAt: e.nextTryAt }),
             },
           };
-          // A link's first connection is not news (a cluster opens dozens of log streams at start).
-          const firstUp = prev?.state === 'connecting' && e.state === 'connected';
-          if (prev && prev.state !== e.state && !firstUp) {
-            notable.push({
-              at: e.at,
-              kind: 'source',
-              severity: e.state === 'connected' ? 'info' : 'warning',
-              text: `${e.id}: ${e.state}${e.reason ? ` (${sanitize(e.reason)})` : ''}`,
-              data: { source: e.id, state: e.state },
-            });
-          }
+          const linkEvent = links.observe(e.id, prev?.state, e.state, e.at, e.reason);
+          if (linkEvent) notable.push(linkEvent);
           break;
         }
         case 'alerts':
@@ -297,7 +290,7 @@ export function createIngest({
       lastSecond = second;
       signalsChanged = true;
       for (const [service, c] of logCounts) signalsFor(service).addLogCounts(now, c.requests, c.errors);
-      notable.push(...containerChanges.flush(now));
+      notable.push(...containerChanges.flush(now), ...links.flush(now));
     }
     let nextSignals = state.signals;
     if (signalsChanged) {

@@ -22,6 +22,8 @@ const short = (id: string | undefined) => (id ? id.replace(/^sha256:/, '').slice
 export class ReleaseDetector {
   private readonly seen = new Map<string, Seen>();
   private readonly lastTo = new Map<string, string>();
+  /** Every version each service was seen running: going back to one of them is a rollback. */
+  private readonly versions = new Map<string, Set<string>>();
   readonly watchedSince = new Map<string, number>();
 
   /** A container's status; a release when its service's image or version changed. */
@@ -38,7 +40,10 @@ export class ReleaseDetector {
       ...(status.imageId && { imageId: status.imageId }),
     };
     this.seen.set(key, now_);
-    if (!before) return undefined;
+    if (!before) {
+      this.ran(service, now_.version ?? now_.image);
+      return undefined;
+    }
     const versionChanged = before.version !== now_.version;
     const imageChanged = before.image !== now_.image;
     const digestChanged = !!before.imageId && !!now_.imageId && before.imageId !== now_.imageId;
@@ -65,6 +70,7 @@ export class ReleaseDetector {
     const key = `reported:${reporter}:${service}`;
     const before = this.seen.get(key)?.version;
     this.seen.set(key, { version });
+    if (before === undefined) this.ran(service, version);
     if (before === undefined || before === version) return undefined;
     return this.release(
       {
@@ -84,19 +90,41 @@ export class ReleaseDetector {
     return this.release(data, at);
   }
 
+  private ran(service: string, version: string | undefined): void {
+    if (version === undefined) return;
+    const seen = this.versions.get(service) ?? new Set<string>();
+    seen.add(version);
+    this.versions.set(service, seen);
+  }
+
   private watch(service: string, at: number): void {
     if (!this.watchedSince.has(service)) this.watchedSince.set(service, at);
   }
 
+  /**
+   * A release once per service and target. A target the service ran before (a version it was seen
+   * with, or the `from` of an earlier release) is a rollback, and says so in its evidence.
+   */
   private release(data: ReleaseEventData, at: number): ReleaseEvent | undefined {
     if (this.lastTo.get(data.service) === data.to) return undefined;
     this.lastTo.set(data.service, data.to);
+    const before = this.versions.get(data.service);
+    const rollback = data.rollback === true || isRollback(before, data);
+    for (const v of [data.from, data.to]) this.ran(data.service, v ?? undefined);
+    const full: ReleaseEventData = rollback
+      ? { ...data, rollback: true, reason: `a rollback to ${data.to}, which ran before; ${data.reason}` }
+      : data;
     return {
       at,
       kind: 'release',
       severity: 'info',
-      text: `${data.service} ${data.from ?? '?'} → ${data.to} (${data.reason})`,
-      data,
+      text: `${full.service} ${full.from ?? '?'} → ${full.to} (${full.reason})`,
+      data: full,
     };
   }
+}
+
+/** Whether a release goes back to a version seen before (its own `from` does not count). */
+function isRollback(seen: ReadonlySet<string> | undefined, data: ReleaseEventData): boolean {
+  return seen !== undefined && data.to !== data.from && seen.has(data.to);
 }

@@ -17,6 +17,21 @@ const QUEUED_LIMIT = 64 * 1024;
 /** How often a backed-up channel is looked at again. */
 const RECHECK_MS = 100;
 
+/**
+ * The largest screen rendered for one responder, whatever size their terminal says it is: Ink
+ * builds a cell per column and row of every frame, so a client claiming 10000x10000 would cost
+ * the shared server gigabytes (it aborted). A bigger terminal shows the console in its top-left
+ * corner. With the queue bound above, one screen costs at most about two frames of this size.
+ */
+export const MAX_SCREEN = { columns: 500, rows: 200 } as const;
+
+/** A size a client sent (any uint32, or 0 for "unknown"), as the screen is rendered. */
+export function screenSize(columns: number, rows: number): { columns: number; rows: number } {
+  const bounded = (n: number, fallback: number, max: number) =>
+    Number.isFinite(n) && n >= 1 ? Math.min(Math.floor(n), max) : fallback;
+  return { columns: bounded(columns, 80, MAX_SCREEN.columns), rows: bounded(rows, 24, MAX_SCREEN.rows) };
+}
+
 export class ChannelScreen extends EventEmitter {
   readonly isTTY = true;
   writable = true;
@@ -31,12 +46,16 @@ export class ChannelScreen extends EventEmitter {
   private waiting: string | undefined;
   private recheck: NodeJS.Timeout | undefined;
 
+  columns: number;
+  rows: number;
+
   constructor(
     private readonly channel: NodeJS.WritableStream & { readonly writableLength: number },
-    public columns: number,
-    public rows: number,
+    columns: number,
+    rows: number,
   ) {
     super();
+    ({ columns: this.columns, rows: this.rows } = screenSize(columns, rows));
   }
 
   get backedUp(): boolean {
@@ -83,8 +102,9 @@ export class ChannelScreen extends EventEmitter {
   }
 
   resize(columns: number, rows: number): void {
-    this.columns = columns;
-    this.rows = rows;
+    const size = screenSize(columns, rows);
+    if (size.columns === this.columns && size.rows === this.rows) return;
+    ({ columns: this.columns, rows: this.rows } = size);
     this.emit('resize');
   }
 

@@ -1,10 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import ssh2, { type Connection, type ParsedKey, type ServerChannel } from 'ssh2';
+import ssh2, { type ParsedKey, type ServerChannel } from 'ssh2';
 import { ensurePrivateDir, writeFileAtomic } from '../files/privateFiles';
-import { type AuthorizedKey, parseAuthorizedKeys } from './authorizedKeys';
+import { inertText } from '../text/inert';
+import { type AuthorizedKey, AuthorizedKeysError } from './authorizedKeys';
+import { AuthorizedKeysFile, type KeysNow } from './authorizedKeysFile';
+import { DEFAULT_LOGIN_LIMITS, LoginGate, type LoginLimits } from './loginGate';
 
 const { Server, utils } = ssh2;
 
@@ -34,6 +37,8 @@ export interface SshServerOptions {
   maxAuthAttempts?: number;
   /** A session with no keystroke for this long is closed. */
   idleTimeoutMs?: number;
+  /** Deadlines and counts before authentication (see `LoginLimits`); OpenSSH-like defaults. */
+  loginLimits?: Partial<LoginLimits>;
   onSession(session: TerminalSession): void;
   /** The server's own log lines (who connected, who was refused, why). */
   log(line: string): void;
@@ -65,58 +70,57 @@ export function loadOrCreateHostKey(path: string): {
   return { privateKey, fingerprint: fingerprintOf(key.getPublicSSH()), created };
 }
 
-interface KnownKey {
-  entry: AuthorizedKey;
-  parsed: ParsedKey;
+/** Errors that only say the client went away: routine, not worth a line each. */
+const HUNG_UP = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT']);
+
+/** What the keys file's outcome is, for the log: loud when it refuses everyone. */
+export function describeKeys(path: string, now: KeysNow): string {
+  if (!now.usable)
+    return `REFUSING EVERY KEY until the authorized-keys file is fixed: ${now.problem} (it is read again on change; no restart needed)`;
+  const n = now.keys.length;
+  return n === 0
+    ? `warning: ${path} holds no keys: nobody can connect until one is added (no restart needed)`
+    : `${path}: ${n} key${n === 1 ? '' : 's'}`;
 }
 
 /**
- * The SSH server of `opsconsole serve` (ssh2's): public keys only, checked against the
- * authorized-keys file (read again for each connection, so a key added needs no restart); a
- * shell with a pseudo-terminal and nothing else (no exec, subsystems, forwarding or agent).
+ * The SSH server of `opsconsole serve` (ssh2's, fed by a TCP server of ours so that connections
+ * are bounded before they authenticate, see `LoginGate`): public keys only, checked against the
+ * authorized-keys file (read again when it changes, so a key added needs no restart); a shell with
+ * a pseudo-terminal and nothing else (no exec, subsystems, forwarding or agent).
  */
 export async function startSshServer(options: SshServerOptions): Promise<{
   port: number;
   fingerprint: string;
+  /** How many keys the file held at start (a file that cannot be used at start is thrown). */
+  keys: number;
+  /** Connections accepted that have not authenticated yet. */
+  startups(): number;
   stop(): Promise<void>;
 }> {
   const hostKey = loadOrCreateHostKey(options.hostKeyPath);
   const maxSessions = options.maxSessions ?? 32;
   const maxAuth = options.maxAuthAttempts ?? 6;
   const idleMs = options.idleTimeoutMs ?? 30 * 60_000;
-  let lastGood: KnownKey[] = [];
-  const readKeys = (): KnownKey[] => {
-    try {
-      const entries = parseAuthorizedKeys(
-        readFileSync(options.authorizedKeysPath, 'utf8'),
-        options.authorizedKeysPath,
-      );
-      lastGood = entries.flatMap((entry) => {
-        const parsed = utils.parseKey(`${entry.type} ${entry.blob}`);
-        if (parsed instanceof Error) {
-          options.log(
-            `${options.authorizedKeysPath}:${entry.line}: ${parsed.message}; that key is not accepted`,
-          );
-          return [];
-        }
-        return [{ entry, parsed: Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed }];
-      });
-    } catch (err) {
-      options.log(`${(err as Error).message}; keeping the keys read before`);
-    }
-    return lastGood;
-  };
-  readKeys();
+  let started = false;
+  const keysFile = new AuthorizedKeysFile(options.authorizedKeysPath, (now) => {
+    if (started) options.log(describeKeys(options.authorizedKeysPath, now));
+  });
+  const keysAtStart = keysFile.current();
+  // A file that is wrong at start is the operator's to fix before anyone connects.
+  if (!keysAtStart.usable) throw new AuthorizedKeysError(keysAtStart.problem);
+  started = true;
+  const gate = new LoginGate({ ...DEFAULT_LOGIN_LIMITS, ...options.loginLimits }, options.log);
   let open = 0;
-  const connections = new Set<Connection>();
+  const sockets = new Set<Socket>();
   const server = new Server({ hostKeys: [hostKey.privateKey], ident: 'opsconsole' }, (client, info) => {
-    connections.add(client);
-    const from = `${info.ip}:${info.port}`;
+    const admission = gate.find(info.ip, info.port);
+    // Its socket is gone already (it hung up right after its banner): nothing to serve.
+    if (!admission) return client.end();
+    admission.greeted();
+    const { from } = admission;
     let attempts = 0;
     let who: AuthorizedKey | undefined;
-    const keys = readKeys();
-    // A connection that does not authenticate within 30 s is closed (OpenSSH's LoginGraceTime is 120 s).
-    const grace = setTimeout(() => client.end(), 30_000);
     client.on('authentication', (ctx) => {
       attempts++;
       if (attempts > maxAuth) {
@@ -127,7 +131,12 @@ export async function startSshServer(options: SshServerOptions): Promise<{
       }
       if (ctx.method !== 'publickey') return ctx.reject(['publickey']);
       const offered = ctx.key.data;
-      const match = keys.find(({ parsed }) => {
+      const keys = keysFile.current();
+      if (!keys.usable) {
+        options.log(`${from}: refused key ${fingerprintOf(offered)}: ${keys.problem}`);
+        return ctx.reject(['publickey']);
+      }
+      const match = keys.keys.find(({ parsed }) => {
         const known = parsed.getPublicSSH();
         return (
           parsed.type === ctx.key.algo && known.length === offered.length && timingSafeEqual(known, offered)
@@ -145,7 +154,7 @@ export async function startSshServer(options: SshServerOptions): Promise<{
       ctx.accept();
     });
     client.on('ready', () => {
-      clearTimeout(grace);
+      admission.authenticated();
       const person = who as AuthorizedKey;
       options.log(`${from}: ${person.name} (${person.role}) connected`);
       client.on('session', (accept) => {
@@ -217,23 +226,33 @@ export async function startSshServer(options: SshServerOptions): Promise<{
     client.on('tcpip', (_accept, reject) => reject());
     client.on('openssh.streamlocal', (_accept, reject) => reject());
     client.on('request', (_accept, reject) => reject?.());
-    client.on('error', (err) => options.log(`${from}: ${err.message}`));
-    client.on('close', () => {
-      clearTimeout(grace);
-      connections.delete(client);
+    // A client's disconnect reason is its own text: shown inert. One that just went away is not news.
+    client.on('error', (err: NodeJS.ErrnoException) => {
+      if (!HUNG_UP.has(err.code ?? '')) options.log(`${from}: ${inertText(err.message)}`);
     });
   });
+  const listener = createServer((socket) => {
+    // ssh2 reports errors of the connections it was handed; before it has one, this one stays quiet.
+    socket.on('error', () => {});
+    if (!gate.admit(socket)) return;
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    server.injectSocket(socket);
+  });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
+    listener.once('error', reject);
+    listener.listen(options.port, options.host, () => resolve());
   });
   return {
-    port: (server.address() as AddressInfo).port,
+    port: (listener.address() as AddressInfo).port,
     fingerprint: hostKey.fingerprint,
+    keys: keysAtStart.keys.length,
+    startups: () => gate.startups,
     stop: () =>
       new Promise<void>((resolve) => {
-        for (const c of connections) c.end();
-        server.close(() => resolve());
+        gate.stop();
+        listener.close(() => resolve());
+        for (const s of sockets) s.destroy();
       }),
   };
 }

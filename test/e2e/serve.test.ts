@@ -109,6 +109,24 @@ afterAll(async () => {
   await new Promise((r) => server?.once('exit', r));
 });
 
+/** Starts another server on a keys file; its stderr once it listens (then stopped) or exits, and its code. */
+async function serveWithKeys(keysText: string): Promise<{ said: string; code: number | null }> {
+  const keysFile = join(dir, `keys-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(keysFile, keysText);
+  const other = spawn(
+    BIN,
+    ['serve', '--config', join(dir, 'config.yaml'), '--authorized-keys', keysFile, '--listen', '127.0.0.1:0'],
+    { env: { ...process.env, OPSCONSOLE_STATE_DIR: stateDir }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let said = '';
+  other.stderr?.on('data', (d: Buffer) => {
+    said += d.toString();
+    if (/ on 127\.0\.0\.1:\d+/.test(said)) other.kill('SIGTERM');
+  });
+  const code = await new Promise<number | null>((resolve) => other.once('exit', resolve));
+  return { said, code };
+}
+
 describe('opsconsole serve: one live incident, a console each, over the real OpenSSH client', () => {
   it('prints a host key fingerprint that is the key ssh-keygen reads, and keeps that key private', () => {
     const fingerprint = /host key (SHA256:\S+)/.exec(serverLog)?.[1];
@@ -116,6 +134,16 @@ describe('opsconsole serve: one live incident, a console each, over the real Ope
     expect(execFileSync('ssh-keygen', ['-lf', hostKey], { encoding: 'utf8' })).toContain(fingerprint);
     expect(statSync(hostKey).mode & 0o777).toBe(0o600);
     expect(statSync(join(stateDir, 'serve')).mode & 0o777).toBe(0o700);
+  });
+
+  it('will not start on a keys file in doubt (exit 2, file:line), and warns when it names nobody', async () => {
+    const pub = (name: string) => readFileSync(`${key(name)}.pub`, 'utf8').trim();
+    const twice = await serveWithKeys(`name="alice" ${pub('alice')}\nrole="commander" ${pub('alice')}\n`);
+    expect(twice.code).toBe(2);
+    expect(twice.said).toMatch(/keys-\w+:2: the same key as line 1 \(alice, responder\): one line per key/);
+    expect(twice.said).not.toMatch(/\n\s+at /);
+    const empty = await serveWithKeys('# nobody yet\n');
+    expect(empty.said).toMatch(/warning: \S+ holds no keys: nobody can connect until one is added/);
   });
 
   it('refuses an unknown key, passwords, commands and port forwarding', async () => {

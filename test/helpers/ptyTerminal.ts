@@ -77,14 +77,19 @@ export class PtyTerminal {
     return this.raw.lastIndexOf('\u001b[?25h') >= this.raw.lastIndexOf('\u001b[?25l');
   }
 
-  async waitFor(pattern: RegExp | ((screen: string) => boolean), timeoutMs = 20_000): Promise<string> {
+  /** `pollMs`: how often to read the screen (a benchmark timing a keypress reads it more often). */
+  async waitFor(
+    pattern: RegExp | ((screen: string) => boolean),
+    timeoutMs = 20_000,
+    pollMs = 50,
+  ): Promise<string> {
     const test = typeof pattern === 'function' ? pattern : (s: string) => pattern.test(s);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const s = this.text();
       if (test(s)) return s;
       if (this.exitCode !== undefined) break;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, pollMs));
     }
     throw new Error(
       `screen never matched ${String(pattern)} within ${timeoutMs}ms; exit=${this.exitCode}; screen:\n${this.text()}`,

@@ -314,6 +314,9 @@ describe('silence as acknowledgement', () => {
     press('S');
     const resolvedKey = ui().prompt?.choices?.find((c) => c.value === 'resolved')?.key as string;
     press(resolvedKey);
+    // The seeded api's critical rule still fires: resolving asks first (and the record says so).
+    expect(ui().prompt).toMatchObject({ purpose: 'resolve-anyway' });
+    press('y');
     expect(ui().prompt).toMatchObject({ purpose: 'expire-silences' });
     expect(ui().prompt?.details).toEqual([
       expect.stringMatching(new RegExp(`^${made?.id}: alertname=ApiDown`)),

@@ -69,6 +69,39 @@ const CASES: [string, () => string[], number, RegExp][] = [
     /does not exist[\s\S]*fix:/,
   ],
   ['export --out onto a directory', () => ['export', '--out', dir], 2, /is a directory[\s\S]*fix:/],
+  // Special files: the 1 MiB limit holds while reading, whatever the file is (it once read /dev/zero to 10 GB).
+  ['check /dev/zero', () => ['check', '/dev/zero'], 2, /\/dev\/zero: it holds more than 1 MiB[\s\S]*fix:/],
+  [
+    '--config /dev/zero',
+    () => ['check', '--config', '/dev/zero'],
+    2,
+    /config \/dev\/zero: it holds more than 1 MiB/,
+  ],
+  ['status --config /dev/urandom', () => ['status', '--config', '/dev/urandom'], 2, /more than 1 MiB/],
+  [
+    'check --scenarios /dev/zero',
+    () => ['check', '--scenarios', '/dev/zero'],
+    2,
+    /scenario file \/dev\/zero: it holds more than 1 MiB/,
+  ],
+  ['import /dev/zero', () => ['import', '/dev/zero'], 2, /runbook \/dev\/zero: it holds more than 1 MiB/],
+  [
+    'import /dev/urandom',
+    () => ['import', '/dev/urandom'],
+    2,
+    /runbook \/dev\/urandom: it holds more than 1 MiB/,
+  ],
+  [
+    'check on a FIFO nobody writes to',
+    () => {
+      const fifo = join(dir, 'silent-fifo');
+      execFileSync('mkfifo', [fifo]);
+      return ['check', fifo];
+    },
+    2,
+    /silent-fifo: it did not deliver its end within 5 s[\s\S]*fix:/,
+  ],
+  ['import of a directory', () => ['import', dir], 2, /runbook .*: it is a directory/],
 ];
 
 describe('bad input gets one clear message, the documented exit code, no stack and no temp file', () => {
@@ -94,6 +127,18 @@ describe('bad input gets one clear message, the documented exit code, no stack a
       env,
     );
     expect(r.stdout).toBe('one error\ntwo\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('import reads a FIFO that is written to (the bound holds for it too)', async () => {
+    const fifo = join(dir, 'runbook-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const r = await runShell(
+      `(printf '# Failover\\n\\n- [ ] page the DBA\\n' > ${fifo}) & "$OC" import ${fifo}`,
+      env,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/title: Failover[\s\S]*- page the DBA/);
     expect(r.code).toBe(0);
   });
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CliResult, runCli } from '../helpers/cli';
+import { parse } from 'yaml';
+import { type CliResult, runCli, runShell } from '../helpers/cli';
 
 /**
  * Every subcommand driven with hostile arguments, files and configs. Whatever it is given, it must
@@ -85,6 +86,12 @@ function expectContained(ws: Workspace, r: CliResult, what: string): void {
 }
 
 const RUNS = { numRuns: 6 };
+
+/** One word for a bash script, single-quoted. */
+const shellQuote = (w: string) => `'${w.replaceAll("'", "'\\''")}'`;
+/** A YAML double-quoted string of any text (everything outside printable ASCII escaped). */
+const yamlString = (s: string) =>
+  JSON.stringify(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 describe('hostile input to every subcommand', () => {
   it('logs: hostile file names, contents and filters', async () => {
@@ -204,4 +211,84 @@ describe('hostile input to every subcommand', () => {
       RUNS,
     );
   });
+
+  it('completion, import and check --scenarios: hostile incident file names, runbooks and scenario files', async () => {
+    const shellWords = fc.constantFrom(
+      '$(touch pwned)',
+      '`touch pwned`',
+      '$((1+1))',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, as a file name
+      '${HOME}',
+      '*',
+      ' ',
+      '\n',
+      "'",
+    );
+    await fc.assert(
+      fc.asyncProperty(hostile, hostile, shellWords, async (name, text, shellWord) => {
+        const ws = workspace();
+        const incidents = join(ws.env.OPSCONSOLE_STATE_DIR as string, 'incidents');
+        mkdirSync(incidents, { recursive: true });
+        const valid = 'inc-20261122-010203-abcd';
+        for (const n of [valid, `${shellWord}${name}`.replaceAll('/', '_').slice(0, 200)])
+          writeFileSync(join(incidents, `${n}.jsonl`), '');
+        // The list the completions read holds incident ids only, and bash runs nothing it holds.
+        const list = await runCli(['completion', '--list', 'incidents'], { env: ws.env, cwd: ws.root });
+        expectContained(ws, list, 'completion --list incidents');
+        expect(list.stdout).toBe(`${valid}\n`);
+        // One bash completes three command lines: export, incident note, and export of the shell word.
+        const complete = (words: string) =>
+          `COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _opsconsole; printf '%s\\n' "\${COMPREPLY[@]}" ---`;
+        const bash = await runShell(
+          [
+            'opsconsole() { "$OC" "$@"; }; source <("$OC" completion bash)',
+            complete("opsconsole export ''"),
+            complete("opsconsole incident note ''"),
+            complete(`opsconsole export ${shellQuote(shellWord)}`),
+          ].join('\n'),
+          ws.env,
+          ws.root,
+        );
+        expectContained(ws, bash, 'bash completion');
+        expect(bash.stdout).toBe(`${valid}\n---\n${valid}\n---\n---\n`);
+
+        // import: the hostile text in a title, an item, a script inside a longer fence, an unclosed
+        // fence (on one line each: CR and LF end Markdown lines).
+        const [line, other] = [text, name].map((s) => s.replace(/[\r\n]/g, ' '));
+        const runbook = join(ws.inputs, 'runbook.md');
+        const script = `echo ${line}\n\`\`\`\necho ${other}`;
+        writeFileSync(
+          runbook,
+          `\uFEFF# ${line}\n\n## ${other}\n\n- [ ] ${line}\n\n\`\`\`\`sh\n${script}\n\`\`\`\`\n\n\`\`\`sh\necho ${line}\n`,
+        );
+        const out = join(ws.out, 'imported.yaml');
+        for (const args of [
+          ['import', runbook],
+          ['import', runbook, '--out', out],
+        ]) {
+          const r = await runCli(args, { env: ws.env, cwd: ws.root });
+          expectContained(ws, r, args.join(' '));
+          expect(r.code, r.stderr).toBe(0);
+        }
+        const imported = parse(readFileSync(out, 'utf8')) as { nodes: Record<string, { shell?: string }> };
+        const shells = Object.values(imported.nodes).flatMap((n) => (n.shell === undefined ? [] : [n.shell]));
+        expect(shells).toEqual([script, `echo ${line}`]);
+        const check = await runCli(['check', out], { env: ws.env, cwd: ws.root });
+        expectContained(ws, check, 'check of the import');
+        expect(check.code, check.stderr).toBe(0);
+
+        // check --scenarios: hostile names where the case names nodes.
+        const scenario = join(ws.inputs, 'scenario.yaml');
+        writeFileSync(
+          scenario,
+          `playbook: triage\ncases:\n  - name: ${yamlString(text)}\n    facts: {}\n    answers: { ${yamlString(name)}: "yes" }\n    expect: ${yamlString(text)}\n`,
+        );
+        const scenarios = await runCli(['check', '--scenarios', scenario], { env: ws.env, cwd: ws.root });
+        expectContained(ws, scenarios, 'check --scenarios');
+        expect(scenarios.code).toBe(2);
+        expect(scenarios.stderr).toMatch(/scenario\.yaml:5:\d+[\s\S]*is not a node of playbook "triage"/);
+      }),
+      RUNS,
+    );
+  }, 600_000); // 6 runs of 9 CLI starts and two shells: minutes on a loaded machine
 });

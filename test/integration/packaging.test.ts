@@ -18,17 +18,109 @@ import { commandTable } from '../../src/cli/main';
 import { PtyTerminal } from '../helpers/ptyTerminal';
 
 const root = process.cwd();
+const VALID_ID = 'inc-20261122-010203-abcd';
+/** Names a stranger could leave in the incidents directory: each would run, expand or split in a shell. */
+const HOSTILE_NAMES = [
+  '$(touch pwned1)',
+  '`touch pwned2`',
+  '$((1+1))',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, as a file name
+  '${HOME}',
+  '*',
+  'a b',
+  'new\nline',
+  '-rf',
+  "it's",
+  'x;touch pwned3',
+];
+
+/** A state directory with VALID_ID and `names` as incident journals, and an empty working directory. */
+function completionFixture(names: string[]): { state: string; cwd: string } {
+  const state = mkdtempSync(join(tmpdir(), 'oc-compl-'));
+  mkdirSync(join(state, 'incidents'));
+  for (const name of [VALID_ID, ...names]) writeFileSync(join(state, 'incidents', `${name}.jsonl`), '');
+  return { state, cwd: mkdtempSync(join(tmpdir(), 'oc-compl-cwd-')) };
+}
+
+const completionEnv = (state: string) => ({
+  ...process.env,
+  OPSCONSOLE_STATE_DIR: state,
+  XDG_CONFIG_HOME: state,
+});
+/** Shell-quotes one word for the test's own scripts. */
+const q = (w: string) => `'${w.replaceAll("'", "'\\''")}'`;
+const opsconsoleFn = `opsconsole() { ${q(join(root, 'bin', 'opsconsole'))} "$@"; }`;
+
+/** `opsconsole completion SHELL`, as the built CLI prints it, saved once to a file to source. */
+const completionScript = (() => {
+  const saved = new Map<string, string>();
+  return (shell: 'bash' | 'zsh') => {
+    let file = saved.get(shell);
+    if (!file) {
+      file = join(mkdtempSync(join(tmpdir(), 'oc-compl-script-')), shell);
+      writeFileSync(file, execFileSync(join(root, 'bin', 'opsconsole'), ['completion', shell]));
+      saved.set(shell, file);
+    }
+    return file;
+  };
+})();
+
+/** Splits what the shell printed: per command line the words offered (NUL after each), then RS. */
+const offeredPerLine = (out: string) =>
+  out
+    .split('\x1e')
+    .slice(0, -1)
+    .map((words) => words.split('\0').filter((w) => w !== ''));
+
+/** What bash's completion offers for each command line (its last word is the one being typed). */
+function completeInBash(state: string, cwd: string, lines: string[][]): string[][] {
+  const script = [
+    opsconsoleFn,
+    `source ${q(completionScript('bash'))}`,
+    ...lines.map(
+      (words) =>
+        `COMP_WORDS=(${words.map(q).join(' ')}); COMP_CWORD=${words.length - 1}; _opsconsole; printf '%s\\0' "\${COMPREPLY[@]}"; printf '\\036'`,
+    ),
+  ].join('\n');
+  return offeredPerLine(
+    execFileSync('bash', ['-c', script], { cwd, encoding: 'utf8', env: completionEnv(state) }),
+  );
+}
+
+/**
+ * What zsh's completion offers for each command line: compinit loaded, the generated function
+ * sourced, and compadd, _describe and _files replaced by stubs that collect the words they are given.
+ */
+function completeInZsh(state: string, cwd: string, lines: string[][]): string[][] {
+  const script = [
+    'autoload -Uz compinit && compinit -u -D',
+    opsconsoleFn,
+    `source ${q(completionScript('zsh'))}`,
+    'compadd() { while (( $# )) && [[ $1 != -- ]]; do shift; done; shift; offered+=("$@"); }',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh syntax
+    '_describe() { offered+=("${(@P)2}"); }',
+    "_files() { offered+=('<files>'); }",
+    ...lines.map(
+      (words) =>
+        `offered=(); words=(${words.map(q).join(' ')}); CURRENT=${words.length}; _opsconsole; print -rn -- "\${(pj:\\0:)offered}"; printf '\\036'`,
+    ),
+  ].join('\n');
+  return offeredPerLine(
+    execFileSync('zsh', ['-fc', script], { cwd, encoding: 'utf8', env: completionEnv(state) }),
+  );
+}
+
 const dist = join(root, 'dist');
 const exeName = 'opsconsole-linux-x64';
 /** Nothing of this machine's environment: no PATH, no HOME, no Node. */
 const nothing = Object.fromEntries(Object.keys(process.env).map((k) => [k, undefined]));
 const run = promisify(execFile);
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'dist'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-}, 600_000);
-
 describe('the single executable (npm run dist), on a machine with no Node at all', () => {
+  beforeAll(() => {
+    execFileSync('npm', ['run', 'dist'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  }, 600_000);
+
   it('runs --version and status --json from a bare directory with an empty environment', async () => {
     const bare = mkdtempSync(join(tmpdir(), 'oc-bare-'));
     copyFileSync(join(dist, exeName), join(bare, 'opsconsole'));
@@ -134,20 +226,66 @@ describe('the man page and the completions, from the command table --help uses',
   });
 
   it('completes subcommands and flags in a real bash, and incident ids from the state directory', () => {
-    const state = mkdtempSync(join(tmpdir(), 'oc-compl-'));
-    mkdirSync(join(state, 'incidents'));
-    writeFileSync(join(state, 'incidents', 'inc-20261122-010203-abcd.jsonl'), '');
-    const complete = (words: string[]) =>
-      execFileSync(
-        'bash',
-        [
-          '-c',
-          `opsconsole() { "${join(root, 'bin', 'opsconsole')}" "$@"; }; source <("${join(root, 'bin', 'opsconsole')}" completion bash); COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _opsconsole; echo "\${COMPREPLY[*]}"`,
-        ],
-        { encoding: 'utf8', env: { ...process.env, OPSCONSOLE_STATE_DIR: state, XDG_CONFIG_HOME: state } },
-      ).trim();
-    expect(complete(['opsconsole', 'ser'])).toBe('serve');
-    expect(complete(['opsconsole', 'rollout', '--to'])).toBe('--to-revision');
-    expect(complete(['opsconsole', 'export', 'inc-'])).toBe('inc-20261122-010203-abcd');
-  });
+    const { state, cwd } = completionFixture([]);
+    expect(
+      completeInBash(state, cwd, [
+        ['opsconsole', 'ser'],
+        ['opsconsole', 'rollout', '--to'],
+        ['opsconsole', 'export', 'inc-'],
+      ]),
+    ).toEqual([['serve'], ['--to-revision'], [VALID_ID]]);
+  }, 120_000);
+
+  it('offers incident file names to bash as data: nothing in them runs or expands, only ids are offered', () => {
+    const { state, cwd } = completionFixture(HOSTILE_NAMES);
+    expect(
+      completeInBash(state, cwd, [
+        ['opsconsole', 'export', ''],
+        ['opsconsole', 'incident', 'note', ''],
+        ['opsconsole', 'export', '$('],
+        ['opsconsole', 'export', '*'],
+      ]),
+    ).toEqual([[VALID_ID], [VALID_ID], [], []]);
+    expect(readdirSync(cwd)).toEqual([]);
+  }, 120_000);
+
+  it('offers incident file names to zsh as data: nothing in them runs or expands, only ids are offered', () => {
+    const { state, cwd } = completionFixture(HOSTILE_NAMES);
+    const [exported, noted, flags] = completeInZsh(state, cwd, [
+      ['opsconsole', 'export', ''],
+      ['opsconsole', 'incident', 'note', ''],
+      ['opsconsole', 'rollout', '--to'],
+    ]);
+    expect([exported, noted]).toEqual([[VALID_ID], [VALID_ID]]);
+    expect(flags).toContain('--to-revision');
+    expect(readdirSync(cwd)).toEqual([]);
+  }, 120_000);
+});
+
+describe('the launcher while dist/ is rebuilt', () => {
+  it('runs at every moment of a build (the build swaps its files in whole, the entry last)', async () => {
+    const launcher = join(root, 'bin', 'opsconsole');
+    const failures: string[] = [];
+    let runs = 0;
+    let building = true;
+    const builds = (async () => {
+      try {
+        for (let i = 0; i < 3; i++) await run(process.execPath, ['scripts/build.mjs'], { cwd: root });
+      } finally {
+        building = false;
+      }
+    })();
+    while (building) {
+      runs++;
+      try {
+        const r = await run(launcher, ['--version'], { cwd: root });
+        if (!/^opsconsole \d/.test(r.stdout)) failures.push(r.stdout);
+      } catch (err) {
+        failures.push(String((err as { stderr?: string }).stderr ?? err).slice(0, 300));
+      }
+    }
+    await builds;
+    expect(runs).toBeGreaterThan(3);
+    expect(failures).toEqual([]);
+  }, 300_000);
 });

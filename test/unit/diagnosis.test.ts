@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OriginCount } from '../../src/logs/requestOrigins';
+import type { ServiceSignalsView } from '../../src/metrics/serviceSignals';
 import { createConsoleStore } from '../../src/store/consoleStore';
 import { diagnose } from '../../src/store/diagnosis';
 import type { PatternRow } from '../../src/store/patternRows';
@@ -79,6 +80,38 @@ describe('the diagnosis', () => {
       row({ key: 'api#3', template: 'odd one', isNew: true, errorShare: 1, count: 2 }),
     ];
     expect(diagnose(stateWithRelease(), rows, origins)?.patterns).toEqual([]);
+  });
+
+  it('never names a rollback as the change, even once the early errors have left the window', () => {
+    const state = stateWithRelease();
+    const rollback = {
+      at: T0 + 5 * 60_000,
+      kind: 'release' as const,
+      severity: 'info' as const,
+      text: 'api v1.5.0 → v1.4.2 (a rollback)',
+      data: {
+        service: 'api',
+        host: 'demo',
+        from: 'v1.5.0',
+        to: 'v1.4.2',
+        reason: 'a rollback',
+        rollback: true,
+      },
+    };
+    const after = { ...state, incident: { ...state.incident, events: [...state.incident.events, rollback] } };
+    // No failing template left in the window: only the rule says it fires, since an unknown time.
+    const api: ServiceSignalsView = {
+      service: 'api',
+      requests1m: 100,
+      logRequests1m: 0,
+      ratioSource: 'metrics',
+      spark: [],
+      rules: [{ id: 'error-ratio-critical', severity: 'critical', description: '5xx', state: 'firing' }],
+      health: { up: 0, total: 0, targets: [] },
+    };
+    const firing = { ...after, signals: { api } };
+    const d = diagnose(firing, [], []);
+    expect(d?.change).toMatchObject({ service: 'api', from: 'v1.4.2', to: 'v1.5.0' });
   });
 
   it('says nothing while nothing fails', () => {

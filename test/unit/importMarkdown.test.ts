@@ -1,10 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { importRunbook, parseRunbook } from '../../src/playbooks/importMarkdown';
+import {
+  importRunbook,
+  MAX_IMPORTED_ITEMS,
+  MAX_IMPORTED_NODES,
+  parseRunbook,
+} from '../../src/playbooks/importMarkdown';
 import { checkPlaybookText } from '../../src/playbooks/loadPlaybook';
 import { PlaybookRun } from '../../src/playbooks/playbookRun';
+import { inertText } from '../../src/text/inert';
 import { localTarget } from '../../src/transport/localCommand';
 
 const SEEDS = join(process.cwd(), '..', 'shared', 'seeds');
@@ -71,5 +78,102 @@ describe('opsconsole import', () => {
     });
     expect(run.view().command?.reviewed).toBe(false);
     await expect(run.runStep('x')).rejects.toThrow(/not reviewed/);
+  });
+});
+
+type ImportedNode = { title?: string; shell?: string; checklist?: string[]; outcome?: string };
+/** The imported playbook, parsed, after checking that `check` accepts it. */
+function imported(md: string, name = 'runbook.md') {
+  const yaml = importRunbook(md, name);
+  expect(checkPlaybookText(name, yaml).problems).toEqual([]);
+  return {
+    yaml,
+    playbook: parse(yaml) as { title: string; source: string; nodes: Record<string, ImportedNode> },
+  };
+}
+const shells = (nodes: Record<string, ImportedNode>) =>
+  Object.values(nodes)
+    .map((n) => n.shell)
+    .filter((s) => s !== undefined);
+
+/** Anything a terminal acts on or that reorders text (what the output layer would rewrite). */
+const ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+describe('opsconsole import reads Markdown as CommonMark does', () => {
+  it('keeps the last step when its fence is never closed (the block runs to the end of the file)', () => {
+    const { playbook } = imported(
+      '# R\n\n## One\n\n```sh\necho one\n```\n\n## Two\n\n```sh\necho two\nmore\n',
+    );
+    expect(shells(playbook.nodes)).toEqual(['echo one', 'echo two\nmore']);
+  });
+
+  it('closes a fence only with as many of the same character: ``` inside ```` stays in the script', () => {
+    const script = 'cat <<EOF\n```\nnot the end\n~~~~\nEOF';
+    const { playbook } = imported(`# R\n\n\`\`\`\`sh\n${script}\n\`\`\`\`\n\n~~~sh\necho ~\n\`\`\`\n~~~\n`);
+    expect(shells(playbook.nodes)).toEqual([script, 'echo ~\n```']);
+  });
+
+  it('keeps the title of a file that starts with a byte order mark', () => {
+    expect(imported('\uFEFF# Database failover\n\n- [ ] page the DBA\n').playbook.title).toBe(
+      'Database failover',
+    );
+  });
+
+  it('keeps a newline in the file name inside its values: no YAML key comes from it', () => {
+    const { yaml, playbook } = imported('# R\n\n- [ ] x\n', 'a\nstart: evil\n#.md');
+    expect(Object.keys(playbook).sort()).toEqual(['description', 'id', 'nodes', 'source', 'start', 'title']);
+    expect(playbook.source).toBe('a\nstart: evil\n#.md');
+    expect(
+      yaml
+        .split('\n')
+        .filter((l) => /^\S/.test(l) && !l.startsWith('#'))
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['id', 'title', 'description', 'source', 'start', 'nodes']);
+  });
+
+  it('keeps a script with a bidi override or an escape word for word, and its file text inert', () => {
+    const script = 'rm -rf /srv/app/\u202e/gol.tmp\necho \u001b[2J done\u0085';
+    const { yaml, playbook } = imported(`# R\n\n\`\`\`sh\n${script}\n\`\`\`\n`);
+    expect(shells(playbook.nodes)).toEqual([script]);
+    expect(ACTIVE.test(yaml)).toBe(false);
+    expect(inertText(yaml)).toBe(yaml); // what stdout and --out write is the YAML as made
+    expect(yaml).toContain('\\u202e');
+  });
+
+  it('imports any script word for word (property)', () => {
+    const line = fc
+      .string({ unit: 'binary', maxLength: 30 })
+      .map((l) => l.replace(/[\r\n\u0000]/g, ''))
+      .filter((l) => !/^\s*`{4,}\s*$/.test(l));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 6 }), (lines) => {
+        const script = lines.join('\n');
+        fc.pre(script.trim() !== '');
+        const { yaml, playbook } = imported(`# R\n\n\`\`\`\`sh\n${script}\n\`\`\`\`\n`);
+        expect(shells(playbook.nodes)).toEqual([script]);
+        expect(inertText(yaml)).toBe(yaml);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses a runbook past its limits in its own terms, and imports one at them into a playbook check accepts', () => {
+    const section = (i: number, items: number) =>
+      `## Step ${i}\n\n${Array.from({ length: items }, (_, k) => `- [ ] item ${k}`).join('\n')}\n\n\`\`\`sh\necho ${i}\n\`\`\`\n`;
+    const perSection = MAX_IMPORTED_ITEMS / (MAX_IMPORTED_NODES / 2);
+    const atLimits = Array.from({ length: MAX_IMPORTED_NODES / 2 }, (_, i) => section(i, perSection)).join(
+      '\n',
+    );
+    const { playbook } = imported(atLimits);
+    expect(Object.keys(playbook.nodes)).toHaveLength(MAX_IMPORTED_NODES + 1);
+    const headings = Array.from({ length: 20_000 }, () => '## Same title\n\n- [ ] one thing').join('\n');
+    expect(() => importRunbook(headings, 'big.md')).toThrow(
+      new RegExp(
+        `big\\.md: the runbook has more than ${MAX_IMPORTED_NODES} steps and checklists[\\s\\S]*fix: split`,
+      ),
+    );
+    expect(() => importRunbook(`## A\n${'- [ ] x\n'.repeat(MAX_IMPORTED_ITEMS + 1)}`, 'long.md')).toThrow(
+      /more than 4000 checklist items/,
+    );
   });
 });

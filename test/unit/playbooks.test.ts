@@ -4,50 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LiveFacts } from '../../src/playbooks/evaluateCondition';
 import { crossReferenceProblems, loadPlaybookDirs } from '../../src/playbooks/loadPlaybook';
+import { facts, NOW, type RuleState, rules } from '../helpers/playbookFacts';
 import { recordingRun, shipped, walkTree } from '../helpers/playbookWalk';
-
-const NOW = Date.UTC(2026, 10, 21, 3, 0);
-const healthy = { up: 1, total: 1 };
-type RuleState = 'ok' | 'pending' | 'firing';
-/** Every rule the console evaluates: the 5xx ones in `state`, latency and health as given. */
-const rules = (
-  state: RuleState,
-  other: { sustained?: RuleState; latency?: RuleState; health?: RuleState } = {},
-) => ({
-  'error-ratio-critical': state,
-  'error-ratio-warning': state,
-  'error-ratio-sustained': other.sustained ?? state,
-  'latency-p95': other.latency ?? 'ok',
-  'health-degraded': other.health ?? 'ok',
-});
-
-function facts(api: {
-  ratio: number;
-  firing: boolean;
-  releasedMinutesAgo?: number;
-  health?: { up: number; total: number };
-}): LiveFacts {
-  return {
-    now: NOW,
-    dependencyErrors: [],
-    services: {
-      api: {
-        // Watched for releases for the last two days: "none in the last hour" is known, not assumed.
-        releasesWatchedSince: NOW - 2 * 86_400_000,
-        ratio: { '1m': api.ratio, '5m': api.ratio, '10m': api.ratio },
-        rules: rules(api.firing ? 'firing' : 'ok'),
-        health: api.health ?? healthy,
-        ...(api.releasedMinutesAgo !== undefined && { lastReleaseAt: NOW - api.releasedMinutesAgo * 60_000 }),
-      },
-      worker: {
-        ratio: { '1m': 0.001, '5m': 0.001, '10m': 0.001 },
-        rules: rules('ok'),
-        health: healthy,
-        releasesWatchedSince: NOW - 2 * 86_400_000,
-      },
-    },
-  };
-}
 
 describe('shipped playbooks', () => {
   it('all load, validate and link to each other', () => {
@@ -241,7 +199,7 @@ describe('shipped playbooks', () => {
       });
     });
 
-    it('verification waits for the data, then moves on; a missed deadline is recorded as failed', () => {
+    it('verification waits for the data; a missed deadline is recorded as failed and never reaches "Rolled back"', () => {
       const f = facts({ ratio: 0.08, firing: true });
       const { run, records } = recordingRun(pb, f, { variant: 'demo', values: { service: 'api' } });
       run.continue();
@@ -250,13 +208,14 @@ describe('shipped playbooks', () => {
       run.tickVerify();
       expect(run.currentId).toBe('errors-down'); // health is green already
       run.tickVerify();
-      expect(run.currentId).toBe('errors-down');
+      expect(run.currentId).toBe('errors-down'); // the critical rule still fires
       f.now += 11 * 60_000;
       run.tickVerify();
       expect(records.at(-1)).toMatchObject({ kind: 'verify.result', payload: { passed: false } });
-      f.services.api = { ...f.services.api, ratio: { '1m': 0.01 } };
+      f.services.api = { ...f.services.api, ratio: { '1m': 0.01 }, rules: rules('ok') };
       run.continue();
-      expect(run.currentId).toBe('after');
+      expect(run.currentId).toBe('not-verified');
+      expect(run.view().text).toBe('Rolled back, not verified');
     });
   });
 });

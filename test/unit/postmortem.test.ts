@@ -2,38 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { renderExport } from '../../src/cli/exportCommand';
 import { buildPostmortem } from '../../src/export/postmortem';
 import { foldIncident } from '../../src/incident/incidentState';
-import { GENESIS, hashLine } from '../../src/incident/journalChain';
-import { type JournalRecord, parseRecord, type RecordKind } from '../../src/model/journalRecord';
+import type { JournalRecord } from '../../src/model/journalRecord';
 import { createRedactor } from '../../src/text/redact';
+import { scriptedJournal } from '../helpers/scriptedJournal';
 
 const T0 = Date.UTC(2026, 10, 21, 3, 0, 0);
 const min = 60_000;
 
 /** A scripted incident: bad deploy at 03:00, critical rule fires 03:03, declared 03:05, rollback 03:09. */
 function scripted(): JournalRecord[] {
-  const records: JournalRecord[] = [];
-  let prev = GENESIS;
-  const add = (
-    offsetMs: number,
-    kind: RecordKind,
-    payload: Record<string, unknown>,
-    atOffset?: number,
-    actor = 'alice@bastion',
-  ) => {
-    const raw = {
-      seq: records.length + 1,
-      ts: new Date(T0 + offsetMs).toISOString(),
-      ...(atOffset !== undefined && { at: new Date(T0 + atOffset).toISOString() }),
-      kind,
-      actor,
-      payload,
-      prev,
-    };
-    prev = hashLine(JSON.stringify(raw));
-    const parsed = parseRecord(raw);
-    if (!parsed.ok) throw new Error(`scripted record ${kind}: ${parsed.reason}`);
-    records.push(parsed.record);
-  };
+  const { records, add } = scriptedJournal(T0);
   add(5 * min, 'incident.declared', { title: 'api 5xx after deploy', severity: 'P1', commander: 'alice' });
   add(
     5 * min + 1000,
@@ -129,9 +107,13 @@ describe('post-mortem export', () => {
     expect(at('started')).toBe(new Date(T0 + 1 * min).toISOString()); // fired at 03:03 after 2m above the line
     expect(at('detected')).toBe(new Date(T0 + 3 * min).toISOString());
     expect(at('acknowledged')).toBe(new Date(T0 + 5 * min).toISOString());
-    expect(at('mitigated')).toBe(new Date(T0 + 9 * min).toISOString());
+    // No verification followed the rollback: the rules clearing stands in, and the draft says so.
+    expect(at('mitigated')).toBe(new Date(T0 + 11 * min).toISOString());
+    expect(pm.keyTimes.find((k) => k.name === 'mitigated')?.basis).toBe(
+      'the rules cleared (no verified mitigation was recorded)',
+    );
     expect(at('resolved')).toBe(new Date(T0 + 15 * min).toISOString());
-    expect(pm.durations.map((d) => d.ms)).toEqual([2 * min, 2 * min, 8 * min, 14 * min]);
+    expect(pm.durations.map((d) => d.ms)).toEqual([2 * min, 2 * min, 10 * min, 14 * min]);
     expect(pm.impact).toEqual({
       peakErrorRatio: 0.14,
       timeAboveThresholdMs: 10 * min,

@@ -79,6 +79,34 @@ describe('releases seen in the data', () => {
     ).toBeDefined();
   });
 
+  it('going back to a version the service ran before is a rollback, and its evidence says so', () => {
+    const d = new ReleaseDetector();
+    d.container(container({}), T0);
+    const deploy = d.container(
+      container({ id: 'local/shop-api-2', name: 'shop-api-2', image: 'shop/api:1.5.0', version: '1.5.0' }),
+      T0 + 60_000,
+    );
+    expect(deploy?.data.rollback).toBeUndefined();
+    const back = d.container(
+      container({ id: 'local/shop-api-3', name: 'shop-api-3', image: 'shop/api:1.4.2', version: '1.4.2' }),
+      T0 + 120_000,
+    );
+    expect(back?.data).toMatchObject({ from: '1.5.0', to: '1.4.2', rollback: true });
+    expect(back?.text).toMatch(/a rollback to 1\.4\.2, which ran before/);
+    // Announced releases too: the demo's `from` of an earlier deploy counts as having run.
+    const a = new ReleaseDetector();
+    a.announced({ service: 'api', host: 'demo', from: 'v1.4.2', to: 'v1.5.0', reason: 'deploy' }, T0);
+    const undo = a.announced(
+      { service: 'api', host: 'demo', from: 'v1.5.0', to: 'v1.4.2', reason: 'rollback' },
+      T0 + 1,
+    );
+    expect(undo?.data.rollback).toBe(true);
+    expect(
+      a.announced({ service: 'api', host: 'demo', from: 'v1.4.2', to: 'v1.6.0', reason: 'deploy' }, T0 + 2)
+        ?.data.rollback,
+    ).toBeUndefined();
+  });
+
   it('supervised processes announce their own releases; the detector only marks them watched', () => {
     const d = new ReleaseDetector();
     d.container(container({ kind: 'process', compose: undefined, name: 'api' }), T0);

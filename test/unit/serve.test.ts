@@ -1,10 +1,18 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { refusal } from '../../src/session/roles';
 import type { ConsoleState } from '../../src/store/consoleStore';
+import { isInert } from '../../src/text/sanitize';
 import { parseAuthorizedKeys } from '../../src/transport/authorizedKeys';
+import { AuthorizedKeysFile, type KeysNow } from '../../src/transport/authorizedKeysFile';
 import { ChannelScreen } from '../../src/transport/channelScreen';
 
 const KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
+const KEY2 = 'AAAAC3NzaC1lZDI1NTE5AAAAIAPZRECNHZAiN4uoJHaAHps6/x8hpDKQQwTlDyi956bJ';
+const KEY3 = 'AAAAC3NzaC1lZDI1NTE5AAAAINSZ9YrjPYJC+F3QfI8dF8xZHYTzX0jJcULQTPjnUqkW';
 
 describe('the authorized-keys file of opsconsole serve', () => {
   it('names each person by name= or by the comment, with a role (responder when absent)', () => {
@@ -12,8 +20,8 @@ describe('the authorized-keys file of opsconsole serve', () => {
       [
         '# the on-call team',
         `name="alice",role="commander" ssh-ed25519 ${KEY} alice-laptop`,
-        `ssh-ed25519 ${KEY} bob@laptop`,
-        `restrict,role="viewer" ssh-ed25519 ${KEY} carol@desk`,
+        `ssh-ed25519 ${KEY2} bob@laptop`,
+        `restrict,role="viewer" ssh-ed25519 ${KEY3} carol@desk`,
         '',
       ].join('\n'),
       'keys',
@@ -27,7 +35,7 @@ describe('the authorized-keys file of opsconsole serve', () => {
 
   it('refuses, with file and line, what it cannot honour: a nameless key, an unknown role, a restriction it does not check', () => {
     expect(() => parseAuthorizedKeys(`ssh-ed25519 ${KEY}`, 'ak')).toThrow(
-      /^ak:1: this key names nobody: add name="alice"/,
+      /^ak:1: this key names nobody: put name="..." before the key type/,
     );
     expect(() => parseAuthorizedKeys(`\nrole="admin" ssh-ed25519 ${KEY} x@y`, 'ak')).toThrow(
       /^ak:2: role must be commander, responder or viewer; got "admin"/,
@@ -40,6 +48,83 @@ describe('the authorized-keys file of opsconsole serve', () => {
     );
     expect(() => parseAuthorizedKeys(`name="al ice" ssh-ed25519 ${KEY}`, 'ak')).toThrow(
       /"al ice" is not a usable name/,
+    );
+  });
+
+  it('refuses any doubt about who a key is, with file and line: one key twice, one name on two keys, name= twice', () => {
+    const OTHER = 'AAAAC3NzaC1lZDI1NTE5AAAAIBmSyAaWd2ucZ0fHxSVOJeMcIULqLfdx8nVbMMfWzS3W';
+    expect(() =>
+      parseAuthorizedKeys(
+        `name="alice",role="viewer" ssh-ed25519 ${KEY}\nname="alice2",role="commander" ssh-ed25519 ${KEY}`,
+        'ak',
+      ),
+    ).toThrow(/^ak:2: the same key as line 1 \(alice, viewer\)/);
+    expect(() =>
+      parseAuthorizedKeys(`name="alice" ssh-ed25519 ${KEY}\n\nssh-ed25519 ${OTHER} alice@desk`, 'ak'),
+    ).toThrow(/^ak:3: "alice" already names the key on line 1/);
+    expect(() => parseAuthorizedKeys(`name="alice",name="root" ssh-ed25519 ${KEY}`, 'ak')).toThrow(
+      /^ak:1: option "name" is given twice/,
+    );
+  });
+
+  it('shows a terminal escape in a name as text, and names the options it takes exactly (no-pty is not one)', () => {
+    let message = '';
+    try {
+      parseAuthorizedKeys(`name="\u001b]52;c;aGk=\u0007alice" ssh-ed25519 ${KEY}`, 'ak');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('"\\u001b]52;c;aGk=\\u0007alice" is not a usable name');
+    expect(isInert(message)).toBe(true);
+    let noPty = '';
+    try {
+      parseAuthorizedKeys(`no-pty,name="alice" ssh-ed25519 ${KEY}`, 'ak');
+    } catch (err) {
+      noPty = (err as Error).message;
+    }
+    expect(noPty).toMatch(
+      /^ak:1: option "no-pty" is not supported here \(the options it takes: name=, role=, restrict, no-port-forwarding/,
+    );
+    expect(noPty).not.toMatch(/no-\*/);
+    expect(noPty.split('the options it takes:')[1]).not.toContain('no-pty');
+  });
+});
+
+describe('the authorized-keys file as the server reads it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oc-keys-'));
+  const problemOf = (now: KeysNow) => (now.usable ? 'usable' : now.problem);
+
+  it('is read once per change, one copy shared by every connection, and says when it changes', () => {
+    const path = join(dir, 'authorized_keys');
+    writeFileSync(path, `name="alice" ssh-ed25519 ${KEY}\nname="bob" ssh-ed25519 ${KEY2}\n`);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(path, minuteAgo, minuteAgo);
+    const changes: KeysNow[] = [];
+    const file = new AuthorizedKeysFile(path, (now) => changes.push(now));
+    const first = file.current();
+    expect(file.current()).toBe(first);
+    expect(file.current()).toBe(first);
+    appendFileSync(path, `name="carol" ssh-ed25519 ${KEY3}\n`);
+    const second = file.current();
+    expect(second).not.toBe(first);
+    expect(second.usable && second.keys.map((k) => k.entry.name)).toEqual(['alice', 'bob', 'carol']);
+    expect(changes).toHaveLength(2);
+  });
+
+  it('refuses every key for a file too big, a FIFO or /dev/zero, without waiting or reading past its cap', () => {
+    const big = join(dir, 'big');
+    writeFileSync(big, `${'#'.repeat(1023)}\n`.repeat(1024 + 1));
+    expect(problemOf(new AuthorizedKeysFile(big).current())).toMatch(
+      /big: 1049600 bytes, more than the 1048576 an authorized-keys file may have/,
+    );
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(problemOf(new AuthorizedKeysFile(fifo).current())).toMatch(/fifo: not a regular file/);
+    const zero = join(dir, 'zero');
+    symlinkSync('/dev/zero', zero);
+    expect(problemOf(new AuthorizedKeysFile(zero).current())).toMatch(/zero: not a regular file/);
+    expect(problemOf(new AuthorizedKeysFile(join(dir, 'absent')).current())).toMatch(
+      /absent: cannot read it \(ENOENT\)/,
     );
   });
 });
@@ -111,6 +196,24 @@ class StalledChannel {
     return true;
   }
 }
+
+describe('the size a responder screen renders at', () => {
+  it('is at most 500 columns by 200 rows, whatever the terminal claims, at login and on resize', () => {
+    const channel = new StalledChannel();
+    const screen = new ChannelScreen(channel as never, 10_000, 10_000);
+    expect([screen.columns, screen.rows]).toEqual([500, 200]);
+    const resized: number[][] = [];
+    screen.on('resize', () => resized.push([screen.columns, screen.rows]));
+    screen.resize(120, 40);
+    screen.resize(0xffffffff, 0xffffffff);
+    screen.resize(0, 0); // "unknown" in a pty-req: the usual 80x24
+    expect(resized).toEqual([
+      [120, 40],
+      [500, 200],
+      [80, 24],
+    ]);
+  });
+});
 
 describe('a responder screen that does not read', () => {
   it('keeps only the newest frame while the channel is backed up, says so, and sends it once the client catches up', () => {

@@ -1,9 +1,10 @@
 import { originService } from '../../logs/requestOrigins';
 import { matcherText, proposedSeverity } from '../../model/alerts';
-import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../../model/incident';
+import { type IncidentStatus, isSeverity, isStatus, SEVERITIES, STATUSES } from '../../model/incident';
 import { RECORD_KINDS, type RecordKind } from '../../model/journalRecord';
 import { lastReleases } from '../../store/patternRows';
 import { alertGroups, visibleTimeline } from '../../store/selectors';
+import type { IncidentSession } from '../incidentSession';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 import { selectedLogLine } from './logsController';
 
@@ -205,22 +206,24 @@ export function incidentController(ctx: ControllerContext) {
       status: (value) => {
         const session = ctx.incident;
         if (!session || !isStatus(value)) return;
-        journaled('the status', () => {
-          session.setStatus(value);
-          say(`status: ${value}`);
-        });
-        const silences = value === 'resolved' && ctx.alertmanager ? session.activeSilences() : [];
-        if (silences.length > 0)
-          openPrompt({
-            purpose: 'expire-silences',
-            label: `Expire the ${silences.length} silence${silences.length === 1 ? '' : 's'} made for this incident?`,
+        const against = value === 'resolved' ? reasonsNotToResolve(ctx, session) : [];
+        if (against.length > 0)
+          return openPrompt({
+            purpose: 'resolve-anyway',
+            label: 'Resolve anyway? The record will say it was resolved despite this:',
             value: '',
-            details: silences.map((x) => `${x.id}: ${x.matchers.map(matcherText).join(' ')}`),
+            details: against,
             choices: [
-              { key: 'y', label: 'yes, expire them now', value: 'yes' },
-              { key: 'n', label: 'no, let them run out', value: 'no' },
+              { key: 'y', label: 'yes, resolve anyway', value: 'yes' },
+              { key: 'n', label: 'no, keep it open', value: 'no' },
             ],
           });
+        setStatus(session, value);
+      },
+      'resolve-anyway': (value, prompt) => {
+        const session = ctx.incident;
+        if (!session || value !== 'yes') return say('not resolved');
+        setStatus(session, 'resolved', prompt.details ?? []);
       },
       severity: (value) => {
         const session = ctx.incident;
@@ -228,6 +231,39 @@ export function incidentController(ctx: ControllerContext) {
       },
     },
   } satisfies Controller<typeof actions>;
+
+  function setStatus(session: IncidentSession, value: IncidentStatus, despite: string[] = []): void {
+    journaled('the status', () => {
+      session.setStatus(value, despite);
+      say(`status: ${value}${despite.length > 0 ? ' (despite what the data says: on the record)' : ''}`);
+    });
+    const silences = value === 'resolved' && ctx.alertmanager ? session.activeSilences() : [];
+    if (silences.length > 0)
+      openPrompt({
+        purpose: 'expire-silences',
+        label: `Expire the ${silences.length} silence${silences.length === 1 ? '' : 's'} made for this incident?`,
+        value: '',
+        details: silences.map((x) => `${x.id}: ${x.matchers.map(matcherText).join(' ')}`),
+        choices: [
+          { key: 'y', label: 'yes, expire them now', value: 'yes' },
+          { key: 'n', label: 'no, let them run out', value: 'no' },
+        ],
+      });
+  }
+}
+
+/**
+ * What argues against resolving now: a threshold rule still firing on a service, or a verification
+ * of this incident that failed or was skipped (the fix is then unproven).
+ */
+function reasonsNotToResolve(ctx: ControllerContext, session: IncidentSession): string[] {
+  const firing = Object.values(ctx.store.getState().signals).flatMap((s) =>
+    s.rules
+      .filter((r) => r.state === 'firing')
+      .map((r) => `${s.service}: ${r.id} is firing (${r.description})`),
+  );
+  const unproven = session.unprovenVerifications().map((step) => `verification failed or skipped: ${step}`);
+  return [...firing, ...unproven];
 }
 
 /** The keys that reach these actions, by mode (`global`: every main view). */

@@ -43,6 +43,31 @@ export function triageController(ctx: ControllerContext) {
       setUi({ view: 'triage' });
     },
     leaveTriage: () => setUi({ view: 'dashboard' }),
+    /** T in the triage: a finished walk starts again from the top (the journal keeps the first). */
+    walkTriageAgain: () => {
+      const triage = ctx.triage;
+      if (!triage?.finished) return say('the triage is under way: answer, or Esc for the dashboard');
+      journaled('the new walk', () => triage.start());
+      say('walking the triage again');
+    },
+    /** From the palette: any loaded playbook by name, on the record as the operator's choice. */
+    openPlaybook: (index = 0) => {
+      const triage = ctx.triage;
+      const chosen = triage?.catalog()[index];
+      if (!triage || !chosen) return;
+      if (!incidentOpen())
+        return say('declare an incident first (D): the playbook is recorded in its timeline');
+      journaled('the playbook', () => {
+        ctx.incident?.record('decision.answered', {
+          playbook: run()?.playbook.id,
+          question: 'Which playbook now?',
+          answer: chosen.title,
+          how: 'chosen by name from the palette',
+        });
+        triage.start(chosen.id);
+      });
+      setUi({ view: 'triage' });
+    },
     triageYes: () => journaled('the answer', () => run()?.answer('yes')),
     triageNo: () => journaled('the answer', () => run()?.answer('no')),
     /** Number keys: pick a choice, or tick a checklist item. */
@@ -65,7 +90,8 @@ export function triageController(ctx: ControllerContext) {
         return;
       }
       if (view.kind === 'outcome') {
-        if (!view.outcome?.next) return say('end of this playbook');
+        if (!view.outcome?.next)
+          return say('end of this playbook: T walks the triage again, : opens another by name');
         return journaled('the next playbook', () => ctx.triage?.follow());
       }
       if ((view.kind === 'command' || view.kind === 'shell') && !view.lastResult)
@@ -149,6 +175,7 @@ export function triageController(ctx: ControllerContext) {
 export const TRIAGE_BINDINGS: Bindings = {
   global: [{ keys: ['T'], action: 'openTriage', description: 'guided triage' }],
   triage: [
+    { keys: ['T'], action: 'walkTriageAgain', description: 'T: walk the triage again' },
     { keys: ['y'], action: 'triageYes', description: 'T: answer yes' },
     { keys: ['n'], action: 'triageNo', description: 'T: answer no' },
     { keys: ['return'], action: 'triageAccept', description: 'T: accept data, go on' },
