@@ -14,6 +14,9 @@ export interface ReleaseEventData {
   from?: string;
   to: string;
   reason: string;
+  /** The image ids (Docker's sha256) before and after, when a container showed them: a rollback's target. */
+  fromImageId?: string;
+  toImageId?: string;
 }
 
 export interface SourceEventData {

@@ -3,7 +3,14 @@ import type { PayloadInput, RecordKind } from '../model/journalRecord';
 import type { Evaluation, PlaybookNodeView, StepResult } from '../model/playbookView';
 import { evaluateCondition, type LiveFacts } from './evaluateCondition';
 import { nodeView } from './nodeView';
-import { missingParameters, ParameterError, renderArgv, renderText, validateParameter } from './parameters';
+import {
+  missingParameters,
+  ParameterError,
+  renderArgv,
+  renderKnown,
+  renderText,
+  validateParameter,
+} from './parameters';
 import { type Condition, type Playbook, type PlaybookNode, stepTemplate } from './schema';
 import { runCommandStep } from './stepRunner';
 
@@ -15,6 +22,8 @@ export interface PlaybookRunContext {
   values: Record<string, string>;
   /** The deploy kind of the service; steps of other variants are passed over. */
   variant?: string;
+  /** What told the kind (deploy.kind in the config, compose labels of a container), for the record. */
+  variantEvidence?: string;
   onChange: (view: PlaybookNodeView) => void;
   now?: () => number;
 }
@@ -43,12 +52,15 @@ export class PlaybookRun {
   private verifyFailed = false;
   dryRun = false;
   readonly values: Record<string, string>;
+  /** The deploy kind: known up front, or answered at the playbook's deploy-kind question. */
+  private kind: string | undefined;
 
   constructor(
     readonly playbook: Playbook,
     private readonly ctx: PlaybookRunContext,
   ) {
     this.values = { ...ctx.values };
+    this.kind = ctx.variant;
     for (const [name, spec] of Object.entries(playbook.parameters)) {
       if (this.values[name] === undefined && spec.default !== undefined)
         this.values[name] = String(spec.default);
@@ -69,7 +81,15 @@ export class PlaybookRun {
     return this.nodeId;
   }
 
-  /** Moves to `id`, passing over steps of other deploy variants. */
+  /** The service's deploy kind, once known (up front or answered). */
+  get deployKind(): string | undefined {
+    return this.kind;
+  }
+
+  /**
+   * Moves to `id`, passing over steps of other deploy variants; a question whose choices are deploy
+   * kinds is answered from the kind when it is known (and recorded so), and asked when it is not.
+   */
   private enter(id: string | undefined): void {
     let next = id;
     while (next) {
@@ -77,10 +97,28 @@ export class PlaybookRun {
       if (
         (node.kind === 'command' || node.kind === 'shell' || node.kind === 'verify') &&
         node.variant &&
-        this.ctx.variant &&
-        node.variant !== this.ctx.variant
+        this.kind &&
+        node.variant !== this.kind
       ) {
         next = node.next;
+        continue;
+      }
+      const known =
+        node.kind === 'question'
+          ? node.choices?.find((c) => c.variant && c.variant === this.kind)
+          : undefined;
+      if (node.kind === 'question' && known) {
+        this.ctx.record('decision.answered', {
+          playbook: this.playbook.id,
+          node: next,
+          question: node.question,
+          answer: known.label,
+          how: `the deploy kind is known: ${this.ctx.variantEvidence ?? this.kind}`,
+          proposed: null,
+          evidence: this.ctx.variantEvidence ?? '',
+        });
+        this.trail.push(`${node.question} → ${known.label}`);
+        next = known.next;
         continue;
       }
       break;
@@ -136,6 +174,8 @@ export class PlaybookRun {
       evidence: proposal?.evidence.join('; ') ?? '',
     });
     this.trail.push(`${node.question} → ${answerLabel(node, answer)}`);
+    const kind = node.choices?.[Number(answer)]?.variant;
+    if (kind) this.kind = kind;
     this.enter(target);
   }
 
@@ -340,7 +380,7 @@ export class PlaybookRun {
     return nodeView({
       playbook: this.playbook,
       nodeId: this.nodeId,
-      node,
+      node: withTitle(node, this.values),
       ticked: this.ticked,
       trail: this.trail,
       running: this.running !== undefined,
@@ -370,7 +410,10 @@ export class PlaybookRun {
 
 /** Fills templates in a serialized condition; an unknown name stays as written (and matches nothing). */
 function renderTemplatesLoosely(json: string, values: Record<string, string>): string {
-  return json.replace(/\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g, (all, name: string) =>
-    values[name] === undefined ? all : JSON.stringify(values[name]).slice(1, -1),
-  );
+  return renderKnown(json, values, (v) => JSON.stringify(v).slice(1, -1));
+}
+
+/** A step's title with the run's parameters: a rollback says what it goes from and to before it runs. */
+function withTitle(node: PlaybookNode, values: Record<string, string>): PlaybookNode {
+  return 'title' in node ? { ...node, title: renderKnown(node.title, values) } : node;
 }
