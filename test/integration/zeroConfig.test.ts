@@ -272,5 +272,5 @@ describe('`status` for scripts and cron', () => {
     } finally {
       dockerd.docker('rm', '-f', 'cart-1', 'killed');
     }
-  });
+  }, 120_000);
 });
