@@ -129,7 +129,9 @@ export function rateRow(
   failure?: FailureRole,
 ): string {
   const c = rateColumns(width);
-  const rule = v.unknownReason ? 'unknown' : ruleLabel(headlineRule(v.rules));
+  // Rates unknown does not hide a health rule that fires (a service with health checks and no traffic).
+  const headline = headlineRule(v.rules);
+  const rule = headline ? ruleLabel(headline) : v.unknownReason ? 'unknown' : 'ok';
   const ruleText =
     failure?.role === 'downstream' && rule !== 'ok'
       ? c.rule >= 22

@@ -5,7 +5,7 @@ import { evaluateCondition, type LiveFacts } from './evaluateCondition';
 import { nodeView } from './nodeView';
 import type { OutcomeWatch, Verification } from './nodeWatch';
 import { watchesOf } from './nodeWatch';
-import { planStep, type StepPlan, validateParameter } from './parameters';
+import { planStep, renderKnown, type StepPlan, validateParameter } from './parameters';
 import { answerLabel, howAnswered, renderTemplatesLoosely } from './runWording';
 import type { Condition, Playbook, PlaybookNode } from './schema';
 import { PlaybookRunError, runCommandStep, stepToRun } from './stepRunner';
@@ -18,6 +18,8 @@ export interface PlaybookRunContext {
   values: Record<string, string>;
   /** The deploy kind of the service; steps of other variants are passed over. */
   variant?: string;
+  /** What told the kind (deploy.kind in the config, compose labels of a container), for the record. */
+  variantEvidence?: string;
   onChange: (view: PlaybookNodeView) => void;
   now?: () => number;
 }
@@ -40,12 +42,15 @@ export class PlaybookRun {
   private watch: OutcomeWatch | undefined;
   dryRun = false;
   readonly values: Record<string, string>;
+  /** The deploy kind: known up front, or answered at the playbook's deploy-kind question. */
+  private kind: string | undefined;
 
   constructor(
     readonly playbook: Playbook,
     private readonly ctx: PlaybookRunContext,
   ) {
     this.values = { ...ctx.values };
+    this.kind = ctx.variant;
     for (const [name, spec] of Object.entries(playbook.parameters)) {
       if (this.values[name] === undefined && spec.default !== undefined)
         this.values[name] = String(spec.default);
@@ -66,18 +71,45 @@ export class PlaybookRun {
     return this.nodeId;
   }
 
-  /** `id`, or the first node after it that is not a step of another deploy variant. */
-  private resolve(id: string | undefined): string | undefined {
+  /** The service's deploy kind, once known (up front or answered). */
+  get deployKind(): string | undefined {
+    return this.kind;
+  }
+
+  /**
+   * `id`, or the first node after it that is not a step of another deploy variant; a question whose
+   * choices are deploy kinds is passed when the kind is known (and, when `entering`, recorded so).
+   */
+  private resolve(id: string | undefined, entering = false): string | undefined {
     let next = id;
     while (next) {
       const node = this.playbook.nodes[next] as PlaybookNode;
       if (
         (node.kind === 'command' || node.kind === 'shell' || node.kind === 'verify') &&
         node.variant &&
-        this.ctx.variant &&
-        node.variant !== this.ctx.variant
+        this.kind &&
+        node.variant !== this.kind
       ) {
         next = node.next;
+        continue;
+      }
+      const known =
+        node.kind === 'question'
+          ? node.choices?.find((c) => c.variant && c.variant === this.kind)
+          : undefined;
+      if (node.kind === 'question' && known) {
+        if (entering)
+          this.ctx.record('decision.answered', {
+            playbook: this.playbook.id,
+            node: next,
+            question: node.question,
+            answer: known.label,
+            how: `the deploy kind is known: ${this.ctx.variantEvidence ?? this.kind}`,
+            proposed: null,
+            evidence: this.ctx.variantEvidence ?? '',
+          });
+        if (entering) this.trail.push(`${node.question} → ${known.label}`);
+        next = known.next;
         continue;
       }
       break;
@@ -87,7 +119,7 @@ export class PlaybookRun {
 
   /** Moves to `id`, passing over steps of other deploy variants. */
   private enter(id: string | undefined): void {
-    const next = this.resolve(id);
+    const next = this.resolve(id, true);
     if (!next)
       throw new PlaybookRunError(`playbook ${this.playbook.id} ends without an outcome after ${this.nodeId}`);
     this.nodeId = next;
@@ -136,6 +168,8 @@ export class PlaybookRun {
       ...(reached?.kind === 'outcome' && { outcome: reached.outcome }),
     });
     this.trail.push(`${node.question} → ${answerLabel(node, answer)}`);
+    const kind = node.choices?.[Number(answer)]?.variant;
+    if (kind) this.kind = kind;
     this.enter(target);
   }
 
@@ -318,7 +352,7 @@ export class PlaybookRun {
     return nodeView({
       playbook: this.playbook,
       nodeId: this.nodeId,
-      node,
+      node: withTitle(node, this.values),
       ticked: this.ticked,
       trail: this.trail,
       running: this.running !== undefined,
@@ -348,4 +382,9 @@ export class PlaybookRun {
   private publish(): void {
     this.ctx.onChange(this.view());
   }
+}
+
+/** A step's title with the run's parameters: a rollback says what it goes from and to before it runs. */
+function withTitle(node: PlaybookNode, values: Record<string, string>): PlaybookNode {
+  return 'title' in node ? { ...node, title: renderKnown(node.title, values) } : node;
 }

@@ -13,6 +13,7 @@ import { sanitize } from '../text/sanitize';
 import { ClusterEventFilter } from './clusterEvents';
 import { appendEvents, type ConsoleStore } from './consoleStore';
 import { ContainerChangeDeduper } from './containerChangeDeduper';
+import { ContainerHealthChecks } from './containerHealthChecks';
 import { dependencyErrors, diagnose } from './diagnosis';
 import { LinkEventCoalescer } from './linkEvents';
 import { currentPatternRows } from './patternRows';
@@ -118,6 +119,7 @@ export function createIngest({
     }
     return s;
   };
+  const containerHealth = new ContainerHealthChecks(signalsFor);
 
   const flush = (now = Date.now()): void => {
     const batch = queue;
@@ -141,6 +143,7 @@ export function createIngest({
           if (release) notable.push(release);
           const change = containerChanges.observe(e.status, now);
           if (change) notable.push(change);
+          if (containerHealth.observe(e.status, now)) signalsChanged = true;
           break;
         }
         case 'cluster-event': {
@@ -160,6 +163,7 @@ export function createIngest({
           break;
         }
         case 'container-removed': {
+          if (containerHealth.removed(e.id)) signalsChanged = true;
           const { [e.id]: _removed, ...rest } = containers;
           containers = rest;
           break;
