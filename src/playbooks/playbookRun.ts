@@ -4,11 +4,12 @@ import type { Evaluation, PlaybookNodeView, StepResult } from '../model/playbook
 import { evaluateCondition, type LiveFacts } from './evaluateCondition';
 import { nodeView } from './nodeView';
 import type { OutcomeWatch, Verification } from './nodeWatch';
-import { watchesOf } from './nodeWatch';
-import { planStep, renderKnown, type StepPlan, validateParameter } from './parameters';
-import { answerLabel, howAnswered, renderTemplatesLoosely } from './runWording';
-import type { Condition, Playbook, PlaybookNode } from './schema';
+import { watchesOf, watchViews } from './nodeWatch';
+import { planStep, type StepPlan, validateParameter } from './parameters';
+import { answerLabel, fillCondition, howAnswered, withTitle } from './runWording';
+import type { Playbook, PlaybookNode } from './schema';
 import { PlaybookRunError, runCommandStep, stepToRun } from './stepRunner';
+import { variantRoute } from './variantRoute';
 
 export interface PlaybookRunContext {
   facts: () => LiveFacts;
@@ -76,44 +77,22 @@ export class PlaybookRun {
     return this.kind;
   }
 
-  /**
-   * `id`, or the first node after it that is not a step of another deploy variant; a question whose
-   * choices are deploy kinds is passed when the kind is known (and, when `entering`, recorded so).
-   */
+  /** Where a move to `id` lands (see `variantRoute`); when `entering`, the kinds passed are recorded. */
   private resolve(id: string | undefined, entering = false): string | undefined {
-    let next = id;
-    while (next) {
-      const node = this.playbook.nodes[next] as PlaybookNode;
-      if (
-        (node.kind === 'command' || node.kind === 'shell' || node.kind === 'verify') &&
-        node.variant &&
-        this.kind &&
-        node.variant !== this.kind
-      ) {
-        next = node.next;
-        continue;
+    const { next, answered } = variantRoute(this.playbook, id, this.kind);
+    if (entering)
+      for (const a of answered) {
+        this.ctx.record('decision.answered', {
+          playbook: this.playbook.id,
+          node: a.nodeId,
+          question: a.question,
+          answer: a.label,
+          how: `the deploy kind is known: ${this.ctx.variantEvidence ?? this.kind}`,
+          proposed: null,
+          evidence: this.ctx.variantEvidence ?? '',
+        });
+        this.trail.push(`${a.question} → ${a.label}`);
       }
-      const known =
-        node.kind === 'question'
-          ? node.choices?.find((c) => c.variant && c.variant === this.kind)
-          : undefined;
-      if (node.kind === 'question' && known) {
-        if (entering)
-          this.ctx.record('decision.answered', {
-            playbook: this.playbook.id,
-            node: next,
-            question: node.question,
-            answer: known.label,
-            how: `the deploy kind is known: ${this.ctx.variantEvidence ?? this.kind}`,
-            proposed: null,
-            evidence: this.ctx.variantEvidence ?? '',
-          });
-        if (entering) this.trail.push(`${node.question} → ${known.label}`);
-        next = known.next;
-        continue;
-      }
-      break;
-    }
     return next;
   }
 
@@ -128,7 +107,7 @@ export class PlaybookRun {
     const node = this.node;
     ({ verification: this.verification, watch: this.watch } = watchesOf(
       node,
-      { ...this.ctx, playbook: this.playbook.id, nodeId: next, fill: (c) => this.withParameters(c) },
+      { ...this.ctx, playbook: this.playbook.id, nodeId: next, fill: (c) => fillCondition(c, this.values) },
       this.stepFinishedAt,
     ));
     if (node.kind === 'question')
@@ -177,7 +156,7 @@ export class PlaybookRun {
   private tickFromData(node: Extract<PlaybookNode, { kind: 'checklist' }>): void {
     node.checks.forEach((check, i) => {
       if (!check) return;
-      const e = evaluateCondition(this.withParameters(check), this.ctx.facts());
+      const e = evaluateCondition(fillCondition(check, this.values), this.ctx.facts());
       if (e.verdict !== 'yes') return;
       this.ticked.add(i);
       this.ctx.record('checklist.ticked', {
@@ -332,11 +311,6 @@ export class PlaybookRun {
     return this.running !== undefined;
   }
 
-  /** A condition with the run's parameters filled in (`{{service}}`). */
-  private withParameters(c: Condition): Condition {
-    return JSON.parse(renderTemplatesLoosely(JSON.stringify(c), this.values));
-  }
-
   /** Re-checks a verification step; passes move on, a missed deadline marks it failed. */
   tickVerify(): void {
     const node = this.node;
@@ -360,17 +334,7 @@ export class PlaybookRun {
       ...(this.lastResult && { lastResult: this.lastResult }),
       ...(proposal && { proposal }),
       ...(plan && { plan }),
-      ...(this.watch && {
-        watch: { evaluation: this.watch.evaluate(), proposed: this.watch.proposed !== undefined },
-      }),
-      ...(this.verification && {
-        verify: {
-          evaluation: this.verification.evaluate(),
-          deadline: this.verification.deadline,
-          since: this.verification.since,
-          failed: this.verification.failed,
-        },
-      }),
+      ...watchViews(this.watch, this.verification),
     });
   }
 
@@ -382,9 +346,4 @@ export class PlaybookRun {
   private publish(): void {
     this.ctx.onChange(this.view());
   }
-}
-
-/** A step's title with the run's parameters: a rollback says what it goes from and to before it runs. */
-function withTitle(node: PlaybookNode, values: Record<string, string>): PlaybookNode {
-  return 'title' in node ? { ...node, title: renderKnown(node.title, values) } : node;
 }
