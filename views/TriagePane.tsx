@@ -2,8 +2,9 @@ import { Box, Text } from 'ink';
 import type { PlaybookNodeView } from '../src/model/playbookView';
 import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
+import { dataAccount } from './dataAccount';
 import { PaneTitle } from './PaneTitle';
-import { cell } from './rows';
+import { cell, wrapWords } from './rows';
 
 /** The lines the triage pane shows for one node: pure, so layout is testable without rendering. */
 export function triageLines(
@@ -114,12 +115,23 @@ export function TriagePane({ width, height }: { width: number; height: number })
   const view = useConsole((s) => s.triage);
   const now = useConsole((s) => s.now);
   const tones = { alert: 'red', ok: 'green', dim: 'gray', strong: undefined } as const;
-  const diagnosis = useConsole((s) => s.diagnosis?.summary);
+  const diagnosis = useConsole(dataAccount);
   const lines = [
     // The data's account first: the question below is easier to answer knowing it.
-    ...(diagnosis ? [{ text: `Data: ${diagnosis}`, tone: 'strong' as const }] : []),
+    ...(diagnosis ? [{ text: `Data: ${diagnosis}`, tone: 'strong' as const, context: true }] : []),
     ...(view ? triageLines(view, now) : [{ text: 'No triage under way: T starts one.' }]),
   ];
+  // Evidence and commands are wrapped, not cut; if that overflows the pane, the account and the
+  // trail (both in full under `i`) give their extra rows back first.
+  const budget = Math.max(0, height - 1);
+  const wrapped = (shortened: boolean) =>
+    lines.flatMap((l) =>
+      (shortened && ('context' in l || l.text.startsWith('So far:'))
+        ? [l.text]
+        : wrapWords(l.text, width)
+      ).map((text) => ({ ...l, text })),
+    );
+  const rows = wrapped(false).length <= budget ? wrapped(false) : wrapped(true);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <PaneTitle
@@ -127,9 +139,9 @@ export function TriagePane({ width, height }: { width: number; height: number })
         title={view ? `Triage · ${view.playbookTitle}` : 'Triage'}
         focused
         width={width}
-        right={view?.command?.dryRun ? 'DRY RUN' : 'Esc dashboard'}
+        right={view?.command?.dryRun ? 'DRY RUN' : 'i in full · Esc dashboard'}
       />
-      {lines.slice(0, Math.max(0, height - 1)).map((l, i) => (
+      {rows.slice(0, budget).map((l, i) => (
         <Text
           // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
           key={i}

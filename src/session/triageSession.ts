@@ -2,7 +2,7 @@ import type { CommandTarget } from '../model/command';
 import type { LiveFacts } from '../playbooks/evaluateCondition';
 import { PlaybookRun } from '../playbooks/playbookRun';
 import type { Playbook } from '../playbooks/schema';
-import type { ConsoleStore } from '../store/consoleStore';
+import { type ConsoleStore, withMessage } from '../store/consoleStore';
 import { localTarget } from '../transport/localCommand';
 import { firstLineOf } from '../userError';
 import type { IncidentSession } from './incidentSession';
@@ -109,9 +109,7 @@ export class TriageSession {
       else if (run.node.kind === 'question') this.store.setState({ triage: run.view() });
     } catch (err) {
       // A verification result the journal refused: say so, keep the console running.
-      this.store.setState((s) => ({
-        ui: { ...s.ui, message: `could not record: ${firstLineOf(err)}` },
-      }));
+      this.store.setState((s) => withMessage(s, `could not record: ${firstLineOf(err)}`));
     }
   }
 
