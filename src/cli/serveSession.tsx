@@ -6,6 +6,7 @@ import { App } from '../../views/App';
 import { ConsoleContext } from '../../views/ConsoleContext';
 import { ensurePrivateDir } from '../files/privateFiles';
 import { type ConsoleSessionOptions, startSharedSession } from '../session/consoleSession';
+import type { DeclarePolicy } from '../session/roles';
 import { SharedConsole } from '../session/sharedConsole';
 import { AuthorizedKeysError, parseAuthorizedKeys } from '../transport/authorizedKeys';
 import { ChannelScreen } from '../transport/channelScreen';
@@ -20,6 +21,8 @@ export interface ServeSettings {
   hostKeyPath: string;
   maxSessions: number;
   idleTimeoutMs: number;
+  /** Who may declare (and act) with no incident open; see `roles.ts`. */
+  declare?: DeclarePolicy;
 }
 
 /** Keystrokes from the channel, as Ink reads a raw-mode TTY. */
@@ -67,7 +70,7 @@ export async function runServe(
 ): Promise<number> {
   const people = checkAuthorizedKeys(settings.authorizedKeysPath);
   const shared = startSharedSession(options);
-  const consoles = new SharedConsole(shared);
+  const consoles = new SharedConsole(shared, settings.declare);
   const serveScreen = (t: TerminalSession) => {
     const screenOut = new ChannelScreen(t.channel, t.columns, t.rows);
     const keys = channelKeys();

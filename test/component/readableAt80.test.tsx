@@ -24,7 +24,7 @@ describe('what must be read at 80 columns', () => {
       id: 'x/api',
       name: 'api',
       host: 'x',
-      kind: 'container',
+      kind: 'docker',
       state: 'exited',
       exitCode: 137,
       health: 'unhealthy',
