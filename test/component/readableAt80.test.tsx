@@ -1,6 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeRecord } from '../../src/incident/describeRecord';
+import { IncidentRepository } from '../../src/incident/incidentRepository';
 import type { LogRecord } from '../../src/logs/logRecord';
+import type { Alert } from '../../src/model/alerts';
 import type { ContainerStatus } from '../../src/model/sourceEvents';
+import { createConsoleControls } from '../../src/session/consoleControls';
+import { IncidentSession } from '../../src/session/incidentSession';
 import { containerHeader, containerRow, logRow } from '../../views/rows';
 import { plain, renderConsole } from '../helpers/renderAtSize';
 import { seededConsole } from '../helpers/seededConsole';
@@ -190,6 +198,122 @@ describe('words that go stale', () => {
     expect(v.store.getState().ui.overlay).toBe('palette');
     await v.press('\u001b', '/', 'a', 'p', 'i', '\u0015');
     expect(v.store.getState().ui.prompt?.value).toBe('');
+    v.unmount();
+  });
+});
+
+describe('declaring while the rule is pending', () => {
+  function withJournal() {
+    const seeded = seededConsole();
+    const repo = new IncidentRepository(mkdtempSync(join(tmpdir(), 'oc-declare-')), 'op@test');
+    const incident = new IncidentSession(repo, [], (active, timeline) =>
+      seeded.store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
+    );
+    const controls = createConsoleControls({
+      store: seeded.store,
+      logs: seeded.logs,
+      exit: () => {},
+      incident,
+    });
+    const ruleState = (state: 'ok' | 'pending' | 'firing') =>
+      seeded.store.setState((s) => ({
+        signals: Object.fromEntries(
+          Object.entries(s.signals).map(([k, v]) => [
+            k,
+            { ...v, rules: v.rules.map((r) => ({ ...r, state })) },
+          ]),
+        ),
+      }));
+    const press = (key: string) => controls.dispatch(key, key.length === 1 ? key : '');
+    return { ...seeded, controls, ruleState, press, ui: () => seeded.store.getState().ui };
+  }
+
+  it('proposes a title from a pending rule, and asks again (with what fires by then) on an empty one', () => {
+    const c = withJournal();
+    c.ruleState('pending');
+    c.press('D');
+    expect(c.ui().prompt?.value).toMatch(/^api/);
+    c.press('escape');
+    c.ruleState('ok');
+    c.press('D');
+    expect(c.ui().prompt?.value).toBe('');
+    c.ruleState('firing');
+    c.press('return');
+    expect(c.ui().prompt).toMatchObject({
+      purpose: 'declare-title',
+      label: 'A title is needed (Esc cancels)',
+    });
+    expect(c.ui().prompt?.value).toMatch(/^api/);
+    c.press('return');
+    expect(c.ui().prompt?.purpose).toBe('declare-severity');
+  });
+});
+
+describe('the alerts view names each state', () => {
+  it('calls a pending alert pending, in the title and in its row', async () => {
+    const v = mount();
+    const alert = (name: string, state: Alert['state']): Alert => ({
+      fingerprint: name,
+      name,
+      state,
+      severity: 'warning',
+      labels: { alertname: name, service: 'api' },
+      annotations: {},
+      startsAt: T0,
+      silencedBy: [],
+    });
+    v.store.setState({
+      alerts: { list: [alert('HighLatency', 'pending'), alert('DiskFull', 'silenced')], at: T0 },
+    } as never);
+    await v.press('A');
+    const frame = plain(v.frame());
+    expect(frame).toContain('0 firing · 1 pending · 1 silenced');
+    expect(frame).not.toContain('quiet');
+    expect(frame).toMatch(/HighLatency\s+api\s+1 pending/);
+    expect(frame).toMatch(/DiskFull\s+api\s+1 silenced/);
+    v.unmount();
+  });
+});
+
+describe('the timeline of a dry run', () => {
+  it('reads as a dry run, not as the step having run', () => {
+    const at = new Date(T0).toISOString();
+    const described = describeRecord({
+      v: 1,
+      seq: 3,
+      at,
+      actor: 'op',
+      kind: 'step.result',
+      payload: { runId: 'r', step: 'Roll back api', exitCode: 0, durationMs: 0, output: '', dryRun: true },
+    } as never);
+    expect(described.text).toBe('Dry run of Roll back api, nothing changed: exit 0');
+  });
+});
+
+describe('the data’s account after a rollback', () => {
+  it('says the release it names is no longer what runs', async () => {
+    const v = mount();
+    const release = (at: number, from: string, to: string) => ({
+      at,
+      kind: 'release' as const,
+      severity: 'info' as const,
+      text: `api ${from} → ${to}`,
+      data: { service: 'api', host: 'local', from, to, reason: 'deploy' },
+    });
+    v.store.setState((s) => ({
+      ui: { ...s.ui, view: 'triage' },
+      incident: {
+        ...s.incident,
+        events: [release(T0, 'v1.4.2', 'v1.5.0'), release(T0 + 120_000, 'v1.5.0', 'v1.4.2')],
+      },
+      diagnosis: {
+        summary: 'api v1.5.0 at 03:00:00, errors 1s later',
+        change: { service: 'api', from: 'v1.4.2', to: 'v1.5.0', at: T0, delayMs: 1000 },
+        patterns: [],
+      },
+    }));
+    await v.settle();
+    expect(plain(v.frame())).toContain('Data: before api v1.4.2 at 03:02:00: api v1.5.0 at 03:00:00');
     v.unmount();
   });
 });
