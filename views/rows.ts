@@ -213,6 +213,10 @@ export function logRow(r: LogRecord, width: number, sourceWidth = 8): string {
  */
 export function wrapWords(text: string, width: number): string[] {
   if (width <= 0) return [text];
+  // An indented line (triage's evidence under its question) keeps its indent on every row.
+  const indent = /^ */.exec(text)?.[0] ?? '';
+  if (indent && indent.length < width / 2)
+    return wrapWords(text.slice(indent.length), width - indent.length).map((row) => indent + row);
   const rows: string[] = [];
   let row = '';
   for (const word of text.split(' ')) {

@@ -317,3 +317,14 @@ describe('the data’s account after a rollback', () => {
     v.unmount();
   });
 });
+
+describe('wrapped rows', () => {
+  it('keep an indented line’s indent on every row', async () => {
+    const { wrapWords } = await import('../../views/rows');
+    expect(wrapWords('   Data says YES: api 5m 5xx 11.5% > 5%; gateway 5m 5xx 18.1% > 5%', 30)).toEqual([
+      '   Data says YES: api 5m 5xx',
+      '   11.5% > 5%; gateway 5m 5xx',
+      '   18.1% > 5%',
+    ]);
+  });
+});
