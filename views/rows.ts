@@ -93,6 +93,9 @@ export function containerRow(s: ContainerStatus, now: number, width: number): st
 }
 
 /** The rule that matters most right now: firing critical, then firing warning, then pending. */
+/** The rules judged on health checks rather than rates. */
+const HEALTH_RULES = ['health-degraded', 'complete-outage'];
+
 export function headlineRule(rules: RuleView[]): RuleView | undefined {
   const rank = (r: RuleView) =>
     (r.state === 'firing' ? 4 : r.state === 'pending' ? 2 : 0) + (r.severity === 'critical' ? 1 : 0);
@@ -146,8 +149,11 @@ export function rateRow(
   failure?: FailureRole,
 ): string {
   const c = rateColumns(width);
-  // Rates unknown does not hide a health rule that fires (a service with health checks and no traffic).
-  const headline = headlineRule(v.rules);
+  // Rates unknown does not hide a health rule that fires (a service with health checks and no traffic);
+  // a rate rule's state is then as unknown as the rates.
+  const headline = headlineRule(
+    v.unknownReason ? v.rules.filter((r) => HEALTH_RULES.includes(r.id)) : v.rules,
+  );
   const rule = headline ? ruleLabel(headline) : v.unknownReason ? 'unknown' : 'ok';
   const ruleText =
     failure?.role === 'downstream' && rule !== 'ok'
