@@ -13,8 +13,9 @@ export function perSecondOf(state: ConsoleState): PerSecond {
 
 /**
  * Once a second rather than per flush, because rules advance on the clock as well as on data
- * ("pending 1m12s" must count down with no new reading). A result equal to the last keeps the last
- * object, so the panes do not redraw for it.
+ * ("pending 1m12s" must count down with no new reading), and because container changes and link
+ * flaps held back during a burst are summarised once the burst has gone quiet, with no event to
+ * trigger it. A result equal to the last keeps the last object, so the panes do not redraw for it.
  */
 export function deriveEachSecond(state: ConsoleState, draft: IngestDraft, ctx: IngestContext): PerSecond {
   const { logs, now } = ctx;
