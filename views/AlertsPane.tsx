@@ -6,7 +6,7 @@ import { alertGroups, allAlerts, firingAlerts, ruleOf } from '../src/store/selec
 import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
 import { PaneTitle } from './PaneTitle';
-import { cell } from './rows';
+import { cell, column } from './rows';
 
 const SEVERITY_COLORS: Record<string, string> = {
   critical: 'red',
@@ -34,6 +34,21 @@ export function alertDetailLines(members: readonly Alert[], now: number, rule?: 
       ...Object.entries(a.annotations).map(([k, v]) => `  ${k}: ${v}`),
     ]),
   );
+}
+
+/** How many alerts are in each state, the states named: a pending alert is not "quiet". */
+export function stateCounts(alerts: readonly Alert[]): { state: Alert['state']; n: number }[] {
+  const order: Alert['state'][] = ['firing', 'pending', 'silenced', 'inhibited'];
+  return order
+    .map((state) => ({ state, n: alerts.filter((a) => a.state === state).length }))
+    .filter((c) => c.n > 0);
+}
+
+/** A group's N column: "1 pending", "3 firing", or "2f 1p" when its alerts differ. */
+export function groupStateText(members: readonly Alert[]): string {
+  const counts = stateCounts(members);
+  if (counts.length === 1) return `${counts[0]?.n} ${counts[0]?.state}`;
+  return counts.map((c) => `${c.n}${c.state[0]}`).join(' ');
 }
 
 /** The environment's alerts, grouped by name and service, most severe first, then the oldest. */
@@ -66,7 +81,12 @@ export function AlertsPane({ width, height }: { width: number; height: number })
   const firing = useConsole(firingAlerts);
   const hidden = win.above + win.below;
   const title = `Alerts (${rows.length} groups)${query ? ` /${query}` : ''}`;
-  const counts = `${firing} firing · ${list.length - firing} quiet${hidden > 0 ? ` · ${hidden} more` : ''}`;
+  // Firing as the header counts it (not silenced); every other state by its own name.
+  const others = stateCounts(list)
+    .filter((c) => c.state !== 'firing')
+    .map((c) => ` · ${c.n} ${c.state}`)
+    .join('');
+  const counts = `${firing} firing${others}${hidden > 0 ? ` · ${hidden} more` : ''}`;
   // The key hints go first when the line is short: the counts are what the operator came for.
   const hints = ' · Enter detail · s silence';
   const right = [...title].length + counts.length + hints.length + 6 <= width ? counts + hints : counts;
@@ -75,7 +95,7 @@ export function AlertsPane({ width, height }: { width: number; height: number })
       <PaneTitle index={6} title={title} focused width={width} right={right} />
       <Text wrap="truncate" dimColor>
         {cell(
-          `${cell('SEVERITY', 9)}${cell('ALERT', 22)}${cell('SERVICE', 12)}${cell('N', 5)}${cell('SINCE', 8)}SUMMARY`,
+          `${column('SEVERITY', 9)}${column('ALERT', 20)}${column('SERVICE', 11)}${column('N', 11)}${column('SINCE', 8)}SUMMARY`,
           width,
         )}
       </Text>
@@ -95,7 +115,7 @@ export function AlertsPane({ width, height }: { width: number; height: number })
           color={color(r.firing > 0 ? (SEVERITY_COLORS[r.severity] ?? 'white') : 'gray')}
         >
           {cell(
-            `${cell(r.severity, 9)}${cell(r.name, 22)}${cell(r.service, 12)}${cell(r.quiet === r.count ? `${r.count}q` : String(r.count), 5)}${cell(formatDuration(now - r.since), 8)}${r.summary}`,
+            `${column(r.severity, 9)}${column(r.name, 20)}${column(r.service, 11)}${column(groupStateText(r.members), 11)}${column(formatDuration(now - r.since), 8)}${r.summary}`,
             width,
           )}
         </Text>

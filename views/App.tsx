@@ -4,6 +4,7 @@ import { AlertsPane } from './AlertsPane';
 import { ConfirmQuit } from './ConfirmQuit';
 import { useConsole, useConsoleContext } from './ConsoleContext';
 import { ContainerPane } from './ContainerPane';
+import { DataDetail } from './DataDetail';
 import { ErrorRatePane } from './ErrorRatePane';
 import { Header } from './Header';
 import { HelpOverlay } from './HelpOverlay';
@@ -13,7 +14,7 @@ import { LogPane } from './LogPane';
 import { PaletteOverlay } from './PaletteOverlay';
 import { PatternsPane } from './PatternsPane';
 import { FilterBar, PromptOverlay } from './PromptOverlay';
-import { StatusBar } from './StatusBar';
+import { freshMessage, StatusBar, statusRows } from './StatusBar';
 import { TimelinePane } from './TimelinePane';
 import { TriagePane } from './TriagePane';
 
@@ -53,7 +54,11 @@ export function App({ threshold }: AppProps) {
     (s) => new Set([...Object.keys(s.signals), ...Object.keys(s.expected.services)]).size,
   );
   const containerCount = useConsole((s) => Object.keys(s.containers).length);
-  const layout = computeLayout(columns, rows, serviceCount, containerCount);
+  const detailOf = useConsole((s) => s.ui.detailOf);
+  // A long status message takes rows from the panes rather than being cut.
+  const statusHeight = useConsole((s) => statusRows(freshMessage(s), s.logs.received, columns).length);
+  const bodyRows = rows - 1 - statusHeight;
+  const layout = computeLayout(columns, bodyRows + 2, serviceCount, containerCount);
   const pageRows = layout.logsHeight - 1;
   useEffect(() => controls.actions.setLogPageRows(pageRows), [controls, pageRows]);
 
@@ -99,11 +104,15 @@ export function App({ threshold }: AppProps) {
     );
   const body =
     overlay === 'help' ? (
-      <HelpOverlay width={columns} height={rows - 2} />
+      <HelpOverlay width={columns} height={bodyRows} />
     ) : overlay === 'detail' ? (
-      <LogDetail width={columns} height={rows - 2} />
+      detailOf === 'data' ? (
+        <DataDetail width={columns} height={bodyRows} />
+      ) : (
+        <LogDetail width={columns} height={bodyRows} />
+      )
     ) : overlay === 'palette' ? (
-      <PaletteOverlay width={columns} height={rows - 2} />
+      <PaletteOverlay width={columns} height={bodyRows} />
     ) : (
       <>
         <Box flexDirection={layout.wide ? 'row' : 'column'}>
@@ -125,7 +134,7 @@ export function App({ threshold }: AppProps) {
   return (
     <Box flexDirection="column" width={columns} height={rows}>
       <Header width={columns} />
-      <Box flexDirection="column" height={rows - 2} overflow="hidden">
+      <Box flexDirection="column" height={bodyRows} overflow="hidden">
         {body}
       </Box>
       <StatusBar width={columns} />

@@ -10,8 +10,8 @@ import { PaneTitle } from './PaneTitle';
 import { cell, headlineRule, rateHeader, rateRow } from './rows';
 
 function rowColor(v: ServiceSignalsView): string {
-  if (v.unknownReason) return 'gray';
   const rule = headlineRule(v.rules);
+  if (v.unknownReason && !rule) return 'gray';
   if (rule?.state === 'firing') return rule.severity === 'critical' ? 'red' : 'yellow';
   if (rule?.state === 'pending') return 'yellow';
   return 'green';

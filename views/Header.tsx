@@ -2,6 +2,7 @@ import { Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import { firingAlerts, hasAlertSource } from '../src/store/selectors';
 import { useColor, useConsole } from './ConsoleContext';
+import { dataAccount } from './dataAccount';
 import { cell, clockTime } from './rows';
 
 /** How long a new event holds the header before the diagnosis comes back. */
@@ -49,7 +50,7 @@ export function Header({ width }: { width: number }) {
       : pending
         ? 'WATCH'
         : 'all quiet';
-  const diagnosis = useConsole((s) => s.diagnosis?.summary);
+  const diagnosis = useConsole(dataAccount);
   // While something fires, the data's account of it says more than the latest event, unless that
   // event just happened (a rollback the operator is waiting to see).
   const fresh = last !== undefined && now - last.at < FRESH_EVENT_MS;

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { compileFilter, describeFilter } from '../src/logs/logFilter';
 import type { LogRecord } from '../src/logs/logRecord';
 import { visibleLogLines } from '../src/logs/visibleLogLines';
+import type { ConsoleState } from '../src/store/consoleStore';
 import { useColor, useConsole, useConsoleContext } from './ConsoleContext';
 import { wrapText } from './LogDetail';
 import { PaneTitle } from './PaneTitle';
@@ -21,6 +22,17 @@ function delayLabel(r: LogRecord, firstAt: number | undefined): string {
   return firstAt === undefined ? '' : `+${Math.max(0, r.time - firstAt)}ms `;
 }
 
+/** Errors counted from each service's logs over the last minute, most first: where to look. */
+export function errorCounts(signals: ConsoleState['signals']): string {
+  return Object.values(signals)
+    .map((v) => ({ service: v.service, errors: Math.round((v.logRatio1m ?? 0) * v.logRequests1m) }))
+    .filter((c) => c.errors > 0)
+    .sort((a, b) => b.errors - a.errors || a.service.localeCompare(b.service))
+    .slice(0, 3)
+    .map((c) => `${c.service} ${c.errors}`)
+    .join(' ');
+}
+
 export function LogPane({ width, height, focused }: { width: number; height: number; focused: boolean }) {
   const color = useColor();
   const { logs } = useConsoleContext();
@@ -33,6 +45,7 @@ export function LogPane({ width, height, focused }: { width: number; height: num
   const streams = useConsole((s) => s.logStreams);
   const wrap = useConsole((s) => s.ui.wrapLogs === true);
   const query = useConsole((s) => s.ui.logQuery);
+  const errors = useConsole((s) => errorCounts(s.signals));
   const { filter, error } = useMemo(() => compileFilter(query), [query]);
   const rows = Math.max(0, height - 1);
   const lines = visibleLogLines(logs.ring, rows, follow ? undefined : anchor, filter);
@@ -63,7 +76,13 @@ export function LogPane({ width, height, focused }: { width: number; height: num
     : lines.map((r) => ({ r, text: row(r, width), key: String(r.seq) }));
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <PaneTitle index={3} title="Logs" focused={focused} width={width} right={right} />
+      <PaneTitle
+        index={3}
+        title={errors ? `Logs · errors/1m ${errors} (E)` : 'Logs'}
+        focused={focused}
+        width={width}
+        right={right}
+      />
       {shown.map(({ r, text, key }) => (
         <Text
           key={key}

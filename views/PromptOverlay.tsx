@@ -1,20 +1,26 @@
 import { Box, Text } from 'ink';
 import { useConsole } from './ConsoleContext';
-import { cell } from './rows';
+import { cell, wrapWords } from './rows';
 
 /** A one-question box: free text with a cursor, or choices picked by their key. */
 export function PromptOverlay({ width }: { width: number }) {
   const prompt = useConsole((s) => s.ui.prompt);
   if (!prompt) return null;
   const inner = Math.max(10, width - 4);
+  // The question is wrapped, never cut: a typed confirmation names the whole command it runs.
+  const label = wrapWords(`${prompt.label}${prompt.carry ? ` for "${prompt.carry}"` : ''}`, inner);
+  const details = (prompt.details ?? []).flatMap((line) => wrapWords(line, inner));
   return (
     <Box flexDirection="column" width={width} borderStyle="double" paddingX={1}>
-      <Text bold wrap="truncate">
-        {cell(`${prompt.label}${prompt.carry ? ` for "${prompt.carry}"` : ''}`, inner)}
-      </Text>
-      {prompt.details?.map((line, i) => (
+      {label.map((line, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: the lines are fixed while the prompt is open
-        <Text key={i} wrap="truncate" dimColor>
+        <Text key={`l${i}`} bold wrap="truncate">
+          {cell(line, inner)}
+        </Text>
+      ))}
+      {details.map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines are fixed while the prompt is open
+        <Text key={`d${i}`} wrap="truncate" dimColor>
           {cell(line, inner)}
         </Text>
       ))}

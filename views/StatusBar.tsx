@@ -1,16 +1,47 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
+import type { ConsoleState } from '../src/store/consoleStore';
 import { useConsole } from './ConsoleContext';
-import { cell } from './rows';
+import { cell, wrapWords } from './rows';
+
+/** How long a status message stays: long enough to read, short enough not to go stale. */
+export const MESSAGE_SHOWN_MS = 8_000;
+/** The most rows a long message (an export path) may take from the panes above it. */
+const MAX_STATUS_ROWS = 3;
+const HINTS = '? help · D declare · n note · t timeline · q quit';
+
+/** The status message while it is fresh, by the store's clock. */
+export function freshMessage(s: ConsoleState): string | undefined {
+  const { message, messageAt } = s.ui;
+  if (message === undefined) return undefined;
+  return messageAt === undefined || s.now - messageAt < MESSAGE_SHOWN_MS ? message : undefined;
+}
+
+/**
+ * The status line's rows: the message and the key hints on one row when they fit; a message that
+ * does not fit is wrapped (a path cut short is of no use) and the hints give way to it.
+ */
+export function statusRows(message: string | undefined, received: number, width: number): string[] {
+  const left = message ?? `${received} log lines`;
+  const length = [...left].length;
+  if (length + 1 + HINTS.length <= width)
+    return [cell(`${left}${' '.repeat(width - length - HINTS.length)}${HINTS}`, width)];
+  if (length <= width) return [cell(left, width)];
+  return wrapWords(left, width)
+    .slice(0, MAX_STATUS_ROWS)
+    .map((row) => cell(row, width));
+}
 
 export function StatusBar({ width }: { width: number }) {
-  const message = useConsole((s) => s.ui.message);
+  const message = useConsole(freshMessage);
   const received = useConsole((s) => s.logs.received);
-  const hints = '? help · D declare · n note · t timeline · q quit';
-  const left = message ?? `${received} log lines`;
-  const gap = Math.max(1, width - left.length - hints.length);
   return (
-    <Text wrap="truncate" inverse>
-      {cell(`${left}${' '.repeat(gap)}${hints}`, width)}
-    </Text>
+    <Box flexDirection="column">
+      {statusRows(message, received, width).map((row, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
+        <Text key={i} wrap="truncate" inverse>
+          {row}
+        </Text>
+      ))}
+    </Box>
   );
 }

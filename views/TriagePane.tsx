@@ -2,8 +2,9 @@ import { Box, Text } from 'ink';
 import type { PlaybookNodeView } from '../src/model/playbookView';
 import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
+import { dataAccount } from './dataAccount';
 import { PaneTitle } from './PaneTitle';
-import { cell, clockTime } from './rows';
+import { cell, clockTime, wrapWords } from './rows';
 
 /** The lines the triage pane shows for one node: pure, so layout is testable without rendering. */
 export function triageLines(
@@ -124,43 +125,28 @@ export function triageLines(
   return out;
 }
 
-/**
- * Word-wraps one line of the pane to `width`, continuation rows indented like the first (a word
- * longer than the row is cut at the row): every line is read in full, none cut at the edge.
- */
-export function wrapLine(text: string, width: number): string[] {
-  if (width <= 0 || [...text].length <= width) return [text];
-  const indent = ' '.repeat(Math.min(/^ */.exec(text)?.[0].length ?? 0, Math.floor(width / 2)));
-  const rows: string[] = [];
-  let row = '';
-  for (const word of text.trim().split(/\s+/)) {
-    const candidate = row === '' ? `${rows.length === 0 ? indent : `${indent}  `}${word}` : `${row} ${word}`;
-    if ([...candidate].length <= width) {
-      row = candidate;
-      continue;
-    }
-    if (row !== '') rows.push(row);
-    row = `${rows.length === 0 ? indent : `${indent}  `}${word}`;
-    while ([...row].length > width) {
-      rows.push([...row].slice(0, width).join(''));
-      row = `${indent}  ${[...row].slice(width).join('')}`;
-    }
-  }
-  if (row.trim() !== '') rows.push(row);
-  return rows;
-}
-
 export function TriagePane({ width, height }: { width: number; height: number }) {
   const color = useColor();
   const view = useConsole((s) => s.triage);
   const now = useConsole((s) => s.now);
   const tones = { alert: 'red', ok: 'green', dim: 'gray', strong: undefined } as const;
-  const diagnosis = useConsole((s) => s.diagnosis?.summary);
+  const diagnosis = useConsole(dataAccount);
   const lines = [
     // The data's account first: the question below is easier to answer knowing it.
-    ...(diagnosis ? [{ text: `Data: ${diagnosis}`, tone: 'strong' as const }] : []),
+    ...(diagnosis ? [{ text: `Data: ${diagnosis}`, tone: 'strong' as const, context: true }] : []),
     ...(view ? triageLines(view, now) : [{ text: 'No triage under way: T starts one.' }]),
   ];
+  // Evidence and commands are wrapped, not cut; if that overflows the pane, the account and the
+  // trail (both in full under `i`) give their extra rows back first.
+  const budget = Math.max(0, height - 1);
+  const wrapped = (shortened: boolean) =>
+    lines.flatMap((l) =>
+      (shortened && ('context' in l || l.text.startsWith('So far:'))
+        ? [l.text]
+        : wrapWords(l.text, width)
+      ).map((text) => ({ ...l, text })),
+    );
+  const rows = wrapped(false).length <= budget ? wrapped(false) : wrapped(true);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <PaneTitle
@@ -168,22 +154,19 @@ export function TriagePane({ width, height }: { width: number; height: number })
         title={view ? `Triage · ${view.playbookTitle}` : 'Triage'}
         focused
         width={width}
-        right={view?.command?.dryRun ? 'DRY RUN' : 'Esc dashboard'}
+        right={view?.command?.dryRun ? 'DRY RUN' : 'i in full · Esc dashboard'}
       />
-      {lines
-        .flatMap((l) => wrapLine(l.text, width).map((text) => ({ ...l, text })))
-        .slice(0, Math.max(0, height - 1))
-        .map((l, i) => (
-          <Text
-            // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
-            key={i}
-            wrap="truncate"
-            bold={l.tone === 'strong'}
-            color={l.tone && tones[l.tone] ? color(tones[l.tone] as string) : undefined}
-          >
-            {cell(l.text, width)}
-          </Text>
-        ))}
+      {rows.slice(0, budget).map((l, i) => (
+        <Text
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+          key={i}
+          wrap="truncate"
+          bold={l.tone === 'strong'}
+          color={l.tone && tones[l.tone] ? color(tones[l.tone] as string) : undefined}
+        >
+          {cell(l.text, width)}
+        </Text>
+      ))}
     </Box>
   );
 }

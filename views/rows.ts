@@ -16,6 +16,19 @@ export function cell(text: string, width: number): string {
   return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
+/**
+ * A table column: the text capped one short of the width, so a full cell never runs into the next
+ * column's text (`unhealthy1` was HEALTH's "unhealthy" against VERSION's "1.4.2").
+ */
+export function column(text: string, width: number): string {
+  return width <= 1 ? cell('', width) : `${cell(text, width - 1)} `;
+}
+
+/** The first of `candidates` (longest wording first) that fits in `width`, else the last, cut. */
+export function fitting(candidates: readonly string[], width: number): string {
+  return candidates.find((c) => [...c].length <= width) ?? cell(candidates.at(-1) ?? '', width);
+}
+
 export function cellRight(text: string, width: number): string {
   return text.length >= width ? cell(text, width) : ' '.repeat(width - text.length) + text;
 }
@@ -28,7 +41,7 @@ export function formatBytes(bytes: number | undefined): string {
 }
 
 export function containerColumns(width: number) {
-  const fixed = { state: 10, health: 9, version: 8, uptime: 7, restarts: 4, cpu: 6, memory: 6 };
+  const fixed = { state: 11, health: 11, version: 8, uptime: 7, restarts: 4, cpu: 6, memory: 6 };
   const name = Math.max(8, width - Object.values(fixed).reduce((a, b) => a + b, 0));
   return { name, ...fixed };
 }
@@ -36,10 +49,10 @@ export function containerColumns(width: number) {
 export function containerHeader(width: number): string {
   const c = containerColumns(width);
   return (
-    cell('NAME', c.name) +
-    cell('STATE', c.state) +
-    cell('HEALTH', c.health) +
-    cell('VERSION', c.version) +
+    column('NAME', c.name) +
+    column('STATE', c.state) +
+    column('HEALTH', c.health) +
+    column('VERSION', c.version) +
     cellRight('UP', c.uptime - 1) +
     ' ' +
     cellRight('RST', c.restarts - 1) +
@@ -58,13 +71,17 @@ export function containerRow(s: ContainerStatus, now: number, width: number): st
     : s.state === 'exited' && s.exitCode !== undefined
       ? `exit ${s.exitCode}`
       : s.state;
-  const health =
-    s.health === 'unhealthy' && s.healthFailingStreak ? `unhlth×${s.healthFailingStreak}` : s.health;
+  const streak = s.health === 'unhealthy' ? s.healthFailingStreak : undefined;
+  // Abbreviated rather than cut: the failing streak is the part worth reading.
+  const health = fitting(
+    streak ? [`unhealthy×${streak}`, `unhlth×${streak}`, `unh×${streak}`, 'unhlth'] : [s.health, 'unhlth'],
+    c.health - 1,
+  );
   return (
-    cell(s.name, c.name) +
-    cell(state, c.state) +
-    cell(health, c.health) +
-    cell(s.version ?? s.image ?? '-', c.version) +
+    column(s.name, c.name) +
+    column(state, c.state) +
+    column(health, c.health) +
+    column(s.version ?? s.image ?? '-', c.version) +
     cellRight(uptime, c.uptime - 1) +
     ' ' +
     cellRight(String(s.restarts), c.restarts - 1) +
@@ -76,6 +93,9 @@ export function containerRow(s: ContainerStatus, now: number, width: number): st
 }
 
 /** The rule that matters most right now: firing critical, then firing warning, then pending. */
+/** The rules judged on health checks rather than rates. */
+const HEALTH_RULES = ['health-degraded', 'complete-outage'];
+
 export function headlineRule(rules: RuleView[]): RuleView | undefined {
   const rank = (r: RuleView) =>
     (r.state === 'firing' ? 4 : r.state === 'pending' ? 2 : 0) + (r.severity === 'critical' ? 1 : 0);
@@ -129,7 +149,12 @@ export function rateRow(
   failure?: FailureRole,
 ): string {
   const c = rateColumns(width);
-  const rule = v.unknownReason ? 'unknown' : ruleLabel(headlineRule(v.rules));
+  // Rates unknown does not hide a health rule that fires (a service with health checks and no traffic);
+  // a rate rule's state is then as unknown as the rates.
+  const headline = headlineRule(
+    v.unknownReason ? v.rules.filter((r) => HEALTH_RULES.includes(r.id)) : v.rules,
+  );
+  const rule = headline ? ruleLabel(headline) : v.unknownReason ? 'unknown' : 'ok';
   const ruleText =
     failure?.role === 'downstream' && rule !== 'ok'
       ? c.rule >= 22
@@ -166,10 +191,56 @@ export function clockTime(ms: number): string {
   return new Date(ms).toISOString().slice(11, 19);
 }
 
+/**
+ * One log line in one row. When the row is too narrow the message is cut, not the request id: the
+ * id is what the operator follows (`r`), so it stays at the end of the row.
+ */
 export function logRow(r: LogRecord, width: number, sourceWidth = 8): string {
   const level = r.level ? LEVEL_TAGS[r.level] : '   ';
-  const rid = r.requestId ? ` ${r.requestId}` : '';
+  const prefix = `${clockTime(r.time)} ${cell(r.source, sourceWidth)} ${level} `;
   const status = r.status !== undefined && r.structured ? ` ${r.status}` : '';
-  const body = r.structured ? `${r.message}${status}${rid}` : r.text;
-  return cell(`${clockTime(r.time)} ${cell(r.source, sourceWidth)} ${level} ${body}`, width);
+  const rid = r.requestId ?? '';
+  // A structured line's id is shown after its message; plain text may hold it already.
+  const [message, tail] = r.structured ? [r.message, `${status}${rid && ` ${rid}`}`] : [r.text, ''];
+  const room = width - [...prefix].length;
+  const fits = [...message].length + [...tail].length <= room;
+  const seen =
+    !r.structured &&
+    rid !== '' &&
+    message.includes(rid) &&
+    [...message.slice(0, message.indexOf(rid) + rid.length)].length <= room;
+  if (fits || rid === '' || seen) return cell(`${prefix}${message}${tail}`, width);
+  const kept = r.structured ? tail : ` ${rid}`;
+  if (room - [...kept].length < 8) return cell(`${prefix}${message}${tail}`, width);
+  return cell(`${prefix}${cell(message, room - [...kept].length)}${kept}`, width);
+}
+
+/**
+ * `text` broken into rows of at most `width` columns at spaces, a word longer than a row cut into
+ * pieces: what must be read (a command to confirm, the data's account) is wrapped, never cut.
+ */
+export function wrapWords(text: string, width: number): string[] {
+  if (width <= 0) return [text];
+  // An indented line (triage's evidence under its question) keeps its indent on every row.
+  const indent = /^ */.exec(text)?.[0] ?? '';
+  if (indent && indent.length < width / 2)
+    return wrapWords(text.slice(indent.length), width - indent.length).map((row) => indent + row);
+  const rows: string[] = [];
+  let row = '';
+  for (const word of text.split(' ')) {
+    let rest = [...word];
+    const used = [...row].length;
+    if (used > 0 && used + 1 + rest.length <= width) {
+      row += ` ${word}`;
+      continue;
+    }
+    if (used > 0) rows.push(row);
+    while (rest.length > width) {
+      rows.push(rest.slice(0, width).join(''));
+      rest = rest.slice(width);
+    }
+    row = rest.join('');
+  }
+  rows.push(row);
+  return rows;
 }

@@ -5,6 +5,7 @@ import { IncidentRepository } from '../incident/incidentRepository';
 import { IncidentRecorder } from '../incident/recorder';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../model/incident';
 import { describeDamage } from '../model/journalRecord';
+import { closest } from '../text/closest';
 import { parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';
@@ -36,12 +37,12 @@ export function parseWhen(text: string, now = Date.now()): number {
 function severityOf(v: unknown): keyof typeof SEVERITIES {
   const s = String(v ?? '');
   if (!isSeverity(s)) {
+    // Left out, it is missing, not an empty value the operator typed.
+    const problem = v === undefined ? 'is required' : `expected one of P0, P1, P2, P3; got "${sanitize(s)}"`;
     throw new UserError(
-      `opsconsole: --severity: expected one of P0, P1, P2, P3; got "${sanitize(s)}"\n${Object.entries(
-        SEVERITIES,
-      )
+      `opsconsole: --severity ${problem}\n${Object.entries(SEVERITIES)
         .map(([k, d]) => `  ${k}  ${d}`)
-        .join('\n')}`,
+        .join('\n')}${v === undefined ? '\n  fix: add --severity P2 (or the level that fits)' : ''}`,
     );
   }
   return s;
@@ -57,6 +58,13 @@ const USAGE = [
   '       opsconsole incident list [--json]',
   '       opsconsole incident repair ID            (after the journal was damaged: keeps it aside, re-chains)',
 ].join('\n');
+
+/** "; did you mean "note"?" for a misspelled verb of `incident`, else nothing. */
+function didYouMean(word: string): string {
+  const verbs = [...USAGE.matchAll(/opsconsole incident (\w+)/g)].map((m) => m[1] as string);
+  const guess = closest(word, verbs);
+  return guess ? `; did you mean "${guess}"?` : '';
+}
 
 function need(args: string[], count: number, what: string): void {
   if (args.length < count)
@@ -179,7 +187,7 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
     }
     default:
       throw new UserError(
-        `opsconsole: incident: expected a subcommand${sub ? `, got "${sanitize(sub)}"` : ''}\n\nUsage: ${USAGE}`,
+        `opsconsole: incident: expected a subcommand${sub ? `, got "${sanitize(sub)}"${didYouMean(sub)}` : ''}\n\nUsage: ${USAGE}`,
       );
   }
 }

@@ -31,7 +31,10 @@ export function configFromDiscovery(
   const services: Record<string, Record<string, unknown>> = {};
   for (const c of [...containers].sort((a, b) => a.name.localeCompare(b.name))) {
     const name = configName(serviceOf(c));
-    services[name] ??= { container: c.name };
+    // The deploy kind the container shows (compose's labels), so the rollback runs its own steps.
+    const deploy = c.deployedBy &&
+      c.deployedBy.kind !== 'demo' && { kind: c.deployedBy.kind, params: c.deployedBy.params };
+    services[name] ??= { container: c.name, ...(deploy && { deploy }) };
   }
   for (const s of prometheus?.services ?? [])
     services[s.name] = {
@@ -57,7 +60,7 @@ export function configFromDiscovery(
     '# What to add next, per service (see the README for each):',
     '#   metrics: { prometheus: http://prometheus:9090, selector: \'job="api"\' }  5xx ratio and p95',
     '#   health: [http://api:8080/health]                                         health checks',
-    '#   deploy: { kind: compose, params: { ... } }                               the rollback variant',
+    '#   deploy: { kind: compose, params: { ... } }   the rollback variant (written when compose labels show it)',
     '# More hosts: hosts.NAME: { ssh: user@host, docker: true } and service.host: NAME.',
     '# followContainerLogs follows every container on the host, under its compose service.',
     '',

@@ -3,7 +3,7 @@ import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LineSplitter } from '../logs/lineSplitter';
 import { type LogFilter, matchesFilter } from '../logs/logFilter';
-import { LEVELS, type Level } from '../logs/logRecord';
+import { LEVELS, type Level, type LogRecord } from '../logs/logRecord';
 import { parseLine } from '../logs/parseLine';
 import { PatternIndex } from '../logs/patterns/patternIndex';
 import { scanFile } from '../logs/scanLines';
@@ -19,6 +19,7 @@ import type { Command } from './commands';
 import { parseWhen } from './incidentCommand';
 import { patternJson, patternOrder, patternText } from './logPatterns';
 import { stderr, stdout } from './output';
+import { FOLLOW_MERGE_WINDOW_MS, TimeMerge } from './timeMerge';
 
 function list(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
@@ -201,32 +202,43 @@ export const logsCommand: Command = {
       if (out.length > 0) stdout.write(`${out.join('\n')}\n`);
       out.length = 0;
     };
-    const handle = (source: string, line: string) => {
+    const inputs = files.length + cmds.length + (docker?.containers.length ?? 0);
+    const print = (r: LogRecord) => {
+      out.push(
+        json
+          ? inertJson({
+              time: new Date(r.time).toISOString(),
+              source: r.source,
+              level: r.level ?? null,
+              requestId: r.requestId ?? null,
+              status: r.status ?? null,
+              message: r.message,
+            })
+          : inputs > 1
+            ? `${r.source}: ${r.text}`
+            : r.text,
+      );
+      if (out.length >= 1000) flush();
+    };
+    // Several inputs followed, or the engine's containers, come out merged by time.
+    const merge =
+      inputs > 1 && (values.follow || docker)
+        ? new TimeMerge(FOLLOW_MERGE_WINDOW_MS, print, flush)
+        : undefined;
+    /** One line of `source`; `at` is when its runtime received it (the engine's timestamp), if known. */
+    const handle = (source: string, line: string, at?: number) => {
       if (stdout.readerGone) return;
       const lineNumber = (lineNumbers.get(source) ?? 0) + 1;
       lineNumbers.set(source, lineNumber);
-      const r = parseLine(line, { source, seq: seq++, receivedAt: Date.now() });
+      const r = parseLine(line, { source, seq: seq++, receivedAt: at ?? Date.now() });
       if (since !== undefined && r.time < since) return;
       if (!matchesFilter(r, filter)) return;
       if (patterns) {
         patterns.add({ ...r, line: lineNumber });
         return;
       }
-      out.push(
-        json
-          ? inertJson({
-              time: new Date(r.time).toISOString(),
-              source,
-              level: r.level ?? null,
-              requestId: r.requestId ?? null,
-              status: r.status ?? null,
-              message: r.message,
-            })
-          : files.length + cmds.length + (docker?.containers.length ?? 0) > 1
-            ? `${source}: ${r.text}`
-            : r.text,
-      );
-      if (out.length >= 1000) flush();
+      if (merge) merge.add(r);
+      else print(r);
     };
     // A literal request id is searched in the raw bytes first; only candidate lines are parsed.
     // Templates number every line, so they read them all.
@@ -270,17 +282,17 @@ export const logsCommand: Command = {
         // Each container's stream, merged as lines arrive; its lines carry its service's name.
         for (const c of containers.filter((x) => x.state === 'running')) {
           const source = new DockerLogSource(c.name, serviceOf(c), { socketPath: socket }, (e) => {
-            if (e.type === 'log-lines') for (const l of e.lines) handle(e.source, l);
+            if (e.type === 'log-lines')
+              for (const [i, l] of e.lines.entries()) handle(e.source, l, e.times?.[i]);
             flush();
           });
           source.start();
           followers.push(source);
         }
       } else {
-        for (const c of containers) {
+        for (const c of containers)
           for (const line of await containerLogTail(socket, c.name, 500)) handle(serviceOf(c), line);
-          flush();
-        }
+        merge?.stop();
       }
     }
     const argvs = cmds.map(argvOf);
@@ -324,6 +336,7 @@ export const logsCommand: Command = {
           void Promise.all(followers.map((f) => f.ended)).then(() => resolve());
       });
       for (const f of followers) f.stop();
+      merge?.stop();
       if (!stdout.readerGone) flush();
     }
     if (stdout.readerGone) return 0;

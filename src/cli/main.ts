@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { closest } from '../text/closest';
+import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import { type Command, GLOBAL_OPTIONS, helpText } from './commands';
 import { crashMessage } from './crashReport';
@@ -70,8 +72,28 @@ async function parseFor(cmd: Command, argv: string[], isConsole: boolean) {
     });
   } catch (err) {
     const usage = isConsole ? await topHelp() : helpText(cmd);
-    throw new UserError(`opsconsole: ${(err as Error).message.split('\n')[0]}\n\n${usage}`);
+    throw new UserError(`${optionProblem(err as Error, cmd, isConsole)}\n\n${usage}`);
   }
+}
+
+/** What parseArgs refused, with the nearest flag this command has when one was misspelled. */
+function optionProblem(err: Error, cmd: Command, isConsole: boolean): string {
+  const who = isConsole ? 'opsconsole' : `opsconsole ${cmd.name}`;
+  const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(err.message)?.[1];
+  if (!unknown) return `${who}: ${sanitize(err.message.split('\n')[0] ?? '')}`;
+  const flags = Object.keys({ ...GLOBAL_OPTIONS, ...cmd.options }).map((o) => `--${o}`);
+  const guess = closest(unknown, flags);
+  return `${who}: unknown option ${sanitize(unknown)}${guess ? `; did you mean ${guess}?` : ''}`;
+}
+
+/** An unknown subcommand: the nearest one when it looks misspelled, else every command. */
+async function unknownCommand(argv: string[], at: number): Promise<UserError> {
+  const word = argv[at] as string;
+  const guess = closest(word, Object.keys(COMMANDS));
+  if (!guess) return new UserError(`opsconsole: unknown command "${sanitize(word)}"\n\n${await topHelp()}`);
+  return new UserError(
+    `opsconsole: unknown command "${sanitize(word)}"; did you mean "${guess}"?\n  fix: opsconsole ${argv.map((a, i) => (i === at ? guess : sanitize(a))).join(' ')}   (opsconsole --help lists every command)`,
+  );
 }
 
 /** Runs the CLI and returns the exit code; user mistakes print one message, never a stack trace. */
@@ -84,8 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     const at = commandIndex(argv);
     const first = at === -1 ? undefined : argv[at];
     const load = first === undefined ? undefined : COMMANDS[first];
-    if (!load && first !== undefined)
-      throw new UserError(`opsconsole: unknown command "${first}"\n\n${await topHelp()}`);
+    if (!load && first !== undefined) throw await unknownCommand(argv, at);
     const command = load ? await load() : await loadConsoleCommand();
     const rest = load ? argv.filter((_, i) => i !== at) : argv;
     const { values, positionals } = await parseFor(command, rest, !load);

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { DECLARE_POLICIES, type DeclarePolicy } from '../session/roles';
+import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
 import { consoleSessionOptions } from './consoleCommand';
@@ -19,7 +21,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'Share one live console over SSH: each responder their own view of the same incident.',
   usage:
-    'opsconsole serve [--listen 127.0.0.1:2222] [--env NAME] [--authorized-keys PATH] [--host-key PATH] [--max-sessions N] [--idle-timeout MINUTES]',
+    'opsconsole serve [--listen 127.0.0.1:2222] [--env NAME] [--authorized-keys PATH] [--host-key PATH] [--max-sessions N] [--idle-timeout MINUTES] [--declare responders|commanders]',
   details: [
     'Runs the sources and the incident once and accepts `ssh -p 2222 BASTION` (or `opsconsole attach`):',
     'each person gets their own console (size, focus, scroll, filters) over the same live state.',
@@ -28,6 +30,8 @@ export const serveCommand: Command = {
     '                         name="alice",role="commander" ssh-ed25519 AAAA… alice@laptop',
     '                         roles: commander (runs steps, changes the incident), responder (notes, pins,',
     '                         stars), viewer (reads); without name= the comment names the person',
+    '  --declare WHO          who may declare (and silence) with no incident open: responders (default:',
+    '                         anyone but a viewer, who then commands it) or commanders (role="commander")',
     '  --host-key PATH        the server key, made on first start, 0600 (default STATE_DIR/serve/host_key)',
     '  --max-sessions N       open sessions at most (default 32)',
     '  --idle-timeout MIN     close a session after this many minutes without a key (default 30)',
@@ -46,6 +50,7 @@ export const serveCommand: Command = {
     'host-key': { type: 'string' },
     'max-sessions': { type: 'string' },
     'idle-timeout': { type: 'string' },
+    declare: { type: 'string' },
   },
   allowPositionals: false,
   async run({ values }, globals) {
@@ -60,6 +65,11 @@ export const serveCommand: Command = {
         );
       return n;
     };
+    const declare = values.declare ?? 'responders';
+    if (!DECLARE_POLICIES.includes(declare as DeclarePolicy))
+      throw new UserError(
+        `opsconsole serve: --declare: expected responders or commanders; got "${sanitize(String(declare))}"`,
+      );
     const maxSessions = count('max-sessions', 32);
     const idleMinutes = count('idle-timeout', 30);
     const options = await consoleSessionOptions(values, globals);
@@ -74,6 +84,7 @@ export const serveCommand: Command = {
       hostKeyPath: typeof values['host-key'] === 'string' ? values['host-key'] : join(dir, 'host_key'),
       maxSessions,
       idleTimeoutMs: idleMinutes * 60_000,
+      declare: declare as DeclarePolicy,
     });
   },
 };

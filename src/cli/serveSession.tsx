@@ -10,6 +10,7 @@ import {
   type SharedSession,
   startSharedSession,
 } from '../session/consoleSession';
+import type { DeclarePolicy } from '../session/roles';
 import { SharedConsole } from '../session/sharedConsole';
 import { AuthorizedKeysError } from '../transport/authorizedKeys';
 import { ChannelScreen } from '../transport/channelScreen';
@@ -24,6 +25,8 @@ export interface ServeSettings {
   hostKeyPath: string;
   maxSessions: number;
   idleTimeoutMs: number;
+  /** Who may declare (and act) with no incident open; see `roles.ts`. */
+  declare?: DeclarePolicy;
 }
 
 /** Keystrokes from the channel, as Ink reads a raw-mode TTY. */
@@ -117,7 +120,7 @@ export async function runServe(
 ): Promise<number> {
   requireAuthorizedKeys(settings.authorizedKeysPath);
   const shared = startSharedSession(options);
-  const consoles = new SharedConsole(shared);
+  const consoles = new SharedConsole(shared, settings.declare);
   let server: Awaited<ReturnType<typeof startSshServer>>;
   try {
     server = await startSshServer({

@@ -1,20 +1,26 @@
 import { LogBuffer } from '../logs/logBuffer';
+import type { ServiceSignalsView } from '../metrics/serviceSignals';
 import { alertOrder } from '../model/alerts';
 import type { Diagnosis } from '../model/diagnosis';
 import { rolloutState, serviceOf } from '../model/sourceEvents';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
 import { startEnvironmentSources } from '../sources/environmentSources';
 import { type ConsoleState, createConsoleStore } from '../store/consoleStore';
-import { createIngest } from '../store/ingest';
+import { createIngest, type Ingest, SPARK_BUCKETS } from '../store/ingest';
 import { formatPercent, parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
 import { UserError } from '../userError';
 import type { Command } from './commands';
 import { WATCH_OPTIONS, watchedEnvironment } from './environment';
 import { stdout } from './output';
+import { type StatusVerdict, statusVerdict } from './statusVerdict';
 
 /** The machine-readable snapshot `status --json` prints; stable field names for scripts. */
-export function statusSnapshot(state: ConsoleState) {
+export function statusSnapshot(
+  state: ConsoleState,
+  services: ServiceSignalsView[] = Object.values(state.signals),
+  verdict: StatusVerdict = statusVerdict(state, services),
+) {
   return {
     environment: state.environment,
     at: new Date(state.now).toISOString(),
@@ -23,7 +29,7 @@ export function statusSnapshot(state: ConsoleState) {
     workloads: Object.values(state.workloads).map((w) => ({ ...w, rollout: rolloutState(w) })),
     /** A cluster's log streams, when its logs are followed: received = shown + duplicates. */
     logStreams: state.logStreams ?? null,
-    services: Object.values(state.signals).map((s) => ({
+    services: services.map((s) => ({
       service: s.service,
       errorRatio: { '1m': s.ratio1m ?? null, '5m': s.ratio5m ?? null, '10m': s.ratio10m ?? null },
       requests1m: s.requests1m,
@@ -44,7 +50,28 @@ export function statusSnapshot(state: ConsoleState) {
     versions: Object.fromEntries(
       Object.values(state.containers).flatMap((c) => (c.version ? [[serviceOf(c), c.version]] : [])),
     ),
+    /** What decided the exit code: what fires, what is pending, which sources failed. */
+    exitCode: verdict.exitCode,
+    firing: verdict.firing,
+    pending: verdict.pending,
+    failedSources: verdict.failedSources,
   };
+}
+
+/**
+ * Every service the environment names or its sources show (containers, workloads), with or without
+ * data: a configured service whose files had no new line is listed as unknown, never left out.
+ */
+function everyService(state: ConsoleState, ingest: Ingest, configured: string[]): ServiceSignalsView[] {
+  const names = new Set([
+    ...Object.keys(state.signals),
+    ...configured,
+    ...Object.values(state.containers).map(serviceOf),
+    ...Object.values(state.workloads).map((w) => w.name),
+  ]);
+  return [...names]
+    .sort()
+    .map((name) => state.signals[name] ?? ingest.signalsFor(name).view(state.now, SPARK_BUCKETS));
 }
 
 const isoOf = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
@@ -59,17 +86,23 @@ function diagnosisJson(d: Diagnosis) {
   };
 }
 
-function statusText(state: ConsoleState): string {
+function statusText(state: ConsoleState, services: ServiceSignalsView[], verdict: StatusVerdict): string {
   const lines = [`environment ${state.environment} at ${new Date(state.now).toISOString()}`];
-  for (const s of Object.values(state.signals)) {
+  for (const s of services) {
     const firing = s.rules.filter((r) => r.state === 'firing').map((r) => r.id);
     lines.push(
       `  ${s.service.padEnd(16)} 5xx 1m ${formatPercent(s.ratio1m).padStart(6)}  health ${s.health.up}/${s.health.total}` +
         `${s.unknownReason ? `  unknown: ${s.unknownReason}` : ''}${firing.length ? `  FIRING ${firing.join(',')}` : ''}`,
     );
   }
-  for (const c of Object.values(state.containers)) lines.push(`  ${c.host}/${c.name} ${c.state} ${c.health}`);
+  for (const c of Object.values(state.containers))
+    lines.push(
+      `  ${c.host}/${c.name} ${c.state}${c.exitCode !== undefined && c.state !== 'running' ? ` (exit ${c.exitCode})` : ''} ${c.health}`,
+    );
   if (state.diagnosis) lines.push(`diagnosis: ${state.diagnosis.summary}`);
+  if (verdict.firing.length > 0) lines.push(`firing: ${verdict.firing.join('; ')}`);
+  if (verdict.failedSources.length > 0) lines.push(`sources failed: ${verdict.failedSources.join('; ')}`);
+  if (verdict.pending.length > 0) lines.push(`pending: ${verdict.pending.join('; ')}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -83,7 +116,9 @@ export const statusCommand: Command = {
     '  --env NAME          environment (default: defaultEnvironment, or the only one)',
     '  --sample DURATION   how long to watch before reporting, so rates have two readings (default 3s)',
     '',
-    'Exit status: 0 when nothing is firing, 1 when a rule fires or a source failed, 2 on usage errors.',
+    'Exit status: 0 nothing fires or is pending; 1 a source could not be read; 2 usage or configuration',
+    'error; 3 something fires (a rule, a container exited non-zero, restarting or unhealthy, a stalled',
+    'rollout); 4 a rule is pending. The first that applies of 3, 1, 4.',
   ],
   options: {
     json: { type: 'boolean' },
@@ -98,6 +133,9 @@ export const statusCommand: Command = {
       throw new UserError(`opsconsole: --sample: expected a duration such as 3s; got "${values.sample}"`);
     const store = createConsoleStore(name);
     const ingest = createIngest({ store, logs: new LogBuffer(100), thresholds: loaded.config.thresholds });
+    // The rules advance on the ingest's clock while the sample runs: one flush at the end would see
+    // every rule only begin (pending), however long the sample.
+    ingest.start();
     const sources = startEnvironmentSources(env, ingest.sink);
     // The environment's alerts, read while the sample runs: unknown (with why), never "none".
     const alerts = env.alertmanager
@@ -111,14 +149,17 @@ export const statusCommand: Command = {
           .catch((err: Error) => ({ alerts: null, alertsUnknown: err.message }))
       : Promise.resolve({});
     await new Promise((r) => setTimeout(r, sampleMs));
-    ingest.flush();
+    ingest.stop();
     // The snapshot is taken before the sources stop, so connections still read as they were.
     const state = store.getState();
     await sources.stop();
+    const services = everyService(state, ingest, Object.keys(env.services));
+    const verdict = statusVerdict(state, services);
     stdout.write(
-      values.json ? `${inertJson({ ...statusSnapshot(state), ...(await alerts) }, 2)}\n` : statusText(state),
+      values.json
+        ? `${inertJson({ ...statusSnapshot(state, services, verdict), ...(await alerts) }, 2)}\n`
+        : statusText(state, services, verdict),
     );
-    const bad = Object.values(state.signals).some((s) => s.rules.some((r) => r.state === 'firing'));
-    return bad ? 1 : 0;
+    return verdict.exitCode;
   },
 };

@@ -1,5 +1,6 @@
 import { isMap, Lexer, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { closest } from '../text/closest';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import { readUserFile } from './userFile';
@@ -58,32 +59,6 @@ function allowedKeysAt(schema: z.ZodType, path: Path): string[] {
   }
   unwrap();
   return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
-}
-
-export function closest(word: string, candidates: string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0] as number;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = row[j] as number;
-        row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return row[b.length] as number;
-  };
-  let best: string | undefined;
-  let bestD = 3;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best;
 }
 
 function typeName(v: unknown): string {
@@ -242,7 +217,12 @@ export function schemaProblems<S extends z.ZodType>(
 ): { ok: true; value: z.infer<S> } | { ok: false; problems: FileProblem[] } {
   const result = schema.safeParse(parsed.data);
   if (result.success) return { ok: true, value: result.data };
-  const problems = result.error.issues.map((issue) => {
+  // An unknown key first: a misspelled required one (`servcies`) is also reported missing, and the
+  // unknown key, with its "did you mean", is the one that says what to fix.
+  const issues = [...result.error.issues].sort(
+    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+  );
+  const problems = issues.map((issue) => {
     const { message, hint } = describe(issue, parsed.data, schema);
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] as string] : issue.path;
     const location = parsed.locate(path, issue.code === 'unrecognized_keys' || issue.code === 'invalid_key');

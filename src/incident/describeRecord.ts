@@ -142,7 +142,10 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
     case 'step.result': {
       const p = r.payload;
       return {
-        text: `Ran ${clean(p.step)}: exit ${p.exitCode} in ${formatDuration(p.durationMs)}`,
+        // A dry run changed nothing, and must not read as the step having been run.
+        text: p.dryRun
+          ? `Dry run of ${clean(p.step)}, nothing changed: exit ${p.exitCode}${p.durationMs > 0 ? ` in ${formatDuration(p.durationMs)}` : ''}`
+          : `Ran ${clean(p.step)}: exit ${p.exitCode} in ${formatDuration(p.durationMs)}`,
         evidence: outputOnOneLine(p.output).slice(0, 200),
       };
     }

@@ -1,4 +1,5 @@
 import type { Thresholds } from '../config/schema';
+import type { ContainerStatus } from '../model/sourceEvents';
 import { formatDuration, formatPercent } from '../text/duration';
 import { ErrorRateWindow, type WindowRate } from './errorRateWindow';
 import {
@@ -20,6 +21,33 @@ export interface HealthTargetView {
   at: number;
   latencyMs: number;
   detail?: string;
+}
+
+/** The health target a container's own check is counted under, in its service's health. */
+export function containerHealthTargetName(c: Pick<ContainerStatus, 'id'>): string {
+  return `container ${c.id}`;
+}
+
+/**
+ * A container's own health check (Docker's HEALTHCHECK, a pod's readiness) as one of its service's
+ * health targets; undefined when it has none, or while its engine cannot be reached (unknown is not
+ * failing). `hadCheck`: it reported one before, so a stopped container counts as failing it.
+ */
+export function containerHealthTarget(
+  c: ContainerStatus,
+  hadCheck: boolean,
+  at: number,
+): HealthTargetView | undefined {
+  if (c.state === 'unknown') return undefined;
+  if (c.health === 'none' && (!hadCheck || c.state === 'running')) return undefined;
+  const target = containerHealthTargetName(c);
+  if (c.state !== 'running') {
+    const exit = c.exitCode !== undefined ? ` (exit ${c.exitCode})` : '';
+    return { target, ok: false, at, latencyMs: 0, detail: `${c.state}${exit}` };
+  }
+  if (c.health === 'healthy') return { target, ok: true, at, latencyMs: 0 };
+  const streak = c.healthFailingStreak ? ` ×${c.healthFailingStreak}` : '';
+  return { target, ok: false, at, latencyMs: 0, detail: `${c.health}${streak}` };
 }
 
 export interface RuleView {
@@ -166,6 +194,11 @@ export class ServiceSignals {
 
   addHealth(view: HealthTargetView): void {
     this.health.set(view.target, view);
+  }
+
+  /** A target that is gone (its container removed): it neither passes nor fails any more. */
+  removeHealth(target: string): void {
+    this.health.delete(target);
   }
 
   private metricsKnown(now: number): boolean {

@@ -16,6 +16,9 @@ export interface ReleaseEventData {
   reason: string;
   /** The service went back to a version it ran before: a mitigation, never an incident's trigger. */
   rollback?: boolean;
+  /** The image ids (Docker's sha256) before and after, when a container showed them: a rollback's target. */
+  fromImageId?: string;
+  toImageId?: string;
 }
 
 export interface SourceEventData {

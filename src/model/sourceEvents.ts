@@ -1,4 +1,5 @@
 import type { Alert, AlertRule } from './alerts';
+import type { DeployOrigin } from './deployKind';
 
 /** Dotted paths tried in order for each field of a structured log line; configurable per source. */
 export interface FieldNames {
@@ -49,6 +50,8 @@ export interface ContainerStatus {
    * ImagePullBackOff, Unschedulable...): shown instead of the bare state.
    */
   reason?: string;
+  /** How it was deployed, as far as its source can tell (compose labels, pm2): the rollback's variant. */
+  deployedBy?: DeployOrigin;
 }
 
 /** The service a container runs: its compose service, else its own name. */

@@ -14,7 +14,8 @@ export interface LiveFacts {
       rules?: Record<string, 'ok' | 'pending' | 'firing'>;
       /** For a pending rule, how long until it fires if nothing changes. */
       rulesLeftMs?: Record<string, number>;
-      health?: { up: number; total: number };
+      /** Its health checks: URLs, and its containers' own (Docker's HEALTHCHECK, a pod's readiness). */
+      health?: { up: number; total: number; failing?: string[] };
       restarts?: number;
       /** The last release, if one was seen. */
       lastReleaseAt?: number;
@@ -208,15 +209,22 @@ export function evaluateCondition(c: Condition, facts: LiveFacts): Evaluation {
   if ('healthFailing' in c) {
     let up = 0;
     let total = 0;
+    const failingChecks: string[] = [];
     for (const s of Object.values(facts.services)) {
       up += s.health?.up ?? 0;
       total += s.health?.total ?? 0;
+      failingChecks.push(...(s.health?.failing ?? []));
     }
     if (total === 0) return { verdict: 'unknown', evidence: ['no health checks reporting'] };
     const failing = (total - up) / total;
     const { above, atLeast } = c.healthFailing;
     const yes = (above === undefined || failing > above) && (atLeast === undefined || failing >= atLeast);
-    return { verdict: verdict(yes), evidence: [`${total - up}/${total} health checks failing`] };
+    // The checks that fail, named (the first few): which container, and how long it has failed.
+    const named =
+      failingChecks.length > 0
+        ? `: ${failingChecks.slice(0, 3).join(', ')}${failingChecks.length > 3 ? ', …' : ''}`
+        : '';
+    return { verdict: verdict(yes), evidence: [`${total - up}/${total} health checks failing${named}`] };
   }
   if ('p95' in c) {
     return anyOf(

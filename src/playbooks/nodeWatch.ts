@@ -123,3 +123,18 @@ export function watchesOf(
     return { watch: new OutcomeWatch({ ...node, watch: node.watch, playbook: node.playbook }, ctx) };
   return {};
 }
+
+/** What the node view shows of an outcome's watch and a verification's progress. */
+export function watchViews(watch: OutcomeWatch | undefined, verification: Verification | undefined) {
+  return {
+    ...(watch && { watch: { evaluation: watch.evaluate(), proposed: watch.proposed !== undefined } }),
+    ...(verification && {
+      verify: {
+        evaluation: verification.evaluate(),
+        deadline: verification.deadline,
+        since: verification.since,
+        failed: verification.failed,
+      },
+    }),
+  };
+}

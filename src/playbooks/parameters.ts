@@ -53,6 +53,18 @@ export function renderText(text: string, values: Record<string, string>): string
   });
 }
 
+/** Fills the `{{name}}` it has values for, keeping the others as written: for titles, never argv. */
+export function renderKnown(
+  text: string,
+  values: Record<string, string>,
+  encode: (value: string) => string = (v) => v,
+): string {
+  return text.replace(TEMPLATE, (all, name: string) => {
+    const v = values[name];
+    return v === undefined ? all : encode(v);
+  });
+}
+
 /** Parameters a text needs that have no value yet. */
 export function missingParameters(texts: string[], values: Record<string, string>): string[] {
   return [...new Set(texts.flatMap(templateNames))].filter((n) => values[n] === undefined);

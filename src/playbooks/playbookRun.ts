@@ -4,11 +4,12 @@ import type { Evaluation, PlaybookNodeView, StepResult } from '../model/playbook
 import { evaluateCondition, type LiveFacts } from './evaluateCondition';
 import { nodeView } from './nodeView';
 import type { OutcomeWatch, Verification } from './nodeWatch';
-import { watchesOf } from './nodeWatch';
+import { watchesOf, watchViews } from './nodeWatch';
 import { planStep, type StepPlan, validateParameter } from './parameters';
-import { answerLabel, howAnswered, renderTemplatesLoosely } from './runWording';
-import type { Condition, Playbook, PlaybookNode } from './schema';
+import { answerLabel, fillCondition, howAnswered, withTitle } from './runWording';
+import type { Playbook, PlaybookNode } from './schema';
 import { PlaybookRunError, runCommandStep, stepToRun } from './stepRunner';
+import { variantRoute } from './variantRoute';
 
 export interface PlaybookRunContext {
   facts: () => LiveFacts;
@@ -18,6 +19,8 @@ export interface PlaybookRunContext {
   values: Record<string, string>;
   /** The deploy kind of the service; steps of other variants are passed over. */
   variant?: string;
+  /** What told the kind (deploy.kind in the config, compose labels of a container), for the record. */
+  variantEvidence?: string;
   onChange: (view: PlaybookNodeView) => void;
   now?: () => number;
 }
@@ -40,12 +43,15 @@ export class PlaybookRun {
   private watch: OutcomeWatch | undefined;
   dryRun = false;
   readonly values: Record<string, string>;
+  /** The deploy kind: known up front, or answered at the playbook's deploy-kind question. */
+  private kind: string | undefined;
 
   constructor(
     readonly playbook: Playbook,
     private readonly ctx: PlaybookRunContext,
   ) {
     this.values = { ...ctx.values };
+    this.kind = ctx.variant;
     for (const [name, spec] of Object.entries(playbook.parameters)) {
       if (this.values[name] === undefined && spec.default !== undefined)
         this.values[name] = String(spec.default);
@@ -66,28 +72,33 @@ export class PlaybookRun {
     return this.nodeId;
   }
 
-  /** `id`, or the first node after it that is not a step of another deploy variant. */
-  private resolve(id: string | undefined): string | undefined {
-    let next = id;
-    while (next) {
-      const node = this.playbook.nodes[next] as PlaybookNode;
-      if (
-        (node.kind === 'command' || node.kind === 'shell' || node.kind === 'verify') &&
-        node.variant &&
-        this.ctx.variant &&
-        node.variant !== this.ctx.variant
-      ) {
-        next = node.next;
-        continue;
+  /** The service's deploy kind, once known (up front or answered). */
+  get deployKind(): string | undefined {
+    return this.kind;
+  }
+
+  /** Where a move to `id` lands (see `variantRoute`); when `entering`, the kinds passed are recorded. */
+  private resolve(id: string | undefined, entering = false): string | undefined {
+    const { next, answered } = variantRoute(this.playbook, id, this.kind);
+    if (entering)
+      for (const a of answered) {
+        this.ctx.record('decision.answered', {
+          playbook: this.playbook.id,
+          node: a.nodeId,
+          question: a.question,
+          answer: a.label,
+          how: `the deploy kind is known: ${this.ctx.variantEvidence ?? this.kind}`,
+          proposed: null,
+          evidence: this.ctx.variantEvidence ?? '',
+        });
+        this.trail.push(`${a.question} → ${a.label}`);
       }
-      break;
-    }
     return next;
   }
 
   /** Moves to `id`, passing over steps of other deploy variants. */
   private enter(id: string | undefined): void {
-    const next = this.resolve(id);
+    const next = this.resolve(id, true);
     if (!next)
       throw new PlaybookRunError(`playbook ${this.playbook.id} ends without an outcome after ${this.nodeId}`);
     this.nodeId = next;
@@ -96,7 +107,7 @@ export class PlaybookRun {
     const node = this.node;
     ({ verification: this.verification, watch: this.watch } = watchesOf(
       node,
-      { ...this.ctx, playbook: this.playbook.id, nodeId: next, fill: (c) => this.withParameters(c) },
+      { ...this.ctx, playbook: this.playbook.id, nodeId: next, fill: (c) => fillCondition(c, this.values) },
       this.stepFinishedAt,
     ));
     if (node.kind === 'question')
@@ -136,6 +147,8 @@ export class PlaybookRun {
       ...(reached?.kind === 'outcome' && { outcome: reached.outcome }),
     });
     this.trail.push(`${node.question} → ${answerLabel(node, answer)}`);
+    const kind = node.choices?.[Number(answer)]?.variant;
+    if (kind) this.kind = kind;
     this.enter(target);
   }
 
@@ -143,7 +156,7 @@ export class PlaybookRun {
   private tickFromData(node: Extract<PlaybookNode, { kind: 'checklist' }>): void {
     node.checks.forEach((check, i) => {
       if (!check) return;
-      const e = evaluateCondition(this.withParameters(check), this.ctx.facts());
+      const e = evaluateCondition(fillCondition(check, this.values), this.ctx.facts());
       if (e.verdict !== 'yes') return;
       this.ticked.add(i);
       this.ctx.record('checklist.ticked', {
@@ -298,11 +311,6 @@ export class PlaybookRun {
     return this.running !== undefined;
   }
 
-  /** A condition with the run's parameters filled in (`{{service}}`). */
-  private withParameters(c: Condition): Condition {
-    return JSON.parse(renderTemplatesLoosely(JSON.stringify(c), this.values));
-  }
-
   /** Re-checks a verification step; passes move on, a missed deadline marks it failed. */
   tickVerify(): void {
     const node = this.node;
@@ -318,7 +326,7 @@ export class PlaybookRun {
     return nodeView({
       playbook: this.playbook,
       nodeId: this.nodeId,
-      node,
+      node: withTitle(node, this.values),
       ticked: this.ticked,
       trail: this.trail,
       running: this.running !== undefined,
@@ -326,17 +334,7 @@ export class PlaybookRun {
       ...(this.lastResult && { lastResult: this.lastResult }),
       ...(proposal && { proposal }),
       ...(plan && { plan }),
-      ...(this.watch && {
-        watch: { evaluation: this.watch.evaluate(), proposed: this.watch.proposed !== undefined },
-      }),
-      ...(this.verification && {
-        verify: {
-          evaluation: this.verification.evaluate(),
-          deadline: this.verification.deadline,
-          since: this.verification.since,
-          failed: this.verification.failed,
-        },
-      }),
+      ...watchViews(this.watch, this.verification),
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Evaluation } from '../model/playbookView';
-import type { PlaybookNode } from './schema';
+import { renderKnown } from './parameters';
+import type { Condition, PlaybookNode } from './schema';
 
 /** The words of an answer: "yes", "no", or the label of the choice picked by its index. */
 export function answerLabel(node: PlaybookNode, answer: string): string {
@@ -16,9 +17,12 @@ export function howAnswered(proposal: Evaluation | undefined, answer: string): s
     : `overrode the data, which said ${proposal.verdict}`;
 }
 
-/** Fills templates in a serialized condition; an unknown name stays as written (and matches nothing). */
-export function renderTemplatesLoosely(json: string, values: Record<string, string>): string {
-  return json.replace(/\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g, (all, name: string) =>
-    values[name] === undefined ? all : JSON.stringify(values[name]).slice(1, -1),
-  );
+/** A condition with the run's parameters filled in (`{{service}}`); an unknown name stays as written. */
+export function fillCondition(c: Condition, values: Record<string, string>): Condition {
+  return JSON.parse(renderKnown(JSON.stringify(c), values, (v) => JSON.stringify(v).slice(1, -1)));
+}
+
+/** A step's title with the run's parameters: a rollback says what it goes from and to before it runs. */
+export function withTitle(node: PlaybookNode, values: Record<string, string>): PlaybookNode {
+  return 'title' in node ? { ...node, title: renderKnown(node.title, values) } : node;
 }

@@ -1,12 +1,12 @@
 import { readUserFile } from '../config/userFile';
 import {
-  closest,
   type FileProblem,
   fieldPath,
   formatProblem,
   parseYamlText,
   schemaProblems,
 } from '../config/validatedYaml';
+import { closest } from '../text/closest';
 import { UserError } from '../userError';
 import { type ScenarioFile, ScenarioFileSchema } from './scenarios';
 import type { Playbook } from './schema';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Duration } from '../config/schema';
+import { DEPLOY_KINDS } from '../model/deployKind';
 
 const NodeId = z
   .string()
@@ -128,7 +129,17 @@ const QuestionNode = z.strictObject({
   yes: Next.optional(),
   no: Next.optional(),
   choices: z
-    .array(z.strictObject({ label: z.string().min(1), next: Next }))
+    .array(
+      z.strictObject({
+        label: z.string().min(1),
+        next: Next,
+        /**
+         * The deploy kind this choice stands for: a run that knows the service's kind (from the
+         * config or its source) takes it without asking; an answer sets the kind for the steps after.
+         */
+        variant: z.enum(DEPLOY_KINDS).optional(),
+      }),
+    )
     .min(2)
     .optional(),
 });
@@ -154,7 +165,7 @@ const ChecklistNode = z
 
 const variantField = {
   /** Only shown when the service's configured deploy kind is this one. */
-  variant: z.enum(['compose', 'retag', 'kubectl', 'kubernetes', 'dokku', 'pm2', 'demo']).optional(),
+  variant: z.enum(DEPLOY_KINDS).optional(),
 };
 
 const CommandNode = z.strictObject({

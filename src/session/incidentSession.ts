@@ -51,6 +51,8 @@ export class IncidentSession {
   private cursor: JournalCursor = JOURNAL_START;
   private readError: string | undefined;
   private preIncident: NotableEvent[] = [];
+  /** Silencing done with no incident open, recorded at its own times by the next declaration. */
+  private preIncidentSilencing: { kind: RecordKind; payload: PayloadInput<RecordKind>; at: number }[] = [];
   private stopWatching: () => void = () => {};
 
   constructor(
@@ -90,7 +92,25 @@ export class IncidentSession {
     const backlog = this.preIncident;
     this.preIncident = [];
     for (const e of backlog) this.recordNotable(e);
+    const silencing = this.preIncidentSilencing.filter((r) => r.at >= Date.now() - PRE_INCIDENT_WINDOW_MS);
+    this.preIncidentSilencing = [];
+    for (const r of silencing) this.record(r.kind, r.payload, r.at);
     return this.active as ActiveIncident;
+  }
+
+  /**
+   * Where silencing is journaled while no incident is open: kept, and recorded when one is declared,
+   * at the time it happened. A silence made while deciding whether to declare belongs to the
+   * incident (its expiry is offered on resolving, the timeline shows when it was made).
+   */
+  get silencingBeforeDeclaring(): {
+    record(kind: RecordKind, payload: PayloadInput<RecordKind>, at?: number): void;
+  } {
+    return {
+      record: (kind, payload, at = Date.now()) => {
+        this.preIncidentSilencing = [...this.preIncidentSilencing, { kind, payload, at }].slice(-50);
+      },
+    };
   }
 
   observe(events: NotableEvent[]): void {

@@ -19,7 +19,13 @@ export function liveFactsFrom(state: ConsoleState): LiveFacts {
       rulesLeftMs: Object.fromEntries(
         v.rules.flatMap((r) => (r.leftMs !== undefined ? [[r.id, r.leftMs]] : [])),
       ),
-      ...(v.health.total > 0 && { health: { up: v.health.up, total: v.health.total } }),
+      ...(v.health.total > 0 && {
+        health: {
+          up: v.health.up,
+          total: v.health.total,
+          failing: v.health.targets.filter((t) => !t.ok).map((t) => `${t.target} ${t.detail ?? 'down'}`),
+        },
+      }),
       ...(v.trafficGrowth !== undefined && { trafficGrowth: v.trafficGrowth }),
     };
   }

@@ -23,12 +23,14 @@ const LOOKING = new Set([
   'pageDown',
   'pageUp',
   'paletteBackspace',
+  'paletteClear',
   'paletteDown',
   'paletteRun',
   'paletteUp',
   'paletteType',
   'pivotRequestId',
   'promptBackspace',
+  'promptClear',
   'promptType',
   'quit',
   'scrollBottom',
@@ -36,8 +38,10 @@ const LOOKING = new Set([
   'scrollTop',
   'scrollUp',
   'setLogPageRows',
+  'showData',
   'submitPrompt',
   'toggleAlerts',
+  'toggleErrors',
   'toggleFollow',
   'toggleHelp',
   'togglePatterns',
@@ -61,9 +65,17 @@ const STEPPING = new Set([
 const ANNOTATING = new Set(['addNote', 'pinLogLine', 'toggleStar', 'markActionItem']);
 
 /**
+ * Who may act before anyone commands, with no incident open (declare, silence): anyone but a viewer
+ * by default, who then commands what they declared (as incident.io, PagerDuty and FireHydrant let any
+ * responder declare); or only keys marked `role="commander"` (`serve --declare commanders`).
+ */
+export type DeclarePolicy = 'responders' | 'commanders';
+export const DECLARE_POLICIES: readonly DeclarePolicy[] = ['responders', 'commanders'];
+
+/**
  * Why `who` may not run `action` now, or undefined when they may. The open incident's commander
- * (as its journal names them, after any hand-over) commands; with no incident open, a commander's
- * key does. Everything not looking or annotating is the commander's: steps, answers, status,
+ * (as its journal names them, after any hand-over) commands; with no incident open, whoever the
+ * declare policy lets. Everything not looking or annotating is the commander's: steps, answers, status,
  * severity, declaring, silencing, exporting, handing over; the triage's answers and steps also
  * belong to whoever the commander handed them to (`g` in the triage).
  */
@@ -71,6 +83,7 @@ export function refusal(
   action: string,
   who: { name: string; role: ResponderRole },
   state: Pick<ConsoleState, 'incident' | 'triage'>,
+  declare: DeclarePolicy = 'responders',
 ): string | undefined {
   if (LOOKING.has(action)) return undefined;
   // Watching a triage under way is looking; starting one is the commander's.
@@ -79,9 +92,10 @@ export function refusal(
   if (ANNOTATING.has(action)) return undefined;
   const active = state.incident.active;
   const open = active !== undefined && active.status !== 'resolved';
-  if (open ? active.commander === who.name : who.role === 'commander') return undefined;
+  if (open ? active.commander === who.name : who.role === 'commander' || declare === 'responders')
+    return undefined;
   if (open && STEPPING.has(action) && active.stepDriver === who.name) return undefined;
   return open
     ? `${who.name}: only the commander (${active.commander}) can do that; they can hand it over with H`
-    : `${who.name}: only a commander can do that with no incident open`;
+    : `${who.name}: only a commander's key can do that with no incident open (this console runs with --declare commanders)`;
 }

@@ -3,7 +3,7 @@ import type { ConnectedResponder, ResponderRole } from '../model/responders';
 import { type ConsoleStore, createConsoleStore } from '../store/consoleStore';
 import { type ConsoleControls, createConsoleControls } from './consoleControls';
 import type { SharedSession } from './consoleSession';
-import { refusal } from './roles';
+import { type DeclarePolicy, refusal } from './roles';
 
 export interface Responder {
   name: string;
@@ -32,7 +32,10 @@ export interface ResponderScreen {
 export class SharedConsole {
   private readonly people = new Map<string, ConnectedResponder>();
 
-  constructor(readonly shared: SharedSession) {}
+  constructor(
+    readonly shared: SharedSession,
+    private readonly declare: DeclarePolicy = 'responders',
+  ) {}
 
   open(who: Responder, exit: () => void): ResponderScreen {
     const { shared } = this;
@@ -53,7 +56,7 @@ export class SharedConsole {
       triage: shared.triage,
       stateDir: shared.stateDir,
       ...(shared.alertmanager && { alertmanager: shared.alertmanager }),
-      refusal: (action) => refusal(action, who, store.getState()),
+      refusal: (action) => refusal(action, who, store.getState(), this.declare),
       commanderCandidates: () =>
         [...this.people.values()]
           .filter((p) => p.role !== 'viewer' && p.name !== who.name)

@@ -1,11 +1,13 @@
 import type { ThresholdRuleSpec } from '../metrics/thresholdRule';
 import type { CommandTarget } from '../model/command';
+import { serviceOf } from '../model/sourceEvents';
 import type { LiveFacts } from '../playbooks/evaluateCondition';
 import { PlaybookRun } from '../playbooks/playbookRun';
 import type { Playbook } from '../playbooks/schema';
-import type { ConsoleStore } from '../store/consoleStore';
+import { type ConsoleStore, withMessage } from '../store/consoleStore';
 import { localTarget } from '../transport/localCommand';
 import { firstLineOf } from '../userError';
+import { acceptedValues, deployFromSources, rollbackImages } from './deployKind';
 import type { IncidentSession } from './incidentSession';
 import { failingService, liveFactsFrom, previousVersion } from './liveFacts';
 
@@ -31,6 +33,8 @@ export const TRIAGE_PLAYBOOK = 'triage';
 export class TriageSession {
   private run: PlaybookRun | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Deploy kinds the operator answered, by service, when neither the config nor the sources said. */
+  private readonly answeredKinds = new Map<string, string>();
 
   constructor(
     private readonly store: ConsoleStore,
@@ -72,24 +76,29 @@ export class TriageSession {
     const state = this.store.getState();
     const service = failingService(state);
     const values: Record<string, string> = { opsconsole: this.env.opsconsolePath, host: 'local' };
+    // The deploy kind: the config's, else what the sources saw, else what the operator answered here.
+    const configured = service ? this.env.variantOf(service) : undefined;
+    const seen = service ? deployFromSources(state, service) : undefined;
+    const answered = service ? this.answeredKinds.get(service) : undefined;
+    const variant = configured ?? seen?.kind ?? answered;
+    const variantEvidence = configured
+      ? `deploy.kind ${configured} in the config`
+      : seen
+        ? seen.evidence
+        : answered && `answered earlier in this console`;
     if (service) {
       values.service = service;
       values.host = this.env.hostOf(service);
-      Object.assign(values, this.env.valuesOf(service));
+      Object.assign(
+        values,
+        acceptedValues(playbook, { ...seen?.params, ...rollbackImages(state, service) }),
+        this.env.valuesOf(service),
+      );
       const previous = previousVersion(state, service);
       if (previous) values.version = previous;
-      const current = Object.values(state.containers).find((c) => c.name === service)?.version;
+      const current = Object.values(state.containers).find((c) => serviceOf(c) === service)?.version;
       if (current) values.currentVersion = current;
     }
-    // A Deployment the cluster watch knows rolls back through the API (the kubernetes variant).
-    const workload = service ? Object.values(state.workloads).find((w) => w.name === service) : undefined;
-    if (workload) {
-      values.namespace = workload.namespace;
-      values.context = workload.cluster;
-    }
-    const variant = service
-      ? (this.env.variantOf(service) ?? (workload?.kind === 'Deployment' ? 'kubernetes' : undefined))
-      : undefined;
     this.run = new PlaybookRun(playbook, {
       facts: () => ({
         ...liveFactsFrom(this.store.getState()),
@@ -104,7 +113,13 @@ export class TriageSession {
       targetFor: (host) => (host === 'local' ? localTarget : this.env.targetFor(host)),
       values,
       ...(variant && { variant }),
-      onChange: (view) => this.store.setState({ triage: view }),
+      ...(variantEvidence && { variantEvidence }),
+      onChange: (view) => {
+        // Asked once: the kind answered for a service holds for its later runs in this console.
+        const kind = this.run?.deployKind;
+        if (service && kind && !variant) this.answeredKinds.set(service, kind);
+        this.store.setState({ triage: view });
+      },
     });
     this.store.setState({ triage: this.run.view() });
     this.timer ??= setInterval(() => this.tick(), 1000);
@@ -132,9 +147,7 @@ export class TriageSession {
       else if (run.node.kind === 'question') this.store.setState({ triage: run.view() });
     } catch (err) {
       // A verification result the journal refused: say so, keep the console running.
-      this.store.setState((s) => ({
-        ui: { ...s.ui, message: `could not record: ${firstLineOf(err)}` },
-      }));
+      this.store.setState((s) => withMessage(s, `could not record: ${firstLineOf(err)}`));
     }
   }
 

@@ -87,7 +87,11 @@ export const pm2List: StatusMapping = (json, host) =>
               : 'unknown';
     const version = str(env.version);
     const uptime = num(env.pm_uptime);
-    return status(host, str(proc.name) ?? '?', {
+    const name = str(proc.name) ?? '?';
+    const cwd = str(env.pm_cwd);
+    return status(host, name, {
+      // pm2 runs it: the rollback checks out the previous release in its directory and reloads it.
+      deployedBy: { kind: 'pm2', evidence: `pm2 runs ${name}`, params: { ...(cwd && { appDir: cwd }) } },
       state,
       health: 'none',
       restarts: num(env.restart_time) ?? 0,

@@ -138,8 +138,12 @@ export class DockerLogSource {
     connected();
     const decoder = new DockerLogDecoder();
     for await (const chunk of res.body) {
-      const lines = decoder.push(chunk as Buffer);
-      this.emit(lines.map((l) => this.resume.take(l)?.body).filter((l): l is string => l !== undefined));
+      const taken = decoder.push(chunk as Buffer).flatMap((l) => this.resume.take(l) ?? []);
+      // The engine's time of each line goes along: a line without a time of its own is placed by it.
+      this.emit(
+        taken.map((t) => t.body),
+        taken.map((t) => t.at ?? Date.now()),
+      );
     }
   }
 
@@ -177,13 +181,14 @@ export class DockerLogSource {
     events.body.destroy();
   }
 
-  private emit(lines: string[]): void {
+  private emit(lines: string[], times?: number[]): void {
     if (lines.length > 0) {
       this.sink({
         type: 'log-lines',
         source: this.source,
         lines,
         receivedAt: Date.now(),
+        ...(times && { times }),
         ...(this.fields && { fields: this.fields }),
       });
     }

@@ -1,6 +1,7 @@
 import type { ContainerStatus } from '../model/sourceEvents';
+import { containerFromInspect, type InspectResult } from './dockerInspect';
 import { DockerLogDecoder } from './dockerLogSource';
-import { containerFromInspect, dockerClient, type InspectResult } from './dockerSource';
+import { dockerClient } from './dockerSource';
 
 /** The local Docker socket: DOCKER_HOST when it names a unix socket, else the usual path. */
 export function localDockerSocket(env = process.env): string {

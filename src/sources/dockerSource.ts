@@ -1,9 +1,10 @@
 import type { Duplex } from 'node:stream';
 import { Pool } from 'undici';
 import { LineSplitter } from '../logs/lineSplitter';
-import type { ContainerState, ContainerStatus, EventSink, HealthState } from '../model/sourceEvents';
+import type { ContainerStatus, EventSink } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
 import { ReconnectLoop } from '../transport/reconnectLoop';
+import { containerFromInspect, type InspectResult } from './dockerInspect';
 import { reportLinkState } from './linkState';
 
 /** How to reach a Docker Engine: its local socket, or a stream through SSH. */
@@ -30,61 +31,6 @@ export function dockerClient(dialer: DockerDialer): Pool {
   });
 }
 
-export interface InspectResult {
-  Id: string;
-  Name: string;
-  RestartCount: number;
-  /** The image's content id. */
-  Image?: string;
-  Config: { Image: string; Labels?: Record<string, string> | null };
-  State: {
-    Status: string;
-    ExitCode: number;
-    StartedAt: string;
-    OOMKilled?: boolean;
-    Health?: { Status: string; FailingStreak: number };
-  };
-}
-
-const STATES: Record<string, ContainerState> = {
-  running: 'running',
-  restarting: 'restarting',
-  exited: 'exited',
-  dead: 'exited',
-  created: 'stopped',
-  paused: 'stopped',
-  removing: 'stopped',
-};
-
-/** An inspect document as the status pane's container. */
-export function containerFromInspect(host: string, c: InspectResult): ContainerStatus {
-  const name = c.Name.replace(/^\//, '');
-  const labels = c.Config.Labels ?? {};
-  const image = c.Config.Image;
-  const tag = labels['org.opencontainers.image.version'] ?? /:([^:/@]+)$/.exec(image)?.[1] ?? 'latest';
-  const state = STATES[c.State.Status] ?? 'unknown';
-  const health = (c.State.Health?.Status ?? 'none') as HealthState;
-  const project = labels['com.docker.compose.project'];
-  const service = labels['com.docker.compose.service'];
-  return {
-    id: `${host}/${name}`,
-    name: sanitize(name),
-    host,
-    kind: 'docker',
-    state,
-    health: ['healthy', 'unhealthy', 'starting'].includes(health) ? health : 'none',
-    ...(c.State.Health && { healthFailingStreak: c.State.Health.FailingStreak }),
-    version: sanitize(tag),
-    image: sanitize(image),
-    ...(c.Image && { imageId: sanitize(c.Image) }),
-    restarts: c.RestartCount,
-    ...(state === 'running' && { startedAt: Date.parse(c.State.StartedAt) }),
-    ...(state !== 'running' && { exitCode: c.State.ExitCode }),
-    ...(project && service && { compose: { project: sanitize(project), service: sanitize(service) } }),
-    ...(c.State.OOMKilled && { oomKilled: true }),
-  };
-}
-
 /** CPU percent (of one core, like `docker stats`) and memory from one stats sample. */
 export function statsFromSample(s: {
   cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
@@ -109,6 +55,12 @@ export function statsFromSample(s: {
 export const DEFAULT_MAX_STATS_STREAMS = 32;
 const SAMPLE_BATCH = 8;
 const SAMPLE_INTERVAL_MS = 3000;
+/**
+ * The engine sends `health_status` only when the status changes, so a failing streak would stay at
+ * the count it had then: containers whose check fails (or has not passed yet) are re-inspected this
+ * often, a few at a time.
+ */
+export const HEALTH_REFRESH_MS = 2000;
 
 const WATCHED_ACTIONS = new Set([
   'create',
@@ -136,6 +88,9 @@ export class DockerSource {
   /** Running containers beyond the stream cap: sampled a few at a time instead. */
   private readonly sampled = new Set<string>();
   private sampler: NodeJS.Timeout | undefined;
+  private healthRefresher: NodeJS.Timeout | undefined;
+  /** Where the round of failing-health re-inspections goes on from. */
+  private healthTurn = 0;
   private readonly loop: ReconnectLoop;
 
   constructor(
@@ -167,6 +122,8 @@ export class DockerSource {
 
   stop(): void {
     this.loop.stop();
+    clearInterval(this.healthRefresher);
+    this.healthRefresher = undefined;
     this.closeStats();
     void this.client?.destroy().catch(() => {});
   }
@@ -183,6 +140,7 @@ export class DockerSource {
       for (const c of list) seen.add((await this.refresh(c.Id)) ?? '');
       for (const [id, status] of this.known) if (!seen.has(id)) this.forget(id, status);
       connected();
+      this.healthRefresher = setInterval(() => this.refreshFailingHealth(), HEALTH_REFRESH_MS);
       // The engine sends the headers with the first event, which may be a while: no header deadline.
       const events = await client.request({
         method: 'GET',
@@ -201,9 +159,23 @@ export class DockerSource {
         events.body.on('close', () => resolve());
       });
     } finally {
+      clearInterval(this.healthRefresher);
+      this.healthRefresher = undefined;
       void client.destroy().catch(() => {});
       this.closeStats();
     }
+  }
+
+  /** Re-inspects, in turn, a few of the running containers whose health check is not passing. */
+  private refreshFailingHealth(): void {
+    const failing = [...this.known]
+      .filter(([, s]) => s.state === 'running' && (s.health === 'unhealthy' || s.health === 'starting'))
+      .map(([id]) => id);
+    if (failing.length === 0) return;
+    const start = this.healthTurn % failing.length;
+    const batch = [...failing.slice(start), ...failing.slice(0, start)].slice(0, SAMPLE_BATCH);
+    this.healthTurn = start + batch.length;
+    for (const id of batch) void this.refresh(id).catch(() => {});
   }
 
   private closeStats(): void {

@@ -121,6 +121,8 @@ export interface ConsoleState {
     wrapLogs?: boolean;
     /** The log line the detail overlay shows. */
     detailSeq?: number;
+    /** What the detail overlay shows: the log line (`detailSeq`), or the data's account wrapped. */
+    detailOf?: 'log' | 'data';
     /** The log filter as typed (`rid:… level:… /re/`); applied live. */
     logQuery: string;
     /** Words the containers and error-rate panes are filtered by, and their selected rows. */
@@ -145,6 +147,8 @@ export interface ConsoleState {
     /** Sequence number of the bottom log line while paused (not following). */
     logAnchor?: number;
     message?: string;
+    /** When `message` was said (the store's clock): the status line lets it go after a few seconds. */
+    messageAt?: number;
   };
 }
 
@@ -189,6 +193,11 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
       palette: { query: '', cursor: 0 },
     },
   }));
+}
+
+/** The ui with a status-line message said now (see `messageAt`). */
+export function withMessage(state: ConsoleState, message: string): Partial<ConsoleState> {
+  return { ui: { ...state.ui, message, messageAt: state.now } };
 }
 
 export function appendEvents(events: NotableEvent[], added: NotableEvent[]): NotableEvent[] {

@@ -1,27 +1,25 @@
 import type { Thresholds } from '../config/schema';
 import type { LogBuffer } from '../logs/logBuffer';
-import { requestOutcome } from '../logs/logRecord';
-import { DEFAULT_FIELD_NAMES, parseLine } from '../logs/parseLine';
 import { ReorderBuffer } from '../logs/reorderBuffer';
 import type { WindowRate } from '../metrics/errorRateWindow';
 import { rulesFromThresholds, ServiceSignals } from '../metrics/serviceSignals';
-import type { RuleTransition } from '../metrics/thresholdRule';
 import type { NotableEvent } from '../model/notableEvent';
-import type { EventSink, FieldNames, SourceEvent } from '../model/sourceEvents';
-import { formatPercent } from '../text/duration';
-import { sanitize } from '../text/sanitize';
+import type { EventSink, SourceEvent } from '../model/sourceEvents';
 import { ClusterEventFilter } from './clusterEvents';
-import { appendEvents, type ConsoleStore } from './consoleStore';
+import type { ConsoleStore } from './consoleStore';
 import { ContainerChangeDeduper } from './containerChangeDeduper';
-import { dependencyErrors, diagnose } from './diagnosis';
+import { ContainerHealthChecks } from './containerHealthChecks';
+import { draftFrom, type IngestContext, type LogCounts, statePatch } from './ingest/draft';
+import { releaseLines } from './ingest/logLines';
+import { deriveEachSecond, perSecondOf } from './ingest/perSecond';
+import { applyEvent } from './ingest/reducerTable';
+import { evaluateSignals } from './ingest/signals';
 import { LinkEventCoalescer } from './linkEvents';
-import { currentPatternRows } from './patternRows';
 import { ReleaseDetector } from './releaseDetector';
 
+export { SPARK_BUCKETS } from './ingest/signals';
+
 export const FLUSH_INTERVAL_MS = 50;
-/** Which service fails first is judged over the requests of the last 15 minutes. */
-const ORIGIN_WINDOW_MS = 15 * 60_000;
-export const SPARK_BUCKETS = 30;
 
 export interface Ingest {
   sink: EventSink;
@@ -57,32 +55,6 @@ export interface IngestOptions {
 
 export const DEFAULT_REORDER_WINDOW_MS = 250;
 
-function fieldNamesWith(extra: Partial<FieldNames> | undefined): FieldNames {
-  if (!extra) return DEFAULT_FIELD_NAMES;
-  const merged = { ...DEFAULT_FIELD_NAMES };
-  for (const key of Object.keys(extra) as (keyof FieldNames)[])
-    merged[key] = [...(extra[key] ?? []), ...DEFAULT_FIELD_NAMES[key]];
-  return merged;
-}
-
-function transitionEvent(service: string, t: RuleTransition): NotableEvent {
-  const verb = t.kind === 'fired' ? 'FIRING' : 'cleared';
-  return {
-    at: t.at,
-    kind: t.kind === 'fired' ? 'rule-fired' : 'rule-cleared',
-    severity: t.kind === 'fired' ? t.rule.severity : 'info',
-    text: `${service}: ${t.rule.description} ${verb} (1m ratio ${formatPercent(t.value)})`,
-    data: {
-      service,
-      rule: t.rule.id,
-      description: t.rule.description,
-      value: t.value,
-      above: t.rule.above,
-      forMs: t.rule.forMs,
-    },
-  };
-}
-
 /**
  * Sources push events at any rate; the ingest queues them and applies them to the store at most
  * every FLUSH_INTERVAL_MS (about 20 times a second), so a log flood costs one store update per
@@ -103,12 +75,6 @@ export function createIngest({
   let queue: SourceEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
   let lastSecond = 0;
-  const containerChanges = new ContainerChangeDeduper();
-  const releases = new ReleaseDetector();
-  const clusterEvents = new ClusterEventFilter();
-  const links = new LinkEventCoalescer();
-  /** Requests and 5xx counted from each service's log lines, cumulative like a counter. */
-  const logCounts = new Map<string, { requests: number; errors: number }>();
 
   const signalsFor = (service: string): ServiceSignals => {
     let s = signals.get(service);
@@ -118,218 +84,37 @@ export function createIngest({
     }
     return s;
   };
+  const detectors: Omit<IngestContext, 'now'> = {
+    logs,
+    reorder,
+    releases: new ReleaseDetector(),
+    containerChanges: new ContainerChangeDeduper(),
+    containerHealth: new ContainerHealthChecks(signalsFor),
+    clusterEvents: new ClusterEventFilter(),
+    links: new LinkEventCoalescer(),
+    logCounts: new Map<string, LogCounts>(),
+    signalsFor,
+  };
 
   const flush = (now = Date.now()): void => {
     const batch = queue;
     queue = [];
     const state = store.getState();
-    let containers = state.containers;
-    let workloads = state.workloads;
-    let logStreams = state.logStreams;
-    let alerts = state.alerts;
-    let alertRules = state.alertRules;
-    let sources = state.sources;
-    let received = 0;
-    let signalsChanged = false;
-    const notable: NotableEvent[] = [];
-
-    for (const e of batch) {
-      switch (e.type) {
-        case 'container': {
-          containers = { ...containers, [e.status.id]: e.status };
-          const release = releases.container(e.status, now);
-          if (release) notable.push(release);
-          const change = containerChanges.observe(e.status, now);
-          if (change) notable.push(change);
-          break;
-        }
-        case 'cluster-event': {
-          const notableEvent = clusterEvents.observe(e);
-          if (notableEvent) notable.push(notableEvent);
-          break;
-        }
-        case 'log-streams':
-          logStreams = e.counts;
-          break;
-        case 'workload':
-          workloads = { ...workloads, [e.status.id]: e.status };
-          break;
-        case 'workload-removed': {
-          const { [e.id]: _removed, ...rest } = workloads;
-          workloads = rest;
-          break;
-        }
-        case 'container-removed': {
-          const { [e.id]: _removed, ...rest } = containers;
-          containers = rest;
-          break;
-        }
-        case 'log-lines': {
-          let counts = logCounts.get(e.source);
-          if (!counts) {
-            // A zero reading before the first lines, so the first second of traffic is counted too.
-            counts = { requests: 0, errors: 0 };
-            signalsFor(e.source).addLogCounts(e.receivedAt - 1, 0, 0);
-          }
-          const fields = fieldNamesWith(e.fields);
-          for (const [i, line] of e.lines.entries()) {
-            // The sequence number is given when the line leaves the reorder buffer.
-            const record = parseLine(line, {
-              source: e.source,
-              seq: 0,
-              receivedAt: e.times?.[i] ?? e.receivedAt,
-              fields,
-            });
-            reorder.add(record, e.receivedAt);
-            const outcome = requestOutcome(record);
-            if (outcome !== undefined) {
-              counts.requests++;
-              if (outcome === 'error') counts.errors++;
-            }
-          }
-          logCounts.set(e.source, counts);
-          break;
-        }
-        case 'counters':
-          signalsFor(e.service).addCounters(e.at, e.total, e.errors, e.p95Seconds, e.ratio1m);
-          signalsChanged = true;
-          break;
-        case 'counters-unknown':
-          signalsFor(e.service).markUnknown(e.reason);
-          signalsChanged = true;
-          break;
-        case 'health': {
-          const release = e.version
-            ? releases.reportedVersion(e.service, e.target, e.version, e.at)
-            : undefined;
-          if (release) notable.push(release);
-          signalsFor(e.service).addHealth({
-            target: e.target,
-            ok: e.ok,
-            at: e.at,
-            latencyMs: e.latencyMs,
-            ...((e.error ?? e.httpStatus) !== undefined && { detail: e.error ?? `HTTP ${e.httpStatus}` }),
-          });
-          signalsChanged = true;
-          break;
-        }
-        case 'source': {
-          const prev = sources[e.id];
-          sources = {
-            ...sources,
-            [e.id]: {
-              id: e.id,
-              state: e.state,
-              at: e.at,
-              ...(e.reason && { reason: sanitize(e.reason) }),
-              ...(e.nextTryAt && { nextTryAt: e.nextTryAt }),
-            },
-          };
-          const linkEvent = links.observe(e.id, prev?.state, e.state, e.at, e.reason);
-          if (linkEvent) notable.push(linkEvent);
-          break;
-        }
-        case 'alerts':
-          alerts = { list: e.alerts, at: e.at };
-          break;
-        case 'alerts-unknown':
-          alerts = { list: alerts?.list ?? [], at: e.at, unknown: e.reason };
-          break;
-        case 'alert-rules':
-          alertRules = { rules: e.rules, alerts: e.alerts, at: e.at };
-          break;
-        case 'alert-rules-unknown':
-          alertRules = {
-            rules: alertRules?.rules ?? [],
-            alerts: alertRules?.alerts ?? [],
-            at: e.at,
-            unknown: e.reason,
-          };
-          break;
-        case 'version': {
-          const release = releases.reportedVersion(e.service, e.reporter, e.version, e.at);
-          if (release) notable.push(release);
-          break;
-        }
-        case 'release': {
-          const release = releases.announced(
-            {
-              service: e.service,
-              host: e.host,
-              ...(e.from !== undefined && { from: e.from }),
-              to: e.to,
-              reason: e.reason,
-            },
-            e.at,
-          );
-          if (release) notable.push(release);
-          break;
-        }
-      }
-    }
-
-    for (const record of reorder.release(now)) {
-      record.seq = logs.takeSeq();
-      logs.push(record);
-      received++;
-    }
-
-    // Rules advance on the clock as well as on data: "pending 1m12s" must count down.
+    const ctx: IngestContext = { ...detectors, now };
+    const draft = draftFrom(state);
+    for (const event of batch) applyEvent(draft, event, ctx);
+    const received = releaseLines(ctx);
     const second = Math.floor(now / 1000);
-    let origins = state.origins;
-    let diagnosis = state.diagnosis;
-    let dependencies = state.dependencyErrors;
+    let perSecond = perSecondOf(state);
     if (second !== lastSecond) {
-      const counted = logs.origins.counts(now - ORIGIN_WINDOW_MS);
-      if (JSON.stringify(counted) !== JSON.stringify(origins)) origins = counted;
-      const rows = currentPatternRows(logs.patterns, state);
-      const deps = dependencyErrors(rows, now);
-      if (JSON.stringify(deps) !== JSON.stringify(dependencies)) dependencies = deps;
-      const next = diagnose(state, rows, origins);
-      if (next?.summary !== diagnosis?.summary) diagnosis = next;
+      perSecond = deriveEachSecond(state, draft, ctx);
       lastSecond = second;
-      signalsChanged = true;
-      for (const [service, c] of logCounts) signalsFor(service).addLogCounts(now, c.requests, c.errors);
-      notable.push(...containerChanges.flush(now), ...links.flush(now));
     }
-    let nextSignals = state.signals;
-    if (signalsChanged) {
-      nextSignals = {};
-      for (const [service, s] of signals) {
-        for (const t of s.evaluate(now)) notable.push(transitionEvent(service, t));
-        nextSignals[service] = s.view(now, SPARK_BUCKETS);
-      }
-    }
-
-    const nothingNew = batch.length === 0 && !signalsChanged && received === 0;
-    if (nothingNew) return;
-    const watched = releases.watchedSince.size !== Object.keys(state.releaseWatch).length;
-    store.setState({
-      now,
-      ...(watched && { releaseWatch: Object.fromEntries(releases.watchedSince) }),
-      containers,
-      workloads,
-      ...(logStreams && { logStreams }),
-      origins,
-      diagnosis,
-      dependencyErrors: dependencies,
-      ...(alerts && { alerts }),
-      ...(alertRules && { alertRules }),
-      sources,
-      signals: nextSignals,
-      ...(received > 0 && {
-        logs: {
-          version: state.logs.version + 1,
-          received: state.logs.received + received,
-          dropped: logs.ring.evicted,
-          droppedBySource: Object.fromEntries(logs.evictedBySource),
-        },
-      }),
-      ...(notable.length > 0 && {
-        incident: { ...state.incident, events: appendEvents(state.incident.events, notable) },
-      }),
-    });
-    if (notable.length > 0) onNotable?.(notable);
+    const nextSignals = draft.signalsChanged ? evaluateSignals(signals, now, draft.notable) : state.signals;
+    // An idle flush leaves the store alone, so its subscribers do not wake 20 times a second.
+    if (batch.length === 0 && !draft.signalsChanged && received === 0) return;
+    store.setState(statePatch(state, draft, ctx, { perSecond, signals: nextSignals, received }));
+    if (draft.notable.length > 0) onNotable?.(draft.notable);
   };
 
   return {

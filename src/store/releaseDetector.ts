@@ -59,7 +59,15 @@ export class ReleaseDetector {
         : `${status.name} recreated with image ${short(now_.imageId)} under the same tag`;
     // When: the new container's start, not when the console happened to notice.
     return this.release(
-      { service, host: status.host, from: label(before), to: label(now_), reason: evidence },
+      {
+        service,
+        host: status.host,
+        from: label(before),
+        to: label(now_),
+        reason: evidence,
+        ...(before.imageId && { fromImageId: before.imageId }),
+        ...(now_.imageId && { toImageId: now_.imageId }),
+      },
       status.startedAt ?? now,
     );
   }

@@ -13,7 +13,7 @@ export function shipped(id: string): Playbook {
 export function recordingRun(
   playbook: Playbook,
   facts: LiveFacts,
-  options: { variant?: string; values?: Record<string, string> } = {},
+  options: { variant?: string; variantEvidence?: string; values?: Record<string, string> } = {},
 ) {
   const records: { kind: RecordKind; payload: Record<string, unknown> }[] = [];
   const run = new PlaybookRun(playbook, {
@@ -22,6 +22,7 @@ export function recordingRun(
     targetFor: () => localTarget,
     values: options.values ?? {},
     ...(options.variant && { variant: options.variant }),
+    ...(options.variantEvidence && { variantEvidence: options.variantEvidence }),
     onChange: () => {},
     now: () => facts.now,
   });

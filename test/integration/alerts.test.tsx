@@ -9,6 +9,7 @@ import { createConsoleControls } from '../../src/session/consoleControls';
 import { IncidentSession } from '../../src/session/incidentSession';
 import { AlertmanagerClient } from '../../src/sources/alertmanagerClient';
 import { alertmanagerSource } from '../../src/sources/alertmanagerSource';
+import { alertGroups } from '../../src/store/selectors';
 import { TestAlertmanager } from '../helpers/alertmanager';
 import { runCli } from '../helpers/cli';
 import { waitUntil } from '../helpers/processes';
@@ -337,6 +338,62 @@ describe('silence as acknowledgement', () => {
     incident.close();
   });
 });
+
+describe('a silence made before declaring', () => {
+  it('goes on the incident declared next, at the time it was made, and is offered for expiry on resolving', async () => {
+    const seeded = seededConsole(Date.now() - 200_000);
+    const source = alertmanagerSource(new AlertmanagerClient(am.url), seeded.ingest.sink, 100);
+    source.start();
+    const stateDir = mkdtempSync(join(tmpdir(), 'oc-silence-early-'));
+    const repo = new IncidentRepository(stateDir, 'op@test');
+    const incident = new IncidentSession(repo, [], (active, timeline) =>
+      seeded.store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
+    );
+    const controls = createConsoleControls({
+      store: seeded.store,
+      logs: seeded.logs,
+      exit: () => {},
+      incident,
+      stateDir,
+      alertmanager: { api: new AlertmanagerClient(am.url) },
+    });
+    const ui = () => seeded.store.getState().ui;
+    const press = (...keys: string[]) => {
+      for (const k of keys) controls.dispatch(k, k.length === 1 ? k : '');
+    };
+    const alertsNow = (ok: () => boolean) => waitUntil(ok, 15_000, 'the alerts', () => seeded.ingest.flush());
+    await alertsNow(
+      () => seeded.store.getState().alerts?.list.some((a) => a.name === 'HighErrorRate') === true,
+    );
+    press('A');
+    const worker = alertGroupsIndex(seeded, 'HighErrorRate');
+    for (let i = 0; i < worker; i++) press('j');
+    const silencedAt = Date.now();
+    press('s', 'return', 'return');
+    for (const ch of 'silence') controls.dispatch(ch, ch);
+    press('return');
+    await alertsNow(() => /^silence \S+ created/.test(ui().message ?? ''));
+    const silenceId = /^silence (\S+)/.exec(ui().message ?? '')?.[1] as string;
+    // Declared a little later, from the same alert.
+    press('D', 'return', 'return');
+    const id = seeded.store.getState().incident.active?.id as string;
+    const records = readJournal(repo.pathOf(id)).records;
+    const result = records.find((r) => r.kind === 'silence.result');
+    expect(result?.payload).toMatchObject({ silenceId });
+    expect(Date.parse(result?.at as string)).toBeGreaterThanOrEqual(silencedAt - 1000);
+    // On the timeline at the time it was made, before the declaration.
+    const kinds = seeded.store.getState().incident.timeline.map((e) => e.kind);
+    expect(kinds.indexOf('silence.result')).toBeLessThan(kinds.indexOf('incident.declared'));
+    expect(incident.activeSilences().map((x) => x.id)).toEqual([silenceId]);
+    source.stop();
+    incident.close();
+  });
+});
+
+/** The row of the alerts view that holds the alert named `name`. */
+function alertGroupsIndex(seeded: ReturnType<typeof seededConsole>, name: string): number {
+  return alertGroups(seeded.store.getState()).rows.findIndex((r) => r.name === name);
+}
 
 describe('status --json with an Alertmanager in the environment', () => {
   it('includes its alerts, most severe first', async () => {

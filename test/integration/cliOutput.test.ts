@@ -73,3 +73,25 @@ describe('every subcommand delivers its whole output through a pipe', () => {
     }
   });
 });
+
+describe('a slip of the fingers is named with what was meant', () => {
+  it('a mistyped subcommand or flag says "did you mean", with exit 2', async () => {
+    const command = await runCli(['stauts', '--json'], { env });
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(/^opsconsole: unknown command "stauts"; did you mean "status"\?/);
+    expect(command.stderr).toContain('fix: opsconsole status --json');
+    const flag = await runCli(['status', '--jsn'], { env });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^opsconsole status: unknown option --jsn; did you mean --json\?/);
+    const verb = await runCli(['incident', 'delcare'], { env });
+    expect(verb.code).toBe(2);
+    expect(verb.stderr).toMatch(/got "delcare"; did you mean "declare"\?/);
+  });
+
+  it('a missing --severity is said to be missing, not an empty value', async () => {
+    const r = await runCli(['incident', 'declare', '--title', 'api down'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^opsconsole: --severity is required/);
+    expect(r.stderr).not.toContain('got ""');
+  });
+});

@@ -46,6 +46,8 @@ describe('status from commands, for hosts without Docker', () => {
       version: '1.4.2',
       cpuPercent: 12.5,
       memoryBytes: 73400320,
+      // What the rollback needs to know: pm2 runs it, from this checkout.
+      deployedBy: { kind: 'pm2', evidence: 'pm2 runs api', params: { appDir: '/srv/api' } },
     });
     expect(procs.get('mailer')).toMatchObject({ state: 'exited', restarts: 15, exitCode: 1 });
   });

@@ -3,10 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ThresholdsSchema } from '../../src/config/schema';
+import { LogBuffer } from '../../src/logs/logBuffer';
 import type { ContainerStatus, SourceEvent } from '../../src/model/sourceEvents';
+import { evaluateCondition } from '../../src/playbooks/evaluateCondition';
 import { renderArgv, validateParameter } from '../../src/playbooks/parameters';
+import { liveFactsFrom } from '../../src/session/liveFacts';
 import { DockerLogSource } from '../../src/sources/dockerLogSource';
 import { DockerSource } from '../../src/sources/dockerSource';
+import { createConsoleStore } from '../../src/store/consoleStore';
+import { createIngest } from '../../src/store/ingest';
 import { fingerprint } from '../../src/transport/knownHosts';
 import {
   fetchHostKey,
@@ -143,6 +149,44 @@ describe('containers from a real Docker engine, locally and over a real sshd', (
       expect(w.sources.at(-1)?.state).toBe('connected');
     },
   );
+
+  it('keeps the failing streak current while a container stays unhealthy (the engine says so once)', async () => {
+    await waitUntil(() => local.latest.get('sick')?.health === 'unhealthy', 30_000, 'sick to turn unhealthy');
+    const first = local.latest.get('sick')?.healthFailingStreak ?? 0;
+    // One check a second: the streak the engine counts runs on, and so must the one shown.
+    await waitUntil(
+      () => (local.latest.get('sick')?.healthFailingStreak ?? 0) >= first + 2,
+      45_000,
+      `the streak to move past ${first}`,
+    );
+  }, 60_000);
+
+  it("counts a container's health check in its service's health: the pane, the rule, the triage", async () => {
+    const store = createConsoleStore('lab');
+    const ingest = createIngest({ store, logs: new LogBuffer(100), thresholds: ThresholdsSchema.parse({}) });
+    const source = new DockerSource('local', { socketPath: dockerd.socket }, ingest.sink);
+    source.start();
+    try {
+      await waitUntil(
+        () => {
+          ingest.flush();
+          return store.getState().signals.sick?.health.total === 1;
+        },
+        30_000,
+        "sick's health check in its service",
+      );
+    } finally {
+      source.stop();
+    }
+    const sick = store.getState().signals.sick;
+    expect(sick?.health).toMatchObject({ up: 0, total: 1 });
+    expect(sick?.health.targets[0]?.detail).toMatch(/^unhealthy ×\d+$/);
+    // Every check of the service fails: the outage rule starts counting.
+    expect(sick?.rules.find((r) => r.id === 'complete-outage')?.state).not.toBe('ok');
+    const failing = evaluateCondition({ healthFailing: { above: 0 } }, liveFactsFrom(store.getState()));
+    expect(failing.verdict).toBe('yes');
+    expect(failing.evidence.join(' ')).toMatch(/container local\/sick unhealthy/);
+  });
 
   it('sees docker kill within a second, locally and over SSH (events, not polling)', async () => {
     const killedAt = Date.now();

@@ -7,6 +7,8 @@ import { matchesFilter, parseFilterQuery } from '../../src/logs/logFilter';
 import { parseLine } from '../../src/logs/parseLine';
 import type { SourceEvent } from '../../src/model/sourceEvents';
 import { FileFollower } from '../../src/sources/fileFollower';
+import { runShell } from '../helpers/cli';
+import { TEST_IMAGE, TestDockerd } from '../helpers/dockerd';
 import { waitUntil } from '../helpers/processes';
 
 const dir = mkdtempSync(join(tmpdir(), 'oc-logs-'));
@@ -140,4 +142,53 @@ describe('the console filter language', () => {
   ])('%s on %s → %s', (query, line, expected) => {
     expect(matchesFilter(rec(line), parseFilterQuery(query))).toBe(expected);
   });
+});
+
+describe('opsconsole logs --follow over the local engine, with no configuration', () => {
+  it('prints the containers’ backlogs merged by time, not one container after the other', async () => {
+    const dockerd = new TestDockerd();
+    await dockerd.start();
+    try {
+      dockerd.buildImage();
+      // Two services logging at once, lines without a time of their own: only the engine knows when.
+      for (const service of ['api', 'worker'])
+        dockerd.docker(
+          'run',
+          '-d',
+          '--name',
+          `shop-${service}-1`,
+          '--network',
+          'none',
+          '--label',
+          'com.docker.compose.project=shop',
+          '--label',
+          `com.docker.compose.service=${service}`,
+          TEST_IMAGE,
+          'sh',
+          '-c',
+          `i=0; while true; do echo "${service} line $i"; i=$((i+1)); sleep 0.05; done`,
+        );
+      const home = mkdtempSync(join(tmpdir(), 'oc-merge-'));
+      const env = {
+        XDG_CONFIG_HOME: join(home, 'config'),
+        OPSCONSOLE_STATE_DIR: join(home, 'state'),
+        DOCKER_HOST: `unix://${dockerd.socket}`,
+        KUBECONFIG: join(home, 'none'),
+      };
+      // A backlog of a few dozen lines each, interleaved in time.
+      await waitUntil(
+        () => (dockerd.docker('logs', 'shop-worker-1').match(/\n/g)?.length ?? 0) >= 40,
+        60_000,
+        'a backlog',
+      );
+      const r = await runShell(`timeout 20 "$OC" logs --follow | head -30`, env, home);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines).toHaveLength(30);
+      // Merged by the engine's time, the oldest 30 lines hold both services' lines, not one's alone.
+      const services = new Set(lines.map((l) => l.split(':')[0]));
+      expect(services).toEqual(new Set(['api', 'worker']));
+    } finally {
+      await dockerd.stop();
+    }
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,4 +194,83 @@ describe('stats at fleet scale', () => {
         .sort(),
     ).toEqual(running.map(([n]) => n).sort());
   });
+});
+
+describe('`status` for scripts and cron', () => {
+  it('exits 4 while a rule is pending (the api at 10% 5xx, nothing else wrong)', async () => {
+    const r = await runCli(['status', '--json', '--sample', '4s'], noConfig());
+    const snap = JSON.parse(r.stdout);
+    expect(snap.firing).toEqual([]);
+    expect(snap.pending).toEqual(expect.arrayContaining(['api error-ratio-critical pending']));
+    expect(r.code).toBe(4);
+  });
+
+  it('exits 3 during an outage, lists every configured service, and reads Docker health checks', async () => {
+    const dir = mkdtempSync(join(home, 'outage-'));
+    const quietLog = join(dir, 'quiet.log');
+    writeFileSync(quietLog, '{"status":200}\n');
+    const config = join(dir, 'opsconsole.yaml');
+    writeFileSync(
+      config,
+      [
+        'environments:',
+        '  prod:',
+        `    hosts: { local: { docker: true, dockerSocket: "${dockerd.socket}" } }`,
+        '    services:',
+        `      quiet: { logs: [{ file: "${quietLog}" }] }`,
+        '      cart: { container: cart-1 }',
+      ].join('\n'),
+    );
+    dockerd.docker(
+      'run',
+      '-d',
+      '--name',
+      'cart-1',
+      '--network',
+      'none',
+      '--label',
+      'com.docker.compose.project=shop',
+      '--label',
+      'com.docker.compose.service=cart',
+      '--health-cmd',
+      'false',
+      '--health-interval',
+      '1s',
+      '--health-retries',
+      '1',
+      TEST_IMAGE,
+      'sleep',
+      '600',
+    );
+    dockerd.docker('run', '-d', '--name', 'killed', '--network', 'none', TEST_IMAGE, 'sleep', '600');
+    dockerd.docker('kill', 'killed');
+    try {
+      await waitUntil(
+        () =>
+          dockerd.docker('inspect', '--format', '{{.State.Health.Status}}', 'cart-1') === 'unhealthy' &&
+          dockerd.docker('inspect', '--format', '{{.State.Status}}', 'killed') === 'exited',
+        30_000,
+        'cart-1 unhealthy and killed exited',
+      );
+      const r = await runCli(['status', '--json', '--sample', '3s', '--config', config], noConfig());
+      expect(r.stderr).toBe('');
+      const snap = JSON.parse(r.stdout);
+      const byName = new Map(snap.services.map((s: { service: string }) => [s.service, s]));
+      expect(byName.get('quiet')).toMatchObject({ unknownReason: 'no data yet' });
+      expect(byName.get('cart')).toMatchObject({ health: { up: 0, total: 1 } });
+      expect(snap.firing).toEqual(
+        expect.arrayContaining([
+          'local/killed exited (137)',
+          expect.stringMatching(/^local\/cart-1 unhealthy/),
+        ]),
+      );
+      expect(r.code).toBe(3);
+      const text = await runCli(['status', '--sample', '3s', '--config', config], noConfig());
+      expect(text.code).toBe(3);
+      expect(text.stdout).toMatch(/^ {2}cart +5xx 1m +\S+ +health 0\/1/m);
+      expect(text.stdout).toMatch(/^firing: .*local\/killed exited \(137\)/m);
+    } finally {
+      dockerd.docker('rm', '-f', 'cart-1', 'killed');
+    }
+  }, 120_000);
 });

@@ -1,6 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IncidentRepository } from '../../src/incident/incidentRepository';
 import { LogBuffer } from '../../src/logs/logBuffer';
 import type { SharedSession } from '../../src/session/consoleSession';
+import { IncidentSession } from '../../src/session/incidentSession';
 import { SharedConsole } from '../../src/session/sharedConsole';
 import { createConsoleStore } from '../../src/store/consoleStore';
 
@@ -49,5 +54,34 @@ describe('screens over one shared session', () => {
     screen.resume();
     expect(screen.store.getState().now).toBe(6000);
     expect(screen.store.getState().ui.overlay).toBe('help');
+  });
+
+  it('lets a responder declare when no key says commander, and makes them its commander', () => {
+    const shared = sharedWithoutJournal();
+    const repo = new IncidentRepository(mkdtempSync(join(tmpdir(), 'oc-shared-')), 'op@test');
+    shared.incident = new IncidentSession(repo, [], (active, timeline) =>
+      shared.store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
+    );
+    const consoles = new SharedConsole(shared);
+    const bob = consoles.open({ name: 'bob', role: 'responder' }, () => {});
+    const dave = consoles.open({ name: 'dave', role: 'responder' }, () => {});
+    bob.controls.dispatch('D', 'D');
+    for (const ch of 'api down') bob.controls.dispatch(ch, ch);
+    bob.controls.dispatch('return', '');
+    bob.controls.dispatch('1', '1');
+    expect(bob.store.getState().ui.message).toMatch(/^declared inc-/);
+    expect(shared.store.getState().incident.active?.commander).toBe('bob');
+    // The others respond: they annotate, but the course is the commander's.
+    dave.controls.actions.changeStatus();
+    expect(dave.store.getState().ui.message).toMatch(/only the commander \(bob\)/);
+    // A console that keeps declaring to commanders' keys says how it was started.
+    const strict = new SharedConsole(sharedWithoutJournal(), 'commanders').open(
+      { name: 'erin', role: 'responder' },
+      () => {},
+    );
+    strict.controls.actions.declareIncident();
+    expect(strict.store.getState().ui.message).toMatch(
+      /erin: only a commander's key .* --declare commanders/,
+    );
   });
 });

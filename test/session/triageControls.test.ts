@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { triageLines, wrapLine } from '../../views/TriagePane';
+import { wrapWords } from '../../views/rows';
+import { triageLines } from '../../views/TriagePane';
 import { controlledConsole as console_ } from '../helpers/controlledConsole';
 
 describe('the triage never dead-ends', () => {
@@ -44,7 +45,7 @@ describe('the triage never dead-ends', () => {
     c.press('y', 'n', 'n', 'n', 'n', 'n', 'n');
     const view = c.store.getState().triage;
     expect(view?.nodeId).toBe('go-watch-and-prepare');
-    const rows = triageLines(view as NonNullable<typeof view>, c.now).flatMap((l) => wrapLine(l.text, 80));
+    const rows = triageLines(view as NonNullable<typeof view>, c.now).flatMap((l) => wrapWords(l.text, 80));
     for (const row of rows) expect([...row].length).toBeLessThanOrEqual(80);
     const text = rows.map((r) => r.trim()).join(' ');
     expect(text).toContain(

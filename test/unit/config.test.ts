@@ -178,4 +178,12 @@ describe('config', () => {
     );
     expect(err.message).not.toContain('\u001b');
   });
+
+  it('reports a misspelled required key as unknown, with the key it meant, before the missing one', () => {
+    const err = errorOf('environments:\n  p:\n    servcies: {}\n');
+    expect(err.message).toMatch(/\.yaml:3:\d+/);
+    expect(err.message).toContain('field:    environments.p.servcies');
+    expect(err.message).toContain('problem:  unknown field "servcies"');
+    expect(err.message).toMatch(/did you mean "services"\?/);
+  });
 });

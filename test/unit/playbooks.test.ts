@@ -175,6 +175,51 @@ describe('shipped playbooks', () => {
       ]);
     });
 
+    it('with no deploy kind, asks once which it is, then walks only that kind’s steps', () => {
+      const { run, records } = recordingRun(pb, facts({ ratio: 0.08, firing: true }), {
+        values: { service: 'api' },
+      });
+      run.continue(); // leave the checklist
+      expect(run.currentId).toBe('deploy-kind');
+      expect(run.view().choices.map((c) => c.label)).toEqual([
+        'docker compose',
+        'an image tag (latest) retagged',
+        'kubectl',
+        'Kubernetes through its API (opsconsole rollout undo)',
+        'dokku',
+        'pm2',
+        'the demo fleet',
+      ]);
+      run.answer('0');
+      expect(run.deployKind).toBe('compose');
+      const walked = [run.currentId];
+      while (run.node.kind === 'command') {
+        run.skipStep('walked in a test');
+        walked.push(run.currentId);
+      }
+      expect(walked).toEqual(['compose-retag', 'compose-recreate', 'health-green']);
+      expect(records.find((r) => r.kind === 'decision.answered')?.payload).toMatchObject({
+        answer: 'docker compose',
+        how: 'asked',
+      });
+    });
+
+    it('a known kind answers the question itself, on the record with what told it', () => {
+      const { run, records } = recordingRun(pb, facts({ ratio: 0.08, firing: true }), {
+        variant: 'pm2',
+        variantEvidence: 'deploy.kind pm2 in the config',
+        values: { service: 'api', version: 'v1.4.2', appDir: '/srv/api', host: 'local' },
+      });
+      run.continue();
+      expect(run.currentId).toBe('pm2-checkout');
+      expect(run.commandPlan()?.argv).toEqual(['git', '-C', '/srv/api', 'checkout', 'v1.4.2']);
+      expect(records.find((r) => r.kind === 'decision.answered')?.payload).toMatchObject({
+        node: 'deploy-kind',
+        answer: 'pm2',
+        how: 'the deploy kind is known: deploy.kind pm2 in the config',
+      });
+    });
+
     it('a dry run and an unconfirmed destructive step execute nothing; intent and result are recorded', async () => {
       const marker = join(mkdtempSync(join(tmpdir(), 'oc-dry-')), 'ran');
       const { run, records } = recordingRun(pb, facts({ ratio: 0.08, firing: true }), {

@@ -43,6 +43,9 @@ describe('releases seen in the data', () => {
       from: '1.4.2',
       to: '1.5.0',
       reason: 'shop-api-2 recreated from shop/api:1.4.2 with shop/api:1.5.0',
+      // A compose rollback retags the previous image by its id.
+      fromImageId: 'sha256:aaaaaaaaaaaa1111',
+      toImageId: 'sha256:bbbb',
     });
     expect(r?.at).toBe(T0 + 60_000);
   });

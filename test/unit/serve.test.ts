@@ -159,7 +159,15 @@ describe('roles on the shared console', () => {
     expect(refusal('changeStatus', alice, open('bob'))).toMatch(/only the commander \(bob\)/);
     // With no incident open, a commander's key declares.
     expect(refusal('declareIncident', alice, none)).toBeUndefined();
-    expect(refusal('declareIncident', bob, none)).toMatch(/only a commander/);
+  });
+
+  it('lets anyone but a viewer declare with no incident open, unless only commanders may', () => {
+    expect(refusal('declareIncident', bob, none)).toBeUndefined();
+    expect(refusal('declareIncident', carol, none)).toMatch(/carol: viewers read/);
+    // Once declared, the declarer commands and the others do not.
+    expect(refusal('changeStatus', alice, open('bob'))).toMatch(/only the commander \(bob\)/);
+    expect(refusal('declareIncident', bob, none, 'commanders')).toMatch(/--declare commanders/);
+    expect(refusal('declareIncident', alice, none, 'commanders')).toBeUndefined();
   });
 
   it('lets the person the commander handed the steps to answer and run them, and nothing more', () => {

@@ -22,8 +22,8 @@ const LISTED_CATCHES = 4;
 export function alertsController(ctx: ControllerContext) {
   const { store, ui, setUi, say, openPrompt, incidentOpen } = ctx;
   const currentAlerts = () => allAlerts(store.getState());
-  /** Where silencing is journaled: the open incident, if there is one. */
-  const journal = () => (incidentOpen() ? ctx.incident : undefined);
+  /** Where silencing is journaled: the open incident, else the next one declared. */
+  const journal = () => (incidentOpen() ? ctx.incident : ctx.incident?.silencingBeforeDeclaring);
 
   const actions = {
     toggleAlerts: () => {

@@ -1,6 +1,6 @@
 import type { LogBuffer } from '../../logs/logBuffer';
 import type { KeyBinding, KeyMode } from '../../model/keys';
-import type { ConsoleState, ConsoleStore, Prompt } from '../../store/consoleStore';
+import { type ConsoleState, type ConsoleStore, type Prompt, withMessage } from '../../store/consoleStore';
 import { firstLineOf } from '../../userError';
 import type { SilenceApi } from '../alertSilencing';
 import type { IncidentSession } from '../incidentSession';
@@ -43,7 +43,7 @@ export function controllerContext(services: ConsoleServices) {
   const ui = () => store.getState().ui;
   const setUi = (patch: Partial<ConsoleState['ui']>) =>
     store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
-  const say = (message: string) => setUi({ message });
+  const say = (message: string) => store.setState((s) => withMessage(s, message));
   const incidentOpen = () => {
     const a = store.getState().incident.active;
     return a !== undefined && a.status !== 'resolved';

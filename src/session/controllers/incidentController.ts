@@ -33,20 +33,27 @@ function declarationSource(ctx: ControllerContext) {
     };
   }
   const origin = originService(state.origins);
+  const releases = lastReleases(state);
   const firing = Object.values(state.signals)
-    .flatMap((s) => s.rules.filter((r) => r.state === 'firing').map((r) => ({ service: s.service, rule: r })))
-    // Where the failures start first (the others are downstream of it), then the most severe.
+    .flatMap((s) => s.rules.filter((r) => r.state !== 'ok').map((r) => ({ service: s.service, rule: r })))
+    // A firing rule before a pending one (declared early, the title is still the breach); then
+    // where the failures start first (the others are downstream of it), then the most severe, then
+    // a service that changed (a release is the likelier cause than its neighbours' failures), then
+    // the one furthest over its line.
     .sort(
       (a, b) =>
+        Number(b.rule.state === 'firing') - Number(a.rule.state === 'firing') ||
         Number(b.service === origin) - Number(a.service === origin) ||
-        Number(b.rule.severity === 'critical') - Number(a.rule.severity === 'critical'),
+        Number(b.rule.severity === 'critical') - Number(a.rule.severity === 'critical') ||
+        Number(releases.has(b.service)) - Number(releases.has(a.service)) ||
+        (b.rule.value ?? 0) - (a.rule.value ?? 0),
     )[0];
   if (!firing) return undefined;
   // The change the diagnosis names, else the service's own latest release.
   const change =
     state.diagnosis?.change?.service === firing.service
       ? state.diagnosis.change
-      : lastReleases(state).get(firing.service)?.data;
+      : releases.get(firing.service)?.data;
   const what = firing.rule.id.startsWith('error-ratio') ? '5xx' : firing.rule.description;
   return {
     title: change
@@ -54,7 +61,7 @@ function declarationSource(ctx: ControllerContext) {
       : `${firing.service}: ${firing.rule.description}`,
     severity: {
       severity: firing.rule.severity === 'critical' ? 'P1' : 'P2',
-      why: `the ${firing.rule.severity} rule firing`,
+      why: `the ${firing.rule.severity} rule ${firing.rule.state}`,
     },
   };
 }
@@ -162,7 +169,14 @@ export function incidentController(ctx: ControllerContext) {
     actions,
     prompts: {
       'declare-title': (value) => {
-        if (value === '') return say('declaration cancelled: a title is needed');
+        // An empty title asks again (Esc cancels), with what the data proposes by now: a rule
+        // pending when D was pressed may be firing a moment later.
+        if (value === '')
+          return openPrompt({
+            purpose: 'declare-title',
+            label: 'A title is needed (Esc cancels)',
+            value: declarationSource(ctx)?.title ?? '',
+          });
         openPrompt({
           purpose: 'declare-severity',
           ...severityProposal(declarationSource(ctx)?.severity),

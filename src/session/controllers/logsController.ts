@@ -4,6 +4,8 @@ import { visibleLogLines } from '../../logs/visibleLogLines';
 import type { Bindings, Controller, ControllerContext } from './controllerContext';
 
 const PIN_CONTEXT_LINES = 3;
+/** The filter word `E` toggles: warnings, errors and worse. */
+const ERRORS_FILTER = 'level:warn';
 
 /** The log pane as the keys move it: follow, pause, scroll, filter, pivot, detail. */
 export function logsController(ctx: ControllerContext) {
@@ -20,7 +22,17 @@ export function logsController(ctx: ControllerContext) {
     toggleWrap: () => setUi({ wrapLogs: !ui().wrapLogs }),
     showDetail: () => {
       const picked = selectedLogLine(ctx);
-      if (picked) setUi({ overlay: 'detail', detailSeq: picked.record.seq });
+      if (picked) setUi({ overlay: 'detail', detailOf: 'log', detailSeq: picked.record.seq });
+    },
+    /** One key to the errors and warnings (`level:warn` added to the filter) and back. */
+    toggleErrors: () => {
+      const words = ui().logQuery.split(/\s+/).filter(Boolean);
+      const on = words.includes(ERRORS_FILTER);
+      const next = on
+        ? words.filter((w) => w !== ERRORS_FILTER)
+        : [...words.filter((w) => !w.startsWith('level:')), ERRORS_FILTER];
+      setUi({ logQuery: next.join(' '), followLogs: true, logAnchor: undefined });
+      say(on ? 'logs: every level again' : 'logs: warnings and errors only; E shows every level');
     },
     jumpToTime: () =>
       openPrompt({ purpose: 'jump', label: 'Jump to time (HH:MM or HH:MM:SS, UTC)', value: '' }),
@@ -116,6 +128,7 @@ export function selectedLogLine(
 export const LOGS_BINDINGS: Bindings = {
   dashboard: [
     { keys: ['f'], action: 'toggleFollow', description: 'logs: follow/pause' },
+    { keys: ['E'], action: 'toggleErrors', description: 'logs: errors+warnings only' },
     { keys: ['r'], action: 'pivotRequestId', description: "logs: follow line's request" },
     { keys: ['escape'], action: 'clearFilter', description: 'logs: clear the filter' },
     { keys: ['w'], action: 'toggleWrap', description: 'logs: wrap long lines' },

@@ -15,6 +15,8 @@ export function paletteController(
     paletteDown: () => setUi({ palette: { ...ui().palette, cursor: ui().palette.cursor + 1 } }),
     paletteBackspace: () =>
       setUi({ palette: { query: [...ui().palette.query].slice(0, -1).join(''), cursor: 0 } }),
+    /** Ctrl-U, as in a shell: the search text goes, the palette stays open. */
+    paletteClear: () => setUi({ palette: { query: '', cursor: 0 } }),
     paletteType: (text = '') => {
       const typed = printable(text);
       if (typed) setUi({ palette: { query: (ui().palette.query + typed).slice(0, 80), cursor: 0 } });
@@ -42,5 +44,6 @@ export const PALETTE_BINDINGS: Bindings = {
     { keys: ['up', 'ctrl+p'], action: 'paletteUp', description: 'previous entry' },
     { keys: ['down', 'ctrl+n'], action: 'paletteDown', description: 'next entry' },
     { keys: ['backspace'], action: 'paletteBackspace', description: 'delete a character' },
+    { keys: ['ctrl+u'], action: 'paletteClear', description: 'clear the search' },
   ],
 };

@@ -30,6 +30,8 @@ export function promptsController(
 
   const actions = {
     submitPrompt,
+    /** `i`: what the header and the triage cut at the screen's width (the data's account, the evidence), wrapped. */
+    showData: () => setUi({ overlay: 'detail', detailOf: 'data' }),
     closeOverlay: () => {
       // Cancelling a filter puts back the filter it started from.
       const p = ui().prompt;
@@ -42,6 +44,11 @@ export function promptsController(
     promptBackspace: () => {
       const p = ui().prompt;
       if (p && !p.choices) setPromptValue(p, [...p.value].slice(0, -1).join(''));
+    },
+    /** Ctrl-U, as in a shell: the typed text goes, the prompt stays open. */
+    promptClear: () => {
+      const p = ui().prompt;
+      if (p && !p.choices) setPromptValue(p, '');
     },
     /** Text typed into the open prompt; a choice prompt submits on its key. */
     promptType: (text = '') => {
@@ -69,10 +76,12 @@ export { printable };
 
 /** The keys that reach these actions, by mode (`global`: every main view). */
 export const PROMPT_BINDINGS: Bindings = {
+  global: [{ keys: ['i'], action: 'showData', description: 'what the data says, in full' }],
   prompt: [
     { keys: ['return'], action: 'submitPrompt', description: 'accept' },
     { keys: ['escape', 'ctrl+c'], action: 'closeOverlay', description: 'cancel' },
     { keys: ['backspace'], action: 'promptBackspace', description: 'delete a character' },
+    { keys: ['ctrl+u'], action: 'promptClear', description: 'clear the text' },
   ],
   'confirm-quit': [{ keys: ['n', 'escape', 'q'], action: 'closeOverlay', description: 'stay' }],
   detail: [{ keys: ['escape', 'q', 'return'], action: 'closeOverlay', description: 'close the detail' }],

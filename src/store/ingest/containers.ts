@@ -1,0 +1,32 @@
+import type { Reducer } from './draft';
+
+/** Containers, pods and workloads: the status pane's rows, and what their changes tell. */
+
+export const containerSeen: Reducer<'container'> = (draft, e, ctx) => {
+  draft.containers = { ...draft.containers, [e.status.id]: e.status };
+  const release = ctx.releases.container(e.status, ctx.now);
+  if (release) draft.notable.push(release);
+  const change = ctx.containerChanges.observe(e.status, ctx.now);
+  if (change) draft.notable.push(change);
+  if (ctx.containerHealth.observe(e.status, ctx.now)) draft.signalsChanged = true;
+};
+
+export const containerRemoved: Reducer<'container-removed'> = (draft, e, ctx) => {
+  if (ctx.containerHealth.removed(e.id)) draft.signalsChanged = true;
+  const { [e.id]: _removed, ...rest } = draft.containers;
+  draft.containers = rest;
+};
+
+export const workloadSeen: Reducer<'workload'> = (draft, e) => {
+  draft.workloads = { ...draft.workloads, [e.status.id]: e.status };
+};
+
+export const workloadRemoved: Reducer<'workload-removed'> = (draft, e) => {
+  const { [e.id]: _removed, ...rest } = draft.workloads;
+  draft.workloads = rest;
+};
+
+export const clusterEvent: Reducer<'cluster-event'> = (draft, e, ctx) => {
+  const notable = ctx.clusterEvents.observe(e);
+  if (notable) draft.notable.push(notable);
+};

@@ -1,0 +1,113 @@
+import type { LogBuffer } from '../../logs/logBuffer';
+import type { ReorderBuffer } from '../../logs/reorderBuffer';
+import type { ServiceSignals } from '../../metrics/serviceSignals';
+import type { NotableEvent } from '../../model/notableEvent';
+import type { SourceEvent } from '../../model/sourceEvents';
+import type { ClusterEventFilter } from '../clusterEvents';
+import { appendEvents, type ConsoleState } from '../consoleStore';
+import type { ContainerChangeDeduper } from '../containerChangeDeduper';
+import type { ContainerHealthChecks } from '../containerHealthChecks';
+import type { LinkEventCoalescer } from '../linkEvents';
+import type { ReleaseDetector } from '../releaseDetector';
+
+/**
+ * What one flush builds before it becomes a single store update. Each slice starts as the store's
+ * own and is replaced, never mutated, so the panes' selectors see a new object only for what changed.
+ */
+export interface IngestDraft {
+  containers: ConsoleState['containers'];
+  workloads: ConsoleState['workloads'];
+  logStreams: ConsoleState['logStreams'];
+  alerts: ConsoleState['alerts'];
+  alertRules: ConsoleState['alertRules'];
+  sources: ConsoleState['sources'];
+  /** Raised in this flush, in the order seen: they go to the incident and to `onNotable` together. */
+  notable: NotableEvent[];
+  /** Some service's signals took a reading, so its rules and views must be evaluated again. */
+  signalsChanged: boolean;
+}
+
+/** Requests and 5xx counted from a service's log lines, cumulative like a counter. */
+export interface LogCounts {
+  requests: number;
+  errors: number;
+}
+
+/** What outlives a flush: the detectors that remember across batches, and the flush's clock. */
+export interface IngestContext {
+  now: number;
+  logs: LogBuffer;
+  reorder: ReorderBuffer;
+  releases: ReleaseDetector;
+  containerChanges: ContainerChangeDeduper;
+  /** Each container's own health check, counted as one of its service's. */
+  containerHealth: ContainerHealthChecks;
+  clusterEvents: ClusterEventFilter;
+  links: LinkEventCoalescer;
+  logCounts: Map<string, LogCounts>;
+  signalsFor(service: string): ServiceSignals;
+}
+
+export type EventOf<K extends SourceEvent['type']> = Extract<SourceEvent, { type: K }>;
+
+/** Folds one event into the draft; the detectors in the context may remember it. */
+export type Reducer<K extends SourceEvent['type']> = (
+  draft: IngestDraft,
+  event: EventOf<K>,
+  ctx: IngestContext,
+) => void;
+
+/** One reducer per event kind: a kind added to `SourceEvent` without one does not compile. */
+export type ReducerTable = { [K in SourceEvent['type']]: Reducer<K> };
+
+/** What is derived from the logs once a second rather than per event. */
+export type PerSecond = Pick<ConsoleState, 'origins' | 'diagnosis' | 'dependencyErrors'>;
+
+export function draftFrom(state: ConsoleState): IngestDraft {
+  return {
+    containers: state.containers,
+    workloads: state.workloads,
+    logStreams: state.logStreams,
+    alerts: state.alerts,
+    alertRules: state.alertRules,
+    sources: state.sources,
+    notable: [],
+    signalsChanged: false,
+  };
+}
+
+/** The one store update of a flush. */
+export function statePatch(
+  state: ConsoleState,
+  draft: IngestDraft,
+  ctx: IngestContext,
+  flushed: { perSecond: PerSecond; signals: ConsoleState['signals']; received: number },
+): Partial<ConsoleState> {
+  const { containers, workloads, logStreams, alerts, alertRules, sources, notable } = draft;
+  const { releases, logs, now } = ctx;
+  const { perSecond, signals, received } = flushed;
+  const watched = releases.watchedSince.size !== Object.keys(state.releaseWatch).length;
+  return {
+    now,
+    ...(watched && { releaseWatch: Object.fromEntries(releases.watchedSince) }),
+    containers,
+    workloads,
+    ...(logStreams && { logStreams }),
+    ...perSecond,
+    ...(alerts && { alerts }),
+    ...(alertRules && { alertRules }),
+    sources,
+    signals,
+    ...(received > 0 && {
+      logs: {
+        version: state.logs.version + 1,
+        received: state.logs.received + received,
+        dropped: logs.ring.evicted,
+        droppedBySource: Object.fromEntries(logs.evictedBySource),
+      },
+    }),
+    ...(notable.length > 0 && {
+      incident: { ...state.incident, events: appendEvents(state.incident.events, notable) },
+    }),
+  };
+}

@@ -1,0 +1,58 @@
+import { requestOutcome } from '../../logs/logRecord';
+import { DEFAULT_FIELD_NAMES, parseLine } from '../../logs/parseLine';
+import type { FieldNames } from '../../model/sourceEvents';
+import type { IngestContext, Reducer } from './draft';
+
+/** A source's own field names go first, and the usual ones still apply after them. */
+function fieldNamesWith(extra: Partial<FieldNames> | undefined): FieldNames {
+  if (!extra) return DEFAULT_FIELD_NAMES;
+  const merged = { ...DEFAULT_FIELD_NAMES };
+  for (const key of Object.keys(extra) as (keyof FieldNames)[])
+    merged[key] = [...(extra[key] ?? []), ...DEFAULT_FIELD_NAMES[key]];
+  return merged;
+}
+
+/**
+ * Lines are parsed and counted for log-derived error rates on arrival, but wait in the reorder
+ * buffer so lines of several sources reach the ring in time order (see `releaseLines`).
+ */
+export const logLines: Reducer<'log-lines'> = (_draft, e, ctx) => {
+  let counts = ctx.logCounts.get(e.source);
+  if (!counts) {
+    // A zero reading before the first lines, so the first second of traffic is counted too.
+    counts = { requests: 0, errors: 0 };
+    ctx.signalsFor(e.source).addLogCounts(e.receivedAt - 1, 0, 0);
+  }
+  const fields = fieldNamesWith(e.fields);
+  for (const [i, line] of e.lines.entries()) {
+    // The sequence number is given when the line leaves the reorder buffer.
+    const record = parseLine(line, {
+      source: e.source,
+      seq: 0,
+      receivedAt: e.times?.[i] ?? e.receivedAt,
+      fields,
+    });
+    ctx.reorder.add(record, e.receivedAt);
+    const outcome = requestOutcome(record);
+    if (outcome !== undefined) {
+      counts.requests++;
+      if (outcome === 'error') counts.errors++;
+    }
+  }
+  ctx.logCounts.set(e.source, counts);
+};
+
+export const logStreams: Reducer<'log-streams'> = (draft, e) => {
+  draft.logStreams = e.counts;
+};
+
+/** Moves the lines whose merge window has passed into the ring; how many moved. */
+export function releaseLines({ reorder, logs, now }: IngestContext): number {
+  let received = 0;
+  for (const record of reorder.release(now)) {
+    record.seq = logs.takeSeq();
+    logs.push(record);
+    received++;
+  }
+  return received;
+}
