@@ -9,11 +9,17 @@ export const MESSAGE_SHOWN_MS = 8_000;
 const MAX_STATUS_ROWS = 3;
 const HINTS = '? help · D declare · n note · t timeline · q quit';
 
-/** The status message while it is fresh, by the store's clock. */
+/**
+ * The newest status message while it is fresh, by the store's clock: this screen's own, or one the
+ * shared session addressed to everyone or to this screen's person.
+ */
 export function freshMessage(s: ConsoleState): string | undefined {
-  const { message, messageAt } = s.ui;
-  if (message === undefined) return undefined;
-  return messageAt === undefined || s.now - messageAt < MESSAGE_SHOWN_MS ? message : undefined;
+  const me = s.ui.me?.name;
+  const shared = s.announcements.findLast((a) => a.to === undefined || a.to === me);
+  const own = s.ui.message === undefined ? undefined : { text: s.ui.message, at: s.ui.messageAt };
+  const newest = !shared || (own && (own.at === undefined || own.at >= shared.at)) ? own : shared;
+  if (!newest) return undefined;
+  return newest.at === undefined || s.now - newest.at < MESSAGE_SHOWN_MS ? newest.text : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import { rulesFromThresholds } from '../metrics/serviceSignals';
 import { diagnosisKey } from '../model/diagnosis';
 import type { EventSink } from '../model/sourceEvents';
 import type { Playbook } from '../playbooks/schema';
-import { type ConsoleState, type ConsoleStore, createConsoleStore, withMessage } from '../store/consoleStore';
+import { announce, type ConsoleState, type ConsoleStore, createConsoleStore } from '../store/consoleStore';
 import { createIngest, type Ingest } from '../store/ingest';
 import { firstLineOf } from '../userError';
 import { type ConsoleControls, createConsoleControls } from './consoleControls';
@@ -78,7 +78,8 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
   const store = createConsoleStore(options.environment);
   if (options.expected) store.setState({ expected: options.expected });
   const logs = new LogBuffer();
-  const say = (message: string) => store.setState((s) => withMessage(s, message));
+  // The session speaks to every screen (a served console has many; each keeps its own messages too).
+  const say = (message: string) => announce(store.shared, message, undefined, store.getState().now);
   const incident = new IncidentSession(
     new IncidentRepository(options.stateDir, undefined, CONSOLE_LOCK_WAIT_MS),
     options.secrets,

@@ -1,5 +1,5 @@
 import { sparkline } from '../metrics/sparkline';
-import { type ConsoleStore, withMessage } from '../store/consoleStore';
+import { announce, type ConsoleStore } from '../store/consoleStore';
 import { firstLineOf } from '../userError';
 import type { IncidentSession } from './incidentSession';
 
@@ -25,7 +25,7 @@ export function startMetricsSnapshots(
     try {
       incident.record('metrics.snapshot', { services });
     } catch (err) {
-      store.setState((s) => withMessage(s, `could not record: ${firstLineOf(err)}`));
+      announce(store.shared, `could not record: ${firstLineOf(err)}`, undefined, store.getState().now);
     }
   }, SNAPSHOT_INTERVAL_MS);
   return () => clearInterval(timer);

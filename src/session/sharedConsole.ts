@@ -1,6 +1,7 @@
 import { actingAs } from '../incident/actingAs';
 import type { ConnectedResponder, ResponderRole } from '../model/responders';
-import { type ConsoleStore, createConsoleStore } from '../store/consoleStore';
+import { type ConsoleStore, createViewStore, screenStore } from '../store/consoleStore';
+
 import { type ConsoleControls, createConsoleControls } from './consoleControls';
 import type { SharedSession } from './consoleSession';
 import { type DeclarePolicy, refusal } from './roles';
@@ -16,7 +17,7 @@ export interface ResponderScreen {
   /** The controls, with every action run as this person (the journal's actor) and within their role. */
   controls: ConsoleControls;
   /**
-   * While paused (its person is not reading) the shared data is not copied in, so nothing renders
+   * While paused (its person is not reading) shared changes are not passed on, so nothing renders
    * for them; resuming copies the newest state once.
    */
   pause(): void;
@@ -25,9 +26,10 @@ export interface ResponderScreen {
 }
 
 /**
- * Many screens over one session (`opsconsole serve`). Each screen has a store of its own: the
- * shared store's data is copied in as it changes (the same objects, so nothing is rebuilt), while
- * focus, scroll, filters and overlays stay that screen's. Who is connected is in everyone's data.
+ * Many screens over one session (`opsconsole serve`), as wish's multichat keeps a model per SSH
+ * session: each screen reads the session's shared data directly (subscribed, never copied) beside a
+ * view of its own (focus, scroll, filters, overlays, its messages). What the session announces
+ * reaches every screen, or one person's. Who is connected is in everyone's data.
  */
 export class SharedConsole {
   private readonly people = new Map<string, ConnectedResponder>();
@@ -39,13 +41,14 @@ export class SharedConsole {
 
   open(who: Responder, exit: () => void): ResponderScreen {
     const { shared } = this;
-    const store = createConsoleStore(shared.store.getState().environment);
-    const ui = { ...store.getState().ui, me: who };
-    store.setState({ ...shared.store.getState(), ui });
     let paused = false;
-    const copy = () => store.setState({ ...shared.store.getState(), ui: store.getState().ui });
-    const stopCopying = shared.store.subscribe(() => {
-      if (!paused) copy();
+    const resumers = new Set<() => void>();
+    const store = screenStore(shared.store.shared, createViewStore(who), {
+      paused: () => paused,
+      onResume: (run) => {
+        resumers.add(run);
+        return () => resumers.delete(run);
+      },
     });
     this.join(who);
     const controls = createConsoleControls({
@@ -80,12 +83,11 @@ export class SharedConsole {
       resume: () => {
         if (!paused) return;
         paused = false;
-        copy();
+        for (const run of resumers) run();
       },
       close: () => {
         if (closed) return;
         closed = true;
-        stopCopying();
         this.leave(who);
       },
     };

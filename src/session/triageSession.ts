@@ -4,7 +4,7 @@ import { serviceOf } from '../model/sourceEvents';
 import type { LiveFacts } from '../playbooks/evaluateCondition';
 import { PlaybookRun } from '../playbooks/playbookRun';
 import type { Playbook } from '../playbooks/schema';
-import { type ConsoleStore, withMessage } from '../store/consoleStore';
+import { announce, type ConsoleStore } from '../store/consoleStore';
 import { localTarget } from '../transport/localCommand';
 import { firstLineOf } from '../userError';
 import { acceptedValues, deployFromSources, rollbackImages } from './deployKind';
@@ -147,7 +147,12 @@ export class TriageSession {
       else if (run.node.kind === 'question') this.store.setState({ triage: run.view() });
     } catch (err) {
       // A verification result the journal refused: say so, keep the console running.
-      this.store.setState((s) => withMessage(s, `could not record: ${firstLineOf(err)}`));
+      announce(
+        this.store.shared,
+        `could not record: ${firstLineOf(err)}`,
+        undefined,
+        this.store.getState().now,
+      );
     }
   }
 

@@ -69,7 +69,22 @@ export const PANE_QUERY = {
 /** What `/` filters: the focused pane, or the alerts view's list. */
 export type FilterTarget = keyof typeof PANE_QUERY;
 
-export interface ConsoleState {
+/**
+ * A message on the status line of every screen (`to` absent) or of one person's (`to` their name):
+ * what the shared session has to say (a resumed incident, a journal that refused a record), as wish's
+ * multichat broadcasts shared messages while each session keeps its own model.
+ */
+export interface Announcement {
+  at: number;
+  text: string;
+  to?: string;
+}
+
+/**
+ * The data every screen shares: the fleet, rates, logs' version, alerts, incident and triage. One
+ * per session; a screen subscribes to it, never copies it.
+ */
+export interface SharedState {
   environment: string;
   startedAt: number;
   now: number;
@@ -107,57 +122,74 @@ export interface ConsoleState {
   incident: { active?: ActiveIncident; timeline: TimelineEntry[]; events: NotableEvent[] };
   /** The playbook node the triage view shows, when a triage is under way. */
   triage?: PlaybookNodeView;
-  ui: {
-    focus: PaneId;
-    overlay: Overlay;
-    view: MainView;
-    prompt?: Prompt;
-    timelineCursor: number;
-    timelineFilter?: RecordKind;
-    followLogs: boolean;
-    /** The command palette's search text and highlighted row. */
-    palette: { query: string; cursor: number };
-    /** Long log lines wrap onto more rows instead of being cut. */
-    wrapLogs?: boolean;
-    /** The log line the detail overlay shows. */
-    detailSeq?: number;
-    /** What the detail overlay shows: the log line (`detailSeq`), or the data's account wrapped. */
-    detailOf?: 'log' | 'data';
-    /** The log filter as typed (`rid:… level:… /re/`); applied live. */
-    logQuery: string;
-    /** Words the containers and error-rate panes are filtered by, and their selected rows. */
-    containerQuery: string;
-    /** Words the alerts view's list is filtered by (name, labels, state). */
-    alertQuery: string;
-    serviceQuery: string;
-    containerCursor: number;
-    serviceCursor: number;
-    alertCursor: number;
-    /** The patterns view: which templates (new since the release, spiking, all) and the selected row. */
-    patternMode: PatternMode;
-    patternCursor: number;
-    /** The selected alert group's labels and annotations are shown under the list. */
-    alertExpanded: boolean;
-    /** Container groups (host or host/project) folded to their header. */
-    collapsedGroups: string[];
-    /** Who this screen belongs to on a shared console. */
-    me?: { name: string; role: ResponderRole };
-    /** Kubernetes workloads unfolded into their pods (workload rows are folded by default). */
-    expandedWorkloads: string[];
-    /** Sequence number of the bottom log line while paused (not following). */
-    logAnchor?: number;
-    message?: string;
-    /** When `message` was said (the store's clock): the status line lets it go after a few seconds. */
-    messageAt?: number;
-  };
+  /** Messages for the status line, newest last (a few are kept). */
+  announcements: Announcement[];
 }
 
-export type ConsoleStore = StoreApi<ConsoleState>;
+/** One screen's own view: focus, scroll, filters, overlays, prompts, and its own messages. */
+export interface ViewState {
+  focus: PaneId;
+  overlay: Overlay;
+  view: MainView;
+  prompt?: Prompt;
+  timelineCursor: number;
+  timelineFilter?: RecordKind;
+  followLogs: boolean;
+  /** The command palette's search text and highlighted row. */
+  palette: { query: string; cursor: number };
+  /** Long log lines wrap onto more rows instead of being cut. */
+  wrapLogs?: boolean;
+  /** The log line the detail overlay shows. */
+  detailSeq?: number;
+  /** What the detail overlay shows: the log line (`detailSeq`), or the data's account wrapped. */
+  detailOf?: 'log' | 'data';
+  /** The log filter as typed (`rid:… level:… /re/`); applied live. */
+  logQuery: string;
+  /** Words the containers and error-rate panes are filtered by, and their selected rows. */
+  containerQuery: string;
+  /** Words the alerts view's list is filtered by (name, labels, state). */
+  alertQuery: string;
+  serviceQuery: string;
+  containerCursor: number;
+  serviceCursor: number;
+  alertCursor: number;
+  /** The patterns view: which templates (new since the release, spiking, all) and the selected row. */
+  patternMode: PatternMode;
+  patternCursor: number;
+  /** The selected alert group's labels and annotations are shown under the list. */
+  alertExpanded: boolean;
+  /** Container groups (host or host/project) folded to their header. */
+  collapsedGroups: string[];
+  /** Who this screen belongs to on a shared console. */
+  me?: { name: string; role: ResponderRole };
+  /** Kubernetes workloads unfolded into their pods (workload rows are folded by default). */
+  expandedWorkloads: string[];
+  /** Sequence number of the bottom log line while paused (not following). */
+  logAnchor?: number;
+  message?: string;
+  /** When `message` was said (the store's clock): the status line lets it go after a few seconds. */
+  messageAt?: number;
+}
+
+/** What a screen reads: the shared data, with its own view state as `ui`. */
+export interface ConsoleState extends SharedState {
+  ui: ViewState;
+}
+
+/**
+ * A screen's store: reads the shared data and its own view as one state, and routes writes (`ui` to
+ * the view, the rest to the shared data). `shared` and `view` are the two stores behind it.
+ */
+export interface ConsoleStore extends StoreApi<ConsoleState> {
+  shared: StoreApi<SharedState>;
+  view: StoreApi<ViewState>;
+}
 
 const MAX_EVENTS = 200;
 
-export function createConsoleStore(environment: string, now = Date.now()): ConsoleStore {
-  return createStore<ConsoleState>()(() => ({
+/** The shared data of a session that has seen nothing yet. */
+export function createSharedStore(environment: string, now = Date.now()): StoreApi<SharedState> {
+  return createStore<SharedState>()(() => ({
     environment,
     startedAt: now,
     now,
@@ -172,26 +204,48 @@ export function createConsoleStore(environment: string, now = Date.now()): Conso
     signals: {},
     logs: { version: 0, received: 0, dropped: 0, droppedBySource: {} },
     incident: { events: [], timeline: [] },
-    ui: {
-      focus: 'logs',
-      overlay: 'none',
-      view: 'dashboard',
-      followLogs: true,
-      timelineCursor: 0,
-      logQuery: '',
-      containerQuery: '',
-      alertQuery: '',
-      serviceQuery: '',
-      containerCursor: 0,
-      serviceCursor: 0,
-      alertCursor: 0,
-      patternMode: 'new',
-      patternCursor: 0,
-      alertExpanded: false,
-      collapsedGroups: [],
-      expandedWorkloads: [],
-      palette: { query: '', cursor: 0 },
-    },
+    announcements: [],
+  }));
+}
+
+/** A new screen's view: the logs focused and following, nothing filtered or open. */
+export function createViewStore(me?: ViewState['me']): StoreApi<ViewState> {
+  return createStore<ViewState>()(() => ({
+    focus: 'logs',
+    overlay: 'none',
+    view: 'dashboard',
+    followLogs: true,
+    timelineCursor: 0,
+    logQuery: '',
+    containerQuery: '',
+    alertQuery: '',
+    serviceQuery: '',
+    containerCursor: 0,
+    serviceCursor: 0,
+    alertCursor: 0,
+    patternMode: 'new',
+    patternCursor: 0,
+    alertExpanded: false,
+    collapsedGroups: [],
+    expandedWorkloads: [],
+    palette: { query: '', cursor: 0 },
+    ...(me && { me }),
+  }));
+}
+
+/** A console of one's own: one screen over new shared data. */
+export function createConsoleStore(environment: string, now = Date.now()): ConsoleStore {
+  return screenStore(createSharedStore(environment, now), createViewStore());
+}
+
+const MAX_ANNOUNCEMENTS = 20;
+
+/** Says something on the status line of every screen, or of `to`'s only. */
+export function announce(shared: StoreApi<SharedState>, text: string, to?: string, at = Date.now()): void {
+  shared.setState((s) => ({
+    announcements: [...s.announcements, { at, text, ...(to !== undefined && { to }) }].slice(
+      -MAX_ANNOUNCEMENTS,
+    ),
   }));
 }
 
@@ -204,4 +258,66 @@ export function appendEvents(events: NotableEvent[], added: NotableEvent[]): Not
   if (added.length === 0) return events;
   const all = [...events, ...added];
   return all.length > MAX_EVENTS ? all.slice(all.length - MAX_EVENTS) : all;
+}
+
+/** A screen that stops reading (a stalled SSH client) is not notified of shared changes until it resumes. */
+export interface ScreenGate {
+  paused(): boolean;
+  /** Registers what to run when the screen resumes: one notification with the newest state. */
+  onResume(run: () => void): () => void;
+}
+
+/**
+ * One screen's store over the shared data and its own view. Reads see both as one state (built
+ * again only when either side changes, so selectors stay cheap and stable); writes go where they
+ * belong: `ui` to this screen's view, everything else to the shared data, which every screen sees.
+ * Nothing is copied: a screen subscribes to the shared store itself.
+ */
+export function screenStore(
+  shared: StoreApi<SharedState>,
+  view: StoreApi<ViewState>,
+  gate?: ScreenGate,
+): ConsoleStore {
+  let last: { shared: SharedState; view: ViewState; state: ConsoleState } | undefined;
+  const getState = (): ConsoleState => {
+    const s = shared.getState();
+    const v = view.getState();
+    if (last?.shared !== s || last.view !== v) last = { shared: s, view: v, state: { ...s, ui: v } };
+    return last.state;
+  };
+  const setState: ConsoleStore['setState'] = (partial: unknown) => {
+    const before = getState();
+    const patch = (typeof partial === 'function' ? partial(before) : partial) as Partial<ConsoleState>;
+    const { ui, ...data } = patch;
+    if (ui) view.setState(ui);
+    if (Object.keys(data).length > 0) shared.setState(data);
+  };
+  const subscribe: ConsoleStore['subscribe'] = (listener) => {
+    let previous = getState();
+    const notify = () => {
+      const next = getState();
+      if (next === previous) return;
+      const prev = previous;
+      previous = next;
+      listener(next, prev);
+    };
+    const offShared = shared.subscribe(() => {
+      if (!gate?.paused()) notify();
+    });
+    const offView = view.subscribe(notify);
+    const offResume = gate?.onResume(notify);
+    return () => {
+      offShared();
+      offView();
+      offResume?.();
+    };
+  };
+  return {
+    getState,
+    getInitialState: getState,
+    setState,
+    subscribe,
+    shared,
+    view,
+  };
 }
