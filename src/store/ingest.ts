@@ -87,6 +87,28 @@ function transitionEvent(service: string, t: RuleTransition): NotableEvent {
  * every FLUSH_INTERVAL_MS (about 20 times a second), so a log flood costs one store update per
  * frame rather than one per line.
  */
+/**
+ * A record the store holds, copied once per flush on its first change and then changed in place: a
+ * list of 50,000 pods arrives as one batch, and a copy per pod made that batch quadratic.
+ */
+function copiedOnFirstWrite<T>(original: Readonly<Record<string, T>>) {
+  let copy: Record<string, T> | undefined;
+  return {
+    set(id: string, value: T): void {
+      copy ??= { ...original };
+      copy[id] = value;
+    },
+    remove(id: string): void {
+      if (!Object.hasOwn(copy ?? original, id)) return;
+      copy ??= { ...original };
+      delete copy[id];
+    },
+    get current(): Readonly<Record<string, T>> {
+      return copy ?? original;
+    },
+  };
+}
+
 export function createIngest({
   store,
   logs,
@@ -121,8 +143,8 @@ export function createIngest({
     const batch = queue;
     queue = [];
     const state = store.getState();
-    let containers = state.containers;
-    let workloads = state.workloads;
+    const containers = copiedOnFirstWrite(state.containers);
+    const workloads = copiedOnFirstWrite(state.workloads);
     let logStreams = state.logStreams;
     let alerts = state.alerts;
     let alertRules = state.alertRules;
@@ -134,7 +156,7 @@ export function createIngest({
     for (const e of batch) {
       switch (e.type) {
         case 'container': {
-          containers = { ...containers, [e.status.id]: e.status };
+          containers.set(e.status.id, e.status);
           const release = releases.container(e.status, now);
           if (release) notable.push(release);
           const change = containerChanges.observe(e.status, now);
@@ -150,18 +172,14 @@ export function createIngest({
           logStreams = e.counts;
           break;
         case 'workload':
-          workloads = { ...workloads, [e.status.id]: e.status };
+          workloads.set(e.status.id, e.status);
           break;
-        case 'workload-removed': {
-          const { [e.id]: _removed, ...rest } = workloads;
-          workloads = rest;
+        case 'workload-removed':
+          workloads.remove(e.id);
           break;
-        }
-        case 'container-removed': {
-          const { [e.id]: _removed, ...rest } = containers;
-          containers = rest;
+        case 'container-removed':
+          containers.remove(e.id);
           break;
-        }
         case 'log-lines': {
           let counts = logCounts.get(e.source);
           if (!counts) {
@@ -314,8 +332,8 @@ export function createIngest({
     store.setState({
       now,
       ...(watched && { releaseWatch: Object.fromEntries(releases.watchedSince) }),
-      containers,
-      workloads,
+      containers: containers.current,
+      workloads: workloads.current,
       ...(logStreams && { logStreams }),
       origins,
       diagnosis,
