@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import { type Command, GLOBAL_OPTIONS, helpText } from './commands';
 import { crashMessage } from './crashReport';
@@ -70,7 +71,15 @@ async function parseFor(cmd: Command, argv: string[], isConsole: boolean) {
     });
   } catch (err) {
     const usage = isConsole ? await topHelp() : helpText(cmd);
-    throw new UserError(`opsconsole: ${(err as Error).message.split('\n')[0]}\n\n${usage}`);
+    const message = (err as Error).message;
+    // Node calls `--for -5m` ambiguous; say which word was taken for an option instead.
+    const option = /^Option '(-[^ ']+)' argument is ambiguous/.exec(message)?.[1];
+    const next = option && argv[argv.indexOf(option) + 1];
+    if (option && next)
+      throw new UserError(
+        `opsconsole: ${option}: "${sanitize(next)}" starts with "-", so it is read as an option, not as the value of ${option}\n  fix: write ${option}=${sanitize(next)} if that is the value you mean`,
+      );
+    throw new UserError(`opsconsole: ${message.split('\n')[0]}\n\n${usage}`);
   }
 }
 
