@@ -10,6 +10,7 @@ import type {
   WorkloadStatus,
 } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
+import { boundedWatch, KubernetesAnswerError, listObjects } from './kubernetesApi';
 import { KubernetesLogFollower, podLogOpener } from './kubernetesLogs';
 
 /** Where kubectl would read its kubeconfig: $KUBECONFIG (the first of its paths), else ~/.kube/config. */
@@ -47,8 +48,9 @@ interface PodLike {
 function workloadOf(pod: PodLike): string {
   const owner = pod.metadata?.ownerReferences?.find((o) => o.name);
   const hash = pod.metadata?.labels?.['pod-template-hash'];
+  // The hash is the server's text: compared as text, never compiled as a pattern.
   if (owner?.kind === 'ReplicaSet' && owner.name)
-    return hash ? owner.name.replace(new RegExp(`-${hash}$`), '') : owner.name;
+    return hash && owner.name.endsWith(`-${hash}`) ? owner.name.slice(0, -hash.length - 1) : owner.name;
   return owner?.name ?? pod.metadata?.name ?? 'pod';
 }
 
@@ -271,15 +273,15 @@ type KubeConfig = InstanceType<K8s['KubeConfig']>;
  * An informer (list, then watch from the list's resourceVersion; re-listed on 410 Gone) whose watches
  * ask for bookmarks, so a quiet resource's resourceVersion stays fresh and a reconnect does not
  * re-list. Every watch event, bookmarks too, calls `alive`: the watchdog's proof of a live stream.
+ * The watch is `boundedWatch` (a capped line, an unreadable event ends it with why).
  */
 function informerWithBookmarks<T extends KubernetesObject>(
   k8s: K8s,
-  kc: KubeConfig,
+  watch: ReturnType<typeof boundedWatch>,
   path: string,
   list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
   alive: () => void,
 ): Informer<T> {
-  const watch = new k8s.Watch(kc);
   const bookmarking = {
     watch: (
       p: string,
@@ -375,42 +377,46 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
     kc.loadFromFile(target.kubeconfig ?? kubeconfigPath());
     if (target.context) kc.setCurrentContext(target.context);
     const cluster = kc.getCurrentContext() || 'kubernetes';
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    const apps = kc.makeApiClient(k8s.AppsV1Api);
     const id = `kubernetes ${cluster}`;
-    const reconnecting = (err: unknown) =>
+    // Connected once the pods are read: after a list that parsed, or a watch the server accepted
+    // from a list's resourceVersion. An answer that cannot be read is a failure with why, never
+    // an empty cluster.
+    const connected = () => sink({ type: 'source', id, state: 'connected', at: Date.now() });
+    const troubled = (err: unknown) =>
       sink({
         type: 'source',
         id,
-        state: 'reconnecting',
+        state: err instanceof KubernetesAnswerError ? 'failed' : 'reconnecting',
         at: Date.now(),
         reason: sanitize(String((err as Error)?.message ?? err)),
       });
     const starts: Promise<void>[] = [];
-    /** Watches one resource (`plural` under `group`, in `ns` or everywhere) under the supervisor. */
+    /** Watches one resource (`plural` under `base`, in `ns` or everywhere) under the supervisor. */
     const watchResource = <T extends KubernetesObject>(
       ns: string | undefined,
       base: string,
       plural: string,
-      list: () => Promise<{ items: T[] }>,
-      on: { change?: (o: T) => void; add?: (o: T) => void; remove?: (o: T) => void; connect?: () => void },
+      on: { change?: (o: T) => void; remove?: (o: T) => void; listed?: () => void },
     ) => {
       let touch = () => {};
+      const path = ns ? `${base}/namespaces/${ns}/${plural}` : `${base}/${plural}`;
       const informer = informerWithBookmarks<T>(
         k8s,
-        kc,
-        ns ? `${base}/namespaces/${ns}/${plural}` : `${base}/${plural}`,
-        list,
+        boundedWatch(kc, () => on.listed?.()),
+        path,
+        async () => {
+          const list = await listObjects<T>(kc, path);
+          on.listed?.();
+          return list;
+        },
         () => touch(),
       );
       if (on.change) {
         informer.on('add', on.change);
         informer.on('update', on.change);
       }
-      if (on.add) informer.on('add', on.add);
       if (on.remove) informer.on('delete', on.remove);
-      if (on.connect) informer.on('connect', on.connect);
-      const supervised = supervise(informer, isStopped, silentMs, reconnecting);
+      const supervised = supervise(informer, isStopped, silentMs, troubled);
       touch = supervised.touch;
       stops.push(supervised.stop);
       starts.push(informer.start());
@@ -432,69 +438,38 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
         running: pod.status?.phase === 'Running',
       });
     for (const ns of target.namespaces?.length ? target.namespaces : [undefined]) {
-      const scope = ns ? { namespace: ns } : undefined;
-      watchResource<PodLike & KubernetesObject>(
-        ns,
-        '/api/v1',
-        'pods',
-        () => (scope ? core.listNamespacedPod(scope) : core.listPodForAllNamespaces()),
-        {
-          change: (pod) => {
-            sink({ type: 'container', status: podStatus(pod, cluster) });
-            followLogs(pod);
-          },
-          remove: (pod) => {
-            sink({ type: 'container-removed', id: podStatus(pod, cluster).id });
-            follower?.gone(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
-          },
-          connect: () => sink({ type: 'source', id, state: 'connected', at: Date.now() }),
+      watchResource<PodLike & KubernetesObject>(ns, '/api/v1', 'pods', {
+        change: (pod) => {
+          sink({ type: 'container', status: podStatus(pod, cluster) });
+          followLogs(pod);
         },
-      );
+        remove: (pod) => {
+          sink({ type: 'container-removed', id: podStatus(pod, cluster).id });
+          follower?.gone(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
+        },
+        listed: connected,
+      });
       // Events, caught while they live (the API forgets them after about an hour).
-      watchResource<EventLike & KubernetesObject>(
-        ns,
-        '/api/v1',
-        'events',
-        () => (scope ? core.listNamespacedEvent(scope) : core.listEventForAllNamespaces()),
-        {
-          change: (ev) => {
-            const e = clusterEvent(ev);
-            if (e) sink(e);
-          },
+      watchResource<EventLike & KubernetesObject>(ns, '/api/v1', 'events', {
+        change: (ev) => {
+          const e = clusterEvent(ev);
+          if (e) sink(e);
         },
-      );
+      });
       // Rollouts: a Deployment's ReplicaSet of a higher revision is a release, with its image change.
-      watchResource<ReplicaSetLike & KubernetesObject>(
-        ns,
-        '/apis/apps/v1',
-        'replicasets',
-        () => (scope ? apps.listNamespacedReplicaSet(scope) : apps.listReplicaSetForAllNamespaces()),
-        {
-          change: (rs) => {
-            const release = rollouts.seen(rs, Date.now());
-            if (release) sink(release);
-          },
+      watchResource<ReplicaSetLike & KubernetesObject>(ns, '/apis/apps/v1', 'replicasets', {
+        change: (rs) => {
+          const release = rollouts.seen(rs, Date.now());
+          if (release) sink(release);
         },
-      );
-      const workloads: [WorkloadStatus['kind'], string, () => Promise<{ items: KubernetesObject[] }>][] = [
-        [
-          'Deployment',
-          'deployments',
-          () => (scope ? apps.listNamespacedDeployment(scope) : apps.listDeploymentForAllNamespaces()),
-        ],
-        [
-          'StatefulSet',
-          'statefulsets',
-          () => (scope ? apps.listNamespacedStatefulSet(scope) : apps.listStatefulSetForAllNamespaces()),
-        ],
-        [
-          'DaemonSet',
-          'daemonsets',
-          () => (scope ? apps.listNamespacedDaemonSet(scope) : apps.listDaemonSetForAllNamespaces()),
-        ],
+      });
+      const workloads: [WorkloadStatus['kind'], string][] = [
+        ['Deployment', 'deployments'],
+        ['StatefulSet', 'statefulsets'],
+        ['DaemonSet', 'daemonsets'],
       ];
-      for (const [kind, plural, list] of workloads)
-        watchResource<WorkloadLike & KubernetesObject>(ns, '/apis/apps/v1', plural, list as never, {
+      for (const [kind, plural] of workloads)
+        watchResource<WorkloadLike & KubernetesObject>(ns, '/apis/apps/v1', plural, {
           change: (o) => sink({ type: 'workload', status: workloadStatus(o, kind, cluster) }),
           remove: (o) => sink({ type: 'workload-removed', id: workloadStatus(o, kind, cluster).id }),
         });
