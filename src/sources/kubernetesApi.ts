@@ -5,12 +5,13 @@ import { checkJsonShape, JsonShapeError } from './boundedJson';
 
 /**
  * What one answer of the API server may cost, beyond its bytes. etcd keeps an object under 1.5 MiB,
- * so a watch event of 8 MiB is not an object; a list is read whole before it is parsed, so its bytes
- * and items are capped; labels and annotations are members of one object.
+ * so a watch event of 8 MiB is not an object; a list is read whole before it is parsed, and parsed
+ * it costs about three times its text, which must fit the console's 256 MB heap (50,000 pods list in
+ * about 40 MB); labels and annotations are members of one object.
  */
 export const KUBERNETES_LIMITS = {
-  listBytes: 128 * 1024 * 1024,
-  listItems: 200_000,
+  listBytes: 64 * 1024 * 1024,
+  listItems: 100_000,
   watchLineBytes: 8 * 1024 * 1024,
   objectMembers: 10_000,
   depth: 64,
@@ -28,6 +29,51 @@ export class KubernetesAnswerError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * What to ask cannot be said: the kubeconfig names no cluster, or a namespace or name is not one by
+ * Kubernetes' grammar. A mistake on this side, never the server's.
+ */
+export class KubernetesTargetError extends Error {}
+
+/**
+ * The kubeconfig at `path` with `context` (else its current one) chosen; throws `KubernetesTargetError`
+ * when that names no cluster, rather than letting the client fail later with "No active cluster!".
+ */
+export function loadKubeConfig(
+  k8s: typeof import('@kubernetes/client-node'),
+  path: string,
+  context?: string,
+): KubeConfig {
+  const kc = new k8s.KubeConfig();
+  try {
+    kc.loadFromFile(path);
+  } catch (err) {
+    throw new KubernetesTargetError(
+      `the kubeconfig at ${path} cannot be read: ${sanitize((err as Error).message)}`,
+    );
+  }
+  if (context) {
+    if (!kc.getContexts().some((c) => c.name === context))
+      throw new KubernetesTargetError(`the kubeconfig at ${path} has no context "${sanitize(context)}"`);
+    kc.setCurrentContext(context);
+  }
+  if (!kc.getCurrentCluster())
+    throw new KubernetesTargetError(
+      `the kubeconfig at ${path} names no cluster for context "${sanitize(kc.getCurrentContext() || '(none: current-context is not set)')}"`,
+    );
+  return kc;
+}
+
+/**
+ * A revision annotation (`deployment.kubernetes.io/revision`) as the controller writes it: a
+ * positive decimal integer, nothing else (" 0x1 " and "-5" are not revisions).
+ */
+export function revisionNumber(text: string | undefined): number | undefined {
+  if (text === undefined || !/^[1-9][0-9]{0,15}$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** A DNS-1123 label (RFC 1123): what a namespace name must be. */

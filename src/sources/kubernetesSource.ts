@@ -10,7 +10,13 @@ import type {
   WorkloadStatus,
 } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
-import { boundedWatch, KubernetesAnswerError, listObjects } from './kubernetesApi';
+import {
+  boundedWatch,
+  KubernetesAnswerError,
+  listObjects,
+  loadKubeConfig,
+  revisionNumber,
+} from './kubernetesApi';
 import { KubernetesLogFollower, podLogOpener } from './kubernetesLogs';
 
 /** Where kubectl would read its kubeconfig: $KUBECONFIG (the first of its paths), else ~/.kube/config. */
@@ -173,8 +179,8 @@ export class RolloutTracker {
 
   seen(rs: ReplicaSetLike, now: number): Extract<SourceEvent, { type: 'release' }> | undefined {
     const owner = rs.metadata?.ownerReferences?.find((o) => o.kind === 'Deployment')?.name;
-    const revision = Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision']);
-    if (!owner || !Number.isFinite(revision)) return undefined;
+    const revision = revisionNumber(rs.metadata?.annotations?.['deployment.kubernetes.io/revision']);
+    if (!owner || revision === undefined) return undefined;
     const key = `${rs.metadata?.namespace}/${owner}`;
     const known = this.revisions.get(key) ?? new Map<string, { revision: number; image?: string }>();
     this.revisions.set(key, known);
@@ -267,7 +273,6 @@ function supervise<T extends KubernetesObject>(
 }
 
 type K8s = typeof import('@kubernetes/client-node');
-type KubeConfig = InstanceType<K8s['KubeConfig']>;
 
 /**
  * An informer (list, then watch from the list's resourceVersion; re-listed on 410 Gone) whose watches
@@ -336,7 +341,7 @@ export function workloadStatus(
   const st = o.status ?? {};
   const daemon = kind === 'DaemonSet';
   const desired = daemon ? (st.desiredNumberScheduled ?? 0) : (o.spec?.replicas ?? 1);
-  const revision = Number(o.metadata?.annotations?.['deployment.kubernetes.io/revision']);
+  const revision = revisionNumber(o.metadata?.annotations?.['deployment.kubernetes.io/revision']);
   return {
     id: `${cluster}/${ns}/${name}`,
     cluster: sanitize(cluster),
@@ -351,7 +356,7 @@ export function workloadStatus(
     generation: o.metadata?.generation ?? 0,
     observedGeneration: st.observedGeneration ?? 0,
     paused: o.spec?.paused === true,
-    ...(Number.isFinite(revision) && { revision }),
+    ...(revision !== undefined && { revision }),
     ...(st.conditions?.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded') && {
       stalled: true,
     }),
@@ -373,9 +378,7 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
     // land on the console's screen and say nothing an operator can act on.
     process.noDeprecation = true;
     const k8s = await import('@kubernetes/client-node');
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(target.kubeconfig ?? kubeconfigPath());
-    if (target.context) kc.setCurrentContext(target.context);
+    const kc = loadKubeConfig(k8s, target.kubeconfig ?? kubeconfigPath(), target.context);
     const cluster = kc.getCurrentContext() || 'kubernetes';
     const id = `kubernetes ${cluster}`;
     // Connected once the pods are read: after a list that parsed, or a watch the server accepted
