@@ -160,16 +160,19 @@ function refusal(res: IncomingMessage, body: string, what: string): KubernetesAn
 
 /** A whole answer, at most `maxBytes`: past that the connection is closed and the error says so. */
 async function readBody(res: IncomingMessage, maxBytes: number, what: string): Promise<string> {
+  const tooLarge = () => {
+    res.destroy();
+    return new KubernetesAnswerError(
+      `${what} is larger than ${maxBytes / 1024 / 1024} MiB (the limit per answer): not read`,
+    );
+  };
+  // Said up front when the server gives the length; counted as it comes when it streams.
+  if (Number(res.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      res.destroy();
-      throw new KubernetesAnswerError(
-        `${what} is larger than ${maxBytes / 1024 / 1024} MiB (the limit per answer): not read`,
-      );
-    }
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -381,38 +381,60 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
     const kc = loadKubeConfig(k8s, target.kubeconfig ?? kubeconfigPath(), target.context);
     const cluster = kc.getCurrentContext() || 'kubernetes';
     const id = `kubernetes ${cluster}`;
-    // Connected once the pods are read: after a list that parsed, or a watch the server accepted
-    // from a list's resourceVersion. An answer that cannot be read is a failure with why, never
-    // an empty cluster.
-    const connected = () => sink({ type: 'source', id, state: 'connected', at: Date.now() });
-    const troubled = (err: unknown) =>
-      sink({
-        type: 'source',
-        id,
-        state: err instanceof KubernetesAnswerError ? 'failed' : 'reconnecting',
-        at: Date.now(),
-        reason: sanitize(String((err as Error)?.message ?? err)),
-      });
+    // Connected once the pods are read (a list that parsed, or a watch the server accepted from a
+    // list's resourceVersion) and while no resource is in trouble: an answer that cannot be read
+    // fails the source with why, never shows an empty cluster, and one that reads later clears it.
+    let podsRead = false;
+    const troubles = new Map<string, { failed: boolean; reason: string }>();
+    const say = () => {
+      const [trouble] = troubles.values();
+      if (trouble)
+        sink({
+          type: 'source',
+          id,
+          state: trouble.failed ? 'failed' : 'reconnecting',
+          at: Date.now(),
+          reason: trouble.reason,
+        });
+      else if (podsRead) sink({ type: 'source', id, state: 'connected', at: Date.now() });
+    };
     const starts: Promise<void>[] = [];
     /** Watches one resource (`plural` under `base`, in `ns` or everywhere) under the supervisor. */
     const watchResource = <T extends KubernetesObject>(
       ns: string | undefined,
       base: string,
       plural: string,
-      on: { change?: (o: T) => void; remove?: (o: T) => void; listed?: () => void },
+      on: { change?: (o: T) => void; remove?: (o: T) => void },
     ) => {
       let touch = () => {};
       const path = ns ? `${base}/namespaces/${ns}/${plural}` : `${base}/${plural}`;
+      // Read: a list or a watch event parsed. A watch the server merely opened clears a network
+      // trouble, not an answer that could not be read (the same watch would fail again).
+      const read = () => {
+        if (plural === 'pods') podsRead = true;
+        if (troubles.delete(path) || plural === 'pods') say();
+      };
+      const opened = () => {
+        if (troubles.get(path)?.failed === false) read();
+      };
+      const troubled = (err: unknown) => {
+        const failed = err instanceof KubernetesAnswerError;
+        troubles.set(path, { failed, reason: sanitize(String((err as Error)?.message ?? err)) });
+        say();
+      };
       const informer = informerWithBookmarks<T>(
         k8s,
-        boundedWatch(kc, () => on.listed?.()),
+        boundedWatch(kc, opened),
         path,
         async () => {
           const list = await listObjects<T>(kc, path);
-          on.listed?.();
+          read();
           return list;
         },
-        () => touch(),
+        () => {
+          touch();
+          if (troubles.has(path)) read();
+        },
       );
       if (on.change) {
         informer.on('add', on.change);
@@ -450,7 +472,6 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
           sink({ type: 'container-removed', id: podStatus(pod, cluster).id });
           follower?.gone(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
         },
-        listed: connected,
       });
       // Events, caught while they live (the API forgets them after about an hour).
       watchResource<EventLike & KubernetesObject>(ns, '/api/v1', 'events', {
