@@ -381,6 +381,8 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
     const kc = loadKubeConfig(k8s, target.kubeconfig ?? kubeconfigPath(), target.context);
     const cluster = kc.getCurrentContext() || 'kubernetes';
     const id = `kubernetes ${cluster}`;
+    // Until the pods are read, they are unknown: connecting, never an empty cluster.
+    sink({ type: 'source', id, state: 'connecting', at: Date.now() });
     // Connected once the pods are read (a list that parsed, or a watch the server accepted from a
     // list's resourceVersion) and while no resource is in trouble: an answer that cannot be read
     // fails the source with why, never shows an empty cluster, and one that reads later clears it.
