@@ -13,6 +13,7 @@ import { sanitize } from '../text/sanitize';
 import { ClusterEventFilter } from './clusterEvents';
 import { appendEvents, type ConsoleStore } from './consoleStore';
 import { ContainerChangeDeduper } from './containerChangeDeduper';
+import { copiedOnFirstWrite } from './copiedOnFirstWrite';
 import { dependencyErrors, diagnose } from './diagnosis';
 import { currentPatternRows } from './patternRows';
 import { ReleaseDetector } from './releaseDetector';
@@ -87,28 +88,6 @@ function transitionEvent(service: string, t: RuleTransition): NotableEvent {
  * every FLUSH_INTERVAL_MS (about 20 times a second), so a log flood costs one store update per
  * frame rather than one per line.
  */
-/**
- * A record the store holds, copied once per flush on its first change and then changed in place: a
- * list of 50,000 pods arrives as one batch, and a copy per pod made that batch quadratic.
- */
-function copiedOnFirstWrite<T>(original: Readonly<Record<string, T>>) {
-  let copy: Record<string, T> | undefined;
-  return {
-    set(id: string, value: T): void {
-      copy ??= { ...original };
-      copy[id] = value;
-    },
-    remove(id: string): void {
-      if (!Object.hasOwn(copy ?? original, id)) return;
-      copy ??= { ...original };
-      delete copy[id];
-    },
-    get current(): Readonly<Record<string, T>> {
-      return copy ?? original;
-    },
-  };
-}
-
 export function createIngest({
   store,
   logs,
