@@ -2,6 +2,7 @@ import { defaultActor } from '../incident/journal';
 import {
   type Alert,
   alertOrder,
+  hasControlCharacter,
   labelText,
   matcherText,
   matchesEverything,
@@ -130,6 +131,24 @@ function showPlan(plan: SilencePlan, now: number): void {
   if (plan.catches.length > 50) stdout.line(`  … and ${plan.catches.length - 50} more`);
 }
 
+/** The longest silence: its end must be a date Alertmanager (Go's RFC 3339, years to 9999) can read. */
+const LONGEST_SILENCE_MS = 10 * 365 * 86_400_000;
+
+/** --for as a duration: positive, and short enough that the silence ends on a date. */
+function silenceDuration(text: unknown): number {
+  const ms = typeof text === 'string' ? parseDuration(text) : undefined;
+  const got = typeof text === 'string' ? `; got "${sanitize(text)}"` : '';
+  if (ms === undefined || !Number.isFinite(ms))
+    throw new UserError(`opsconsole: alerts silence: --for: expected a duration such as 30m or 2h${got}`);
+  if (ms <= 0)
+    throw new UserError(`opsconsole: alerts silence: --for: a silence lasts a positive time${got}`);
+  if (ms > LONGEST_SILENCE_MS)
+    throw new UserError(
+      `opsconsole: alerts silence: --for: at most 3650d (ten years)${got}\n  fix: expire the silence when it is no longer needed rather than setting it for ever`,
+    );
+  return ms;
+}
+
 async function silenceCommand(args: ParsedCommand, configFlag: string | undefined): Promise<number> {
   const { values, positionals } = args;
   const words = positionals.slice(1);
@@ -138,10 +157,14 @@ async function silenceCommand(args: ParsedCommand, configFlag: string | undefine
       'opsconsole: alerts silence: name what to silence, e.g. alertname=HighErrorRate service=api\n  fix: opsconsole alerts silence MATCHER... --for 30m --yes',
     );
   const matchers = words.map((w) => {
+    if (hasControlCharacter(w))
+      throw new UserError(
+        `opsconsole: alerts silence: "${sanitize(w)}" holds a control character (shown here as a placeholder); a silence is sent exactly as shown, so it may not hold one\n  fix: write the matcher without it (a regex can match any character with .)`,
+      );
     const m = parseMatcher(w);
     if (!m)
       throw new UserError(
-        `opsconsole: alerts silence: "${sanitize(w)}" is not a matcher\n  fix: write name=value, name!=value, name=~regex or name!~regex (a regex that compiles)`,
+        `opsconsole: alerts silence: "${sanitize(w)}" is not a matcher\n  fix: write name=value, name!=value, name=~regex or name!~regex (a regex RE2 takes, as Alertmanager does)`,
       );
     return m;
   });
@@ -149,11 +172,11 @@ async function silenceCommand(args: ParsedCommand, configFlag: string | undefine
     throw new UserError(
       'opsconsole: alerts silence: at least one matcher must require a non-empty value (Alertmanager refuses a silence that matches everything)',
     );
-  const durationMs = typeof values.for === 'string' ? parseDuration(values.for) : undefined;
-  if (!durationMs)
+  if (typeof values.comment === 'string' && hasControlCharacter(values.comment))
     throw new UserError(
-      `opsconsole: alerts silence: --for: expected a duration such as 30m or 2h${typeof values.for === 'string' ? `; got "${sanitize(values.for)}"` : ''}`,
+      `opsconsole: alerts silence: --comment "${sanitize(values.comment)}" holds a control character (shown here as a placeholder); a silence is sent exactly as shown, so it may not hold one`,
     );
+  const durationMs = silenceDuration(values.for);
   const journal = journalFor(values.incident, configFlag);
   const { url, client } = await alertmanagerClient(values, configFlag);
   const alerts = await asking(url, () => client.alerts());

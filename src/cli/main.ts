@@ -72,6 +72,14 @@ async function parseFor(cmd: Command, argv: string[], isConsole: boolean) {
     });
   } catch (err) {
     const usage = isConsole ? await topHelp() : helpText(cmd);
+    const message = (err as Error).message;
+    // Node calls `--for -5m` ambiguous; say which word was taken for an option instead.
+    const option = /^Option '(-[^ ']+)' argument is ambiguous/.exec(message)?.[1];
+    const next = option && argv[argv.indexOf(option) + 1];
+    if (option && next)
+      throw new UserError(
+        `opsconsole: ${option}: "${sanitize(next)}" starts with "-", so it is read as an option, not as the value of ${option}\n  fix: write ${option}=${sanitize(next)} if that is the value you mean`,
+      );
     throw new UserError(`${optionProblem(err as Error, cmd, isConsole)}\n\n${usage}`);
   }
 }

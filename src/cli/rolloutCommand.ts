@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { KubernetesAnswerError, KubernetesTargetError, revisionNumber } from '../sources/kubernetesApi';
 import { describePlan, type RollbackPlan, rollbackDeployment } from '../sources/kubernetesRollback';
 import { kubeconfigPath } from '../sources/kubernetesSource';
 import { sanitize } from '../text/sanitize';
@@ -16,6 +17,32 @@ function deploymentName(arg: string | undefined): string {
       `opsconsole rollout undo: expected deployment/NAME; got "${sanitize(arg ?? '')}"\n  fix: opsconsole rollout undo deployment/api --namespace shop`,
     );
   return m[1] as string;
+}
+
+/**
+ * Why the rollback did not happen, blaming who is to blame: a refusal of the API server (its HTTP
+ * status and message), an answer that could not be used, the cluster out of reach, or a mistake on
+ * this side (the kubeconfig, a name), which is a usage error.
+ */
+function rollbackFailure(err: unknown): UserError {
+  if (err instanceof UserError) return err;
+  const prefix = 'opsconsole rollout undo';
+  if (err instanceof KubernetesTargetError) return new UserError(`${prefix}: ${err.message}`);
+  if (err instanceof KubernetesAnswerError) return new UserError(`${prefix}: ${err.message}`, 1);
+  const e = err as { code?: unknown; body?: unknown; message?: string };
+  if (typeof e.code === 'number') {
+    // The client's ApiException: the server answered the PATCH with a status.
+    const body = typeof e.body === 'string' ? e.body : JSON.stringify(e.body ?? '');
+    const message = /"message":"((?:[^"\\]|\\.)*)"/.exec(body)?.[1] ?? '';
+    return new UserError(
+      `${prefix}: the Kubernetes API said no (HTTP ${e.code})${message ? `: ${sanitize(message).slice(0, 300)}` : ''}`,
+      1,
+    );
+  }
+  const why = sanitize(String(e.message ?? err)).slice(0, 300);
+  if (typeof e.code === 'string')
+    return new UserError(`${prefix}: could not reach the Kubernetes API (${sanitize(e.code)}): ${why}`, 1);
+  return new UserError(`${prefix}: failed here, before the Kubernetes API answered: ${why}`, 1);
 }
 
 export const rolloutCommand: Command = {
@@ -55,8 +82,8 @@ export const rolloutCommand: Command = {
         `opsconsole rollout undo: --dry-run takes "server"; got "${sanitize(String(dryRun))}"`,
       );
     const revisionText = values['to-revision'];
-    const toRevision = revisionText === undefined ? undefined : Number(revisionText);
-    if (toRevision !== undefined && !(Number.isInteger(toRevision) && toRevision > 0))
+    const toRevision = typeof revisionText === 'string' ? revisionNumber(revisionText) : undefined;
+    if (revisionText !== undefined && toRevision === undefined)
       throw new UserError(
         `opsconsole rollout undo: --to-revision: expected a revision number; got "${sanitize(String(revisionText))}"`,
       );
@@ -92,14 +119,7 @@ export const rolloutCommand: Command = {
         confirmed,
       );
     } catch (err) {
-      if (err instanceof UserError) throw err;
-      const e = err as { code?: number; body?: unknown; message?: string };
-      const body = typeof e.body === 'string' ? e.body : JSON.stringify(e.body ?? '');
-      const message = /"message":"((?:[^"\\]|\\.)*)"/.exec(body)?.[1] ?? e.message ?? String(err);
-      throw new UserError(
-        `opsconsole rollout undo: the Kubernetes API said no${e.code ? ` (${e.code})` : ''}: ${sanitize(message).slice(0, 300)}`,
-        1,
-      );
+      throw rollbackFailure(err);
     }
     const said = describePlan(plan);
     if (plan.action === 'refuse') throw new UserError(`opsconsole rollout undo: refused: ${said}`, 1);

@@ -1,3 +1,5 @@
+import { RE2JS } from 're2js';
+
 /** An alert as Alertmanager holds it, normalized: what the console, the CLI and triage read. */
 export interface Alert {
   fingerprint: string;
@@ -89,20 +91,35 @@ export function identifyingMatchers(alerts: readonly Alert[]): AlertMatcher[] {
     .map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
 }
 
+/**
+ * A matcher's regex as Alertmanager runs it: anchored, with RE2's syntax and its linear-time
+ * matching (Go's regexp). V8's backtracking engine hangs on `(a+)+$`; RE2 cannot. Undefined when
+ * RE2 refuses the pattern, as Alertmanager would.
+ */
+export function matcherRegex(value: string): RE2JS | undefined {
+  try {
+    return RE2JS.compile(`^(?:${value})$`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One matcher as a test of a label value (the regex compiled once, not once per alert). */
+function matcherTest(m: AlertMatcher): (value: string) => boolean {
+  if (!m.isRegex) return (v) => (v === m.value) === m.isEqual;
+  const re = matcherRegex(m.value);
+  return re ? (v) => re.matches(v) === m.isEqual : () => false;
+}
+
 /** Whether a silence with these matchers would hold this alert quiet (Alertmanager's rules). */
 export function matchersCatch(matchers: readonly AlertMatcher[], alert: Alert): boolean {
-  return matchers.every((m) => {
-    const v = alert.labels[m.name] ?? '';
-    let hit: boolean;
-    if (m.isRegex) {
-      try {
-        hit = new RegExp(`^(?:${m.value})$`).test(v);
-      } catch {
-        return false;
-      }
-    } else hit = v === m.value;
-    return hit === m.isEqual;
-  });
+  return silenceCatches(matchers)(alert);
+}
+
+/** `matchersCatch` for many alerts: each regex compiled once. */
+export function silenceCatches(matchers: readonly AlertMatcher[]): (alert: Alert) => boolean {
+  const tests = matchers.map((m) => ({ name: m.name, test: matcherTest(m) }));
+  return (alert) => tests.every((t) => t.test(alert.labels[t.name] ?? ''));
 }
 
 /**
@@ -111,8 +128,19 @@ export function matchersCatch(matchers: readonly AlertMatcher[], alert: Alert): 
  */
 export function matchesEverything(matchers: readonly AlertMatcher[]): boolean {
   return !matchers.some(
-    (m) => m.isEqual && (m.isRegex ? !new RegExp(`^(?:${m.value})$`).test('') : m.value !== ''),
+    (m) => m.isEqual && (m.isRegex ? matcherRegex(m.value)?.matches('') === false : m.value !== ''),
   );
+}
+
+/**
+ * Control characters, DEL, C1 and bidi overrides: a silence holding one would be shown inert (or
+ * rewritten) to the operator and sent raw, so what they confirm would not be what is sent.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Whether the text holds a character that cannot be shown as itself (see CONTROL). */
+export function hasControlCharacter(text: string): boolean {
+  return CONTROL.test(text);
 }
 
 /** A matcher as the operator writes it: name=value, name!=value, name=~regex or name!~regex. */
@@ -136,7 +164,7 @@ export function parseMatchers(text: string): { matchers: AlertMatcher[] } | { ba
 /** Parses `matcherText`'s form; undefined when it is not a matcher. */
 export function parseMatcher(text: string): AlertMatcher | undefined {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(=~|!~|!=|=)(.*)$/s.exec(text.trim());
-  if (!m) return undefined;
+  if (!m || hasControlCharacter(text)) return undefined;
   const [, name, op, raw] = m as unknown as [string, string, string, string];
   let value = raw;
   if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
@@ -147,13 +175,7 @@ export function parseMatcher(text: string): AlertMatcher | undefined {
     }
   }
   const isRegex = op.includes('~');
-  if (isRegex) {
-    try {
-      new RegExp(value);
-    } catch {
-      return undefined;
-    }
-  }
+  if (hasControlCharacter(value) || (isRegex && !matcherRegex(value))) return undefined;
   return { name, value, isRegex, isEqual: !op.startsWith('!') };
 }
 

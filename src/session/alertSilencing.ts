@@ -1,4 +1,4 @@
-import { type Alert, type AlertMatcher, matchersCatch } from '../model/alerts';
+import { type Alert, type AlertMatcher, hasControlCharacter, silenceCatches } from '../model/alerts';
 import type { PayloadInput, RecordKind } from '../model/journalRecord';
 import { sanitize } from '../text/sanitize';
 
@@ -12,6 +12,15 @@ export interface SilenceApi {
     comment: string;
   }): Promise<string>;
   expireSilence(id: string): Promise<void>;
+}
+
+/**
+ * An error the Alertmanager answered with (an HTTP status): the request was refused and nothing
+ * exists. Any other failure (a timeout, a cut connection, an answer that cannot be read) comes after
+ * the request left, so the silence may exist anyway. The sources layer's client sets `refused`.
+ */
+export function wasRefused(err: unknown): boolean {
+  return (err as { refused?: unknown } | undefined)?.refused === true;
 }
 
 /** Where silencing is journaled: the incident's recorder, or nothing when no incident is named. */
@@ -40,7 +49,7 @@ export function planSilence(
   alerts: readonly Alert[],
   options: { durationMs: number; comment: string; createdBy: string },
 ): SilencePlan {
-  return { matchers, ...options, catches: alerts.filter((a) => matchersCatch(matchers, a)) };
+  return { matchers, ...options, catches: alerts.filter(silenceCatches(matchers)) };
 }
 
 /**
@@ -54,6 +63,12 @@ export async function createSilence(
   now = Date.now(),
 ): Promise<{ id: string; endsAt: number }> {
   const { matchers } = plan;
+  // What the operator confirmed was shown inert; text that is not shown as itself is not sent.
+  const texts = [...matchers.flatMap((m) => [m.name, m.value]), plan.comment, plan.createdBy];
+  if (texts.some(hasControlCharacter))
+    throw new Error(
+      'a matcher or the comment holds a control character, which cannot be shown as it would be sent; nothing was sent',
+    );
   journal?.record('silence.intent', {
     matchers,
     durationMs: plan.durationMs,
@@ -72,8 +87,14 @@ export async function createSilence(
     journal?.record('silence.result', { matchers, silenceId: id, endsAt: new Date(endsAt).toISOString() });
     return { id, endsAt };
   } catch (err) {
-    journal?.record('silence.result', { matchers, error: sanitize((err as Error).message) });
-    throw err;
+    const why = sanitize((err as Error).message);
+    if (wasRefused(err)) {
+      journal?.record('silence.result', { matchers, error: why });
+      throw err;
+    }
+    const error = `${why}; the request was sent, so the silence may exist anyway: check with opsconsole alerts before asking again`;
+    journal?.record('silence.result', { matchers, error, mayExist: true });
+    throw new Error(error);
   }
 }
 

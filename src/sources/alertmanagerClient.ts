@@ -1,9 +1,15 @@
 import type { Alert, AlertMatcher, Silence } from '../model/alerts';
 import { sanitize, sanitizedStrings } from '../text/sanitize';
 import { authHeaders } from './authHeaders';
+import { checkJsonShape, JsonShapeError } from './boundedJson';
 import { httpRequest } from './httpGet';
 
 const MAX_BODY = 32 * 1024 * 1024;
+/**
+ * What one answer may hold besides its bytes: alerts per answer, labels (members) per alert, and
+ * nesting. 24 MB of one alert with 1.5 M labels was a heap out-of-memory once parsed.
+ */
+export const ALERTMANAGER_LIMITS = { maxItems: 50_000, maxMembers: 1_000, maxDepth: 32 };
 
 function alertFrom(raw: Record<string, unknown>): Alert {
   const labels = sanitizedStrings(raw.labels);
@@ -52,6 +58,18 @@ function silenceFrom(raw: Record<string, unknown>): Silence {
 
 function parseJson(text: string, path: string): unknown {
   try {
+    checkJsonShape(text, ALERTMANAGER_LIMITS);
+  } catch (err) {
+    if (!(err instanceof JsonShapeError)) throw err;
+    const what =
+      err.limit === 'items'
+        ? `more than ${err.max} alerts or silences in one answer`
+        : err.limit === 'members'
+          ? `more than ${err.max} labels (members) in one object`
+          : `nesting deeper than ${err.max} levels`;
+    throw new Error(`Alertmanager answered ${path} with ${what}: over the limit, not read`);
+  }
+  try {
     return JSON.parse(text);
   } catch {
     throw new Error(`Alertmanager answered ${path} with something that is not JSON`);
@@ -93,8 +111,10 @@ export class AlertmanagerClient {
     if (res.status !== 200) {
       // Alertmanager explains a refused request in the body (a bad matcher, an unknown silence).
       const why = sanitize(res.body.trim().replace(/^"|"$/g, '')).slice(0, 300);
-      throw new Error(
-        `Alertmanager answered HTTP ${res.status} to ${method} ${path}${why ? `: ${why}` : ''}`,
+      throw Object.assign(
+        new Error(`Alertmanager answered HTTP ${res.status} to ${method} ${path}${why ? `: ${why}` : ''}`),
+        // It answered no: nothing was made (see wasRefused in session/alertSilencing).
+        { refused: true },
       );
     }
     return res.body;

@@ -1,4 +1,13 @@
 import { sanitize } from '../text/sanitize';
+import {
+  getObject,
+  isDns1123Label,
+  isDns1123Subdomain,
+  KubernetesTargetError,
+  listObjects,
+  loadKubeConfig,
+  revisionNumber,
+} from './kubernetesApi';
 import { kubeconfigPath } from './kubernetesSource';
 
 /**
@@ -46,8 +55,9 @@ export type RollbackPlan =
   | { action: 'refuse'; deployment: string; reason: string }
   | { action: 'nothing'; deployment: string; reason: string };
 
+/** The object's revision, or NaN when its annotation is not a canonical one (see revisionNumber). */
 const revisionOf = (o: { metadata?: { annotations?: Record<string, string> } }) =>
-  Number(o.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? Number.NaN);
+  revisionNumber(o.metadata?.annotations?.['deployment.kubernetes.io/revision']) ?? Number.NaN;
 
 /** The template without the label the controller adds, as the ReplicaSet's and the Deployment's compare. */
 function withoutHash(t: Template | undefined): Template {
@@ -158,25 +168,32 @@ export async function rollbackDeployment(
   /** Throws to refuse the computed rollback before anything is sent (what the operator confirmed). */
   check: (plan: Extract<RollbackPlan, { action: 'rollback' }>) => void = () => {},
 ): Promise<RollbackPlan> {
+  if (!isDns1123Label(target.namespace))
+    throw new KubernetesTargetError(
+      `"${sanitize(target.namespace)}" is not a namespace name (lower-case letters, digits and "-", at most 63)`,
+    );
+  if (!isDns1123Subdomain(target.name))
+    throw new KubernetesTargetError(
+      `"${sanitize(target.name)}" is not a Deployment name (lower-case letters, digits, "-" and ".", at most 253)`,
+    );
   process.noDeprecation = true;
   const k8s = await import('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(target.kubeconfig ?? kubeconfigPath());
-  if (target.context) kc.setCurrentContext(target.context);
+  const kc = loadKubeConfig(k8s, target.kubeconfig ?? kubeconfigPath(), target.context);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const deployment = await apps.readNamespacedDeployment({ name: target.name, namespace: target.namespace });
+  const base = `/apis/apps/v1/namespaces/${target.namespace}`;
+  // Read as plain JSON, bounded (kubernetesApi): what is planned is what the server holds.
+  const deployment = await getObject<
+    DeploymentLike & { spec?: { selector?: { matchLabels?: Record<string, string> } } }
+  >(kc, `${base}/deployments/${target.name}`, 'Deployment');
   const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  const replicaSets = await apps.listNamespacedReplicaSet({
-    namespace: target.namespace,
-    ...(selector && { labelSelector: selector }),
-  });
-  const plan = rollbackPlan(
-    deployment as DeploymentLike,
-    replicaSets.items as ReplicaSetOf[],
-    target.toRevision,
+  const replicaSets = await listObjects<ReplicaSetOf>(
+    kc,
+    `${base}/replicasets`,
+    selector ? { labelSelector: selector } : {},
   );
+  const plan = rollbackPlan(deployment, replicaSets.items, target.toRevision);
   if (plan.action !== 'rollback') return plan;
   check(plan);
   if (mode === 'plan') return plan;

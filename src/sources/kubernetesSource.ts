@@ -10,6 +10,13 @@ import type {
   WorkloadStatus,
 } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
+import {
+  boundedWatch,
+  KubernetesAnswerError,
+  listObjects,
+  loadKubeConfig,
+  revisionNumber,
+} from './kubernetesApi';
 import { KubernetesLogFollower, podLogOpener } from './kubernetesLogs';
 
 /** Where kubectl would read its kubeconfig: $KUBECONFIG (the first of its paths), else ~/.kube/config. */
@@ -47,8 +54,9 @@ interface PodLike {
 function workloadOf(pod: PodLike): string {
   const owner = pod.metadata?.ownerReferences?.find((o) => o.name);
   const hash = pod.metadata?.labels?.['pod-template-hash'];
+  // The hash is the server's text: compared as text, never compiled as a pattern.
   if (owner?.kind === 'ReplicaSet' && owner.name)
-    return hash ? owner.name.replace(new RegExp(`-${hash}$`), '') : owner.name;
+    return hash && owner.name.endsWith(`-${hash}`) ? owner.name.slice(0, -hash.length - 1) : owner.name;
   return owner?.name ?? pod.metadata?.name ?? 'pod';
 }
 
@@ -171,8 +179,8 @@ export class RolloutTracker {
 
   seen(rs: ReplicaSetLike, now: number): Extract<SourceEvent, { type: 'release' }> | undefined {
     const owner = rs.metadata?.ownerReferences?.find((o) => o.kind === 'Deployment')?.name;
-    const revision = Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision']);
-    if (!owner || !Number.isFinite(revision)) return undefined;
+    const revision = revisionNumber(rs.metadata?.annotations?.['deployment.kubernetes.io/revision']);
+    if (!owner || revision === undefined) return undefined;
     const key = `${rs.metadata?.namespace}/${owner}`;
     const known = this.revisions.get(key) ?? new Map<string, { revision: number; image?: string }>();
     this.revisions.set(key, known);
@@ -265,21 +273,20 @@ function supervise<T extends KubernetesObject>(
 }
 
 type K8s = typeof import('@kubernetes/client-node');
-type KubeConfig = InstanceType<K8s['KubeConfig']>;
 
 /**
  * An informer (list, then watch from the list's resourceVersion; re-listed on 410 Gone) whose watches
  * ask for bookmarks, so a quiet resource's resourceVersion stays fresh and a reconnect does not
  * re-list. Every watch event, bookmarks too, calls `alive`: the watchdog's proof of a live stream.
+ * The watch is `boundedWatch` (a capped line, an unreadable event ends it with why).
  */
 function informerWithBookmarks<T extends KubernetesObject>(
   k8s: K8s,
-  kc: KubeConfig,
+  watch: ReturnType<typeof boundedWatch>,
   path: string,
   list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
   alive: () => void,
 ): Informer<T> {
-  const watch = new k8s.Watch(kc);
   const bookmarking = {
     watch: (
       p: string,
@@ -334,7 +341,7 @@ export function workloadStatus(
   const st = o.status ?? {};
   const daemon = kind === 'DaemonSet';
   const desired = daemon ? (st.desiredNumberScheduled ?? 0) : (o.spec?.replicas ?? 1);
-  const revision = Number(o.metadata?.annotations?.['deployment.kubernetes.io/revision']);
+  const revision = revisionNumber(o.metadata?.annotations?.['deployment.kubernetes.io/revision']);
   return {
     id: `${cluster}/${ns}/${name}`,
     cluster: sanitize(cluster),
@@ -349,7 +356,7 @@ export function workloadStatus(
     generation: o.metadata?.generation ?? 0,
     observedGeneration: st.observedGeneration ?? 0,
     paused: o.spec?.paused === true,
-    ...(Number.isFinite(revision) && { revision }),
+    ...(revision !== undefined && { revision }),
     ...(st.conditions?.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded') && {
       stalled: true,
     }),
@@ -371,46 +378,72 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
     // land on the console's screen and say nothing an operator can act on.
     process.noDeprecation = true;
     const k8s = await import('@kubernetes/client-node');
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(target.kubeconfig ?? kubeconfigPath());
-    if (target.context) kc.setCurrentContext(target.context);
+    const kc = loadKubeConfig(k8s, target.kubeconfig ?? kubeconfigPath(), target.context);
     const cluster = kc.getCurrentContext() || 'kubernetes';
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    const apps = kc.makeApiClient(k8s.AppsV1Api);
     const id = `kubernetes ${cluster}`;
-    const reconnecting = (err: unknown) =>
-      sink({
-        type: 'source',
-        id,
-        state: 'reconnecting',
-        at: Date.now(),
-        reason: sanitize(String((err as Error)?.message ?? err)),
-      });
+    // Until the pods are read, they are unknown: connecting, never an empty cluster.
+    sink({ type: 'source', id, state: 'connecting', at: Date.now() });
+    // Connected once the pods are read (a list that parsed, or a watch the server accepted from a
+    // list's resourceVersion) and while no resource is in trouble: an answer that cannot be read
+    // fails the source with why, never shows an empty cluster, and one that reads later clears it.
+    let podsRead = false;
+    const troubles = new Map<string, { failed: boolean; reason: string }>();
+    const say = () => {
+      const [trouble] = troubles.values();
+      if (trouble)
+        sink({
+          type: 'source',
+          id,
+          state: trouble.failed ? 'failed' : 'reconnecting',
+          at: Date.now(),
+          reason: trouble.reason,
+        });
+      else if (podsRead) sink({ type: 'source', id, state: 'connected', at: Date.now() });
+    };
     const starts: Promise<void>[] = [];
-    /** Watches one resource (`plural` under `group`, in `ns` or everywhere) under the supervisor. */
+    /** Watches one resource (`plural` under `base`, in `ns` or everywhere) under the supervisor. */
     const watchResource = <T extends KubernetesObject>(
       ns: string | undefined,
       base: string,
       plural: string,
-      list: () => Promise<{ items: T[] }>,
-      on: { change?: (o: T) => void; add?: (o: T) => void; remove?: (o: T) => void; connect?: () => void },
+      on: { change?: (o: T) => void; remove?: (o: T) => void },
     ) => {
       let touch = () => {};
+      const path = ns ? `${base}/namespaces/${ns}/${plural}` : `${base}/${plural}`;
+      // Read: a list or a watch event parsed. A watch the server merely opened clears a network
+      // trouble, not an answer that could not be read (the same watch would fail again).
+      const read = () => {
+        if (plural === 'pods') podsRead = true;
+        if (troubles.delete(path) || plural === 'pods') say();
+      };
+      const opened = () => {
+        if (troubles.get(path)?.failed === false) read();
+      };
+      const troubled = (err: unknown) => {
+        const failed = err instanceof KubernetesAnswerError;
+        troubles.set(path, { failed, reason: sanitize(String((err as Error)?.message ?? err)) });
+        say();
+      };
       const informer = informerWithBookmarks<T>(
         k8s,
-        kc,
-        ns ? `${base}/namespaces/${ns}/${plural}` : `${base}/${plural}`,
-        list,
-        () => touch(),
+        boundedWatch(kc, opened),
+        path,
+        async () => {
+          const list = await listObjects<T>(kc, path);
+          read();
+          return list;
+        },
+        () => {
+          touch();
+          if (troubles.has(path)) read();
+        },
       );
       if (on.change) {
         informer.on('add', on.change);
         informer.on('update', on.change);
       }
-      if (on.add) informer.on('add', on.add);
       if (on.remove) informer.on('delete', on.remove);
-      if (on.connect) informer.on('connect', on.connect);
-      const supervised = supervise(informer, isStopped, silentMs, reconnecting);
+      const supervised = supervise(informer, isStopped, silentMs, troubled);
       touch = supervised.touch;
       stops.push(supervised.stop);
       starts.push(informer.start());
@@ -432,69 +465,37 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
         running: pod.status?.phase === 'Running',
       });
     for (const ns of target.namespaces?.length ? target.namespaces : [undefined]) {
-      const scope = ns ? { namespace: ns } : undefined;
-      watchResource<PodLike & KubernetesObject>(
-        ns,
-        '/api/v1',
-        'pods',
-        () => (scope ? core.listNamespacedPod(scope) : core.listPodForAllNamespaces()),
-        {
-          change: (pod) => {
-            sink({ type: 'container', status: podStatus(pod, cluster) });
-            followLogs(pod);
-          },
-          remove: (pod) => {
-            sink({ type: 'container-removed', id: podStatus(pod, cluster).id });
-            follower?.gone(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
-          },
-          connect: () => sink({ type: 'source', id, state: 'connected', at: Date.now() }),
+      watchResource<PodLike & KubernetesObject>(ns, '/api/v1', 'pods', {
+        change: (pod) => {
+          sink({ type: 'container', status: podStatus(pod, cluster) });
+          followLogs(pod);
         },
-      );
+        remove: (pod) => {
+          sink({ type: 'container-removed', id: podStatus(pod, cluster).id });
+          follower?.gone(pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? '');
+        },
+      });
       // Events, caught while they live (the API forgets them after about an hour).
-      watchResource<EventLike & KubernetesObject>(
-        ns,
-        '/api/v1',
-        'events',
-        () => (scope ? core.listNamespacedEvent(scope) : core.listEventForAllNamespaces()),
-        {
-          change: (ev) => {
-            const e = clusterEvent(ev);
-            if (e) sink(e);
-          },
+      watchResource<EventLike & KubernetesObject>(ns, '/api/v1', 'events', {
+        change: (ev) => {
+          const e = clusterEvent(ev);
+          if (e) sink(e);
         },
-      );
+      });
       // Rollouts: a Deployment's ReplicaSet of a higher revision is a release, with its image change.
-      watchResource<ReplicaSetLike & KubernetesObject>(
-        ns,
-        '/apis/apps/v1',
-        'replicasets',
-        () => (scope ? apps.listNamespacedReplicaSet(scope) : apps.listReplicaSetForAllNamespaces()),
-        {
-          change: (rs) => {
-            const release = rollouts.seen(rs, Date.now());
-            if (release) sink(release);
-          },
+      watchResource<ReplicaSetLike & KubernetesObject>(ns, '/apis/apps/v1', 'replicasets', {
+        change: (rs) => {
+          const release = rollouts.seen(rs, Date.now());
+          if (release) sink(release);
         },
-      );
-      const workloads: [WorkloadStatus['kind'], string, () => Promise<{ items: KubernetesObject[] }>][] = [
-        [
-          'Deployment',
-          'deployments',
-          () => (scope ? apps.listNamespacedDeployment(scope) : apps.listDeploymentForAllNamespaces()),
-        ],
-        [
-          'StatefulSet',
-          'statefulsets',
-          () => (scope ? apps.listNamespacedStatefulSet(scope) : apps.listStatefulSetForAllNamespaces()),
-        ],
-        [
-          'DaemonSet',
-          'daemonsets',
-          () => (scope ? apps.listNamespacedDaemonSet(scope) : apps.listDaemonSetForAllNamespaces()),
-        ],
+      });
+      const workloads: [WorkloadStatus['kind'], string][] = [
+        ['Deployment', 'deployments'],
+        ['StatefulSet', 'statefulsets'],
+        ['DaemonSet', 'daemonsets'],
       ];
-      for (const [kind, plural, list] of workloads)
-        watchResource<WorkloadLike & KubernetesObject>(ns, '/apis/apps/v1', plural, list as never, {
+      for (const [kind, plural] of workloads)
+        watchResource<WorkloadLike & KubernetesObject>(ns, '/apis/apps/v1', plural, {
           change: (o) => sink({ type: 'workload', status: workloadStatus(o, kind, cluster) }),
           remove: (o) => sink({ type: 'workload-removed', id: workloadStatus(o, kind, cluster).id }),
         });

@@ -65,6 +65,21 @@ export class FakeKubernetesApi {
   private readonly logFollowers = new Set<{ key: string; res: ServerResponse }>();
   /** Deployments whose template changed and whose pods the controller has yet to roll over. */
   private readonly rolling = new Set<string>();
+  /**
+   * A hostile server, for the client's limits: every path answers this HTML with 200, or a watch of
+   * a resource streams bytes with no newline for as long as the client reads.
+   */
+  private hostile: { html?: string; endlessWatchOf?: string } = {};
+
+  /** Every request is answered 200 with this HTML (a proxy's page, say), discovery included. */
+  answerHtml(html: string): void {
+    this.hostile.html = html;
+  }
+
+  /** Watches of `plural` stream one line that never ends, until the client closes it. */
+  endlessWatchLine(plural: string): void {
+    this.hostile.endlessWatchOf = plural;
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => this.handle(req, res));
@@ -165,6 +180,10 @@ export class FakeKubernetesApi {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    if (this.hostile.html !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.end(this.hostile.html);
+    }
     const p = url.pathname.replace(/\/$/, '');
     if (p === '/version') return json(200, { major: '1', minor: '29', gitVersion: 'v1.29.0-fake' });
     if (p === '/api')
@@ -223,6 +242,7 @@ export class FakeKubernetesApi {
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      if (this.hostile.endlessWatchOf === plural) return endlessLine(res);
       for (const c of this.history.get(plural) ?? [])
         if (c.rv > from && matches(c.object, ns, selector))
           res.write(`${JSON.stringify({ type: c.type, object: c.object })}\n`);
@@ -566,6 +586,17 @@ function mergePatch(target: unknown, patch: unknown): unknown {
     else out[k] = mergePatch(out[k], v);
   }
   return out;
+}
+
+/** Writes `{"type":"ADDED","object":{"x":"aaa…` with no end, as fast as the client reads. */
+function endlessLine(res: ServerResponse): void {
+  const chunk = Buffer.alloc(1024 * 1024, 'a');
+  res.write('{"type":"ADDED","object":{"metadata":{"name":"');
+  const more = () => {
+    while (!res.destroyed && res.write(chunk));
+  };
+  res.on('drain', more);
+  more();
 }
 
 function status(code: number, reason: string, message: string) {

@@ -9,6 +9,7 @@ import {
   matchersCatch,
   matcherText,
   matchesEverything,
+  parseMatcher,
   parseMatchers,
   playbookNamedBy,
   proposedSeverity,
@@ -83,6 +84,27 @@ describe('silence matchers', () => {
     expect(matchesEverything(m('service=~.*'))).toBe(true);
     expect(matchesEverything(m('service=""'))).toBe(true);
     expect(matchesEverything(m('service!=api alertname=Down'))).toBe(false);
+  });
+});
+
+describe('silence matchers as Alertmanager runs them (RE2)', () => {
+  const m = (text: string) =>
+    (parseMatchers(text) as { matchers: ReturnType<typeof identifyingMatchers> }).matchers;
+
+  it('match in linear time: (a+)+$ against forty a’s and a "!" answers (it hung at 100% CPU)', () => {
+    const a = alert({ alertname: 'Down', job: `${'a'.repeat(40)}!` });
+    expect(matchersCatch(m('job=~(a+)+$'), a)).toBe(false);
+    expect(matchersCatch(m('job=~(a+)+!'), a)).toBe(true);
+    expect(matchesEverything(m('job=~(a+)+$'))).toBe(false);
+  });
+
+  it('refuse what RE2 refuses, and any control character, as they would not be sent as shown', () => {
+    expect(parseMatcher('job=~(?<=a)b')).toBeUndefined();
+    expect(parseMatcher('job=~\\1')).toBeUndefined();
+    expect(parseMatcher('job=api\u001b[2J')).toBeUndefined();
+    expect(parseMatcher('job="api\u0007"')).toBeUndefined();
+    expect(parseMatcher('job=api\u202e')).toBeUndefined();
+    expect(parseMatcher('job=api-1')).toEqual({ name: 'job', value: 'api-1', isRegex: false, isEqual: true });
   });
 });
 

@@ -3,7 +3,7 @@ import type { Reducer } from './draft';
 /** Containers, pods and workloads: the status pane's rows, and what their changes tell. */
 
 export const containerSeen: Reducer<'container'> = (draft, e, ctx) => {
-  draft.containers = { ...draft.containers, [e.status.id]: e.status };
+  draft.containers.set(e.status.id, e.status);
   const release = ctx.releases.container(e.status, ctx.now);
   if (release) draft.notable.push(release);
   const change = ctx.containerChanges.observe(e.status, ctx.now);
@@ -13,17 +13,15 @@ export const containerSeen: Reducer<'container'> = (draft, e, ctx) => {
 
 export const containerRemoved: Reducer<'container-removed'> = (draft, e, ctx) => {
   if (ctx.containerHealth.removed(e.id)) draft.signalsChanged = true;
-  const { [e.id]: _removed, ...rest } = draft.containers;
-  draft.containers = rest;
+  draft.containers.remove(e.id);
 };
 
 export const workloadSeen: Reducer<'workload'> = (draft, e) => {
-  draft.workloads = { ...draft.workloads, [e.status.id]: e.status };
+  draft.workloads.set(e.status.id, e.status);
 };
 
 export const workloadRemoved: Reducer<'workload-removed'> = (draft, e) => {
-  const { [e.id]: _removed, ...rest } = draft.workloads;
-  draft.workloads = rest;
+  draft.workloads.remove(e.id);
 };
 
 export const clusterEvent: Reducer<'cluster-event'> = (draft, e, ctx) => {

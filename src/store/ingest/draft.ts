@@ -7,6 +7,7 @@ import type { ClusterEventFilter } from '../clusterEvents';
 import { appendEvents, type ConsoleState } from '../consoleStore';
 import type { ContainerChangeDeduper } from '../containerChangeDeduper';
 import type { ContainerHealthChecks } from '../containerHealthChecks';
+import { type CopiedOnFirstWrite, copiedOnFirstWrite } from '../copiedOnFirstWrite';
 import type { LinkEventCoalescer } from '../linkEvents';
 import type { ReleaseDetector } from '../releaseDetector';
 
@@ -15,8 +16,9 @@ import type { ReleaseDetector } from '../releaseDetector';
  * own and is replaced, never mutated, so the panes' selectors see a new object only for what changed.
  */
 export interface IngestDraft {
-  containers: ConsoleState['containers'];
-  workloads: ConsoleState['workloads'];
+  /** Copied on their first change in a flush: 50,000 pods in one batch must not mean 50,000 copies. */
+  containers: CopiedOnFirstWrite<ConsoleState['containers'][string]>;
+  workloads: CopiedOnFirstWrite<ConsoleState['workloads'][string]>;
   logStreams: ConsoleState['logStreams'];
   alerts: ConsoleState['alerts'];
   alertRules: ConsoleState['alertRules'];
@@ -65,8 +67,8 @@ export type PerSecond = Pick<ConsoleState, 'origins' | 'diagnosis' | 'dependency
 
 export function draftFrom(state: ConsoleState): IngestDraft {
   return {
-    containers: state.containers,
-    workloads: state.workloads,
+    containers: copiedOnFirstWrite(state.containers),
+    workloads: copiedOnFirstWrite(state.workloads),
     logStreams: state.logStreams,
     alerts: state.alerts,
     alertRules: state.alertRules,
@@ -90,8 +92,8 @@ export function statePatch(
   return {
     now,
     ...(watched && { releaseWatch: Object.fromEntries(releases.watchedSince) }),
-    containers,
-    workloads,
+    containers: containers.current,
+    workloads: workloads.current,
     ...(logStreams && { logStreams }),
     ...perSecond,
     ...(alerts && { alerts }),
