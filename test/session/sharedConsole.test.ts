@@ -7,7 +7,8 @@ import { LogBuffer } from '../../src/logs/logBuffer';
 import type { SharedSession } from '../../src/session/consoleSession';
 import { IncidentSession } from '../../src/session/incidentSession';
 import { SharedConsole } from '../../src/session/sharedConsole';
-import { createConsoleStore } from '../../src/store/consoleStore';
+import { announce, createConsoleStore, withMessage } from '../../src/store/consoleStore';
+import { freshMessage } from '../../views/StatusBar';
 
 /** The shared half with no journal or triage behind it: enough for views and presence. */
 function sharedWithoutJournal(): SharedSession {
@@ -43,17 +44,44 @@ describe('screens over one shared session', () => {
     expect(shared.store.getState().presence.map((p) => p.name)).toEqual(['alice']);
   });
 
-  it('stops copying data to a screen whose person is not reading, and catches it up at once on resume', () => {
+  it('does not redraw a screen whose person is not reading, and catches it up at once on resume', () => {
     const shared = sharedWithoutJournal();
     const screen = new SharedConsole(shared).open({ name: 'carol', role: 'viewer' }, () => {});
     screen.controls.actions.toggleHelp();
+    const seen: number[] = [];
+    screen.store.subscribe((s) => seen.push(s.now));
     screen.pause();
     shared.store.setState({ now: 5000 });
     shared.store.setState({ now: 6000 });
-    expect(screen.store.getState().now).toBe(1000);
+    expect(seen).toEqual([]);
     screen.resume();
-    expect(screen.store.getState().now).toBe(6000);
+    expect(seen).toEqual([6000]);
     expect(screen.store.getState().ui.overlay).toBe('help');
+  });
+
+  it('reads the shared data without copying it, and shows messages to everyone or to one person', () => {
+    const shared = sharedWithoutJournal();
+    const consoles = new SharedConsole(shared);
+    const alice = consoles.open({ name: 'alice', role: 'commander' }, () => {});
+    const bob = consoles.open({ name: 'bob', role: 'responder' }, () => {});
+    // The very objects of the shared store: nothing was copied into the screens.
+    expect(alice.store.getState().containers).toBe(shared.store.getState().containers);
+    announce(shared.store.shared, 'resumed inc-1 (P1, investigating)', undefined, 1000);
+    expect(freshMessage(alice.store.getState())).toBe('resumed inc-1 (P1, investigating)');
+    expect(freshMessage(bob.store.getState())).toBe('resumed inc-1 (P1, investigating)');
+    announce(shared.store.shared, 'alice handed you the triage steps', 'bob', 1001);
+    expect(freshMessage(bob.store.getState())).toBe('alice handed you the triage steps');
+    expect(freshMessage(alice.store.getState())).toBe('resumed inc-1 (P1, investigating)');
+    // A screen's own message is its own.
+    alice.store.setState((s) => withMessage({ ...s, now: 1002 }, 'exported'));
+    expect(freshMessage(alice.store.getState())).toBe('exported');
+    expect(freshMessage(bob.store.getState())).toBe('alice handed you the triage steps');
+    // Gone after a few seconds, by the store's clock.
+    shared.store.setState({ now: 20_000 });
+    expect([freshMessage(alice.store.getState()), freshMessage(bob.store.getState())]).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 
   it('lets a responder declare when no key says commander, and makes them its commander', () => {

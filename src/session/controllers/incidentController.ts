@@ -2,6 +2,7 @@ import { originService } from '../../logs/requestOrigins';
 import { matcherText, proposedSeverity } from '../../model/alerts';
 import { type IncidentStatus, isSeverity, isStatus, SEVERITIES, STATUSES } from '../../model/incident';
 import { RECORD_KINDS, type RecordKind } from '../../model/journalRecord';
+import { announce } from '../../store/consoleStore';
 import { lastReleases } from '../../store/patternRows';
 import { alertGroups, visibleTimeline } from '../../store/selectors';
 import type { IncidentSession } from '../incidentSession';
@@ -207,6 +208,14 @@ export function incidentController(ctx: ControllerContext) {
         journaled('the hand-over', () => {
           session.record('incident.role', { role: 'commander', person: value });
           say(`${value} is the commander now`);
+          // Told on their own screen, wherever they are looking (a shared console).
+          const me = ui().me?.name;
+          announce(
+            store.shared,
+            `${me ?? 'the commander'} handed you command of the incident`,
+            value,
+            store.getState().now,
+          );
         });
       },
       note: (value) => {
