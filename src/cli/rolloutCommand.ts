@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { KubernetesAnswerError, KubernetesTargetError, revisionNumber } from '../sources/kubernetesApi';
 import { describePlan, type RollbackPlan, rollbackDeployment } from '../sources/kubernetesRollback';
 import { kubeconfigPath } from '../sources/kubernetesSource';
+import { imageVersion } from '../sources/mappings/imageReference';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
@@ -99,7 +100,7 @@ export const rolloutCommand: Command = {
     // With --expect the target must run the tag the operator confirmed, or nothing is sent.
     const confirmed = (plan: Extract<RollbackPlan, { action: 'rollback' }>) => {
       if (!expect) return;
-      const tags = plan.to.images.map((i) => i.slice(i.lastIndexOf(':') + 1));
+      const tags = plan.to.images.map((i) => imageVersion(i.slice(i.indexOf('=') + 1)));
       if (!tags.includes(expect))
         throw new UserError(
           `${describePlan(plan)}\nopsconsole rollout undo: refused: revision ${plan.to.revision} runs ${plan.to.images.join(', ')}, not ${sanitize(expect)} as confirmed; nothing was changed`,

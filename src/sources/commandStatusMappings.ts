@@ -1,5 +1,6 @@
 import type { ContainerState, ContainerStatus, HealthState } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
+import { imageVersion } from './mappings/imageReference';
 
 /** Turns a command's JSON output into containers; one per supported tool. */
 export type StatusMapping = (json: unknown, host: string) => ContainerStatus[];
@@ -47,7 +48,7 @@ export const kubectlPods: StatusMapping = (json, host) =>
       state,
       health: (phase === 'Running' ? (ready ? 'healthy' : 'unhealthy') : 'none') as HealthState,
       restarts: containers.reduce((n, c) => n + (num(c.restartCount) ?? 0), 0),
-      ...(image && { image, version: /:([^:/@]+)$/.exec(image)?.[1] ?? 'latest' }),
+      ...(image && { image, version: imageVersion(image) ?? 'unknown' }),
       ...(started && { startedAt: Date.parse(started) }),
       ...(num(terminated?.exitCode) !== undefined && { exitCode: num(terminated?.exitCode) }),
       ...(workload && { compose: { project: str(meta.namespace) ?? 'default', service: workload } }),

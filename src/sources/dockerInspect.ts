@@ -1,6 +1,7 @@
 import { composeOrigin } from '../model/deployKind';
 import type { ContainerState, ContainerStatus, HealthState } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
+import { imageVersion } from './mappings/imageReference';
 
 export interface InspectResult {
   Id: string;
@@ -38,7 +39,8 @@ export function containerFromInspect(host: string, c: InspectResult): ContainerS
   const name = c.Name.replace(/^\//, '');
   const labels = c.Config.Labels ?? {};
   const image = c.Config.Image;
-  const tag = labels['org.opencontainers.image.version'] ?? /:([^:/@]+)$/.exec(image)?.[1] ?? 'latest';
+  // A reference that is not one (an image id, `sha256:…`) reads as unknown rather than as a tag.
+  const tag = labels['org.opencontainers.image.version'] ?? imageVersion(image) ?? 'unknown';
   const state = STATES[c.State.Status] ?? 'unknown';
   const health = (c.State.Health?.Status ?? 'none') as HealthState;
   const project = labels['com.docker.compose.project'];

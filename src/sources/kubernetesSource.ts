@@ -18,6 +18,7 @@ import {
   revisionNumber,
 } from './kubernetesApi';
 import { KubernetesLogFollower, podLogOpener } from './kubernetesLogs';
+import { imageVersion } from './mappings/imageReference';
 
 /** Where kubectl would read its kubeconfig: $KUBECONFIG (the first of its paths), else ~/.kube/config. */
 export function kubeconfigPath(env = process.env): string {
@@ -93,7 +94,7 @@ export function podStatus(pod: PodLike, cluster: string): ContainerStatus {
           ? 'unhealthy'
           : 'none';
   const image = pod.spec?.containers?.[0]?.image ?? statuses[0]?.image;
-  const tag = image?.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : undefined;
+  const tag = image ? imageVersion(image) : undefined;
   const started = pod.status?.startTime
     ? Date.parse(
         String(
@@ -163,8 +164,7 @@ interface ReplicaSetLike {
 
 /** How far back a rollout found in the first list still counts as a release (it may be the cause). */
 const RECENT_ROLLOUT_MS = 30 * 60_000;
-const tagOf = (image: string | undefined) =>
-  image?.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : image;
+const tagOf = (image: string | undefined) => (image ? (imageVersion(image) ?? image) : image);
 
 /**
  * Each Deployment's ReplicaSets by revision (the `deployment.kubernetes.io/revision` annotation):
