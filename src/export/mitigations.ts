@@ -44,14 +44,20 @@ export function mitigationSteps(records: readonly JournalRecord[]): MitigationSt
   return out;
 }
 
-/** The first verification that passed after a step that changed something, with that step. */
+/**
+ * The end of the first mitigation whose verifications all passed: after a step that changed
+ * something, the last of the verifications recorded before the next such step (a health check that
+ * passes at once proves little; the error ratio held under its line for the rule's hold time does).
+ */
 export function verifiedMitigation(records: readonly JournalRecord[]): VerifiedMitigation | undefined {
   const steps = mitigationSteps(records);
-  for (const v of recordsOf(records, 'verify.result')) {
-    if (!v.payload.passed) continue;
-    const at = eventTime(v);
-    const step = steps.filter((s) => s.endedAt <= at).at(-1);
-    if (step) return { step, verify: v.payload.step, evidence: v.payload.evidence, at };
+  const verifications = recordsOf(records, 'verify.result');
+  for (const [i, step] of steps.entries()) {
+    const until = steps[i + 1]?.endedAt ?? Number.POSITIVE_INFINITY;
+    const mine = verifications.filter((v) => eventTime(v) >= step.endedAt && eventTime(v) < until);
+    const last = mine.at(-1);
+    if (!last || mine.some((v) => !v.payload.passed)) continue;
+    return { step, verify: last.payload.step, evidence: last.payload.evidence, at: eventTime(last) };
   }
   return undefined;
 }

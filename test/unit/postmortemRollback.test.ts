@@ -84,6 +84,13 @@ function walk() {
     to: 'v1.4.2',
     reason: 'rollout',
   });
+  // Passes at once (nothing was failing): it must not be taken for the end of the mitigation.
+  add(13 * min + 5000, 'verify.result', {
+    playbook: 'emergency-rollback',
+    step: 'Health checks pass again',
+    passed: true,
+    evidence: 'no health check failing',
+  });
   add(14 * min, 'rule.cleared', {
     service: 'api',
     rule: 'error-ratio-critical',
@@ -124,7 +131,7 @@ describe('the post-mortem of a rolled-back deploy (issue 24)', () => {
     expect(md).not.toMatch(/v1\.5\.0 → v1\.4\.2 was released/);
   });
 
-  it('dates mitigation at the verification that followed the rollback, and says so', () => {
+  it('dates mitigation at the last verification that followed the rollback, not the first, and says so', () => {
     const mitigated = pm.keyTimes.find((k) => k.name === 'mitigated');
     expect(mitigated).toEqual({
       name: 'mitigated',
