@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../model/incident';
+import { quoteForShell } from '../text/shellQuote';
 import { UserError } from '../userError';
 import { actingAs } from './actingAs';
 import { DEFAULT_LOCK_WAIT_MS } from './fileLock';
@@ -88,8 +89,21 @@ export class IncidentRepository {
     const unreadable: { id: string; reason: string }[] = [];
     for (const f of readdirSync(this.dir).filter((name) => name.endsWith('.jsonl'))) {
       const id = f.slice(0, -'.jsonl'.length);
+      const path = join(this.dir, f);
+      // A name opsconsole never gives (it could be anything, `$(…)` included) is not opened, and the
+      // fix offered is quoted for the shell it will be pasted into.
+      if (!isIncidentId(id)) {
+        unreadable.push({
+          id,
+          reason: [
+            'its name is not an incident id (opsconsole names journals inc-DATE-TIME-XXXX.jsonl), so it is not read.',
+            `  fix: move it out of the incidents folder: mv -- ${quoteForShell([path, `${path}.aside`])}`,
+          ].join('\n'),
+        });
+        continue;
+      }
       try {
-        const read = readJournal(join(this.dir, f));
+        const read = readJournal(path);
         const state = foldIncident(id, read.records, read);
         if (state) incidents.push(state);
         else
@@ -103,7 +117,7 @@ export class IncidentRepository {
                   ].join('\n')
                 : [
                     'its journal has no declaration record, so there is no incident to list.',
-                    `  fix: no repair can restore a declaration; read the file, then move it aside: mv ${join(this.dir, f)} ${join(this.dir, f)}.aside`,
+                    `  fix: no repair can restore a declaration; read the file, then move it aside: mv -- ${quoteForShell([path, `${path}.aside`])}`,
                   ].join('\n'),
           });
       } catch (err) {

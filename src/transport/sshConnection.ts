@@ -8,6 +8,7 @@ import { Client, type ConnectConfig } from 'ssh2';
 import { ensurePrivateDir } from '../files/privateFiles';
 import type { CommandResult, CommandTarget, RunOptions } from '../model/command';
 import { sanitize } from '../text/sanitize';
+import { quoteForShell } from '../text/shellQuote';
 import {
   fingerprint,
   hostKeyName,
@@ -18,7 +19,6 @@ import {
 } from './knownHosts';
 import { OutputTail } from './localCommand';
 import { PermanentFailure, ReconnectLoop } from './reconnectLoop';
-import { quoteForShell } from './shellQuote';
 
 export interface SshTarget {
   /** The config's name for this host. */
