@@ -19,3 +19,6 @@ export interface KeyBinding<A extends string = string> {
   /** Passed to the action: which choice or checklist item a number key picks. */
   arg?: number;
 }
+
+/** Key bindings by mode; `global` ones work in every main view (dashboard, timeline, triage). */
+export type Bindings<A extends string = string> = Partial<Record<KeyMode | 'global', KeyBinding<A>[]>>;

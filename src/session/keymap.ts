@@ -1,17 +1,35 @@
-import type { KeyBinding, KeyMode } from '../model/keys';
+import type { Bindings, KeyBinding, KeyMode } from '../model/keys';
 import type { ConsoleState } from '../store/consoleStore';
-import { ALERTS_BINDINGS } from './controllers/alertsController';
-import type { Bindings } from './controllers/controllerContext';
-import { FOCUS_BINDINGS } from './controllers/focusController';
-import { INCIDENT_BINDINGS } from './controllers/incidentController';
-import { LOGS_BINDINGS } from './controllers/logsController';
-import { PALETTE_BINDINGS } from './controllers/paletteController';
-import { PATTERNS_BINDINGS } from './controllers/patternsController';
-import { PROMPT_BINDINGS } from './controllers/promptsController';
-import { TRIAGE_BINDINGS } from './controllers/triageController';
+import { ALERTS_BINDINGS } from './bindings/alertsBindings';
+import { FOCUS_BINDINGS } from './bindings/focusBindings';
+import { INCIDENT_BINDINGS } from './bindings/incidentBindings';
+import { LOGS_BINDINGS } from './bindings/logsBindings';
+import { PALETTE_BINDINGS } from './bindings/paletteBindings';
+import { PATTERNS_BINDINGS } from './bindings/patternsBindings';
+import { PROMPT_BINDINGS } from './bindings/promptsBindings';
+import { TRIAGE_BINDINGS } from './bindings/triageBindings';
+import type { AlertsAction } from './controllers/alertsController';
+import type { FocusAction } from './controllers/focusController';
+import type { IncidentAction } from './controllers/incidentController';
+import type { LogsAction } from './controllers/logsController';
+import type { PaletteAction } from './controllers/paletteController';
+import type { PatternsAction } from './controllers/patternsController';
+import type { PromptsAction } from './controllers/promptsController';
+import type { TriageAction } from './controllers/triageController';
+
+/** Every action a key can reach: the controllers' action names (a misspelt one does not compile). */
+export type ActionName =
+  | FocusAction
+  | PaletteAction
+  | IncidentAction
+  | TriageAction
+  | AlertsAction
+  | PatternsAction
+  | LogsAction
+  | PromptsAction;
 
 /** The controllers' bindings, in the order the help lists them and a key is looked up. */
-const CONTROLLER_BINDINGS: Bindings[] = [
+const CONTROLLER_BINDINGS: Bindings<ActionName>[] = [
   FOCUS_BINDINGS,
   PALETTE_BINDINGS,
   INCIDENT_BINDINGS,
@@ -31,19 +49,19 @@ const MODES: KeyMode[] = [...MAIN_VIEWS, 'help', 'confirm-quit', 'prompt', 'pale
  * than adding a note). Input handling looks keys up here and the help and palette are generated from
  * it, so a binding documented is a binding that works.
  */
-export const KEYMAP: Record<KeyMode, KeyBinding[]> = Object.fromEntries(
+export const KEYMAP: Record<KeyMode, KeyBinding<ActionName>[]> = Object.fromEntries(
   MODES.map((mode) => {
     const own = CONTROLLER_BINDINGS.flatMap((b) => b[mode] ?? []);
     const global = MAIN_VIEWS.includes(mode) ? CONTROLLER_BINDINGS.flatMap((b) => b.global ?? []) : [];
     return [mode, mode === 'triage' ? [...own, ...global] : [...global, ...own]];
   }),
-) as Record<KeyMode, KeyBinding[]>;
+) as Record<KeyMode, KeyBinding<ActionName>[]>;
 
 export function keyModeOf(ui: ConsoleState['ui']): KeyMode {
   return ui.overlay === 'none' ? ui.view : ui.overlay;
 }
 
-export function bindingFor(mode: KeyMode, name: string): KeyBinding | undefined {
+export function bindingFor(mode: KeyMode, name: string): KeyBinding<ActionName> | undefined {
   return KEYMAP[mode].find((b) => b.keys.includes(name));
 }
 
@@ -78,8 +96,8 @@ export function keysLabel(binding: KeyBinding): string {
  * palette lists); bindings that differ only by key are merged. The help shows one view's: what
  * works where the operator is, which also keeps it within 80x24.
  */
-export function helpBindings(views: readonly KeyMode[] = MAIN_VIEWS): KeyBinding[] {
-  const merged = new Map<string, KeyBinding>();
+export function helpBindings(views: readonly KeyMode[] = MAIN_VIEWS): KeyBinding<ActionName>[] {
+  const merged = new Map<string, KeyBinding<ActionName>>();
   for (const b of views.flatMap((m) => KEYMAP[m])) {
     const id = `${b.action}:${b.description}`;
     const prev = merged.get(id);

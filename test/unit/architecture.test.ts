@@ -92,6 +92,23 @@ function layerOf(file: string): string {
 
 const inLayer = (file: string, layer: string) => file === layer || file.startsWith(`${layer}/`);
 
+/** The I/O modules a file imports at run time (`import type` is erased, so it does not count). */
+function ioModulesOf(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const re =
+    /(?:^|\n)\s*(?:import|export)\s+(?!type\s)(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]|(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g;
+  return [...text.matchAll(re)]
+    .map((m) => (m[1] ?? m[2]) as string)
+    .filter((spec) => /^(node:(fs|child_process|net)|fs|child_process|undici|execa|ssh2)(\/|$)/.test(spec));
+}
+
+/** "views/A.tsx → src/b.ts → src/c.ts": how the search from a view reached `file`. */
+function pathTo(via: Map<string, string>, file: string): string {
+  const chain = [file];
+  for (let f = file; via.get(f) !== f; f = via.get(f) as string) chain.unshift(via.get(f) as string);
+  return chain.join(' → ');
+}
+
 const files = [...sourceFiles('src'), ...sourceFiles('views')];
 const imports = files.flatMap(importsOf);
 
@@ -134,6 +151,28 @@ describe('architecture: one-way layers', () => {
     };
     for (const f of files) visit(f);
     expect(cycles).toEqual([]);
+  });
+
+  it('no module a view loads, directly or through others, does I/O', () => {
+    // Follow every import that survives the build (not `import type`) from each view through src/.
+    const runtimeImports = new Map<string, string[]>();
+    for (const i of imports)
+      if (!i.typeOnly) runtimeImports.set(i.from, [...(runtimeImports.get(i.from) ?? []), i.to]);
+    const offenders: string[] = [];
+    for (const view of files.filter((f) => f.startsWith('views/'))) {
+      const via = new Map<string, string>([[view, view]]);
+      const queue = [view];
+      for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+        const io = ioModulesOf(f);
+        if (io.length > 0) offenders.push(`${pathTo(via, f)} imports ${io.join(', ')}`);
+        for (const to of runtimeImports.get(f) ?? [])
+          if (!via.has(to)) {
+            via.set(to, f);
+            queue.push(to);
+          }
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 
   it('sources never import React or Ink, and views do no I/O', () => {

@@ -10,7 +10,7 @@ import { alertGroups, allAlerts, hasAlertSource } from '../../store/selectors';
 import { formatDuration, parseDuration } from '../../text/duration';
 import { firstLineOf } from '../../userError';
 import { createSilence, expireSilences, planSilence, silenceComment } from '../alertSilencing';
-import type { Bindings, Controller, ControllerContext } from './controllerContext';
+import type { Controller, ControllerContext } from './controllerContext';
 
 /** How many of the alerts a silence catches the confirmation lists (the count is always shown). */
 const LISTED_CATCHES = 4;
@@ -143,8 +143,5 @@ export function alertsController(ctx: ControllerContext) {
   } satisfies Controller<typeof actions>;
 }
 
-/** The keys that reach these actions, by mode (`global`: every main view). */
-export const ALERTS_BINDINGS: Bindings = {
-  global: [{ keys: ['A'], action: 'toggleAlerts', description: 'alerts / dashboard' }],
-  alerts: [{ keys: ['s'], action: 'silenceAlert', description: 'A: silence selected alerts' }],
-};
+/** The names of this controller's actions, which its key bindings (`bindings/alertsBindings.ts`) name. */
+export type AlertsAction = keyof ReturnType<typeof alertsController>['actions'];

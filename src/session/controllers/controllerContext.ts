@@ -1,5 +1,4 @@
 import type { LogBuffer } from '../../logs/logBuffer';
-import type { KeyBinding, KeyMode } from '../../model/keys';
 import { type ConsoleState, type ConsoleStore, type Prompt, withMessage } from '../../store/consoleStore';
 import { firstLineOf } from '../../userError';
 import type { SilenceApi } from '../alertSilencing';
@@ -27,15 +26,12 @@ export type PromptPurpose = Prompt['purpose'];
 
 /**
  * A controller in the lazygit sense: a set of named actions and the prompts it answers; its module
- * also exports the key bindings that reach them, which the one keymap joins.
+ * key bindings that reach them are data in `../bindings/`, which the one keymap joins.
  */
 export interface Controller<A extends Record<string, (...args: never[]) => unknown>> {
   actions: A;
   prompts?: Partial<Record<PromptPurpose, (value: string, prompt: Prompt) => void>>;
 }
-
-/** Key bindings by mode; `global` ones work in every main view (dashboard, timeline, triage). */
-export type Bindings = Partial<Record<KeyMode | 'global', KeyBinding[]>>;
 
 /** The small vocabulary every controller uses on the store. */
 export function controllerContext(services: ConsoleServices) {

@@ -6,7 +6,7 @@ import { announce } from '../../store/consoleStore';
 import { lastReleases } from '../../store/patternRows';
 import { alertGroups, visibleTimeline } from '../../store/selectors';
 import type { IncidentSession } from '../incidentSession';
-import type { Bindings, Controller, ControllerContext } from './controllerContext';
+import type { Controller, ControllerContext } from './controllerContext';
 import { selectedLogLine } from './logsController';
 
 const severityChoices = () =>
@@ -289,21 +289,5 @@ function reasonsNotToResolve(ctx: ControllerContext, session: IncidentSession): 
   return [...firing, ...unproven];
 }
 
-/** The keys that reach these actions, by mode (`global`: every main view). */
-export const INCIDENT_BINDINGS: Bindings = {
-  global: [
-    { keys: ['t'], action: 'toggleTimeline', description: 'timeline / dashboard' },
-    { keys: ['D'], action: 'declareIncident', description: 'declare an incident' },
-    { keys: ['n', 'N'], action: 'addNote', description: 'add a note' },
-    { keys: ['S'], action: 'changeStatus', description: 'incident status' },
-    { keys: ['V'], action: 'changeSeverity', description: 'incident severity' },
-    { keys: ['H'], action: 'handOver', description: 'hand over command' },
-    { keys: ['e'], action: 'exportDraft', description: 'export post-mortem' },
-  ],
-  dashboard: [{ keys: ['p'], action: 'pinLogLine', description: 'logs: pin bottom line' }],
-  timeline: [
-    { keys: ['*'], action: 'toggleStar', description: 't: star event' },
-    { keys: ['a'], action: 'markActionItem', description: 't: note → action item' },
-    { keys: ['F'], action: 'cycleTimelineFilter', description: 't: filter by kind' },
-  ],
-};
+/** The names of this controller's actions, which its key bindings (`bindings/incidentBindings.ts`) name. */
+export type IncidentAction = keyof ReturnType<typeof incidentController>['actions'];

@@ -1,7 +1,7 @@
 import { compileFilter, type LogFilter } from '../../logs/logFilter';
 import type { LogRecord } from '../../logs/logRecord';
 import { visibleLogLines } from '../../logs/visibleLogLines';
-import type { Bindings, Controller, ControllerContext } from './controllerContext';
+import type { Controller, ControllerContext } from './controllerContext';
 
 const PIN_CONTEXT_LINES = 3;
 /** The filter word `E` toggles: warnings, errors and worse. */
@@ -124,14 +124,5 @@ export function selectedLogLine(
   return { record, context };
 }
 
-/** The keys that reach these actions, by mode (`global`: every main view). */
-export const LOGS_BINDINGS: Bindings = {
-  dashboard: [
-    { keys: ['f'], action: 'toggleFollow', description: 'logs: follow/pause' },
-    { keys: ['E'], action: 'toggleErrors', description: 'logs: errors+warnings only' },
-    { keys: ['r'], action: 'pivotRequestId', description: "logs: follow line's request" },
-    { keys: ['escape'], action: 'clearFilter', description: 'logs: clear the filter' },
-    { keys: ['w'], action: 'toggleWrap', description: 'logs: wrap long lines' },
-    { keys: ['@'], action: 'jumpToTime', description: 'logs: jump to a time' },
-  ],
-};
+/** The names of this controller's actions, which its key bindings (`bindings/logsBindings.ts`) name. */
+export type LogsAction = keyof ReturnType<typeof logsController>['actions'];

@@ -1,5 +1,5 @@
 import type { KeyBinding } from '../../model/keys';
-import type { Bindings, Controller, ControllerContext } from './controllerContext';
+import type { Controller, ControllerContext } from './controllerContext';
 import { printable } from './promptsController';
 
 /** The command palette (`:`): every action of the keymap, found by typing part of its name. */
@@ -35,15 +35,5 @@ export function paletteController(
   } satisfies Controller<typeof actions>;
 }
 
-/** The keys that reach these actions, by mode (`global`: every main view). */
-export const PALETTE_BINDINGS: Bindings = {
-  global: [{ keys: [':'], action: 'openPalette', description: 'command palette' }],
-  palette: [
-    { keys: ['return'], action: 'paletteRun', description: 'run the entry' },
-    { keys: ['escape', 'ctrl+c'], action: 'closePalette', description: 'close the palette' },
-    { keys: ['up', 'ctrl+p'], action: 'paletteUp', description: 'previous entry' },
-    { keys: ['down', 'ctrl+n'], action: 'paletteDown', description: 'next entry' },
-    { keys: ['backspace'], action: 'paletteBackspace', description: 'delete a character' },
-    { keys: ['ctrl+u'], action: 'paletteClear', description: 'clear the search' },
-  ],
-};
+/** The names of this controller's actions, which its key bindings (`bindings/paletteBindings.ts`) name. */
+export type PaletteAction = keyof ReturnType<typeof paletteController>['actions'];

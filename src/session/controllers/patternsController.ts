@@ -1,6 +1,6 @@
 import { PATTERN_MODES } from '../../store/consoleStore';
 import { visiblePatterns } from '../../store/patternRows';
-import type { Bindings, Controller, ControllerContext } from './controllerContext';
+import type { Controller, ControllerContext } from './controllerContext';
 
 /**
  * The patterns view: the templates mined from every log stream, new since the release, spiking, or
@@ -38,11 +38,5 @@ export function patternsController(ctx: ControllerContext) {
   return { actions } satisfies Controller<typeof actions>;
 }
 
-/** The keys that reach these actions, by mode (`global`: every main view). */
-export const PATTERNS_BINDINGS: Bindings = {
-  global: [{ keys: ['P'], action: 'togglePatterns', description: 'log patterns / dashboard' }],
-  patterns: [
-    { keys: ['v'], action: 'cyclePatternMode', description: 'new · spiking · all' },
-    { keys: ['r'], action: 'followPatternRequest', description: "follow a sample's request" },
-  ],
-};
+/** The names of this controller's actions, which its key bindings (`bindings/patternsBindings.ts`) name. */
+export type PatternsAction = keyof ReturnType<typeof patternsController>['actions'];

@@ -1,5 +1,5 @@
 import { PANE_QUERY, type Prompt } from '../../store/consoleStore';
-import type { Bindings, Controller, ControllerContext, PromptPurpose } from './controllerContext';
+import type { Controller, ControllerContext, PromptPurpose } from './controllerContext';
 
 /** Control characters never enter a prompt: pasted text may carry newlines or escapes. */
 const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
@@ -74,15 +74,5 @@ export function promptsController(
 
 export { printable };
 
-/** The keys that reach these actions, by mode (`global`: every main view). */
-export const PROMPT_BINDINGS: Bindings = {
-  global: [{ keys: ['i'], action: 'showData', description: 'what the data says, in full' }],
-  prompt: [
-    { keys: ['return'], action: 'submitPrompt', description: 'accept' },
-    { keys: ['escape', 'ctrl+c'], action: 'closeOverlay', description: 'cancel' },
-    { keys: ['backspace'], action: 'promptBackspace', description: 'delete a character' },
-    { keys: ['ctrl+u'], action: 'promptClear', description: 'clear the text' },
-  ],
-  'confirm-quit': [{ keys: ['n', 'escape', 'q'], action: 'closeOverlay', description: 'stay' }],
-  detail: [{ keys: ['escape', 'q', 'return'], action: 'closeOverlay', description: 'close the detail' }],
-};
+/** The names of this controller's actions, which its key bindings (`bindings/promptsBindings.ts`) name. */
+export type PromptsAction = keyof ReturnType<typeof promptsController>['actions'];

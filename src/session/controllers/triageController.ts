@@ -1,7 +1,7 @@
 import { playbookNamedBy } from '../../model/alerts';
 import { STEP_DRIVER_ROLE } from '../../model/incident';
 import { alertGroups } from '../../store/selectors';
-import type { Bindings, Controller, ControllerContext } from './controllerContext';
+import type { Controller, ControllerContext } from './controllerContext';
 
 /** Guided triage: answering, ticking, running and skipping steps of the current playbook. */
 export function triageController(ctx: ControllerContext) {
@@ -171,25 +171,5 @@ export function triageController(ctx: ControllerContext) {
   } satisfies Controller<typeof actions>;
 }
 
-/** The keys that reach these actions, by mode (`global`: every main view). */
-export const TRIAGE_BINDINGS: Bindings = {
-  global: [{ keys: ['T'], action: 'openTriage', description: 'guided triage' }],
-  triage: [
-    { keys: ['T'], action: 'walkTriageAgain', description: 'T: walk the triage again' },
-    { keys: ['y'], action: 'triageYes', description: 'T: answer yes' },
-    { keys: ['n'], action: 'triageNo', description: 'T: answer no' },
-    { keys: ['return'], action: 'triageAccept', description: 'T: accept data, go on' },
-    ...Array.from({ length: 9 }, (_, i) => ({
-      keys: [String(i + 1)],
-      action: 'triagePick' as const,
-      arg: i,
-      description: 'T: pick / tick item',
-    })),
-    { keys: ['r'], action: 'triageRunStep', description: 'T: run the step' },
-    { keys: ['d'], action: 'triageDryRun', description: 'T: dry run on/off' },
-    { keys: ['s'], action: 'triageSkip', description: 'T: skip the step' },
-    { keys: ['g'], action: 'giveSteps', description: 'T: hand the steps over' },
-    { keys: ['ctrl+c'], action: 'triageInterrupt', description: 'T: stop the step' },
-    { keys: ['escape'], action: 'leaveTriage', description: 'T: back to dashboard' },
-  ],
-};
+/** The names of this controller's actions, which its key bindings (`bindings/triageBindings.ts`) name. */
+export type TriageAction = keyof ReturnType<typeof triageController>['actions'];

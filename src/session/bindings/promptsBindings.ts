@@ -1,0 +1,15 @@
+import type { Bindings } from '../../model/keys';
+import type { PromptsAction } from '../controllers/promptsController';
+
+/** The keys that reach these actions, by mode (`global`: every main view). */
+export const PROMPT_BINDINGS: Bindings<PromptsAction> = {
+  global: [{ keys: ['i'], action: 'showData', description: 'what the data says, in full' }],
+  prompt: [
+    { keys: ['return'], action: 'submitPrompt', description: 'accept' },
+    { keys: ['escape', 'ctrl+c'], action: 'closeOverlay', description: 'cancel' },
+    { keys: ['backspace'], action: 'promptBackspace', description: 'delete a character' },
+    { keys: ['ctrl+u'], action: 'promptClear', description: 'clear the text' },
+  ],
+  'confirm-quit': [{ keys: ['n', 'escape', 'q'], action: 'closeOverlay', description: 'stay' }],
+  detail: [{ keys: ['escape', 'q', 'return'], action: 'closeOverlay', description: 'close the detail' }],
+};
