@@ -1,6 +1,6 @@
-import type { ContainerState, ContainerStatus, HealthState } from '../model/sourceEvents';
+import type { ContainerState, ContainerStatus } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
-import { imageVersion } from './mappings/imageReference';
+import { type PodLike, podStatus } from './mappings/pod';
 
 /** Turns a command's JSON output into containers; one per supported tool. */
 export type StatusMapping = (json: unknown, host: string) => ContainerStatus[];
@@ -18,56 +18,14 @@ function status(
   return { id: `${host}/${name}`, name, host, kind: 'command', ...fields };
 }
 
-/** `kubectl get pods -o json`: one row per pod; restarts summed over its containers. */
-export const kubectlPods: StatusMapping = (json, host) =>
-  ((obj(json).items as unknown[]) ?? []).map((item) => {
-    const pod = obj(item);
-    const meta = obj(pod.metadata);
-    const st = obj(pod.status);
-    const containers = ((st.containerStatuses as unknown[]) ?? []).map(obj);
-    const phase = str(st.phase) ?? 'Unknown';
-    const waiting = containers.map((c) => str(obj(obj(c.state).waiting).reason)).find(Boolean);
-    const terminated = containers
-      .map((c) => obj(obj(c.lastState).terminated))
-      .find((t) => t.exitCode !== undefined);
-    const ready = containers.length > 0 && containers.every((c) => c.ready === true);
-    const state: ContainerState =
-      waiting === 'CrashLoopBackOff'
-        ? 'restarting'
-        : phase === 'Running'
-          ? 'running'
-          : phase === 'Pending'
-            ? 'starting'
-            : phase === 'Failed' || phase === 'Succeeded'
-              ? 'exited'
-              : 'unknown';
-    const image = str(obj(((obj(pod.spec).containers as unknown[]) ?? [])[0]).image);
-    const started = str(st.startTime);
-    const workload = workloadOf(meta);
-    return status(host, str(meta.name) ?? '?', {
-      state,
-      health: (phase === 'Running' ? (ready ? 'healthy' : 'unhealthy') : 'none') as HealthState,
-      restarts: containers.reduce((n, c) => n + (num(c.restartCount) ?? 0), 0),
-      ...(image && { image, version: imageVersion(image) ?? 'unknown' }),
-      ...(started && { startedAt: Date.parse(started) }),
-      ...(num(terminated?.exitCode) !== undefined && { exitCode: num(terminated?.exitCode) }),
-      ...(workload && { compose: { project: str(meta.namespace) ?? 'default', service: workload } }),
-    });
-  });
-
 /**
- * The workload a pod belongs to, so its pods are one service (and a rollout to new pods with a new
- * image is a release): the app labels, else its owner's name without the ReplicaSet's hash.
+ * `kubectl get pods -o json`: one row per pod, mapped as the Kubernetes source maps a watched pod
+ * (kubectl prints the same Pod objects), but a command's row: polled, not grouped under a workload.
  */
-function workloadOf(meta: Record<string, unknown>): string | undefined {
-  const labels = obj(meta.labels);
-  const fromLabel = str(labels['app.kubernetes.io/name']) ?? str(labels.app);
-  if (fromLabel) return fromLabel;
-  const owner = obj(((meta.ownerReferences as unknown[]) ?? [])[0]);
-  const name = str(owner.name);
-  if (!name) return undefined;
-  return owner.kind === 'ReplicaSet' ? name.replace(/-[a-z0-9]{5,10}$/, '') : name;
-}
+export const kubectlPods: StatusMapping = (json, host) =>
+  ((Array.isArray(obj(json).items) ? obj(json).items : []) as unknown[])
+    .filter((item) => item !== null && typeof item === 'object')
+    .map((pod) => ({ ...podStatus(pod as PodLike, host), kind: 'command' }));
 
 /** `pm2 jlist`: one row per process, with pm2's own CPU and memory. */
 export const pm2List: StatusMapping = (json, host) =>

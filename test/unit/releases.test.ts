@@ -145,7 +145,13 @@ describe('a Kubernetes rollout is a release of its workload', () => {
   it('new pods of a deployment with another image, from `kubectl get pods -o json`', async () => {
     const { kubectlPods } = await import('../../src/sources/commandStatusMappings');
     const pod = (name: string, rs: string, image: string, start: string) => ({
-      metadata: { name, namespace: 'prod', ownerReferences: [{ kind: 'ReplicaSet', name: rs }] },
+      metadata: {
+        name,
+        namespace: 'prod',
+        // As the ReplicaSet controller labels every pod it makes (and kubectl prints it).
+        labels: { 'pod-template-hash': rs.slice(rs.lastIndexOf('-') + 1) },
+        ownerReferences: [{ kind: 'ReplicaSet', name: rs }],
+      },
       spec: { containers: [{ image }] },
       status: {
         phase: 'Running',
