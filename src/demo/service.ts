@@ -82,10 +82,16 @@ function callDownstream(requestId: string, path: string): Promise<number> {
   });
 }
 
-const FAILURES = [
+// The bad release's bug, and the rare transient errors of a healthy release: kept apart, so that
+// after a rollback the logs no longer show the bug (a new user reads them to judge the rollback).
+const BUG_FAILURES = [
   "TypeError: Cannot read properties of undefined (reading 'tier')",
   'pricing rule lookup failed: column "discount_tier" does not exist',
 ];
+const TRANSIENT_FAILURES = ['upstream read timed out after 2000ms', 'connection reset by peer'];
+/** Above this error rate the release is the broken one (the fleet's healthy releases stay far below). */
+const BUGGY_RATE = 0.05;
+const FAILURES = errorRate >= BUGGY_RATE ? BUG_FAILURES : TRANSIENT_FAILURES;
 
 async function handle(req: IncomingMessage): Promise<{ code: number; body: string }> {
   const requestId = String(req.headers['x-request-id'] ?? `req-${Math.random().toString(16).slice(2, 10)}`);
