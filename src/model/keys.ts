@@ -20,5 +20,5 @@ export interface KeyBinding<A extends string = string> {
   arg?: number;
 }
 
-/** Key bindings by mode; `global` ones work in every main view (dashboard, timeline, triage). */
+/** Key bindings by mode; `global` ones work in every main view (dashboard, timeline, triage, alerts, patterns). */
 export type Bindings<A extends string = string> = Partial<Record<KeyMode | 'global', KeyBinding<A>[]>>;
