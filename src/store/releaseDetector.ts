@@ -119,9 +119,13 @@ export class ReleaseDetector {
     const before = this.versions.get(data.service);
     const rollback = data.rollback === true || isRollback(before, data);
     for (const v of [data.from, data.to]) this.ran(data.service, v ?? undefined);
-    const full: ReleaseEventData = rollback
-      ? { ...data, rollback: true, reason: `a rollback to ${data.to}, which ran before; ${data.reason}` }
-      : data;
+    // A reason that already says so (the deployer's own "rollback") is not said twice.
+    const said = /\broll(ed)?[ -]?back\b/i.test(data.reason);
+    const full: ReleaseEventData = !rollback
+      ? data
+      : said
+        ? { ...data, rollback: true }
+        : { ...data, rollback: true, reason: `a rollback to ${data.to}, which ran before; ${data.reason}` };
     return {
       at,
       kind: 'release',

@@ -185,6 +185,15 @@ function checkDraft(md: string): void {
     /^- New since the release on api: `pricing rule lookup failed: column "discount_tier" does not exist`/m,
   );
   expect(md).toMatch(/- api was the first to fail \d+% of the \d+ requests that failed on several services/);
+  // Issue 24: the rollback is a mitigation, never the trigger; mitigated is the end of the verified
+  // rollback (its last verification, the 5xx rule's); each triage run is a block with its outcome;
+  // the services come from every signal.
+  expect(md).not.toMatch(/v1\.5\.0 → v1\.4\.2 was released/);
+  expect(md).toMatch(
+    /\| mitigated \| \S+ \| verified: "The critical 5xx rule clears[^"|]*" passed after "Roll the demo service back to its previous release" \|/,
+  );
+  expect(md).toMatch(/### Run 1: [\s\S]*?\*\*Outcome:\*\* /);
+  expect(md).toMatch(/- Services affected: (?=.*\bapi\b)(?=.*\bgateway\b)/);
 }
 
 describe('the whole journey, keys only, in a real terminal', () => {

@@ -276,7 +276,7 @@ describe('containers from a real Docker engine, locally and over a real sshd', (
       ),
       { numRuns: 40 },
     );
-  });
+  }, 180_000);
 
   it('`opsconsole status --json` shows the same containers for the local host and the same host over SSH', async () => {
     const config = join(work, 'opsconsole.yaml');

@@ -57,8 +57,10 @@ describe('check --scenarios', () => {
     );
     const r = await runCli(['check', '--scenarios', path]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`invalid scenario file: ${path}:3:5`);
-    expect(r.stderr).toContain('field:    cases[0].expect');
+    // The misspelled key is named first, with what it was meant to be (then the missing one).
+    expect(r.stderr).toContain(`invalid scenario file: ${path}:5:5`);
+    expect(r.stderr).toContain('field:    cases[0].expct');
+    expect(r.stderr).toContain('did you mean "expect"?');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
