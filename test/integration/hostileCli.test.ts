@@ -122,7 +122,7 @@ describe('hostile input to every subcommand', () => {
       }),
       RUNS,
     );
-  });
+  }, 300_000); // dozens of CLI starts (each a Node start): minutes on a loaded machine
 
   it('incident and export: hostile titles, notes, roles, statuses and ids', async () => {
     await fc.assert(
@@ -162,7 +162,7 @@ describe('hostile input to every subcommand', () => {
       }),
       RUNS,
     );
-  });
+  }, 300_000); // dozens of CLI starts (each a Node start): minutes on a loaded machine
 
   it('check, status and import: hostile configs, playbooks and runbooks', async () => {
     await fc.assert(
@@ -210,7 +210,7 @@ describe('hostile input to every subcommand', () => {
       }),
       RUNS,
     );
-  });
+  }, 300_000); // dozens of CLI starts (each a Node start): minutes on a loaded machine
 
   it('completion, import and check --scenarios: hostile incident file names, runbooks and scenario files', async () => {
     const shellWords = fc.constantFrom(
