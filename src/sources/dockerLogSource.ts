@@ -66,6 +66,12 @@ export class DockerLogSource {
   private readonly report: ReturnType<typeof reportLinkState>;
   /** The resume point the last gap marker was shown for: a link that flaps adds no new marker. */
   private markedAt: string | undefined;
+  /**
+   * Whether the last connection ended with the engine closing the stream, not with an error. The
+   * engine closes a followed stream when the container stops, sometimes before its inspection says
+   * so; the next connection resumes from the last line with nothing lost, so it is no gap.
+   */
+  private endedCleanly = false;
 
   constructor(
     private readonly container: string,
@@ -98,14 +104,18 @@ export class DockerLogSource {
   private async follow({ first, signal, connected }: LinkAttempt): Promise<void> {
     const client = dockerClient(this.dialer);
     try {
-      let gap = !first;
+      let gap = !first && !this.endedCleanly;
+      this.endedCleanly = false;
       for (;;) {
         await this.streamLogs(client, gap, signal, connected);
         gap = false;
         // Events from just before the inspection are replayed, so a start between the two is seen.
         const since = Math.floor(Date.now() / 1000) - 1;
         const stopped = await this.notRunning(client, signal);
-        if (stopped === undefined) return;
+        if (stopped === undefined) {
+          this.endedCleanly = true;
+          return;
+        }
         this.report('stopped', { reason: `the container ${stopped}; following again when it starts` });
         await this.started(client, since, signal);
       }

@@ -53,15 +53,31 @@ function errorsBegan(
 /** Words of a dependency failing: refused or reset connections, timeouts, exhausted pools. */
 const DEPENDENCY_FAILURE =
   /connection refused|econnrefused|connection reset|econnreset|timed? ?out|etimedout|too many connections|connection pool|could not connect|no route to host|name resolution|dns/i;
-const RECENT_MS = 5 * 60_000;
+const RECENT_MINUTES = 5;
+/**
+ * Below this share of the fleet's recent error lines a dependency template is background noise:
+ * every healthy fleet resets a connection now and then, and two stray timeouts beside a release's
+ * hundreds of exceptions do not put the cause in the infrastructure.
+ */
+const DEPENDENCY_SHARE = 0.2;
 
-/** Templates of failing lines seen in the last 5 minutes that say a dependency is failing. */
-export function dependencyErrors(rows: readonly PatternRow[], now: number) {
+/** A template's error lines over the last five minutes (its per-minute counts are oldest first). */
+const recentErrors = (r: PatternRow) =>
+  r.errorShare < FAILING_SHARE
+    ? 0
+    : r.perMinute.slice(-RECENT_MINUTES).reduce((n, c) => n + c, 0) * r.errorShare;
+
+/**
+ * Templates of failing lines from the last 5 minutes that say a dependency is failing, each with at
+ * least a few lines and a fifth of the fleet's recent error lines.
+ */
+export function dependencyErrors(rows: readonly PatternRow[]) {
+  const total = rows.reduce((n, r) => n + recentErrors(r), 0);
   return rows
-    .filter(
-      (r) =>
-        r.errorShare >= FAILING_SHARE && r.lastSeen >= now - RECENT_MS && DEPENDENCY_FAILURE.test(r.template),
-    )
+    .filter((r) => {
+      const recent = recentErrors(r);
+      return recent >= MIN_LINES && recent >= total * DEPENDENCY_SHARE && DEPENDENCY_FAILURE.test(r.template);
+    })
     .slice(0, 5)
     .map((r) => ({ service: r.source, template: r.template, count: r.count }));
 }

@@ -16,6 +16,8 @@ describe('incident timeline in the console (real terminal)', () => {
     await t.waitFor(/api\s+running\s+\S+\s+v1\.5\.0/, 20_000);
     t.press('D');
     await t.waitFor(/Incident title/);
+    // A rule that fired by now prefills the title: the operator's own words replace it.
+    t.press(KEYS.ctrlU);
     t.press('api errors after v1.5.0');
     await t.waitFor(/> api errors after v1\.5\.0/);
     t.press(KEYS.enter);

@@ -117,4 +117,6 @@ export const KEYS = {
   tab: '\t',
   enter: '\r',
   ctrlC: '\u0003',
+  /** Clears a prompt's line (a declared title may come prefilled from a firing rule). */
+  ctrlU: '\u0015',
 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OriginCount } from '../../src/logs/requestOrigins';
 import type { ServiceSignalsView } from '../../src/metrics/serviceSignals';
 import { createConsoleStore } from '../../src/store/consoleStore';
-import { diagnose } from '../../src/store/diagnosis';
+import { dependencyErrors, diagnose } from '../../src/store/diagnosis';
 import type { PatternRow } from '../../src/store/patternRows';
 
 const T0 = Date.UTC(2026, 10, 21, 2, 6, 20);
@@ -116,5 +116,36 @@ describe('the diagnosis', () => {
 
   it('says nothing while nothing fails', () => {
     expect(diagnose(stateWithRelease(), [row({})], [])).toBeUndefined();
+  });
+});
+
+describe('dependency errors: the infrastructure question', () => {
+  const perMinute = (lastFive: number) => [...Array(25).fill(0), ...Array(5).fill(lastFive)];
+  const bug = row({ key: 'api#2', template: 'TypeError: <*>', errorShare: 1, perMinute: perMinute(150) });
+  const reset = (n: number) =>
+    row({
+      key: 'gw#1',
+      source: 'gateway',
+      template: 'connection reset by peer',
+      errorShare: 1,
+      perMinute: perMinute(n),
+    });
+
+  it('names a dependency that carries a real share of the recent errors', () => {
+    expect(dependencyErrors([reset(60), bug])).toEqual([
+      { service: 'gateway', template: 'connection reset by peer', count: 100 },
+    ]);
+    expect(dependencyErrors([reset(2)])).toHaveLength(1);
+  });
+
+  it('leaves stray resets beside a release bug, and fewer than three lines, as background', () => {
+    expect(dependencyErrors([reset(2), bug])).toEqual([]);
+    expect(dependencyErrors([row({ ...reset(0), perMinute: [...Array(29).fill(0), 2] })])).toEqual([]);
+  });
+
+  it('counts only the last five minutes and only failing templates', () => {
+    const old = row({ ...reset(0), perMinute: [...Array(20).fill(0), 50, ...Array(9).fill(0)] });
+    const info = row({ ...reset(60), errorShare: 0.1 });
+    expect(dependencyErrors([old, info])).toEqual([]);
   });
 });

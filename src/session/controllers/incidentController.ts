@@ -35,16 +35,19 @@ function declarationSource(ctx: ControllerContext) {
   }
   const origin = originService(state.origins);
   const releases = lastReleases(state);
+  const changed = state.diagnosis?.change?.service;
   const firing = Object.values(state.signals)
     .flatMap((s) => s.rules.filter((r) => r.state !== 'ok').map((r) => ({ service: s.service, rule: r })))
     // A firing rule before a pending one (declared early, the title is still the breach); then
-    // where the failures start first (the others are downstream of it), then the most severe, then
-    // a service that changed (a release is the likelier cause than its neighbours' failures), then
-    // the one furthest over its line.
+    // where the failures start first (the others are downstream of it), then the service of the
+    // change the diagnosis names (before the origin is known, its neighbours may breach first), then
+    // the most severe, then a service that changed (a release is the likelier cause than its
+    // neighbours' failures), then the one furthest over its line.
     .sort(
       (a, b) =>
         Number(b.rule.state === 'firing') - Number(a.rule.state === 'firing') ||
         Number(b.service === origin) - Number(a.service === origin) ||
+        Number(b.service === changed) - Number(a.service === changed) ||
         Number(b.rule.severity === 'critical') - Number(a.rule.severity === 'critical') ||
         Number(releases.has(b.service)) - Number(releases.has(a.service)) ||
         (b.rule.value ?? 0) - (a.rule.value ?? 0),

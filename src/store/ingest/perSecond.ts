@@ -23,7 +23,7 @@ export function deriveEachSecond(state: ConsoleState, draft: IngestDraft, ctx: I
   const counted = logs.origins.counts(now - ORIGIN_WINDOW_MS);
   if (JSON.stringify(counted) !== JSON.stringify(origins)) origins = counted;
   const rows = currentPatternRows(logs.patterns, state);
-  const deps = dependencyErrors(rows, now);
+  const deps = dependencyErrors(rows);
   if (JSON.stringify(deps) !== JSON.stringify(dependencies)) dependencies = deps;
   const next = diagnose(state, rows, origins);
   if (next?.summary !== diagnosis?.summary) diagnosis = next;
