@@ -29,7 +29,10 @@ export function triageLines(
         out.push({ text: '   No live data answers this: your call.', tone: 'dim' });
       }
       const keys = v.choices.map((c) => `${c.key} ${c.label}`).join(' · ');
-      const accept = v.proposal && v.proposal.verdict !== 'unknown' ? ' · Enter accept the data' : '';
+      const accept =
+        v.proposal && v.proposal.verdict !== 'unknown'
+          ? " · Enter accept the data · a the data's answers in a row"
+          : '';
       out.push({ text: `   ${keys}${accept}` });
       break;
     }

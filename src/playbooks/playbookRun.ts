@@ -123,7 +123,8 @@ export class PlaybookRun {
   }
 
   /** Answers the current question: "yes", "no", or a choice index as text. */
-  answer(answer: string): void {
+  /** `inRow`: accepted with the data's other answers in one key, not confirmed one by one. */
+  answer(answer: string, inRow = false): void {
     const node = this.node;
     if (node.kind !== 'question') throw new PlaybookRunError('the current node is not a question');
     const target = node.choices
@@ -141,7 +142,7 @@ export class PlaybookRun {
       node: this.nodeId,
       question: node.question,
       answer: answerLabel(node, answer),
-      how: howAnswered(proposal, answer),
+      how: howAnswered(proposal, answer, inRow),
       proposed: proposal?.verdict ?? null,
       evidence: proposal?.evidence.join('; ') ?? '',
       ...(reached?.kind === 'outcome' && { outcome: reached.outcome }),

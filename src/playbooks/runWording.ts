@@ -9,9 +9,10 @@ export function answerLabel(node: PlaybookNode, answer: string): string {
 }
 
 /** How an answer was reached, for the record: confirmed, asked, or against what the data said. */
-export function howAnswered(proposal: Evaluation | undefined, answer: string): string {
+export function howAnswered(proposal: Evaluation | undefined, answer: string, inRow = false): string {
   if (!proposal) return 'asked';
   if (proposal.verdict === 'unknown') return 'asked: the data could not tell';
+  if (inRow && proposal.verdict === answer) return 'proposed from live data, accepted in a row';
   return proposal.verdict === answer
     ? 'proposed from live data, confirmed'
     : `overrode the data, which said ${proposal.verdict}`;

@@ -88,25 +88,17 @@ async function journey(
   await t.waitFor(/Data: api v1\.5\.0 at \d\d:\d\d:\d\d/);
   await t.waitFor(/Q: Is production down or severely degraded\?/);
   await t.waitFor(/Data says YES/);
-  press(KEYS.enter);
-  await t.waitFor(/Q: Is it a complete outage/);
-  await t.waitFor(/Data says NO/);
-  press(KEYS.enter);
-  await t.waitFor(/Q: Is it minor after all/);
-  await t.waitFor(/Data says NO/);
-  press(KEYS.enter);
-  await t.waitFor(/Q: Is the cause in the infrastructure/);
-  await t.waitFor(/Data says NO/);
-  press(KEYS.enter);
+  // a: the data's answers in a row (not an outage, not minor, not the infrastructure), up to the
+  // first question only the operator can answer.
+  press('a');
   await t.waitFor(/Q: Did the release run a database migration/);
   press('n');
   await t.waitFor(/Q: Is the cause understood/);
   press('n');
   await t.waitFor(/Q: Has a rollback trigger held for 10 minutes/);
   await t.waitFor(/Data says YES/);
-  press(KEYS.enter);
-  await t.waitFor(/Outcome: Emergency rollback/);
-  press(KEYS.enter);
+  // The trigger held: a accepts it and follows the outcome into the emergency rollback.
+  press('a');
   // Incident declared and the release to go back to are ticked from the data.
   await t.waitFor(/\[x\] 1 Incident declared and its severity set/);
   press(KEYS.enter);
@@ -139,7 +131,7 @@ async function journey(
   press('e');
   await t.waitFor(/post-mortem draft written to/);
   const seconds = (performance.now() - alertAt) / 1000;
-  press('q');
+  t.press('q');
   expect(await t.exited).toBe(0);
   expect(t.onAlternateScreen).toBe(false);
   const [file] = readdirSync(join(stateDir, 'exports'));
@@ -164,7 +156,7 @@ function checkDraft(md: string): void {
   expect(md).toMatch(/api: 5xx ratio above 5% for 3s fired/);
   expect(md).toMatch(/Pinned log line from/);
   expect(md).toMatch(
-    /1\. Is production down or severely degraded\? → \*\*yes\*\* \(proposed from live data, confirmed\)/,
+    /1\. Is production down or severely degraded\? → \*\*yes\*\* \(proposed from live data, accepted in a row\)/,
   );
   expect(md).toMatch(/Did the release run a database migration.*→ \*\*no\*\* \(asked\)/);
   expect(md).toMatch(

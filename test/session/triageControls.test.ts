@@ -59,6 +59,30 @@ describe('the triage never dead-ends', () => {
   });
 });
 
+describe("the data's answers in a row", () => {
+  it('a accepts each answer the data gives, records each as such, and stops where only the operator can decide', () => {
+    const c = console_({ triage: true });
+    c.press('D');
+    c.type('api errors');
+    c.press('return', '1');
+    c.press('T');
+    expect(c.store.getState().triage?.proposal?.verdict).toBe('yes');
+    c.press('a');
+    const answered = c.records().filter((r) => r.kind === 'decision.answered');
+    expect(answered.length).toBeGreaterThan(1);
+    for (const r of answered)
+      expect(r.payload).toMatchObject({ how: 'proposed from live data, accepted in a row' });
+    expect(c.ui().message).toBe(`${answered.length} answers from the data, in a row`);
+    // Where it stopped, the data has no answer: Enter would not go on.
+    const view = c.store.getState().triage;
+    expect(view?.kind === 'question' ? view.proposal?.verdict : 'not a question').not.toMatch(/^(yes|no)$/);
+    c.press('a');
+    expect(c.records().filter((r) => r.kind === 'decision.answered')).toHaveLength(answered.length);
+    expect(c.ui().message).toMatch(/nothing for the data to answer here/);
+    c.triage?.stop();
+  });
+});
+
 describe('resolving against the data', () => {
   it('asks first while a rule fires or a verification was skipped, and the record says it was resolved despite it', () => {
     const c = console_();

@@ -9,6 +9,7 @@ export const TRIAGE_BINDINGS: Bindings<TriageAction> = {
     { keys: ['y'], action: 'triageYes', description: 'T: answer yes' },
     { keys: ['n'], action: 'triageNo', description: 'T: answer no' },
     { keys: ['return'], action: 'triageAccept', description: 'T: accept data, go on' },
+    { keys: ['a'], action: 'triageAcceptInRow', description: "T: the data's answers in a row" },
     ...Array.from({ length: 9 }, (_, i) => ({
       keys: [String(i + 1)],
       action: 'triagePick' as const,

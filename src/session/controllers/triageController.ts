@@ -98,6 +98,32 @@ export function triageController(ctx: ControllerContext) {
         return say('press r to run this step, s to skip it');
       journaled('the step', () => r.continue());
     },
+    /**
+     * a: the data's answers, one after another, up to what only the operator can decide: a question
+     * the data cannot answer, a checklist, a step, an outcome that ends the walk or keeps watching.
+     * An outcome that leads to a playbook is followed. Each answer is recorded as accepted in a row.
+     */
+    triageAcceptInRow: () => {
+      const triage = ctx.triage;
+      if (!triage?.current) return;
+      let answered = 0;
+      journaled('the answers', () => {
+        for (let guard = 0; guard < 100; guard++) {
+          const r = triage.current;
+          const view = r?.view();
+          if (!r || !view) return;
+          const v = view.kind === 'question' ? view.proposal?.verdict : undefined;
+          if (v === 'yes' || v === 'no') {
+            r.answer(v, true);
+            answered++;
+          } else if (view.kind === 'outcome' && view.outcome?.next && !view.outcome.watch) {
+            triage.follow();
+          } else return;
+        }
+      });
+      if (answered === 0) say('nothing for the data to answer here: y, n, or Enter');
+      else say(`${answered} answer${answered === 1 ? '' : 's'} from the data, in a row`);
+    },
     triageRunStep: () => {
       const r = run();
       const plan = r?.commandPlan();
