@@ -29,9 +29,11 @@ const short = (text: string, n = 48) =>
  * otherwise be the latest release.
  */
 function releaseBefore(state: ConsoleState, began: number | undefined) {
-  const releases = releaseEvents(state)
-    .filter((r) => r.data.rollback !== true)
-    .sort((a, b) => a.at - b.at);
+  const all = releaseEvents(state).sort((a, b) => a.at - b.at);
+  // Errors that began after a rollback are not the rolled-back release's: it no longer runs.
+  const rollback = all.findLast((r) => r.data.rollback === true);
+  if (rollback && began !== undefined && began >= rollback.at) return undefined;
+  const releases = all.filter((r) => r.data.rollback !== true);
   if (began === undefined) return releases.at(-1);
   return (
     releases.filter((r) => r.at <= began).at(-1) ?? releases.find((r) => r.at <= began + RELEASE_SKEW_MS)

@@ -112,6 +112,18 @@ describe('the diagnosis', () => {
     const firing = { ...after, signals: { api } };
     const d = diagnose(firing, [], []);
     expect(d?.change).toMatchObject({ service: 'api', from: 'v1.4.2', to: 'v1.5.0' });
+    // Errors that begin after the rollback are not the rolled-back release's: no change is named.
+    const later = row({
+      key: 'api#5',
+      template: 'client closed the request before the response was sent',
+      count: 4,
+      firstSeen: rollback.at + 60_000,
+      isNew: true,
+      errorShare: 1,
+    });
+    const afterRollback = diagnose(after, [later], []);
+    expect(afterRollback?.change).toBeUndefined();
+    expect(afterRollback?.summary).toBe('new on api: "client closed the request before the response w…"');
   });
 
   it('says nothing while nothing fails', () => {
