@@ -15,7 +15,7 @@ import { PaletteOverlay } from './PaletteOverlay';
 import { PatternsPane } from './PatternsPane';
 import { FilterBar, PromptOverlay } from './PromptOverlay';
 import { freshMessage, StatusBar, statusRows } from './StatusBar';
-import { TimelinePane } from './TimelinePane';
+import { TimelineDetail, TimelinePane } from './TimelinePane';
 import { TriagePane } from './TriagePane';
 
 /** Columns from which containers and error rates sit side by side. */
@@ -108,6 +108,8 @@ export function App({ threshold }: AppProps) {
     ) : overlay === 'detail' ? (
       detailOf === 'data' ? (
         <DataDetail width={columns} height={bodyRows} />
+      ) : detailOf === 'timeline' ? (
+        <TimelineDetail width={columns} height={bodyRows} />
       ) : (
         <LogDetail width={columns} height={bodyRows} />
       )

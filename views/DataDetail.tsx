@@ -32,12 +32,29 @@ export function dataDetailLines(s: ConsoleState): string[] {
 /** `i`: the data's account and the triage's evidence, wrapped to the screen (Esc closes). */
 export function DataDetail({ width, height }: { width: number; height: number }) {
   const lines = useConsole(useShallow(dataDetailLines));
+  return (
+    <WrappedDetail title="What the data says (Esc closes)" lines={lines} width={width} height={height} />
+  );
+}
+
+/** Lines wrapped at word boundaries inside a box, under a title: what a pane had to cut. */
+export function WrappedDetail({
+  title,
+  lines,
+  width,
+  height,
+}: {
+  title: string;
+  lines: readonly string[];
+  width: number;
+  height: number;
+}) {
   const inner = Math.max(10, width - 4);
   const rows = lines.flatMap((l) => wrapWords(l, inner));
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="single" paddingX={1}>
       <Text bold wrap="truncate">
-        {cell('What the data says (Esc closes)', inner)}
+        {cell(title, inner)}
       </Text>
       {rows.slice(0, Math.max(0, height - 3)).map((l, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional

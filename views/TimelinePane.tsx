@@ -1,7 +1,9 @@
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
+import type { TimelineEntry } from '../src/model/incident';
 import { visibleTimeline } from '../src/store/selectors';
 import { useColor, useConsole } from './ConsoleContext';
+import { WrappedDetail } from './DataDetail';
 import { PaneTitle } from './PaneTitle';
 import { cell, clockTime } from './rows';
 
@@ -42,5 +44,30 @@ export function TimelinePane({ width, height }: { width: number; height: number 
         );
       })}
     </Box>
+  );
+}
+
+/** A timeline entry whole: the row cuts its text and evidence at the screen's width. */
+export function timelineEntryLines(e: TimelineEntry | undefined): string[] {
+  if (!e) return ['No event is selected.'];
+  const marks = [e.starred && 'starred', e.actionItem && 'an action item'].filter(Boolean).join(', ');
+  return [
+    `${new Date(e.at).toISOString()} · ${e.kind}${marks ? ` · ${marks}` : ''}`,
+    '',
+    e.text,
+    ...(e.evidence ? ['', `evidence: ${e.evidence}`] : []),
+  ];
+}
+
+/** Enter in the timeline: the selected event in full, wrapped (Esc closes). */
+export function TimelineDetail({ width, height }: { width: number; height: number }) {
+  const entry = useConsole((s) => visibleTimeline(s)[s.ui.timelineCursor]);
+  return (
+    <WrappedDetail
+      title="Timeline event (Esc closes)"
+      lines={timelineEntryLines(entry)}
+      width={width}
+      height={height}
+    />
   );
 }

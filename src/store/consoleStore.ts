@@ -141,8 +141,11 @@ export interface ViewState {
   wrapLogs?: boolean;
   /** The log line the detail overlay shows. */
   detailSeq?: number;
-  /** What the detail overlay shows: the log line (`detailSeq`), or the data's account wrapped. */
-  detailOf?: 'log' | 'data';
+  /**
+   * What the detail overlay shows: the log line (`detailSeq`), the data's account, or the selected
+   * timeline event, wrapped.
+   */
+  detailOf?: 'log' | 'data' | 'timeline';
   /** The log filter as typed (`rid:… level:… /re/`); applied live. */
   logQuery: string;
   /** Words the containers and error-rate panes are filtered by, and their selected rows. */

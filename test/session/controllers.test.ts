@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/model/alerts';
 import { helpBindings, KEYMAP } from '../../src/session/keymap';
+import { visibleTimeline } from '../../src/store/selectors';
+import { timelineEntryLines } from '../../views/TimelinePane';
 import { controlledConsole as console_ } from '../helpers/controlledConsole';
 
 describe('the keymap joins the controllers', () => {
@@ -129,6 +131,17 @@ describe('incident controller', () => {
     expect(c.ui().view).toBe('timeline');
     c.press('G');
     c.press('a', '*');
+    // Enter shows the selected event whole, wrapped, with its marks; Esc goes back to the list.
+    c.press('return');
+    expect(c.ui()).toMatchObject({ overlay: 'detail', detailOf: 'timeline' });
+    const entry = visibleTimeline(c.store.getState())[c.ui().timelineCursor];
+    expect(timelineEntryLines(entry)).toEqual([
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT\S+Z · note · starred, an action item$/),
+      '',
+      expect.stringContaining('rolled back'),
+    ]);
+    c.press('escape');
+    expect(c.ui()).toMatchObject({ overlay: 'none', view: 'timeline' });
     c.press('e');
     const kinds = c.records().map((r) => r.kind);
     expect(kinds).toEqual([

@@ -14,6 +14,7 @@ export const INCIDENT_BINDINGS: Bindings<IncidentAction> = {
   ],
   dashboard: [{ keys: ['p'], action: 'pinLogLine', description: 'logs: pin bottom line' }],
   timeline: [
+    { keys: ['return'], action: 'showTimelineEntry', description: 't: the event in full' },
     { keys: ['*'], action: 'toggleStar', description: 't: star event' },
     { keys: ['a'], action: 'markActionItem', description: 't: note → action item' },
     { keys: ['F'], action: 'cycleTimelineFilter', description: 't: filter by kind' },

@@ -124,6 +124,10 @@ export function incidentController(ctx: ControllerContext) {
       const count = visibleTimeline(store.getState()).length;
       setUi({ timelineCursor: Math.max(0, Math.min(count - 1, ui().timelineCursor + delta)) });
     },
+    /** Enter in the timeline: the selected event whole, wrapped, in the detail overlay. */
+    showTimelineEntry: () => {
+      if (selectedEntry()) setUi({ overlay: 'detail', detailOf: 'timeline' });
+    },
     toggleStar: () => {
       const entry = selectedEntry();
       const session = needIncident('star an event');
