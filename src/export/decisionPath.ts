@@ -1,4 +1,4 @@
-import { eventTime, type JournalRecord } from '../model/journalRecord';
+import { eventTime, type JournalRecord, UNTICKED } from '../model/journalRecord';
 import { outputLines } from '../text/outputLines';
 import { sanitize } from '../text/sanitize';
 
@@ -45,7 +45,10 @@ function action(r: RunRecord): string {
       return `Ran "${clean(r.payload.step)}"${r.payload.dryRun ? ' (dry run)' : ''}: exit ${r.payload.exitCode}${first ? ` — ${first.slice(0, 120)}` : ''}`;
     }
     case 'step.skipped':
-      return `Skipped "${clean(r.payload.step)}": ${clean(r.payload.reason)}`;
+      // A checklist passed with items unticked is runbook feedback, not a step passed over.
+      return r.payload.reason === UNTICKED
+        ? `Not ticked: "${clean(r.payload.step)}"`
+        : `Skipped "${clean(r.payload.step)}": ${clean(r.payload.reason)}`;
     case 'verify.result':
       return `Verification "${clean(r.payload.step)}" ${r.payload.passed ? 'passed' : 'FAILED'}${r.payload.evidence ? `: ${clean(r.payload.evidence)}` : ''}`;
     default:
@@ -62,8 +65,12 @@ function outcomeOf(open: OpenRun, next: OpenRun | undefined): string {
   }
   if (open.verified) return `Verified: ${open.verified}`;
   if (open.failedVerify) return `Verification failed: ${open.failedVerify}`;
-  if (next)
-    return `Left unfinished: ${next.run.playbook} was started again at ${next.run.startedAt.slice(11, 19)}`;
+  if (next) {
+    const at = next.run.startedAt.slice(11, 19);
+    return next.run.playbook === open.run.playbook
+      ? `Left unfinished: ${next.run.playbook} was started again at ${at}`
+      : `Left unfinished for ${next.run.playbook} at ${at}`;
+  }
   return 'Unfinished when the draft was written';
 }
 

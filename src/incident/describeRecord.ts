@@ -1,6 +1,6 @@
 import { labelText, matcherText } from '../model/alerts';
 import { STEP_DRIVER_ROLE } from '../model/incident';
-import type { JournalRecord } from '../model/journalRecord';
+import { type JournalRecord, UNTICKED } from '../model/journalRecord';
 import { formatDuration, formatPercent } from '../text/duration';
 import { outputOnOneLine } from '../text/outputLines';
 import { sanitize } from '../text/sanitize';
@@ -150,7 +150,9 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
       };
     }
     case 'step.skipped':
-      return { text: `Skipped ${clean(r.payload.step)}`, evidence: clean(r.payload.reason) };
+      return r.payload.reason === UNTICKED
+        ? { text: `Not ticked: ${clean(r.payload.step)}`, evidence: '' }
+        : { text: `Skipped ${clean(r.payload.step)}`, evidence: clean(r.payload.reason) };
     case 'verify.result':
       return {
         text: `Verification ${r.payload.passed ? 'passed' : 'FAILED'}: ${clean(r.payload.step)}`,

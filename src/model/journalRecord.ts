@@ -10,6 +10,9 @@ import { z } from 'zod';
 
 const optionalText = z.string().optional();
 
+/** The reason a `step.skipped` record gives for a checklist item passed over without a tick. */
+export const UNTICKED = 'checklist item left unticked';
+
 const RulePayload = z.looseObject({
   service: z.string(),
   rule: z.string(),

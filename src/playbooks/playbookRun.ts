@@ -1,5 +1,5 @@
 import type { CommandTarget } from '../model/command';
-import type { PayloadInput, RecordKind } from '../model/journalRecord';
+import { type PayloadInput, type RecordKind, UNTICKED } from '../model/journalRecord';
 import type { Evaluation, PlaybookNodeView, StepResult } from '../model/playbookView';
 import { evaluateCondition, type LiveFacts } from './evaluateCondition';
 import { nodeView } from './nodeView';
@@ -191,7 +191,7 @@ export class PlaybookRun {
         this.ctx.record('step.skipped', {
           playbook: this.playbook.id,
           step: item,
-          reason: 'checklist item left unticked',
+          reason: UNTICKED,
         });
       this.enter(node.next);
       return;

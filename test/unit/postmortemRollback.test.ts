@@ -62,6 +62,11 @@ function walk() {
   decided(8 * min, 'down', 'Is production down or severely degraded?', 'yes');
   decided(8 * min + 10_000, 'deployed', 'Was anything deployed in the last hour?', 'yes');
   decided(8 * min + 20_000, 'safe', 'Is a rollback safe?', 'yes', 'Emergency rollback');
+  add(13 * min - 1000, 'step.skipped', {
+    playbook: 'emergency-rollback',
+    step: 'Engineering lead told',
+    reason: 'checklist item left unticked',
+  });
   add(13 * min, 'step.intent', {
     runId: 'r1',
     playbook: 'emergency-rollback',
@@ -149,6 +154,8 @@ describe('the post-mortem of a rolled-back deploy (issue 24)', () => {
     ]);
     expect(md).toContain('### Run 2: triage, from 03:38:00');
     expect(md).toContain('**Outcome:** Emergency rollback; continued with emergency-rollback');
+    // A checklist item passed over without a tick is runbook feedback, not a skipped step.
+    expect(pm.decisionPath[2]?.actions[0]).toBe('Not ticked: "Engineering lead told"');
   });
 
   it('renders a step output without a visible newline mark', () => {
