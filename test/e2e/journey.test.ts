@@ -102,7 +102,7 @@ async function journey(
   // Incident declared and the release to go back to are ticked from the data.
   await t.waitFor(/\[x\] 1 Incident declared and its severity set/);
   press(KEYS.enter);
-  await t.waitFor(/Step: Roll the demo service back/);
+  await t.waitFor(/Step: Roll api back to its previous release: v1\.5\.0 → v1\.4\.2/);
   await t.waitFor(/demo rollback api/);
   const before = apiRatio(await t.waitFor((s) => !Number.isNaN(apiRatio(s))));
   press('r');
@@ -160,7 +160,7 @@ function checkDraft(md: string): void {
   );
   expect(md).toMatch(/Did the release run a database migration.*→ \*\*no\*\* \(asked\)/);
   expect(md).toMatch(
-    /\| Roll the demo service back to its previous release \| local \| `.*opsconsole demo rollback api` \| 0 \|/,
+    /\| Roll api back to its previous release: v1\.5\.0 → v1\.4\.2 \| local \| `.*opsconsole demo rollback api` \| 0 \|/,
   );
   expect(md).toMatch(/Verification passed: The critical 5xx rule clears/);
   expect(md).toMatch(
@@ -182,7 +182,7 @@ function checkDraft(md: string): void {
   // the services come from every signal.
   expect(md).not.toMatch(/v1\.5\.0 → v1\.4\.2 was released/);
   expect(md).toMatch(
-    /\| mitigated \| \S+ \| verified: "The critical 5xx rule clears[^"|]*" passed after "Roll the demo service back to its previous release" \|/,
+    /\| mitigated \| \S+ \| verified: "The critical 5xx rule clears[^"|]*" passed after "Roll api back to its previous release: v1\.5\.0 → v1\.4\.2" \|/,
   );
   expect(md).toMatch(/### Run 1: [\s\S]*?\*\*Outcome:\*\* /);
   expect(md).toMatch(/- Services affected: (?=.*\bapi\b)(?=.*\bgateway\b)/);
