@@ -4,6 +4,7 @@ import {
   alertOrder,
   hasControlCharacter,
   labelText,
+  matcherProblem,
   matcherText,
   matchesEverything,
   mergeAlertSources,
@@ -164,7 +165,7 @@ async function silenceCommand(args: ParsedCommand, configFlag: string | undefine
     const m = parseMatcher(w);
     if (!m)
       throw new UserError(
-        `opsconsole: alerts silence: "${sanitize(w)}" is not a matcher\n  fix: write name=value, name!=value, name=~regex or name!~regex (a regex RE2 takes, as Alertmanager does)`,
+        `opsconsole: alerts silence: "${sanitize(w)}" ${sanitize(matcherProblem(w) ?? '')}\n  fix: write name=value, name!=value, name=~regex or name!~regex (a regex RE2 takes, as Alertmanager does)`,
       );
     return m;
   });

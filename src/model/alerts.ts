@@ -161,6 +161,22 @@ export function parseMatchers(text: string): { matchers: AlertMatcher[] } | { ba
   return { matchers };
 }
 
+/** Why a word is not a matcher Alertmanager would take, in words for the operator; undefined when it is one. */
+export function matcherProblem(text: string): string | undefined {
+  if (parseMatcher(text)) return undefined;
+  const m = /^[A-Za-z_][A-Za-z0-9_]*(=~|!~|!=|=)(.*)$/s.exec(text.trim());
+  if (!m) return 'is not a matcher: write name=value, name!=value, name=~regex or name!~regex';
+  if (hasControlCharacter(text)) return 'holds a control character; a silence is sent exactly as shown';
+  let reason = '';
+  try {
+    // The value alone, so the message quotes what the operator wrote.
+    RE2JS.compile(m[2]?.replace(/^"(.*)"$/s, '$1') ?? '');
+  } catch (err) {
+    reason = `: ${(err as Error).message}`;
+  }
+  return `has a regex that RE2 refuses${reason.slice(0, 120)} (Alertmanager matches with RE2: no lookaround, no backreferences)`;
+}
+
 /** Parses `matcherText`'s form; undefined when it is not a matcher. */
 export function parseMatcher(text: string): AlertMatcher | undefined {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(=~|!~|!=|=)(.*)$/s.exec(text.trim());

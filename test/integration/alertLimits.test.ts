@@ -114,7 +114,7 @@ describe('alerts silence sends what the operator confirmed', () => {
       am.url,
     ]);
     expect(lookbehind.code).toBe(2);
-    expect(lookbehind.stderr).toContain('is not a matcher');
+    expect(lookbehind.stderr).toContain('"job=~(?<=a)b" has a regex that RE2 refuses: error parsing regexp');
   });
 
   it('refuses control characters in matchers and comments: what is shown inert is never sent raw', async () => {

@@ -172,7 +172,7 @@ describe('Kubernetes workloads, their logs and an audited rollback, through a FA
     await c.until('the counts reported', () => (c.store.getState().logStreams?.shown ?? 0) >= 6);
     const counts = c.store.getState().logStreams;
     expect(counts?.duplicates).toBeGreaterThan(0);
-    expect(counts && counts.received).toBe((counts?.shown ?? 0) + (counts?.duplicates ?? 0));
+    expect(counts?.received).toBe((counts?.shown ?? 0) + (counts?.duplicates ?? 0));
     c.source.stop();
     api.remove('pods', 'shop', 'api-late');
     await waitUntil(() => api.logStreams === 0, 10_000, 'the streams closed');

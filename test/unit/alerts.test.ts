@@ -6,6 +6,7 @@ import {
   type Alert,
   alertOrder,
   identifyingMatchers,
+  matcherProblem,
   matchersCatch,
   matcherText,
   matchesEverything,
@@ -37,6 +38,15 @@ function alert(labels: Record<string, string>, over: Partial<Alert> = {}): Alert
 }
 
 describe('silence matchers', () => {
+  it('says why a word is not a matcher: its form, a control character, or a regex RE2 refuses', () => {
+    expect(matcherProblem('service=~api|web')).toBeUndefined();
+    expect(matcherProblem('service')).toMatch(/^is not a matcher: write name=value/);
+    expect(matcherProblem('service=a\u001bb')).toMatch(/^holds a control character/);
+    expect(matcherProblem('job=~(?<=a)b')).toBe(
+      'has a regex that RE2 refuses: error parsing regexp: invalid named capture: `(?<=a)b` (Alertmanager matches with RE2: no lookaround, no backreferences)',
+    );
+  });
+
   it('are all of one alert’s labels, and only the shared ones of a group', () => {
     const a = alert({ alertname: 'Down', service: 'api', instance: 'a:1' });
     const b = alert({ alertname: 'Down', service: 'api', instance: 'b:1' });

@@ -2,6 +2,7 @@ import { defaultActor } from '../../incident/journal';
 import {
   identifyingMatchers,
   labelText,
+  matcherProblem,
   matcherText,
   matchesEverything,
   parseMatchers,
@@ -62,8 +63,7 @@ export function alertsController(ctx: ControllerContext) {
     prompts: {
       'silence-matchers': (value) => {
         const parsed = parseMatchers(value);
-        if ('bad' in parsed)
-          return say(`not silenced: "${parsed.bad}" is not a matcher (name=value, name!=value, name=~re)`);
+        if ('bad' in parsed) return say(`not silenced: "${parsed.bad}" ${matcherProblem(parsed.bad)}`);
         if (matchesEverything(parsed.matchers))
           return say('not silenced: those matchers would catch every alert');
         openPrompt({
