@@ -31,6 +31,7 @@ import { UserError } from '../userError';
 import type { Command, ParsedCommand } from './commands';
 import { incidentContext } from './incidentCommand';
 import { stdout } from './output';
+import { reachFix } from './reachFix';
 
 /**
  * Where the alerts are: the Alertmanager (--alertmanager URL, else the environment's, with its auth)
@@ -76,7 +77,10 @@ async function asking<T>(url: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    throw new UserError(`opsconsole: alerts: ${url}: ${(err as Error).message}`, 1);
+    throw new UserError(
+      `opsconsole: alerts: ${url}: ${(err as Error).message}\n${reachFix(err, 'Alertmanager', '--alertmanager http://alertmanager:9093')}`,
+      1,
+    );
   }
 }
 

@@ -6,6 +6,7 @@ import { kubeconfigPath } from '../sources/kubernetesSource';
 import { discoverPrometheusServices } from '../sources/prometheusDiscovery';
 import { UserError } from '../userError';
 import { alertingFromPrometheus } from './alertingDiscovery';
+import { reachFix } from './reachFix';
 
 /** `--docker`: a socket path on this machine, or ssh://user@host[:port] for a remote engine. */
 function dockerHostFromFlag(flag: string): Record<string, unknown> {
@@ -38,7 +39,7 @@ async function prometheusConfig(url: string, dockerFlag: string | undefined): Pr
     services = await discoverPrometheusServices(url);
   } catch (err) {
     throw new UserError(
-      `opsconsole: --prometheus ${url}: ${(err as Error).message}\n  fix: give the Prometheus base URL, e.g. --prometheus http://prometheus:9090`,
+      `opsconsole: --prometheus ${url}: ${(err as Error).message}\n${reachFix(err, 'Prometheus', 'the base URL, e.g. --prometheus http://prometheus:9090')}`,
     );
   }
   if (services.length === 0)

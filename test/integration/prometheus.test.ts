@@ -161,7 +161,7 @@ describe('error rates from a real Prometheus', () => {
     const none = await runCli(['status', '--prometheus', 'http://127.0.0.1:9/'], { cwd: home });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(
-      /--prometheus http:\/\/127\.0\.0\.1:9\/: .*\n {2}fix: give the Prometheus base URL/,
+      /--prometheus http:\/\/127\.0\.0\.1:9\/: .*\n {2}fix: nothing listens there; start Prometheus, or give the URL it listens on \(the base URL/,
     );
   });
 
