@@ -21,16 +21,27 @@ export interface FileProblem {
   hint?: string;
 }
 
-export function formatProblem(kind: string, p: FileProblem, more = 0): string {
-  const where = p.location ? `${p.file}:${p.location.line}:${p.location.column}` : p.file;
+/** How many of a file's other problems are named under the first. */
+const OTHERS_SHOWN = 5;
+
+/** The first problem in full; the others (the first few, by line and field) under it. */
+export function formatProblem(kind: string, p: FileProblem, others: readonly FileProblem[] = []): string {
+  const where = (q: FileProblem) =>
+    q.location ? `${q.file}:${q.location.line}:${q.location.column}` : q.file;
   const lines = [
-    `opsconsole: invalid ${kind}: ${where}`,
+    `opsconsole: invalid ${kind}: ${where(p)}`,
     `  field:    ${p.field || '(top level)'}`,
     `  problem:  ${p.message}`,
   ];
   if (p.hint) lines.push(`  fix:      ${p.hint}`);
-  if (more > 0)
-    lines.push(`  (${more} more problem${more === 1 ? '' : 's'} in this file; fix this one first)`);
+  if (others.length > 0) {
+    lines.push(`  and ${others.length} more in this file:`);
+    for (const q of others.slice(0, OTHERS_SHOWN))
+      lines.push(
+        `    ${q.location ? `line ${q.location.line}` : 'top'}: ${q.field || '(top level)'}: ${q.message}`,
+      );
+    if (others.length > OTHERS_SHOWN) lines.push(`    … and ${others.length - OTHERS_SHOWN} more`);
+  }
   return lines.join('\n');
 }
 
@@ -63,6 +74,7 @@ function allowedKeysAt(schema: z.ZodType, path: Path): string[] {
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `"${sanitize(v.length > 40 ? `${v.slice(0, 40)}…` : v)}"`;
@@ -116,6 +128,7 @@ function describe(
       };
     }
     case 'invalid_union':
+      if (actual === undefined) return { message: 'missing required field', hint: 'add it' };
       return { message: `${issue.message}, got ${typeName(actual)}` };
     default:
       return { message: actual === undefined ? issue.message : `${issue.message}, got ${typeName(actual)}` };
@@ -245,7 +258,7 @@ export function validateYamlText<S extends z.ZodType>(
   const result = schemaProblems(file, parsed, schema);
   if (!result.ok) {
     const [first, ...rest] = result.problems;
-    throw new UserError(formatProblem(kind, first as FileProblem, rest.length));
+    throw new UserError(formatProblem(kind, first as FileProblem, rest));
   }
   return result.value;
 }

@@ -166,7 +166,7 @@ export function loadPlaybookFile(file: string, text = readUserFile(file, 'playbo
   const { playbook, problems } = checkPlaybookText(file, text);
   if (!playbook) {
     const [first, ...rest] = problems;
-    throw new UserError(formatProblem('playbook', first as FileProblem, rest.length));
+    throw new UserError(formatProblem('playbook', first as FileProblem, rest));
   }
   return playbook;
 }

@@ -65,7 +65,7 @@ export function loadScenarioFile(
   const result = schemaProblems(file, parsed, ScenarioFileSchema);
   if (!result.ok) {
     const [first, ...rest] = result.problems;
-    throw new UserError(formatProblem(kind, first as FileProblem, rest.length));
+    throw new UserError(formatProblem(kind, first as FileProblem, rest));
   }
   const scenario = result.value;
   const playbook = playbooks.get(scenario.playbook);

@@ -185,5 +185,16 @@ describe('config', () => {
     expect(err.message).toContain('field:    environments.p.servcies');
     expect(err.message).toContain('problem:  unknown field "servcies"');
     expect(err.message).toMatch(/did you mean "services"\?/);
+    // The file's other problems are named too, by line and field, not counted.
+    expect(err.message).toContain(
+      '  and 1 more in this file:\n    line 3: environments.p.services: missing required field',
+    );
+  });
+
+  it('names a missing field of a union as missing, not as "got undefined"', () => {
+    const err = errorOf('environments:\n  p: { services: {} }\nthresholds:\n  critical: { above: 0.05 }\n');
+    expect(err.message).toContain('field:    thresholds.critical.for');
+    expect(err.message).toContain('problem:  missing required field');
+    expect(err.message).not.toContain('undefined');
   });
 });
