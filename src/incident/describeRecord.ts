@@ -1,6 +1,7 @@
 import { labelText, matcherText } from '../model/alerts';
 import { STEP_DRIVER_ROLE } from '../model/incident';
 import { type JournalRecord, UNTICKED } from '../model/journalRecord';
+import { diagnosisLine } from '../text/diagnosisLine';
 import { formatDuration, formatPercent } from '../text/duration';
 import { outputOnOneLine } from '../text/outputLines';
 import { sanitize } from '../text/sanitize';
@@ -82,8 +83,18 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
         text: `Alert ${clean(r.payload.name)} resolved`,
         evidence: labelText(r.payload.labels, ['alertname']),
       };
-    case 'diagnosis':
-      return { text: `Data: ${clean(r.payload.summary)}`, evidence: '' };
+    case 'diagnosis': {
+      // Whole, from its parts: the recorded summary is the header's, its template cut to fit a screen.
+      const p = r.payload;
+      const at = Date.parse(p.change?.at ?? '');
+      if (p.change && Number.isNaN(at)) return { text: `Data: ${clean(p.summary)}`, evidence: '' };
+      const line = diagnosisLine({
+        ...(p.change && { change: { ...p.change, at } }),
+        patterns: p.patterns,
+        ...(p.origin && { origin: p.origin }),
+      });
+      return { text: `Data: ${clean(line || p.summary)}`, evidence: '' };
+    }
     case 'silence.intent': {
       const p = r.payload;
       return {

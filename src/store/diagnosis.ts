@@ -1,6 +1,6 @@
 import { type OriginCount, originService, originShare } from '../logs/requestOrigins';
 import type { Diagnosis } from '../model/diagnosis';
-import { formatDuration } from '../text/duration';
+import { diagnosisLine } from '../text/diagnosisLine';
 import type { ConsoleState } from './consoleStore';
 import type { PatternRow } from './patternRows';
 import { releaseEvents } from './selectors';
@@ -8,19 +8,11 @@ import { releaseEvents } from './selectors';
 /** A template counts as failing when most of its lines are errors. */
 const FAILING_SHARE = 0.5;
 const SHOWN_PATTERNS = 3;
+const HEADER_TEMPLATE_CHARS = 48;
 /** How much later than its first lines a release may be seen. */
 const RELEASE_SKEW_MS = 30_000;
 /** A template with fewer lines is a stray, not what the incident is about. */
 const MIN_LINES = 3;
-
-/** How long after the release the errors began; "with it" when they came with its first lines. */
-export function delayText(delayMs: number | undefined): string {
-  if (delayMs === undefined) return '';
-  return delayMs < 1000 ? ', errors with it' : `, errors ${formatDuration(delayMs)} later`;
-}
-const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
-const short = (text: string, n = 48) =>
-  [...text].length > n ? `${[...text].slice(0, n - 1).join('')}…` : text;
 
 /**
  * The release that came before the errors: the latest one at or before they began; else, since a
@@ -103,7 +95,6 @@ export function diagnose(
   if (!focus) return undefined;
   const began = errorsBegan(state, focus, failing);
   const release = releaseBefore(state, began);
-  const parts: string[] = [];
   const diagnosis: Diagnosis = { summary: '', patterns: [] };
   if (began !== undefined) diagnosis.errorsBeganAt = began;
   if (release) {
@@ -115,7 +106,6 @@ export function diagnose(
       at: release.at,
       ...(delayMs !== undefined && { delayMs }),
     };
-    parts.push(`${release.data.service} ${release.data.to} at ${clock(release.at)}${delayText(delayMs)}`);
   }
   diagnosis.patterns = failing.slice(0, SHOWN_PATTERNS).map((p) => ({
     service: p.source,
@@ -124,15 +114,13 @@ export function diagnose(
     firstSeen: p.firstSeen,
     kind: p.isNew ? 'new' : 'spiking',
   }));
-  const top = diagnosis.patterns[0];
-  if (top) parts.push(`${top.kind} on ${top.service}: "${short(top.template)}"`);
   if (originName) {
     const share = originShare(origins);
     const requests = origins.reduce((n, c) => n + c.origin, 0);
     diagnosis.origin = { service: originName, share, requests };
-    parts.push(`origin ${originName} (${Math.round(share * 100)}% of ${requests} failing requests)`);
   }
-  if (parts.length === 0) return undefined;
-  diagnosis.summary = parts.join(' · ');
+  // The header's line: the template cut so the change and the origin still fit beside it.
+  diagnosis.summary = diagnosisLine(diagnosis, HEADER_TEMPLATE_CHARS);
+  if (diagnosis.summary === '') return undefined;
   return diagnosis;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPostmortem, renderPostmortemMarkdown } from '../../src/export/postmortem';
-import { foldIncident } from '../../src/incident/incidentState';
+import { foldIncident, type IncidentState } from '../../src/incident/incidentState';
 import { timelineOf } from '../../src/incident/timeline';
 import { scriptedJournal } from '../helpers/scriptedJournal';
 
@@ -156,6 +156,24 @@ describe('the post-mortem of a rolled-back deploy (issue 24)', () => {
     expect(md).toContain('**Outcome:** Emergency rollback; continued with emergency-rollback');
     // A checklist item passed over without a tick is runbook feedback, not a skipped step.
     expect(pm.decisionPath[2]?.actions[0]).toBe('Not ticked: "Engineering lead told"');
+  });
+
+  it('puts the diagnosis on the timeline whole, not cut as the header shows it', () => {
+    const long = 'pricing rule lookup failed: column "discount_tier" does not exist in relation "rules"';
+    const records = [...walk().records];
+    const d = records.find((r) => r.kind === 'diagnosis');
+    if (d?.kind !== 'diagnosis') throw new Error('no diagnosis');
+    d.payload = {
+      ...d.payload,
+      summary: 'cut for the header…',
+      patterns: [{ ...(d.payload.patterns[0] as (typeof d.payload.patterns)[0]), template: long }],
+    };
+    const row = timelineOf(foldIncident('inc-24', records) as IncidentState).find(
+      (e) => e.kind === 'diagnosis',
+    );
+    expect(row?.text).toBe(
+      `Data: api v1.5.0 at ${at(0).slice(11, 19)}, errors 20s later · new on api: "${long}"`,
+    );
   });
 
   it('renders a step output without a visible newline mark', () => {
