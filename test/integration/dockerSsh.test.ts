@@ -223,7 +223,13 @@ describe('containers from a real Docker engine, locally and over a real sshd', (
     conn.stop();
     expect(error).toBeInstanceOf(HostKeyError);
     expect((error as Error).message).toMatch(/HAS CHANGED/);
-    await new Promise((r) => setTimeout(r, 300));
+    // sshd logs the connection's end once the client has gone: everything before it is the session.
+    await waitUntil(
+      () =>
+        /Connection (closed|reset) by .*127\.0\.0\.1|Disconnected from/.test(sshd.logText().slice(logBefore)),
+      10_000,
+      'sshd to log the refused connection closed',
+    );
     const log = sshd.logText().slice(logBefore);
     expect(log).toMatch(/Connection from 127\.0\.0\.1/);
     expect(log).not.toMatch(/userauth|publickey|Accepted|Failed/i);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, runShell } from '../helpers/cli';
 import { TEST_IMAGE, TestDockerd } from '../helpers/dockerd';
 import { waitUntil } from '../helpers/processes';
+import { recordingProxy } from '../helpers/recordingProxy';
 
 const dockerd = new TestDockerd();
 const home = mkdtempSync(join(tmpdir(), 'oc-zero-'));
@@ -109,10 +110,13 @@ describe('with no configuration', () => {
   });
 
   it('sees a container recreated with another tag as a release of its service, at its start', async () => {
+    // Through a proxy that notes each request, so the container is recreated only once status
+    // has listed the containers and subscribed to the engine's events.
+    const proxy = await recordingProxy(dockerd.socket, join(home, 'docker-proxy.sock'));
     const status = new Promise<string>((resolve) => {
       const child = spawn(BIN, ['status', '--json', '--sample', '10s'], {
         ...noConfig(),
-        env: { ...process.env, ...noConfig().env },
+        env: { ...process.env, ...noConfig().env, DOCKER_HOST: `unix://${proxy.path}` },
       });
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -120,7 +124,13 @@ describe('with no configuration', () => {
       });
       child.on('close', () => resolve(out));
     });
-    await new Promise((r) => setTimeout(r, 3000));
+    await waitUntil(
+      () =>
+        proxy.requests.some((r) => /\/events\b/.test(r)) &&
+        proxy.requests.some((r) => /\/containers\/json/.test(r)),
+      20_000,
+      'status to list the containers and follow the events',
+    );
     const recreatedAt = Date.now();
     dockerd.docker('rm', '-f', 'shop-api-1');
     runApi('shop-api-2', '1.5.0');
@@ -131,6 +141,7 @@ describe('with no configuration', () => {
     // Dated by the new container's start (Docker's clock is this machine's, to the second).
     expect(Date.parse(release.at)).toBeGreaterThanOrEqual(Math.floor(recreatedAt / 1000) * 1000);
     expect(snap.versions).toEqual({ api: '1.5.0' });
+    proxy.close();
   });
 });
 
