@@ -1,121 +1,36 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { LineSplitter } from '../logs/lineSplitter';
+import type { Environment } from '../config/schema';
 import { type LogFilter, matchesFilter } from '../logs/logFilter';
 import { LEVELS, type Level, type LogRecord } from '../logs/logRecord';
 import { parseLine } from '../logs/parseLine';
 import { PatternIndex } from '../logs/patterns/patternIndex';
 import { scanFile } from '../logs/scanLines';
 import { type ContainerStatus, serviceOf } from '../model/sourceEvents';
-import { DockerLogSource } from '../sources/dockerLogSource';
-import { containerLogTail, listContainers, localDockerSocket, probeDocker } from '../sources/dockerProbe';
+import { containerLogTail } from '../sources/dockerProbe';
 import { FileFollower } from '../sources/fileFollower';
+import type { Startable } from '../sources/serviceLogs';
 import { parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
 import { parseWhen } from './incidentCommand';
+import {
+  argvOf,
+  fileKind,
+  followConfiguredLogs,
+  followLocalEngine,
+  followStream,
+  list,
+  localContainers,
+  logSink,
+  READER_GONE,
+  readLines,
+} from './logInputs';
 import { patternJson, patternOrder, patternText } from './logPatterns';
 import { stderr, stdout } from './output';
 import { FOLLOW_MERGE_WINDOW_MS, TimeMerge } from './timeMerge';
-
-function list(v: unknown): string[] {
-  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
-}
-
-/** "kubectl logs -f x" or a JSON array ["kubectl","logs","-f","x"]; never through a shell. */
-function argvOf(spec: string): string[] {
-  if (spec.trim().startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(spec);
-    } catch (err) {
-      throw new UserError(
-        `opsconsole: --cmd: "${spec}" is not a valid JSON array (${(err as Error).message}).\n  fix: quote it whole, e.g. --cmd '["kubectl","logs","-f","api"]', or give the words plainly: --cmd 'kubectl logs -f api'.`,
-      );
-    }
-    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === 'string'))
-      throw new UserError(
-        'opsconsole: --cmd: expected a non-empty JSON array of strings, e.g. ["tail","-f","app.log"]',
-      );
-    return parsed;
-  }
-  const words = spec.trim().split(/\s+/);
-  if (words[0] === '')
-    throw new UserError("opsconsole: --cmd: the command is empty.\n  fix: --cmd 'tail -f app.log'");
-  return words;
-}
-
-/** The local engine's containers, or undefined when no engine answers. */
-async function localContainers(): Promise<{ socket: string; containers: ContainerStatus[] } | undefined> {
-  const socket = localDockerSocket();
-  if (!(await probeDocker(socket)).ok) return undefined;
-  return { socket, containers: await listContainers(socket) };
-}
-
-/** Thrown from a scan's line handler to end it early once nobody reads the output. */
-const READER_GONE = Symbol('reader gone');
-
-/** Regular files are scanned or followed by position; pipes and devices are read as streams. */
-function fileKind(path: string): 'file' | 'stream' {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === 'ENOENT'
-        ? `opsconsole: --file ${path}: no such file.\n  fix: check the path (a glob must be expanded by the shell).`
-        : `opsconsole: --file ${path}: cannot read it (${code}).`,
-    );
-  }
-  if (st.isDirectory())
-    throw new UserError(
-      `opsconsole: --file ${path}: is a directory.\n  fix: name the log files in it, e.g. --file ${path}/app.log`,
-    );
-  try {
-    accessSync(path, constants.R_OK);
-  } catch {
-    throw new UserError(
-      `opsconsole: --file ${path}: permission denied.\n  fix: run as a user who can read it.`,
-    );
-  }
-  return st.isFile() ? 'file' : 'stream';
-}
-
-/** Splits a byte stream into lines for `onLine`, flushing the output after each chunk. */
-function readLines(
-  stream: NodeJS.ReadableStream,
-  onLine: (line: string) => void,
-  flush: () => void,
-): Promise<void> {
-  const splitter = new LineSplitter();
-  const each = (lines: string[]) => {
-    for (const l of lines) onLine(l);
-    flush();
-  };
-  stream.on('data', (d: Buffer) => each(splitter.push(d)));
-  return new Promise((resolve) => {
-    stream.on('end', () => {
-      each(splitter.end());
-      resolve();
-    });
-    stream.on('close', resolve);
-  });
-}
-
-/** Like `tail -f` on a pipe: read until its writer closes it, then it is done. */
-function followStream(
-  path: string,
-  onLine: (line: string) => void,
-  flush: () => void,
-): { stop(): void; ended: Promise<void> } {
-  const stream = createReadStream(path);
-  stream.on('error', (err) => stderr.line(`opsconsole: --file ${path}: ${err.message}`));
-  return { stop: () => stream.destroy(), ended: readLines(stream, onLine, flush) };
-}
 
 export const logsCommand: Command = {
   name: 'logs',
@@ -125,7 +40,9 @@ export const logsCommand: Command = {
   details: [
     'Lines are parsed (JSON, logfmt, plain), filtered, and printed with every terminal control',
     'sequence removed. --request-id matches the parsed field, else the text. --follow keeps',
-    'reading files across rotation and truncation. Without --file/--cmd the config log files are used.',
+    "reading files across rotation and truncation. Without --file/--cmd: the config's logs (with",
+    '--follow every kind, read as the console reads them: files local or over SSH, containers,',
+    "journald, commands; without it, its local files), else the local Docker engine's containers.",
     `Levels: ${LEVELS.join(', ')}.`,
     '--patterns prints the message templates instead of the lines (timestamps, levels and ids taken',
     'off, values as <*>), most frequent first, with counts, first and last seen and a sample;',
@@ -150,17 +67,29 @@ export const logsCommand: Command = {
     const cmds = list(values.cmd);
     /** With no file, command or config: the local Docker engine's containers, by service. */
     let docker: { socket: string; containers: ContainerStatus[] } | undefined;
+    /** With a config and --follow: its environments, whose logs are followed as the console does. */
+    let configured: Environment[] = [];
     if (files.length === 0 && cmds.length === 0) {
       const { findConfig, loadConfigFile } = await import('../config/load');
       const path = findConfig(globals.config);
-      const config = path ? loadConfigFile(path).config : undefined;
-      files = Object.values(config?.environments ?? {}).flatMap((env) =>
-        Object.values(env.services).flatMap((s) =>
-          s.logs.flatMap((l) => ('file' in l && !l.host ? [l.file] : [])),
-        ),
+      const envs = Object.values((path ? loadConfigFile(path).config : undefined)?.environments ?? {});
+      const logCount = envs.reduce(
+        (n, env) => n + Object.values(env.services).flatMap((s) => s.logs).length,
+        0,
       );
-      if (files.length === 0 && !path) docker = await localContainers();
-      if (files.length === 0 && !docker)
+      if (values.follow && logCount > 0) configured = envs;
+      else
+        files = envs.flatMap((env) =>
+          Object.values(env.services).flatMap((s) =>
+            s.logs.flatMap((l) => ('file' in l && !l.host ? [l.file] : [])),
+          ),
+        );
+      if (files.length < logCount && !values.follow)
+        stderr.line(
+          `opsconsole: logs: ${logCount - files.length} of the config's ${logCount} logs (remote files, containers, journald, commands) are read with --follow`,
+        );
+      if (files.length === 0 && configured.length === 0 && !path) docker = await localContainers();
+      if (files.length === 0 && configured.length === 0 && !docker)
         throw new UserError('opsconsole: logs: give --file or --cmd (no local log files in the config)');
     }
     const level = values.level as string | undefined;
@@ -202,7 +131,8 @@ export const logsCommand: Command = {
       if (out.length > 0) stdout.write(`${out.join('\n')}\n`);
       out.length = 0;
     };
-    const inputs = files.length + cmds.length + (docker?.containers.length ?? 0);
+    const inputs =
+      files.length + cmds.length + (docker?.containers.length ?? 0) + (configured.length > 0 ? 2 : 0);
     const print = (r: LogRecord) => {
       out.push(
         json
@@ -259,7 +189,7 @@ export const logsCommand: Command = {
         }
       }
     }
-    const followers: ({ stop(): void } | { stop(): void; ended: Promise<void> })[] = values.follow
+    const followers: (Startable | { stop(): void; ended: Promise<void> })[] = values.follow
       ? files.map((f) => {
           // A pipe or device has no positions to poll: it is read as the stream it is, to its end.
           if (kinds.get(f) === 'stream') return followStream(f, (line) => handle(basename(f), line), flush);
@@ -272,29 +202,22 @@ export const logsCommand: Command = {
             },
             { fromStart: true, pollMs: 200 },
           );
-          follower.start();
           return follower;
         })
       : [];
+    const { sink, stopping } = logSink(handle, flush);
+    if (configured.length > 0) followers.push(...followConfiguredLogs(configured, sink));
     if (docker) {
       const { socket, containers } = docker;
-      if (values.follow) {
-        // Each container's stream, merged as lines arrive; its lines carry its service's name.
-        for (const c of containers.filter((x) => x.state === 'running')) {
-          const source = new DockerLogSource(c.name, serviceOf(c), { socketPath: socket }, (e) => {
-            if (e.type === 'log-lines')
-              for (const [i, l] of e.lines.entries()) handle(e.source, l, e.times?.[i]);
-            flush();
-          });
-          source.start();
-          followers.push(source);
-        }
-      } else {
+      // Each container's stream, those started later too, merged as lines arrive, under its service.
+      if (values.follow) followers.push(followLocalEngine(socket, sink));
+      else {
         for (const c of containers)
           for (const line of await containerLogTail(socket, c.name, 500)) handle(serviceOf(c), line);
         merge?.stop();
       }
     }
+    for (const f of followers) if ('start' in f) f.start();
     const argvs = cmds.map(argvOf);
     const children = argvs.map(([file, ...args]) => {
       const child = spawn(file as string, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -335,6 +258,7 @@ export const logsCommand: Command = {
         if (followers.every((f) => 'ended' in f))
           void Promise.all(followers.map((f) => f.ended)).then(() => resolve());
       });
+      stopping();
       for (const f of followers) f.stop();
       merge?.stop();
       if (!stdout.readerGone) flush();

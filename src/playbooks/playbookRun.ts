@@ -1,29 +1,15 @@
-import type { CommandTarget } from '../model/command';
-import { type PayloadInput, type RecordKind, UNTICKED } from '../model/journalRecord';
+import { UNTICKED } from '../model/journalRecord';
 import type { Evaluation, PlaybookNodeView, StepResult } from '../model/playbookView';
-import { evaluateCondition, type LiveFacts } from './evaluateCondition';
+import { evaluateCondition } from './evaluateCondition';
 import { nodeView } from './nodeView';
 import type { OutcomeWatch, Verification } from './nodeWatch';
 import { watchesOf, watchViews } from './nodeWatch';
 import { planStep, type StepPlan, validateParameter } from './parameters';
+import type { PlaybookRunContext } from './runContext';
 import { answerLabel, fillCondition, howAnswered, withTitle } from './runWording';
 import type { Playbook, PlaybookNode } from './schema';
 import { PlaybookRunError, runCommandStep, stepToRun } from './stepRunner';
 import { variantRoute } from './variantRoute';
-
-export interface PlaybookRunContext {
-  facts: () => LiveFacts;
-  record: <K extends RecordKind>(kind: K, payload: PayloadInput<K>) => void;
-  targetFor: (host: string) => CommandTarget;
-  /** Parameter values known up front: built-ins, config deploy settings, live data. */
-  values: Record<string, string>;
-  /** The deploy kind of the service; steps of other variants are passed over. */
-  variant?: string;
-  /** What told the kind (deploy.kind in the config, compose labels of a container), for the record. */
-  variantEvidence?: string;
-  onChange: (view: PlaybookNodeView) => void;
-  now?: () => number;
-}
 
 /**
  * One walk through a playbook: the current node, the answers given, the steps run. Every move is
@@ -64,8 +50,9 @@ export class PlaybookRun {
     return (this.ctx.now ?? Date.now)();
   }
 
+  /** The current node, its title filled with the run's parameters: as shown, so as recorded. */
   get node(): PlaybookNode {
-    return this.playbook.nodes[this.nodeId] as PlaybookNode;
+    return withTitle(this.playbook.nodes[this.nodeId] as PlaybookNode, this.values);
   }
 
   get currentId(): string {
@@ -327,7 +314,7 @@ export class PlaybookRun {
     return nodeView({
       playbook: this.playbook,
       nodeId: this.nodeId,
-      node: withTitle(node, this.values),
+      node,
       ticked: this.ticked,
       trail: this.trail,
       running: this.running !== undefined,

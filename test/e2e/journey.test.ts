@@ -123,7 +123,16 @@ async function journey(
   await t.waitFor(/Outcome: Rolled back/);
   // S works from the triage view: no Esc. The gateway fails the api's errors on, and clears a little
   // after it; resolved before that, the console would ask "resolve anyway?" (tested on its own).
-  await t.waitFor((s) => ratioOf('gateway', s) <= 5 && apiRatio(s) <= 5, 60_000);
+  // The RULE column shows each service's own rule (a failing neighbour's as "↳ after api"): resolve
+  // once neither fires, as the pane says, not only once the 1m ratios dipped under the line.
+  await t.waitFor(
+    (s) =>
+      ratioOf('gateway', s) <= 5 &&
+      apiRatio(s) <= 5 &&
+      !/\bgateway\s+\d+\.\d%.*(↳|downstream of|FIRING)/.test(s) &&
+      !/\bapi\s+\d+\.\d%.*FIRING/.test(s),
+    90_000,
+  );
   press('S');
   await t.waitFor(/4 {2}resolved/);
   press('4');

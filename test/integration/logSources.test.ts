@@ -117,6 +117,36 @@ describe('opsconsole logs', () => {
     expect(bad.stderr).toMatch(/--level: expected one of/);
   });
 
+  it("--follow reads the config's logs as the console does: a command log and a file, merged by time", async () => {
+    const app = join(dir, 'follow-app.log');
+    writeFileSync(app, '{"level":"error","msg":"from the file"}\n');
+    const config = join(dir, 'follow.yaml');
+    writeFileSync(
+      config,
+      [
+        'environments:',
+        '  prod:',
+        '    services:',
+        '      api:',
+        `        logs: [{ file: ${JSON.stringify(app)} }]`,
+        '      worker:',
+        "        logs: [{ command: [sh, -c, 'while true; do echo worker tick; sleep 0.2; done'] }]",
+        '',
+      ].join('\n'),
+    );
+    // head ends the follow (at the next line after it left); the command's output is a log too.
+    const r = await runShell(`"$OC" logs --follow --config '${config}' | head -4`);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toContain('api: {"level":"error","msg":"from the file"}');
+    expect(lines).toContain('worker: worker tick');
+    expect(r.stderr).toBe('');
+    // Without --follow, the file is read and the command log is said to need --follow.
+    const once = await runShell(`"$OC" logs --config '${config}'`);
+    expect(once.stdout).toBe('{"level":"error","msg":"from the file"}\n');
+    expect(once.stderr).toMatch(/1 of the config's 2 logs .* are read with --follow/);
+  });
+
   it('matches every line of the loghub samples the filter says it should', async () => {
     const fixture = join(process.cwd(), '..', 'shared', 'fixtures', 'loghub', 'Zookeeper_2k.log');
     const r = await runLogs(['--file', fixture, '--level', 'warn']);
