@@ -1,21 +1,8 @@
 // Redaction of 1 MiB adversarial lines, in this process (goal: under 50 ms each).
 import { createRedactor } from '../../src/text/redact';
+import { ADVERSARIAL_LINES as CASES } from '../../test/fixtures/redactionCases';
 import type { Benchmark } from './harness/context';
 import { pct } from './harness/measure';
-
-const MiB = 1024 * 1024;
-
-/** Lines built to make a careless pattern backtrack, and one dense with real secrets. */
-const CASES: Record<string, string> = {
-  'one long token': 'a'.repeat(MiB),
-  "url-ish: '://' and 'b:'": `${'a'.repeat(MiB / 2)}://${'b:'.repeat(MiB / 4)}`,
-  "'password=' repeated": 'password='.repeat(MiB / 9),
-  "'ghp_' repeated": 'ghp_'.repeat(MiB / 4),
-  'base64 without end': 'A1b2C3d4/'.repeat(MiB / 9),
-  'credential words': 'DB_PASSWORD_TOKEN_SECRET-'.repeat(MiB / 25),
-  'real secrets, densely':
-    'password=hunter2 AKIAIOSFODNN7EXAMPLE ghp_0123456789abcdefghijABCDEFGHIJ012345 '.repeat(MiB / 84),
-};
 
 export const redactBench: Benchmark = {
   name: 'redact',
