@@ -13,6 +13,9 @@ export interface Evaluation {
 
 export type StepResult = CommandResult & { dryRun: boolean };
 
+/** Whether a step's run did what it was for: exit 0, not cut short (a dry run counts as done). */
+export const stepSucceeded = (r: StepResult) => r.exitCode === 0 && !r.cancelled && !r.timedOut;
+
 /** What the triage view draws for the current node of a playbook run. */
 export interface PlaybookNodeView {
   playbookId: string;

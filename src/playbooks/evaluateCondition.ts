@@ -140,7 +140,10 @@ function ruleCleared(id: string, name: string, facts: LiveFacts): Evaluation {
   const held = Math.max(0, facts.now - facts.since);
   const evidence = [
     `${name} since the step: ${rate.requests} requests${rate.requests < MIN_REQUESTS_SINCE ? ` (of ${MIN_REQUESTS_SINCE} needed)` : ''}, 5xx ${formatPercent(rate.ratio)} ${under ? '≤' : '>'} ${formatPercent(spec.above, 0)}`,
-    `${formatDuration(Math.min(held, spec.forMs))} of ${formatDuration(spec.forMs)} held`,
+    // The hold counts only while the requests since the step are under the line.
+    under
+      ? `${formatDuration(Math.min(held, spec.forMs))} of ${formatDuration(spec.forMs)} held`
+      : `not held: over the line (${formatDuration(spec.forMs)} needed under it)`,
     now,
   ];
   if (!under || state !== 'ok') return { verdict: 'no', evidence };

@@ -61,6 +61,17 @@ export class Verification {
     record(false);
     return 'failed';
   }
+
+  /** Fails at once, recorded with why: there is nothing the data could show (the step never ran). */
+  failNow(reason: string): void {
+    this.failed = true;
+    this.ctx.record('verify.result', {
+      playbook: this.ctx.playbook,
+      step: this.node.title,
+      passed: false,
+      evidence: reason,
+    });
+  }
 }
 
 /**

@@ -1,5 +1,10 @@
 import { UNTICKED } from '../model/journalRecord';
-import type { Evaluation, PlaybookNodeView, StepResult } from '../model/playbookView';
+import {
+  type Evaluation,
+  type PlaybookNodeView,
+  type StepResult,
+  stepSucceeded,
+} from '../model/playbookView';
 import { evaluateCondition } from './evaluateCondition';
 import { nodeView } from './nodeView';
 import type { OutcomeWatch, Verification } from './nodeWatch';
@@ -8,8 +13,10 @@ import { planStep, type StepPlan, validateParameter } from './parameters';
 import type { PlaybookRunContext } from './runContext';
 import { answerLabel, fillCondition, howAnswered, withTitle } from './runWording';
 import type { Playbook, PlaybookNode } from './schema';
-import { PlaybookRunError, runCommandStep, stepToRun } from './stepRunner';
+import { confirmationWordFor, PlaybookRunError, runCommandStep, stepToRun } from './stepRunner';
 import { variantRoute } from './variantRoute';
+
+const DRY_RUN_BEFORE = 'the step before it was a dry run: nothing changed';
 
 /**
  * One walk through a playbook: the current node, the answers given, the steps run. Every move is
@@ -24,6 +31,8 @@ export class PlaybookRun {
   private trail: string[] = [];
   private running: AbortController | undefined;
   private lastResult: StepResult | undefined;
+  /** Why a verification now would show nothing: the step before it was skipped, failed or a dry run. */
+  private unverifiable: string | undefined;
   /** At a verification step, its check; at an outcome that watches, its watch. */
   private verification: Verification | undefined;
   private watch: OutcomeWatch | undefined;
@@ -97,6 +106,7 @@ export class PlaybookRun {
       { ...this.ctx, playbook: this.playbook.id, nodeId: next, fill: (c) => fillCondition(c, this.values) },
       this.stepFinishedAt,
     ));
+    if (this.verification && this.unverifiable) this.verification.failNow(this.unverifiable);
     if (node.kind === 'question')
       this.ctx.record('decision.shown', { playbook: this.playbook.id, node: next, question: node.question });
     if (node.kind === 'checklist') this.tickFromData(node);
@@ -184,6 +194,9 @@ export class PlaybookRun {
       return;
     }
     if ((node.kind === 'command' || node.kind === 'shell') && this.lastResult) {
+      // A step that failed is run again or skipped, never passed over as if it had worked.
+      if (!stepSucceeded(this.lastResult)) return;
+      this.unverifiable = this.lastResult.dryRun ? DRY_RUN_BEFORE : undefined;
       this.enter(node.next);
       return;
     }
@@ -201,6 +214,8 @@ export class PlaybookRun {
       reason,
       ...(node.kind === 'verify' && { verification: true }),
     });
+    if (node.kind !== 'verify' && node.kind !== 'checklist')
+      this.unverifiable = `the step before it was skipped: ${node.title}`;
     this.enter(node.kind === 'verify' ? (node.otherwise ?? node.next) : node.next);
   }
 
@@ -235,17 +250,12 @@ export class PlaybookRun {
 
   /** What a destructive step asks the operator to type: the service, else the host. */
   confirmationWord(): string | undefined {
-    const node = this.node;
-    const destructive =
-      node.kind === 'command' ? node.run.destructive : node.kind === 'shell' ? node.destructive : false;
-    if (!destructive) return undefined;
-    return this.values.service ?? this.commandPlan()?.host;
+    return confirmationWordFor(this.node, this.values.service, () => this.commandPlan()?.host);
   }
 
   /**
-   * Runs the current command step. Intent is recorded before anything starts and the result after;
-   * a dry run records both and executes nothing, or runs the step's own dry run (`run.dryRun`). A destructive step needs `typed` to equal
-   * `confirmationWord()`.
+   * Runs the current command step: intent recorded before, result after; a dry run executes nothing
+   * (or the step's own `run.dryRun`). A destructive step needs `typed` to equal `confirmationWord()`.
    */
   async runStep(typed?: string): Promise<StepResult> {
     const node = this.node;
@@ -270,7 +280,10 @@ export class PlaybookRun {
         signal: running.signal,
       });
       // A step that changed something (not a dry run, exit 0): what follows is judged from here on.
-      if (!dryRun && this.lastResult.exitCode === 0) this.stepFinishedAt = this.now;
+      if (!dryRun && this.lastResult.exitCode === 0) {
+        this.stepFinishedAt = this.now;
+        this.unverifiable = undefined;
+      }
     } finally {
       this.running = undefined;
     }

@@ -100,3 +100,14 @@ export async function runCommandStep(step: StepToRun, ctx: StepRunnerContext): P
   });
   return { ...result, dryRun: step.dryRun };
 }
+
+/** What a destructive step asks the operator to type: the service, else the host; none if not destructive. */
+export function confirmationWordFor(
+  node: PlaybookNode,
+  service: string | undefined,
+  host: () => string | undefined,
+): string | undefined {
+  const destructive =
+    node.kind === 'command' ? node.run.destructive : node.kind === 'shell' ? node.destructive : false;
+  return destructive ? (service ?? host()) : undefined;
+}

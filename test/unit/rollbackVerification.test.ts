@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { evaluateCondition } from '../../src/playbooks/evaluateCondition';
 import { walkDecisions } from '../../src/playbooks/scenarios';
 import { facts, NOW, type RuleState, rules } from '../helpers/playbookFacts';
 import { recordingRun, shipped } from '../helpers/playbookWalk';
@@ -57,6 +58,49 @@ describe('verifying the emergency rollback', () => {
     });
     run.continue();
     expect(run.view().text).toBe('Rolled back');
+  });
+
+  it('a rollback that failed is never passed over: Enter stays, and once skipped its checks fail at once', async () => {
+    const f = facts({ ratio: 0.12, firing: true });
+    const { run, records } = recordingRun(pb, f, {
+      variant: 'demo',
+      values: { service: 'api', opsconsole: '/bin/false', host: 'local' },
+    });
+    run.continue();
+    expect(run.currentId).toBe('demo-rollback');
+    const result = await run.runStep('api');
+    expect(result.exitCode).not.toBe(0);
+    run.continue();
+    expect(run.currentId).toBe('demo-rollback');
+    // Skipped, the health check (which never failed) cannot vouch for a rollback that did not run.
+    run.skipStep('gave up');
+    expect(run.currentId).toBe('health-green');
+    expect(run.view().verify?.failed).toBe(true);
+    expect(records.at(-1)).toMatchObject({
+      kind: 'verify.result',
+      payload: {
+        passed: false,
+        evidence:
+          'the step before it was skipped: Roll api back to its previous release: {{currentVersion}} → {{version}}',
+      },
+    });
+    run.continue();
+    expect(run.view().text).toBe('Rolled back, not verified');
+  });
+
+  it('counts no hold time while the requests since the step are over the line', () => {
+    const f = facts({ ratio: 0.12, firing: true });
+    f.rateSince = () => ({ requests: 486, ratio: 0.152 });
+    f.ruleLines = { 'error-ratio-critical': { above: 0.05, forMs: 120_000, signal: 'ratio' } };
+    const evaluation = evaluateCondition(
+      { ruleCleared: { service: 'api', id: 'error-ratio-critical' } },
+      { ...f, since: f.now - 25_000 },
+    );
+    expect(evaluation.evidence).toEqual([
+      'api since the step: 486 requests, 5xx 15.2% > 5%',
+      'not held: over the line (2m00s needed under it)',
+      'error-ratio-critical firing',
+    ]);
   });
 
   it('a skipped verification is recorded as one and leads to "not verified"', () => {

@@ -1,5 +1,6 @@
 import { playbookNamedBy } from '../../model/alerts';
 import { STEP_DRIVER_ROLE } from '../../model/incident';
+import { stepSucceeded } from '../../model/playbookView';
 import { alertGroups } from '../../store/selectors';
 import type { Controller, ControllerContext } from './controllerContext';
 
@@ -96,6 +97,14 @@ export function triageController(ctx: ControllerContext) {
       }
       if ((view.kind === 'command' || view.kind === 'shell') && !view.lastResult)
         return say('press r to run this step, s to skip it');
+      if (
+        (view.kind === 'command' || view.kind === 'shell') &&
+        view.lastResult &&
+        !stepSucceeded(view.lastResult)
+      )
+        return say(
+          `the step did not succeed (exit ${view.lastResult.exitCode}${view.lastResult.cancelled ? ', cancelled' : ''}): r runs it again, s skips it (its verification then fails)`,
+        );
       journaled('the step', () => r.continue());
     },
     /**
