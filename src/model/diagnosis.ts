@@ -18,12 +18,16 @@ export interface Diagnosis {
   origin?: { service: string; share: number; requests: number };
 }
 
-/** What the diagnosis says, without its counts: it is recorded again only when this changes. */
+/**
+ * What the diagnosis says, without its counts or its templates' order: it is recorded again only
+ * when this changes. Two templates of one bug trade places by count every few seconds; that is not
+ * news for the timeline.
+ */
 export function diagnosisKey(d: Diagnosis): string {
   return JSON.stringify([
     d.change?.service,
     d.change?.to,
-    d.patterns.map((p) => p.template),
+    d.patterns.map((p) => `${p.service} ${p.template}`).sort(),
     d.origin?.service,
   ]);
 }

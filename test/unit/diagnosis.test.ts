@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OriginCount } from '../../src/logs/requestOrigins';
 import type { ServiceSignalsView } from '../../src/metrics/serviceSignals';
+import { diagnosisKey } from '../../src/model/diagnosis';
 import { createConsoleStore } from '../../src/store/consoleStore';
 import { dependencyErrors, diagnose } from '../../src/store/diagnosis';
 import type { PatternRow } from '../../src/store/patternRows';
@@ -159,5 +160,21 @@ describe('dependency errors: the infrastructure question', () => {
     const old = row({ ...reset(0), perMinute: [...Array(20).fill(0), 50, ...Array(9).fill(0)] });
     const info = row({ ...reset(60), errorShare: 0.1 });
     expect(dependencyErrors([old, info])).toEqual([]);
+  });
+});
+
+describe('when the diagnosis is news', () => {
+  it('is the same diagnosis when its templates only trade places by count', () => {
+    const p = (template: string, count: number) => ({
+      service: 'api',
+      template,
+      count,
+      firstSeen: T0,
+      kind: 'new' as const,
+    });
+    const a = { summary: 'a', patterns: [p('TypeError: <*>', 40), p('pricing rule lookup failed', 39)] };
+    const b = { summary: 'b', patterns: [p('pricing rule lookup failed', 41), p('TypeError: <*>', 40)] };
+    expect(diagnosisKey(a)).toBe(diagnosisKey(b));
+    expect(diagnosisKey({ ...a, patterns: [p('another', 3)] })).not.toBe(diagnosisKey(a));
   });
 });
