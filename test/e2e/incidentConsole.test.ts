@@ -18,6 +18,8 @@ describe('incident timeline in the console (real terminal)', () => {
     await t.waitFor(/Incident title/);
     // A rule that fired by now prefills the title: the operator's own words replace it.
     t.press(KEYS.ctrlU);
+    // A key at a time: sent with the text in one write, Ctrl-U would arrive as part of a paste.
+    await t.waitFor(/║ > █ +║/);
     t.press('api errors after v1.5.0');
     await t.waitFor(/> api errors after v1\.5\.0/);
     t.press(KEYS.enter);

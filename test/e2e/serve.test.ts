@@ -191,7 +191,9 @@ describe('opsconsole serve: one live incident, a console each, over the real Ope
     // The commander declares; bob adds a note; both reach the others.
     alice.press('D');
     await alice.waitFor(/Incident title/);
-    alice.press(`${KEYS.ctrlU}checkout errors${KEYS.enter}`);
+    alice.press(KEYS.ctrlU);
+    await alice.waitFor(/║ > █ +║/);
+    alice.press(`checkout errors${KEYS.enter}`);
     await alice.waitFor(/Severity for "checkout errors"/);
     alice.press('1');
     await carol.waitFor(/Incident declared: checkout errors \(P1\), commander alice/);

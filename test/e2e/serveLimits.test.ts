@@ -106,11 +106,14 @@ const visible = (output: string) =>
     '',
   );
 
-/** The widest line of a frame, as a terminal would show it. */
+/**
+ * The widest line of a frame, as a terminal would show it: a carriage return or a cursor movement
+ * starts writing at another place (a one-row terminal redraws its line in place, with no newline).
+ */
 const widest = (frame: string) =>
   Math.max(
-    ...visible(frame)
-      .split(/\r?\n/)
+    ...visible(frame.replace(/\u001b\[[0-9;?]*[A-HJf]/g, '\n'))
+      .split(/[\r\n]+/)
       .map((l) => [...l].length),
   );
 
