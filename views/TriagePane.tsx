@@ -1,17 +1,21 @@
 import { Box, Text } from 'ink';
-import type { PlaybookNodeView } from '../src/model/playbookView';
+import { type PlaybookNodeView, stepSucceeded } from '../src/model/playbookView';
 import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
 import { dataAccount } from './dataAccount';
 import { PaneTitle } from './PaneTitle';
 import { cell, clockTime, wrapWords } from './rows';
 
+/** One line of the triage pane; `keys` marks the keys line, which stays on screen when others cannot. */
+export interface TriageLine {
+  text: string;
+  tone?: 'alert' | 'ok' | 'dim' | 'strong';
+  keys?: boolean;
+}
+
 /** The lines the triage pane shows for one node: pure, so layout is testable without rendering. */
-export function triageLines(
-  v: PlaybookNodeView,
-  now: number,
-): { text: string; tone?: 'alert' | 'ok' | 'dim' | 'strong' }[] {
-  const out: { text: string; tone?: 'alert' | 'ok' | 'dim' | 'strong' }[] = [];
+export function triageLines(v: PlaybookNodeView, now: number): TriageLine[] {
+  const out: TriageLine[] = [];
   switch (v.kind) {
     case 'question': {
       out.push({ text: `Q: ${v.text}`, tone: 'strong' });
@@ -33,7 +37,7 @@ export function triageLines(
         v.proposal && v.proposal.verdict !== 'unknown'
           ? " · Enter accept the data · a the data's answers in a row"
           : '';
-      out.push({ text: `   ${keys}${accept}` });
+      out.push({ text: `   ${keys}${accept}`, keys: true });
       break;
     }
     case 'checklist':
@@ -44,7 +48,11 @@ export function triageLines(
           tone: c.ticked ? 'ok' : undefined,
         });
       }
-      out.push({ text: '   1-9 tick · Enter go on (unticked items are noted) · s skip', tone: 'dim' });
+      out.push({
+        text: '   1-9 tick · Enter go on (unticked items are noted) · s skip',
+        tone: 'dim',
+        keys: true,
+      });
       break;
     case 'command':
     case 'shell': {
@@ -73,9 +81,19 @@ export function triageLines(
         out.push({ text: `   result: ${status}`, tone: r.exitCode === 0 ? 'ok' : 'alert' });
         for (const line of r.output.split('\n').filter(Boolean).slice(-3))
           out.push({ text: `   │ ${line}`, tone: 'dim' });
-        out.push({ text: '   Enter go on · r run again · s skip', tone: 'dim' });
+        out.push({
+          text: stepSucceeded(r)
+            ? '   Enter go on · r run again · s skip'
+            : '   r run again · s skip (its checks then fail: nothing was verified)',
+          tone: 'dim',
+          keys: true,
+        });
       } else {
-        out.push({ text: `   r run · d dry run (${c?.dryRun ? 'ON' : 'off'}) · s skip`, tone: 'dim' });
+        out.push({
+          text: `   r run · d dry run (${c?.dryRun ? 'ON' : 'off'}) · s skip`,
+          tone: 'dim',
+          keys: true,
+        });
       }
       break;
     }
@@ -97,7 +115,11 @@ export function triageLines(
           tone: ver.failed ? 'alert' : ver.evaluation.verdict === 'yes' ? 'ok' : undefined,
         });
       }
-      out.push({ text: '   checked every second · s skip (then it is not verified)', tone: 'dim' });
+      out.push({
+        text: '   checked every second · s skip (then it is not verified)',
+        tone: 'dim',
+        keys: true,
+      });
       break;
     }
     case 'outcome': {
@@ -139,17 +161,8 @@ export function TriagePane({ width, height }: { width: number; height: number })
     ...(diagnosis ? [{ text: `Data: ${diagnosis}`, tone: 'strong' as const, context: true }] : []),
     ...(view ? triageLines(view, now) : [{ text: 'No triage under way: T starts one.' }]),
   ];
-  // Evidence and commands are wrapped, not cut; if that overflows the pane, the account and the
-  // trail (both in full under `i`) give their extra rows back first.
   const budget = Math.max(0, height - 1);
-  const wrapped = (shortened: boolean) =>
-    lines.flatMap((l) =>
-      (shortened && ('context' in l || l.text.startsWith('So far:'))
-        ? [l.text]
-        : wrapWords(l.text, width)
-      ).map((text) => ({ ...l, text })),
-    );
-  const rows = wrapped(false).length <= budget ? wrapped(false) : wrapped(true);
+  const rows = fitTriageRows(lines, width, budget);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <PaneTitle
@@ -172,4 +185,26 @@ export function TriagePane({ width, height }: { width: number; height: number })
       ))}
     </Box>
   );
+}
+
+/**
+ * The pane's rows within `budget`: evidence and commands wrapped, not cut; if that overflows, the
+ * data's account and the trail (both in full under `i`) give their extra rows back first; then the
+ * evidence gives way, said so, and the keys line (what to press next) stays.
+ */
+export function fitTriageRows(lines: (TriageLine & { context?: boolean })[], width: number, budget: number) {
+  const wrapped = (shortened: boolean) =>
+    lines.flatMap((l) =>
+      (shortened && (l.context || l.text.startsWith('So far:')) ? [l.text] : wrapWords(l.text, width)).map(
+        (text) => ({ ...l, text }),
+      ),
+    );
+  const fitted = wrapped(false).length <= budget ? wrapped(false) : wrapped(true);
+  if (fitted.length <= budget) return fitted;
+  const keyRows = fitted.filter((l) => l.keys);
+  return [
+    ...fitted.filter((l) => !l.keys).slice(0, Math.max(0, budget - keyRows.length - 1)),
+    { text: '   … more: i shows it all', tone: 'dim' as const },
+    ...keyRows,
+  ].slice(-budget);
 }

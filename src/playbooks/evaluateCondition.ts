@@ -94,25 +94,28 @@ function serviceNames(facts: LiveFacts, service: string | undefined): string[] {
 }
 
 /** Combines per-service verdicts: yes if any says yes, unknown if any is unknown and none says yes. */
+/** Evidence of several results, each line once (two parts of a condition often check one thing). */
+const evidenceOf = (results: Evaluation[]) => [...new Set(results.flatMap((r) => r.evidence))];
+
 function anyOf(results: Evaluation[]): Evaluation {
   const yes = results.filter((r) => r.verdict === 'yes');
-  if (yes.length > 0) return { verdict: 'yes', evidence: yes.flatMap((r) => r.evidence) };
+  if (yes.length > 0) return { verdict: 'yes', evidence: evidenceOf(yes) };
   const unknown = results.filter((r) => r.verdict === 'unknown');
   if (unknown.length > 0 || results.length === 0) {
     return {
       verdict: 'unknown',
-      evidence: results.length === 0 ? ['no services reporting'] : unknown.flatMap((r) => r.evidence),
+      evidence: results.length === 0 ? ['no services reporting'] : evidenceOf(unknown),
     };
   }
-  return { verdict: 'no', evidence: results.flatMap((r) => r.evidence) };
+  return { verdict: 'no', evidence: evidenceOf(results) };
 }
 
 function allOf(results: Evaluation[]): Evaluation {
   const no = results.filter((r) => r.verdict === 'no');
-  if (no.length > 0) return { verdict: 'no', evidence: no.flatMap((r) => r.evidence) };
+  if (no.length > 0) return { verdict: 'no', evidence: evidenceOf(no) };
   const unknown = results.filter((r) => r.verdict === 'unknown');
-  if (unknown.length > 0) return { verdict: 'unknown', evidence: unknown.flatMap((r) => r.evidence) };
-  return { verdict: 'yes', evidence: results.flatMap((r) => r.evidence) };
+  if (unknown.length > 0) return { verdict: 'unknown', evidence: evidenceOf(unknown) };
+  return { verdict: 'yes', evidence: evidenceOf(results) };
 }
 
 const verdict = (b: boolean): Verdict => (b ? 'yes' : 'no');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wrapWords } from '../../views/rows';
-import { triageLines } from '../../views/TriagePane';
+import { fitTriageRows, triageLines } from '../../views/TriagePane';
 import { controlledConsole as console_ } from '../helpers/controlledConsole';
 
 describe('the triage never dead-ends', () => {
@@ -112,5 +112,25 @@ describe('resolving against the data', () => {
         'verification failed or skipped: Health checks pass again',
       ],
     });
+  });
+});
+
+describe('the triage pane in a small space', () => {
+  it('keeps the keys line when the evidence does not fit, and says there is more', () => {
+    const evidence = Array.from({ length: 12 }, (_, i) => `service-${i} latency-p95 ok`).join('; ');
+    const lines = [
+      { text: 'Data: api v1.5.0 at 02:06:20, errors 1s later', tone: 'strong' as const, context: true },
+      { text: 'Q: Is production down or severely degraded?', tone: 'strong' as const },
+      { text: `   Data says YES: ${evidence}` },
+      { text: '   y yes · n no · Enter accept the data', keys: true },
+    ];
+    const rows = fitTriageRows(lines, 40, 6);
+    expect(rows).toHaveLength(6);
+    expect(rows.at(-1)?.text).toBe('   y yes · n no · Enter accept the data');
+    expect(rows.at(-2)?.text).toBe('   … more: i shows it all');
+    expect(rows[0]?.text).toMatch(/^Data: api v1\.5\.0/);
+    // With room, everything is there and nothing is marked as more.
+    const roomy = fitTriageRows(lines, 80, 40);
+    expect(roomy.map((r) => r.text)).not.toContain('   … more: i shows it all');
   });
 });
