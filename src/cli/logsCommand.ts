@@ -7,7 +7,7 @@ import { parseLine } from '../logs/parseLine';
 import { PatternIndex } from '../logs/patterns/patternIndex';
 import { scanFile } from '../logs/scanLines';
 import { type ContainerStatus, serviceOf } from '../model/sourceEvents';
-import { containerLogTail } from '../sources/dockerProbe';
+import { containerLogTail, localDockerSocket } from '../sources/dockerProbe';
 import { FileFollower } from '../sources/fileFollower';
 import type { Startable } from '../sources/serviceLogs';
 import { parseDuration } from '../text/duration';
@@ -90,7 +90,11 @@ export const logsCommand: Command = {
         );
       if (files.length === 0 && configured.length === 0 && !path) docker = await localContainers();
       if (files.length === 0 && configured.length === 0 && !docker)
-        throw new UserError('opsconsole: logs: give --file or --cmd (no local log files in the config)');
+        throw new UserError(
+          path
+            ? `opsconsole: logs: nothing to read: ${path} names no local log file${logCount > 0 ? ' (its other logs are read with --follow)' : ''}\n  fix: give --file PATH or --cmd ARGV, or add logs to a service in the config`
+            : `opsconsole: logs: nothing to read: no --file or --cmd, no config file, and no Docker engine answered at ${localDockerSocket()}\n  fix: give --file PATH or --cmd ARGV, or write a config with opsconsole init`,
+        );
     }
     const level = values.level as string | undefined;
     if (level !== undefined && !(LEVELS as readonly string[]).includes(level)) {

@@ -36,7 +36,8 @@ export function formatProblem(kind: string, p: FileProblem, others: readonly Fil
   if (p.hint) lines.push(`  fix:      ${p.hint}`);
   if (others.length > 0) {
     lines.push(`  and ${others.length} more in this file:`);
-    for (const q of others.slice(0, OTHERS_SHOWN))
+    const byLine = [...others].sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
+    for (const q of byLine.slice(0, OTHERS_SHOWN))
       lines.push(
         `    ${q.location ? `line ${q.location.line}` : 'top'}: ${q.field || '(top level)'}: ${q.message}`,
       );

@@ -33,7 +33,7 @@ describe('incident timeline in the console (real terminal)', () => {
     await t.waitFor(/note recorded/);
     t.press('f');
     t.press('p');
-    await t.waitFor(/pinned a \w+ line/);
+    await t.waitFor(/pinned a line of \w+/);
     t.press('t');
     await t.waitFor(/Timeline inc-/);
     const screen = await t.waitFor(/Note: checking the api release/);

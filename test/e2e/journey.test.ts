@@ -81,7 +81,7 @@ async function journey(
   const rid = /following request (req-[0-9a-f]+)/.exec(pivot)?.[1] as string;
   await t.waitFor((s) => (s.match(new RegExp(rid, 'g')) ?? []).length >= 2 && /\+\d+ms/.test(s));
   press('p');
-  await t.waitFor(/pinned a \w+ line/);
+  await t.waitFor(/pinned a line of \w+/);
   investigating = false;
   press('T');
   // The data's account heads the triage: the change that came before the errors.

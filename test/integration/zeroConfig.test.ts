@@ -109,6 +109,17 @@ describe('with no configuration', () => {
     );
   });
 
+  it('logs says what it looked for when there is nothing to read', async () => {
+    const r = await runCli(['logs', '--follow'], {
+      ...noConfig(),
+      env: { ...noConfig().env, DOCKER_HOST: 'unix:///nonexistent.sock' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'opsconsole: logs: nothing to read: no --file or --cmd, no config file, and no Docker engine answered at /nonexistent.sock\n  fix: give --file PATH or --cmd ARGV, or write a config with opsconsole init\n',
+    );
+  });
+
   it('sees a container recreated with another tag as a release of its service, at its start', async () => {
     // Through a proxy that notes each request, so the container is recreated only once status
     // has listed the containers and subscribed to the engine's events.

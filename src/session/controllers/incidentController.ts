@@ -163,7 +163,7 @@ export function incidentController(ctx: ControllerContext) {
           picked.context.map((c) => `${c.source}: ${c.text}`),
           picked.record.time,
         );
-        say(`pinned a ${picked.record.source} line to the timeline`);
+        say(`pinned a line of ${picked.record.source} to the timeline`);
       });
     },
     exportDraft: () => {
