@@ -15,6 +15,14 @@ export function visibleLogLines(
   if (!first || rows <= 0) return [];
   const end = anchor === undefined ? all.size : Math.min(all.size, Math.max(0, anchor - first.seq + 1));
   const out: LogRecord[] = [];
+  // The paused bottom line has been evicted: the oldest lines still held are the nearest to it.
+  if (end === 0) {
+    for (let i = 0; i < all.size && out.length < rows; i++) {
+      const r = all.at(i) as LogRecord;
+      if (!filter || matchesFilter(r, filter)) out.push(r);
+    }
+    return out;
+  }
   for (let i = end - 1; i >= 0 && out.length < rows; i--) {
     const r = all.at(i) as LogRecord;
     if (!filter || matchesFilter(r, filter)) out.push(r);

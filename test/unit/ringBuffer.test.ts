@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LogBuffer } from '../../src/logs/logBuffer';
+import type { LogRecord } from '../../src/logs/logRecord';
+import { parseLine } from '../../src/logs/parseLine';
 import { RingBuffer } from '../../src/logs/ringBuffer';
+import { visibleLogLines } from '../../src/logs/visibleLogLines';
 
 describe('RingBuffer', () => {
   it('keeps the newest entries up to capacity and counts evictions', () => {
@@ -34,5 +37,19 @@ describe('RingBuffer', () => {
     expect(b.evictedBySource.get('a')).toBe(1);
     expect(b.receivedBySource.get('b')).toBe(2);
     expect(b.ring.toArray().map((r) => r.source)).toEqual(['b', 'b']);
+  });
+});
+
+describe('the lines a paused log pane shows', () => {
+  const ring = new RingBuffer<LogRecord>(10);
+  for (let seq = 0; seq < 30; seq++)
+    ring.push(parseLine(`line ${seq}`, { source: 'api', seq, receivedAt: 1_000 + seq }));
+
+  it('ends at the paused line while it is held', () => {
+    expect(visibleLogLines(ring, 3, 25).map((r) => r.text)).toEqual(['line 23', 'line 24', 'line 25']);
+  });
+
+  it('shows the oldest lines still held once the paused line has been evicted, never an empty pane', () => {
+    expect(visibleLogLines(ring, 3, 5).map((r) => r.text)).toEqual(['line 20', 'line 21', 'line 22']);
   });
 });
