@@ -11,6 +11,8 @@ export function triageController(ctx: ControllerContext) {
 
   /** Runs the current step in the background; the view shows it running and then its result. */
   const startStep = (typed?: string) => {
+    // Replaces what the status line said before (a refused confirmation must not stay up meanwhile).
+    say('running the step… Ctrl-C stops it');
     run()
       ?.runStep(typed)
       .then(
