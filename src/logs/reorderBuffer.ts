@@ -19,12 +19,22 @@ export class ReorderBuffer {
     return this.pending.length;
   }
 
-  /** The lines whose wait is over at `now`, in event-time order (arrival order among equals). */
+  /**
+   * The lines whose wait is over at `now`, with every held line no later than the latest of them,
+   * in event-time order (arrival order among equals). A line that came a few milliseconds after
+   * another stream's but happened before it goes out with it: held to its own deadline it could
+   * only be shown after a later line.
+   */
   release(now: number): LogRecord[] {
     if (this.pending.length === 0) return [];
-    const due = this.pending.filter((p) => p.arrived + this.windowMs <= now);
-    if (due.length === 0) return [];
-    this.pending = this.pending.filter((p) => p.arrived + this.windowMs > now);
-    return due.sort((a, b) => a.record.time - b.record.time || a.order - b.order).map((p) => p.record);
+    let latestDue = Number.NEGATIVE_INFINITY;
+    for (const p of this.pending)
+      if (p.arrived + this.windowMs <= now) latestDue = Math.max(latestDue, p.record.time);
+    if (latestDue === Number.NEGATIVE_INFINITY) return [];
+    const goes = (p: (typeof this.pending)[number]) =>
+      p.arrived + this.windowMs <= now || p.record.time <= latestDue;
+    const released = this.pending.filter(goes);
+    this.pending = this.pending.filter((p) => !goes(p));
+    return released.sort((a, b) => a.record.time - b.record.time || a.order - b.order).map((p) => p.record);
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { LogBuffer } from '../../src/logs/logBuffer';
 import type { RecordKind } from '../../src/model/journalRecord';
@@ -58,6 +58,14 @@ afterAll(async () => {
   await cluster.api.stop();
 });
 
+/** Consoles a test opened: stopped after it even when it failed, so the next one starts clean. */
+const opened: { stop(): void }[] = [];
+afterEach(async () => {
+  for (const source of opened.splice(0)) source.stop();
+  cluster.api.remove('pods', 'shop', 'api-late');
+  await waitUntil(() => cluster.api.logStreams === 0, 10_000, 'every log stream closed');
+});
+
 /** Fields Go's structs write as zero values (kubectl sends them; the server defaults them the same). */
 function withoutGoZeroValues(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutGoZeroValues);
@@ -79,6 +87,7 @@ function watchedConsole(options: { maxLogStreams?: number } = {}) {
   const ingest = createIngest({ store, logs, thresholds: DEFAULT_THRESHOLDS, reorderWindowMs: 2000 });
   const source = kubernetesSource({ kubeconfig: cluster.kubeconfig, ...options }, ingest.sink);
   source.start();
+  opened.push(source);
   const until = (what: string, ok: () => boolean) => waitUntil(ok, 20_000, what, () => ingest.flush());
   const lines = (source = 'api') =>
     logs.ring

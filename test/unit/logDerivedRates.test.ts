@@ -81,6 +81,31 @@ describe('merging and field names in the ingest', () => {
     expect(logs.ring.toArray().map((r) => r.seq)).toEqual([1, 2]);
   });
 
+  it('keeps the time order when a flush falls between two arrivals’ deadlines', () => {
+    const store = createConsoleStore('t', 0);
+    const logs = new LogBuffer(100);
+    const ingest = createIngest({ store, logs, thresholds: DEFAULT_THRESHOLDS, reorderWindowMs: 250 });
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+    const line = (source: string, ms: number, msg: string, receivedAt: number) =>
+      ingest.sink({ type: 'log-lines', source, lines: [JSON.stringify({ time: at(ms), msg })], receivedAt });
+    line('api', 20, 'api second', 1000);
+    line('api', 40, 'api fourth', 1000);
+    // The other stream's lines, written earlier, come 30 ms later.
+    line('worker', 10, 'worker first', 1030);
+    line('worker', 30, 'worker third', 1030);
+    line('worker', 50, 'worker fifth', 1030);
+    // Only api's wait is over; worker's earlier lines go out with them rather than after them.
+    ingest.flush(1260);
+    expect(logs.ring.toArray().map((r) => r.message)).toEqual([
+      'worker first',
+      'api second',
+      'worker third',
+      'api fourth',
+    ]);
+    ingest.flush(1300);
+    expect(logs.ring.toArray().map((r) => r.message).at(-1)).toBe('worker fifth');
+  });
+
   it("reads a source's own field names before the usual ones", () => {
     const store = createConsoleStore('t', 0);
     const logs = new LogBuffer(10);
