@@ -53,6 +53,21 @@ export function fingerprintOf(publicSsh: Buffer): string {
  * The server's host key: read from `path`, or generated there on first start (ed25519, written
  * 0600 and atomically), so responders can pin its fingerprint once.
  */
+/**
+ * A new ed25519 host key in OpenSSH's format. ssh2's generator drops the leading zero bytes of a
+ * public key that begins with one (about 1 key in 256: mscdex/ssh2#1390, #1513) and so writes a key
+ * that neither it nor ssh-keygen can read; such a key is drawn again. Twenty draws all failing would
+ * take odds of 256^-20: that is a broken generator, said as such.
+ */
+export function newHostKey(): string {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519');
+    if (!(utils.parseKey(pair.private) instanceof Error) && !(utils.parseKey(pair.public) instanceof Error))
+      return pair.private;
+  }
+  throw new Error('could not make an ed25519 host key that parses back');
+}
+
 export function loadOrCreateHostKey(path: string): {
   privateKey: string;
   fingerprint: string;
@@ -61,7 +76,7 @@ export function loadOrCreateHostKey(path: string): {
   const created = !existsSync(path);
   if (created) {
     ensurePrivateDir(dirname(path));
-    writeFileAtomic(path, utils.generateKeyPairSync('ed25519').private);
+    writeFileAtomic(path, newHostKey());
   }
   const privateKey = readFileSync(path, 'utf8');
   const parsed = utils.parseKey(privateKey);
