@@ -1,7 +1,7 @@
 import type { Alert, AlertMatcher, Silence } from '../model/alerts';
 import { sanitize, sanitizedStrings } from '../text/sanitize';
 import { authHeaders } from './authHeaders';
-import { checkJsonShape, JsonShapeError } from './boundedJson';
+import { checkJsonShape, JsonShapeCheck, JsonShapeError } from './boundedJson';
 import { httpRequest } from './httpGet';
 
 const MAX_BODY = 32 * 1024 * 1024;
@@ -56,18 +56,23 @@ function silenceFrom(raw: Record<string, unknown>): Silence {
   };
 }
 
+/** An answer over a shape limit, in the operator's words. */
+function overLimit(err: unknown, path: string): unknown {
+  if (!(err instanceof JsonShapeError)) return err;
+  const what =
+    err.limit === 'items'
+      ? `more than ${err.max} alerts or silences in one answer`
+      : err.limit === 'members'
+        ? `more than ${err.max} labels (members) in one object`
+        : `nesting deeper than ${err.max} levels`;
+  return new Error(`Alertmanager answered ${path} with ${what}: over the limit, not read`);
+}
+
 function parseJson(text: string, path: string): unknown {
   try {
     checkJsonShape(text, ALERTMANAGER_LIMITS);
   } catch (err) {
-    if (!(err instanceof JsonShapeError)) throw err;
-    const what =
-      err.limit === 'items'
-        ? `more than ${err.max} alerts or silences in one answer`
-        : err.limit === 'members'
-          ? `more than ${err.max} labels (members) in one object`
-          : `nesting deeper than ${err.max} levels`;
-    throw new Error(`Alertmanager answered ${path} with ${what}: over the limit, not read`);
+    throw overLimit(err, path);
   }
   try {
     return JSON.parse(text);
@@ -101,12 +106,17 @@ export class AlertmanagerClient {
 
   private async send(method: 'GET' | 'POST' | 'DELETE', path: string, json?: unknown): Promise<string> {
     const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
+    const shape = new JsonShapeCheck(ALERTMANAGER_LIMITS);
     const res = await httpRequest(url.toString(), {
       method,
       timeoutMs: this.timeoutMs,
       maxBytes: MAX_BODY,
       headers: this.headers,
       ...(json !== undefined && { json }),
+      // Refused at the byte that crosses a limit, not after the whole answer has come.
+      onChunk: (chunk) => shape.push(chunk),
+    }).catch((err: unknown) => {
+      throw overLimit(err, path);
     });
     if (res.status !== 200) {
       // Alertmanager explains a refused request in the body (a bad matcher, an unknown silence).

@@ -1,7 +1,7 @@
 /**
  * What one JSON answer may hold before it is parsed. A byte cap alone is not enough: 24 MB of one
  * object with 1.5 M members costs hundreds of MB once parsed, and a deep nesting exhausts the stack
- * of whatever walks it. The check reads the text once and allocates nothing.
+ * of whatever walks it. The check reads the bytes once, as they arrive, and allocates nothing per byte.
  */
 export interface JsonShapeLimits {
   /** Members of any one object (an alert's labels, an object's annotations). */
@@ -42,33 +42,52 @@ const CLOSE_ARRAY = 0x5d;
  * limits. Text that is not JSON passes here and fails in `JSON.parse`, which says so.
  */
 export function checkJsonShape(text: string, limits: JsonShapeLimits): void {
-  // Per open container: the commas seen so far (its size minus one) and whether it is an object.
-  const commas: number[] = [];
-  const objects: boolean[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) {
-      // Skip the string: to the next quote not escaped.
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === BACKSLASH) i++;
-        else if (s === QUOTE) break;
+  new JsonShapeCheck(limits).push(Buffer.from(text));
+}
+
+/**
+ * The same check fed as the bytes arrive, so an answer over a limit is refused at the byte that
+ * crosses it rather than after all of it has been downloaded (24 MB of labels took longer than a
+ * poll's deadline to arrive on a loaded machine). Bytes, not text: every byte the check looks at is
+ * ASCII, and no byte of a multi-byte UTF-8 character is, so a chunk may end anywhere.
+ */
+export class JsonShapeCheck {
+  /** Per open container: the commas seen so far (its size minus one) and whether it is an object. */
+  private readonly commas: number[] = [];
+  private readonly objects: boolean[] = [];
+  private inString = false;
+  private escaped = false;
+
+  constructor(private readonly limits: JsonShapeLimits) {}
+
+  push(chunk: Uint8Array): void {
+    const { commas, objects, limits } = this;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i] as number;
+      if (this.inString) {
+        // To the next quote not escaped.
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) this.inString = false;
+      } else if (c === QUOTE) {
+        this.inString = true;
+      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        if (commas.length >= limits.maxDepth)
+          throw new JsonShapeError('depth', commas.length, limits.maxDepth);
+        commas.push(0);
+        objects.push(c === OPEN_OBJECT);
+      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        commas.pop();
+        objects.pop();
+      } else if (c === COMMA && commas.length > 0) {
+        const depth = commas.length - 1;
+        const n = (commas[depth] as number) + 1;
+        commas[depth] = n;
+        const object = objects[depth] as boolean;
+        const max = object ? limits.maxMembers : limits.maxItems;
+        // n commas separate n + 1 members or items.
+        if (n >= max) throw new JsonShapeError(object ? 'members' : 'items', depth, max);
       }
-    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (commas.length >= limits.maxDepth) throw new JsonShapeError('depth', commas.length, limits.maxDepth);
-      commas.push(0);
-      objects.push(c === OPEN_OBJECT);
-    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      commas.pop();
-      objects.pop();
-    } else if (c === COMMA && commas.length > 0) {
-      const depth = commas.length - 1;
-      const n = (commas[depth] as number) + 1;
-      commas[depth] = n;
-      const object = objects[depth] as boolean;
-      const max = object ? limits.maxMembers : limits.maxItems;
-      // n commas separate n + 1 members or items.
-      if (n >= max) throw new JsonShapeError(object ? 'members' : 'items', depth, max);
     }
   }
 }

@@ -3,6 +3,11 @@ export interface HttpGetOptions {
   timeoutMs: number;
   maxBytes: number;
   headers?: Record<string, string>;
+  /**
+   * Sees each chunk of a 2xx answer's body as it arrives; what it throws ends the request at once
+   * and is thrown as is (an answer refused for its shape need not be downloaded to the end).
+   */
+  onChunk?: (chunk: Buffer) => void;
 }
 
 export interface HttpRequestOptions extends HttpGetOptions {
@@ -30,6 +35,8 @@ export async function httpRequest(url: string, options: HttpRequestOptions): Pro
   const signal = AbortSignal.timeout(options.timeoutMs);
   // Loaded on first use: commands that make no HTTP request never load the client.
   const { request } = await import('./httpClient');
+  /** What `onChunk` threw: the caller's own error, passed on untouched. */
+  let refused: unknown;
   try {
     const hasBody = options.json !== undefined;
     const res = await request(url, {
@@ -42,11 +49,19 @@ export async function httpRequest(url: string, options: HttpRequestOptions): Pro
     });
     const chunks: Buffer[] = [];
     let size = 0;
+    const watch = res.statusCode >= 200 && res.statusCode < 300 ? options.onChunk : undefined;
     for await (const chunk of res.body) {
       size += (chunk as Buffer).length;
       if (size > options.maxBytes) {
         res.body.destroy();
         throw new HttpGetError(`response larger than ${options.maxBytes} bytes`);
+      }
+      try {
+        watch?.(chunk as Buffer);
+      } catch (err) {
+        res.body.destroy();
+        refused = err;
+        throw err;
       }
       chunks.push(chunk as Buffer);
     }
@@ -56,7 +71,7 @@ export async function httpRequest(url: string, options: HttpRequestOptions): Pro
       latencyMs: performance.now() - started,
     };
   } catch (err) {
-    if (err instanceof HttpGetError) throw err;
+    if (err instanceof HttpGetError || (refused !== undefined && err === refused)) throw err;
     const e = err as NodeJS.ErrnoException;
     if (signal.aborted || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT') {
       throw new HttpGetError(`no complete answer within ${options.timeoutMs}ms`);
