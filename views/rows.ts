@@ -155,11 +155,16 @@ export function rateRow(
     v.unknownReason ? v.rules.filter((r) => HEALTH_RULES.includes(r.id)) : v.rules,
   );
   const rule = headline ? ruleLabel(headline) : v.unknownReason ? 'unknown' : 'ok';
+  // Downstream, its own rule gives way to whom it follows; a rule that fires still says so, first
+  // (a long name is cut, never the word), since that is what holds a resolve back.
+  const firing = headline?.state === 'firing';
   const ruleText =
     failure?.role === 'downstream' && rule !== 'ok'
       ? c.rule >= 22
-        ? `downstream of ${failure.of}`
-        : `↳ after ${failure.of}`
+        ? `${firing ? 'FIRING, ' : ''}downstream of ${failure.of}`
+        : firing
+          ? `FIRING ↳ ${failure.of}`
+          : `↳ after ${failure.of}`
       : rule;
   const spark = c.spark > 1 ? sparkline(v.spark.slice(-(c.spark - 1)), threshold * 2) : '';
   const health = v.health.total === 0 ? '-' : `${v.health.up}/${v.health.total}`;
