@@ -42,7 +42,7 @@ const CLOSE_ARRAY = 0x5d;
  * limits. Text that is not JSON passes here and fails in `JSON.parse`, which says so.
  */
 export function checkJsonShape(text: string, limits: JsonShapeLimits): void {
-  new JsonShapeCheck(limits).push(Buffer.from(text));
+  new JsonShapeCheck(limits).push(text);
 }
 
 /**
@@ -60,10 +60,12 @@ export class JsonShapeCheck {
 
   constructor(private readonly limits: JsonShapeLimits) {}
 
-  push(chunk: Uint8Array): void {
+  /** Bytes as they arrive, or a whole text (a character above ASCII is never a delimiter either). */
+  push(chunk: Uint8Array | string): void {
     const { commas, objects, limits } = this;
+    const text = typeof chunk === 'string' ? chunk : undefined;
     for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i] as number;
+      const c = text === undefined ? ((chunk as Uint8Array)[i] as number) : text.charCodeAt(i);
       if (this.inString) {
         // To the next quote not escaped.
         if (this.escaped) this.escaped = false;
