@@ -32,3 +32,13 @@ export function demoServiceCommand(script?: string): string[] {
   if (exe && !script) return [exe, '__demo-service'];
   return [process.execPath, script ?? join(projectRoot(), 'dist', 'demo-service.js')];
 }
+
+/**
+ * The log store's writer thread: its own file in the bundle, because a worker thread starts from a
+ * script (in the single executable, the unpacked one beside the console's).
+ */
+export function logStoreWriterScript(): string {
+  return singleExecutable()
+    ? join(projectRoot(), 'logstore-writer.mjs')
+    : join(projectRoot(), 'dist', 'logstore-writer.js');
+}

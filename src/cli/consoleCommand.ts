@@ -14,6 +14,7 @@ import { playbookDirsFor } from './checkCommand';
 import type { Command, ParsedCommand } from './commands';
 import { WATCH_OPTIONS, watchedEnvironment } from './environment';
 import { runConsoleSession } from './loadConsoleSession';
+import { logStoreSettings, STORE_OPTION_DOCS, STORE_OPTIONS } from './logStoreSettings';
 
 function configTriageEnvironment(
   env: Environment,
@@ -44,8 +45,9 @@ export const consoleCommand: Command = {
     '  --prometheus URL the services a Prometheus knows (request counters with a code label)',
     '  --context NAME, --namespace NS  the Kubernetes context and namespace to watch (kubeconfig as',
     '                  kubectl reads it; with no config at all, its current context is watched)',
+    ...STORE_OPTION_DOCS,
   ],
-  options: WATCH_OPTIONS,
+  options: { ...WATCH_OPTIONS, ...STORE_OPTIONS },
   allowPositionals: false,
   async run({ values }, globals) {
     return runConsoleSession(await consoleSessionOptions(values, globals));
@@ -62,7 +64,10 @@ export async function consoleSessionOptions(
 ): Promise<Omit<ConsoleSessionOptions, 'exit'>> {
   const { loaded, name, env } = await watchedEnvironment(values, globals.config);
   let hosts: EnvironmentHosts | undefined;
+  const stateDir = stateDirFor(loaded);
+  const logStore = logStoreSettings(values, env, stateDir, name);
   return {
+    ...(logStore && { logStore }),
     expected: {
       containers: Object.values(env.hosts).some((h) => h.docker || h.statusCommands.length > 0),
       services: Object.fromEntries(
@@ -78,7 +83,7 @@ export async function consoleSessionOptions(
     },
     environment: name,
     thresholds: loaded.config.thresholds,
-    stateDir: stateDirFor(loaded),
+    stateDir,
     secrets: configSecrets(loaded.config),
     playbooks: loadPlaybookDirs(playbookDirsFor(loaded.path, loaded.config.playbookDirs)),
     triageEnvironment: configTriageEnvironment(env, () => hosts),

@@ -12,6 +12,7 @@ import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
 import { runConsoleSession } from './loadConsoleSession';
+import { logStoreSettings, STORE_OPTION_DOCS, STORE_OPTIONS } from './logStoreSettings';
 import { stdout } from './output';
 
 function demoSettings(configFlag: string | undefined) {
@@ -71,8 +72,14 @@ export const demoCommand: Command = {
     '  --deploy-after DURATION   when the bad release goes out (default 20s; "never" to skip)',
     '  --rps N                   requests per second into the gateway (default 20)',
     '  --log-flood N             an extra process writing N log lines a second (for benchmarks)',
+    ...STORE_OPTION_DOCS,
   ],
-  options: { 'deploy-after': { type: 'string' }, rps: { type: 'string' }, 'log-flood': { type: 'string' } },
+  options: {
+    'deploy-after': { type: 'string' },
+    rps: { type: 'string' },
+    'log-flood': { type: 'string' },
+    ...STORE_OPTIONS,
+  },
   allowPositionals: true,
   async run({ values, positionals }, globals) {
     const settings = demoSettings(globals.config);
@@ -95,7 +102,9 @@ export const demoCommand: Command = {
     if (!Number.isFinite(rps) || rps <= 0 || rps > 500) {
       throw new UserError(`opsconsole: --rps: expected a number from 1 to 500; got "${values.rps}"`);
     }
+    const logStore = logStoreSettings(values, {}, settings.stateDir, 'demo');
     return runConsoleSession({
+      ...(logStore && { logStore }),
       environment: 'demo',
       thresholds: settings.thresholds,
       stateDir: settings.stateDir,

@@ -11,7 +11,6 @@ import { containerLogTail, localDockerSocket } from '../sources/dockerProbe';
 import { FileFollower } from '../sources/fileFollower';
 import type { Startable } from '../sources/serviceLogs';
 import { parseDuration } from '../text/duration';
-import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
@@ -28,6 +27,7 @@ import {
   READER_GONE,
   readLines,
 } from './logInputs';
+import { formatLogLine } from './logLineFormat';
 import { patternJson, patternOrder, patternText } from './logPatterns';
 import { stderr, stdout } from './output';
 import { FOLLOW_MERGE_WINDOW_MS, TimeMerge } from './timeMerge';
@@ -36,7 +36,7 @@ export const logsCommand: Command = {
   name: 'logs',
   summary: 'Print sanitized, filtered log lines from files and commands, for pipes.',
   usage:
-    'opsconsole logs [--file PATH]... [--cmd ARGV]... [--request-id ID] [--level L] [--grep RE] [--since DURATION] [--follow] [--json] [--patterns [--new-since TIME]]',
+    'opsconsole logs [--file PATH]... [--cmd ARGV]... [--request-id ID] [--level L] [--grep RE] [--since T] [--until T] [--follow] [--json] [--patterns [--new-since TIME]]\n       opsconsole logs --stored [--env NAME] [--request-id ID] [--level L] [--grep RE] [--since T] [--until T] [--json]',
   details: [
     'Lines are parsed (JSON, logfmt, plain), filtered, and printed with every terminal control',
     'sequence removed. --request-id matches the parsed field, else the text. --follow keeps',
@@ -48,6 +48,9 @@ export const logsCommand: Command = {
     'off, values as <*>), most frequent first, with counts, first and last seen and a sample;',
     '--new-since TIME (2026-11-21T02:06:00Z or -30m) keeps those first seen after TIME; with --json,',
     'one object per template, with the 1-based line numbers of the lines it grouped.',
+    '--stored answers from the log store the console and serve keep for an environment (every line',
+    'they saw, within its disk budget), while they run too; --request-id there is the parsed field.',
+    '--since and --until take a duration back from now (15m) or a time (2026-11-21T03:12:00Z).',
   ],
   options: {
     file: { type: 'string', multiple: true },
@@ -56,6 +59,9 @@ export const logsCommand: Command = {
     level: { type: 'string' },
     grep: { type: 'string' },
     since: { type: 'string' },
+    until: { type: 'string' },
+    stored: { type: 'boolean' },
+    env: { type: 'string' },
     follow: { type: 'boolean' },
     json: { type: 'boolean' },
     patterns: { type: 'boolean' },
@@ -63,6 +69,34 @@ export const logsCommand: Command = {
   },
   allowPositionals: false,
   async run({ values }, globals) {
+    const level = values.level as string | undefined;
+    if (level !== undefined && !(LEVELS as readonly string[]).includes(level)) {
+      throw new UserError(
+        `opsconsole: --level: expected one of ${LEVELS.join(', ')}; got "${sanitize(level)}"`,
+      );
+    }
+    let grep: RegExp | undefined;
+    try {
+      grep = typeof values.grep === 'string' ? new RegExp(values.grep) : undefined;
+    } catch (err) {
+      throw new UserError(`opsconsole: --grep: ${(err as Error).message}`);
+    }
+    const since = timeFlag(values, 'since');
+    const until = timeFlag(values, 'until');
+    const requestId = values['request-id'] as string | undefined;
+    const filter: LogFilter = {
+      ...(requestId && { requestId }),
+      ...(level && { minLevel: level as Level }),
+      ...(grep && { include: grep }),
+    };
+    // Loaded only when asked: a scan of a file never pays for SQLite.
+    if (values.stored)
+      return (await import('./storedLogs')).printStoredLogs(values, globals.config, {
+        filter,
+        since,
+        until,
+        json: values.json === true,
+      });
     let files = list(values.file);
     const cmds = list(values.cmd);
     /** With no file, command or config: the local Docker engine's containers, by service. */
@@ -96,31 +130,7 @@ export const logsCommand: Command = {
             : `opsconsole: logs: nothing to read: no --file or --cmd, no config file, and no Docker engine answered at ${localDockerSocket()}\n  fix: give --file PATH or --cmd ARGV, or write a config with opsconsole init`,
         );
     }
-    const level = values.level as string | undefined;
-    if (level !== undefined && !(LEVELS as readonly string[]).includes(level)) {
-      throw new UserError(
-        `opsconsole: --level: expected one of ${LEVELS.join(', ')}; got "${sanitize(level)}"`,
-      );
-    }
-    let grep: RegExp | undefined;
-    try {
-      grep = typeof values.grep === 'string' ? new RegExp(values.grep) : undefined;
-    } catch (err) {
-      throw new UserError(`opsconsole: --grep: ${(err as Error).message}`);
-    }
-    const sinceMs = typeof values.since === 'string' ? parseDuration(values.since) : undefined;
-    if (typeof values.since === 'string' && sinceMs === undefined)
-      throw new UserError(
-        `opsconsole: --since: expected a duration such as 15m; got "${sanitize(values.since)}"`,
-      );
     const kinds = new Map(files.map((f) => [f, fileKind(f)]));
-    const requestId = values['request-id'] as string | undefined;
-    const filter: LogFilter = {
-      ...(requestId && { requestId }),
-      ...(level && { minLevel: level as Level }),
-      ...(grep && { include: grep }),
-    };
-    const since = sinceMs === undefined ? undefined : Date.now() - sinceMs;
     const json = values.json === true;
     const patterns = values.patterns === true ? new PatternIndex({ keepLines: json }) : undefined;
     if (patterns && values.follow)
@@ -138,20 +148,7 @@ export const logsCommand: Command = {
     const inputs =
       files.length + cmds.length + (docker?.containers.length ?? 0) + (configured.length > 0 ? 2 : 0);
     const print = (r: LogRecord) => {
-      out.push(
-        json
-          ? inertJson({
-              time: new Date(r.time).toISOString(),
-              source: r.source,
-              level: r.level ?? null,
-              requestId: r.requestId ?? null,
-              status: r.status ?? null,
-              message: r.message,
-            })
-          : inputs > 1
-            ? `${r.source}: ${r.text}`
-            : r.text,
-      );
+      out.push(formatLogLine(r, { json, withSource: inputs > 1 }));
       if (out.length >= 1000) flush();
     };
     // Several inputs followed, or the engine's containers, come out merged by time.
@@ -165,7 +162,7 @@ export const logsCommand: Command = {
       const lineNumber = (lineNumbers.get(source) ?? 0) + 1;
       lineNumbers.set(source, lineNumber);
       const r = parseLine(line, { source, seq: seq++, receivedAt: at ?? Date.now() });
-      if (since !== undefined && r.time < since) return;
+      if ((since !== undefined && r.time < since) || (until !== undefined && r.time > until)) return;
       if (!matchesFilter(r, filter)) return;
       if (patterns) {
         patterns.add({ ...r, line: lineNumber });
@@ -271,3 +268,17 @@ export const logsCommand: Command = {
     return codes.some((c) => c !== 0) ? 1 : 0;
   },
 };
+
+/** `--since`/`--until`: a duration back from now (15m) or a time (2026-11-21T03:12:00Z). */
+function timeFlag(values: Record<string, unknown>, flag: 'since' | 'until'): number | undefined {
+  const text = values[flag];
+  if (typeof text !== 'string') return undefined;
+  const ms = parseDuration(text);
+  if (ms !== undefined) return Date.now() - ms;
+  const t = Date.parse(text);
+  if (Number.isNaN(t))
+    throw new UserError(
+      `opsconsole: --${flag}: expected a duration such as 15m or a time such as 2026-11-21T03:12:00Z; got "${sanitize(text)}"`,
+    );
+  return t;
+}

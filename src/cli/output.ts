@@ -56,6 +56,23 @@ class OutputStream {
     return () => this.closeListeners.delete(fn);
   }
 
+  /**
+   * Resolves once the stream wants more (at once when it does): a long answer waits here between
+   * batches so a slow reader holds it back instead of filling memory.
+   */
+  drained(): Promise<void> {
+    if (this.failure || this.stream.destroyed || !this.stream.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        unlisten();
+        resolve();
+      };
+      const unlisten = this.onClosed(done);
+      this.stream.once('drain', done);
+    });
+  }
+
   /** Resolves when everything written so far has been handed to the operating system (or failed). */
   flush(): Promise<void> {
     return new Promise((resolve) => {

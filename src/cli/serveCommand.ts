@@ -5,6 +5,7 @@ import { UserError } from '../userError';
 import type { Command } from './commands';
 import { consoleSessionOptions } from './consoleCommand';
 import { WATCH_OPTIONS } from './environment';
+import { STORE_OPTIONS } from './logStoreSettings';
 
 /** `HOST:PORT`, `:PORT` or `PORT`; loopback unless a host is named. */
 export function parseListen(text: string): { host: string; port: number } {
@@ -35,7 +36,7 @@ export const serveCommand: Command = {
     '  --host-key PATH        the server key, made on first start, 0600 (default STATE_DIR/serve/host_key)',
     '  --max-sessions N       open sessions at most (default 32)',
     '  --idle-timeout MIN     close a session after this many minutes without a key (default 30)',
-    '  --env, --docker, --prometheus, --context, --namespace: as for the console',
+    '  --env, --docker, --prometheus, --context, --namespace, --store-budget: as for the console',
     '',
     "Public-key authentication only; no exec, subsystems, port or agent forwarding. The host key's",
     'fingerprint is printed at start so responders can check it on their first connection.',
@@ -45,6 +46,7 @@ export const serveCommand: Command = {
   ],
   options: {
     ...WATCH_OPTIONS,
+    ...STORE_OPTIONS,
     listen: { type: 'string' },
     'authorized-keys': { type: 'string' },
     'host-key': { type: 'string' },

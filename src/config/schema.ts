@@ -12,6 +12,37 @@ export const Duration = z
   ])
   .transform((v) => (typeof v === 'number' ? v : (parseDuration(v) as number)));
 
+/** A size as text ("2GiB", "500MB", "64KiB") or a number of bytes; parsed to bytes. */
+export const ByteSize = z
+  .union([
+    z.number().int().positive(),
+    z
+      .string()
+      .regex(/^\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)$/i, { message: 'expected a size such as 500MiB or 2GiB' }),
+  ])
+  .transform((v) => (typeof v === 'number' ? v : parseByteSize(v)));
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  k: 1e3,
+  m: 1e6,
+  g: 1e9,
+  t: 1e12,
+  ki: 1024,
+  mi: 1024 ** 2,
+  gi: 1024 ** 3,
+  ti: 1024 ** 4,
+};
+
+export function parseByteSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]i?)?B$/i.exec(text.trim());
+  if (!m) return Number.NaN;
+  return Math.round(Number(m[1]) * (UNITS[(m[2] ?? 'b').toLowerCase()] ?? Number.NaN));
+}
+
+/** The log store's budget when neither the config nor a flag says. */
+export const DEFAULT_LOG_STORE_BUDGET = 2 * 1024 ** 3;
+
 const Ratio = z
   .number({ message: 'expected a ratio between 0 and 1, e.g. 0.05 for 5%' })
   .min(0, { message: 'expected a ratio between 0 and 1, e.g. 0.05 for 5%' })
@@ -178,6 +209,10 @@ export const EnvironmentSchema = z.strictObject({
     .optional(),
   /** A Prometheus whose alerting rules (and their pending alerts) the alerts view shows. */
   prometheus: z.strictObject({ url: HttpUrl, rules: z.boolean().default(true), auth: Auth }).optional(),
+  /** Every log line the console sees, kept on disk in the state directory within a budget. */
+  logStore: z
+    .strictObject({ enabled: z.boolean().default(true), budget: ByteSize.default(DEFAULT_LOG_STORE_BUDGET) })
+    .default({ enabled: true, budget: DEFAULT_LOG_STORE_BUDGET }),
 });
 
 const RuleThreshold = z.strictObject({ above: Ratio, for: Duration });

@@ -1,10 +1,12 @@
 import type { Thresholds } from '../config/schema';
 import { IncidentRepository } from '../incident/incidentRepository';
 import { LogBuffer } from '../logs/logBuffer';
+import { LogStoreClient } from '../logstore/logStoreClient';
 import { rulesFromThresholds } from '../metrics/serviceSignals';
 import { diagnosisKey } from '../model/diagnosis';
 import type { EventSink } from '../model/sourceEvents';
 import type { Playbook } from '../playbooks/schema';
+import { logStoreWriterScript } from '../projectRoot';
 import { announce, type ConsoleState, type ConsoleStore, createConsoleStore } from '../store/consoleStore';
 import { createIngest, type Ingest } from '../store/ingest';
 import { firstLineOf } from '../userError';
@@ -33,6 +35,8 @@ export interface ConsoleSessionOptions {
   alertmanager?: ConsoleServices['alertmanager'];
   /** What the configuration promises (see the store's `expected`); everything when absent. */
   expected?: ConsoleState['expected'];
+  /** Where every line the console sees is kept (`logstore/`); nothing is kept when absent. */
+  logStore?: { path: string; budgetBytes: number };
 }
 
 /** What every console over one environment shares: the data, the journal, the triage. */
@@ -44,6 +48,8 @@ export interface SharedSession {
   triage: TriageSession;
   stateDir: string;
   alertmanager?: ConsoleServices['alertmanager'];
+  /** The log store's writer, when the environment keeps one. */
+  logStore?: LogStoreClient;
   stop(): Promise<void>;
 }
 
@@ -95,10 +101,19 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     (service, since) => ingest.rateSince(service, since, Date.now()),
     rulesFromThresholds(options.thresholds),
   );
+  const logStore =
+    options.logStore &&
+    new LogStoreClient({
+      path: options.logStore.path,
+      workerScript: logStoreWriterScript(),
+      limits: { budgetBytes: options.logStore.budgetBytes },
+      onProblem: say,
+    });
   const ingest = createIngest({
     store,
     logs,
     thresholds: options.thresholds,
+    ...(logStore && { onLines: (records) => logStore.append(records) }),
     onNotable: (events) => {
       try {
         incident.observe(events);
@@ -148,14 +163,17 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     triage,
     stateDir: options.stateDir,
     ...(options.alertmanager && { alertmanager: options.alertmanager }),
+    ...(logStore && { logStore }),
     async stop() {
       stopSnapshots();
       stopWatchingAlerts();
       stopRecordingDiagnosis();
       triage.stop();
       incident.close();
-      ingest.stop();
       await (await sourcesReady).stop();
+      // After the sources, so their last lines are flushed into the store before it closes.
+      ingest.stop();
+      await logStore?.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Thresholds } from '../config/schema';
 import type { LogBuffer } from '../logs/logBuffer';
+import type { LogRecord } from '../logs/logRecord';
 import { ReorderBuffer } from '../logs/reorderBuffer';
 import type { WindowRate } from '../metrics/errorRateWindow';
 import { rulesFromThresholds, ServiceSignals } from '../metrics/serviceSignals';
@@ -49,6 +50,8 @@ export interface IngestOptions {
   thresholds: Thresholds;
   /** Called with notable events after they reach the store, e.g. to journal them. */
   onNotable?: (events: NotableEvent[]) => void;
+  /** Called with the lines each flush moved into the ring, in that order (the log store keeps them). */
+  onLines?: (records: LogRecord[]) => void;
   /** How long lines wait to be merged by timestamp across sources (0 in tests that drive the clock). */
   reorderWindowMs?: number;
 }
@@ -65,6 +68,7 @@ export function createIngest({
   logs,
   thresholds,
   onNotable,
+  onLines,
   reorderWindowMs = DEFAULT_REORDER_WINDOW_MS,
 }: IngestOptions): Ingest {
   const reorder = new ReorderBuffer(reorderWindowMs);
@@ -103,7 +107,8 @@ export function createIngest({
     const ctx: IngestContext = { ...detectors, now };
     const draft = draftFrom(state);
     for (const event of batch) applyEvent(draft, event, ctx);
-    const received = releaseLines(ctx);
+    const released = releaseLines(ctx);
+    const received = released.length;
     const second = Math.floor(now / 1000);
     let perSecond = perSecondOf(state);
     if (second !== lastSecond) {
@@ -115,6 +120,7 @@ export function createIngest({
     if (batch.length === 0 && !draft.signalsChanged && received === 0) return;
     store.setState(statePatch(state, draft, ctx, { perSecond, signals: nextSignals, received }));
     if (draft.notable.length > 0) onNotable?.(draft.notable);
+    if (released.length > 0) onLines?.(released);
   };
 
   return {

@@ -19,6 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   'src/logs': ['src/model', ...FOUNDATION],
   'src/metrics': ['src/model', 'src/config', ...FOUNDATION],
   'src/incident': ['src/model', 'src/files', ...FOUNDATION],
+  'src/logstore': ['src/model', 'src/logs', 'src/files', ...FOUNDATION],
   'src/export': ['src/model', 'src/incident', ...FOUNDATION],
   'src/playbooks': ['src/model', 'src/config', ...FOUNDATION],
   'src/sources': [
@@ -38,6 +39,7 @@ const ALLOWED: Record<string, string[]> = {
     'src/export',
     'src/playbooks',
     'src/logs',
+    'src/logstore',
     'src/metrics',
     'src/transport',
     'src/files',

@@ -1,4 +1,4 @@
-import { requestOutcome } from '../../logs/logRecord';
+import { type LogRecord, requestOutcome } from '../../logs/logRecord';
 import { DEFAULT_FIELD_NAMES, parseLine } from '../../logs/parseLine';
 import type { FieldNames } from '../../model/sourceEvents';
 import type { IngestContext, Reducer } from './draft';
@@ -46,13 +46,12 @@ export const logStreams: Reducer<'log-streams'> = (draft, e) => {
   draft.logStreams = e.counts;
 };
 
-/** Moves the lines whose merge window has passed into the ring; how many moved. */
-export function releaseLines({ reorder, logs, now }: IngestContext): number {
-  let received = 0;
-  for (const record of reorder.release(now)) {
+/** Moves the lines whose merge window has passed into the ring; the lines that moved. */
+export function releaseLines({ reorder, logs, now }: IngestContext): LogRecord[] {
+  const released = reorder.release(now);
+  for (const record of released) {
     record.seq = logs.takeSeq();
     logs.push(record);
-    received++;
   }
-  return received;
+  return released;
 }

@@ -1,0 +1,124 @@
+import { closeSync, constants, existsSync, renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { ensurePrivateDir, openPrivate } from '../files/privateFiles';
+
+/** The store's layout; a store of a later version is refused (never rewritten), an earlier one migrated. */
+export const STORE_VERSION = 1;
+
+/**
+ * Sealed blocks of lines (zstd-compressed JSON tuples, see `storedLine.ts`) with, per block, the keys
+ * a query narrows by: request id, service, level and template. Lines not yet sealed wait in
+ * `recent`, one row each, so a crash loses only what the writer had not committed.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blocks (
+  id INTEGER PRIMARY KEY,
+  first_seq INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  t_min INTEGER NOT NULL,
+  t_max INTEGER NOT NULL,
+  raw_bytes INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS blocks_time ON blocks (t_max, t_min);
+CREATE TABLE IF NOT EXISTS block_keys (key TEXT NOT NULL, block INTEGER NOT NULL, PRIMARY KEY (key, block)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS block_keys_block ON block_keys (block);
+CREATE TABLE IF NOT EXISTS recent (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,
+  rid TEXT,
+  line TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS recent_rid ON recent (rid) WHERE rid IS NOT NULL;
+CREATE INDEX IF NOT EXISTS recent_time ON recent (time);
+`;
+
+export class StoreVersionError extends Error {}
+
+/** Where an environment's store lives in the state directory. */
+export function storePath(stateDir: string, environment: string): string {
+  return join(stateDir, 'logs', `${encodeURIComponent(environment)}.db`);
+}
+
+/** How long a reader or a second writer waits for another's transaction before it gives up. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (creating, 0600 in a 0700 directory) the store for writing. A file that is not a store
+ * (damaged past opening) is set aside under a new name, said in `setAside`, and a new one started:
+ * the damaged one is kept for whoever wants to look, never deleted.
+ */
+export function openStoreForWriting(path: string): { db: DatabaseSync; setAside?: string } {
+  ensurePrivateDir(dirname(path));
+  try {
+    return { db: openWritable(path) };
+  } catch (err) {
+    if (err instanceof StoreVersionError || !isDamaged(err)) throw err;
+    const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(path, aside);
+    for (const suffix of ['-wal', '-shm'])
+      if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+    return { db: openWritable(path), setAside: aside };
+  }
+}
+
+function openWritable(path: string): DatabaseSync {
+  // SQLite creates the file with the umask's mode, and its -wal and -shm with the file's: make it 0600 first.
+  closeSync(openPrivate(path, constants.O_RDWR | constants.O_CREAT));
+  const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    // WAL: readers (the CLI, a second console) never wait for the writer. NORMAL: a commit survives a
+    // crash of the process (what SIGKILL is); a power cut may lose the last commits, never the file.
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    db.exec('PRAGMA quick_check(1)'); // damage found now rather than at the first query
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Opens an existing store to read; undefined when there is none. */
+export function openStoreForReading(path: string): DatabaseSync | undefined {
+  if (!existsSync(path)) return undefined;
+  const db = new DatabaseSync(path, { readOnly: true, timeout: BUSY_TIMEOUT_MS });
+  try {
+    const version = versionOf(db);
+    if (version !== undefined && version > STORE_VERSION) throw tooNew(path, version);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function migrate(db: DatabaseSync): void {
+  const version = versionOf(db);
+  if (version !== undefined && version > STORE_VERSION) throw tooNew(db.location() ?? 'the store', version);
+  db.exec(SCHEMA);
+  db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('version', String(STORE_VERSION));
+}
+
+function versionOf(db: DatabaseSync): number | undefined {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  if (!hasMeta) return undefined;
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'version'").get() as
+    | { value?: string }
+    | undefined;
+  return row?.value === undefined ? undefined : Number(row.value);
+}
+
+function tooNew(path: string, version: number): StoreVersionError {
+  return new StoreVersionError(
+    `the log store ${path} was written by a newer opsconsole (store version ${version}, this one reads up to ${STORE_VERSION}).\n  fix: run the newer opsconsole, or move the file aside to start a new store.`,
+  );
+}
+
+function isDamaged(err: unknown): boolean {
+  const code = (err as { errcode?: number }).errcode;
+  // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), and their extended codes.
+  return code !== undefined && ((code & 0xff) === 11 || (code & 0xff) === 26);
+}
