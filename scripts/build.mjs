@@ -51,12 +51,12 @@ try {
       chunkNames: 'chunks/[name]-[hash]',
     }),
     build({ ...common, entryPoints: ['src/demo/service.ts'], outfile: join(staging, 'demo-service.js') }),
-    build({ ...common, entryPoints: ['src/logstore/writerThread.ts'], outfile: join(staging, 'logstore-writer.js') }),
+    build({ ...common, entryPoints: ['src/logstore/storeThread.ts'], outfile: join(staging, 'logstore-thread.js') }),
   ]);
   const built = results
     .flatMap((r) => Object.keys(r.metafile.outputs))
     .map((p) => relative(staging, resolve(root, p)));
-  const last = ['demo-service.js', 'logstore-writer.js', 'opsconsole.js'];
+  const last = ['demo-service.js', 'logstore-thread.js', 'opsconsole.js'];
   for (const file of [...built.filter((f) => !last.includes(f)), ...last])
     renameSync(join(staging, file), join(dist, file));
 

@@ -52,7 +52,7 @@ await build({
   entryPoints: {
     opsconsole: join(root, 'src/cli/entry.ts'),
     'demo-service': join(root, 'src/demo/service.ts'),
-    'logstore-writer': join(root, 'src/logstore/writerThread.ts'),
+    'logstore-thread': join(root, 'src/logstore/storeThread.ts'),
   },
   outdir: app,
   outExtension: { '.js': '.mjs' },

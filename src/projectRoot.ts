@@ -34,11 +34,11 @@ export function demoServiceCommand(script?: string): string[] {
 }
 
 /**
- * The log store's writer thread: its own file in the bundle, because a worker thread starts from a
+ * The log store's threads (the writer, the searches): their own file in the bundle, because a worker thread starts from a
  * script (in the single executable, the unpacked one beside the console's).
  */
-export function logStoreWriterScript(): string {
+export function logStoreThreadScript(): string {
   return singleExecutable()
-    ? join(projectRoot(), 'logstore-writer.mjs')
-    : join(projectRoot(), 'dist', 'logstore-writer.js');
+    ? join(projectRoot(), 'logstore-thread.mjs')
+    : join(projectRoot(), 'dist', 'logstore-thread.js');
 }

@@ -48,7 +48,11 @@ export function LogPane({ width, height, focused }: { width: number; height: num
   const errors = useConsole((s) => errorCounts(s.signals));
   const { filter, error } = useMemo(() => compileFilter(query), [query]);
   const rows = Math.max(0, height - 1);
-  const lines = visibleLogLines(logs.ring, rows, follow ? undefined : anchor, filter);
+  const history = useConsole((s) => (s.ui.logHistory?.query === query ? s.ui.logHistory : undefined));
+  const recent = visibleLogLines(logs.ring, rows, follow ? undefined : anchor, filter);
+  // A filter's matches older than the ring come from the log store, above the ring's own.
+  const older = filter && history && recent.length < rows ? history.lines.slice(-(rows - recent.length)) : [];
+  const lines = [...older, ...recent];
   const firstAt = filter?.requestId ? Math.min(...lines.map((l) => l.time)) : undefined;
   const state = `${follow ? 'following' : 'PAUSED (f to follow)'}${wrap ? ' · wrap' : ''}`;
   const filterText = error ? `filter error: ${error}` : filter ? `${describeFilter(filter)} · ` : '';
@@ -62,7 +66,16 @@ export function LogPane({ width, height, focused }: { width: number; height: num
     streams && streams.wanted > streams.streaming
       ? ` · ${streams.streaming} of ${streams.wanted} pod logs (cap ${streams.cap})`
       : '';
-  const right = `${filterText}${state}${capped}${dropped > 0 ? ` · evicted ${worst}` : ''}`;
+  const stored = !history
+    ? ''
+    : history.searching
+      ? 'searching the store… · '
+      : history.error
+        ? `store: ${history.error} · `
+        : history.lines.length > 0
+          ? `+${history.lines.length} from the store · `
+          : '';
+  const right = `${stored}${filterText}${state}${capped}${dropped > 0 ? ` · evicted ${worst}` : ''}`;
   const sourceWidth = firstAt === undefined ? 8 : 16;
   const row = (r: LogRecord, w: number) =>
     logRow({ ...r, source: `${delayLabel(r, firstAt)}${r.source}` }, w, sourceWidth);
@@ -70,10 +83,14 @@ export function LogPane({ width, height, focused }: { width: number; height: num
   const shown = wrap
     ? lines
         .flatMap((r) =>
-          wrapText(row(r, 100_000).trimEnd(), width).map((text, i) => ({ r, text, key: `${r.seq}:${i}` })),
+          wrapText(row(r, 100_000).trimEnd(), width).map((text, i) => ({
+            r,
+            text,
+            key: `${older.includes(r) ? 'h' : ''}${r.seq}:${i}`,
+          })),
         )
         .slice(-rows)
-    : lines.map((r) => ({ r, text: row(r, width), key: String(r.seq) }));
+    : lines.map((r, i) => ({ r, text: row(r, width), key: i < older.length ? `h${r.seq}` : String(r.seq) }));
   return (
     <Box flexDirection="column" width={width} height={height}>
       <PaneTitle
@@ -87,7 +104,7 @@ export function LogPane({ width, height, focused }: { width: number; height: num
         <Text
           key={key}
           wrap="truncate"
-          inverse={!follow && r.seq === anchor}
+          inverse={!follow && r.seq === anchor && !key.startsWith('h')}
           color={r.level && LEVEL_COLORS[r.level] ? color(LEVEL_COLORS[r.level] as string) : undefined}
         >
           {text}

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LogRecord } from '../logs/logRecord';
 import { DEFAULT_WRITER_LIMITS, type WriterLimits } from './storeWriter';
-import type { FromWriter, ToWriter } from './writerMessages';
+import type { FromStoreThread, ToStoreThread } from './threadMessages';
 
 /** Why lines did not reach the store (they still reached the screen). */
 export type DropReason = 'behind' | 'disk-full' | 'error' | 'unavailable';
@@ -16,7 +16,7 @@ export interface StoreCounts {
 
 export interface LogStoreClientOptions {
   path: string;
-  /** The writer thread's script (the bundle's `logstore-writer.js`). */
+  /** The store threads' script (the bundle's `logstore-thread.js`). */
   workerScript: string | URL;
   limits?: Partial<WriterLimits>;
   /** Lines on their way to the writer past which new ones are dropped from the store, not queued. */
@@ -47,11 +47,15 @@ export class LogStoreClient {
   constructor(private readonly options: LogStoreClientOptions) {
     this.maxInFlight = options.maxInFlight ?? 200_000;
     this.worker = new Worker(options.workerScript, {
-      workerData: { path: options.path, limits: { ...DEFAULT_WRITER_LIMITS, ...options.limits } },
+      workerData: {
+        path: options.path,
+        mode: 'write',
+        limits: { ...DEFAULT_WRITER_LIMITS, ...options.limits },
+      },
     });
     // The console's exit waits for `close()`, not for the thread.
     this.worker.unref();
-    this.worker.on('message', (m: FromWriter) => this.answer(m));
+    this.worker.on('message', (m: FromStoreThread) => this.answer(m));
     this.worker.on('error', (err) => this.fail(`the log store's writer stopped: ${err.message}`));
     this.worker.on('exit', () => {
       if (!this.onClosed) this.fail("the log store's writer stopped");
@@ -100,11 +104,11 @@ export class LogStoreClient {
     return this.closed;
   }
 
-  private post(m: ToWriter): void {
+  private post(m: ToStoreThread): void {
     this.worker.postMessage(m);
   }
 
-  private answer(m: FromWriter): void {
+  private answer(m: FromStoreThread): void {
     if (m.type === 'opened') {
       if (m.setAside)
         this.say(

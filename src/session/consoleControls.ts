@@ -10,6 +10,7 @@ import { patternsController } from './controllers/patternsController';
 import { promptsController } from './controllers/promptsController';
 import { triageController } from './controllers/triageController';
 import { bindingFor, keyModeOf, paletteEntries } from './keymap';
+import { followLogHistory } from './logHistory';
 
 /**
  * The console's controllers joined: every action by name, and `dispatch`, which turns a key (by
@@ -86,7 +87,11 @@ export function createConsoleControls(services: ConsoleServices) {
     else if (mode === 'palette' && text) actions.paletteType(text);
   }
 
-  return { actions, dispatch, paletteEntries: entries };
+  // A filter reaches back through the whole log store, not only the ring.
+  const stopHistory = services.search
+    ? followLogHistory(services.store, services.logs, services.search)
+    : () => {};
+  return { actions, dispatch, paletteEntries: entries, stop: stopHistory };
 }
 
 export type ConsoleControls = ReturnType<typeof createConsoleControls>;

@@ -2,17 +2,19 @@ import type { Thresholds } from '../config/schema';
 import { IncidentRepository } from '../incident/incidentRepository';
 import { LogBuffer } from '../logs/logBuffer';
 import { LogStoreClient } from '../logstore/logStoreClient';
+import { StoreSearch } from '../logstore/storeSearch';
 import { rulesFromThresholds } from '../metrics/serviceSignals';
 import { diagnosisKey } from '../model/diagnosis';
 import type { EventSink } from '../model/sourceEvents';
 import type { Playbook } from '../playbooks/schema';
-import { logStoreWriterScript } from '../projectRoot';
+import { logStoreThreadScript } from '../projectRoot';
 import { announce, type ConsoleState, type ConsoleStore, createConsoleStore } from '../store/consoleStore';
 import { createIngest, type Ingest } from '../store/ingest';
 import { firstLineOf } from '../userError';
 import { type ConsoleControls, createConsoleControls } from './consoleControls';
 import type { ConsoleServices } from './controllers/controllerContext';
 import { IncidentSession } from './incidentSession';
+import type { HistorySearch } from './logHistory';
 import { startMetricsSnapshots } from './metricsSnapshots';
 import { type TriageEnvironment, TriageSession } from './triageSession';
 
@@ -50,6 +52,8 @@ export interface SharedSession {
   alertmanager?: ConsoleServices['alertmanager'];
   /** The log store's writer, when the environment keeps one. */
   logStore?: LogStoreClient;
+  /** Its search, for filters that reach back past the ring. */
+  search?: HistorySearch;
   stop(): Promise<void>;
 }
 
@@ -72,8 +76,16 @@ export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSess
     triage: shared.triage,
     stateDir: shared.stateDir,
     ...(shared.alertmanager && { alertmanager: shared.alertmanager }),
+    ...(shared.search && { search: shared.search }),
   });
-  return { ...shared, controls };
+  return {
+    ...shared,
+    controls,
+    async stop() {
+      controls.stop();
+      await shared.stop();
+    },
+  };
 }
 
 /**
@@ -105,10 +117,13 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     options.logStore &&
     new LogStoreClient({
       path: options.logStore.path,
-      workerScript: logStoreWriterScript(),
+      workerScript: logStoreThreadScript(),
       limits: { budgetBytes: options.logStore.budgetBytes },
       onProblem: say,
     });
+  const storeSearch = options.logStore && new StoreSearch(options.logStore.path, logStoreThreadScript());
+  const search: HistorySearch | undefined =
+    storeSearch && ((query, limit) => storeSearch.search(query, limit));
   const ingest = createIngest({
     store,
     logs,
@@ -164,6 +179,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     stateDir: options.stateDir,
     ...(options.alertmanager && { alertmanager: options.alertmanager }),
     ...(logStore && { logStore }),
+    ...(search && { search }),
     async stop() {
       stopSnapshots();
       stopWatchingAlerts();
@@ -173,7 +189,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
       await (await sourcesReady).stop();
       // After the sources, so their last lines are flushed into the store before it closes.
       ingest.stop();
-      await logStore?.close();
+      await Promise.all([logStore?.close(), storeSearch?.close()]);
     },
   };
 }

@@ -59,6 +59,7 @@ export class SharedConsole {
       triage: shared.triage,
       stateDir: shared.stateDir,
       ...(shared.alertmanager && { alertmanager: shared.alertmanager }),
+      ...(shared.search && { search: shared.search }),
       refusal: (action) => refusal(action, who, store.getState(), this.declare),
       commanderCandidates: () =>
         [...this.people.values()]
@@ -76,7 +77,12 @@ export class SharedConsole {
     let closed = false;
     return {
       store,
-      controls: { actions, dispatch: asWho(controls.dispatch), paletteEntries: controls.paletteEntries },
+      controls: {
+        actions,
+        dispatch: asWho(controls.dispatch),
+        paletteEntries: controls.paletteEntries,
+        stop: controls.stop,
+      },
       pause: () => {
         paused = true;
       },
@@ -88,6 +94,7 @@ export class SharedConsole {
       close: () => {
         if (closed) return;
         closed = true;
+        controls.stop();
         this.leave(who);
       },
     };

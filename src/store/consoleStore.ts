@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { LogRecord } from '../logs/logRecord';
 import type { OriginCount } from '../logs/requestOrigins';
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
 import type { Alert, AlertRule } from '../model/alerts';
@@ -148,6 +149,8 @@ export interface ViewState {
   detailOf?: 'log' | 'data' | 'timeline';
   /** The log filter as typed (`rid:… level:… /re/`); applied live. */
   logQuery: string;
+  /** That filter's matches from the log store, older than the ring's lines (`session/logHistory.ts`). */
+  logHistory?: { query: string; lines: LogRecord[]; searching: boolean; error?: string };
   /** Words the containers and error-rate panes are filtered by, and their selected rows. */
   containerQuery: string;
   /** Words the alerts view's list is filtered by (name, labels, state). */

@@ -3,6 +3,7 @@ import { type ConsoleState, type ConsoleStore, type Prompt, withMessage } from '
 import { firstLineOf } from '../../userError';
 import type { SilenceApi } from '../alertSilencing';
 import type { IncidentSession } from '../incidentSession';
+import type { HistorySearch } from '../logHistory';
 import type { TriageSession } from '../triageSession';
 
 /** What the controllers act on: the store, the log ring, and the services of the session. */
@@ -20,6 +21,8 @@ export interface ConsoleServices {
   refusal?: (action: string) => string | undefined;
   /** On a shared console: who may be handed the commander role (connected, not viewers). */
   commanderCandidates?: () => string[];
+  /** The log store's search, when the console keeps one: filters reach back past the ring. */
+  search?: HistorySearch;
 }
 
 export type PromptPurpose = Prompt['purpose'];

@@ -1,0 +1,17 @@
+import type { LogRecord } from '../logs/logRecord';
+import type { StoreExtent, StoreQuery } from './storeReader';
+import type { AppendResult } from './storeWriter';
+
+/** What the console sends a log store thread. */
+export type ToStoreThread =
+  | { type: 'append'; records: LogRecord[] }
+  | { type: 'query'; id: number; query: StoreQuery; limit: number }
+  | { type: 'close' };
+
+/** What a store thread answers, in the order it did it. */
+export type FromStoreThread =
+  | { type: 'opened'; setAside?: string }
+  | { type: 'failed'; error: string }
+  | ({ type: 'appended' } & AppendResult)
+  | { type: 'result'; id: number; lines: LogRecord[]; extent?: StoreExtent; error?: string }
+  | { type: 'closed' };
