@@ -66,16 +66,18 @@ export function LogPane({ width, height, focused }: { width: number; height: num
     streams && streams.wanted > streams.streaming
       ? ` · ${streams.streaming} of ${streams.wanted} pod logs (cap ${streams.cap})`
       : '';
+  const account = useConsole((s) => s.logStore);
+  const since =
+    account?.oldest === undefined ? '' : ` since ${new Date(account.oldest).toISOString().slice(11, 16)}Z`;
   const stored = !history
     ? ''
     : history.searching
       ? 'searching the store… · '
       : history.error
         ? `store: ${history.error} · `
-        : history.lines.length > 0
-          ? `+${history.lines.length} from the store · `
-          : '';
-  const right = `${stored}${filterText}${state}${capped}${dropped > 0 ? ` · evicted ${worst}` : ''}`;
+        : `+${history.lines.length} from the store${since} · `;
+  const notStored = account && account.dropped > 0 ? ` · ${account.dropped} not stored` : '';
+  const right = `${stored}${filterText}${state}${capped}${dropped > 0 ? ` · evicted ${worst}` : ''}${notStored}`;
   const sourceWidth = firstAt === undefined ? 8 : 16;
   const row = (r: LogRecord, w: number) =>
     logRow({ ...r, source: `${delayLabel(r, firstAt)}${r.source}` }, w, sourceWidth);

@@ -11,6 +11,8 @@ export interface StoreCounts {
   received: number;
   stored: number;
   inFlight: number;
+  /** The oldest line the store holds (this run's or an earlier one's), once the writer said. */
+  oldest?: number;
   dropped: Record<DropReason, number>;
 }
 
@@ -120,6 +122,7 @@ export class LogStoreClient {
     } else if (m.type === 'appended') {
       this.counts.inFlight -= m.stored + m.dropped;
       this.counts.stored += m.stored;
+      if (m.oldest !== undefined) this.counts.oldest = m.oldest;
       if (m.dropped > 0) {
         const reason: DropReason = m.reason ?? 'error';
         this.counts.dropped[reason] += m.dropped;

@@ -25,6 +25,8 @@ export interface AppendResult {
   /** Why they were dropped, when they were. */
   reason?: 'disk-full' | 'error';
   error?: string;
+  /** The oldest line's time the store holds, said now and then (it moves as old blocks go). */
+  oldest?: number;
 }
 
 /**
@@ -74,9 +76,10 @@ export class StoreWriter {
     this.recentCount += records.length;
     this.oldestRecent ??= this.now();
     this.sealIfDue();
-    if (++this.appendsSinceBudgetCheck >= 20) {
-      this.appendsSinceBudgetCheck = 0;
+    if (++this.appendsSinceBudgetCheck >= 20 || this.appendsSinceBudgetCheck === 1) {
+      this.appendsSinceBudgetCheck = 1;
       this.keepWithinBudget();
+      return { stored: records.length, dropped: 0, ...this.oldestHeld() };
     }
     return { stored: records.length, dropped: 0 };
   }
@@ -138,6 +141,15 @@ export class StoreWriter {
       this.db.exec('ROLLBACK');
       throw err;
     }
+  }
+
+  oldestHeld(): { oldest?: number } {
+    const row = this.db
+      .prepare(
+        'SELECT min(t) AS t FROM (SELECT min(t_min) AS t FROM blocks UNION ALL SELECT min(time) FROM recent)',
+      )
+      .get() as { t: number | null };
+    return row.t === null ? {} : { oldest: row.t };
   }
 
   /** Bytes in use: pages holding data, not the free ones SQLite keeps for reuse. */

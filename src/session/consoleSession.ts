@@ -138,6 +138,19 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     },
   });
   ingest.start();
+  // The store's account on screen once a second: how far back a search reaches, and any lines dropped.
+  const storeAccount =
+    logStore &&
+    setInterval(() => {
+      const c = logStore.snapshot();
+      const dropped = Object.values(c.dropped).reduce((a, b) => a + b, 0);
+      const prev = store.getState().logStore;
+      if (prev?.stored === c.stored && prev.dropped === dropped && prev.oldest === c.oldest) return;
+      store.setState({
+        logStore: { stored: c.stored, dropped, ...(c.oldest !== undefined && { oldest: c.oldest }) },
+      });
+    }, 1000);
+  storeAccount?.unref();
   // A linked alert that Alertmanager lets go has resolved: recorded once, when a fresh list lacks it.
   const stopWatchingAlerts = store.subscribe((state, previous) => {
     const alerts = state.alerts;
@@ -181,6 +194,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     ...(logStore && { logStore }),
     ...(search && { search }),
     async stop() {
+      clearInterval(storeAccount);
       stopSnapshots();
       stopWatchingAlerts();
       stopRecordingDiagnosis();

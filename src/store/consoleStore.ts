@@ -120,6 +120,8 @@ export interface SharedState {
   logs: { version: number; received: number; dropped: number; droppedBySource: Record<string, number> };
   /** A cluster's log streams: how many are followed of how many wanted (the cap), when Kubernetes is watched. */
   logStreams?: LogStreamCounts;
+  /** The log store's account, when the console keeps one: lines stored, dropped from it, how far back. */
+  logStore?: { stored: number; dropped: number; oldest?: number };
   incident: { active?: ActiveIncident; timeline: TimelineEntry[]; events: NotableEvent[] };
   /** The playbook node the triage view shows, when a triage is under way. */
   triage?: PlaybookNodeView;

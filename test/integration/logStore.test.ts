@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
+import { storePath } from '../../src/logstore/storeFile';
+import type { EventSink } from '../../src/model/sourceEvents';
+import { type ConsoleSession, startConsoleSession } from '../../src/session/consoleSession';
+import { localTarget } from '../../src/transport/localCommand';
+import { BIN } from '../helpers/cli';
+import { waitUntil } from '../helpers/processes';
+
+const SERVICES = ['gateway', 'api', 'worker'];
+const FILLER = 100_000;
+let session: ConsoleSession;
+let sink: EventSink;
+let stateDir: string;
+const t0 = Date.now() - 10 * 60_000;
+
+/** A request's line in one service, `ms` after t0. */
+const line = (service: string, rid: string, ms: number, status = 200) =>
+  JSON.stringify({
+    time: new Date(t0 + ms).toISOString(),
+    level: status >= 500 ? 'error' : 'info',
+    msg: 'request completed',
+    request_id: rid,
+    status,
+  });
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'oc-logstore-'));
+  session = startConsoleSession({
+    environment: 'shop',
+    thresholds: DEFAULT_THRESHOLDS,
+    stateDir,
+    secrets: [],
+    playbooks: new Map(),
+    triageEnvironment: {
+      variantOf: () => undefined,
+      hostOf: () => 'local',
+      valuesOf: () => ({}),
+      targetFor: () => localTarget,
+      opsconsolePath: 'bin/opsconsole',
+    },
+    exit: () => {},
+    logStore: { path: storePath(stateDir, 'shop'), budgetBytes: 1024 ** 3 },
+    startSources: async (s) => {
+      sink = s;
+      return { stop: async () => {} };
+    },
+  });
+  await waitUntil(() => sink !== undefined, 10_000, 'the sources started');
+});
+
+afterAll(async () => {
+  await session.stop();
+});
+
+describe('the console remembers every line it has seen', () => {
+  it('pivots on a request first seen 100,000 lines ago and gets every service’s lines for it, with the delays', async () => {
+    // The request that matters, through three services, then a flood that pushes it far out of the ring.
+    SERVICES.forEach((s, i) =>
+      sink({
+        type: 'log-lines',
+        source: s,
+        lines: [line(s, 'req-7f3a', i * 40, i === 1 ? 503 : 200)],
+        receivedAt: Date.now(),
+      }),
+    );
+    for (let i = 0; i < FILLER; i += 5000) {
+      const source = SERVICES[(i / 5000) % 3] as string;
+      const lines = Array.from({ length: 5000 }, (_, j) => line(source, `req-${i + j}`, 1000 + i + j));
+      sink({ type: 'log-lines', source, lines, receivedAt: Date.now() });
+      await new Promise((r) => setImmediate(r));
+    }
+    const store = session.logStore;
+    if (!store) throw new Error('the session keeps no store');
+    await waitUntil(() => store.snapshot().stored === FILLER + 3, 60_000, 'every line stored');
+    // Long gone from the ring.
+    expect(session.logs.ring.toArray().some((r) => r.requestId === 'req-7f3a')).toBe(false);
+    // As an operator would: `/`, the filter, Enter.
+    const press = (key: string, text = key.length === 1 ? key : '') => session.controls.dispatch(key, text);
+    press('/');
+    session.controls.dispatch(undefined, 'rid:req-7f3a');
+    press('return');
+    await waitUntil(
+      () => session.store.getState().ui.logHistory?.searching === false,
+      20_000,
+      'the store answered the filter',
+    );
+    const history = session.store.getState().ui.logHistory;
+    expect(history?.lines.map((r) => [r.source, r.time - t0, r.status])).toEqual([
+      ['gateway', 0, 200],
+      ['api', 40, 503],
+      ['worker', 80, 200],
+    ]);
+    // Every line is accounted for: received = stored + dropped + on its way.
+    const c = store.snapshot();
+    expect(c.received).toBe(c.stored + c.inFlight + Object.values(c.dropped).reduce((a, b) => a + b, 0));
+    expect(c.dropped).toEqual({ behind: 0, 'disk-full': 0, error: 0, unavailable: 0 });
+  });
+
+  it('answers the CLI from the same store while the console writes to it', () => {
+    const env = { ...process.env, OPSCONSOLE_STATE_DIR: stateDir };
+    const out = execFileSync(
+      BIN,
+      ['logs', '--stored', '--env', 'shop', '--request-id', 'req-7f3a', '--json'],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).source),
+    ).toEqual(SERVICES);
+    const errors = execFileSync(BIN, ['logs', '--stored', '--level', 'error'], { env, encoding: 'utf8' });
+    expect(errors.trim().split('\n')).toEqual([expect.stringMatching(/^api: .*req-7f3a.*503/)]);
+  });
+});
