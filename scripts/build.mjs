@@ -51,7 +51,11 @@ try {
       chunkNames: 'chunks/[name]-[hash]',
     }),
     build({ ...common, entryPoints: ['src/demo/service.ts'], outfile: join(staging, 'demo-service.js') }),
-    build({ ...common, entryPoints: ['src/logstore/storeThread.ts'], outfile: join(staging, 'logstore-thread.js') }),
+    build({
+      ...common,
+      entryPoints: ['src/logstore/storeThread.ts'],
+      outfile: join(staging, 'logstore-thread.js'),
+    }),
   ]);
   const built = results
     .flatMap((r) => Object.keys(r.metafile.outputs))

@@ -6,6 +6,7 @@ import { fleetBench } from './fleet';
 import { floodBench } from './flood';
 import { type Benchmark, BenchUsageError } from './harness/context';
 import { kubernetesBench } from './kubernetes';
+import { logStoreBench } from './logStore';
 import { patternsBench } from './patterns';
 import { redactBench } from './redact';
 import { searchBench } from './search';
@@ -14,6 +15,7 @@ import { soakBench } from './soak';
 
 export const BENCHMARKS: readonly Benchmark[] = [
   searchBench,
+  logStoreBench,
   consoleBench,
   floodBench,
   soakBench,

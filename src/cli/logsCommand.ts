@@ -88,6 +88,9 @@ export const logsCommand: Command = {
       ...(requestId && { requestId }),
       ...(level && { minLevel: level as Level }),
       ...(grep && { include: grep }),
+      // A pattern with no special characters is a word too: the store can skip lines without it.
+      ...(typeof values.grep === 'string' &&
+        !/[\\^$.|?*+()[\]{}]/.test(values.grep) && { words: [values.grep] }),
     };
     // Loaded only when asked: a scan of a file never pays for SQLite.
     if (values.stored)

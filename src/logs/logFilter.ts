@@ -9,6 +9,11 @@ export interface LogFilter {
   sources?: string[];
   /** A template's key (`source#id`): its lines only. */
   pattern?: string;
+  /**
+   * The literal words among `include` (not the `/re/` ones): every matching line contains each,
+   * ignoring case, so an index or a scan can skip what lacks one before parsing it.
+   */
+  words?: string[];
 }
 
 export class FilterSyntaxError extends Error {}
@@ -33,7 +38,10 @@ export function parseFilterQuery(query: string): LogFilter {
     else if (rest.length > 0 && (key === 'src' || key === 'source'))
       filter.sources = value.split(',').filter(Boolean);
     else if (token.startsWith('-') && token.length > 1) exclude.push(asPattern(token.slice(1)));
-    else include.push(asPattern(token));
+    else {
+      include.push(asPattern(token));
+      if (!isRegex(token)) filter.words = [...(filter.words ?? []), token];
+    }
   }
   try {
     if (include.length > 0) filter.include = new RegExp(include.map((p) => `(?=.*${p})`).join(''), 'i');
@@ -44,9 +52,13 @@ export function parseFilterQuery(query: string): LogFilter {
   return filter;
 }
 
+function isRegex(token: string): boolean {
+  return token.length > 2 && token.startsWith('/') && token.endsWith('/');
+}
+
 /** `/re/` is a regular expression; anything else is matched literally. */
 function asPattern(token: string): string {
-  if (token.length > 2 && token.startsWith('/') && token.endsWith('/')) return token.slice(1, -1);
+  if (isRegex(token)) return token.slice(1, -1);
   return token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -7,15 +7,17 @@ import { ensurePrivateDir, openPrivate } from '../files/privateFiles';
 export const STORE_VERSION = 1;
 
 /**
- * Sealed blocks of lines (zstd-compressed JSON tuples, see `storedLine.ts`) with, per block, the keys
- * a query narrows by: request id, service, level and template. Lines not yet sealed wait in
- * `recent`, one row each, so a crash loses only what the writer had not committed.
+ * Blocks of lines (zstd-compressed, one JSON tuple per line, see `storedLine.ts`) with, per block,
+ * the keys a query narrows by: request id, service, level and template. Each flush's lines are one
+ * block, committed at once, so a crash loses only what was not yet handed to the writer; small
+ * blocks are merged into larger ones as they age (better compression, fewer keys). A line's number
+ * (`seq`) runs on across blocks: a block holds `count` lines from `first_seq`.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS blocks (
   id INTEGER PRIMARY KEY,
-  first_seq INTEGER NOT NULL,
+  first_seq INTEGER NOT NULL UNIQUE,
   count INTEGER NOT NULL,
   t_min INTEGER NOT NULL,
   t_max INTEGER NOT NULL,
@@ -25,14 +27,6 @@ CREATE TABLE IF NOT EXISTS blocks (
 CREATE INDEX IF NOT EXISTS blocks_time ON blocks (t_max, t_min);
 CREATE TABLE IF NOT EXISTS block_keys (key TEXT NOT NULL, block INTEGER NOT NULL, PRIMARY KEY (key, block)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS block_keys_block ON block_keys (block);
-CREATE TABLE IF NOT EXISTS recent (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  time INTEGER NOT NULL,
-  rid TEXT,
-  line TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS recent_rid ON recent (rid) WHERE rid IS NOT NULL;
-CREATE INDEX IF NOT EXISTS recent_time ON recent (time);
 `;
 
 export class StoreVersionError extends Error {}

@@ -21,39 +21,44 @@ export interface StoreExtent {
 /** Blocks whose data would not decode: skipped, counted, and said, the rest still answered. */
 export interface ReadProblems {
   damagedBlocks: number;
+  damagedLines: number;
 }
 
 /**
  * Answers queries from a store: the blocks a query can match are found by their keys and time
- * range, decoded one at a time and filtered by the same `matchesFilter` the log pane uses; the lines
- * not yet sealed are read from `recent` after them. Lines come block by block in store order, each
- * block's lines in time order, so a query over years costs one block of memory at a time.
+ * range, decoded one at a time and filtered by the same `matchesFilter` the log pane uses. Lines
+ * come block by block in store order, each block's lines in time order, so a query over years costs
+ * one block of memory at a time.
  */
 export class StoreReader {
-  readonly problems: ReadProblems = { damagedBlocks: 0 };
+  readonly problems: ReadProblems = { damagedBlocks: 0, damagedLines: 0 };
 
   constructor(private readonly db: DatabaseSync) {}
 
   *lines(q: StoreQuery = {}): Generator<LogRecord> {
     const f = q.filter ?? {};
+    const needles = needlesOf(f);
     const keep = (r: LogRecord) =>
       (q.since === undefined || r.time >= q.since) &&
       (q.until === undefined || r.time <= q.until) &&
       (f.requestId === undefined || r.requestId === f.requestId) &&
       matchesFilter(r, f);
-    for (const block of this.candidateBlocks(q)) {
-      const records = this.decode(block);
-      yield* records.filter(keep).sort((a, b) => a.time - b.time || a.seq - b.seq);
-    }
-    const recent = this.recentRows(q);
-    const records = recent.flatMap((row) => {
-      try {
-        return [fromStoredLine(JSON.parse(row.line), row.seq)];
-      } catch {
-        return [];
+    const matching = (text: string, firstSeq: number) => {
+      const out: LogRecord[] = [];
+      for (const [line, index] of candidateLines(text, needles)) {
+        try {
+          const r = fromStoredLine(JSON.parse(line), firstSeq + index);
+          if (keep(r)) out.push(r);
+        } catch {
+          this.problems.damagedLines++;
+        }
       }
-    });
-    yield* records.filter(keep).sort((a, b) => a.time - b.time || a.seq - b.seq);
+      return out.sort((a, b) => a.time - b.time || a.seq - b.seq);
+    };
+    for (const block of this.candidateBlocks(q)) {
+      const text = this.decode(block);
+      if (text !== undefined) yield* matching(text, block.first_seq);
+    }
   }
 
   /** The newest `limit` matching lines, oldest first (what a pane scrolled to the end shows). */
@@ -70,16 +75,10 @@ export class StoreReader {
     const b = this.db
       .prepare('SELECT coalesce(sum(count), 0) AS n, min(t_min) AS oldest, max(t_max) AS newest FROM blocks')
       .get() as { n: number; oldest: number | null; newest: number | null };
-    const r = this.db
-      .prepare('SELECT count(*) AS n, min(time) AS oldest, max(time) AS newest FROM recent')
-      .get() as { n: number; oldest: number | null; newest: number | null };
-    const times = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
-    const oldest = times([b.oldest, r.oldest]);
-    const newest = times([b.newest, r.newest]);
     return {
-      lines: b.n + r.n,
-      ...(oldest.length ? { oldest: Math.min(...oldest) } : {}),
-      ...(newest.length ? { newest: Math.max(...newest) } : {}),
+      lines: b.n,
+      ...(b.oldest !== null && { oldest: b.oldest }),
+      ...(b.newest !== null && { newest: b.newest }),
     };
   }
 
@@ -100,7 +99,9 @@ export class StoreReader {
       params.push(...anyOf);
     }
     const ids = this.db
-      .prepare(`SELECT id FROM blocks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`)
+      .prepare(
+        `SELECT id FROM blocks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY first_seq`,
+      )
       .all(...params) as { id: number }[];
     const one = this.db.prepare('SELECT id, first_seq, data FROM blocks WHERE id = ?');
     for (const { id } of ids) {
@@ -109,38 +110,63 @@ export class StoreReader {
     }
   }
 
-  private decode(block: { id: number; first_seq: number; data: Uint8Array }): LogRecord[] {
+  private decode(block: { id: number; first_seq: number; data: Uint8Array }): string | undefined {
     try {
-      const lines = JSON.parse(zstdDecompressSync(block.data).toString('utf8')) as unknown[];
-      return lines.map((line, i) => fromStoredLine(line, block.first_seq + i));
+      return zstdDecompressSync(block.data).toString('utf8');
     } catch {
       this.problems.damagedBlocks++;
-      return [];
+      return undefined;
     }
   }
+}
 
-  private recentRows(q: StoreQuery): { seq: number; line: string }[] {
-    const where: string[] = [];
-    const params: SQLInputValue[] = [];
-    if (q.filter?.requestId) {
-      // By the parsed id, as the blocks' keys are (a line naming it only in its text is found by words).
-      where.push('rid = ?');
-      params.push(q.filter.requestId);
-    }
-    if (q.since !== undefined) {
-      where.push('time >= ?');
-      params.push(q.since);
-    }
-    if (q.until !== undefined) {
-      where.push('time <= ?');
-      params.push(q.until);
-    }
-    return this.db
-      .prepare(
-        `SELECT seq, line FROM recent ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`,
-      )
-      .all(...params) as { seq: number; line: string }[];
+/**
+ * What a stored line's JSON must hold before it is worth parsing: the request id as a JSON string,
+ * and each literal word as JSON escapes it (ignoring case). Only a superset of the matches passes;
+ * the filter itself decides on the parsed line.
+ */
+function needlesOf(f: LogFilter): RegExp[] {
+  const needles: RegExp[] = [];
+  if (f.requestId) needles.push(new RegExp(escapeRegExp(JSON.stringify(f.requestId))));
+  for (const w of f.words ?? []) needles.push(new RegExp(escapeRegExp(JSON.stringify(w).slice(1, -1)), 'i'));
+  // The first is searched through the whole block, so it goes global; the rest test one line each.
+  const [first, ...rest] = needles;
+  return first ? [new RegExp(first.source, `${first.flags}g`), ...rest] : [];
+}
+
+/**
+ * The lines of a block (with their index in it) that hold every needle. With needles, the block is
+ * searched whole for the first one and only the lines around its matches are cut out: a request's
+ * three lines in a block of thousands cost three line cuts, not thousands.
+ */
+function* candidateLines(text: string, needles: RegExp[]): Generator<[string, number]> {
+  if (needles.length === 0) {
+    let index = 0;
+    for (const line of text.split('\n')) yield [line, index++];
+    return;
   }
+  const [first, ...rest] = needles as [RegExp, ...RegExp[]];
+  first.lastIndex = 0;
+  let index = 0;
+  let counted = 0;
+  let lastStart = -1;
+  for (let m = first.exec(text); m; m = first.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    if (start === lastStart) continue;
+    lastStart = start;
+    for (let nl = text.indexOf('\n', counted); nl !== -1 && nl < start; nl = text.indexOf('\n', nl + 1)) {
+      index++;
+      counted = nl + 1;
+    }
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    first.lastIndex = end === -1 ? text.length : end;
+    if (rest.every((n) => n.test(line))) yield [line, index];
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The key sets a filter narrows blocks by (a block must hold one key of each). */

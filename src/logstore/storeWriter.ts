@@ -1,21 +1,21 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { zstdCompressSync } from 'node:zlib';
+import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import type { LogRecord } from '../logs/logRecord';
-import { type StoredLine, toStoredLine } from './storedLine';
+import { toStoredLine } from './storedLine';
 
 export interface WriterLimits {
   /** Bytes the store may use on disk; the oldest blocks go first past it. */
   budgetBytes: number;
-  /** Lines per sealed block: enough for zstd to find the repeats, few enough to decode in a millisecond. */
+  /** Lines a merged block holds: enough for zstd to find the repeats, few to decode in milliseconds. */
   blockLines: number;
-  /** A block is sealed at this age of its oldest line even if not full, so `recent` stays small. */
-  sealAfterMs: number;
+  /** Small blocks are merged once they hold a block's worth of lines, or the oldest is this old. */
+  mergeAfterMs: number;
 }
 
 export const DEFAULT_WRITER_LIMITS: WriterLimits = {
   budgetBytes: 2 * 1024 ** 3,
   blockLines: 4096,
-  sealAfterMs: 30_000,
+  mergeAfterMs: 30_000,
 };
 
 /** What happened to the lines of one `append`. */
@@ -29,17 +29,26 @@ export interface AppendResult {
   oldest?: number;
 }
 
+interface SmallBlock {
+  id: number;
+  first_seq: number;
+  count: number;
+  t_min: number;
+  t_max: number;
+  data: Uint8Array;
+}
+
 /**
- * Writes lines into the store: each batch is one transaction into `recent`; full or old enough
- * lines are sealed into a compressed block with their keys in the same transaction that deletes
- * them from `recent`, so a line is in exactly one of the two whatever moment the process dies.
+ * Writes lines into the store: each batch (a flush's lines) is one compressed block with its keys,
+ * in one transaction. Blocks smaller than half a block are merged, in order, into one when they hold
+ * a block's worth or the oldest has waited `mergeAfterMs`: the merged block is written and the small
+ * ones deleted in the same transaction, so a line is in exactly one block whenever the process dies.
  */
 export class StoreWriter {
-  private readonly insertRecent: StatementSync;
   private readonly insertBlock: StatementSync;
   private readonly insertKey: StatementSync;
-  private oldestRecent: number | undefined;
-  private recentCount: number;
+  private nextSeq: number;
+  private small: { lines: number; since?: number };
   private appendsSinceBudgetCheck = 0;
 
   constructor(
@@ -47,35 +56,50 @@ export class StoreWriter {
     private readonly limits: WriterLimits = DEFAULT_WRITER_LIMITS,
     private readonly now: () => number = Date.now,
   ) {
-    this.insertRecent = db.prepare('INSERT INTO recent (time, rid, line) VALUES (?, ?, ?)');
     this.insertBlock = db.prepare(
       'INSERT INTO blocks (first_seq, count, t_min, t_max, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.insertKey = db.prepare('INSERT OR IGNORE INTO block_keys (key, block) VALUES (?, ?)');
-    const recent = db.prepare('SELECT count(*) AS n FROM recent').get() as { n: number };
-    this.recentCount = recent.n;
-    // After a restart the lines left in `recent` are sealed on the first append's schedule.
-    this.oldestRecent = this.recentCount > 0 ? this.now() : undefined;
+    const end = db.prepare('SELECT max(first_seq + count) AS next FROM blocks').get() as {
+      next: number | null;
+    };
+    this.nextSeq = end.next ?? 1;
+    const small = db
+      .prepare('SELECT coalesce(sum(count), 0) AS n FROM blocks WHERE count < ?')
+      .get(this.smallBelow) as {
+      n: number;
+    };
+    // After a restart, small blocks left over are merged on the first append's schedule.
+    this.small = small.n > 0 ? { lines: small.n, since: this.now() } : { lines: 0 };
+  }
+
+  private get smallBelow(): number {
+    return Math.ceil(this.limits.blockLines / 2);
   }
 
   append(records: readonly LogRecord[]): AppendResult {
     if (records.length === 0) return { stored: 0, dropped: 0 };
+    const lines: string[] = [];
+    const keys = new Set<string>();
+    let tMin = Number.POSITIVE_INFINITY;
+    let tMax = Number.NEGATIVE_INFINITY;
+    for (const r of records) {
+      tMin = Math.min(tMin, r.time);
+      tMax = Math.max(tMax, r.time);
+      lines.push(JSON.stringify(toStoredLine(r)));
+      keysOf(r, keys);
+    }
     try {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        for (const r of records)
-          this.insertRecent.run(r.time, r.requestId ?? null, JSON.stringify(toStoredLine(r)));
-        this.db.exec('COMMIT');
-      } catch (err) {
-        this.db.exec('ROLLBACK');
-        throw err;
-      }
+      this.transaction(() => this.writeBlock(this.nextSeq, lines.join('\n'), lines.length, tMin, tMax, keys));
     } catch (err) {
       return { stored: 0, dropped: records.length, ...failure(err) };
     }
-    this.recentCount += records.length;
-    this.oldestRecent ??= this.now();
-    this.sealIfDue();
+    this.nextSeq += records.length;
+    if (records.length < this.smallBelow) {
+      this.small.lines += records.length;
+      this.small.since ??= this.now();
+    }
+    this.mergeIfDue();
     if (++this.appendsSinceBudgetCheck >= 20 || this.appendsSinceBudgetCheck === 1) {
       this.appendsSinceBudgetCheck = 1;
       this.keepWithinBudget();
@@ -84,58 +108,90 @@ export class StoreWriter {
     return { stored: records.length, dropped: 0 };
   }
 
-  /** Seals what waits in `recent` into blocks (at shutdown, or when full or old enough). */
-  seal(all = true): void {
-    while (this.recentCount > 0 && (all || this.recentCount >= this.limits.blockLines)) {
-      const rows = this.db
-        .prepare('SELECT seq, time, rid, line FROM recent ORDER BY seq LIMIT ?')
-        .all(this.limits.blockLines) as { seq: number; time: number; rid: string | null; line: string }[];
-      if (rows.length === 0) break;
-      this.sealRows(rows);
-      this.recentCount -= rows.length;
-    }
-    if (this.recentCount <= 0) {
-      this.recentCount = 0;
-      this.oldestRecent = undefined;
-    }
+  /** Merges the small blocks now, whatever their number (at shutdown). */
+  seal(): void {
+    this.merge();
   }
 
-  private sealIfDue(): void {
-    const old = this.oldestRecent !== undefined && this.now() - this.oldestRecent >= this.limits.sealAfterMs;
-    if (this.recentCount >= this.limits.blockLines || old) {
-      this.seal(old);
-      if (this.recentCount > 0) this.oldestRecent = this.now();
-    }
+  private mergeIfDue(): void {
+    const old = this.small.since !== undefined && this.now() - this.small.since >= this.limits.mergeAfterMs;
+    if (this.small.lines >= this.limits.blockLines || old) this.merge();
   }
 
-  private sealRows(rows: { seq: number; time: number; rid: string | null; line: string }[]): void {
-    const lines = rows.map((r) => JSON.parse(r.line) as StoredLine);
-    const raw = Buffer.from(`[${rows.map((r) => r.line).join(',')}]`);
+  /** Runs of consecutive small blocks become blocks of up to `blockLines` lines. */
+  private merge(): void {
+    const small = this.db
+      .prepare(
+        'SELECT id, first_seq, count, t_min, t_max, data FROM blocks WHERE count < ? ORDER BY first_seq',
+      )
+      .all(this.smallBelow) as unknown as SmallBlock[];
+    this.small = { lines: 0 };
+    let run: SmallBlock[] = [];
+    let lines = 0;
+    const flushRun = () => {
+      if (run.length > 1) this.transaction(() => this.mergeRun(run));
+      run = [];
+      lines = 0;
+    };
+    for (const b of small) {
+      const last = run.at(-1);
+      if ((last && last.first_seq + last.count !== b.first_seq) || lines + b.count > this.limits.blockLines)
+        flushRun();
+      run.push(b);
+      lines += b.count;
+    }
+    flushRun();
+  }
+
+  private mergeRun(run: SmallBlock[]): void {
+    const texts = run.map((b) => zstdDecompressSync(b.data).toString('utf8'));
     const keys = new Set<string>();
-    let tMin = Number.POSITIVE_INFINITY;
-    let tMax = Number.NEGATIVE_INFINITY;
-    for (const [time, source, level, rid, , pattern] of lines) {
-      tMin = Math.min(tMin, time);
-      tMax = Math.max(tMax, time);
-      keys.add(`s:${source}`);
-      if (level) keys.add(`l:${level}`);
-      if (rid) keys.add(`r:${rid}`);
-      if (pattern) keys.add(`p:${pattern}`);
-    }
-    const first = rows[0]?.seq ?? 0;
-    const last = rows.at(-1)?.seq ?? 0;
+    for (const b of run) for (const { key } of this.keysOfBlock(b.id)) keys.add(key);
+    for (const b of run) this.deleteBlock(b.id);
+    const first = run[0] as SmallBlock;
+    this.writeBlock(
+      first.first_seq,
+      texts.join('\n'),
+      run.reduce((n, b) => n + b.count, 0),
+      Math.min(...run.map((b) => b.t_min)),
+      Math.max(...run.map((b) => b.t_max)),
+      keys,
+    );
+  }
+
+  private keysOfBlock(id: number): { key: string }[] {
+    return this.db.prepare('SELECT key FROM block_keys WHERE block = ?').all(id) as { key: string }[];
+  }
+
+  private writeBlock(
+    firstSeq: number,
+    text: string,
+    count: number,
+    tMin: number,
+    tMax: number,
+    keys: Set<string>,
+  ) {
+    const raw = Buffer.from(text);
+    const { lastInsertRowid } = this.insertBlock.run(
+      firstSeq,
+      count,
+      tMin,
+      tMax,
+      raw.length,
+      zstdCompressSync(raw),
+    );
+    for (const key of keys) this.insertKey.run(key, lastInsertRowid);
+  }
+
+  private deleteBlock(id: number | bigint): void {
+    this.db.prepare('DELETE FROM block_keys WHERE block = ?').run(id);
+    this.db.prepare('DELETE FROM blocks WHERE id = ?').run(id);
+  }
+
+  private transaction(fn: () => void): void {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      const { lastInsertRowid } = this.insertBlock.run(
-        first,
-        rows.length,
-        tMin,
-        tMax,
-        raw.length,
-        zstdCompressSync(raw),
-      );
-      for (const key of keys) this.insertKey.run(key, lastInsertRowid);
-      this.db.prepare('DELETE FROM recent WHERE seq BETWEEN ? AND ?').run(first, last);
+      fn();
       this.db.exec('COMMIT');
     } catch (err) {
       this.db.exec('ROLLBACK');
@@ -144,11 +200,7 @@ export class StoreWriter {
   }
 
   oldestHeld(): { oldest?: number } {
-    const row = this.db
-      .prepare(
-        'SELECT min(t) AS t FROM (SELECT min(t_min) AS t FROM blocks UNION ALL SELECT min(time) FROM recent)',
-      )
-      .get() as { t: number | null };
+    const row = this.db.prepare('SELECT min(t_min) AS t FROM blocks').get() as { t: number | null };
     return row.t === null ? {} : { oldest: row.t };
   }
 
@@ -169,23 +221,25 @@ export class StoreWriter {
     let evicted = 0;
     const target = this.limits.budgetBytes * 0.9;
     while (this.usedBytes() > this.limits.budgetBytes || (evicted > 0 && this.usedBytes() > target)) {
-      const oldest = this.db.prepare('SELECT id FROM blocks ORDER BY id LIMIT 16').all() as { id: number }[];
+      const oldest = this.db.prepare('SELECT id FROM blocks ORDER BY first_seq LIMIT 16').all() as {
+        id: number;
+      }[];
       if (oldest.length === 0) break;
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        for (const { id } of oldest) {
-          this.db.prepare('DELETE FROM block_keys WHERE block = ?').run(id);
-          this.db.prepare('DELETE FROM blocks WHERE id = ?').run(id);
-        }
-        this.db.exec('COMMIT');
-      } catch (err) {
-        this.db.exec('ROLLBACK');
-        throw err;
-      }
+      this.transaction(() => {
+        for (const { id } of oldest) this.deleteBlock(id);
+      });
       evicted += oldest.length;
     }
     return evicted;
   }
+}
+
+/** The keys a line is found by. */
+function keysOf(r: LogRecord, keys: Set<string>): void {
+  keys.add(`s:${r.source}`);
+  if (r.level) keys.add(`l:${r.level}`);
+  if (r.requestId) keys.add(`r:${r.requestId}`);
+  if (r.pattern) keys.add(`p:${r.pattern}`);
 }
 
 function failure(err: unknown): Pick<AppendResult, 'reason' | 'error'> {

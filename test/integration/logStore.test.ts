@@ -21,6 +21,7 @@ const t0 = Date.now() - 10 * 60_000;
 /** A request's line in one service, `ms` after t0. */
 const line = (service: string, rid: string, ms: number, status = 200) =>
   JSON.stringify({
+    service,
     time: new Date(t0 + ms).toISOString(),
     level: status >= 500 ? 'error' : 'info',
     msg: 'request completed',
@@ -60,14 +61,13 @@ afterAll(async () => {
 describe('the console remembers every line it has seen', () => {
   it('pivots on a request first seen 100,000 lines ago and gets every service’s lines for it, with the delays', async () => {
     // The request that matters, through three services, then a flood that pushes it far out of the ring.
-    SERVICES.forEach((s, i) =>
+    for (const [i, s] of SERVICES.entries())
       sink({
         type: 'log-lines',
         source: s,
         lines: [line(s, 'req-7f3a', i * 40, i === 1 ? 503 : 200)],
         receivedAt: Date.now(),
-      }),
-    );
+      });
     for (let i = 0; i < FILLER; i += 5000) {
       const source = SERVICES[(i / 5000) % 3] as string;
       const lines = Array.from({ length: 5000 }, (_, j) => line(source, `req-${i + j}`, 1000 + i + j));

@@ -32,7 +32,7 @@ function freshStore(limits = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'logstore-'));
   const path = storePath(join(dir, 'state'), 'prod');
   const { db } = openStoreForWriting(path);
-  const writer = new StoreWriter(db, { budgetBytes: 1e9, blockLines: 1000, sealAfterMs: 60_000, ...limits });
+  const writer = new StoreWriter(db, { budgetBytes: 1e9, blockLines: 1000, mergeAfterMs: 60_000, ...limits });
   return { path, db, writer };
 }
 
@@ -43,7 +43,6 @@ describe('the log store', () => {
     for (let i = 0; i < records.length; i += 250)
       expect(writer.append(records.slice(i, i + 250)).stored).toBe(250);
     const reader = new StoreReader(db);
-    // 3 sealed blocks and 500 lines waiting: one answer across both.
     expect(reader.extent()).toEqual({ lines: 3500, oldest: T0, newest: T0 + 3499 * 10 });
     const trail = [...reader.lines({ filter: parseFilterQuery('rid:req-400') })];
     expect(trail.map((r) => [r.source, r.requestId])).toEqual([
@@ -57,6 +56,20 @@ describe('the log store', () => {
     expect(stored.map(({ seq: _, ...r }) => r)).toEqual(records.map(({ seq: _, ...r }) => r));
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700);
+  });
+
+  it('merges the small blocks of a quiet fleet into full ones, every line kept once and in order', () => {
+    const { db, writer } = freshStore({ blockLines: 1000 });
+    const records = Array.from({ length: 2500 }, (_, i) => record(i));
+    for (const r of records) writer.append([r]);
+    const blocks = () => (db.prepare('SELECT count(*) AS n FROM blocks').get() as { n: number }).n;
+    // Two merges of 1000 one-line blocks; 500 wait as they came until the writer closes.
+    expect(blocks()).toBe(2 + 500);
+    writer.seal();
+    expect(blocks()).toBe(3);
+    const reader = new StoreReader(db);
+    expect([...reader.lines()].map((r) => r.time)).toEqual(records.map((r) => r.time));
+    expect([...reader.lines({ filter: parseFilterQuery('rid:req-100') })]).toHaveLength(3);
   });
 
   it('filters as the log pane does: level, source, template, words, exclusions, time', () => {
