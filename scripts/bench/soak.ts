@@ -103,6 +103,20 @@ export const soakBench: Benchmark = {
       l.shown === l.held + l.evicted &&
       l.received === written;
     console.log(`the counters ${adds ? 'add up to' : 'DO NOT add up to'} the ${written} lines written`);
+    // The log store's account: every line shown was handed to it, and is stored, dropped (by reason) or on its way.
+    const st = counts.store;
+    if (st) {
+      const dropped = Object.values(st.dropped).reduce((a, b) => a + b, 0);
+      const reasons = Object.entries(st.dropped)
+        .filter(([, n]) => n > 0)
+        .map(([why, n]) => `${why} ${n}`)
+        .join(', ');
+      console.log(
+        `store accounting: received ${st.received} = stored ${st.stored} + dropped ${dropped}${reasons ? ` (${reasons})` : ''} + on the way ${st.inFlight}; ${st.received === st.stored + dropped + st.inFlight && st.received === l.shown ? 'adds up' : 'DOES NOT add up'}`,
+      );
+      bench.figure('store: lines stored', st.stored, 'lines');
+      bench.figure('store: lines dropped', dropped, 'lines');
+    }
     bench.figure('lines written', written, 'lines');
     bench.figure('write rate', written / seconds, 'lines/s');
     bench.figure('writer blocked by the pipe', stalledMs / 1000, 's');

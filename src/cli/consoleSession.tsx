@@ -3,6 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { render } from 'ink';
 import { App } from '../../views/App';
 import { ConsoleContext } from '../../views/ConsoleContext';
+import type { StoreCounts } from '../logstore/logStoreClient';
 import { type ConsoleSessionOptions, startConsoleSession } from '../session/consoleSession';
 import type { LineCounts } from '../store/ingest';
 import { crashMessage } from './crashReport';
@@ -10,10 +11,15 @@ import { stderr } from './output';
 import { colorEnabled, requireInteractiveTerminal } from './terminal';
 
 /**
- * For benchmarks: every second, the process's memory, event-loop delay and log-line accounting as
- * one JSON line in OPSCONSOLE_DIAGNOSTICS_FILE. Off unless that variable is set.
+ * For benchmarks: every second, the process's memory, event-loop delay and log-line accounting (the
+ * ring's, and the log store's: received = stored + dropped by reason + on the way) as one JSON line
+ * in OPSCONSOLE_DIAGNOSTICS_FILE. Off unless that variable is set.
  */
-function startDiagnostics(file: string | undefined, lines: () => LineCounts): () => void {
+function startDiagnostics(
+  file: string | undefined,
+  lines: () => LineCounts,
+  stored: () => StoreCounts | undefined,
+): () => void {
   if (!file) return () => {};
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -21,7 +27,7 @@ function startDiagnostics(file: string | undefined, lines: () => LineCounts): ()
     const m = process.memoryUsage();
     appendFileSync(
       file,
-      `${JSON.stringify({ at: Date.now(), rss: m.rss, heapUsed: m.heapUsed, loopP50Ms: delay.percentile(50) / 1e6, loopP99Ms: delay.percentile(99) / 1e6, loopMaxMs: delay.max / 1e6, lines: lines() })}\n`,
+      `${JSON.stringify({ at: Date.now(), rss: m.rss, heapUsed: m.heapUsed, loopP50Ms: delay.percentile(50) / 1e6, loopP99Ms: delay.percentile(99) / 1e6, loopMaxMs: delay.max / 1e6, lines: lines(), store: stored() ?? null })}\n`,
     );
     delay.reset();
   }, 1000);
@@ -76,7 +82,9 @@ export async function runConsoleSession(options: Omit<ConsoleSessionOptions, 'ex
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
 
-  const stopDiagnostics = startDiagnostics(process.env.OPSCONSOLE_DIAGNOSTICS_FILE, ingest.lineCounts);
+  const stopDiagnostics = startDiagnostics(process.env.OPSCONSOLE_DIAGNOSTICS_FILE, ingest.lineCounts, () =>
+    session.logStore?.snapshot(),
+  );
   const code = await exited;
   stopDiagnostics();
   try {

@@ -85,4 +85,11 @@ export interface ConsoleDiagnostics {
   loopP99Ms: number;
   loopMaxMs: number;
   lines: { received: number; queued: number; merging: number; shown: number; held: number; evicted: number };
+  /** The log store's account, when the console keeps one. */
+  store: {
+    received: number;
+    stored: number;
+    inFlight: number;
+    dropped: Record<string, number>;
+  } | null;
 }
