@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
 import type { Environment } from '../config/schema';
-import { type LogFilter, matchesFilter } from '../logs/logFilter';
+import { compileFilter, type LogFilter, matchesFilter } from '../logs/logFilter';
 import { LEVELS, type Level, type LogRecord } from '../logs/logRecord';
 import { parseLine } from '../logs/parseLine';
 import { PatternIndex } from '../logs/patterns/patternIndex';
@@ -36,7 +36,7 @@ export const logsCommand: Command = {
   name: 'logs',
   summary: 'Print sanitized, filtered log lines from files and commands, for pipes.',
   usage:
-    'opsconsole logs [--file PATH]... [--cmd ARGV]... [--request-id ID] [--level L] [--grep RE] [--since T] [--until T] [--follow] [--json] [--patterns [--new-since TIME]]\n       opsconsole logs --stored [--env NAME] [--request-id ID] [--level L] [--grep RE] [--since T] [--until T] [--json]',
+    'opsconsole logs [--file PATH]... [--cmd ARGV]... [--request-id ID] [--level L] [--grep RE | --filter QUERY] [--since T] [--until T] [--follow] [--json] [--patterns [--new-since TIME]]\n       opsconsole logs --stored [--env NAME] [--filter QUERY] [--request-id ID] [--level L] [--grep RE] [--since T] [--until T] [--json]',
   details: [
     'Lines are parsed (JSON, logfmt, plain), filtered, and printed with every terminal control',
     'sequence removed. --request-id matches the parsed field, else the text. --follow keeps',
@@ -51,6 +51,8 @@ export const logsCommand: Command = {
     '--stored answers from the log store the console and serve keep for an environment (every line',
     'they saw, within its disk budget), while they run too; --request-id there is the parsed field.',
     '--since and --until take a duration back from now (15m) or a time (2026-11-21T03:12:00Z).',
+    "--filter QUERY takes the log pane's filter as typed there: rid:ID level:L src:a,b pat:KEY, words",
+    '(all must appear, any case), -word to exclude, /re/ for a regular expression.',
   ],
   options: {
     file: { type: 'string', multiple: true },
@@ -66,6 +68,7 @@ export const logsCommand: Command = {
     json: { type: 'boolean' },
     patterns: { type: 'boolean' },
     'new-since': { type: 'string' },
+    filter: { type: 'string' },
   },
   allowPositionals: false,
   async run({ values }, globals) {
@@ -85,6 +88,7 @@ export const logsCommand: Command = {
     const until = timeFlag(values, 'until');
     const requestId = values['request-id'] as string | undefined;
     const filter: LogFilter = {
+      ...paneQuery(values),
       ...(requestId && { requestId }),
       ...(level && { minLevel: level as Level }),
       ...(grep && { include: grep }),
@@ -284,4 +288,20 @@ function timeFlag(values: Record<string, unknown>, flag: 'since' | 'until'): num
       `opsconsole: --${flag}: expected a duration such as 15m or a time such as 2026-11-21T03:12:00Z; got "${sanitize(text)}"`,
     );
   return t;
+}
+
+/** `--filter QUERY`: the log pane's own language (`rid:… level:… src:a,b pat:… words -word /re/`). */
+function paneQuery(values: Record<string, unknown>): LogFilter {
+  const query = values.filter;
+  if (typeof query !== 'string') return {};
+  if (values.grep !== undefined)
+    throw new UserError(
+      'opsconsole: logs: --filter and --grep both say which words; put the words in --filter',
+    );
+  const { filter, error } = compileFilter(query);
+  if (error)
+    throw new UserError(
+      `opsconsole: --filter: ${error}\n  fix: e.g. --filter 'rid:req-1f2e level:warn src:api timeout -healthz'`,
+    );
+  return filter ?? {};
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,5 +119,20 @@ describe('the console remembers every line it has seen', () => {
     ).toEqual(SERVICES);
     const errors = execFileSync(BIN, ['logs', '--stored', '--level', 'error'], { env, encoding: 'utf8' });
     expect(errors.trim().split('\n')).toEqual([expect.stringMatching(/^api: .*req-7f3a.*503/)]);
+    // The pane's language, as typed there.
+    const typed = execFileSync(
+      BIN,
+      ['logs', '--stored', '--filter', 'src:api,worker rid:req-7f3a -"status":200'],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
+    expect(typed.trim().split('\n')).toEqual([expect.stringMatching(/^api: .*503/)]);
+    const bad = spawnSync(BIN, ['logs', '--stored', '--filter', 'level:loud'], { env, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^opsconsole: --filter: level must be one of trace, debug, info, warn, error, fatal\n {2}fix: /,
+    );
   });
 });
