@@ -7,6 +7,7 @@ import { commandsRun } from './commandsRun';
 import { triageRuns } from './decisionPath';
 import { impactOf } from './impact';
 import { KEY_TIME_ORDER, type KeyTimeName, keyTimes } from './keyTimes';
+import { ratesByMinute, requestTrails } from './logEvidence';
 import type { Postmortem } from './postmortemDraft';
 import { suggestionsOf } from './suggestions';
 
@@ -77,6 +78,11 @@ export function buildPostmortem(s: IncidentState): Postmortem {
       })),
       sparklines: Object.entries(recordsOf(s.records, 'metrics.snapshot').at(-1)?.payload.services ?? {}).map(
         ([service, v]) => ({ service: clean(service), line: clean(v.spark) }),
+      ),
+      trails: requestTrails(s),
+      ratesByMinute: ratesByMinute(
+        s,
+        Object.values(times.at).filter((t): t is number => t !== undefined),
       ),
     },
     actionItems: s.notes

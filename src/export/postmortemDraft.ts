@@ -2,6 +2,7 @@ import type { CommandRun } from './commandsRun';
 import type { TriageRun } from './decisionPath';
 import type { Impact } from './impact';
 import type { KeyTimeName } from './keyTimes';
+import type { RatesByMinute, RequestTrail } from './logEvidence';
 import type { Suggested } from './suggestions';
 
 /** A post-mortem draft as data; the Markdown is one rendering of it, the JSON export another. */
@@ -29,6 +30,9 @@ export interface Postmortem {
   evidence: {
     pinnedLines: { at: string; source: string; line: string; context: string[] }[];
     sparklines: { service: string; line: string }[];
+    /** The requests pinned or pivoted on, through every service (from the log store). */
+    trails: RequestTrail[];
+    ratesByMinute: RatesByMinute;
   };
   actionItems: { text: string; by: string; at: string }[];
   runbookFeedback: string[];

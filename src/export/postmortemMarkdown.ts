@@ -97,7 +97,8 @@ export function renderPostmortemMarkdown(pm: Postmortem): string {
     }
   }
   out.push('', '## Evidence', '');
-  if (pm.evidence.pinnedLines.length === 0 && pm.evidence.sparklines.length === 0)
+  const { trails, ratesByMinute } = pm.evidence;
+  if (pm.evidence.pinnedLines.length === 0 && pm.evidence.sparklines.length === 0 && trails.length === 0)
     out.push('No evidence was pinned.');
   for (const p of pm.evidence.pinnedLines) {
     out.push(
@@ -109,10 +110,35 @@ export function renderPostmortemMarkdown(pm: Postmortem): string {
       '  ```',
     );
   }
+  for (const t of trails) {
+    out.push(
+      '',
+      `- Request ${t.requestId} (${t.reason}), ${t.lines.length + t.more} lines through the services:`,
+      '',
+      '  ```',
+    );
+    for (const l of t.lines)
+      out.push(`  ${l.at.slice(11, 23)} +${l.delayMs}ms ${l.source}: ${l.text.replaceAll('```', "'''")}`);
+    if (t.more > 0) out.push(`  … ${t.more} more lines of it`);
+    out.push('  ```');
+  }
   if (pm.evidence.sparklines.length > 0) {
     out.push('', '5xx ratio, last 30 minutes (one character a minute):', '', '```');
     for (const s of pm.evidence.sparklines) out.push(`${s.service.padEnd(12)} ${s.line}`);
     out.push('```');
+  }
+  if (ratesByMinute.rows.length > 0) {
+    out.push('', '5xx ratio per minute while the incident was open (1-minute window, UTC):', '');
+    out.push(
+      `| minute | ${ratesByMinute.services.map(cell).join(' | ')} |`,
+      `|---|${ratesByMinute.services.map(() => '---:|').join('')}`,
+    );
+    for (const row of ratesByMinute.rows)
+      out.push(
+        `| ${row.minute} | ${row.ratios.map((r) => (r === null ? '–' : formatPercent(r))).join(' | ')} |`,
+      );
+    if (ratesByMinute.omitted > 0)
+      out.push('', `(${ratesByMinute.omitted} minutes far from every key time left out)`);
   }
   const prompts: [string, string][] = [
     ['Trigger', 'What change or event set this off?'],

@@ -130,6 +130,14 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
         text: `Pinned log line from ${clean(r.payload.source)}`,
         evidence: clean(r.payload.line).slice(0, 200),
       };
+    case 'log.trail': {
+      const p = r.payload;
+      const services = [...new Set(p.lines.map((l) => clean(l.source)))];
+      return {
+        text: `Request ${clean(p.requestId)} (${clean(p.reason)}): ${p.lines.length + (p.more ?? 0)} lines across ${services.join(', ') || 'no service'}`,
+        evidence: clean(p.lines[0]?.text ?? '').slice(0, 200),
+      };
+    }
     case 'metrics.snapshot':
       return { text: 'Metrics snapshot', evidence: '' };
     case 'decision.shown':

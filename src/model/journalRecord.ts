@@ -146,6 +146,15 @@ export const PAYLOAD_SCHEMAS = {
     line: z.string(),
     context: z.array(z.string()).default([]),
   }),
+  /** A request's lines across every service, from the log store, when the operator pinned or pivoted on it. */
+  'log.trail': z.looseObject({
+    requestId: z.string(),
+    /** Why it was kept: "pinned" or "pivoted". */
+    reason: z.string(),
+    lines: z.array(z.looseObject({ at: z.number(), source: z.string(), text: z.string() })),
+    /** Lines of the request left out past the first ones kept. */
+    more: z.number().optional(),
+  }),
   'metrics.snapshot': z.looseObject({
     services: z.record(
       z.string(),

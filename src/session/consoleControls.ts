@@ -11,6 +11,7 @@ import { promptsController } from './controllers/promptsController';
 import { triageController } from './controllers/triageController';
 import { bindingFor, keyModeOf, paletteEntries } from './keymap';
 import { followLogHistory } from './logHistory';
+import { keepRequestTrail } from './requestTrails';
 
 /**
  * The console's controllers joined: every action by name, and `dispatch`, which turns a key (by
@@ -89,7 +90,13 @@ export function createConsoleControls(services: ConsoleServices) {
 
   // A filter reaches back through the whole log store, not only the ring.
   const stopHistory = services.search
-    ? followLogHistory(services.store, services.logs, services.search)
+    ? followLogHistory(services.store, services.logs, services.search, (filter) => {
+        // A pivot on a request during an incident puts its whole trail on the record.
+        if (filter.requestId)
+          void keepRequestTrail(services, filter.requestId, 'pivoted').catch((err: unknown) =>
+            ctx.say(`could not record the trail of ${filter.requestId}: ${firstLineOf(err)}`),
+          );
+      })
     : () => {};
   return { actions, dispatch, paletteEntries: entries, stop: stopHistory };
 }

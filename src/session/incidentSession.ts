@@ -232,6 +232,13 @@ export class IncidentSession {
     return (this.state?.silences ?? []).filter((s) => !s.expired && s.endsAt > now);
   }
 
+  /** Whether the open incident's record already holds this request's trail. */
+  hasTrail(requestId: string): boolean {
+    return (this.state?.records ?? []).some(
+      (r) => r.kind === 'log.trail' && r.payload.requestId === requestId,
+    );
+  }
+
   pin(source: string, line: string, context: string[], eventAt: number): void {
     this.record('log.pinned', { source, line, context }, eventAt);
   }

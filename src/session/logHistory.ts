@@ -20,7 +20,13 @@ const SETTLE_MS = 200;
  * than the ring's oldest line, and the pane shows them above the ring's own. Only the latest
  * filter's answer is kept.
  */
-export function followLogHistory(store: ConsoleStore, logs: LogBuffer, search: HistorySearch): () => void {
+export function followLogHistory(
+  store: ConsoleStore,
+  logs: LogBuffer,
+  search: HistorySearch,
+  /** Told of each filter searched (a pivot on a request is worth a record during an incident). */
+  onAsked: (filter: LogFilter) => void = () => {},
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   let asked = '';
   const ask = (query: string) => {
@@ -29,6 +35,7 @@ export function followLogHistory(store: ConsoleStore, logs: LogBuffer, search: H
       if (store.getState().ui.logHistory) store.setState((s) => ({ ui: { ...s.ui, logHistory: undefined } }));
       return;
     }
+    onAsked(filter);
     const oldest = logs.ring.at(0);
     store.setState((s) => ({ ui: { ...s.ui, logHistory: { query, lines: [], searching: true } } }));
     void search({ filter, ...(oldest && { until: oldest.time }) }, HISTORY_LINES).then((answer) => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,5 +134,23 @@ describe('the console remembers every line it has seen', () => {
     expect(bad.stderr).toMatch(
       /^opsconsole: --filter: level must be one of trace, debug, info, warn, error, fatal\n {2}fix: /,
     );
+  });
+
+  it('puts a pivoted request’s whole trail on the incident’s record, and the draft shows it with its delays', async () => {
+    session.incident.declare('checkout failing', 'P2');
+    const setQuery = (logQuery: string) => session.store.setState((st) => ({ ui: { ...st.ui, logQuery } }));
+    setQuery('');
+    setQuery('rid:req-7f3a');
+    await waitUntil(
+      () => session.store.getState().incident.timeline.some((e) => e.kind === 'log.trail'),
+      20_000,
+      'the trail recorded',
+    );
+    const path = session.incident.exportDraft(stateDir) as string;
+    const draft = readFileSync(path, 'utf8');
+    expect(draft).toContain('- Request req-7f3a (pivoted), 3 lines through the services:');
+    expect(draft).toMatch(/ \+0ms gateway: .*req-7f3a/);
+    expect(draft).toMatch(/ \+40ms api: .*503/);
+    expect(draft).toMatch(/ \+80ms worker: .*req-7f3a/);
   });
 });

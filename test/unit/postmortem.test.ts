@@ -234,3 +234,42 @@ describe('redaction', () => {
     expect(redact('x -----BEGIN PRIVATE KEY----- never ends')).toBe('x [REDACTED]:private-key');
   });
 });
+
+describe('log evidence in the draft', () => {
+  it('shows each followed request through the services with its delays, and the 5xx ratio per minute', () => {
+    const { records, add } = scriptedJournal(T0);
+    add(0, 'incident.declared', { title: 'api 5xx', severity: 'P1', commander: 'alice' });
+    for (let m = 1; m <= 3; m++)
+      add(m * min, 'metrics.snapshot', {
+        services: { api: { ratio1m: 0.05 * m, spark: '' }, 'we|b': { ratio1m: 0.01, spark: '' } },
+      });
+    const trail = (more?: number) => ({
+      requestId: 'req-7f3a',
+      reason: 'pivoted',
+      lines: [
+        { at: T0 + 1000, source: 'gateway', text: 'GET /checkout 502 ```' },
+        { at: T0 + 1040, source: 'api', text: 'upstream failed' },
+      ],
+      ...(more && { more }),
+    });
+    add(2 * min, 'log.trail', trail());
+    // Kept again later with more of it: the last one is the trail shown.
+    add(3 * min, 'log.trail', trail(5));
+    const state = foldIncident('inc-trail', records);
+    if (!state) throw new Error('fold failed');
+    const pm = buildPostmortem(state);
+    expect(pm.evidence.trails).toHaveLength(1);
+    expect(pm.evidence.ratesByMinute.rows.map((r) => r.ratios)).toEqual([
+      [0.05, 0.01],
+      [0.1, 0.01],
+      [0.15000000000000002, 0.01],
+    ]);
+    const md = renderExport(state, 'md');
+    expect(md).toContain('- Request req-7f3a (pivoted), 7 lines through the services:');
+    expect(md).toContain("  03:00:01.000 +0ms gateway: GET /checkout 502 '''");
+    expect(md).toContain('  03:00:01.040 +40ms api: upstream failed');
+    expect(md).toContain('  … 5 more lines of it');
+    expect(md).toContain('| minute | api | we\\|b |');
+    expect(md).toContain('| 2026-11-21 03:02 | 10.0% | 1.0% |');
+  });
+});

@@ -5,7 +5,9 @@ import { RECORD_KINDS, type RecordKind } from '../../model/journalRecord';
 import { announce } from '../../store/consoleStore';
 import { lastReleases } from '../../store/patternRows';
 import { alertGroups, visibleTimeline } from '../../store/selectors';
+import { firstLineOf } from '../../userError';
 import type { IncidentSession } from '../incidentSession';
+import { keepRequestTrail } from '../requestTrails';
 import type { Controller, ControllerContext } from './controllerContext';
 import { selectedLogLine } from './logsController';
 
@@ -165,6 +167,12 @@ export function incidentController(ctx: ControllerContext) {
         );
         say(`pinned a line of ${picked.record.source} to the timeline`);
       });
+      // Its request's whole trail goes on the record too, from the log store when there is one.
+      const rid = picked.record.requestId;
+      if (rid)
+        void keepRequestTrail(ctx, rid, 'pinned').catch((err: unknown) =>
+          say(`could not record the trail of ${rid}: ${firstLineOf(err)}`),
+        );
     },
     exportDraft: () => {
       const { incident, stateDir } = ctx;
