@@ -47,7 +47,7 @@ interface SmallBlock {
 export class StoreWriter {
   private readonly insertBlock: StatementSync;
   private readonly insertKey: StatementSync;
-  private nextSeq: number;
+  private readonly lastBlock: StatementSync;
   private small: { lines: number; since?: number };
   private appendsSinceBudgetCheck = 0;
 
@@ -60,10 +60,9 @@ export class StoreWriter {
       'INSERT INTO blocks (first_seq, count, t_min, t_max, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.insertKey = db.prepare('INSERT OR IGNORE INTO block_keys (key, block) VALUES (?, ?)');
-    const end = db.prepare('SELECT max(first_seq + count) AS next FROM blocks').get() as {
-      next: number | null;
-    };
-    this.nextSeq = end.next ?? 1;
+    this.lastBlock = db.prepare(
+      'SELECT first_seq + count AS next FROM blocks ORDER BY first_seq DESC LIMIT 1',
+    );
     const small = db
       .prepare('SELECT coalesce(sum(count), 0) AS n FROM blocks WHERE count < ?')
       .get(this.smallBelow) as {
@@ -71,6 +70,11 @@ export class StoreWriter {
     };
     // After a restart, small blocks left over are merged on the first append's schedule.
     this.small = small.n > 0 ? { lines: small.n, since: this.now() } : { lines: 0 };
+  }
+
+  /** The number the next line gets: one past the newest block's last. */
+  private endOfStore(): number {
+    return (this.lastBlock.get() as { next: number } | undefined)?.next ?? 1;
   }
 
   private get smallBelow(): number {
@@ -90,11 +94,14 @@ export class StoreWriter {
       keysOf(r, keys);
     }
     try {
-      this.transaction(() => this.writeBlock(this.nextSeq, lines.join('\n'), lines.length, tMin, tMax, keys));
+      // The number is read under the write lock: another process (serve beside a console) may
+      // have written since this one last did.
+      this.transaction(() =>
+        this.writeBlock(this.endOfStore(), lines.join('\n'), lines.length, tMin, tMax, keys),
+      );
     } catch (err) {
       return { stored: 0, dropped: records.length, ...failure(err) };
     }
-    this.nextSeq += records.length;
     if (records.length < this.smallBelow) {
       this.small.lines += records.length;
       this.small.since ??= this.now();

@@ -72,6 +72,27 @@ describe('the log store', () => {
     expect([...reader.lines({ filter: parseFilterQuery('rid:req-100') })]).toHaveLength(3);
   });
 
+  it('takes two writers on one file (serve beside a console) without losing or mixing a line', () => {
+    const { path, db, writer } = freshStore({ blockLines: 1000 });
+    const other = new StoreWriter(openStoreForWriting(path).db, {
+      budgetBytes: 1e9,
+      blockLines: 1000,
+      mergeAfterMs: 60_000,
+    });
+    const records = Array.from({ length: 3000 }, (_, i) => record(i));
+    for (let i = 0; i < records.length; i += 100) {
+      const w = (i / 100) % 2 === 0 ? writer : other;
+      expect(w.append(records.slice(i, i + 100))).toEqual(
+        expect.objectContaining({ stored: 100, dropped: 0 }),
+      );
+    }
+    writer.seal();
+    other.seal();
+    const stored = [...new StoreReader(db).lines()];
+    expect(stored.map((r) => r.time)).toEqual(records.map((r) => r.time));
+    expect(new Set(stored.map((r) => r.seq)).size).toBe(3000);
+  });
+
   it('filters as the log pane does: level, source, template, words, exclusions, time', () => {
     const { db, writer } = freshStore();
     const records = Array.from({ length: 2100 }, (_, i) => record(i));
