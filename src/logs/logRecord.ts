@@ -21,6 +21,8 @@ export interface LogRecord {
   text: string;
   /** The line was JSON or logfmt (its fields are not kept: re-parse `text` to see them). */
   structured?: boolean;
+  /** Read back from the source's history: it was logged before the console opened. */
+  readBack?: boolean;
   /** The template it was filed under (`source#id`), once it entered the console's buffer. */
   pattern?: string;
 }

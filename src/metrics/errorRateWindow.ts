@@ -35,10 +35,50 @@ export class ErrorRateWindow {
     }
     this.lastRaw = { total, errors };
     this.points.push({ at, total: total + this.offset.total, errors: errors + this.offset.errors });
-    const horizon = at - this.retainMs;
+    this.prune(at);
+  }
+
+  private prune(latest: number): void {
+    const horizon = latest - this.retainMs;
     let drop = 0;
     while (drop < this.points.length - 1 && (this.points[drop + 1] as CounterSample).at <= horizon) drop++;
     if (drop > 0) this.points.splice(0, drop);
+  }
+
+  /**
+   * Adds counts that were not in the readings: lines read back from before the console opened,
+   * which may arrive after later readings were taken. `buckets` are the requests and errors of
+   * slices of `widthMs` ending at `at`. Every reading from a bucket's end on carries its counts, and
+   * the bucket's start and end become readings, so `between` finds them where they happened.
+   */
+  insert(buckets: readonly { at: number; requests: number; errors: number }[], widthMs: number): void {
+    if (buckets.length === 0) return;
+    const sorted = [...buckets].sort((x, y) => x.at - y.at);
+    const times = new Set(this.points.map((p) => p.at));
+    for (const b of sorted) times.add(b.at - widthMs).add(b.at);
+    const merged: CounterSample[] = [];
+    let i = 0;
+    let j = 0;
+    let added = { total: 0, errors: 0 };
+    for (const at of [...times].sort((x, y) => x - y)) {
+      while (i + 1 < this.points.length && (this.points[i + 1] as CounterSample).at <= at) i++;
+      while (j < sorted.length && (sorted[j] as { at: number }).at <= at) {
+        const b = sorted[j++] as { requests: number; errors: number };
+        added = { total: added.total + b.requests, errors: added.errors + b.errors };
+      }
+      // Before the first reading nothing was counted: its totals are the base.
+      const base = this.points[i] ?? { total: 0, errors: 0 };
+      merged.push({ at, total: base.total + added.total, errors: base.errors + added.errors });
+    }
+    this.points.splice(0, this.points.length, ...merged);
+    // Readings still to come carry the added counts too.
+    this.offset = { total: this.offset.total + added.total, errors: this.offset.errors + added.errors };
+    this.prune((merged.at(-1) as CounterSample).at);
+  }
+
+  /** The times of the readings held, oldest first. */
+  times(): number[] {
+    return this.points.map((p) => p.at);
   }
 
   get latestAt(): number | undefined {

@@ -1,6 +1,4 @@
-import type { Thresholds } from '../config/schema';
 import type { ContainerStatus } from '../model/sourceEvents';
-import { formatDuration, formatPercent } from '../text/duration';
 import { ErrorRateWindow, type WindowRate } from './errorRateWindow';
 import {
   RULE_OK,
@@ -85,51 +83,6 @@ export interface ServiceSignalsView {
   health: { up: number; total: number; targets: HealthTargetView[] };
 }
 
-export function rulesFromThresholds(t: Thresholds): ThresholdRuleSpec[] {
-  const ratio = (
-    id: string,
-    severity: 'warning' | 'critical',
-    r: { above: number; for: number },
-  ): ThresholdRuleSpec => ({
-    id,
-    severity,
-    signal: 'ratio',
-    description: `5xx ratio above ${formatPercent(r.above, 0)} for ${formatDuration(r.for)}`,
-    above: r.above,
-    forMs: r.for,
-  });
-  return [
-    ratio('error-ratio-warning', 'warning', t.warning),
-    ratio('error-ratio-critical', 'critical', t.critical),
-    ratio('error-ratio-sustained', 'critical', t.sustained),
-    {
-      id: 'latency-p95',
-      severity: 'warning',
-      signal: 'p95',
-      description: `p95 above ${t.latency.baselineFactor}x baseline or ${formatDuration(t.latency.above)} for ${formatDuration(t.latency.for)}`,
-      above: t.latency.above / 1000,
-      baselineFactor: t.latency.baselineFactor,
-      forMs: t.latency.for,
-    },
-    {
-      id: 'health-degraded',
-      severity: 'warning',
-      signal: 'health',
-      description: `over ${formatPercent(t.health.failingShare, 0)} of health checks failing for ${formatDuration(t.health.for)}`,
-      above: t.health.failingShare,
-      forMs: t.health.for,
-    },
-    {
-      id: 'complete-outage',
-      severity: 'critical',
-      signal: 'health',
-      description: `every health check failing for ${formatDuration(t.health.outageFor)}`,
-      above: 0.999,
-      forMs: t.health.outageFor,
-    },
-  ];
-}
-
 /** Requests now against half an hour ago (see the view's `trafficGrowth`). */
 function trafficGrowth(w: ErrorRateWindow, now: number): { trafficGrowth?: number } {
   const recent = w.between(now - 5 * 60_000, now);
@@ -186,6 +139,12 @@ export class ServiceSignals {
   addLogCounts(at: number, requests: number, errors: number): void {
     this.logWindow.add(at, requests, errors);
     this.lastLogCountsAt = at;
+  }
+
+  /** Requests and errors counted from lines read back from before the console opened (see `ErrorRateWindow.insert`). */
+  addLogHistory(buckets: readonly { at: number; requests: number; errors: number }[], widthMs: number): void {
+    this.logWindow.insert(buckets, widthMs);
+    this.lastLogCountsAt ??= buckets.at(-1)?.at;
   }
 
   markUnknown(reason: string): void {
@@ -259,6 +218,48 @@ export class ServiceSignals {
       if (transition) transitions.push(transition);
     }
     return transitions;
+  }
+
+  /**
+   * Judges the ratio and p95 rules again over every reading held, oldest first, so a rule whose
+   * condition held before the console opened (readings read back) is pending or firing since then,
+   * not since now. Health has no history: its rules keep their state. Returns what changed: a rule
+   * now firing that was not (at the time it fired), or one no longer firing (now).
+   */
+  replayRules(now: number): RuleTransition[] {
+    const source = this.lastCountersAt !== undefined ? this.window : this.logWindow;
+    const before = new Map(this.ruleStates);
+    const replayed = this.rules.filter((r) => r.signal !== 'health');
+    for (const r of replayed) this.ruleStates.set(r.id, RULE_OK);
+    for (const at of source.times()) {
+      if (at > now) break;
+      for (const spec of replayed) {
+        const rule = this.effective(spec, at);
+        const value = rule.signal === 'ratio' ? source.between(at - 60_000, at).ratio : this.p95At(at);
+        const { next } = stepRule(rule, this.ruleStates.get(rule.id) ?? RULE_OK, value, at);
+        this.ruleStates.set(rule.id, next);
+      }
+    }
+    const changed: RuleTransition[] = [];
+    for (const rule of replayed) {
+      const was = before.get(rule.id) ?? RULE_OK;
+      const is = this.ruleStates.get(rule.id) ?? RULE_OK;
+      if (is.state === 'firing' && was.state !== 'firing')
+        changed.push({ kind: 'fired', rule, at: is.since, value: is.value });
+      else if (was.state === 'firing' && is.state !== 'firing')
+        changed.push({ kind: 'cleared', rule, at: now, value: was.value });
+    }
+    return changed;
+  }
+
+  /** The p95 reading at or just before `at` (no older than a minute). */
+  private p95At(at: number): number | undefined {
+    let found: number | undefined;
+    for (const h of this.p95History) {
+      if (h.at > at) break;
+      if (h.at >= at - 60_000) found = h.p95;
+    }
+    return found;
   }
 
   /** Requests and errors since `since` (a rollback finished, say): nothing from before it counts. */

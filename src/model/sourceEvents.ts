@@ -149,6 +149,11 @@ export type SourceEvent =
        * a time of its own is placed by it, so the pods of a workload merge in the order they logged.
        */
       times?: number[];
+      /**
+       * Read back from the source's history (what it logged before the console opened): counted in
+       * the error rates at each line's own time, and not stored again if the log store has it.
+       */
+      readBack?: boolean;
       /** Field names this source's structured lines use, tried before the usual ones. */
       fields?: Partial<FieldNames>;
     }

@@ -3,7 +3,7 @@ import { IncidentRepository } from '../incident/incidentRepository';
 import { LogBuffer } from '../logs/logBuffer';
 import { LogStoreClient } from '../logstore/logStoreClient';
 import { StoreSearch } from '../logstore/storeSearch';
-import { rulesFromThresholds } from '../metrics/serviceSignals';
+import { rulesFromThresholds } from '../metrics/thresholdRule';
 import { diagnosisKey } from '../model/diagnosis';
 import type { EventSink } from '../model/sourceEvents';
 import type { Playbook } from '../playbooks/schema';

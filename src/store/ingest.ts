@@ -3,7 +3,8 @@ import type { LogBuffer } from '../logs/logBuffer';
 import type { LogRecord } from '../logs/logRecord';
 import { ReorderBuffer } from '../logs/reorderBuffer';
 import type { WindowRate } from '../metrics/errorRateWindow';
-import { rulesFromThresholds, ServiceSignals } from '../metrics/serviceSignals';
+import { ServiceSignals } from '../metrics/serviceSignals';
+import { rulesFromThresholds } from '../metrics/thresholdRule';
 import type { NotableEvent } from '../model/notableEvent';
 import type { EventSink, SourceEvent } from '../model/sourceEvents';
 import { ClusterEventFilter } from './clusterEvents';
@@ -13,6 +14,8 @@ import { ContainerHealthChecks } from './containerHealthChecks';
 import { draftFrom, type IngestContext, type LogCounts, statePatch } from './ingest/draft';
 import { releaseLines } from './ingest/logLines';
 import { deriveEachSecond, perSecondOf } from './ingest/perSecond';
+import { applyReadBack } from './ingest/readBack';
+import { ReadBackCounts } from './ingest/readBackCounts';
 import { applyEvent } from './ingest/reducerTable';
 import { evaluateSignals } from './ingest/signals';
 import { LinkEventCoalescer } from './linkEvents';
@@ -54,6 +57,8 @@ export interface IngestOptions {
   onLines?: (records: LogRecord[]) => void;
   /** How long lines wait to be merged by timestamp across sources (0 in tests that drive the clock). */
   reorderWindowMs?: number;
+  /** When the console opened: what sources deliver from before it is read back (tests set it). */
+  openedAt?: number;
 }
 
 export const DEFAULT_REORDER_WINDOW_MS = 250;
@@ -70,6 +75,7 @@ export function createIngest({
   onNotable,
   onLines,
   reorderWindowMs = DEFAULT_REORDER_WINDOW_MS,
+  openedAt = Date.now(),
 }: IngestOptions): Ingest {
   const reorder = new ReorderBuffer(reorderWindowMs);
   /** Log lines handed to the ingest by sources, for the accounting in `lineCounts`. */
@@ -97,6 +103,9 @@ export function createIngest({
     clusterEvents: new ClusterEventFilter(),
     links: new LinkEventCoalescer(),
     logCounts: new Map<string, LogCounts>(),
+    openedAt,
+    readBack: new ReadBackCounts(),
+    replay: new Set<string>(),
     signalsFor,
   };
 
@@ -107,6 +116,7 @@ export function createIngest({
     const ctx: IngestContext = { ...detectors, now };
     const draft = draftFrom(state);
     for (const event of batch) applyEvent(draft, event, ctx);
+    applyReadBack(draft, ctx);
     const released = releaseLines(ctx);
     const received = released.length;
     const second = Math.floor(now / 1000);

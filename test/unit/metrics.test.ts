@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { ErrorRateWindow } from '../../src/metrics/errorRateWindow';
 import { histogramQuantile, parsePromText, requestCounters } from '../../src/metrics/promText';
-import { rulesFromThresholds, ServiceSignals } from '../../src/metrics/serviceSignals';
+import { ServiceSignals } from '../../src/metrics/serviceSignals';
+import { rulesFromThresholds } from '../../src/metrics/thresholdRule';
 import { sparkline } from '../../src/metrics/sparkline';
 import { RULE_OK, stepRule, type ThresholdRuleSpec } from '../../src/metrics/thresholdRule';
 

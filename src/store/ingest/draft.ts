@@ -10,6 +10,7 @@ import type { ContainerHealthChecks } from '../containerHealthChecks';
 import { type CopiedOnFirstWrite, copiedOnFirstWrite } from '../copiedOnFirstWrite';
 import type { LinkEventCoalescer } from '../linkEvents';
 import type { ReleaseDetector } from '../releaseDetector';
+import type { ReadBackCounts } from './readBackCounts';
 
 /**
  * What one flush builds before it becomes a single store update. Each slice starts as the store's
@@ -47,6 +48,11 @@ export interface IngestContext {
   clusterEvents: ClusterEventFilter;
   links: LinkEventCoalescer;
   logCounts: Map<string, LogCounts>;
+  /** When the console opened: lines and readings from before it were read back from the sources. */
+  openedAt: number;
+  readBack: ReadBackCounts;
+  /** Services with readings read back in this flush, whose rules are judged again from the oldest. */
+  replay: Set<string>;
   signalsFor(service: string): ServiceSignals;
 }
 

@@ -32,9 +32,13 @@ export const logLines: Reducer<'log-lines'> = (_draft, e, ctx) => {
       receivedAt: e.times?.[i] ?? e.receivedAt,
       fields,
     });
+    if (e.readBack) record.readBack = true;
     ctx.reorder.add(record, e.receivedAt);
     const outcome = requestOutcome(record);
-    if (outcome !== undefined) {
+    // Read back from before the console opened: counted at its own time (never later than it came).
+    if (outcome !== undefined && e.readBack)
+      ctx.readBack.add(e.source, Math.min(e.times?.[i] ?? record.time, e.receivedAt), outcome);
+    else if (outcome !== undefined) {
       counts.requests++;
       if (outcome === 'error') counts.errors++;
     }

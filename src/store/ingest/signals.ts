@@ -8,6 +8,8 @@ export const SPARK_BUCKETS = 30;
 
 export const counters: Reducer<'counters'> = (draft, e, ctx) => {
   ctx.signalsFor(e.service).addCounters(e.at, e.total, e.errors, e.p95Seconds, e.ratio1m);
+  // Readings from before the console opened (Prometheus's range): the rules are judged over them.
+  if (e.at < ctx.openedAt) ctx.replay.add(e.service);
   draft.signalsChanged = true;
 };
 
@@ -30,13 +32,15 @@ export const health: Reducer<'health'> = (draft, e, ctx) => {
   draft.signalsChanged = true;
 };
 
-function transitionEvent(service: string, t: RuleTransition): NotableEvent {
+/** `readBack`: it happened before the console opened, as judged from what the sources read back. */
+export function transitionEvent(service: string, t: RuleTransition, readBack = false): NotableEvent {
   const verb = t.kind === 'fired' ? 'FIRING' : 'cleared';
+  const when = readBack ? ', before the console opened' : '';
   return {
     at: t.at,
     kind: t.kind === 'fired' ? 'rule-fired' : 'rule-cleared',
     severity: t.kind === 'fired' ? t.rule.severity : 'info',
-    text: `${service}: ${t.rule.description} ${verb} (1m ratio ${formatPercent(t.value)})`,
+    text: `${service}: ${t.rule.description} ${verb} (1m ratio ${formatPercent(t.value)}${when})`,
     data: {
       service,
       rule: t.rule.id,
