@@ -112,7 +112,7 @@ export const soakBench: Benchmark = {
         .map(([why, n]) => `${why} ${n}`)
         .join(', ');
       console.log(
-        `store accounting: received ${st.received} = stored ${st.stored} + dropped ${dropped}${reasons ? ` (${reasons})` : ''} + on the way ${st.inFlight}; ${st.received === st.stored + dropped + st.inFlight && st.received === l.shown ? 'adds up' : 'DOES NOT add up'}`,
+        `store accounting: received ${st.received} = stored ${st.stored} + already stored ${st.alreadyStored} + dropped ${dropped}${reasons ? ` (${reasons})` : ''} + on the way ${st.inFlight}; ${st.received === st.stored + st.alreadyStored + dropped + st.inFlight && st.received === l.shown ? 'adds up' : 'DOES NOT add up'}`,
       );
       bench.figure('store: lines stored', st.stored, 'lines');
       bench.figure('store: lines dropped', dropped, 'lines');

@@ -209,6 +209,16 @@ export const EnvironmentSchema = z.strictObject({
     .optional(),
   /** A Prometheus whose alerting rules (and their pending alerts) the alerts view shows. */
   prometheus: z.strictObject({ url: HttpUrl, rules: z.boolean().default(true), auth: Auth }).optional(),
+  /**
+   * What the sources read back at start, from before the console opened: logs no older than
+   * `window` (0: none), at most `maxLines` per log, and Prometheus's range over the same window.
+   */
+  history: z
+    .strictObject({
+      window: Duration.default(30 * 60_000),
+      maxLines: z.number().int().min(0).max(1_000_000).default(20_000),
+    })
+    .default({ window: 30 * 60_000, maxLines: 20_000 }),
   /** Every log line the console sees, kept on disk in the state directory within a budget. */
   logStore: z
     .strictObject({ enabled: z.boolean().default(true), budget: ByteSize.default(DEFAULT_LOG_STORE_BUDGET) })

@@ -232,3 +232,12 @@ export function parseLine(raw: string, ctx: ParseContext): LogRecord {
     message: text,
   });
 }
+
+/** A source's own field names go first, and the usual ones still apply after them. */
+export function fieldNamesWith(extra: Partial<FieldNames> | undefined): FieldNames {
+  if (!extra) return DEFAULT_FIELD_NAMES;
+  const merged = { ...DEFAULT_FIELD_NAMES };
+  for (const key of Object.keys(extra) as (keyof FieldNames)[])
+    merged[key] = [...(extra[key] ?? []), ...DEFAULT_FIELD_NAMES[key]];
+  return merged;
+}

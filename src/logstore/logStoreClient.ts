@@ -6,10 +6,15 @@ import type { FromStoreThread, ToStoreThread } from './threadMessages';
 /** Why lines did not reach the store (they still reached the screen). */
 export type DropReason = 'behind' | 'disk-full' | 'error' | 'unavailable';
 
-/** Every line handed to the store: received = stored + dropped (by reason) + still on the way. */
+/**
+ * Every line handed to the store: received = stored + already stored + dropped (by reason) + still
+ * on the way.
+ */
 export interface StoreCounts {
   received: number;
   stored: number;
+  /** Lines read back from the sources at start that the store had from an earlier run. */
+  alreadyStored: number;
   inFlight: number;
   /** The oldest line the store holds (this run's or an earlier one's), once the writer said. */
   oldest?: number;
@@ -37,6 +42,7 @@ export class LogStoreClient {
   private readonly counts: StoreCounts = {
     received: 0,
     stored: 0,
+    alreadyStored: 0,
     inFlight: 0,
     dropped: { behind: 0, 'disk-full': 0, error: 0, unavailable: 0 },
   };
@@ -120,8 +126,10 @@ export class LogStoreClient {
     } else if (m.type === 'failed') {
       this.fail(`the log store cannot open: ${m.error}`);
     } else if (m.type === 'appended') {
-      this.counts.inFlight -= m.stored + m.dropped;
+      const already = m.alreadyStored ?? 0;
+      this.counts.inFlight -= m.stored + m.dropped + already;
       this.counts.stored += m.stored;
+      this.counts.alreadyStored += already;
       if (m.oldest !== undefined) this.counts.oldest = m.oldest;
       if (m.dropped > 0) {
         const reason: DropReason = m.reason ?? 'error';

@@ -1,6 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import type { LogRecord } from '../logs/logRecord';
+import { NewestStored } from './newestStored';
 import { toStoredLine } from './storedLine';
 
 export interface WriterLimits {
@@ -27,6 +28,8 @@ export interface AppendResult {
   error?: string;
   /** The oldest line's time the store holds, said now and then (it moves as old blocks go). */
   oldest?: number;
+  /** Read-back lines not written because the store had them (see `NewestStored`). */
+  alreadyStored?: number;
 }
 
 interface SmallBlock {
@@ -50,6 +53,7 @@ export class StoreWriter {
   private readonly lastBlock: StatementSync;
   private small: { lines: number; since?: number };
   private appendsSinceBudgetCheck = 0;
+  private readonly newest: NewestStored;
 
   constructor(
     private readonly db: DatabaseSync,
@@ -59,6 +63,7 @@ export class StoreWriter {
     this.insertBlock = db.prepare(
       'INSERT INTO blocks (first_seq, count, t_min, t_max, raw_bytes, data) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    this.newest = new NewestStored(db);
     this.insertKey = db.prepare('INSERT OR IGNORE INTO block_keys (key, block) VALUES (?, ?)');
     this.lastBlock = db.prepare(
       'SELECT first_seq + count AS next FROM blocks ORDER BY first_seq DESC LIMIT 1',
@@ -81,7 +86,15 @@ export class StoreWriter {
     return Math.ceil(this.limits.blockLines / 2);
   }
 
-  append(records: readonly LogRecord[]): AppendResult {
+  append(batch: readonly LogRecord[]): AppendResult {
+    const records = batch.filter((r) => !this.newest.isStored(r));
+    const alreadyStored = batch.length - records.length;
+    const result = this.appendNew(records);
+    if (result.stored > 0) this.newest.saw(records);
+    return alreadyStored > 0 ? { ...result, alreadyStored } : result;
+  }
+
+  private appendNew(records: readonly LogRecord[]): AppendResult {
     if (records.length === 0) return { stored: 0, dropped: 0 };
     const lines: string[] = [];
     const keys = new Set<string>();

@@ -1,6 +1,7 @@
 import { type EventSink, type SourceEvent, serviceOf } from '../model/sourceEvents';
 import { DockerLogSource } from './dockerLogSource';
 import type { DockerDialer } from './dockerSource';
+import type { ReadBack } from './readBack';
 
 /**
  * Follows the logs of every running container a Docker source reports, starting a log stream when a
@@ -10,6 +11,7 @@ import type { DockerDialer } from './dockerSource';
 export function followEveryContainer(
   dialer: DockerDialer,
   sink: EventSink,
+  readBack?: ReadBack,
 ): { sink: EventSink; stop(): void } {
   const streams = new Map<string, DockerLogSource>();
   const tap = (event: SourceEvent) => {
@@ -17,7 +19,9 @@ export function followEveryContainer(
     if (event.type === 'container' && event.status.kind === 'docker' && event.status.state === 'running') {
       const { id, name } = event.status;
       if (streams.has(id)) return;
-      const stream = new DockerLogSource(name, serviceOf(event.status), dialer, sink);
+      const stream = new DockerLogSource(name, serviceOf(event.status), dialer, sink, {
+        ...(readBack && { readBack }),
+      });
       streams.set(id, stream);
       stream.start();
     } else if (event.type === 'container-removed') {

@@ -5,6 +5,7 @@ import { sanitize } from '../text/sanitize';
 import { type LinkAttempt, ReconnectLoop } from '../transport/reconnectLoop';
 import { type DockerDialer, dockerClient } from './dockerSource';
 import { reportLinkState } from './linkState';
+import { firstConnection, type ReadBack, timedLineEvents } from './readBack';
 import { gapMarker } from './streamingLogSource';
 import { TimestampedLines } from './timestampedLines';
 
@@ -72,13 +73,15 @@ export class DockerLogSource {
    * so; the next connection resumes from the last line with nothing lost, so it is no gap.
    */
   private endedCleanly = false;
+  /** When the first connection was made: lines the engine logged before it are read back. */
+  private readBackBefore: number | undefined;
 
   constructor(
     private readonly container: string,
     private readonly source: string,
     private readonly dialer: DockerDialer,
     private readonly sink: EventSink,
-    private readonly fields?: Partial<FieldNames>,
+    private readonly options: { fields?: Partial<FieldNames>; readBack?: ReadBack } = {},
   ) {
     this.report = reportLinkState(sink, `docker-logs:${container}`);
     this.loop = new ReconnectLoop({
@@ -131,9 +134,12 @@ export class DockerLogSource {
       this.markedAt = last;
       this.emit([gapMarker(this.source, last)]);
     }
+    // What the engine logged before this first connection is read back (see `readBack.ts`).
+    this.readBackBefore ??= Date.now();
+    const first = firstConnection(this.options.readBack, this.readBackBefore);
     // Docker takes `since` as seconds with a fraction; lines at exactly that instant come again.
-    const since = last ? (Date.parse(last) / 1000).toFixed(3) : '0';
-    const tail = last ? 'all' : '200';
+    const since = last ? (Date.parse(last) / 1000).toFixed(3) : ((first.sinceMs ?? 0) / 1000).toFixed(3);
+    const tail = last ? 'all' : String(first.tailLines);
     const res = await client.request({
       method: 'GET',
       path: `/containers/${encodeURIComponent(this.container)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&since=${since}&tail=${tail}`,
@@ -150,10 +156,9 @@ export class DockerLogSource {
     for await (const chunk of res.body) {
       const taken = decoder.push(chunk as Buffer).flatMap((l) => this.resume.take(l) ?? []);
       // The engine's time of each line goes along: a line without a time of its own is placed by it.
-      this.emit(
-        taken.map((t) => t.body),
-        taken.map((t) => t.at ?? Date.now()),
-      );
+      const timed = taken.map((t) => ({ body: t.body, at: t.at ?? Date.now() }));
+      for (const event of timedLineEvents(this.source, timed, this.readBackBefore, this.options.fields))
+        this.sink(event);
     }
   }
 
@@ -191,15 +196,15 @@ export class DockerLogSource {
     events.body.destroy();
   }
 
-  private emit(lines: string[], times?: number[]): void {
+  private emit(lines: string[]): void {
     if (lines.length > 0) {
+      const fields = this.options.fields;
       this.sink({
         type: 'log-lines',
         source: this.source,
         lines,
         receivedAt: Date.now(),
-        ...(times && { times }),
-        ...(this.fields && { fields: this.fields }),
+        ...(fields && { fields }),
       });
     }
   }

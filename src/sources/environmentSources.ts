@@ -24,14 +24,17 @@ export function startEnvironmentSources(
   hosts = new EnvironmentHosts(env, sink),
 ): RunningSources {
   const pollers: Poller[] = [];
+  const readBack = { windowMs: env.history.window, maxLines: env.history.maxLines };
   /** What watches engines and clusters as they change: Docker's event streams, Kubernetes' watches. */
   const watchers: Startable[] = [];
   for (const [name, host] of Object.entries(env.hosts))
     if (host.docker)
-      watchers.push(engineWatcher(name, dockerDialer(env, hosts, name), sink, host.followContainerLogs));
-  if (env.kubernetes) watchers.push(kubernetesSource(env.kubernetes, sink));
+      watchers.push(
+        engineWatcher(name, dockerDialer(env, hosts, name), sink, host.followContainerLogs, readBack),
+      );
+  if (env.kubernetes) watchers.push(kubernetesSource(env.kubernetes, sink, readBack));
   for (const d of watchers) d.start();
-  const followers = serviceLogFollowers(env, sink, hosts);
+  const followers = serviceLogFollowers(env, sink, hosts, { readBack });
   for (const f of followers) f.start();
   for (const [name, host] of Object.entries(env.hosts)) {
     for (const sc of host.statusCommands) {
@@ -65,6 +68,7 @@ export function startEnvironmentSources(
             ...(m.p95Query && { p95Query: m.p95Query }),
             headers: authHeaders(m.auth),
             intervalMs: m.interval,
+            backfillMs: env.history.window,
           },
           sink,
         ),

@@ -1,6 +1,9 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { LineSplitter } from '../logs/lineSplitter';
+import { fieldNamesWith } from '../logs/parseLine';
 import type { EventSink, FieldNames } from '../model/sourceEvents';
+import { readBackLines, readBackOffset } from './fileReadBack';
+import type { ReadBack } from './readBack';
 
 const CHUNK = 1024 * 1024;
 
@@ -24,7 +27,13 @@ export class FileFollower {
     private readonly path: string,
     private readonly source: string,
     private readonly sink: EventSink,
-    private readonly options: { fromStart?: boolean; pollMs?: number; fields?: Partial<FieldNames> } = {},
+    private readonly options: {
+      fromStart?: boolean;
+      pollMs?: number;
+      fields?: Partial<FieldNames>;
+      /** At the first open, read back what the file holds from the window's start. */
+      readBack?: ReadBack;
+    } = {},
   ) {}
 
   start(): void {
@@ -39,7 +48,7 @@ export class FileFollower {
     this.fd = undefined;
   }
 
-  private emit(lines: string[]): void {
+  private emit(lines: string[], readBack = false): void {
     if (lines.length === 0) return;
     const fields = this.options.fields;
     this.sink({
@@ -47,6 +56,7 @@ export class FileFollower {
       source: this.source,
       lines,
       receivedAt: Date.now(),
+      ...(readBack && { readBack }),
       ...(fields && { fields }),
     });
   }
@@ -58,6 +68,15 @@ export class FileFollower {
     this.ino = st.ino;
     this.offset = first && !this.options.fromStart ? st.size : 0;
     this.splitter = new LineSplitter();
+    const readBack = this.options.readBack;
+    if (first && readBack && !this.options.fromStart && readBack.windowMs > 0) {
+      const names = fieldNamesWith(this.options.fields);
+      const from = readBackOffset(fd, st.size, Date.now() - readBack.windowMs, names);
+      const { lines, resumeAt } = readBackLines(fd, from, st.size, readBack);
+      // The lines carry their own times: the ingest counts each at its own.
+      this.emit(lines, true);
+      this.offset = Math.max(from, resumeAt);
+    }
   }
 
   /** Reads what was appended since the last poll. */

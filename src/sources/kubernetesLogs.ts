@@ -6,6 +6,7 @@ import type { EventSink, LogStreamCounts } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
 import { type LinkAttempt, ReconnectLoop } from '../transport/reconnectLoop';
 import { reportLinkState } from './linkState';
+import { firstConnection, type ReadBack, timedLineEvents } from './readBack';
 import { TimestampedLines } from './timestampedLines';
 
 /** Opens one container's log stream; the response ends or fails when the stream does. */
@@ -70,6 +71,8 @@ class ContainerLogStream {
   private readonly loop: ReconnectLoop;
   received = 0;
   shown = 0;
+  /** When the first connection was made: lines logged before it are read back. */
+  private readBackBefore: number | undefined;
 
   constructor(
     private readonly open: OpenPodLog,
@@ -77,6 +80,7 @@ class ContainerLogStream {
     private readonly sink: EventSink,
     /** Called when lines came, so the follower can report its counts. */
     private readonly onLines: () => void,
+    private readonly readBack?: ReadBack,
   ) {
     this.loop = new ReconnectLoop({
       session: (attempt) => this.follow(attempt),
@@ -117,7 +121,7 @@ class ContainerLogStream {
       {
         follow: 'true',
         timestamps: 'true',
-        ...(last ? { sinceTime: `${last.slice(0, 19)}Z` } : { tailLines: '200' }),
+        ...(last ? { sinceTime: `${last.slice(0, 19)}Z` } : this.firstQuery()),
       },
       signal,
     );
@@ -125,27 +129,38 @@ class ContainerLogStream {
     const splitter = new LineSplitter();
     try {
       for await (const chunk of res) {
-        const lines: string[] = [];
-        const times: number[] = [];
+        const timed: { body: string; at: number }[] = [];
         for (const line of splitter.push(chunk as Buffer)) {
           this.received++;
           const taken = this.resume.take(line);
-          if (!taken) continue;
-          lines.push(taken.body);
-          times.push(taken.at ?? Date.now());
+          if (taken) timed.push({ body: taken.body, at: taken.at ?? Date.now() });
         }
-        this.emit(lines, times);
+        this.emit(timed);
       }
     } catch (err) {
       if (!signal.aborted) throw err;
     }
   }
 
-  private emit(lines: string[], times: number[]): void {
+  /** The first connection's query: the read-back window (the API takes whole seconds), or 200 lines. */
+  private firstQuery(): Record<string, string> {
+    this.readBackBefore ??= Date.now();
+    const { sinceMs, tailLines } = firstConnection(this.readBack, this.readBackBefore);
+    const sinceSeconds =
+      sinceMs === undefined ? undefined : Math.ceil((this.readBackBefore - sinceMs) / 1000);
+    return {
+      tailLines: String(tailLines),
+      ...(sinceSeconds !== undefined && { sinceSeconds: String(Math.max(1, sinceSeconds)) }),
+    };
+  }
+
+  private emit(timed: { body: string; at: number }[]): void {
     this.onLines();
-    if (lines.length === 0) return;
-    this.shown += lines.length;
-    this.sink({ type: 'log-lines', source: this.at.workload, lines, times, receivedAt: Date.now() });
+    if (timed.length === 0) return;
+    this.shown += timed.length;
+    // Lines the kubelet had before the first connection are read back (see `readBack.ts`).
+    for (const event of timedLineEvents(this.at.workload, timed, this.readBackBefore ?? Date.now()))
+      this.sink(event);
   }
 }
 
@@ -171,6 +186,7 @@ export class KubernetesLogFollower {
     private readonly sink: EventSink,
     private readonly cap = DEFAULT_MAX_LOG_STREAMS,
     private readonly onCounts: (counts: LogStreamCounts) => void = () => {},
+    private readonly readBack?: ReadBack,
   ) {}
 
   /** A pod as the watch sees it now: its containers are followed while it runs. */
@@ -236,7 +252,7 @@ export class KubernetesLogFollower {
     for (const [key, at] of this.waiting) {
       if (this.streams.size >= this.cap) break;
       this.waiting.delete(key);
-      const stream = new ContainerLogStream(this.open, at, this.sink, () => this.reportSoon());
+      const stream = new ContainerLogStream(this.open, at, this.sink, () => this.reportSoon(), this.readBack);
       this.streams.set(key, stream);
       stream.start();
     }

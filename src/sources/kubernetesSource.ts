@@ -10,6 +10,7 @@ import { clusterEvent, type EventLike } from './mappings/clusterEvent';
 import { type PodLike, podStatus, workloadOf } from './mappings/pod';
 import { type ReplicaSetLike, RolloutTracker } from './mappings/rollouts';
 import { WORKLOAD_RESOURCES, type WorkloadLike, workloadStatus } from './mappings/workload';
+import type { ReadBack } from './readBack';
 
 /** Where kubectl would read its kubeconfig: $KUBECONFIG (the first of its paths), else ~/.kube/config. */
 export function kubeconfigPath(env = process.env): string {
@@ -32,7 +33,11 @@ export interface KubernetesTarget {
  * that own them, ReplicaSets (rollouts as releases) and events. Loaded on first use: a console
  * without Kubernetes never loads the client.
  */
-export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { start(): void; stop(): void } {
+export function kubernetesSource(
+  target: KubernetesTarget,
+  sink: EventSink,
+  readBack?: ReadBack,
+): { start(): void; stop(): void } {
   let stopped = false;
   const isStopped = () => stopped;
   const silentMs = target.watchdogMs ?? WATCHDOG_MS;
@@ -116,8 +121,12 @@ export function kubernetesSource(target: KubernetesTarget, sink: EventSink): { s
     const follower =
       target.logs === false
         ? undefined
-        : new KubernetesLogFollower(podLogOpener(kc), sink, target.maxLogStreams, (counts) =>
-            sink({ type: 'log-streams', counts }),
+        : new KubernetesLogFollower(
+            podLogOpener(kc),
+            sink,
+            target.maxLogStreams,
+            (counts) => sink({ type: 'log-streams', counts }),
+            readBack,
           );
     if (follower) stops.push(() => follower.stop());
     const followLogs = (pod: PodLike) =>

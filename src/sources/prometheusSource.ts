@@ -112,6 +112,44 @@ export class PrometheusClient {
   }
 }
 
+/** A reading every 15 s: the 1m ratio the rules judge has four readings in each minute it looks at. */
+const BACKFILL_STEP_MS = 15_000;
+
+/**
+ * The counters and p95 of the last `backfillMs` as readings at their own times, oldest first, so the
+ * windows, the rules' hold timers and the sparkline start from the past (see `ReadBack`).
+ */
+async function backfill(
+  client: PrometheusClient,
+  q: ReturnType<typeof defaultQueries>,
+  options: PrometheusOptions,
+  service: string,
+  now: number,
+  backfillMs: number,
+  sink: EventSink,
+): Promise<void> {
+  const from = now - backfillMs;
+  const to = now - BACKFILL_STEP_MS;
+  const [totals, errors, p95s] = await Promise.all([
+    client.range(q.total, from, to, BACKFILL_STEP_MS),
+    client.range(q.errors, from, to, BACKFILL_STEP_MS),
+    client.range(options.p95Query ?? q.p95, from, to, BACKFILL_STEP_MS).catch(() => []),
+  ]);
+  const errorsAt = new Map(errors);
+  const p95At = new Map(p95s);
+  for (const [at, total] of totals) {
+    const p95 = p95At.get(at);
+    sink({
+      type: 'counters',
+      service,
+      at,
+      total,
+      errors: errorsAt.get(at) ?? 0,
+      ...(p95 !== undefined && { p95Seconds: p95 }),
+    });
+  }
+}
+
 /**
  * Reads a service's request counters from Prometheus (so the console's windows and rules work the
  * same as for a scraped /metrics), loads the last half hour at start, and reads p95 and an optional
@@ -127,14 +165,7 @@ export function prometheusSource(options: PrometheusOptions, sink: EventSink): P
     task: async () => {
       const now = Date.now();
       if (!backfilled) {
-        const step = 60_000;
-        const [totals, errors] = await Promise.all([
-          client.range(q.total, now - backfillMs, now - step, step),
-          client.range(q.errors, now - backfillMs, now - step, step),
-        ]);
-        const errorsAt = new Map(errors);
-        for (const [at, total] of totals)
-          sink({ type: 'counters', service, at, total, errors: errorsAt.get(at) ?? 0 });
+        if (backfillMs > 0) await backfill(client, q, options, service, now, backfillMs, sink);
         backfilled = true;
       }
       const [total, errors, p95, ratio, builds] = await Promise.all([

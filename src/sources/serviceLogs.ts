@@ -5,6 +5,7 @@ import { followEveryContainer } from './containerLogFollower';
 import { DockerLogSource } from './dockerLogSource';
 import { type DockerDialer, DockerSource } from './dockerSource';
 import { FileFollower } from './fileFollower';
+import type { ReadBack } from './readBack';
 import { journaldArgv, journaldCursor, StreamingLogSource } from './streamingLogSource';
 
 export interface Startable {
@@ -29,9 +30,10 @@ export function engineWatcher(
   dialer: DockerDialer,
   sink: EventSink,
   followLogs: boolean,
+  readBack?: ReadBack,
 ): Startable {
   if (!followLogs) return new DockerSource(name, dialer, sink);
-  const every = followEveryContainer(dialer, sink);
+  const every = followEveryContainer(dialer, sink, readBack);
   const source = new DockerSource(name, dialer, every.sink);
   return {
     start: () => source.start(),
@@ -51,8 +53,11 @@ export function serviceLogFollowers(
   env: Environment,
   sink: EventSink,
   hosts: EnvironmentHosts,
-  /** Local files from their first line (`logs --follow` prints them whole), not from their end. */
-  options: { filesFromStart?: boolean } = {},
+  /**
+   * `filesFromStart`: local files from their first line (`logs --follow` prints them whole), not
+   * from their end. `readBack`: what each log held before the console opened (the console's).
+   */
+  options: { filesFromStart?: boolean; readBack?: ReadBack } = {},
 ): Startable[] {
   const followers: Startable[] = [];
   for (const [service, cfg] of Object.entries(env.services)) {
@@ -67,6 +72,7 @@ export function serviceLogFollowers(
           new FileFollower(log.file, service, sink, {
             ...(fields && { fields }),
             ...(options.filesFromStart && { fromStart: true }),
+            ...(options.readBack && { readBack: options.readBack }),
           }),
         );
       else if ('file' in log)
@@ -75,7 +81,10 @@ export function serviceLogFollowers(
         );
       else if ('docker' in log)
         followers.push(
-          new DockerLogSource(log.docker, service, dockerDialer(env, hosts, hostName), sink, fields),
+          new DockerLogSource(log.docker, service, dockerDialer(env, hosts, hostName), sink, {
+            ...(fields && { fields }),
+            ...(options.readBack && { readBack: options.readBack }),
+          }),
         );
       else if ('journald' in log)
         followers.push(

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
  * - discovery (/api, /apis, /api/v1, /apis/apps/v1), namespaced and cluster-wide paths, label
  *   selectors of the `a=b,c=d` form; shapes (ownerReferences, revision annotations) as the API
  *   reference gives them;
- * - pod logs (`/pods/NAME/log?container=&follow=&timestamps=&sinceTime=&tailLines=`), RFC 3339 with
+ * - pod logs (`/pods/NAME/log?container=&follow=&timestamps=&sinceTime=|sinceSeconds=&tailLines=`), RFC 3339 with
  *   nanoseconds before each line, `sinceTime` in whole seconds; follow streams that can be cut;
  * - PATCH of a Deployment as JSON patch (RFC 6902, what `kubectl rollout undo` sends) or merge patch,
  *   `dryRun=All` validated and answered without being stored; a changed pod template bumps the
@@ -294,9 +294,25 @@ export class FakeKubernetesApi {
         400,
         status(400, 'BadRequest', `sinceTime: invalid RFC 3339 time "${since}" (whole seconds)`),
       );
+    const sinceSeconds = url.searchParams.get('sinceSeconds');
+    if (sinceSeconds !== null && since)
+      return json(
+        400,
+        status(400, 'BadRequest', 'at most one of sinceTime or sinceSeconds may be specified'),
+      );
+    if (sinceSeconds !== null && !/^[1-9]\d*$/.test(sinceSeconds))
+      return json(
+        400,
+        status(400, 'BadRequest', `sinceSeconds: Invalid value: ${sinceSeconds}: must be greater than 0`),
+      );
     const key = `${ns}/${pod}/${container}`;
     const stamps = url.searchParams.get('timestamps') === 'true';
-    let lines = (this.logs.get(key) ?? []).filter((e) => !since || e.at.slice(0, 19) >= since.slice(0, 19));
+    const from = sinceSeconds === null ? undefined : Date.now() - Number(sinceSeconds) * 1000;
+    let lines = (this.logs.get(key) ?? []).filter(
+      (e) =>
+        (!since || e.at.slice(0, 19) >= since.slice(0, 19)) &&
+        (from === undefined || Date.parse(e.at) >= from),
+    );
     const tail = Number(url.searchParams.get('tailLines') ?? Number.NaN);
     if (Number.isInteger(tail) && tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
     res.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });

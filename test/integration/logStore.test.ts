@@ -95,9 +95,11 @@ describe('the console remembers every line it has seen', () => {
       ['api', 40, 503],
       ['worker', 80, 200],
     ]);
-    // Every line is accounted for: received = stored + dropped + on its way.
+    // Every line is accounted for: received = stored + already stored + dropped + on its way.
     const c = store.snapshot();
-    expect(c.received).toBe(c.stored + c.inFlight + Object.values(c.dropped).reduce((a, b) => a + b, 0));
+    expect(c.received).toBe(
+      c.stored + c.alreadyStored + c.inFlight + Object.values(c.dropped).reduce((a, b) => a + b, 0),
+    );
     expect(c.dropped).toEqual({ behind: 0, 'disk-full': 0, error: 0, unavailable: 0 });
   });
 

@@ -3,9 +3,13 @@ import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { ErrorRateWindow } from '../../src/metrics/errorRateWindow';
 import { histogramQuantile, parsePromText, requestCounters } from '../../src/metrics/promText';
 import { ServiceSignals } from '../../src/metrics/serviceSignals';
-import { rulesFromThresholds } from '../../src/metrics/thresholdRule';
 import { sparkline } from '../../src/metrics/sparkline';
-import { RULE_OK, stepRule, type ThresholdRuleSpec } from '../../src/metrics/thresholdRule';
+import {
+  RULE_OK,
+  rulesFromThresholds,
+  stepRule,
+  type ThresholdRuleSpec,
+} from '../../src/metrics/thresholdRule';
 
 describe('parsePromText', () => {
   const text = [

@@ -90,6 +90,7 @@ export interface ConsoleDiagnostics {
     received: number;
     stored: number;
     inFlight: number;
+    alreadyStored: number;
     dropped: Record<string, number>;
   } | null;
 }

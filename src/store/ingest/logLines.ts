@@ -1,16 +1,6 @@
 import { type LogRecord, requestOutcome } from '../../logs/logRecord';
-import { DEFAULT_FIELD_NAMES, parseLine } from '../../logs/parseLine';
-import type { FieldNames } from '../../model/sourceEvents';
+import { fieldNamesWith, parseLine } from '../../logs/parseLine';
 import type { IngestContext, Reducer } from './draft';
-
-/** A source's own field names go first, and the usual ones still apply after them. */
-function fieldNamesWith(extra: Partial<FieldNames> | undefined): FieldNames {
-  if (!extra) return DEFAULT_FIELD_NAMES;
-  const merged = { ...DEFAULT_FIELD_NAMES };
-  for (const key of Object.keys(extra) as (keyof FieldNames)[])
-    merged[key] = [...(extra[key] ?? []), ...DEFAULT_FIELD_NAMES[key]];
-  return merged;
-}
 
 /**
  * Lines are parsed and counted for log-derived error rates on arrival, but wait in the reorder
