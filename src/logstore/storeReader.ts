@@ -36,6 +36,15 @@ export class StoreReader {
   constructor(private readonly db: DatabaseSync) {}
 
   *lines(q: StoreQuery = {}): Generator<LogRecord> {
+    const matching = this.matcher(q);
+    for (const block of this.candidateBlocks(q)) {
+      const text = this.decode(block);
+      if (text !== undefined) yield* matching(text, block.first_seq);
+    }
+  }
+
+  /** A block's lines that match `q`, in time order. */
+  private matcher(q: StoreQuery): (text: string, firstSeq: number) => LogRecord[] {
     const f = q.filter ?? {};
     const needles = needlesOf(f);
     const keep = (r: LogRecord) =>
@@ -43,7 +52,7 @@ export class StoreReader {
       (q.until === undefined || r.time <= q.until) &&
       (f.requestId === undefined || r.requestId === f.requestId) &&
       matchesFilter(r, f);
-    const matching = (text: string, firstSeq: number) => {
+    return (text, firstSeq) => {
       const out: LogRecord[] = [];
       for (const [line, index] of candidateLines(text, needles)) {
         try {
@@ -53,22 +62,29 @@ export class StoreReader {
           this.problems.damagedLines++;
         }
       }
-      return out.sort((a, b) => a.time - b.time || a.seq - b.seq);
+      return out.sort(byTime);
     };
-    for (const block of this.candidateBlocks(q)) {
-      const text = this.decode(block);
-      if (text !== undefined) yield* matching(text, block.first_seq);
-    }
   }
 
-  /** The newest `limit` matching lines, oldest first (what a pane scrolled to the end shows). */
+  /**
+   * The newest `limit` matching lines, oldest first (what a pane scrolled to the end shows). Blocks
+   * are read newest first; once `limit` lines are found, a block is decoded only if it ends after
+   * the oldest of them (lines read back at a restart sit in newer blocks with older times).
+   */
   newest(limit: number, q: StoreQuery = {}): LogRecord[] {
-    const out: LogRecord[] = [];
-    for (const r of this.lines(q)) {
-      out.push(r);
-      if (out.length > limit * 2) out.splice(0, out.length - limit);
+    const matching = this.matcher(q);
+    let found: LogRecord[] = [];
+    const one = this.db.prepare('SELECT id, first_seq, data FROM blocks WHERE id = ?');
+    for (const { id, t_max } of this.candidateIds(q, 'DESC')) {
+      const cutoff = found.length >= limit ? (found[found.length - limit] as LogRecord).time : undefined;
+      if (cutoff !== undefined && t_max < cutoff) continue;
+      const block = one.get(id) as { id: number; first_seq: number; data: Uint8Array } | undefined;
+      const text = block && this.decode(block);
+      if (!block || text === undefined) continue;
+      found = [...found, ...matching(text, block.first_seq)].sort(byTime);
+      if (found.length > limit) found = found.slice(-limit);
     }
-    return out.slice(-limit);
+    return found;
   }
 
   extent(): StoreExtent {
@@ -83,6 +99,15 @@ export class StoreReader {
   }
 
   private *candidateBlocks(q: StoreQuery): Generator<{ id: number; first_seq: number; data: Uint8Array }> {
+    const one = this.db.prepare('SELECT id, first_seq, data FROM blocks WHERE id = ?');
+    for (const { id } of this.candidateIds(q, 'ASC')) {
+      const row = one.get(id) as { id: number; first_seq: number; data: Uint8Array } | undefined;
+      if (row) yield row; // evicted since the ids were read: nothing to show
+    }
+  }
+
+  /** The blocks a query can match, by their keys and time range, in store order. */
+  private candidateIds(q: StoreQuery, order: 'ASC' | 'DESC'): { id: number; t_max: number }[] {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
     if (q.since !== undefined) {
@@ -98,16 +123,11 @@ export class StoreReader {
       where.push(`id IN (SELECT block FROM block_keys WHERE key IN (${anyOf.map(() => '?').join(',')}))`);
       params.push(...anyOf);
     }
-    const ids = this.db
+    return this.db
       .prepare(
-        `SELECT id FROM blocks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY first_seq`,
+        `SELECT id, t_max FROM blocks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY first_seq ${order}`,
       )
-      .all(...params) as { id: number }[];
-    const one = this.db.prepare('SELECT id, first_seq, data FROM blocks WHERE id = ?');
-    for (const { id } of ids) {
-      const row = one.get(id) as { id: number; first_seq: number; data: Uint8Array } | undefined;
-      if (row) yield row; // evicted since the ids were read: nothing to show
-    }
+      .all(...params) as { id: number; t_max: number }[];
   }
 
   private decode(block: { id: number; first_seq: number; data: Uint8Array }): string | undefined {
@@ -163,6 +183,10 @@ function* candidateLines(text: string, needles: RegExp[]): Generator<[string, nu
     first.lastIndex = end === -1 ? text.length : end;
     if (rest.every((n) => n.test(line))) yield [line, index];
   }
+}
+
+function byTime(a: LogRecord, b: LogRecord): number {
+  return a.time - b.time || a.seq - b.seq;
 }
 
 function escapeRegExp(s: string): string {
