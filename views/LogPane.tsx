@@ -49,12 +49,22 @@ export function LogPane({ width, height, focused }: { width: number; height: num
   const { filter, error } = useMemo(() => compileFilter(query), [query]);
   const rows = Math.max(0, height - 1);
   const history = useConsole((s) => (s.ui.logHistory?.query === query ? s.ui.logHistory : undefined));
-  const recent = visibleLogLines(logs.ring, rows, follow ? undefined : anchor, filter);
+  const storeAnchor = useConsole((s) => s.ui.logStoreAnchor);
+  // Scrolled back past the ring: the store's lines up to the anchor, and none of the ring's.
+  const atStore = !follow && storeAnchor !== undefined ? history?.lines[storeAnchor] : undefined;
+  const recent = atStore ? [] : visibleLogLines(logs.ring, rows, follow ? undefined : anchor, filter);
   // A filter's matches older than the ring come from the log store, above the ring's own.
-  const older = filter && history && recent.length < rows ? history.lines.slice(-(rows - recent.length)) : [];
+  const older = atStore
+    ? (history as { lines: LogRecord[] }).lines.slice(
+        Math.max(0, (storeAnchor as number) - rows + 1),
+        (storeAnchor as number) + 1,
+      )
+    : filter && history && recent.length < rows
+      ? history.lines.slice(-(rows - recent.length))
+      : [];
   const lines = [...older, ...recent];
   const firstAt = filter?.requestId ? Math.min(...lines.map((l) => l.time)) : undefined;
-  const state = `${follow ? 'following' : 'PAUSED (f to follow)'}${wrap ? ' · wrap' : ''}`;
+  const state = `${follow ? 'following' : atStore ? `PAUSED in the store at ${new Date(atStore.time).toISOString().slice(11, 19)}Z (f to follow)` : 'PAUSED (f to follow)'}${wrap ? ' · wrap' : ''}`;
   const filterText = error ? `filter error: ${error}` : filter ? `${describeFilter(filter)} · ` : '';
   const worst = Object.entries(droppedBySource)
     .sort((a, b) => b[1] - a[1])
@@ -106,7 +116,7 @@ export function LogPane({ width, height, focused }: { width: number; height: num
         <Text
           key={key}
           wrap="truncate"
-          inverse={!follow && r.seq === anchor && !key.startsWith('h')}
+          inverse={atStore ? r === atStore : !follow && r.seq === anchor && !key.startsWith('h')}
           color={r.level && LEVEL_COLORS[r.level] ? color(LEVEL_COLORS[r.level] as string) : undefined}
         >
           {text}

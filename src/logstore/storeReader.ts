@@ -87,6 +87,16 @@ export class StoreReader {
     return found;
   }
 
+  /** The oldest `limit` matching lines (a pane scrolled forward from a time, or to the very top). */
+  oldest(limit: number, q: StoreQuery = {}): LogRecord[] {
+    const out: LogRecord[] = [];
+    for (const r of this.lines(q)) {
+      out.push(r);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
   extent(): StoreExtent {
     const b = this.db
       .prepare('SELECT coalesce(sum(count), 0) AS n, min(t_min) AS oldest, max(t_max) AS newest FROM blocks')

@@ -24,12 +24,12 @@ export class StoreSearch {
     private readonly workerScript: string | URL,
   ) {}
 
-  search(query: StoreQuery, limit: number): Promise<SearchAnswer> {
+  search(query: StoreQuery, limit: number, end: 'newest' | 'oldest' = 'newest'): Promise<SearchAnswer> {
     const worker = this.started();
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      worker.postMessage({ type: 'query', id, query, limit } satisfies ToStoreThread);
+      worker.postMessage({ type: 'query', id, query, limit, end } satisfies ToStoreThread);
     });
   }
 

@@ -53,7 +53,7 @@ port.on('message', (m: ToStoreThread) => {
   } else if (m.type === 'query') {
     try {
       const r = readerNow();
-      const lines = r ? r.newest(m.limit, m.query) : [];
+      const lines = !r ? [] : m.end === 'oldest' ? r.oldest(m.limit, m.query) : r.newest(m.limit, m.query);
       send({ type: 'result', id: m.id, lines, ...(r ? { extent: r.extent() } : {}) });
     } catch (err) {
       send({ type: 'result', id: m.id, lines: [], error: (err as Error).message });

@@ -5,7 +5,8 @@ import type { AppendResult } from './storeWriter';
 /** What the console sends a log store thread. */
 export type ToStoreThread =
   | { type: 'append'; records: LogRecord[] }
-  | { type: 'query'; id: number; query: StoreQuery; limit: number }
+  /** `end`: the newest `limit` matches (the default), or the oldest. */
+  | { type: 'query'; id: number; query: StoreQuery; limit: number; end?: 'newest' | 'oldest' }
   | { type: 'close' };
 
 /** What a store thread answers, in the order it did it. */

@@ -123,7 +123,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     });
   const storeSearch = options.logStore && new StoreSearch(options.logStore.path, logStoreThreadScript());
   const search: HistorySearch | undefined =
-    storeSearch && ((query, limit) => storeSearch.search(query, limit));
+    storeSearch && ((query, limit, end) => storeSearch.search(query, limit, end));
   const ingest = createIngest({
     store,
     logs,

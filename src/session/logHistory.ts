@@ -3,10 +3,11 @@ import { compileFilter, type LogFilter } from '../logs/logFilter';
 import type { LogRecord } from '../logs/logRecord';
 import type { ConsoleStore } from '../store/consoleStore';
 
-/** Searches the log store (answered off this thread): the newest `limit` matches. */
+/** Searches the log store (answered off this thread): the newest `limit` matches, or the oldest. */
 export type HistorySearch = (
-  query: { filter: LogFilter; until?: number },
+  query: { filter: LogFilter; since?: number; until?: number },
   limit: number,
+  end?: 'newest' | 'oldest',
 ) => Promise<{ lines: LogRecord[]; error?: string }>;
 
 /** How many of a filter's older matches a screen keeps: a pane's worth many times over. */
@@ -65,6 +66,6 @@ export function followLogHistory(
 }
 
 /** A line as the store and the ring both hold it (their sequence numbers differ). */
-function identity(r: LogRecord): string {
+export function identity(r: LogRecord): string {
   return `${r.time}\u0000${r.source}\u0000${r.text}`;
 }

@@ -151,8 +151,25 @@ export interface ViewState {
   detailOf?: 'log' | 'data' | 'timeline';
   /** The log filter as typed (`rid:… level:… /re/`); applied live. */
   logQuery: string;
-  /** That filter's matches from the log store, older than the ring's lines (`session/logHistory.ts`). */
-  logHistory?: { query: string; lines: LogRecord[]; searching: boolean; error?: string };
+  /**
+   * That filter's matches from the log store, older than the ring's lines (`session/logHistory.ts`),
+   * oldest first: what the pane shows above the ring's own, and scrolls back through. `complete`:
+   * the store holds nothing older. `gapAfter`: a jump loaded a page far from the ring, and the lines
+   * between its newest and the ring's oldest are not loaded yet.
+   */
+  logHistory?: {
+    query: string;
+    lines: LogRecord[];
+    searching: boolean;
+    error?: string;
+    complete?: boolean;
+    gapAfter?: boolean;
+  };
+  /**
+   * While the pane is scrolled back past the ring into the store: the index in `logHistory.lines`
+   * of its bottom row.
+   */
+  logStoreAnchor?: number;
   /** Words the containers and error-rate panes are filtered by, and their selected rows. */
   containerQuery: string;
   /** Words the alerts view's list is filtered by (name, labels, state). */

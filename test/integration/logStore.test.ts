@@ -155,4 +155,64 @@ describe('the console remembers every line it has seen', () => {
     expect(draft).toMatch(/ \+40ms api: .*503/);
     expect(draft).toMatch(/ \+80ms worker: .*req-7f3a/);
   });
+
+  it('scrolls back past the ring into the store, to its first line, and forward into the ring again', async () => {
+    const state = () => session.store.getState().ui;
+    const press = (key: string, text = key.length === 1 ? key : '') => session.controls.dispatch(key, text);
+    const settled = () =>
+      waitUntil(() => state().logHistory?.searching === false, 20_000, 'the store answered');
+    session.store.setState((st) => ({ ui: { ...st.ui, logQuery: '', focus: 'logs', view: 'dashboard' } }));
+    const ring = session.logs.ring;
+    const oldest = ring.at(0);
+    if (!oldest) throw new Error('an empty ring');
+    // Paused at the ring's first line, one more line up leaves the ring for the store.
+    session.store.setState((st) => ({ ui: { ...st.ui, followLogs: false, logAnchor: oldest.seq } }));
+    press('k');
+    await settled();
+    const bottom = () => {
+      const h = state().logHistory;
+      const at = state().logStoreAnchor;
+      return at === undefined ? undefined : h?.lines[at];
+    };
+    const first = bottom();
+    expect(first).toBeDefined();
+    expect(first?.time).toBeLessThanOrEqual(oldest.time);
+    expect(ring.toArray().some((r) => r.text === first?.text && r.time === first?.time)).toBe(false);
+    // A page further back, and the loaded lines stay in time order with none twice.
+    press('pageup');
+    press('pageup');
+    await settled();
+    const lines = state().logHistory?.lines ?? [];
+    expect(lines.map((r) => r.time)).toEqual([...lines.map((r) => r.time)].sort((a, b) => a - b));
+    expect(new Set(lines.map((r) => `${r.time} ${r.text}`)).size).toBe(lines.length);
+    // Down again past the loaded lines: back in the ring at its first line.
+    for (let i = 0; i < 10 && state().logStoreAnchor !== undefined; i++) press('pagedown');
+    expect(state().logStoreAnchor).toBeUndefined();
+    expect(state().logAnchor).toBeGreaterThanOrEqual(oldest.seq);
+    // `g`: the first line the store holds, the request that began it all.
+    press('g');
+    await settled();
+    expect(state().logHistory?.lines[0]?.requestId).toBe('req-7f3a');
+    expect(state().logHistory?.gapAfter).toBe(true);
+    // `@` a time the ring no longer holds: paused at the last line at or before it.
+    const at = new Date(t0 + 50_000);
+    press('@');
+    session.controls.dispatch(undefined, at.toISOString().slice(11, 19));
+    press('return');
+    // Typed to the second: the last line at or before that second.
+    const second = Math.floor(at.getTime() / 1000) * 1000;
+    await waitUntil(() => (bottom()?.time ?? 0) > second - 1000, 20_000, 'the jump');
+    expect(bottom()?.time).toBeLessThanOrEqual(second);
+    // Forward from there, pages after it are loaded as the bottom nears their end.
+    const before = state().logHistory?.lines.length ?? 0;
+    for (let i = 0; i < 5; i++) press('pagedown');
+    await settled();
+    for (let i = 0; i < 200; i++) press('pagedown');
+    await settled();
+    const after = state().logHistory?.lines ?? [];
+    expect(after.length).toBeGreaterThan(before);
+    expect(after.map((r) => r.time)).toEqual([...after.map((r) => r.time)].sort((a, b) => a - b));
+    press('G');
+    expect(state().followLogs).toBe(true);
+  });
 });

@@ -2,6 +2,7 @@ import { compileFilter, type LogFilter } from '../../logs/logFilter';
 import type { LogRecord } from '../../logs/logRecord';
 import { visibleLogLines } from '../../logs/visibleLogLines';
 import type { Controller, ControllerContext } from './controllerContext';
+import { storeAnchorLine, storeScroll } from './storeScroll';
 
 const PIN_CONTEXT_LINES = 3;
 /** The filter word `E` toggles: warnings, errors and worse. */
@@ -13,11 +14,13 @@ export function logsController(ctx: ControllerContext) {
   const newestSeq = () => logs.ring.at(logs.ring.size - 1)?.seq ?? 0;
   const oldestSeq = () => logs.ring.at(0)?.seq ?? 0;
   let pageRows = 10;
+  const store = storeScroll(ctx, () => pageRows);
+  const inStore = () => storeAnchorLine(ctx) !== undefined;
 
   const actions = {
     toggleFollow: () => {
-      if (ui().followLogs) setUi({ followLogs: false, logAnchor: newestSeq() });
-      else setUi({ followLogs: true, logAnchor: undefined });
+      if (ui().followLogs) setUi({ followLogs: false, logAnchor: newestSeq(), logStoreAnchor: undefined });
+      else setUi({ followLogs: true, logAnchor: undefined, logStoreAnchor: undefined });
     },
     toggleWrap: () => setUi({ wrapLogs: !ui().wrapLogs }),
     showDetail: () => {
@@ -49,16 +52,32 @@ export function logsController(ctx: ControllerContext) {
       setUi({ logQuery: `rid:${id}`, followLogs: true, logAnchor: undefined });
       say(`following request ${id} across every source; Esc clears`);
     },
-    /** Moves the bottom of the paused log view by `delta` lines (negative is back in time). */
+    /**
+     * Moves the bottom of the paused log view by `delta` lines (negative is back in time); past the
+     * ring's oldest line it goes on into the log store, and back.
+     */
     scrollLogs: (delta = 0) => {
+      const toRing = (target: number) => {
+        const next = Math.min(newestSeq(), Math.max(oldestSeq(), target));
+        if (next >= newestSeq() && delta > 0) setUi({ followLogs: true, logAnchor: undefined });
+        else setUi({ followLogs: false, logAnchor: next });
+      };
+      if (inStore()) {
+        if (delta < 0) return store.up(-delta);
+        return store.down(delta, (overflow) => toRing(oldestSeq() + overflow));
+      }
       const { followLogs, logAnchor } = ui();
       const anchor = followLogs || logAnchor === undefined ? newestSeq() : logAnchor;
-      const next = Math.min(newestSeq(), Math.max(oldestSeq(), anchor + delta));
-      if (next >= newestSeq() && delta > 0) setUi({ followLogs: true, logAnchor: undefined });
-      else setUi({ followLogs: false, logAnchor: next });
+      if (delta < 0 && ctx.search && anchor + delta < oldestSeq() && !followLogs && anchor <= oldestSeq())
+        return store.up(Math.max(1, oldestSeq() - (anchor + delta)));
+      toRing(anchor + delta);
     },
-    logsTop: () => setUi({ followLogs: false, logAnchor: Math.min(newestSeq(), oldestSeq() + pageRows - 1) }),
-    logsBottom: () => setUi({ followLogs: true, logAnchor: undefined }),
+    /** The first line kept: the log store's first, when there is a store. */
+    logsTop: () => {
+      if (ctx.search) return store.top();
+      setUi({ followLogs: false, logAnchor: Math.min(newestSeq(), oldestSeq() + pageRows - 1) });
+    },
+    logsBottom: () => setUi({ followLogs: true, logAnchor: undefined, logStoreAnchor: undefined }),
     /** The view says how many rows the log pane has, for page-wise scrolling. */
     setLogPageRows: (rows = 10) => {
       pageRows = rows;
@@ -87,8 +106,10 @@ export function logsController(ctx: ControllerContext) {
         break;
       }
     }
+    if (anchor === undefined && ctx.search)
+      return store.jumpTo(t, `paused at ${text} UTC in the log store; G follows again`);
     if (anchor === undefined) return say(`no kept log line is that old (${logs.ring.size} lines kept)`);
-    setUi({ followLogs: false, logAnchor: anchor });
+    setUi({ followLogs: false, logAnchor: anchor, logStoreAnchor: undefined });
     say(`paused at ${text} UTC; G follows again`);
   };
 
@@ -111,6 +132,14 @@ export function selectedLogLine(
   ctx: ControllerContext,
 ): { record: LogRecord; context: LogRecord[] } | undefined {
   const { logs, ui } = ctx;
+  const fromStore = storeAnchorLine(ctx);
+  if (fromStore) {
+    const { lines, index } = fromStore;
+    return {
+      record: lines[index] as LogRecord,
+      context: lines.slice(Math.max(0, index - PIN_CONTEXT_LINES), index),
+    };
+  }
   const first = logs.ring.at(0);
   if (!first) return undefined;
   const newest = logs.ring.at(logs.ring.size - 1)?.seq ?? 0;
