@@ -8,6 +8,7 @@ import { type Benchmark, BenchUsageError } from './harness/context';
 import { kubernetesBench } from './kubernetes';
 import { logStoreBench } from './logStore';
 import { patternsBench } from './patterns';
+import { readBackBench } from './readBack';
 import { redactBench } from './redact';
 import { searchBench } from './search';
 import { serveBench } from './serve';
@@ -16,6 +17,7 @@ import { soakBench } from './soak';
 export const BENCHMARKS: readonly Benchmark[] = [
   searchBench,
   logStoreBench,
+  readBackBench,
   consoleBench,
   floodBench,
   soakBench,

@@ -6,8 +6,8 @@ import { createWriteStream, rmSync, type WriteStream, writeFileSync } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Benchmark, benchDir } from './harness/context';
-import { type ConsoleDiagnostics, diagnostics, procStat, slopePerMinute } from './harness/measure';
-import { quit, startConsole, timeUntilScreen } from './harness/terminal';
+import { type ConsoleDiagnostics, diagnostics, fmt, pct, procStat, slopePerMinute } from './harness/measure';
+import { keyLatencies, quit, startConsole, timeUntilScreen } from './harness/terminal';
 
 export const soakBench: Benchmark = {
   name: 'soak',
@@ -36,6 +36,7 @@ export const soakBench: Benchmark = {
     const rss: [number, number][] = [];
     let seconds: number;
     let counts: ConsoleDiagnostics | undefined;
+    const keys: number[] = [];
     try {
       await timeUntilScreen(c, /opsconsole · soak/);
       // Opening a FIFO for writing waits for its reader (the console's `cat`).
@@ -45,6 +46,14 @@ export const soakBench: Benchmark = {
       await once(pipe, 'open');
       const t0 = performance.now();
       let nextSample = 0;
+      // Keys while the lines pour in: the help overlay, every two seconds, as a person would.
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          await sleep(2000);
+          if (sampling) keys.push(...(await keyLatencies(c, 1)));
+        }
+      })();
       while (performance.now() - t0 < soakSeconds * 1000) {
         const tickStart = performance.now();
         let chunk = '';
@@ -65,6 +74,8 @@ export const soakBench: Benchmark = {
         if (wait > 0) await sleep(wait);
       }
       seconds = (performance.now() - t0) / 1000;
+      sampling = false;
+      await sampler;
       // Everything written has entered the pipe once the stream is drained; the pipe stays open
       // (closing it would end `cat`, and the console would mark the restart with a line of its own).
       while (pipe.writableLength > 0) await drained();
@@ -117,6 +128,11 @@ export const soakBench: Benchmark = {
       bench.figure('store: lines stored', st.stored, 'lines');
       bench.figure('store: lines dropped', dropped, 'lines');
     }
+    console.log(
+      `keypress to screen during the soak: p50 ${fmt(pct(keys, 50))}, p99 ${fmt(pct(keys, 99))} (${keys.length} presses)`,
+    );
+    bench.figure('keypress to screen p50', pct(keys, 50), 'ms');
+    bench.figure('keypress to screen p99', pct(keys, 99), 'ms');
     bench.figure('lines written', written, 'lines');
     bench.figure('write rate', written / seconds, 'lines/s');
     bench.figure('writer blocked by the pipe', stalledMs / 1000, 's');

@@ -34,15 +34,22 @@ export class LineSplitter {
   /** Feeds a chunk; returns the complete lines it finished. */
   push(chunk: Uint8Array): string[] {
     const lines: string[] = [];
+    // A view, not a copy: a line wholly inside the chunk is decoded straight from it.
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
+      const nl = bytes.indexOf(0x0a, start);
       if (nl === -1) break;
-      this.append(chunk.subarray(start, nl));
-      lines.push(this.takeLine());
+      if (this.pendingBytes === 0 && this.droppedBytes === 0 && nl - start <= this.maxLineBytes) {
+        const end = nl > start && bytes[nl - 1] === 0x0d ? nl - 1 : nl;
+        lines.push(bytes.toString('utf8', start, end));
+      } else {
+        this.append(bytes.subarray(start, nl));
+        lines.push(this.takeLine());
+      }
       start = nl + 1;
     }
-    if (start < chunk.length) this.append(chunk.subarray(start));
+    if (start < bytes.length) this.append(bytes.subarray(start));
     return lines;
   }
 

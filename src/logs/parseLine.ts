@@ -88,6 +88,16 @@ const SYSLOG = /^(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2
 
 /** ISO-8601 (zone-less read as UTC) or syslog/Apache style; undefined when none is found. */
 export function parseTimestampText(text: string, now: number): number | undefined {
+  // The commonest form (JavaScript's own toISOString, most JSON loggers): one call, no regex.
+  if (
+    text.length === 24 &&
+    text.charCodeAt(10) === 84 &&
+    text.charCodeAt(19) === 46 &&
+    text.charCodeAt(23) === 90
+  ) {
+    const t = Date.parse(text);
+    if (!Number.isNaN(t)) return t;
+  }
   const iso = ISO.exec(text);
   if (iso) {
     const [, y, mo, d, h, mi, s, frac, zone] = iso;
