@@ -124,11 +124,13 @@ export class IncidentSession {
 
   private recordNotable(e: NotableEvent): void {
     switch (e.kind) {
+      // A rule the record already has firing is not fired again (a restarted console judges it
+      // anew, from what it reads back), nor is one it never had firing cleared.
       case 'rule-fired':
-        this.record('rule.fired', { ...e.data, text: e.text }, e.at);
+        if (!this.firingOnRecord(e.data)) this.record('rule.fired', { ...e.data, text: e.text }, e.at);
         break;
       case 'rule-cleared':
-        this.record('rule.cleared', { ...e.data, text: e.text }, e.at);
+        if (this.firingOnRecord(e.data)) this.record('rule.cleared', { ...e.data, text: e.text }, e.at);
         break;
       case 'release':
         this.record('release', { ...e.data, text: e.text }, e.at);
@@ -230,6 +232,17 @@ export class IncidentSession {
   /** The silences made for this incident that have not been expired (nor run out). */
   activeSilences(now = Date.now()): IncidentSilence[] {
     return (this.state?.silences ?? []).filter((s) => !s.expired && s.endsAt > now);
+  }
+
+  /** Whether the open incident's record has this service's rule firing (fired, not cleared since). */
+  private firingOnRecord(data: { service: string; rule: string }): boolean {
+    let firing = false;
+    for (const r of this.state?.records ?? []) {
+      if (r.kind !== 'rule.fired' && r.kind !== 'rule.cleared') continue;
+      const p = r.payload as Record<string, unknown>;
+      if (p.service === data.service && p.rule === data.rule) firing = r.kind === 'rule.fired';
+    }
+    return firing;
   }
 
   /** Whether the open incident's record already holds this request's trail. */
