@@ -37,11 +37,12 @@ describe('health checks against real servers', () => {
   async function check(path: string, options: Partial<Parameters<typeof healthCheckSource>[0]> = {}) {
     const events: SourceEvent[] = [];
     const poller = healthCheckSource(
-      { service: 's', url: `${base}${path}`, timeoutMs: 800, intervalMs: 60_000, ...options },
+      // A deadline only the slow cases are meant to meet: a loaded machine must not fail the rest.
+      { service: 's', url: `${base}${path}`, timeoutMs: 10_000, intervalMs: 60_000, ...options },
       (e) => events.push(e),
     );
     poller.start();
-    await waitUntil(() => events.length > 0, 5000, `a health result for ${path}`);
+    await waitUntil(() => events.length > 0, 15_000, `a health result for ${path}`);
     poller.stop();
     const e = events[0];
     if (e?.type !== 'health') throw new Error('expected a health event');
@@ -58,13 +59,13 @@ describe('health checks against real servers', () => {
   });
 
   it.each([
-    ['/slow', /within 800ms/],
-    ['/hang', /within 800ms/],
-    ['/500', /HTTP 500/],
-    ['/close', /ECONNRESET|socket|closed/i],
-    ['/huge', /larger than/],
-  ])('marks %s down with the reason (a deadline, not a hang)', async (path, reason) => {
-    const e = await check(path);
+    ['/slow', /within 800ms/, 800],
+    ['/hang', /within 800ms/, 800],
+    ['/500', /HTTP 500/, undefined],
+    ['/close', /ECONNRESET|socket|closed/i, undefined],
+    ['/huge', /larger than/, undefined],
+  ])('marks %s down with the reason (a deadline, not a hang)', async (path, reason, timeoutMs) => {
+    const e = await check(path, timeoutMs ? { timeoutMs } : {});
     expect(e.ok).toBe(false);
     expect(e.error).toMatch(reason);
   });
