@@ -35,8 +35,9 @@ export function wrapText(text: string, width: number): string[] {
 export function LogDetail({ width, height }: { width: number; height: number }) {
   const { logs } = useConsoleContext();
   const seq = useConsole((s) => s.ui.detailSeq);
+  const stored = useConsole((s) => s.ui.detailLine);
   const first = logs.ring.at(0);
-  const record = first && seq !== undefined ? logs.ring.at(seq - first.seq) : undefined;
+  const record = stored ?? (first && seq !== undefined ? logs.ring.at(seq - first.seq) : undefined);
   const inner = Math.max(10, width - 4);
   const lines = record ? detailLines(record, inner) : ['that line is no longer kept'];
   return (

@@ -33,7 +33,9 @@ export function followLogHistory(
   const ask = (query: string) => {
     const { filter } = compileFilter(query);
     if (!filter) {
-      if (store.getState().ui.logHistory) store.setState((s) => ({ ui: { ...s.ui, logHistory: undefined } }));
+      // Another filter's lines go; the pane's own scroll-back into the store (query '') stays.
+      const held = store.getState().ui.logHistory;
+      if (held && held.query !== query) store.setState((s) => ({ ui: { ...s.ui, logHistory: undefined } }));
       return;
     }
     onAsked(filter);

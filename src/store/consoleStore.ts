@@ -142,8 +142,9 @@ export interface ViewState {
   palette: { query: string; cursor: number };
   /** Long log lines wrap onto more rows instead of being cut. */
   wrapLogs?: boolean;
-  /** The log line the detail overlay shows. */
+  /** The log line the detail overlay shows: the ring's (by number), or one read from the store. */
   detailSeq?: number;
+  detailLine?: LogRecord;
   /**
    * What the detail overlay shows: the log line (`detailSeq`), the data's account, or the selected
    * timeline event, wrapped.

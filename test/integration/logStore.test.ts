@@ -203,6 +203,11 @@ describe('the console remembers every line it has seen', () => {
     const second = Math.floor(at.getTime() / 1000) * 1000;
     await waitUntil(() => (bottom()?.time ?? 0) > second - 1000, 20_000, 'the jump');
     expect(bottom()?.time).toBeLessThanOrEqual(second);
+    // Enter shows that stored line itself (its number is the store's, not the ring's).
+    press('return');
+    expect(state().overlay).toBe('detail');
+    expect(state().detailLine).toEqual(bottom());
+    press('escape');
     // Forward from there, pages after it are loaded as the bottom nears their end.
     const before = state().logHistory?.lines.length ?? 0;
     for (let i = 0; i < 5; i++) press('pagedown');

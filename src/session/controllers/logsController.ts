@@ -25,7 +25,11 @@ export function logsController(ctx: ControllerContext) {
     toggleWrap: () => setUi({ wrapLogs: !ui().wrapLogs }),
     showDetail: () => {
       const picked = selectedLogLine(ctx);
-      if (picked) setUi({ overlay: 'detail', detailOf: 'log', detailSeq: picked.record.seq });
+      // A line read from the store is numbered in the store, not the ring: it goes whole.
+      if (picked && storeAnchorLine(ctx))
+        setUi({ overlay: 'detail', detailOf: 'log', detailSeq: undefined, detailLine: picked.record });
+      else if (picked)
+        setUi({ overlay: 'detail', detailOf: 'log', detailSeq: picked.record.seq, detailLine: undefined });
     },
     /** One key to the errors and warnings (`level:warn` added to the filter) and back. */
     toggleErrors: () => {
