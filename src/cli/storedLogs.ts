@@ -46,8 +46,10 @@ export async function printStoredLogs(
     );
   const reader = new StoreReader(db);
   const out: string[] = [];
+  let printed = 0;
   try {
     for (const r of reader.lines({ filter: q.filter, since: q.since, until: q.until })) {
+      printed++;
       out.push(formatLogLine(r, { json: q.json, withSource: true }));
       if (out.length >= 1000) {
         stdout.write(`${out.join('\n')}\n`);
@@ -57,6 +59,13 @@ export async function printStoredLogs(
       }
     }
     if (out.length > 0) stdout.write(`${out.join('\n')}\n`);
+  } catch (err) {
+    // SQLite's own word for a damaged file; what came before it was printed.
+    if (out.length > 0) stdout.write(`${out.join('\n')}\n`);
+    throw new UserError(
+      `opsconsole: the log store ${file} could not be read past line ${printed}: ${sanitize((err as Error).message)}\n  fix: move it aside (mv ${file} ${file}.damaged); the console starts a new one, and sqlite3's .recover can save what is readable`,
+      1,
+    );
   } finally {
     db.close();
   }

@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, renameSync } from 'node:fs';
+import { closeSync, constants, existsSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { ensurePrivateDir, openPrivate } from '../files/privateFiles';
@@ -79,7 +79,13 @@ function openWritable(path: string): DatabaseSync {
 
 /** Opens an existing store to read; undefined when there is none. */
 export function openStoreForReading(path: string): DatabaseSync | undefined {
-  if (!existsSync(path)) return undefined;
+  // Not there is "nothing stored yet"; there but out of reach (EACCES) is an error to say.
+  try {
+    statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (${path})`);
+  }
   const db = new DatabaseSync(path, { readOnly: true, timeout: BUSY_TIMEOUT_MS });
   try {
     const version = versionOf(db);
