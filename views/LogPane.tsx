@@ -87,7 +87,11 @@ export function LogPane({ width, height, focused }: { width: number; height: num
         ? `store: ${history.error} · `
         : `+${history.lines.length} from the store${since} · `;
   const notStored = account && account.dropped > 0 ? ` · ${account.dropped} not stored` : '';
-  const right = `${stored}${filterText}${state}${capped}${dropped > 0 ? ` · evicted ${worst}` : ''}${notStored}`;
+  const tail = `${capped}${dropped > 0 ? ` · evicted ${worst}` : ''}${notStored}`;
+  // Scrolled back into the store, where the pane is comes first: at 80 columns the rest is cut.
+  const right = atStore
+    ? `${state} · ${filterText}${stored}${tail}`
+    : `${stored}${filterText}${state}${tail}`;
   const sourceWidth = firstAt === undefined ? 8 : 16;
   const row = (r: LogRecord, w: number) =>
     logRow({ ...r, source: `${delayLabel(r, firstAt)}${r.source}` }, w, sourceWidth);
