@@ -231,12 +231,15 @@ export class ServiceSignals {
     const before = new Map(this.ruleStates);
     const replayed = this.rules.filter((r) => r.signal !== 'health');
     for (const r of replayed) this.ruleStates.set(r.id, RULE_OK);
+    /** The value each rule fired on, for the record: a firing state's value moves on after. */
+    const firedOn = new Map<string, number>();
     for (const at of source.times()) {
       if (at > now) break;
       for (const spec of replayed) {
         const rule = this.effective(spec, at);
         const value = rule.signal === 'ratio' ? source.between(at - 60_000, at).ratio : this.p95At(at);
-        const { next } = stepRule(rule, this.ruleStates.get(rule.id) ?? RULE_OK, value, at);
+        const { next, transition } = stepRule(rule, this.ruleStates.get(rule.id) ?? RULE_OK, value, at);
+        if (transition?.kind === 'fired') firedOn.set(rule.id, transition.value);
         this.ruleStates.set(rule.id, next);
       }
     }
@@ -245,7 +248,7 @@ export class ServiceSignals {
       const was = before.get(rule.id) ?? RULE_OK;
       const is = this.ruleStates.get(rule.id) ?? RULE_OK;
       if (is.state === 'firing' && was.state !== 'firing')
-        changed.push({ kind: 'fired', rule, at: is.since, value: is.value });
+        changed.push({ kind: 'fired', rule, at: is.since, value: firedOn.get(rule.id) ?? is.value });
       else if (was.state === 'firing' && is.state !== 'firing')
         changed.push({ kind: 'cleared', rule, at: now, value: was.value });
     }

@@ -124,6 +124,26 @@ describe('a console opened into a failure that began before it', () => {
     expect(firedAt).toBeLessThanOrEqual(T0 + 62_000);
   });
 
+  it('records the ratio a rule fired on, not the one it reached by the time the console opened', () => {
+    const { store, ingest } = consoleOpenedAt(T0);
+    const steady = traffic(T0 - 9 * 60_000, T0 - 60_000, 10);
+    // The last minute before the open, every request fails.
+    const worse = { lines: [] as string[], times: [] as number[] };
+    for (let t = T0 - 60_000, i = 0; t < T0; t += 100, i++) {
+      worse.lines.push(line(503, 100_000 + i));
+      worse.times.push(t);
+    }
+    const lines = [...steady.lines, ...worse.lines];
+    const times = [...steady.times, ...worse.times];
+    ingest.sink({ type: 'log-lines', source: 'api', lines, times, receivedAt: T0 + 200, readBack: true });
+    ingest.flush(T0 + 300);
+    const fired = store
+      .getState()
+      .incident.events.find((e) => e.kind === 'rule-fired' && e.data?.rule === 'error-ratio-critical');
+    expect(fired?.kind === 'rule-fired' && fired.data.value).toBeCloseTo(0.2, 2);
+    expect(fired?.text).toContain('(1m ratio 20');
+  });
+
   it('counts live lines when they come, whatever time they carry', () => {
     const { store, ingest } = consoleOpenedAt(T0);
     ingest.flush(T0);
