@@ -50,9 +50,23 @@ async function topHelp(): Promise<string> {
   ].join('\n');
 }
 
+/**
+ * The options of the console (no subcommand) that take a value, so `opsconsole --store-budget 1GiB`
+ * does not read `1GiB` as a subcommand. Kept equal to the console command's by a unit test.
+ */
+export const CONSOLE_VALUE_OPTIONS = [
+  '--config',
+  '--env',
+  '--docker',
+  '--prometheus',
+  '--context',
+  '--namespace',
+  '--store-budget',
+];
+
 /** Index of the subcommand word: the first argument that is neither an option nor a global option's value. */
 function commandIndex(argv: string[]): number {
-  const takesValue = new Set(['--config', '--env', '--docker', '--prometheus']);
+  const takesValue = new Set(CONSOLE_VALUE_OPTIONS);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--') return i + 1 < argv.length ? i + 1 : -1;
