@@ -215,8 +215,17 @@ export const EnvironmentSchema = z.strictObject({
    */
   history: z
     .strictObject({
-      window: Duration.default(30 * 60_000),
-      maxLines: z.number().int().min(0).max(1_000_000).default(20_000),
+      window: Duration.refine((ms) => ms <= 24 * 3_600_000, {
+        message:
+          'expected at most 24h: the rules look back 30 minutes, the store keeps what the console sees',
+      }).default(30 * 60_000),
+      // A first connection's lines are one batch to the store, which holds 200,000 on their way.
+      maxLines: z
+        .number({ message: 'expected a whole number of lines, such as 20000' })
+        .int({ message: 'expected a whole number of lines, such as 20000' })
+        .min(0, { message: 'expected 0 (read nothing back) or more lines' })
+        .max(100_000, { message: 'expected at most 100000 lines per log' })
+        .default(20_000),
     })
     .default({ window: 30 * 60_000, maxLines: 20_000 }),
   /** Every log line the console sees, kept on disk in the state directory within a budget. */

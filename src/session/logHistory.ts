@@ -56,7 +56,11 @@ export function followLogHistory(
   };
   const unsubscribe = store.subscribe((state, previous) => {
     const query = state.ui.logQuery;
-    if (query === previous.ui.logQuery || query === asked) return;
+    if (query === previous.ui.logQuery) return;
+    // A place in one filter's stored lines means nothing in another's: the pane leaves the store.
+    if (state.ui.logStoreAnchor !== undefined)
+      store.setState((s) => ({ ui: { ...s.ui, logStoreAnchor: undefined } }));
+    if (query === asked) return;
     asked = query;
     clearTimeout(timer);
     timer = setTimeout(() => ask(query), SETTLE_MS);

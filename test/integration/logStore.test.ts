@@ -217,6 +217,9 @@ describe('the console remembers every line it has seen', () => {
     const after = state().logHistory?.lines ?? [];
     expect(after.length).toBeGreaterThan(before);
     expect(after.map((r) => r.time)).toEqual([...after.map((r) => r.time)].sort((a, b) => a - b));
+    // A filter typed while scrolled back: the pane leaves the store (its place was the old filter's).
+    session.store.setState((st) => ({ ui: { ...st.ui, logQuery: 'rid:req-7f3a' } }));
+    expect(state().logStoreAnchor).toBeUndefined();
     press('G');
     expect(state().followLogs).toBe(true);
   });
