@@ -55,20 +55,12 @@ export class TestDockerd {
     }
   }
 
-  /** Removes the containers, then stops the engine and the containerd it started. */
-  async stop(): Promise<void> {
-    // Containers outlive their engine and its shims (each is the first process of its own PID
-    // namespace, reparented to init): removed while the engine still answers, they do not go on
-    // loading the machine for the rest of the run.
-    try {
-      const env = { ...process.env, DOCKER_HOST: `unix://${this.socket}` };
-      const ids = execFileSync('docker', ['ps', '-aq'], { env, encoding: 'utf8', timeout: 10_000 });
-      const list = ids.split('\n').filter(Boolean);
-      if (list.length > 0)
-        execFileSync('docker', ['rm', '-f', ...list], { env, stdio: 'ignore', timeout: 20_000 });
-    } catch {
-      // the engine is gone already: nothing to ask it
-    }
+  /**
+   * Removes the containers, then stops the engine and the containerd it started. `keepContainers`:
+   * an engine stopped to be started again (a test of riding out a restart) keeps them.
+   */
+  async stop({ keepContainers = false }: { keepContainers?: boolean } = {}): Promise<void> {
+    if (!keepContainers) this.removeContainers();
     await this.killEngine();
     for (const pattern of [
       `containerd --config ${join(this.dir, 'exec')}`,
@@ -92,6 +84,23 @@ export class TestDockerd {
         return;
       }
       await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * Containers outlive their engine and its shims (each is the first process of its own PID
+   * namespace, reparented to init): removed while the engine still answers, they do not go on
+   * loading the machine for the rest of the run.
+   */
+  private removeContainers(): void {
+    try {
+      const env = { ...process.env, DOCKER_HOST: `unix://${this.socket}` };
+      const ids = execFileSync('docker', ['ps', '-aq'], { env, encoding: 'utf8', timeout: 10_000 });
+      const list = ids.split('\n').filter(Boolean);
+      if (list.length > 0)
+        execFileSync('docker', ['rm', '-f', ...list], { env, stdio: 'ignore', timeout: 20_000 });
+    } catch {
+      // the engine is gone already: nothing to ask it
     }
   }
 

@@ -438,7 +438,7 @@ describe('containers from a real Docker engine, locally and over a real sshd', (
   });
 
   it('recovers when dockerd restarts', async () => {
-    await dockerd.stop();
+    await dockerd.stop({ keepContainers: true });
     await waitUntil(() => local.sources.at(-1)?.state === 'reconnecting', 10_000, 'the loss to be reported');
     expect(local.latest.get('sick')?.state).toBe('unknown');
     await dockerd.start();
