@@ -91,6 +91,13 @@ export class DockerSource {
   private healthRefresher: NodeJS.Timeout | undefined;
   /** Where the round of failing-health re-inspections goes on from. */
   private healthTurn = 0;
+  /**
+   * Inspections run side by side on the pool's connections, so their answers can arrive out of
+   * order: the one asked on `kill` (still running) after the one asked on `die` (exited). Each is
+   * numbered when asked, and an answer older than one already shown for its container is dropped.
+   */
+  private inspections = 0;
+  private readonly shownInspection = new Map<string, number>();
   private readonly loop: ReconnectLoop;
 
   constructor(
@@ -247,10 +254,13 @@ export class DockerSource {
   private async refresh(id: string): Promise<string | undefined> {
     const client = this.client;
     if (!client) return undefined;
+    const asked = ++this.inspections;
     const inspect = (await this.json(client, `/containers/${encodeURIComponent(id)}/json`)) as
       | InspectResult
       | undefined;
     if (!inspect) return undefined;
+    if ((this.shownInspection.get(inspect.Id) ?? 0) > asked) return inspect.Id;
+    this.shownInspection.set(inspect.Id, asked);
     const prev = this.known.get(inspect.Id);
     const status = {
       ...containerFromInspect(this.host, inspect),
@@ -268,6 +278,7 @@ export class DockerSource {
 
   private forget(dockerId: string, status: ContainerStatus): void {
     this.known.delete(dockerId);
+    this.shownInspection.delete(dockerId);
     this.stats.get(dockerId)?.();
     this.sampled.delete(dockerId);
     this.sink({ type: 'container-removed', id: status.id });

@@ -24,6 +24,7 @@ import {
 } from '../../src/transport/sshConnection';
 import { TEST_IMAGE, TestDockerd } from '../helpers/dockerd';
 import { waitUntil } from '../helpers/processes';
+import { recordingProxy } from '../helpers/recordingProxy';
 import { TestSshd } from '../helpers/sshd';
 
 const dockerd = new TestDockerd();
@@ -208,6 +209,50 @@ describe('containers from a real Docker engine, locally and over a real sshd', (
       10_000,
       'the restart to show over ssh',
     );
+  });
+
+  it('shows the newest state when two inspections of a container answer out of order', async () => {
+    const flip = dockerd.docker(
+      'run',
+      '-d',
+      '--name',
+      'flip',
+      '--network',
+      'none',
+      TEST_IMAGE,
+      'sleep',
+      '1000',
+    );
+    const proxy = await recordingProxy(dockerd.socket, join(work, 'docker-proxy.sock'));
+    const w = watch('local', { socketPath: proxy.path });
+    try {
+      await waitUntil(
+        () =>
+          w.latest.get('flip')?.state === 'running' && proxy.requests.some((r) => r.startsWith('/events')),
+        20_000,
+        'flip to show running, and the events followed',
+      );
+      // A harmless signal is a `kill` event while the container runs on: its inspection answers
+      // "running", and is held back until the one asked on `die` has answered "exited".
+      const stale = proxy.holdNext(new RegExp(`^/containers/${flip}/json`));
+      dockerd.docker('kill', '--signal', 'WINCH', 'flip');
+      await waitUntil(stale.held, 10_000, 'the inspection after the signal to answer');
+      dockerd.docker('kill', 'flip');
+      await waitUntil(() => w.latest.get('flip')?.state === 'exited', 10_000, 'the kill to show');
+      const shown = w.latest.get('flip');
+      stale.release();
+      // The held answer is on its way before the next signal is even sent; the inspection that
+      // signal causes answers through the proxy after it, so once that is seen the stale one was.
+      const releasedAt = Date.now();
+      dockerd.docker('kill', '--signal', 'WINCH', 'sick');
+      await waitUntil(() => (w.latest.get('sick')?.seenAt ?? 0) > releasedAt, 10_000, 'a later inspection');
+      expect(w.latest.get('flip')?.state).toBe('exited');
+      expect(w.latest.get('flip')?.seenAt).toBe(shown?.seenAt);
+    } finally {
+      w.source.stop();
+      proxy.close();
+      dockerd.docker('rm', '-f', 'flip');
+    }
   });
 
   it('refuses a changed host key before any authentication attempt', async () => {
