@@ -36,7 +36,7 @@ export const logsCommand: Command = {
   name: 'logs',
   summary: 'Print sanitized, filtered log lines from files and commands, for pipes.',
   usage:
-    'opsconsole logs [--file PATH]... [--cmd ARGV]... [--request-id ID] [--level L] [--grep RE | --filter QUERY] [--since T] [--until T] [--follow] [--json] [--patterns [--new-since TIME]]\n       opsconsole logs --stored [--env NAME] [--filter QUERY] [--request-id ID] [--level L] [--grep RE] [--since T] [--until T] [--json]',
+    'opsconsole logs [--file PATH]... [--cmd ARGV]... [--request-id ID] [--level L] [--grep RE | --filter QUERY] [--since T] [--until T] [--follow [--store [--env NAME]]] [--json] [--patterns [--new-since TIME]]\n       opsconsole logs --stored [--env NAME] [--filter QUERY] [--request-id ID] [--level L] [--grep RE] [--since T] [--until T] [--json]',
   details: [
     'Lines are parsed (JSON, logfmt, plain), filtered, and printed with every terminal control',
     'sequence removed. --request-id matches the parsed field, else the text. --follow keeps',
@@ -48,6 +48,8 @@ export const logsCommand: Command = {
     'off, values as <*>), most frequent first, with counts, first and last seen and a sample;',
     '--new-since TIME (2026-11-21T02:06:00Z or -30m) keeps those first seen after TIME; with --json,',
     'one object per template, with the 1-based line numbers of the lines it grouped.',
+    '--follow --store also keeps every line followed (filtered or not) in the log store of the',
+    'environment (--env NAME, else the default one), as the console does, for --stored to answer.',
     '--stored answers from the log store the console and serve keep for an environment (every line',
     'they saw, within its disk budget), while they run too; --request-id there is the parsed field.',
     '--since and --until take a duration back from now (15m) or a time (2026-11-21T03:12:00Z).',
@@ -63,6 +65,7 @@ export const logsCommand: Command = {
     since: { type: 'string' },
     until: { type: 'string' },
     stored: { type: 'boolean' },
+    store: { type: 'boolean' },
     env: { type: 'string' },
     follow: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -104,6 +107,9 @@ export const logsCommand: Command = {
         until,
         json: values.json === true,
       });
+    const keep = values.store
+      ? await (await import('./followStore')).openFollowStore(values, globals.config)
+      : undefined;
     let files = list(values.file);
     const cmds = list(values.cmd);
     /** With no file, command or config: the local Docker engine's containers, by service. */
@@ -169,6 +175,7 @@ export const logsCommand: Command = {
       const lineNumber = (lineNumbers.get(source) ?? 0) + 1;
       lineNumbers.set(source, lineNumber);
       const r = parseLine(line, { source, seq: seq++, receivedAt: at ?? Date.now() });
+      keep?.add(r);
       if ((since !== undefined && r.time < since) || (until !== undefined && r.time > until)) return;
       if (!matchesFilter(r, filter)) return;
       if (patterns) {
@@ -270,6 +277,7 @@ export const logsCommand: Command = {
       for (const f of followers) f.stop();
       merge?.stop();
       if (!stdout.readerGone) flush();
+      await keep?.close();
     }
     if (stdout.readerGone) return 0;
     return codes.some((c) => c !== 0) ? 1 : 0;

@@ -11,7 +11,7 @@ import { formatLogLine } from './logLineFormat';
 import { stderr, stdout } from './output';
 
 /** Flags that read live inputs: they have no meaning for what is already stored. */
-const LIVE_FLAGS = ['file', 'cmd', 'follow', 'patterns', 'new-since'];
+const LIVE_FLAGS = ['file', 'cmd', 'follow', 'store', 'patterns', 'new-since'];
 
 /**
  * `logs --stored`: the lines the console (or `serve`) kept for an environment, filtered as the log
@@ -77,7 +77,7 @@ export async function printStoredLogs(
 }
 
 /** --env, else the config's default or only environment, else the one store there is. */
-function environmentOf(
+export function environmentOf(
   flag: unknown,
   config: { defaultEnvironment?: string | undefined; environments: Record<string, unknown> } | undefined,
   stateDir: string,

@@ -6,7 +6,7 @@ import { DockerLogSource } from './dockerLogSource';
 import { type DockerDialer, DockerSource } from './dockerSource';
 import { FileFollower } from './fileFollower';
 import type { ReadBack } from './readBack';
-import { journaldArgv, journaldCursor, StreamingLogSource } from './streamingLogSource';
+import { journaldArgv, journaldCursor, journaldTime, StreamingLogSource } from './streamingLogSource';
 
 export interface Startable {
   start(): void;
@@ -89,7 +89,12 @@ export function serviceLogFollowers(
       else if ('journald' in log)
         followers.push(
           new StreamingLogSource(
-            { ...common, argvFor: journaldArgv(log.journald), resumePoint: journaldCursor },
+            {
+              ...common,
+              argvFor: journaldArgv(log.journald, options.readBack),
+              resumePoint: journaldCursor,
+              ...(options.readBack && { lineTime: journaldTime }),
+            },
             sink,
           ),
         );

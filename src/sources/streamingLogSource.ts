@@ -3,6 +3,7 @@ import type { CommandTarget } from '../model/command';
 import type { EventSink, FieldNames } from '../model/sourceEvents';
 import { type LinkAttempt, ReconnectLoop } from '../transport/reconnectLoop';
 import { reportLinkState } from './linkState';
+import { type ReadBack, timedLineEvents } from './readBack';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -20,6 +21,11 @@ export interface StreamingLogOptions {
   argvFor: (resume: string | undefined) => string[];
   /** Extracts the resume point (a cursor or a timestamp) from a line, when it has one. */
   resumePoint?: (line: string) => string | undefined;
+  /**
+   * The time the system logged a line at (journald's receive time), when it says: lines of the
+   * first run from before it started are marked read back, counted at that time.
+   */
+  lineTime?: (line: string) => number | undefined;
   fields?: Partial<FieldNames>;
 }
 
@@ -32,6 +38,8 @@ export interface StreamingLogOptions {
 export class StreamingLogSource {
   private resume: string | undefined;
   private recent = new Set<string>();
+  /** When the first run started: what the system logged before it is read back. */
+  private readBackBefore: number | undefined;
   private readonly loop: ReconnectLoop;
 
   constructor(
@@ -59,7 +67,9 @@ export class StreamingLogSource {
 
   /** One run of the command, until it exits. */
   private async runOnce({ first, signal, connected }: LinkAttempt): Promise<void> {
-    const { source, target, argvFor, resumePoint } = this.options;
+    const { source, target, argvFor, resumePoint, lineTime } = this.options;
+    this.readBackBefore ??= Date.now();
+    const readBackBefore = first && lineTime ? this.readBackBefore : undefined;
     const resumedFrom = this.resume;
     if (!first)
       this.sink({
@@ -86,14 +96,21 @@ export class StreamingLogSource {
           if (point) this.resume = point;
           return true;
         });
-        if (lines.length > 0)
-          this.sink({
-            type: 'log-lines',
-            source,
-            lines,
-            receivedAt: Date.now(),
-            ...(this.options.fields && { fields: this.options.fields }),
-          });
+        if (lines.length === 0) return;
+        if (readBackBefore !== undefined && lineTime) {
+          const now = Date.now();
+          const timed = lines.map((body) => ({ body, at: lineTime(body) ?? now }));
+          for (const event of timedLineEvents(source, timed, readBackBefore, this.options.fields))
+            this.sink(event);
+          return;
+        }
+        this.sink({
+          type: 'log-lines',
+          source,
+          lines,
+          receivedAt: Date.now(),
+          ...(this.options.fields && { fields: this.options.fields }),
+        });
       },
     });
     throw new Error(
@@ -102,8 +119,12 @@ export class StreamingLogSource {
   }
 }
 
-/** `journalctl -f -o json` for a unit, resuming after the last cursor seen. */
-export function journaldArgv(unit: string) {
+/**
+ * `journalctl -f -o json` for a unit, resuming after the last cursor seen. The first run reads
+ * back the unit's journal for the window (`--since @EPOCH`, the newest `maxLines` of it), or its
+ * last 100 entries without one.
+ */
+export function journaldArgv(unit: string, readBack?: ReadBack) {
   return (cursor: string | undefined) => [
     'journalctl',
     '-f',
@@ -111,8 +132,23 @@ export function journaldArgv(unit: string) {
     'json',
     '-u',
     unit,
-    ...(cursor ? ['--after-cursor', cursor] : ['-n', '100']),
+    ...(cursor
+      ? ['--after-cursor', cursor]
+      : readBack
+        ? [
+            '--since',
+            `@${Math.floor((Date.now() - readBack.windowMs) / 1000)}`,
+            '-n',
+            String(readBack.maxLines),
+          ]
+        : ['-n', '100']),
   ];
+}
+
+/** When journald received an entry: its `__REALTIME_TIMESTAMP`, in microseconds. */
+export function journaldTime(line: string): number | undefined {
+  const us = /"__REALTIME_TIMESTAMP"\s*:\s*"(\d{1,20})"/.exec(line)?.[1];
+  return us === undefined ? undefined : Math.floor(Number(us) / 1000);
 }
 
 export function journaldCursor(line: string): string | undefined {

@@ -73,6 +73,66 @@ describe('streaming command logs', () => {
     expect(lines.filter((l) => l === 'same-1')).toHaveLength(1);
     expect(lines.some((l) => l.includes('the stream stopped and was started again'))).toBe(true);
   });
+
+  it('reads back a journald unit: entries from before the start are marked, at journald’s time', async () => {
+    const { StreamingLogSource, journaldArgv, journaldCursor, journaldTime } = await import(
+      '../../src/sources/streamingLogSource'
+    );
+    const { localTarget } = await import('../../src/transport/localCommand');
+    // Entries as `journalctl -o json` prints them; the command stands in for journalctl.
+    const entry = (at: number, n: number, message: string) =>
+      JSON.stringify({
+        __CURSOR: `s=1;i=${n}`,
+        __REALTIME_TIMESTAMP: String(at * 1000),
+        _SYSTEMD_UNIT: 'shop-api.service',
+        PRIORITY: '3',
+        MESSAGE: message,
+      });
+    const now = Date.now();
+    const journal = join(dir, 'journal.json');
+    writeFileSync(
+      journal,
+      `${[entry(now - 600_000, 1, 'upstream timed out'), entry(now - 300_000, 2, 'upstream timed out'), entry(now + 60_000, 3, 'live')].join('\n')}\n`,
+    );
+    const events: Extract<SourceEvent, { type: 'log-lines' }>[] = [];
+    const src = new StreamingLogSource(
+      {
+        source: 'api',
+        target: localTarget,
+        argvFor: () => ['cat', journal],
+        resumePoint: journaldCursor,
+        lineTime: journaldTime,
+      },
+      (e) => {
+        if (e.type === 'log-lines') events.push(e);
+      },
+    );
+    src.start();
+    await waitUntil(() => events.flatMap((e) => e.lines).length >= 3, 10_000, 'the three entries');
+    src.stop();
+    const readBack = events.filter((e) => e.readBack);
+    expect(readBack.flatMap((e) => e.times)).toEqual([now - 600_000, now - 300_000]);
+    expect(events.filter((e) => !e.readBack).flatMap((e) => e.lines)[0]).toContain('"live"');
+    // The first run asks journald for the window, the newest `maxLines` of it; a resumed run, after
+    // its cursor.
+    const argv = journaldArgv('shop-api.service', { windowMs: 1_800_000, maxLines: 500 });
+    const since = Number(
+      argv(undefined)
+        .join(' ')
+        .match(/--since @(\d+) -n 500/)?.[1],
+    );
+    expect(Math.abs(since - Math.floor((Date.now() - 1_800_000) / 1000))).toBeLessThanOrEqual(1);
+    expect(argv('s=1;i=3')).toEqual([
+      'journalctl',
+      '-f',
+      '-o',
+      'json',
+      '-u',
+      'shop-api.service',
+      '--after-cursor',
+      's=1;i=3',
+    ]);
+  });
 });
 
 describe('opsconsole logs', () => {

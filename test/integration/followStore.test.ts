@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { storePath } from '../../src/logstore/storeFile';
+import { BIN } from '../helpers/cli';
+
+describe('opsconsole logs --follow --store', () => {
+  const home = mkdtempSync(join(tmpdir(), 'oc-follow-store-'));
+  const stateDir = join(home, 'state');
+  const env = { ...process.env, OPSCONSOLE_STATE_DIR: stateDir, XDG_CONFIG_HOME: join(home, 'config') };
+
+  it('keeps every line followed, filtered or not, for --stored to answer, and says how many', () => {
+    const input = join(home, 'api.log');
+    const lines = Array.from({ length: 2500 }, (_, i) =>
+      JSON.stringify({
+        time: new Date(Date.UTC(2026, 11, 2, 3, 0, 0) + i * 10).toISOString(),
+        level: i % 100 === 7 ? 'error' : 'info',
+        msg: i % 100 === 7 ? 'upstream timed out' : 'GET /orders',
+        request_id: `req-${i}`,
+      }),
+    );
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const followed = spawnSync(
+      BIN,
+      ['logs', '--follow', '--store', '--env', 'lab', '--level', 'error', '--cmd', `cat ${input}`],
+      { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    expect(followed.status).toBe(0);
+    // What it printed is filtered; what it kept is everything.
+    expect(followed.stdout.trim().split('\n')).toHaveLength(25);
+    expect(followed.stderr).toBe(
+      `opsconsole: logs: stored 2500 of 2500 lines in ${storePath(stateDir, 'lab')}\n`,
+    );
+    expect(statSync(storePath(stateDir, 'lab')).mode & 0o777).toBe(0o600);
+
+    const one = spawnSync(BIN, ['logs', '--stored', '--env', 'lab', '--request-id', 'req-1207', '--json'], {
+      env,
+      encoding: 'utf8',
+    });
+    expect(
+      one.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).requestId),
+    ).toEqual(['req-1207']);
+    const all = spawnSync(BIN, ['logs', '--stored', '--env', 'lab'], { env, encoding: 'utf8' });
+    expect(all.stdout.trim().split('\n')).toHaveLength(2500);
+  });
+
+  it('refuses --store without --follow, and --stored with --store, with exit 2', () => {
+    const alone = spawnSync(BIN, ['logs', '--store', '--cmd', 'true'], { env, encoding: 'utf8' });
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toBe('opsconsole: logs: --store keeps what is followed; it goes with --follow\n');
+    const both = spawnSync(BIN, ['logs', '--stored', '--store', '--env', 'lab'], { env, encoding: 'utf8' });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--stored reads what the console kept; it does not go with --store/);
+  });
+});
