@@ -5,7 +5,7 @@ import { sanitize } from '../text/sanitize';
 import { type LinkAttempt, ReconnectLoop } from '../transport/reconnectLoop';
 import { type DockerDialer, dockerClient } from './dockerSource';
 import { reportLinkState } from './linkState';
-import { firstConnection, type ReadBack, timedLineEvents } from './readBack';
+import { firstConnection, type ReadBack, ReadBackCap, timedLineEvents } from './readBack';
 import { gapMarker } from './streamingLogSource';
 import { TimestampedLines } from './timestampedLines';
 
@@ -153,12 +153,15 @@ export class DockerLogSource {
       );
     connected();
     const decoder = new DockerLogDecoder();
+    const cap = new ReadBackCap(this.source, last ? undefined : this.options.readBack?.maxLines);
     for await (const chunk of res.body) {
       const taken = decoder.push(chunk as Buffer).flatMap((l) => this.resume.take(l) ?? []);
       // The engine's time of each line goes along: a line without a time of its own is placed by it.
       const timed = taken.map((t) => ({ body: t.body, at: t.at ?? Date.now() }));
-      for (const event of timedLineEvents(this.source, timed, this.readBackBefore, this.options.fields))
-        this.sink(event);
+      const events = timedLineEvents(this.source, timed, this.readBackBefore, this.options.fields);
+      for (const event of events) this.sink(event);
+      const marker = cap.after(events);
+      if (marker) this.sink(marker);
     }
   }
 

@@ -75,6 +75,10 @@ export class FileFollower {
       const { lines, resumeAt } = readBackLines(fd, from, st.size, readBack);
       // The lines carry their own times: the ingest counts each at its own.
       this.emit(lines, true);
+      if (lines.length >= readBack.maxLines)
+        this.emit([
+          `── ${this.source}: read back the newest ${readBack.maxLines} lines (history.maxLines); older lines in the window were not read ──`,
+        ]);
       this.offset = Math.max(from, resumeAt);
     }
   }

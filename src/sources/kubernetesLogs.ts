@@ -6,7 +6,7 @@ import type { EventSink, LogStreamCounts } from '../model/sourceEvents';
 import { sanitize } from '../text/sanitize';
 import { type LinkAttempt, ReconnectLoop } from '../transport/reconnectLoop';
 import { reportLinkState } from './linkState';
-import { firstConnection, type ReadBack, timedLineEvents } from './readBack';
+import { firstConnection, type ReadBack, ReadBackCap, timedLineEvents } from './readBack';
 import { TimestampedLines } from './timestampedLines';
 
 /** Opens one container's log stream; the response ends or fails when the stream does. */
@@ -73,6 +73,7 @@ class ContainerLogStream {
   shown = 0;
   /** When the first connection was made: lines logged before it are read back. */
   private readBackBefore: number | undefined;
+  private readonly cap: ReadBackCap;
 
   constructor(
     private readonly open: OpenPodLog,
@@ -82,6 +83,7 @@ class ContainerLogStream {
     private readonly onLines: () => void,
     private readonly readBack?: ReadBack,
   ) {
+    this.cap = new ReadBackCap(`${at.workload} (${at.pod})`, readBack?.maxLines);
     this.loop = new ReconnectLoop({
       session: (attempt) => this.follow(attempt),
       onState: reportLinkState(sink, `kubernetes-logs:${at.namespace}/${at.pod}/${at.container}`),
@@ -159,8 +161,10 @@ class ContainerLogStream {
     if (timed.length === 0) return;
     this.shown += timed.length;
     // Lines the kubelet had before the first connection are read back (see `readBack.ts`).
-    for (const event of timedLineEvents(this.at.workload, timed, this.readBackBefore ?? Date.now()))
-      this.sink(event);
+    const events = timedLineEvents(this.at.workload, timed, this.readBackBefore ?? Date.now());
+    for (const event of events) this.sink(event);
+    const marker = this.cap.after(events);
+    if (marker) this.sink({ ...marker, source: this.at.workload });
   }
 }
 

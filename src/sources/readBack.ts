@@ -51,3 +51,39 @@ export function firstConnection(readBack: ReadBack | undefined, now: number) {
     ? { sinceMs: now - readBack.windowMs, tailLines: readBack.maxLines }
     : { sinceMs: undefined, tailLines: 200 };
 }
+
+/**
+ * Counts a source's read-back lines and, once they reach the cap, says so with one marker line: the
+ * window held more than was read, so its oldest part is missing from the rates and the panes.
+ */
+export class ReadBackCap {
+  private count = 0;
+  private oldest = Number.POSITIVE_INFINITY;
+  private said = false;
+
+  constructor(
+    private readonly source: string,
+    private readonly cap: number | undefined,
+  ) {}
+
+  /** The marker to send after these events, the first time the read-back reaches the cap. */
+  after(events: readonly Extract<SourceEvent, { type: 'log-lines' }>[]) {
+    if (this.said || this.cap === undefined) return undefined;
+    for (const e of events) {
+      if (!e.readBack) continue;
+      this.count += e.lines.length;
+      for (const t of e.times ?? []) if (t < this.oldest) this.oldest = t;
+    }
+    if (this.count < this.cap) return undefined;
+    this.said = true;
+    const from = Number.isFinite(this.oldest) ? new Date(this.oldest).toISOString().slice(11, 19) : '?';
+    return {
+      type: 'log-lines' as const,
+      source: this.source,
+      lines: [
+        `── ${this.source}: read back the newest ${this.cap} lines (history.maxLines); what it logged in the window before ${from}Z was not read ──`,
+      ],
+      receivedAt: Date.now(),
+    };
+  }
+}

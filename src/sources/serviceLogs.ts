@@ -93,7 +93,7 @@ export function serviceLogFollowers(
               ...common,
               argvFor: journaldArgv(log.journald, options.readBack),
               resumePoint: journaldCursor,
-              ...(options.readBack && { lineTime: journaldTime }),
+              ...(options.readBack && { lineTime: journaldTime, readBackCap: options.readBack.maxLines }),
             },
             sink,
           ),

@@ -3,7 +3,7 @@ import type { CommandTarget } from '../model/command';
 import type { EventSink, FieldNames } from '../model/sourceEvents';
 import { type LinkAttempt, ReconnectLoop } from '../transport/reconnectLoop';
 import { reportLinkState } from './linkState';
-import { type ReadBack, timedLineEvents } from './readBack';
+import { type ReadBack, ReadBackCap, timedLineEvents } from './readBack';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -26,6 +26,8 @@ export interface StreamingLogOptions {
    * first run from before it started are marked read back, counted at that time.
    */
   lineTime?: (line: string) => number | undefined;
+  /** How many lines the first run reads back at most (said with a marker when reached). */
+  readBackCap?: number;
   fields?: Partial<FieldNames>;
 }
 
@@ -40,6 +42,7 @@ export class StreamingLogSource {
   private recent = new Set<string>();
   /** When the first run started: what the system logged before it is read back. */
   private readBackBefore: number | undefined;
+  private readonly cap: ReadBackCap;
   private readonly loop: ReconnectLoop;
 
   constructor(
@@ -48,6 +51,7 @@ export class StreamingLogSource {
   ) {
     const { source, argvFor } = options;
     const id = `logs:${source}:${argvFor(undefined)[0]}`;
+    this.cap = new ReadBackCap(source, options.readBackCap);
     this.loop = new ReconnectLoop({
       session: (attempt) => this.runOnce(attempt),
       onState: reportLinkState(sink, id),
@@ -100,8 +104,10 @@ export class StreamingLogSource {
         if (readBackBefore !== undefined && lineTime) {
           const now = Date.now();
           const timed = lines.map((body) => ({ body, at: lineTime(body) ?? now }));
-          for (const event of timedLineEvents(source, timed, readBackBefore, this.options.fields))
-            this.sink(event);
+          const events = timedLineEvents(source, timed, readBackBefore, this.options.fields);
+          for (const event of events) this.sink(event);
+          const marker = this.cap.after(events);
+          if (marker) this.sink(marker);
           return;
         }
         this.sink({

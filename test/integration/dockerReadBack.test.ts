@@ -46,7 +46,10 @@ describe('a container that logged before the console opened (real Docker engine)
     const source = new DockerSource('local', { socketPath: dockerd.socket }, followers.sink);
     source.start();
     try {
-      await waitUntil(() => events.some((e) => !e.readBack), 30_000, 'a live line');
+      const isMarker = (l: string) => l.startsWith('── ');
+      const liveLines = () =>
+        events.filter((e) => !e.readBack).flatMap((e) => e.lines.filter((l) => !isMarker(l)));
+      await waitUntil(() => liveLines().length > 0, 30_000, 'a live line');
       const readBack = events.filter((e) => e.readBack);
       const lines = readBack.flatMap((e) => e.lines);
       // At most the newest 25 of what it had logged (a line logged while the request was on its
@@ -56,11 +59,20 @@ describe('a container that logged before the console opened (real Docker engine)
       const numbers = lines.map((l) => JSON.parse(l).n as number);
       expect(numbers).toEqual(numbers.map((_, i) => (numbers[0] as number) + i));
       expect(numbers[0]).toBeGreaterThanOrEqual(15);
-      const firstLive = events.find((e) => !e.readBack)?.times?.[0] ?? 0;
+      const firstLive = events.find((e) => !e.readBack && e.times)?.times?.[0] ?? 0;
       for (const t of readBack.flatMap((e) => e.times ?? [])) expect(t).toBeLessThanOrEqual(firstLive);
       // Live lines carry on from the last read back: none lost between the two, none twice.
-      const live = events.filter((e) => !e.readBack).flatMap((e) => e.lines.map((l) => JSON.parse(l).n));
+      const live = liveLines().map((l) => JSON.parse(l).n);
       expect(live[0]).toBe((numbers.at(-1) as number) + 1);
+      // The window held more than the cap: said once, after what was read back.
+      const markers = events.flatMap((e) => e.lines.filter(isMarker));
+      if (lines.length === 25)
+        expect(markers).toEqual([
+          expect.stringMatching(
+            /^── shop-api-1: read back the newest 25 lines \(history\.maxLines\); what it logged in the window before \d\d:\d\d:\d\dZ was not read ──$/,
+          ),
+        ]);
+      else expect(markers).toEqual([]);
     } finally {
       followers.stop();
       source.stop();

@@ -82,9 +82,13 @@ describe('reading a log file back from a time', () => {
     const path = writeLog('capped.log', 3600);
     const events = follow(path, { windowMs: 3600_000 + 5000, maxLines: 100 });
     await waitUntil(() => events.length > 0, 5000, 'the read-back lines');
-    const lines = events.flatMap((e) => e.lines);
+    const lines = events.filter((e) => e.readBack).flatMap((e) => e.lines);
     expect(lines).toHaveLength(100);
     expect(lines[0]).toContain(`n=${3600 - 100}`);
+    // And says so, after them: the window's older part is missing from the rates.
+    expect(events.filter((e) => !e.readBack).flatMap((e) => e.lines)).toEqual([
+      '── api: read back the newest 100 lines (history.maxLines); older lines in the window were not read ──',
+    ]);
   });
 
   it('reads nothing back from a file whose lines carry no time', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { LogBuffer } from '../../src/logs/logBuffer';
 import { ErrorRateWindow } from '../../src/metrics/errorRateWindow';
+import { ReadBackCap } from '../../src/sources/readBack';
 import { createConsoleStore } from '../../src/store/consoleStore';
 import { createIngest } from '../../src/store/ingest';
 
@@ -164,5 +165,32 @@ describe('a console opened into a failure that began before it', () => {
     expect(api?.rules.every((r) => r.state === 'ok')).toBe(true);
     expect(api?.ratio10m).toBe(0);
     expect(store.getState().incident.events.filter((e) => e.kind === 'rule-fired')).toEqual([]);
+  });
+});
+
+describe('the read-back cap', () => {
+  const event = (lines: number, times: number[], readBack: boolean) => ({
+    type: 'log-lines' as const,
+    source: 'api',
+    lines: Array.from({ length: lines }, (_, i) => `l${i}`),
+    times,
+    receivedAt: 0,
+    ...(readBack && { readBack }),
+  });
+
+  it('is said once, when the lines read back reach it, with the oldest time read', () => {
+    const cap = new ReadBackCap('api', 3);
+    expect(cap.after([event(2, [T0 + 5000, T0 + 6000], true)])).toBeUndefined();
+    // Live lines do not count toward it.
+    expect(cap.after([event(5, [], false)])).toBeUndefined();
+    expect(cap.after([event(1, [T0 + 7000], true)])?.lines).toEqual([
+      '── api: read back the newest 3 lines (history.maxLines); what it logged in the window before 03:00:05Z was not read ──',
+    ]);
+    expect(cap.after([event(4, [T0 + 8000], true)])).toBeUndefined();
+  });
+
+  it('says nothing without a cap, or below it', () => {
+    expect(new ReadBackCap('api', undefined).after([event(9, [T0], true)])).toBeUndefined();
+    expect(new ReadBackCap('api', 10).after([event(9, [T0], true)])).toBeUndefined();
   });
 });
