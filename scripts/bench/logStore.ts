@@ -137,7 +137,7 @@ export const logStoreBench: Benchmark = {
       ],
       [
         'level:error src:api',
-        stored(['--level', 'error', '--grep', '"service":"api"']),
+        stored(['--filter', 'level:error src:api']),
         [['rg -F', ['rg', '-F', '"level":"error","service":"api"', raw]]],
       ],
     ];

@@ -7,11 +7,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfigFile } from '../../src/config/load';
-import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { storePath } from '../../src/logstore/storeFile';
 import { startConsoleSession } from '../../src/session/consoleSession';
 import { startEnvironmentSources } from '../../src/sources/environmentSources';
-import { localTarget } from '../../src/transport/localCommand';
+import { bareSessionOptions } from '../../test/helpers/sessionOptions';
 import { type Benchmark, benchDir } from './harness/context';
 import { fmt } from './harness/measure';
 
@@ -51,23 +50,12 @@ export const readBackBench: Benchmark = {
     );
     const stateDir = join(dir, 'state');
     const t0 = performance.now();
-    const session = startConsoleSession({
-      environment: 'bench',
-      thresholds: DEFAULT_THRESHOLDS,
-      stateDir,
-      secrets: [],
-      playbooks: new Map(),
-      triageEnvironment: {
-        variantOf: () => undefined,
-        hostOf: () => 'local',
-        valuesOf: () => ({}),
-        targetFor: () => localTarget,
-        opsconsolePath: 'bin/opsconsole',
-      },
-      exit: () => {},
-      logStore: { path: storePath(stateDir, 'bench'), budgetBytes: 1024 ** 3 },
-      startSources: async (sink) => startEnvironmentSources(env, sink),
-    });
+    const session = startConsoleSession(
+      bareSessionOptions('bench', stateDir, {
+        logStore: { path: storePath(stateDir, 'bench'), budgetBytes: 1024 ** 3 },
+        startSources: async (sink) => startEnvironmentSources(env, sink),
+      }),
+    );
     /** Every service's 5m and 10m ratios within half a point of the truth, and its rules as they should be. */
     const right = () => {
       const signals = session.store.getState().signals;

@@ -89,6 +89,10 @@ export const logsCommand: Command = {
     }
     const since = timeFlag(values, 'since');
     const until = timeFlag(values, 'until');
+    if (since !== undefined && until !== undefined && since > until)
+      throw new UserError(
+        `opsconsole: logs: --since (${new Date(since).toISOString()}) is after --until (${new Date(until).toISOString()}): no line can match\n  fix: swap them`,
+      );
     const requestId = values['request-id'] as string | undefined;
     const filter: LogFilter = {
       ...paneQuery(values),

@@ -158,6 +158,16 @@ export class StoreReader {
 function needlesOf(f: LogFilter): RegExp[] {
   const needles: RegExp[] = [];
   if (f.requestId) needles.push(new RegExp(escapeRegExp(JSON.stringify(f.requestId))));
+  // A line's tuple starts [time,"source","level": a service or a level is found without parsing.
+  if (f.minLevel || f.sources?.length) {
+    const any = '"(?:[^"\\\\]|\\\\.)*"';
+    const oneOf = (names: readonly string[]) =>
+      `(?:${names.map((n) => escapeRegExp(JSON.stringify(n))).join('|')})`;
+    const min = f.minLevel && levelRank(f.minLevel);
+    const source = f.sources?.length ? oneOf(f.sources) : any;
+    const level = min === undefined ? '(?:null|"[a-z]+")' : oneOf(LEVELS.filter((l) => levelRank(l) >= min));
+    needles.push(new RegExp(`(?:^|\\n)\\[[-\\d.e+]+,${source},${level},`));
+  }
   for (const w of f.words ?? []) needles.push(new RegExp(escapeRegExp(JSON.stringify(w).slice(1, -1)), 'i'));
   // The first is searched through the whole block, so it goes global; the rest test one line each.
   const [first, ...rest] = needles;

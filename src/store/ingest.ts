@@ -24,11 +24,16 @@ import { ReleaseDetector } from './releaseDetector';
 export { SPARK_BUCKETS } from './ingest/signals';
 
 export const FLUSH_INTERVAL_MS = 50;
+/**
+ * The most log lines one timed flush applies: a read-back of 90,000 lines at start, applied at
+ * once, holds the UI thread for two seconds; in slices, keys are read between them.
+ */
+export const FLUSH_MAX_LINES = 20_000;
 
 export interface Ingest {
   sink: EventSink;
-  /** Applies everything queued to the store in one update. */
-  flush(now?: number): void;
+  /** Applies everything queued (or up to `maxLines` log lines of it) to the store in one update. */
+  flush(now?: number, maxLines?: number): void;
   start(): void;
   stop(): void;
   signalsFor(service: string): ServiceSignals;
@@ -109,9 +114,30 @@ export function createIngest({
     signalsFor,
   };
 
-  const flush = (now = Date.now()): void => {
-    const batch = queue;
-    queue = [];
+  let slicing: NodeJS.Immediate | undefined;
+  /** The events of the next flush: all of them, or up to `maxLines` log lines (at least one event). */
+  const take = (maxLines: number): SourceEvent[] => {
+    let lines = 0;
+    let i = 0;
+    for (; i < queue.length; i++) {
+      const e = queue[i] as SourceEvent;
+      if (e.type !== 'log-lines') continue;
+      if (lines > 0 && lines + e.lines.length > maxLines) break;
+      lines += e.lines.length;
+    }
+    const batch = i === queue.length ? queue : queue.slice(0, i);
+    queue = i === queue.length ? [] : queue.slice(i);
+    return batch;
+  };
+  /** The timer's flush: a slice at a time, the next one as soon as input has been read. */
+  const timedFlush = (): void => {
+    slicing = undefined;
+    flush(Date.now(), FLUSH_MAX_LINES);
+    if (queue.length > 0 && timer) slicing = setImmediate(timedFlush);
+  };
+
+  const flush = (now = Date.now(), maxLines = Number.POSITIVE_INFINITY): void => {
+    const batch = take(maxLines);
     const state = store.getState();
     const ctx: IngestContext = { ...detectors, now };
     const draft = draftFrom(state);
@@ -140,11 +166,15 @@ export function createIngest({
     },
     flush,
     start() {
-      timer ??= setInterval(() => flush(), FLUSH_INTERVAL_MS);
+      timer ??= setInterval(() => {
+        if (!slicing) timedFlush();
+      }, FLUSH_INTERVAL_MS);
     },
     stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      if (slicing) clearImmediate(slicing);
+      slicing = undefined;
       flush();
     },
     signalsFor,

@@ -10,10 +10,10 @@ import { terminalScreens } from '../../src/cli/serveSession';
 import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { startSharedSession } from '../../src/session/consoleSession';
 import { SharedConsole } from '../../src/session/sharedConsole';
-import { localTarget } from '../../src/transport/localCommand';
 import { startSshServer } from '../../src/transport/sshServer';
 import { waitUntil } from '../helpers/processes';
 import { PtyTerminal } from '../helpers/ptyTerminal';
+import { bareSessionOptions } from '../helpers/sessionOptions';
 
 // `opsconsole serve`'s SSH server in this process, with short deadlines, the real screens behind it,
 // and the real OpenSSH client and raw sockets in front: what a stranger may cost it before logging in.
@@ -31,21 +31,7 @@ beforeAll(async () => {
   for (const name of ['alice', 'bob'])
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${name}@laptop`, '-f', key(name)]);
   writeFileSync(keysPath, goodKeys());
-  shared = startSharedSession({
-    environment: 'shop',
-    thresholds: DEFAULT_THRESHOLDS,
-    stateDir: join(dir, 'state'),
-    secrets: [],
-    playbooks: new Map(),
-    triageEnvironment: {
-      variantOf: () => undefined,
-      hostOf: () => 'local',
-      valuesOf: () => ({}),
-      targetFor: () => localTarget,
-      opsconsolePath: 'bin/opsconsole',
-    },
-    startSources: async () => ({ stop: async () => {} }),
-  });
+  shared = startSharedSession(bareSessionOptions('shop', join(dir, 'state')));
   server = await startSshServer({
     host: '127.0.0.1',
     port: 0,

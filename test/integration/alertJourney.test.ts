@@ -3,19 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { IncidentRepository } from '../../src/incident/incidentRepository';
 import { readJournal } from '../../src/incident/journal';
 import { type ConsoleSession, startConsoleSession } from '../../src/session/consoleSession';
 import { AlertmanagerClient } from '../../src/sources/alertmanagerClient';
 import { alertmanagerSource } from '../../src/sources/alertmanagerSource';
 import { prometheusRulesSource } from '../../src/sources/prometheusAlerts';
-import { localTarget } from '../../src/transport/localCommand';
 import { TestAlertmanager } from '../helpers/alertmanager';
 import { runCli } from '../helpers/cli';
 import { startControlledService } from '../helpers/controlledService';
 import { waitUntil } from '../helpers/processes';
 import { type RunningPrometheus, startPrometheus } from '../helpers/prometheus';
+import { bareSessionOptions } from '../helpers/sessionOptions';
 
 /**
  * The whole path through real parts: a Prometheus rule over a service whose 5xx ratio the test sets,
@@ -46,35 +45,24 @@ beforeAll(async () => {
   svc = await startControlledService('checkout');
   prom = await startPrometheus([svc.target], { rules: RULES, alertmanager: am.url });
   stateDir = mkdtempSync(join(tmpdir(), 'oc-journey-'));
-  session = startConsoleSession({
-    environment: 'test',
-    thresholds: DEFAULT_THRESHOLDS,
-    stateDir,
-    secrets: [],
-    playbooks: new Map(),
-    triageEnvironment: {
-      variantOf: () => undefined,
-      hostOf: () => 'local',
-      valuesOf: () => ({}),
-      targetFor: () => localTarget,
-      opsconsolePath: 'bin/opsconsole',
-    },
-    exit: () => {},
-    alertmanager: { api: new AlertmanagerClient(am.url), severities: { critical: 'P1' } },
-    // Polled faster than the default 5 s so the test is quick; the path is the same.
-    startSources: async (sink) => {
-      const pollers = [
-        prometheusRulesSource(prom.url, sink, {}, 250),
-        alertmanagerSource(new AlertmanagerClient(am.url), sink, 250),
-      ];
-      for (const p of pollers) p.start();
-      return {
-        stop: async () => {
-          for (const p of pollers) p.stop();
-        },
-      };
-    },
-  });
+  session = startConsoleSession(
+    bareSessionOptions('test', stateDir, {
+      alertmanager: { api: new AlertmanagerClient(am.url), severities: { critical: 'P1' } },
+      // Polled faster than the default 5 s so the test is quick; the path is the same.
+      startSources: async (sink) => {
+        const pollers = [
+          prometheusRulesSource(prom.url, sink, {}, 250),
+          alertmanagerSource(new AlertmanagerClient(am.url), sink, 250),
+        ];
+        for (const p of pollers) p.start();
+        return {
+          stop: async () => {
+            for (const p of pollers) p.stop();
+          },
+        };
+      },
+    }),
+  );
 }, 90_000);
 
 afterAll(async () => {

@@ -94,4 +94,17 @@ describe('a slip of the fingers is named with what was meant', () => {
     expect(r.stderr).toMatch(/^opsconsole: --severity is required/);
     expect(r.stderr).not.toContain('got ""');
   });
+
+  it('a --since after --until is refused with exit 2, not answered with nothing', async () => {
+    const r = await runCli(['logs', '--cmd', 'true', '--since', '10m', '--until', '2026-11-21T03:12:00Z'], {
+      env,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^opsconsole: logs: --since \(\S+\) is after --until \(2026-11-21T03:12:00\.000Z\)/,
+    );
+    const stored = await runCli(['logs', '--stored', '--since', '1m', '--until', '5m'], { env });
+    expect(stored.code).toBe(2);
+    expect(stored.stderr).toMatch(/fix: swap them\n$/);
+  });
 });

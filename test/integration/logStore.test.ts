@@ -3,13 +3,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS } from '../../src/config/schema';
 import { storePath } from '../../src/logstore/storeFile';
 import type { EventSink } from '../../src/model/sourceEvents';
 import { type ConsoleSession, startConsoleSession } from '../../src/session/consoleSession';
-import { localTarget } from '../../src/transport/localCommand';
 import { BIN } from '../helpers/cli';
 import { waitUntil } from '../helpers/processes';
+import { bareSessionOptions } from '../helpers/sessionOptions';
 
 const SERVICES = ['gateway', 'api', 'worker'];
 const FILLER = 100_000;
@@ -31,26 +30,15 @@ const line = (service: string, rid: string, ms: number, status = 200) =>
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'oc-logstore-'));
-  session = startConsoleSession({
-    environment: 'shop',
-    thresholds: DEFAULT_THRESHOLDS,
-    stateDir,
-    secrets: [],
-    playbooks: new Map(),
-    triageEnvironment: {
-      variantOf: () => undefined,
-      hostOf: () => 'local',
-      valuesOf: () => ({}),
-      targetFor: () => localTarget,
-      opsconsolePath: 'bin/opsconsole',
-    },
-    exit: () => {},
-    logStore: { path: storePath(stateDir, 'shop'), budgetBytes: 1024 ** 3 },
-    startSources: async (s) => {
-      sink = s;
-      return { stop: async () => {} };
-    },
-  });
+  session = startConsoleSession(
+    bareSessionOptions('shop', stateDir, {
+      logStore: { path: storePath(stateDir, 'shop'), budgetBytes: 1024 ** 3 },
+      startSources: async (s) => {
+        sink = s;
+        return { stop: async () => {} };
+      },
+    }),
+  );
   await waitUntil(() => sink !== undefined, 10_000, 'the sources started');
 });
 

@@ -148,7 +148,8 @@ describe('log line accounting', () => {
             const lines = Array.from({ length: b.lines }, (_, i) => `{"msg":"line ${written + i}"}`);
             written += b.lines;
             ingest.sink({ type: 'log-lines', source: `s${b.lines % 3}`, lines, receivedAt: now });
-            if (b.advanceMs % 2 === 0) ingest.flush(now);
+            // Sometimes a timed flush's slice: at most 25 lines (whole events, at least one).
+            if (b.advanceMs % 2 === 0) ingest.flush(now, b.advanceMs % 4 === 0 ? 25 : undefined);
             now += b.advanceMs;
             const c = ingest.lineCounts();
             expect(c.received).toBe(written);
@@ -164,5 +165,33 @@ describe('log line accounting', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('applies a large backlog a slice at a time: whole events, up to the limit, in order', () => {
+    const t0 = Date.UTC(2026, 10, 22, 3);
+    const store = createConsoleStore('t', t0);
+    const logs = new LogBuffer(100_000);
+    const ingest = createIngest({ store, logs, thresholds: DEFAULT_THRESHOLDS, reorderWindowMs: 0 });
+    const event = (n: number, from: number) => ({
+      type: 'log-lines' as const,
+      source: 'api',
+      lines: Array.from({ length: n }, (_, i) => `{"msg":"line ${from + i}"}`),
+      receivedAt: t0,
+    });
+    for (const from of [0, 15_000, 30_000]) ingest.sink(event(15_000, from));
+    ingest.sink(event(30_000, 45_000));
+    const queued = () => ingest.lineCounts().queued;
+    ingest.flush(t0 + 1000, 20_000);
+    expect(queued()).toBe(60_000);
+    ingest.flush(t0 + 1000, 20_000);
+    expect(queued()).toBe(45_000);
+    ingest.flush(t0 + 1000, 20_000);
+    // An event larger than the slice goes whole, on its own.
+    expect(queued()).toBe(30_000);
+    ingest.flush(t0 + 1000, 20_000);
+    expect(queued()).toBe(0);
+    const shown = logs.ring.toArray().map((r) => r.message);
+    expect(shown).toHaveLength(75_000);
+    expect(shown.every((m, i) => m === `line ${i}`)).toBe(true);
   });
 });

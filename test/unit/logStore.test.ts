@@ -1,9 +1,10 @@
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFilterQuery } from '../../src/logs/logFilter';
-import type { LogRecord } from '../../src/logs/logRecord';
+import { type LogFilter, matchesFilter, parseFilterQuery } from '../../src/logs/logFilter';
+import { LEVELS, type LogRecord } from '../../src/logs/logRecord';
 import { parseLine } from '../../src/logs/parseLine';
 import { openStoreForReading, openStoreForWriting, storePath } from '../../src/logstore/storeFile';
 import { StoreReader } from '../../src/logstore/storeReader';
@@ -108,6 +109,41 @@ describe('the log store', () => {
     );
     expect(ask('src:gateway', T0 + 5000, T0 + 6000)).toEqual(
       expected((r) => r.source === 'gateway' && r.time >= T0 + 5000 && r.time <= T0 + 6000),
+    );
+  });
+
+  it('answers exactly what the pane filter keeps, whatever the names, levels and words (property)', () => {
+    const name = fc.constantFrom('api', 'a"pi', 'w\\orker', 'ガ', 'src,x', 'api2');
+    const level = fc.option(fc.constantFrom(...LEVELS), { nil: undefined });
+    const line = fc.record({ source: name, level, word: fc.constantFrom('Timeout', 'ok', 'a"b', '\\n') });
+    const query = fc.record({
+      minLevel: fc.option(fc.constantFrom(...LEVELS), { nil: undefined }),
+      sources: fc.option(fc.uniqueArray(name, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+      words: fc.option(fc.constantFrom(['timeout'], ['a"b'], ['\\n']), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 60 }), query, (lines, q) => {
+        const { db, writer } = freshStore();
+        const records = lines.map((l, i) => {
+          const text = JSON.stringify({ msg: `request ${l.word}`, ...(l.level && { level: l.level }) });
+          return parseLine(text, { source: l.source, seq: i, receivedAt: T0 + i });
+        });
+        writer.append(records);
+        const filter: LogFilter = {
+          ...(q.minLevel && { minLevel: q.minLevel }),
+          ...(q.sources && { sources: q.sources }),
+          // As the pane's parser makes them: the words for the store to skip by, the regex to decide.
+          ...(q.words && {
+            words: [...q.words],
+            include: new RegExp(q.words[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'),
+          }),
+        };
+        // Each line's time is its own (its place), so the answer is compared by time.
+        const got = [...new StoreReader(db).lines({ filter })].map((r) => r.time);
+        db.close();
+        expect(got).toEqual(records.filter((r) => matchesFilter(r, filter)).map((r) => r.time));
+      }),
+      { numRuns: 150 },
     );
   });
 
