@@ -139,7 +139,7 @@ export function createIngest({
   const flush = (now = Date.now(), maxLines = Number.POSITIVE_INFINITY): void => {
     const batch = take(maxLines);
     const state = store.getState();
-    const ctx: IngestContext = { ...detectors, now };
+    const ctx: IngestContext = { ...detectors, now, backlog: queue.length > 0 };
     const draft = draftFrom(state);
     for (const event of batch) applyEvent(draft, event, ctx);
     applyReadBack(draft, ctx);

@@ -51,8 +51,13 @@ export interface IngestContext {
   /** When the console opened: lines and readings from before it were read back from the sources. */
   openedAt: number;
   readBack: ReadBackCounts;
-  /** Services with readings read back in this flush, whose rules are judged again from the oldest. */
+  /** Services with readings read back, whose rules are judged again from the oldest. */
   replay: Set<string>;
+  /**
+   * More events wait behind this flush (a backlog applied in slices): rules are judged again once,
+   * when the last slice is in, not after every slice.
+   */
+  backlog?: boolean;
   signalsFor(service: string): ServiceSignals;
 }
 

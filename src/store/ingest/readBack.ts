@@ -13,6 +13,7 @@ export function applyReadBack(draft: IngestDraft, ctx: IngestContext): void {
     ctx.signalsFor(service).addLogHistory(slices, READ_BACK_SLICE_MS);
     ctx.replay.add(service);
   }
+  if (ctx.backlog) return;
   for (const service of ctx.replay) {
     const changed: RuleTransition[] = ctx.signalsFor(service).replayRules(ctx.now);
     for (const t of changed) draft.notable.push(transitionEvent(service, t, t.at < ctx.openedAt));
