@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: () => import('./initCommand').then((m) => m.initCommand),
   alerts: () => import('./alertsCommand').then((m) => m.alertsCommand),
   rollout: () => import('./rolloutCommand').then((m) => m.rolloutCommand),
+  container: () => import('./containerCommand').then((m) => m.containerCommand),
   serve: () => import('./serveCommand').then((m) => m.serveCommand),
   attach: () => import('./attachCommand').then((m) => m.attachCommand),
   completion: () => import('./completionCommand').then((m) => m.completionCommand),

@@ -8,7 +8,8 @@ import type { PlaybookNode } from './schema';
 export class PlaybookRunError extends Error {}
 
 export interface StepToRun {
-  playbook: string;
+  /** The playbook the step is of; none for an action taken from a pane or the CLI. */
+  playbook?: string;
   step: string;
   host: string;
   argv: string[];

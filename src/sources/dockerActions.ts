@@ -1,0 +1,67 @@
+import type { CommandResult, CommandTarget, RunOptions } from '../model/command';
+import { sanitize } from '../text/sanitize';
+import { type DockerDialer, dockerClient } from './dockerSource';
+
+/** What the console can do to a container, as the `docker` verb of the same name. */
+export const CONTAINER_ACTIONS = ['restart', 'stop', 'start'] as const;
+export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
+
+/** Actions that stop the container (a restart stops it first): they ask for the name typed. */
+export const STOPPING_ACTIONS: readonly ContainerAction[] = ['restart', 'stop'];
+
+/** Seconds the engine waits after SIGTERM before it kills, as `docker stop` does by default. */
+const STOP_GRACE_S = 10;
+
+export function isContainerAction(verb: string): verb is ContainerAction {
+  return (CONTAINER_ACTIONS as readonly string[]).includes(verb);
+}
+
+/** The argv an action is journaled and shown as: what an operator would type for the same effect. */
+export function containerActionArgv(action: ContainerAction, container: string): string[] {
+  return ['docker', action, container];
+}
+
+/**
+ * A command target that runs `docker restart|stop|start NAME` through the Engine API (the local
+ * socket, or the one forwarded over SSH), so actions need no docker CLI on the host and go over the
+ * same link the console watches. The step runner journals intent and result around it like any step.
+ */
+export function dockerEngineTarget(host: string, dialer: DockerDialer): CommandTarget {
+  return {
+    name: host,
+    async run(argv: string[], options: RunOptions): Promise<CommandResult> {
+      const [docker, verb, container, ...rest] = argv;
+      if (docker !== 'docker' || !verb || !isContainerAction(verb) || !container || rest.length > 0)
+        throw new Error(`not a container action: ${sanitize(argv.join(' '))}`);
+      const started = Date.now();
+      const client = dockerClient(dialer);
+      try {
+        const res = await client.request({
+          method: 'POST',
+          path: `/containers/${encodeURIComponent(container)}/${verb}${verb === 'start' ? '' : `?t=${STOP_GRACE_S}`}`,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+          ...(options.signal && { signal: options.signal }),
+        });
+        const body = sanitize(await res.body.text()).slice(0, 500);
+        const said = /"message"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(body)?.[1] ?? body;
+        const output =
+          res.statusCode === 204
+            ? `${verb === 'stop' ? 'stopped' : verb === 'start' ? 'started' : 'restarted'} ${container}`
+            : res.statusCode === 304
+              ? `${container} was already ${verb === 'stop' ? 'stopped' : 'running'}: nothing to do`
+              : `the Docker engine answered ${res.statusCode}: ${said}`;
+        return {
+          exitCode: res.statusCode === 204 || res.statusCode === 304 ? 0 : 1,
+          durationMs: Date.now() - started,
+          output,
+          outputBytes: Buffer.byteLength(output),
+          timedOut: false,
+          cancelled: false,
+        };
+      } finally {
+        void client.destroy().catch(() => {});
+      }
+    },
+  };
+}
