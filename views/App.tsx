@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { AlertsPane } from './AlertsPane';
 import { ConfirmQuit } from './ConfirmQuit';
 import { useConsole, useConsoleContext } from './ConsoleContext';
+import { ContainerDetailView } from './ContainerDetail';
 import { ContainerPane } from './ContainerPane';
 import { DataDetail } from './DataDetail';
 import { ErrorRatePane } from './ErrorRatePane';
@@ -113,6 +114,8 @@ export function App({ threshold }: AppProps) {
       ) : (
         <LogDetail width={columns} height={bodyRows} />
       )
+    ) : overlay === 'container' ? (
+      <ContainerDetailView width={columns} height={bodyRows} />
     ) : overlay === 'palette' ? (
       <PaletteOverlay width={columns} height={bodyRows} />
     ) : (

@@ -9,7 +9,8 @@ export type KeyMode =
   | 'confirm-quit'
   | 'prompt'
   | 'palette'
-  | 'detail';
+  | 'detail'
+  | 'container';
 
 export interface KeyBinding<A extends string = string> {
   /** Key names: "q", "?", "tab", "up", "ctrl+c", "pagedown"... */

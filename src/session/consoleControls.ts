@@ -1,6 +1,7 @@
 import type { KeyBinding } from '../model/keys';
 import { firstLineOf } from '../userError';
 import { alertsController } from './controllers/alertsController';
+import { containersController } from './controllers/containersController';
 import { type ConsoleServices, controllerContext } from './controllers/controllerContext';
 import { focusController } from './controllers/focusController';
 import { incidentController } from './controllers/incidentController';
@@ -25,6 +26,7 @@ export function createConsoleControls(services: ConsoleServices) {
   const triage = triageController(ctx);
   const alerts = alertsController(ctx);
   const patterns = patternsController(ctx);
+  const containers = containersController(ctx);
   const focus = focusController(ctx, {
     scrollLogs: (d) => logs.actions.scrollLogs(d),
     logsTop: logs.actions.logsTop,
@@ -32,6 +34,7 @@ export function createConsoleControls(services: ConsoleServices) {
     moveTimeline: (d) => incident.actions.moveTimeline(d),
     pageRows: logs.pageRows,
     showLogDetail: logs.actions.showDetail,
+    describeContainer: containers.actions.describeSelectedContainer,
     lists: {
       alerts: {
         move: (d) => alerts.actions.moveAlerts(d),
@@ -62,6 +65,7 @@ export function createConsoleControls(services: ConsoleServices) {
     ...incident.prompts,
     ...triage.prompts,
     ...alerts.prompts,
+    ...containers.prompts,
   });
   const actions = guarded(ctx.say, services.refusal, {
     ...focus.actions,
@@ -70,6 +74,7 @@ export function createConsoleControls(services: ConsoleServices) {
     ...triage.actions,
     ...alerts.actions,
     ...patterns.actions,
+    ...containers.actions,
     ...logs.actions,
     ...prompts.actions,
   });

@@ -39,6 +39,8 @@ export interface ConsoleSessionOptions {
   expected?: ConsoleState['expected'];
   /** Where every line the console sees is kept (`logstore/`); nothing is kept when absent. */
   logStore?: { path: string; budgetBytes: number };
+  /** The Docker engines watched, to describe a container and act on it from the pane. */
+  containers?: ConsoleServices['containers'];
 }
 
 /** What every console over one environment shares: the data, the journal, the triage. */
@@ -50,6 +52,7 @@ export interface SharedSession {
   triage: TriageSession;
   stateDir: string;
   alertmanager?: ConsoleServices['alertmanager'];
+  containers?: ConsoleServices['containers'];
   /** The log store's writer, when the environment keeps one. */
   logStore?: LogStoreClient;
   /** Its search, for filters that reach back past the ring. */
@@ -77,6 +80,7 @@ export function startConsoleSession(options: ConsoleSessionOptions): ConsoleSess
     stateDir: shared.stateDir,
     ...(shared.alertmanager && { alertmanager: shared.alertmanager }),
     ...(shared.search && { search: shared.search }),
+    ...(shared.containers && { containers: shared.containers }),
   });
   return {
     ...shared,
@@ -191,6 +195,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     triage,
     stateDir: options.stateDir,
     ...(options.alertmanager && { alertmanager: options.alertmanager }),
+    ...(options.containers && { containers: options.containers }),
     ...(logStore && { logStore }),
     ...(search && { search }),
     async stop() {

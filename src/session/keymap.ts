@@ -1,6 +1,7 @@
 import type { Bindings, KeyBinding, KeyMode } from '../model/keys';
 import type { ConsoleState } from '../store/consoleStore';
 import { ALERTS_BINDINGS } from './bindings/alertsBindings';
+import { CONTAINERS_BINDINGS } from './bindings/containersBindings';
 import { FOCUS_BINDINGS } from './bindings/focusBindings';
 import { INCIDENT_BINDINGS } from './bindings/incidentBindings';
 import { LOGS_BINDINGS } from './bindings/logsBindings';
@@ -9,6 +10,7 @@ import { PATTERNS_BINDINGS } from './bindings/patternsBindings';
 import { PROMPT_BINDINGS } from './bindings/promptsBindings';
 import { TRIAGE_BINDINGS } from './bindings/triageBindings';
 import type { AlertsAction } from './controllers/alertsController';
+import type { ContainersAction } from './controllers/containersController';
 import type { FocusAction } from './controllers/focusController';
 import type { IncidentAction } from './controllers/incidentController';
 import type { LogsAction } from './controllers/logsController';
@@ -25,6 +27,7 @@ export type ActionName =
   | TriageAction
   | AlertsAction
   | PatternsAction
+  | ContainersAction
   | LogsAction
   | PromptsAction;
 
@@ -36,12 +39,13 @@ const CONTROLLER_BINDINGS: Bindings<ActionName>[] = [
   TRIAGE_BINDINGS,
   ALERTS_BINDINGS,
   PATTERNS_BINDINGS,
+  CONTAINERS_BINDINGS,
   LOGS_BINDINGS,
   PROMPT_BINDINGS,
 ];
 
 const MAIN_VIEWS: KeyMode[] = ['dashboard', 'timeline', 'triage', 'alerts', 'patterns'];
-const MODES: KeyMode[] = [...MAIN_VIEWS, 'help', 'confirm-quit', 'prompt', 'palette', 'detail'];
+const MODES: KeyMode[] = [...MAIN_VIEWS, 'help', 'confirm-quit', 'prompt', 'palette', 'detail', 'container'];
 
 /**
  * The one keymap, joined from the controllers' own bindings. In the main views the global keys come

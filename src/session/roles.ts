@@ -5,11 +5,13 @@ import type { ConsoleState } from '../store/consoleStore';
 const LOOKING = new Set([
   'activate',
   'clearFilter',
+  'closeContainer',
   'closeOverlay',
   'closePalette',
   'confirmQuit',
   'cyclePatternMode',
   'cycleTimelineFilter',
+  'describeSelectedContainer',
   'focusContainers',
   'focusLogs',
   'focusNext',

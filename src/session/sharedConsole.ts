@@ -59,6 +59,7 @@ export class SharedConsole {
       triage: shared.triage,
       stateDir: shared.stateDir,
       ...(shared.alertmanager && { alertmanager: shared.alertmanager }),
+      ...(shared.containers && { containers: shared.containers }),
       ...(shared.search && { search: shared.search }),
       refusal: (action) => refusal(action, who, store.getState(), this.declare),
       commanderCandidates: () =>

@@ -1,6 +1,8 @@
 import type { CommandResult, CommandTarget, RunOptions } from '../model/command';
+import type { ContainerDetail } from '../model/containerDetail';
 import { sanitize } from '../text/sanitize';
 import { type DockerDialer, dockerClient } from './dockerSource';
+import { containerDetailFromInspect, type InspectDetail } from './mappings/dockerContainerDetail';
 
 /** What the console can do to a container, as the `docker` verb of the same name. */
 export const CONTAINER_ACTIONS = ['restart', 'stop', 'start'] as const;
@@ -64,4 +66,42 @@ export function dockerEngineTarget(host: string, dialer: DockerDialer): CommandT
       }
     },
   };
+}
+
+/** An inspect document's size past which it is not read: labels and health output are small. */
+const MAX_INSPECT_BYTES = 2 * 1024 * 1024;
+
+/** `docker inspect NAME` through the engine, as the describe view shows it. */
+export async function describeDockerContainer(
+  host: string,
+  dialer: DockerDialer,
+  name: string,
+): Promise<ContainerDetail> {
+  const client = dockerClient(dialer);
+  try {
+    const res = await client.request({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(name)}/json`,
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of res.body) {
+      bytes += (chunk as Buffer).length;
+      if (bytes > MAX_INSPECT_BYTES) {
+        res.body.destroy();
+        throw new Error(
+          `the engine's answer for ${sanitize(name)} is over ${MAX_INSPECT_BYTES / 1024 / 1024} MiB`,
+        );
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (res.statusCode !== 200)
+      throw new Error(`the Docker engine answered ${res.statusCode}: ${sanitize(text).slice(0, 200)}`);
+    return containerDetailFromInspect(host, JSON.parse(text) as InspectDetail);
+  } finally {
+    void client.destroy().catch(() => {});
+  }
 }

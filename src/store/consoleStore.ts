@@ -3,6 +3,7 @@ import type { LogRecord } from '../logs/logRecord';
 import type { OriginCount } from '../logs/requestOrigins';
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
 import type { Alert, AlertRule } from '../model/alerts';
+import type { ContainerDetail } from '../model/containerDetail';
 import type { Diagnosis } from '../model/diagnosis';
 import type { ActiveIncident, TimelineEntry } from '../model/incident';
 import type { RecordKind } from '../model/journalRecord';
@@ -20,55 +21,16 @@ export interface SourceView {
 }
 
 export type PaneId = 'containers' | 'rates' | 'logs';
-export type Overlay = 'none' | 'help' | 'confirm-quit' | 'prompt' | 'palette' | 'detail';
+export type Overlay = 'none' | 'help' | 'confirm-quit' | 'prompt' | 'palette' | 'detail' | 'container';
 export type MainView = 'dashboard' | 'timeline' | 'triage' | 'alerts' | 'patterns';
 
-/** A question the console is asking: free text, or one of a few choices picked by key. */
-export interface Prompt {
-  purpose:
-    | 'declare-title'
-    | 'declare-severity'
-    | 'note'
-    | 'hand-over'
-    | 'give-steps'
-    | 'status'
-    | 'resolve-anyway'
-    | 'severity'
-    | 'confirm-step'
-    | 'parameter'
-    | 'filter'
-    | 'jump'
-    | 'silence-matchers'
-    | 'silence-duration'
-    | 'silence-confirm'
-    | 'expire-silences';
-  label: string;
-  /** Lines shown under the question: exactly what accepting it will do. */
-  details?: string[];
-  value: string;
-  choices?: { key: string; label: string; value: string }[];
-  /** Carried from one step to the next (the title while the severity is asked). */
-  carry?: string;
-  /** A silence being prepared: its matchers as typed, then its duration. */
-  silence?: { matchers: string; durationMs?: number };
-  /** For a filter: the pane it filters (live, as it is typed). */
-  filterOf?: FilterTarget;
-}
+export { type FilterTarget, PANE_QUERY, type Prompt } from './prompt';
+
+import type { Prompt } from './prompt';
 
 /** Which templates the patterns view lists. */
 export const PATTERN_MODES = ['new', 'spiking', 'all'] as const;
 export type PatternMode = (typeof PATTERN_MODES)[number];
-
-/** Where each pane keeps its filter text. */
-export const PANE_QUERY = {
-  logs: 'logQuery',
-  containers: 'containerQuery',
-  rates: 'serviceQuery',
-  alerts: 'alertQuery',
-} as const;
-
-/** What `/` filters: the focused pane, or the alerts view's list. */
-export type FilterTarget = keyof typeof PANE_QUERY;
 
 /**
  * A message on the status line of every screen (`to` absent) or of one person's (`to` their name):
@@ -150,6 +112,8 @@ export interface ViewState {
    * timeline event, wrapped.
    */
   detailOf?: 'log' | 'data' | 'timeline';
+  /** The container the describe view shows (Enter on its row), once the engine has answered. */
+  container?: { host: string; name: string; detail?: ContainerDetail; error?: string };
   /** The log filter as typed (`rid:… level:… /re/`); applied live. */
   logQuery: string;
   /**

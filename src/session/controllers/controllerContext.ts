@@ -1,4 +1,5 @@
 import type { LogBuffer } from '../../logs/logBuffer';
+import type { ContainerEngines } from '../../model/containerDetail';
 import { type ConsoleState, type ConsoleStore, type Prompt, withMessage } from '../../store/consoleStore';
 import { firstLineOf } from '../../userError';
 import type { SilenceApi } from '../alertSilencing';
@@ -23,6 +24,8 @@ export interface ConsoleServices {
   commanderCandidates?: () => string[];
   /** The log store's search, when the console keeps one: filters reach back past the ring. */
   search?: HistorySearch;
+  /** The Docker engines the console watches: describe a container, act on it. */
+  containers?: ContainerEngines;
 }
 
 export type PromptPurpose = Prompt['purpose'];

@@ -12,6 +12,8 @@ export interface Scrolling {
   moveTimeline(delta: number): void;
   pageRows(): number;
   showLogDetail(): void;
+  /** Enter on a container row: its describe view. */
+  describeContainer(): void;
   /** The views that are one selectable list (alerts, patterns): how to move in it and what Enter does. */
   lists: Partial<Record<MainView, { move(delta: number): void; activate(): void }>>;
 }
@@ -87,6 +89,7 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
             : [...open, row.workload],
         });
       }
+      if (row?.kind === 'container') return scrolling.describeContainer();
       if (row?.kind !== 'group') return;
       const folded = s.ui.collapsedGroups;
       setUi({

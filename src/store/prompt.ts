@@ -1,0 +1,43 @@
+/** Where each pane keeps its filter text. */
+export const PANE_QUERY = {
+  logs: 'logQuery',
+  containers: 'containerQuery',
+  rates: 'serviceQuery',
+  alerts: 'alertQuery',
+} as const;
+
+/** What `/` filters: the focused pane, or the alerts view's list. */
+export type FilterTarget = keyof typeof PANE_QUERY;
+
+/** A question the console is asking: free text, or one of a few choices picked by key. */
+export interface Prompt {
+  purpose:
+    | 'declare-title'
+    | 'declare-severity'
+    | 'note'
+    | 'hand-over'
+    | 'give-steps'
+    | 'status'
+    | 'resolve-anyway'
+    | 'severity'
+    | 'confirm-step'
+    | 'parameter'
+    | 'filter'
+    | 'jump'
+    | 'silence-matchers'
+    | 'silence-duration'
+    | 'silence-confirm'
+    | 'expire-silences'
+    | 'confirm-container';
+  label: string;
+  /** Lines shown under the question: exactly what accepting it will do. */
+  details?: string[];
+  value: string;
+  choices?: { key: string; label: string; value: string }[];
+  /** Carried from one step to the next (the title while the severity is asked). */
+  carry?: string;
+  /** A silence being prepared: its matchers as typed, then its duration. */
+  silence?: { matchers: string; durationMs?: number };
+  /** For a filter: the pane it filters (live, as it is typed). */
+  filterOf?: FilterTarget;
+}
