@@ -1,0 +1,118 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerEngines } from '../../src/cli/dockerEngines';
+import { EnvironmentSchema } from '../../src/config/schema';
+import { IncidentRepository } from '../../src/incident/incidentRepository';
+import { readJournal } from '../../src/incident/journal';
+import { type ConsoleSession, startConsoleSession } from '../../src/session/consoleSession';
+import { startEnvironmentSources } from '../../src/sources/environmentSources';
+import { containerRowsOf } from '../../src/store/paneRows';
+import { EnvironmentHosts } from '../../src/transport/environmentHosts';
+import { TEST_IMAGE, TestDockerd } from '../helpers/dockerd';
+import { waitUntil } from '../helpers/processes';
+import { bareSessionOptions } from '../helpers/sessionOptions';
+
+const dockerd = new TestDockerd();
+const stateDir = mkdtempSync(join(tmpdir(), 'oc-container-pane-'));
+let session: ConsoleSession;
+
+beforeAll(async () => {
+  await dockerd.start();
+  dockerd.buildImage();
+  // Unhealthy from its first check, and quick to stop (it ends on SIGTERM, as a service does).
+  dockerd.docker(
+    ...[
+      'run',
+      '-d',
+      '--name',
+      'shop-api-1',
+      '--network',
+      'none',
+      '--label',
+      'com.docker.compose.project=shop',
+    ],
+    ...['--label', 'com.docker.compose.service=api', '--health-cmd', 'echo upstream refused; false'],
+    ...['--health-interval', '1s', '--health-retries', '1', TEST_IMAGE],
+    ...['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
+  );
+  const env = EnvironmentSchema.parse({
+    hosts: { local: { docker: true, dockerSocket: dockerd.socket } },
+    services: {},
+  });
+  let hosts: EnvironmentHosts | undefined;
+  session = startConsoleSession(
+    bareSessionOptions('lab', stateDir, {
+      containers: dockerEngines(env, () => hosts),
+      startSources: async (sink) => {
+        hosts = new EnvironmentHosts(env, sink);
+        return startEnvironmentSources(env, sink, hosts);
+      },
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await session?.stop();
+  await dockerd.stop();
+});
+
+const state = () => session.store.getState();
+const press = (...keys: string[]) => {
+  for (const k of keys) session.controls.dispatch(k, k.length === 1 ? k : '');
+};
+const type = (text: string) => session.controls.dispatch(undefined, text);
+
+describe('the containers pane acts on a real Docker engine', () => {
+  it('describes an unhealthy container, restarts it on the typed name, and journals intent, result and timeline', async () => {
+    const incident = session.incident.declare('api unhealthy', 'P2');
+    await waitUntil(
+      () =>
+        containerRowsOf(state()).some((r) => r.kind === 'container' && r.container.health === 'unhealthy'),
+      30_000,
+      'shop-api-1 to show unhealthy',
+    );
+    press('1');
+    // Down to the container's row (past its group's header), then Enter.
+    const rows = containerRowsOf(state());
+    const at = rows.findIndex((r) => r.kind === 'container' && r.container.name === 'shop-api-1');
+    for (let i = 0; i < at; i++) press('down');
+    press('return');
+    expect(state().ui.overlay).toBe('container');
+    await waitUntil(() => state().ui.container?.detail !== undefined, 10_000, 'the engine to describe it');
+    const detail = state().ui.container?.detail;
+    expect(detail?.health?.command).toBe('echo upstream refused; false');
+    expect(detail?.health?.runs.at(-1)?.output).toBe('upstream refused');
+    const startedBefore = detail?.startedAt;
+
+    // A wrong name does nothing; the right one restarts it.
+    press('R');
+    expect(state().ui.prompt?.purpose).toBe('confirm-container');
+    type('shop-api');
+    press('return');
+    expect(state().ui.message).toMatch(/not confirmed: type "shop-api-1" to restart it/);
+    press('R');
+    type('shop-api-1');
+    press('return');
+    await waitUntil(
+      () => (state().ui.container?.detail?.startedAt ?? 0) > (startedBefore ?? 0),
+      30_000,
+      'the restart to show in the describe view',
+    );
+    expect(state().ui.message).toBe('local: restarted shop-api-1');
+
+    const journal = readJournal(new IncidentRepository(stateDir).pathOf(incident.id)).records;
+    const steps = journal.filter((r) => r.kind === 'step.intent' || r.kind === 'step.result');
+    expect(steps.map((r) => r.kind)).toEqual(['step.intent', 'step.result']);
+    expect(steps[0]?.payload).toMatchObject({ host: 'local', argv: ['docker', 'restart', 'shop-api-1'] });
+    expect(steps[1]?.payload).toMatchObject({ exitCode: 0 });
+    await waitUntil(
+      () => state().incident.timeline.some((e) => /Ran restart shop-api-1: exit 0/.test(e.text)),
+      10_000,
+      'the timeline entry',
+    );
+    press('escape');
+    expect(state().ui.overlay).toBe('none');
+  }, 90_000);
+});
