@@ -14,6 +14,14 @@ import { bindingFor, keyModeOf, paletteEntries } from './keymap';
 import { followLogHistory } from './logHistory';
 import { keepRequestTrail } from './requestTrails';
 
+/** The describe view's actions, offered in the palette for the containers pane's selected row. */
+const CONTAINER_PALETTE: KeyBinding[] = [
+  { keys: [], action: 'describeSelectedContainer', description: 'describe the selected container' },
+  { keys: [], action: 'restartContainer', description: 'restart the selected container (type its name)' },
+  { keys: [], action: 'stopContainer', description: 'stop the selected container (type its name)' },
+  { keys: [], action: 'startContainer', description: 'start the selected container' },
+];
+
 /**
  * The console's controllers joined: every action by name, and `dispatch`, which turns a key (by
  * name, with the text it typed) into the action the keymap binds it to in the current mode. The
@@ -48,9 +56,8 @@ export function createConsoleControls(services: ConsoleServices) {
   });
   /** The palette: every action, and every loaded playbook by its title and id. */
   const entries = (query: string) =>
-    paletteEntries(
-      query,
-      (services.triage?.catalog() ?? []).map(
+    paletteEntries(query, [
+      ...(services.triage?.catalog() ?? []).map(
         (p, i): KeyBinding => ({
           keys: [],
           action: 'openPlaybook',
@@ -58,7 +65,8 @@ export function createConsoleControls(services: ConsoleServices) {
           description: `open playbook: ${p.title} (${p.id})`,
         }),
       ),
-    );
+      ...(services.containers ? CONTAINER_PALETTE : []),
+    ]);
   const palette = paletteController(ctx, { entries, run: (b) => runBinding(b) });
   const prompts = promptsController(ctx, {
     ...logs.prompts,

@@ -114,5 +114,17 @@ describe('the containers pane acts on a real Docker engine', () => {
     );
     press('escape');
     expect(state().ui.overlay).toBe('none');
+
+    // The same actions from the palette, on the selected row: asked, not done, until the name is typed.
+    press('g');
+    const row = containerRowsOf(state()).findIndex((r) => r.kind === 'container');
+    for (let i = 0; i < row; i++) press('down');
+    press(':');
+    type('stop the selected');
+    press('return');
+    expect(state().ui.overlay).toBe('prompt');
+    expect(state().ui.prompt?.label).toBe('stop stops shop-api-1 on local. Type "shop-api-1" to stop it');
+    press('escape');
+    expect(dockerd.docker('inspect', '--format', '{{.State.Status}}', 'shop-api-1')).toBe('running');
   }, 90_000);
 });

@@ -69,6 +69,8 @@ export function containersController(ctx: ControllerContext) {
 
   /** A stopping verb asks for the container's name typed; start goes at once. */
   const ask = (verb: Verb) => {
+    // From the palette, on the dashboard: the selected row's container.
+    if (!shown()) selectedContainer();
     const c = shown();
     if (!c) return;
     if (!STOPPING.includes(verb)) return run(verb);
@@ -81,17 +83,20 @@ export function containersController(ctx: ControllerContext) {
     });
   };
 
+  /** The containers pane's selected row, described; a hint when it is not a Docker container. */
+  const selectedContainer = () => {
+    const s = store.getState();
+    const rows = containerRowsOf(s);
+    const row = rows[Math.min(s.ui.containerCursor, rows.length - 1)];
+    if (row?.kind !== 'container') return say('select a container in the containers pane (1) first');
+    if (row.container.kind !== 'docker')
+      return say(`${row.container.name}: describe is for Docker containers`);
+    describe(row.container);
+  };
+
   const actions = {
     /** Enter on a container row: what its engine says about it. */
-    describeSelectedContainer: () => {
-      const s = store.getState();
-      const rows = containerRowsOf(s);
-      const row = rows[Math.min(s.ui.containerCursor, rows.length - 1)];
-      if (row?.kind !== 'container') return;
-      if (row.container.kind !== 'docker')
-        return say(`${row.container.name}: describe is for Docker containers`);
-      describe(row.container);
-    },
+    describeSelectedContainer: selectedContainer,
     closeContainer: () => setUi({ overlay: 'none', container: undefined }),
     restartContainer: () => ask('restart'),
     stopContainer: () => ask('stop'),
