@@ -8,8 +8,16 @@ import type { ReadBack } from './readBack';
 export const MAX_READ_BACK_BYTES = 64 * 1024 * 1024;
 const PROBE_BYTES = 64 * 1024;
 
-/** The time the first whole line at or after `pos` carries, with that line's start; undefined if none does. */
-function timeAfter(fd: number, pos: number, fields: FieldNames): { at: number; start: number } | undefined {
+/**
+ * The time the first whole line at or after `pos` carries (with `since`: the first whose time is at
+ * or after it), with that line's start; undefined if none does within one probe.
+ */
+function timeAfter(
+  fd: number,
+  pos: number,
+  fields: FieldNames,
+  since = Number.NEGATIVE_INFINITY,
+): { at: number; start: number } | undefined {
   const buf = Buffer.allocUnsafe(PROBE_BYTES);
   const n = readSync(fd, buf, 0, PROBE_BYTES, pos);
   let start = pos === 0 ? 0 : buf.indexOf(0x0a) + 1;
@@ -18,7 +26,7 @@ function timeAfter(fd: number, pos: number, fields: FieldNames): { at: number; s
     const nl = buf.indexOf(0x0a, start);
     if (nl === -1 || nl >= n) return undefined;
     const record = parseLine(buf.toString('utf8', start, nl), { source: '', seq: 0, receivedAt: 0, fields });
-    if (record.timeFromLine) return { at: record.time, start: pos + start };
+    if (record.timeFromLine && record.time >= since) return { at: record.time, start: pos + start };
     start = nl + 1;
   }
   return undefined;
@@ -47,8 +55,8 @@ export function readBackOffset(
     if (t === undefined || t.at >= since) hi = mid;
     else lo = mid;
   }
-  // The line that starts after `lo`: at most one probe's worth of lines older than `since` come too.
-  return timeAfter(fd, lo, fields)?.start ?? size;
+  // The window starts within a probe of `lo`: at its first line of `since` or later.
+  return (timeAfter(fd, lo, fields, since) ?? timeAfter(fd, hi, fields, since))?.start ?? size;
 }
 
 /**
