@@ -63,7 +63,7 @@ export async function printStoredLogs(
     // SQLite's own word for a damaged file; what came before it was printed.
     if (out.length > 0) stdout.write(`${out.join('\n')}\n`);
     throw new UserError(
-      `opsconsole: the log store ${file} could not be read past line ${printed}: ${sanitize((err as Error).message)}\n  fix: move it aside (mv ${file} ${file}.damaged); the console starts a new one, and sqlite3's .recover can save what is readable`,
+      `opsconsole: the log store ${file} could not be read ${printed === 0 ? 'at all' : `past the ${printed} lines printed`}: ${sanitize((err as Error).message)}\n  fix: move it aside (mv ${file} ${file}.damaged); the console starts a new one, and sqlite3's .recover can save what is readable`,
       1,
     );
   } finally {

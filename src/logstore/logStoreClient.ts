@@ -126,6 +126,11 @@ export class LogStoreClient {
     } else if (m.type === 'failed') {
       this.fail(`the log store cannot open: ${m.error}`);
     } else if (m.type === 'appended') {
+      if (m.setAside)
+        this.say(
+          'aside-while-writing',
+          `the log store was found damaged while writing; it was kept as ${m.setAside} and a new one started`,
+        );
       const already = m.alreadyStored ?? 0;
       this.counts.inFlight -= m.stored + m.dropped + already;
       this.counts.stored += m.stored;

@@ -50,12 +50,18 @@ export function openStoreForWriting(path: string): { db: DatabaseSync; setAside?
     return { db: openWritable(path) };
   } catch (err) {
     if (err instanceof StoreVersionError || !isDamaged(err)) throw err;
-    const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    renameSync(path, aside);
-    for (const suffix of ['-wal', '-shm'])
-      if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+    const aside = setAside(path);
     return { db: openWritable(path), setAside: aside };
   }
+}
+
+/** Moves a damaged store (and its -wal and -shm) aside under a dated name; returns that name. */
+export function setAside(path: string): string {
+  const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(path, aside);
+  for (const suffix of ['-wal', '-shm'])
+    if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+  return aside;
 }
 
 function openWritable(path: string): DatabaseSync {
@@ -119,7 +125,7 @@ function tooNew(path: string, version: number): StoreVersionError {
   );
 }
 
-function isDamaged(err: unknown): boolean {
+export function isDamaged(err: unknown): boolean {
   const code = (err as { errcode?: number }).errcode;
   // SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), and their extended codes.
   return code !== undefined && ((code & 0xff) === 11 || (code & 0xff) === 26);

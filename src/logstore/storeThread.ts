@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogRecord } from '../logs/logRecord';
-import { openStoreForReading, openStoreForWriting } from './storeFile';
+import { isDamaged, openStoreForReading, openStoreForWriting, setAside as setAsideStore } from './storeFile';
 import { StoreReader } from './storeReader';
 import { StoreWriter, type WriterLimits } from './storeWriter';
 import type { FromStoreThread, ToStoreThread } from './threadMessages';
@@ -19,18 +19,65 @@ const send = (m: FromStoreThread) => port.postMessage(m);
 let writer: StoreWriter | undefined;
 let reader: StoreReader | undefined;
 let close: () => void = () => {};
+
+/** Opens the writer on the store; returns where a damaged file was set aside, if one was. */
+function openWriter(): string | undefined {
+  const { db, setAside } = openStoreForWriting(path);
+  writer = new StoreWriter(db, limits);
+  close = () => {
+    writer?.seal();
+    db.close();
+  };
+  return setAside;
+}
+
 try {
   if (mode === 'write') {
-    const { db, setAside } = openStoreForWriting(path);
-    writer = new StoreWriter(db, limits);
-    close = () => {
-      writer?.seal();
-      db.close();
-    };
+    const setAside = openWriter();
     send({ type: 'opened', ...(setAside ? { setAside } : {}) });
   } else send({ type: 'opened' });
 } catch (err) {
   send({ type: 'failed', error: (err as Error).message });
+}
+
+/**
+ * One batch into the store. A store found damaged while writing (a disk error, a file overwritten)
+ * is set aside as at open, kept, and a new one started with this batch, so lines go on being stored.
+ */
+function append(records: LogRecord[]): FromStoreThread {
+  if (!writer)
+    return {
+      type: 'appended',
+      stored: 0,
+      dropped: records.length,
+      reason: 'error',
+      error: 'the store is not open',
+    };
+  try {
+    return { type: 'appended', ...writer.append(records) };
+  } catch (err) {
+    if (!isDamaged(err))
+      return {
+        type: 'appended',
+        stored: 0,
+        dropped: records.length,
+        reason: 'error',
+        error: (err as Error).message,
+      };
+    try {
+      close();
+    } catch {
+      // A damaged file may refuse even to close cleanly; it is set aside either way.
+    }
+    writer = undefined;
+    const aside = setAsideStore(path);
+    openWriter();
+    return {
+      type: 'appended',
+      ...((writer as StoreWriter | undefined)?.append(records) ?? { stored: 0, dropped: records.length }),
+      setAside: aside,
+    };
+  }
 }
 
 /** The reader opens at the first search: the writer may not have created the file yet at start. */
@@ -45,11 +92,7 @@ function readerNow(): StoreReader | undefined {
 
 port.on('message', (m: ToStoreThread) => {
   if (m.type === 'append') {
-    const records = m.records as LogRecord[];
-    const result = writer
-      ? writer.append(records)
-      : { stored: 0, dropped: records.length, reason: 'error' as const, error: 'the store is not open' };
-    send({ type: 'appended', ...result });
+    send(append(m.records as LogRecord[]));
   } else if (m.type === 'query') {
     try {
       const r = readerNow();

@@ -3,6 +3,7 @@ import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import type { LogRecord } from '../logs/logRecord';
 import { NewestStored } from './newestStored';
 import { toStoredLine } from './storedLine';
+import { isDamaged } from './storeFile';
 
 export interface WriterLimits {
   /** Bytes the store may use on disk; the oldest blocks go first past it. */
@@ -113,6 +114,8 @@ export class StoreWriter {
         this.writeBlock(this.endOfStore(), lines.join('\n'), lines.length, tMin, tMax, keys),
       );
     } catch (err) {
+      // A damaged file is the thread's to set aside (see `storeThread.ts`); anything else drops the batch.
+      if (isDamaged(err)) throw err;
       return { stored: 0, dropped: records.length, ...failure(err) };
     }
     if (records.length < this.smallBelow) {

@@ -13,6 +13,7 @@ export type ToStoreThread =
 export type FromStoreThread =
   | { type: 'opened'; setAside?: string }
   | { type: 'failed'; error: string }
-  | ({ type: 'appended' } & AppendResult)
+  /** `setAside`: the store was found damaged while writing, kept under that name, and a new one started. */
+  | ({ type: 'appended'; setAside?: string } & AppendResult)
   | { type: 'result'; id: number; lines: LogRecord[]; extent?: StoreExtent; error?: string }
   | { type: 'closed' };

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +48,36 @@ describe('opsconsole logs --follow --store', () => {
     ).toEqual(['req-1207']);
     const all = spawnSync(BIN, ['logs', '--stored', '--env', 'lab'], { env, encoding: 'utf8' });
     expect(all.stdout.trim().split('\n')).toHaveLength(2500);
+  });
+
+  it('sets a store found damaged while writing aside, keeps it, and stores the lines in a new one', () => {
+    const input = join(home, 'more.log');
+    writeFileSync(
+      input,
+      `${Array.from({ length: 3000 }, (_, i) => JSON.stringify({ msg: `line ${i} ${Math.random().toString(36).repeat(4)}` })).join('\n')}\n`,
+    );
+    const follow = () =>
+      spawnSync(BIN, ['logs', '--follow', '--store', '--env', 'dmg', '--cmd', `cat ${input}`], {
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+    expect(follow().status).toBe(0);
+    // Pages 3 to 8 overwritten, as a bad disk would: the first page opens, the tables do not.
+    const path = storePath(stateDir, 'dmg');
+    const fd = openSync(path, 'r+');
+    writeSync(fd, randomBytes(6 * 4096), 0, 6 * 4096, 3 * 4096);
+    closeSync(fd);
+    const again = follow();
+    expect(again.status).toBe(0);
+    const aside = readdirSync(join(stateDir, 'logs')).filter((f) => /^dmg\.db\.damaged-[\dT-]+Z$/.test(f));
+    expect(aside).toHaveLength(1);
+    expect(again.stderr).toContain(
+      `the log store was found damaged while writing; it was kept as ${join(stateDir, 'logs', aside[0] as string)} and a new one started`,
+    );
+    expect(again.stderr).toMatch(/stored 3000 of 3000 lines/);
+    const stored = spawnSync(BIN, ['logs', '--stored', '--env', 'dmg'], { env, encoding: 'utf8' });
+    expect(stored.stdout.trim().split('\n')).toHaveLength(3000);
   });
 
   it('refuses --store without --follow, and --stored with --store, with exit 2', () => {

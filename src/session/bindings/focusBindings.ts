@@ -4,7 +4,7 @@ import type { FocusAction } from '../controllers/focusController';
 const ACTIVATE: KeyBinding<FocusAction> = {
   keys: ['return'],
   action: 'activate',
-  description: 'detail · describe a container · fold a group',
+  description: 'detail · describe · fold',
 };
 
 /** The keys that reach these actions, by mode (`global`: every main view). */
