@@ -43,6 +43,8 @@ export const logsCommand: Command = {
     "reading files across rotation and truncation. Without --file/--cmd: the config's logs (with",
     '--follow every kind, read as the console reads them: files local or over SSH, containers,',
     "journald, commands; without it, its local files), else the local Docker engine's containers.",
+    "--cmd runs a command without a shell: 'kubectl logs -f api' is split on spaces; for an",
+    'argument with spaces (or quotes) give a JSON array: --cmd \'["sh","-c","tail -F a.log"]\'.',
     `Levels: ${LEVELS.join(', ')}.`,
     '--patterns prints the message templates instead of the lines (timestamps, levels and ids taken',
     'off, values as <*>), most frequent first, with counts, first and last seen and a sample;',

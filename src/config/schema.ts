@@ -15,7 +15,10 @@ export const Duration = z
 /** A size as text ("2GiB", "500MB", "64KiB") or a number of bytes; parsed to bytes. */
 export const ByteSize = z
   .union([
-    z.number().int().positive(),
+    z
+      .number()
+      .int()
+      .positive({ message: 'expected a size such as 500MiB or 2GiB (or a number of bytes above 0)' }),
     z
       .string()
       .regex(/^\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)$/i, { message: 'expected a size such as 500MiB or 2GiB' }),
@@ -230,7 +233,13 @@ export const EnvironmentSchema = z.strictObject({
     .default({ window: 30 * 60_000, maxLines: 20_000 }),
   /** Every log line the console sees, kept on disk in the state directory within a budget. */
   logStore: z
-    .strictObject({ enabled: z.boolean().default(true), budget: ByteSize.default(DEFAULT_LOG_STORE_BUDGET) })
+    .strictObject({
+      enabled: z.boolean().default(true),
+      // As --store-budget: less than a block's worth would set aside every block as it is written.
+      budget: ByteSize.refine((bytes) => bytes >= 1024 ** 2, {
+        message: 'expected at least 1MiB, such as 500MiB or 2GiB (enabled: false keeps no store)',
+      }).default(DEFAULT_LOG_STORE_BUDGET),
+    })
     .default({ enabled: true, budget: DEFAULT_LOG_STORE_BUDGET }),
 });
 

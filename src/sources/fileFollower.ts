@@ -1,9 +1,9 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { LineSplitter } from '../logs/lineSplitter';
-import { fieldNamesWith } from '../logs/parseLine';
+import { fieldNamesWith, parseLine } from '../logs/parseLine';
 import type { EventSink, FieldNames } from '../model/sourceEvents';
 import { readBackLines, readBackOffset } from './fileReadBack';
-import type { ReadBack } from './readBack';
+import { type ReadBack, readBackCapMarker } from './readBack';
 
 const CHUNK = 1024 * 1024;
 
@@ -75,10 +75,12 @@ export class FileFollower {
       const { lines, resumeAt } = readBackLines(fd, from, st.size, readBack);
       // The lines carry their own times: the ingest counts each at its own.
       this.emit(lines, true);
-      if (lines.length >= readBack.maxLines)
+      if (lines.length >= readBack.maxLines && lines[0] !== undefined) {
+        const first = parseLine(lines[0], { source: this.source, seq: 0, receivedAt: 0, fields: names });
         this.emit([
-          `── ${this.source}: read back the newest ${readBack.maxLines} lines (history.maxLines); older lines in the window were not read ──`,
+          readBackCapMarker(this.source, readBack.maxLines, first.timeFromLine ? first.time : undefined),
         ]);
+      }
       this.offset = Math.max(from, resumeAt);
     }
   }

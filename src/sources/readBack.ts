@@ -76,14 +76,20 @@ export class ReadBackCap {
     }
     if (this.count < this.cap) return undefined;
     this.said = true;
-    const from = Number.isFinite(this.oldest) ? new Date(this.oldest).toISOString().slice(11, 19) : '?';
     return {
       type: 'log-lines' as const,
       source: this.source,
-      lines: [
-        `── ${this.source}: read back the newest ${this.cap} lines (history.maxLines); what it logged in the window before ${from}Z was not read ──`,
-      ],
+      lines: [readBackCapMarker(this.source, this.cap, this.oldest)],
       receivedAt: Date.now(),
     };
   }
+}
+
+/** The marker line a read-back cut short by its cap ends with: what was read, and from when. */
+export function readBackCapMarker(source: string, cap: number, oldest: number | undefined): string {
+  const from =
+    oldest !== undefined && Number.isFinite(oldest)
+      ? `${new Date(oldest).toISOString().slice(11, 19)}Z`
+      : 'its oldest line read';
+  return `── ${source}: read back the newest ${cap} lines (history.maxLines); what it logged in the window before ${from} was not read ──`;
 }

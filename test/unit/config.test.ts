@@ -136,6 +136,20 @@ describe('config', () => {
       /expected array/,
     ],
     [
+      'log store budget below 1MiB',
+      'environments:\n  p:\n    services: {}\n    logStore: { budget: 1KiB }\n',
+      4,
+      'environments.p.logStore.budget',
+      /at least 1MiB/,
+    ],
+    [
+      'log store budget negative',
+      'environments:\n  p:\n    services: {}\n    logStore: { budget: -1 }\n',
+      4,
+      'environments.p.logStore.budget',
+      /a size such as 500MiB/,
+    ],
+    [
       'default environment missing',
       'defaultEnvironment: staging\nenvironments:\n  p: {services: {}}\n',
       1,

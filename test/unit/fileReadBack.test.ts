@@ -105,7 +105,7 @@ describe('reading a log file back from a time', () => {
     expect(lines[0]).toContain(`n=${3600 - 100}`);
     // And says so, after them: the window's older part is missing from the rates.
     expect(events.filter((e) => !e.readBack).flatMap((e) => e.lines)).toEqual([
-      '── api: read back the newest 100 lines (history.maxLines); older lines in the window were not read ──',
+      `── api: read back the newest 100 lines (history.maxLines); what it logged in the window before ${new Date(NOW - 100_000).toISOString().slice(11, 19)}Z was not read ──`,
     ]);
   });
 
