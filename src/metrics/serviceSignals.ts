@@ -116,6 +116,8 @@ export class ServiceSignals {
   private externalRatio: number | undefined;
   private unknownReason: string | undefined;
   private lastCountersAt: number | undefined;
+  /** The time the last replay of the rules ran to: transitions up to it have been reported. */
+  private replayedThrough = Number.NEGATIVE_INFINITY;
   private lastLogCountsAt: number | undefined;
 
   constructor(
@@ -231,27 +233,37 @@ export class ServiceSignals {
     const before = new Map(this.ruleStates);
     const replayed = this.rules.filter((r) => r.signal !== 'health');
     for (const r of replayed) this.ruleStates.set(r.id, RULE_OK);
-    /** The value each rule fired on, for the record: a firing state's value moves on after. */
-    const firedOn = new Map<string, number>();
+    /** Each rule's transitions in the replayed past, in time order. */
+    const past = new Map<string, RuleTransition[]>();
     for (const at of source.times()) {
       if (at > now) break;
       for (const spec of replayed) {
         const rule = this.effective(spec, at);
         const value = rule.signal === 'ratio' ? source.between(at - 60_000, at).ratio : this.p95At(at);
         const { next, transition } = stepRule(rule, this.ruleStates.get(rule.id) ?? RULE_OK, value, at);
-        if (transition?.kind === 'fired') firedOn.set(rule.id, transition.value);
+        if (transition) past.set(rule.id, [...(past.get(rule.id) ?? []), transition]);
         this.ruleStates.set(rule.id, next);
       }
     }
+    // What changed from the state before this replay: a rule that fired and cleared again in the
+    // past (a burst before the console opened) is both, at their times; transitions an earlier
+    // replay already reported are not said twice.
     const changed: RuleTransition[] = [];
     for (const rule of replayed) {
       const was = before.get(rule.id) ?? RULE_OK;
+      let firing = was.state === 'firing';
+      for (const t of past.get(rule.id) ?? []) {
+        if (t.at <= this.replayedThrough || (t.kind === 'fired') === firing) continue;
+        changed.push(t);
+        firing = t.kind === 'fired';
+      }
       const is = this.ruleStates.get(rule.id) ?? RULE_OK;
-      if (is.state === 'firing' && was.state !== 'firing')
-        changed.push({ kind: 'fired', rule, at: is.since, value: firedOn.get(rule.id) ?? is.value });
-      else if (was.state === 'firing' && is.state !== 'firing')
-        changed.push({ kind: 'cleared', rule, at: now, value: was.value });
+      if (is.state === 'firing' && !firing)
+        changed.push({ kind: 'fired', rule, at: is.since, value: is.value });
+      else if (is.state !== 'firing' && firing)
+        changed.push({ kind: 'cleared', rule, at: now, value: was.state === 'firing' ? was.value : 0 });
     }
+    this.replayedThrough = now;
     return changed;
   }
 

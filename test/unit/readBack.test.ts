@@ -168,6 +168,54 @@ describe('a console opened into a failure that began before it', () => {
   });
 });
 
+describe('a failure that began and ended before the console opened', () => {
+  it('is on the record: the rule fired and cleared, each at its time, both before the open', () => {
+    const { store, ingest } = consoleOpenedAt(T0);
+    // 20% failing from 25 to 15 minutes before the open, then all well.
+    const burst = traffic(T0 - 25 * 60_000, T0 - 15 * 60_000, 10);
+    const calm = traffic(T0 - 15 * 60_000, T0, 10);
+    calm.lines = calm.lines.map((l) =>
+      l.replace('"status":503', '"status":200').replace('"error"', '"info"'),
+    );
+    const lines = [...burst.lines, ...calm.lines];
+    const times = [...burst.times, ...calm.times];
+    ingest.sink({ type: 'log-lines', source: 'api', lines, times, receivedAt: T0 + 200, readBack: true });
+    ingest.flush(T0 + 300);
+    const events = store
+      .getState()
+      .incident.events.filter(
+        (e) =>
+          (e.kind === 'rule-fired' || e.kind === 'rule-cleared') && e.data.rule === 'error-ratio-critical',
+      )
+      .map((e) => [e.kind, e.at < T0, /before the console opened/.test(e.text)]);
+    expect(events).toEqual([
+      ['rule-fired', true, true],
+      ['rule-cleared', true, true],
+    ]);
+    expect(store.getState().signals.api?.rules.find((r) => r.id === 'error-ratio-critical')?.state).toBe(
+      'ok',
+    );
+    // A second replay (more read back later) does not say them again.
+    ingest.sink({
+      type: 'log-lines',
+      source: 'api',
+      lines: calm.lines.slice(0, 5),
+      times: calm.times.slice(0, 5),
+      receivedAt: T0 + 400,
+      readBack: true,
+    });
+    ingest.flush(T0 + 500);
+    expect(
+      store
+        .getState()
+        .incident.events.filter(
+          (e) =>
+            (e.kind === 'rule-fired' || e.kind === 'rule-cleared') && e.data.rule === 'error-ratio-critical',
+        ),
+    ).toHaveLength(2);
+  });
+});
+
 describe('the read-back cap', () => {
   const event = (lines: number, times: number[], readBack: boolean) => ({
     type: 'log-lines' as const,
