@@ -64,7 +64,7 @@ export function LogPane({ width, height, focused }: { width: number; height: num
       : [];
   const lines = [...older, ...recent];
   const firstAt = filter?.requestId ? Math.min(...lines.map((l) => l.time)) : undefined;
-  const state = `${follow ? 'following' : atStore ? `PAUSED in the store at ${new Date(atStore.time).toISOString().slice(11, 19)}Z (f to follow)` : 'PAUSED (f to follow)'}${wrap ? ' · wrap' : ''}`;
+  const state = `${follow ? 'following' : atStore ? `PAUSED at ${new Date(atStore.time).toISOString().slice(11, 19)}Z in the store` : 'PAUSED (f to follow)'}${wrap ? ' · wrap' : ''}`;
   const filterText = error ? `filter error: ${error}` : filter ? `${describeFilter(filter)} · ` : '';
   const worst = Object.entries(droppedBySource)
     .sort((a, b) => b[1] - a[1])
@@ -79,13 +79,14 @@ export function LogPane({ width, height, focused }: { width: number; height: num
   const account = useConsole((s) => s.logStore);
   const since =
     account?.oldest === undefined ? '' : ` since ${new Date(account.oldest).toISOString().slice(11, 16)}Z`;
-  const stored = !history
-    ? ''
-    : history.searching
-      ? 'searching the store… · '
-      : history.error
-        ? `store: ${history.error} · `
-        : `+${history.lines.length} from the store${since} · `;
+  const stored =
+    !history || (history.lines.length === 0 && !history.searching && !history.error)
+      ? ''
+      : history.searching
+        ? 'searching the store… · '
+        : history.error
+          ? `store: ${history.error} · `
+          : `+${history.lines.length} from the store${since} · `;
   const notStored = account && account.dropped > 0 ? ` · ${account.dropped} not stored` : '';
   const tail = `${capped}${dropped > 0 ? ` · evicted ${worst}` : ''}${notStored}`;
   // Scrolled back into the store, where the pane is comes first: at 80 columns the rest is cut.

@@ -97,6 +97,10 @@ describe('dashboard', () => {
     await v.press('@');
     await v.press('0', '0', ':', '0', '0', '\r');
     expect(plain(v.frame())).toMatch(/no kept log line is that old|paused at/);
+    // A time no clock shows is refused, not searched for.
+    await v.press('@');
+    await v.press('2', '5', ':', '9', '9', '\r');
+    expect(plain(v.frame())).toContain('expected a time of day such as 03:12');
     v.unmount();
   });
 

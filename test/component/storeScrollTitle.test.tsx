@@ -47,7 +47,7 @@ describe('the log pane scrolled back into the store, at 80x24', () => {
     await v.settle();
     const screen = plain(v.frame()).split('\n');
     const title = screen.find((l) => l.includes('Logs')) ?? '';
-    expect(title).toContain('PAUSED in the store at 03:13:20Z');
+    expect(title).toContain('PAUSED at 03:13:20Z in the store');
     // The bottom row is the anchored line; the rows above it are the stored lines before it.
     const shown = screen.filter((l) => /GET \/orders \d+/.test(l));
     expect(shown.at(-1)).toContain('GET /orders 20');

@@ -91,7 +91,8 @@ export function logsController(ctx: ControllerContext) {
   /** Pauses at the last line at or before a UTC time of day (today, or yesterday if later than now). */
   const jumpTo = (text: string) => {
     const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text);
-    if (!m) return say('expected a time such as 03:12 or 03:12:30 (UTC)');
+    if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59)
+      return say(`expected a time of day such as 03:12 or 03:12:30 (UTC); got "${text.slice(0, 20)}"`);
     const now = new Date(ctx.store.getState().now);
     let t = Date.UTC(
       now.getUTCFullYear(),
