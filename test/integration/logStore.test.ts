@@ -182,6 +182,17 @@ describe('the console remembers every line it has seen', () => {
     await settled();
     expect(state().logHistory?.lines[0]?.requestId).toBe('req-7f3a');
     expect(state().logHistory?.gapAfter).toBe(true);
+    // Back to the newest, then up past the ring's top again: the page just before the ring, not
+    // "nothing older" because the page `g` loaded lies far back.
+    press('G');
+    session.store.setState((st) => ({ ui: { ...st.ui, followLogs: false, logAnchor: oldest.seq } }));
+    press('k');
+    await settled();
+    expect(state().logHistory?.gapAfter).toBe(false);
+    expect(bottom()?.time).toBeLessThanOrEqual(oldest.time);
+    expect(bottom()?.time).toBeGreaterThan(t0 + 50_000);
+    press('g');
+    await settled();
     // `@` a time the ring no longer holds: paused at the last line at or before it.
     const at = new Date(t0 + 50_000);
     press('@');

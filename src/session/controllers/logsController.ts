@@ -78,8 +78,10 @@ export function logsController(ctx: ControllerContext) {
     },
     /** The first line kept: the log store's first, when there is a store. */
     logsTop: () => {
-      if (ctx.search) return store.top();
-      setUi({ followLogs: false, logAnchor: Math.min(newestSeq(), oldestSeq() + pageRows - 1) });
+      const ringTop = () =>
+        setUi({ followLogs: false, logAnchor: Math.min(newestSeq(), oldestSeq() + pageRows - 1) });
+      if (ctx.search) return store.top(ringTop);
+      ringTop();
     },
     logsBottom: () => setUi({ followLogs: true, logAnchor: undefined, logStoreAnchor: undefined }),
     /** The view says how many rows the log pane has, for page-wise scrolling. */

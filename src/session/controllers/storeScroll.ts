@@ -113,14 +113,17 @@ export function storeScroll(ctx: ControllerContext, pageRows: () => number) {
       // Leaving the ring's top: the loaded lines just above it, else the page before it.
       if (h && h.lines.length > 0 && !h.gapAfter)
         return ctx.setUi({ followLogs: false, logStoreAnchor: Math.max(0, h.lines.length - n) });
-      if (h?.complete) return ctx.say('the log store holds nothing older');
+      if (h?.complete && !h.gapAfter) return ctx.say('the log store holds nothing older');
+      // Nothing loaded, or a page far back (after `g` or `@`) that does not reach the ring: the
+      // page just before the ring replaces it.
       return ask(
         ringOldest() ? { until: (ringOldest() as LogRecord).time } : {},
         'newest',
         (_loaded, fresh) => ({
-          history: { lines: fresh, ...(fresh.length === 0 && { complete: true }) },
+          history: { lines: fresh, complete: fresh.length === 0, gapAfter: false },
           ...(fresh.length > 0 && { anchor: Math.max(0, fresh.length - n) }),
         }),
+        true,
       );
     }
     const lowest = h?.complete ? Math.min(pageRows() - 1, h.lines.length - 1) : 0;
@@ -161,15 +164,18 @@ export function storeScroll(ctx: ControllerContext, pageRows: () => number) {
       true,
     );
 
-  /** The first lines the store holds (`g`). */
-  const top = () =>
+  /** The first lines the store holds (`g`); when the ring holds them all, the ring's top. */
+  const top = (ringTop: () => void) =>
     ask(
       {},
       'oldest',
-      (_loaded, fresh, full) => ({
-        history: { lines: fresh, complete: true, gapAfter: !reachesRing(fresh, full) },
-        ...(fresh.length > 0 && { anchor: Math.min(pageRows() - 1, fresh.length - 1) }),
-      }),
+      (_loaded, fresh, full) => {
+        if (fresh.length === 0) ringTop();
+        return {
+          history: { lines: fresh, complete: true, gapAfter: !reachesRing(fresh, full) },
+          ...(fresh.length > 0 && { anchor: Math.min(pageRows() - 1, fresh.length - 1) }),
+        };
+      },
       true,
     );
 
