@@ -44,6 +44,35 @@ describe('screens over one shared session', () => {
     expect(shared.store.getState().presence.map((p) => p.name)).toEqual(['alice']);
   });
 
+  it('lets a viewer describe a container but not restart, stop or start it; the commander may', () => {
+    const shared = {
+      ...sharedWithoutJournal(),
+      containers: {
+        // The engine never answers here: only who may act is under test.
+        describe: () => new Promise<never>(() => {}),
+        target: () => undefined,
+      },
+    } as unknown as SharedSession;
+    const consoles = new SharedConsole(shared);
+    const alice = consoles.open({ name: 'alice', role: 'commander' }, () => {});
+    const bob = consoles.open({ name: 'bob', role: 'viewer' }, () => {});
+    for (const who of [alice, bob])
+      who.store.setState((s) => ({
+        ui: { ...s.ui, overlay: 'container', container: { host: 'local', name: 'shop-api-1' } },
+      }));
+    for (const action of ['restartContainer', 'stopContainer', 'startContainer'] as const) {
+      bob.controls.actions[action]();
+      expect(bob.store.getState().ui.message).toMatch(/^bob: viewers read/);
+      expect(bob.store.getState().ui.overlay).toBe('container');
+    }
+    // Looking is everyone's: closing the view is not refused.
+    bob.controls.actions.closeContainer();
+    expect(bob.store.getState().ui.overlay).toBe('none');
+    // The commander is asked for the name before a restart.
+    alice.controls.actions.restartContainer();
+    expect(alice.store.getState().ui.prompt?.purpose).toBe('confirm-container');
+  });
+
   it('does not redraw a screen whose person is not reading, and catches it up at once on resume', () => {
     const shared = sharedWithoutJournal();
     const screen = new SharedConsole(shared).open({ name: 'carol', role: 'viewer' }, () => {});
