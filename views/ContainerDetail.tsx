@@ -46,6 +46,7 @@ export function containerDetailLines(d: ContainerDetail): string[] {
 function linesOf(s: ConsoleState): string[] {
   const c = s.ui.container;
   if (!c) return [];
+  if (c.logs) return c.logs.length === 0 ? [`${c.name} has logged nothing`] : c.logs;
   if (c.error) return [`could not describe ${c.name}: ${c.error}`];
   if (!c.detail) return [`asking the engine on ${c.host} about ${c.name}…`];
   return containerDetailLines(c.detail);
@@ -54,11 +55,14 @@ function linesOf(s: ConsoleState): string[] {
 /** Enter on a container: its describe view (R restart, S stop, U start, Esc closes). */
 export function ContainerDetailView({ width, height }: { width: number; height: number }) {
   const title = useConsole((s) => (s.ui.container ? `${s.ui.container.host}/${s.ui.container.name}` : ''));
+  const showingLogs = useConsole((s) => s.ui.container?.logs !== undefined);
   const lines = useConsole(useShallow(linesOf));
+  // Its logs end at the bottom, newest last, as a log pane does.
+  const rows = Math.max(0, height - 3);
   return (
     <WrappedDetail
-      title={`${title} · R restart · S stop · U start · Esc closes`}
-      lines={lines}
+      title={`${title} · ${showingLogs ? 'its own logs · l detail' : 'l logs'} · R restart · S stop · U start · Esc`}
+      lines={showingLogs ? lines.slice(-rows) : lines}
       width={width}
       height={height}
     />

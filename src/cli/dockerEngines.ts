@@ -1,6 +1,7 @@
 import type { Environment } from '../config/schema';
 import type { ContainerEngines } from '../model/containerDetail';
 import { describeDockerContainer, dockerEngineTarget } from '../sources/dockerActions';
+import { containerLogTail } from '../sources/dockerProbe';
 import { dockerDialer } from '../sources/serviceLogs';
 import type { EnvironmentHosts } from '../transport/environmentHosts';
 
@@ -18,6 +19,11 @@ export function dockerEngines(env: Environment, hosts: () => EnvironmentHosts | 
       const d = dialer(host);
       if (!d) throw new Error(`${host} has no Docker engine this console watches`);
       return describeDockerContainer(host, d, name);
+    },
+    logs: async (host, name, tail) => {
+      const d = dialer(host);
+      if (!d) throw new Error(`${host} has no Docker engine this console watches`);
+      return containerLogTail(d, name, tail);
     },
     target: (host) => {
       const d = dialer(host);

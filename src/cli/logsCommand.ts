@@ -234,7 +234,8 @@ export const logsCommand: Command = {
       if (values.follow) followers.push(followLocalEngine(socket, sink));
       else {
         for (const c of containers)
-          for (const line of await containerLogTail(socket, c.name, 500)) handle(serviceOf(c), line);
+          for (const line of await containerLogTail({ socketPath: socket }, c.name, 500))
+            handle(serviceOf(c), line);
         merge?.stop();
       }
     }

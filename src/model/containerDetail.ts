@@ -35,6 +35,8 @@ export interface ContainerDetail {
 /** What a container's engine can be asked: its detail, and a target that runs `docker VERB NAME`. */
 export interface ContainerEngines {
   describe(host: string, name: string): Promise<ContainerDetail>;
+  /** Its last lines, as `docker logs --tail N` (a restarted container's earlier runs included). */
+  logs(host: string, name: string, tail: number): Promise<string[]>;
   /** Undefined for a host whose containers the console cannot act on. */
   target(host: string): CommandTarget | undefined;
 }

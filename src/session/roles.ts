@@ -43,6 +43,7 @@ const LOOKING = new Set([
   'showData',
   'submitPrompt',
   'toggleAlerts',
+  'toggleContainerLogs',
   'toggleErrors',
   'toggleFollow',
   'toggleHelp',

@@ -1,7 +1,7 @@
 import type { ContainerStatus } from '../model/sourceEvents';
 import { containerFromInspect, type InspectResult } from './dockerInspect';
 import { DockerLogDecoder } from './dockerLogSource';
-import { dockerClient } from './dockerSource';
+import { type DockerDialer, dockerClient } from './dockerSource';
 
 /** The local Docker socket: DOCKER_HOST when it names a unix socket, else the usual path. */
 export function localDockerSocket(env = process.env): string {
@@ -57,11 +57,11 @@ export async function listContainers(socketPath: string, host = 'local'): Promis
 
 /** The last `tail` lines a container has logged (for `opsconsole logs` without --follow). */
 export async function containerLogTail(
-  socketPath: string,
+  dialer: DockerDialer,
   container: string,
   tail: number,
 ): Promise<string[]> {
-  const client = dockerClient({ socketPath });
+  const client = dockerClient(dialer);
   try {
     const res = await client.request({
       method: 'GET',

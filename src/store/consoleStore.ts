@@ -113,7 +113,14 @@ export interface ViewState {
    */
   detailOf?: 'log' | 'data' | 'timeline';
   /** The container the describe view shows (Enter on its row), once the engine has answered. */
-  container?: { host: string; name: string; detail?: ContainerDetail; error?: string };
+  container?: {
+    host: string;
+    name: string;
+    detail?: ContainerDetail;
+    error?: string;
+    /** `l`: its own last lines from the engine, shown in place of the detail (sanitized). */
+    logs?: string[];
+  };
   /** The log filter as typed (`rid:… level:… /re/`); applied live. */
   logQuery: string;
   /**

@@ -35,7 +35,7 @@ beforeAll(async () => {
     ],
     ...['--label', 'com.docker.compose.service=api', '--health-cmd', 'echo upstream refused; false'],
     ...['--health-interval', '1s', '--health-retries', '1', TEST_IMAGE],
-    ...['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
+    ...['sh', '-c', 'trap "exit 0" TERM; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 1; done'],
   );
   const env = EnvironmentSchema.parse({
     hosts: { local: { docker: true, dockerSocket: dockerd.socket } },
@@ -112,6 +112,17 @@ describe('the containers pane acts on a real Docker engine', () => {
       10_000,
       'the timeline entry',
     );
+    // `l`: its own logs, its run before the restart and the one after (once the new run has said so).
+    await waitUntil(
+      () => (dockerd.docker('logs', 'shop-api-1').match(/^tick 1$/gm) ?? []).length === 2,
+      10_000,
+      'the new run to log',
+    );
+    press('l');
+    await waitUntil(() => state().ui.container?.logs !== undefined, 10_000, 'its logs');
+    expect(state().ui.container?.logs?.filter((l) => l === 'tick 1')).toHaveLength(2);
+    press('l');
+    expect(state().ui.container?.logs).toBeUndefined();
     press('escape');
     expect(state().ui.overlay).toBe('none');
 

@@ -8,6 +8,7 @@ export const CONTAINERS_BINDINGS: Bindings<ContainersAction> = {
     { keys: ['R'], action: 'restartContainer', description: 'restart it (type its name)' },
     { keys: ['S'], action: 'stopContainer', description: 'stop it (type its name)' },
     { keys: ['U'], action: 'startContainer', description: 'start it' },
+    { keys: ['l'], action: 'toggleContainerLogs', description: 'its own logs / its detail' },
     { keys: ['ctrl+c'], action: 'closeContainer', description: 'close the container' },
   ],
 };

@@ -1,6 +1,7 @@
 import type { ContainerStatus } from '../../model/sourceEvents';
 import { runCommandStep } from '../../playbooks/stepRunner';
 import { containerRowsOf } from '../../store/paneRows';
+import { sanitize } from '../../text/sanitize';
 import { firstLineOf } from '../../userError';
 import type { Controller, ControllerContext } from './controllerContext';
 
@@ -8,6 +9,8 @@ type Verb = 'restart' | 'stop' | 'start';
 /** Verbs that stop the container (a restart stops it first): the name must be typed. */
 const STOPPING: readonly Verb[] = ['restart', 'stop'];
 const ACTION_TIMEOUT_MS = 60_000;
+/** How many of a container's own last lines `l` shows. */
+const CONTAINER_LOG_LINES = 500;
 
 /**
  * The containers pane's describe view (Enter on a Docker container) and its actions: restart, stop
@@ -98,6 +101,21 @@ export function containersController(ctx: ControllerContext) {
     /** Enter on a container row: what its engine says about it. */
     describeSelectedContainer: selectedContainer,
     closeContainer: () => setUi({ overlay: 'none', container: undefined }),
+    /** `l`: the container's own last lines (its earlier runs too), and back to the detail. */
+    toggleContainerLogs: () => {
+      const c = shown();
+      if (!c || !engines) return;
+      if (c.logs) return setUi({ container: { ...c, logs: undefined } });
+      say(`reading the last ${CONTAINER_LOG_LINES} lines of ${c.name}…`);
+      engines.logs(c.host, c.name, CONTAINER_LOG_LINES).then(
+        (lines) => {
+          const now = shown();
+          if (now?.host === c.host && now.name === c.name)
+            setUi({ container: { ...now, logs: lines.map((l) => sanitize(l)) } });
+        },
+        (err: unknown) => say(`could not read the logs of ${c.name}: ${firstLineOf(err)}`),
+      );
+    },
     restartContainer: () => ask('restart'),
     stopContainer: () => ask('stop'),
     startContainer: () => ask('start'),
