@@ -1,11 +1,4 @@
-import { createInterface } from 'node:readline/promises';
-import { stateDirFor } from '../config/paths';
 import type { Environment } from '../config/schema';
-import { configSecrets } from '../config/secrets';
-import { IncidentRepository } from '../incident/incidentRepository';
-import { IncidentRecorder } from '../incident/recorder';
-import type { StepRunnerContext } from '../playbooks/stepRunner';
-import { runCommandStep } from '../playbooks/stepRunner';
 import {
   CONTAINER_ACTIONS,
   containerActionArgv,
@@ -20,9 +13,7 @@ import { EnvironmentHosts } from '../transport/environmentHosts';
 import { UserError } from '../userError';
 import type { Command } from './commands';
 import { WATCH_OPTIONS, watchedEnvironment } from './environment';
-import { stderr, stdout } from './output';
-
-const ACTION_TIMEOUT_MS = 60_000;
+import { confirmByName, runJournaledAction } from './journaledAction';
 
 export const containerCommand: Command = {
   name: 'container',
@@ -54,32 +45,14 @@ export const containerCommand: Command = {
     const hosts = new EnvironmentHosts(env, () => {});
     try {
       const host = await engineHolding(env, hosts, name, values.host as string | undefined);
-      const argv = containerActionArgv(verb, name);
-      if (STOPPING_ACTIONS.includes(verb) && !values.yes) await confirmByName(verb, name, host);
-      const repo = new IncidentRepository(stateDirFor(loaded));
-      const incident = typeof values.incident === 'string' ? repo.open(values.incident) : undefined;
-      const id = incident ? values.incident : repo.active()?.id;
-      const recorder = id
-        ? new IncidentRecorder(repo.open(id as string), configSecrets(loaded.config))
-        : undefined;
-      const ctx: StepRunnerContext = {
-        record: (kind, payload) => {
-          recorder?.record(kind, payload);
-        },
+      if (STOPPING_ACTIONS.includes(verb))
+        await confirmByName(`${verb} stops ${sanitize(name)} on ${host}`, name, values.yes, 'container');
+      return await runJournaledAction(loaded, values.incident, {
+        step: `${verb} ${name}`,
+        host,
+        argv: containerActionArgv(verb, name),
         target: dockerEngineTarget(host, dockerDialer(env, hosts, host)),
-        signal: new AbortController().signal,
-      };
-      const result = await runCommandStep(
-        { step: `${verb} ${name}`, host, argv, timeoutMs: ACTION_TIMEOUT_MS, dryRun: false },
-        ctx,
-      );
-      stdout.write(`${host}: ${result.output}\n`);
-      stderr.line(
-        id
-          ? `opsconsole: container: journaled into ${sanitize(String(id))}`
-          : 'opsconsole: container: no open incident, so nothing was journaled (--incident ID names one)',
-      );
-      return result.exitCode === 0 ? 0 : 1;
+      });
     } finally {
       hosts.stop();
     }
@@ -132,23 +105,4 @@ async function engineHolding(
       ? `opsconsole container: no engine of ${engines.join(', ')} has a container named ${sanitize(name)}`
       : `opsconsole container: ${holding.join(' and ')} both have a container named ${sanitize(name)}\n  fix: pick one with --host`,
   );
-}
-
-/** A stopping action on a terminal asks for the container's name typed; without one, --yes is needed. */
-async function confirmByName(verb: string, name: string, host: string): Promise<void> {
-  if (!process.stdin.isTTY || !process.stderr.isTTY)
-    throw new UserError(
-      `opsconsole container: ${verb} stops ${sanitize(name)} on ${host}: refused without a terminal to confirm on\n  fix: add --yes to do it from a script`,
-    );
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const typed = await rl.question(`${verb} stops ${sanitize(name)} on ${host}. Type its name to go on: `);
-    if (typed.trim() !== name)
-      throw new UserError(
-        `opsconsole container: not confirmed (typed "${sanitize(typed.trim())}"); nothing was done`,
-        1,
-      );
-  } finally {
-    rl.close();
-  }
 }

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   alerts: () => import('./alertsCommand').then((m) => m.alertsCommand),
   rollout: () => import('./rolloutCommand').then((m) => m.rolloutCommand),
   container: () => import('./containerCommand').then((m) => m.containerCommand),
+  workload: () => import('./workloadCommand').then((m) => m.workloadCommand),
   serve: () => import('./serveCommand').then((m) => m.serveCommand),
   attach: () => import('./attachCommand').then((m) => m.attachCommand),
   completion: () => import('./completionCommand').then((m) => m.completionCommand),

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serveScale } from './fakeKubernetesScale';
 
 /**
  * A FAKE Kubernetes API server: no package we can install provides a real one. It is strict where a
@@ -215,6 +216,16 @@ export class FakeKubernetesApi {
         })),
       });
     }
+    const scale = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments|statefulsets)\/([^/]+)\/scale$/.exec(
+      p,
+    );
+    if (scale)
+      return serveScale(
+        this,
+        req,
+        { namespace: scale[1] as string, plural: scale[2] as string, name: scale[3] as string },
+        json,
+      );
     const logPath = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(p);
     if (logPath) return this.serveLog(logPath[1] as string, logPath[2] as string, url, req, res, json);
     const m = /^\/(?:api\/v1|apis\/apps\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?$/.exec(p);
@@ -373,14 +384,21 @@ export class FakeKubernetesApi {
           metadata: { ...patched.metadata, generation: Number(current.metadata.generation ?? 1) + 1 },
         };
       const url = new URL(req.url ?? '/', 'http://x');
-      if (url.searchParams.get('dryRun') === 'All') return json(200, patched);
+      // An answer names its kind, as the API server's does (kubectl decodes it).
+      const resource = RESOURCES.find((r) => r.plural === plural);
+      const typed = (o: Obj) => ({
+        apiVersion: resource?.group ? `${resource.group}/${resource.version}` : resource?.version,
+        kind: resource?.kind,
+        ...o,
+      });
+      if (url.searchParams.get('dryRun') === 'All') return json(200, typed(patched));
       const stored = this.apply(plural, patched);
       try {
         if (templateChanged) this.rolloutStarted(ns, name);
       } catch (err) {
         return json(500, status(500, 'InternalError', (err as Error).message));
       }
-      json(200, stored);
+      json(200, typed(stored));
     });
   }
 
@@ -396,10 +414,11 @@ export class FakeKubernetesApi {
     const revisionOf = (rs: Obj) =>
       Number((rs.metadata.annotations as Record<string, string>)?.['deployment.kubernetes.io/revision'] ?? 0);
     const next = Math.max(0, ...owned.map(revisionOf)) + 1;
-    const match = owned.find((rs) => withoutHash((rs.spec as { template: unknown }).template) === template);
-    if (!match) throw new Error('the fake rolls back to an existing ReplicaSet only');
+    const found = owned.find((rs) => withoutHash((rs.spec as { template: unknown }).template) === template);
+    // A template no ReplicaSet has (a restart's annotation, a new image): a new ReplicaSet for it.
+    const match = found ?? this.newReplicaSet(deployment, owned, next);
     const annotations = { ...(match.metadata.annotations as Record<string, string>) };
-    annotations['deployment.kubernetes.io/revision-history'] = String(revisionOf(match));
+    if (found) annotations['deployment.kubernetes.io/revision-history'] = String(revisionOf(match));
     annotations['deployment.kubernetes.io/revision'] = String(next);
     this.apply('replicasets', { ...match, metadata: { ...match.metadata, annotations } });
     const da: Record<string, string> = {
@@ -416,6 +435,25 @@ export class FakeKubernetesApi {
       status: { ...st, observedGeneration: deployment.metadata.generation, updatedReplicas: 0 },
     });
     this.rolling.add(`${ns}/${name}`);
+  }
+
+  /** The ReplicaSet the controller makes for a template none has: the newest one's, renamed. */
+  private newReplicaSet(deployment: Obj, owned: Obj[], revision: number): Obj {
+    const base = owned.at(-1);
+    if (!base) throw new Error('the fake makes a new ReplicaSet from an existing one');
+    const template = JSON.parse(JSON.stringify((deployment.spec as { template: unknown }).template)) as {
+      metadata?: { labels?: Record<string, string> };
+    };
+    template.metadata = {
+      ...template.metadata,
+      labels: { ...template.metadata?.labels, 'pod-template-hash': `r${revision}` },
+    };
+    const { uid: _uid, resourceVersion: _rv, ...metadata } = base.metadata;
+    return {
+      ...base,
+      metadata: { ...metadata, name: `${deployment.metadata.name}-r${revision}`, annotations: {} },
+      spec: { ...(base.spec as object), template },
+    };
   }
 
   /**

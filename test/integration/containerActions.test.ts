@@ -46,7 +46,7 @@ describe('opsconsole container (a real Docker engine)', () => {
     const before = startedAt();
     const r = await cli(['restart', 'shop-api-1', '--yes']);
     expect(r.stdout).toBe('local: restarted shop-api-1\n');
-    expect(r.stderr).toBe(`opsconsole: container: journaled into ${id}\n`);
+    expect(r.stderr).toBe(`opsconsole: journaled into ${id}\n`);
     expect(r.code).toBe(0);
     expect(startedAt()).not.toBe(before);
     const records = readJournal(new IncidentRepository(stateDir).pathOf(id)).records;

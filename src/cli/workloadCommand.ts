@@ -1,0 +1,88 @@
+import { kubernetesTarget, parseWorkloadRef } from '../sources/kubernetesWorkloadActions';
+import { sanitize } from '../text/sanitize';
+import { UserError } from '../userError';
+import type { Command } from './commands';
+import { confirmByName, runJournaledAction } from './journaledAction';
+
+const USAGE =
+  'opsconsole workload restart KIND/NAME [-n NS] [--context C] [--incident ID]\n       opsconsole workload scale KIND/NAME --replicas N [-n NS] [--context C] [--incident ID] [--yes]';
+
+export const workloadCommand: Command = {
+  name: 'workload',
+  summary: 'Restart or scale a Kubernetes Deployment or StatefulSet, as kubectl does, journaled.',
+  usage: USAGE,
+  details: [
+    "Sends what `kubectl rollout restart` and `kubectl scale` send (the template's restartedAt as a",
+    'strategic merge patch; the scale subresource as a merge patch), through the kubeconfig as kubectl',
+    'reads it. The intent is journaled into the incident (--incident ID, else the open one) before',
+    'the request, the result after. KIND is deployment (deploy) or statefulset (sts); -n defaults',
+    "to the context's namespace, else default. scale asks for the name typed on a terminal, and",
+    'without one is refused unless --yes.',
+    '',
+    'Exit status: 0 done, 1 the API said no or could not be reached, 2 usage.',
+  ],
+  options: {
+    namespace: { type: 'string', short: 'n' },
+    context: { type: 'string' },
+    replicas: { type: 'string' },
+    incident: { type: 'string' },
+    yes: { type: 'boolean' },
+  },
+  allowPositionals: true,
+  async run({ values, positionals }, globals) {
+    const [verb, ref, ...extra] = positionals;
+    const target = parseWorkloadRef(ref ?? '');
+    if ((verb !== 'restart' && verb !== 'scale') || !target || extra.length > 0)
+      throw new UserError(
+        `opsconsole workload: usage: ${USAGE}${ref && !target ? `\n  "${sanitize(ref)}" is not deployment/NAME or statefulset/NAME` : ''}`,
+      );
+    const replicasText = values.replicas;
+    const replicas =
+      typeof replicasText === 'string' && /^\d{1,6}$/.test(replicasText) ? Number(replicasText) : undefined;
+    if (verb === 'scale' && replicas === undefined)
+      throw new UserError(
+        `opsconsole workload scale: --replicas: expected a whole number of replicas${replicasText === undefined ? '' : `; got "${sanitize(String(replicasText))}"`}`,
+      );
+    if (verb === 'restart' && replicasText !== undefined)
+      throw new UserError('opsconsole workload restart: --replicas goes with scale');
+    const context = typeof values.context === 'string' && values.context !== '' ? values.context : undefined;
+    const namespace =
+      typeof values.namespace === 'string' ? values.namespace : await contextNamespace(context);
+    const where = `${context ? `${context}/` : ''}${namespace}`;
+    const refText = `${target.kind}/${target.name}`;
+    if (verb === 'scale')
+      await confirmByName(
+        `scale ${refText} in ${where} to ${replicas} replicas`,
+        target.name,
+        values.yes,
+        'workload',
+      );
+    const { configOrDiscovery } = await import('./configOrDiscovery');
+    const loaded = await configOrDiscovery(globals.config).catch(
+      () => ({ config: { environments: {} } }) as never,
+    );
+    return runJournaledAction(loaded, values.incident, {
+      step: verb === 'restart' ? `restart ${refText}` : `scale ${refText} to ${replicas}`,
+      host: where,
+      argv:
+        verb === 'restart'
+          ? ['kubectl', 'rollout', 'restart', refText, '-n', namespace]
+          : ['kubectl', 'scale', refText, `--replicas=${replicas}`, '-n', namespace],
+      target: kubernetesTarget({ ...(context && { context }) }),
+    });
+  },
+};
+
+/** The namespace of the kubeconfig's context, as kubectl defaults to it; else `default`. */
+async function contextNamespace(context: string | undefined): Promise<string> {
+  try {
+    process.noDeprecation = true;
+    const k8s = await import('@kubernetes/client-node');
+    const { loadKubeConfig } = await import('../sources/kubernetesApi');
+    const { kubeconfigPath } = await import('../sources/kubernetesSource');
+    const kc = loadKubeConfig(k8s, kubeconfigPath(), context);
+    return kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
+  } catch {
+    return 'default';
+  }
+}

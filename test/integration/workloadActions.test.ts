@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncidentRepository } from '../../src/incident/incidentRepository';
+import { readJournal } from '../../src/incident/journal';
+import { runCli } from '../helpers/cli';
+import { startFakeCluster } from '../helpers/fakeCluster';
+import { workload } from '../helpers/fakeKubernetesApi';
+
+let cluster: Awaited<ReturnType<typeof startFakeCluster>>;
+
+beforeAll(async () => {
+  cluster = await startFakeCluster();
+  workload(cluster.api, {
+    namespace: 'shop',
+    name: 'api',
+    image: 'registry/api:v1.4.2',
+    revision: 1,
+    replicas: 2,
+  });
+});
+
+afterAll(async () => {
+  await cluster.api.stop();
+});
+
+/** A patch as sent, without what differs by sender and moment (kubectl's timeout, the value set). */
+const shape = (p: { path: string; contentType: string; body: unknown } | undefined) => ({
+  path: p?.path.replace(/[?&]timeout=\d+s/, ''),
+  contentType: p?.contentType,
+  body: JSON.stringify(p?.body)
+    .replace(/restartedAt":"[^"]+"/, 'restartedAt":"T"')
+    .replace(/"replicas":\d+/, '"replicas":N'),
+});
+
+describe('opsconsole workload (the FAKE Kubernetes API, held to the real kubectl)', () => {
+  const cli = (...args: string[]) => runCli(['workload', ...args], cluster.zeroConfig());
+
+  it('scales as kubectl scale does, journaled into the open incident, and asks first', async () => {
+    const id = (
+      await runCli(['incident', 'declare', '--title', 'api slow', '--severity', 'P2'], cluster.zeroConfig())
+    ).stdout.trim();
+    await cluster.kubectl('scale', 'deployment/api', '--replicas=3', '-n', 'shop');
+    const kubectls = cluster.api.patches.at(-1);
+    const refused = await cli('scale', 'deployment/api', '--replicas', '4', '-n', 'shop');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /scale deployment\/api in shop to 4 replicas: refused without a terminal[\s\S]*--yes/,
+    );
+    expect(cluster.api.patches.at(-1)).toBe(kubectls);
+    const r = await cli('scale', 'deployment/api', '--replicas', '4', '-n', 'shop', '--yes');
+    expect([r.code, r.stdout]).toEqual([0, 'shop: deployment.apps/api scaled to 4\n']);
+    expect(shape(cluster.api.patches.at(-1))).toEqual(shape(kubectls));
+    expect(cluster.api.get('deployments', 'shop', 'api')?.spec).toMatchObject({ replicas: 4 });
+    const steps = readJournal(
+      new IncidentRepository(cluster.zeroConfig().env.OPSCONSOLE_STATE_DIR).pathOf(id),
+    ).records.filter((x) => x.kind === 'step.intent' || x.kind === 'step.result');
+    expect(steps.map((x) => [x.kind, (x.payload as { argv?: string[] }).argv?.join(' ')])).toEqual([
+      ['step.intent', 'kubectl scale deployment/api --replicas=4 -n shop'],
+      ['step.result', undefined],
+    ]);
+  });
+
+  it('restarts as kubectl rollout restart does: the same patch, and the controller rolls a new ReplicaSet', async () => {
+    await cluster.kubectl('rollout', 'restart', 'deployment/api', '-n', 'shop');
+    const kubectls = cluster.api.patches.at(-1);
+    const r = await cli('restart', 'deploy/api', '-n', 'shop');
+    expect([r.code, r.stdout]).toEqual([0, 'shop: deployment.apps/api restarted\n']);
+    const ours = cluster.api.patches.at(-1);
+    expect(shape(ours)).toEqual(shape(kubectls));
+    expect(JSON.stringify(ours?.body)).toMatch(/restartedAt":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"/);
+    expect(await cluster.kubectl('rollout', 'history', 'deployment/api', '-n', 'shop')).toMatch(/\n3\s/);
+  });
+
+  it('says what the API answered, and refuses what is not a workload, with exit 2', async () => {
+    const missing = await cli('restart', 'deployment/nope', '-n', 'shop');
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/^shop: the Kubernetes API answered HTTP 404/);
+    const bad = await cli('restart', 'pod/api-1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/"pod\/api-1" is not deployment\/NAME or statefulset\/NAME/);
+    const noCount = await cli('scale', 'deployment/api', '--replicas', 'lots', '--yes');
+    expect(noCount.code).toBe(2);
+    expect(noCount.stderr).toMatch(/--replicas: expected a whole number of replicas; got "lots"/);
+  });
+});
