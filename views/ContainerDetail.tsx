@@ -61,7 +61,11 @@ export function ContainerDetailView({ width, height }: { width: number; height: 
   const rows = Math.max(0, height - 3);
   return (
     <WrappedDetail
-      title={`${title} · ${showingLogs ? 'its own logs · l detail' : 'l logs'} · R restart · S stop · U start · Esc`}
+      title={
+        showingLogs
+          ? `${title} · its own logs · l: back to its detail · Esc`
+          : `${title} · l logs · R restart · S stop · U start · Esc`
+      }
       lines={showingLogs ? lines.slice(-rows) : lines}
       width={width}
       height={height}

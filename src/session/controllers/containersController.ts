@@ -110,8 +110,9 @@ export function containersController(ctx: ControllerContext) {
       engines.logs(c.host, c.name, CONTAINER_LOG_LINES).then(
         (lines) => {
           const now = shown();
-          if (now?.host === c.host && now.name === c.name)
-            setUi({ container: { ...now, logs: lines.map((l) => sanitize(l)) } });
+          if (now?.host !== c.host || now.name !== c.name) return;
+          setUi({ container: { ...now, logs: lines.map((l) => sanitize(l)) } });
+          say(`the last ${lines.length} lines of ${c.name}, its runs before a restart too`);
         },
         (err: unknown) => say(`could not read the logs of ${c.name}: ${firstLineOf(err)}`),
       );
