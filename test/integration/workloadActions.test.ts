@@ -4,6 +4,7 @@ import { readJournal } from '../../src/incident/journal';
 import { runCli } from '../helpers/cli';
 import { startFakeCluster } from '../helpers/fakeCluster';
 import { workload } from '../helpers/fakeKubernetesApi';
+import { waitUntil } from '../helpers/processes';
 
 let cluster: Awaited<ReturnType<typeof startFakeCluster>>;
 
@@ -62,6 +63,14 @@ describe('opsconsole workload (the FAKE Kubernetes API, held to the real kubectl
   it('restarts as kubectl rollout restart does: the same patch, and the controller rolls a new ReplicaSet', async () => {
     await cluster.kubectl('rollout', 'restart', 'deployment/api', '-n', 'shop');
     const kubectls = cluster.api.patches.at(-1);
+    // restartedAt is to the second, as kubectl writes it: a second restart within the same second
+    // leaves the template as it was, and no ReplicaSet is rolled (kubectl's own behaviour).
+    const second = JSON.stringify(kubectls?.body).match(/restartedAt":"([^"]+)"/)?.[1];
+    await waitUntil(
+      () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') !== second,
+      5_000,
+      'the next second',
+    );
     const r = await cli('restart', 'deploy/api', '-n', 'shop');
     expect([r.code, r.stdout]).toEqual([0, 'shop: deployment.apps/api restarted\n']);
     const ours = cluster.api.patches.at(-1);
