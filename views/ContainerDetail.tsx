@@ -1,8 +1,9 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { ContainerDetail } from '../src/model/containerDetail';
+import type { ContainerDetail, DescribeSubject } from '../src/model/containerDetail';
 import type { ConsoleState } from '../src/store/consoleStore';
 import { useConsole } from './ConsoleContext';
 import { WrappedDetail } from './DataDetail';
+import { podDetailLines, workloadDetailLines } from './kubernetesDetailLines';
 import { clockTime, formatBytes } from './rows';
 
 /** What `docker inspect` says that matters at 3 a.m., as lines, the state and its reason first. */
@@ -46,29 +47,54 @@ export function containerDetailLines(d: ContainerDetail): string[] {
 function linesOf(s: ConsoleState): string[] {
   const c = s.ui.container;
   if (!c) return [];
-  if (c.logs) return c.logs.length === 0 ? [`${c.name} has logged nothing`] : c.logs;
-  if (c.error) return [`could not describe ${c.name}: ${c.error}`];
-  if (!c.detail) return [`asking the engine on ${c.host} about ${c.name}…`];
-  return containerDetailLines(c.detail);
+  const { name, host } = c.subject;
+  if (c.logs) return c.logs.length === 0 ? [`${name} has logged nothing`] : c.logs;
+  if (c.error) return [`could not describe ${name}: ${c.error}`];
+  const d = c.described;
+  if (!d)
+    return [
+      `asking ${c.subject.kind === 'docker' ? `the engine on ${host}` : `the cluster ${host}`} about ${name}…`,
+    ];
+  if (d.kind === 'pod') return podDetailLines(d.detail);
+  if (d.kind === 'workload') return workloadDetailLines(d.detail);
+  return containerDetailLines(d.detail);
 }
 
-/** Enter on a container: its describe view (R restart, S stop, U start, Esc closes). */
+/** What each kind of subject can be asked in the describe view, for its title. */
+const KEYS: Record<DescribeSubject['kind'], string> = {
+  docker: 'l logs · R restart · S stop · U start · Esc',
+  pod: 'l logs · D delete · Esc',
+  workload: 'R restart · s scale · Esc',
+};
+
+function titleOf(s: ConsoleState): string {
+  const c = s.ui.container;
+  if (!c) return '';
+  const { subject } = c;
+  const where =
+    subject.kind === 'docker'
+      ? `${subject.host}/${subject.name}`
+      : `${subject.kind === 'workload' ? `${subject.workload.toLowerCase()}/` : 'pod/'}${subject.name} in ${subject.host}/${subject.namespace}`;
+  return c.logs
+    ? `${where} · its own logs · l: back to its detail · Esc`
+    : `${where} · ${KEYS[subject.kind]}`;
+}
+
+/** Enter on a container or pod, d on a workload: its describe view (j/k scroll, Esc closes). */
 export function ContainerDetailView({ width, height }: { width: number; height: number }) {
-  const title = useConsole((s) => (s.ui.container ? `${s.ui.container.host}/${s.ui.container.name}` : ''));
+  const title = useConsole(titleOf);
   const showingLogs = useConsole((s) => s.ui.container?.logs !== undefined);
+  const scroll = useConsole((s) => s.ui.container?.scroll ?? 0);
   const lines = useConsole(useShallow(linesOf));
   // Its logs end at the bottom, newest last, as a log pane does.
-  const rows = Math.max(0, height - 3);
   return (
     <WrappedDetail
-      title={
-        showingLogs
-          ? `${title} · its own logs · l: back to its detail · Esc`
-          : `${title} · l logs · R restart · S stop · U start · Esc`
-      }
-      lines={showingLogs ? lines.slice(-rows) : lines}
+      title={title}
+      lines={lines}
       width={width}
       height={height}
+      scroll={scroll}
+      fromBottom={showingLogs}
     />
   );
 }

@@ -37,20 +37,31 @@ export function DataDetail({ width, height }: { width: number; height: number })
   );
 }
 
-/** Lines wrapped at word boundaries inside a box, under a title: what a pane had to cut. */
+/**
+ * Lines wrapped at word boundaries inside a box, under a title: what a pane had to cut. `scroll`
+ * rows from the top (from the bottom when `fromBottom`, as a log reads), kept within the lines.
+ */
 export function WrappedDetail({
   title,
   lines,
   width,
   height,
+  scroll = 0,
+  fromBottom = false,
 }: {
   title: string;
   lines: readonly string[];
   width: number;
   height: number;
+  scroll?: number;
+  fromBottom?: boolean;
 }) {
   const inner = Math.max(10, width - 4);
-  const rows = lines.flatMap((l) => wrapWords(l, inner));
+  const wrapped = lines.flatMap((l) => wrapWords(l, inner));
+  const fits = Math.max(0, height - 3);
+  const over = Math.max(0, wrapped.length - fits);
+  const top = fromBottom ? over - Math.min(scroll, over) : Math.min(scroll, over);
+  const rows = wrapped.slice(top, top + fits);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="single" paddingX={1}>
       <Text bold wrap="truncate">

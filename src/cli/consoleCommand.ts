@@ -12,7 +12,7 @@ import { localTarget } from '../transport/localCommand';
 import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command, ParsedCommand } from './commands';
-import { dockerEngines } from './dockerEngines';
+import { containerEngines } from './containerEngines';
 import { WATCH_OPTIONS, watchedEnvironment } from './environment';
 import { runConsoleSession } from './loadConsoleSession';
 import { logStoreSettings, STORE_OPTION_DOCS, STORE_OPTIONS } from './logStoreSettings';
@@ -88,7 +88,7 @@ export async function consoleSessionOptions(
     secrets: configSecrets(loaded.config),
     playbooks: loadPlaybookDirs(playbookDirsFor(loaded.path, loaded.config.playbookDirs)),
     triageEnvironment: configTriageEnvironment(env, () => hosts),
-    containers: dockerEngines(env, () => hosts),
+    containers: containerEngines(env, () => hosts),
     ...(env.alertmanager && {
       alertmanager: {
         api: AlertmanagerClient.configured(env.alertmanager),

@@ -1,23 +1,34 @@
+import { isDns1123Subdomain } from '../sources/kubernetesApi';
 import { kubernetesTarget, parseWorkloadRef } from '../sources/kubernetesWorkloadActions';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
 import { confirmByName, runJournaledAction } from './journaledAction';
 
-const USAGE =
-  'opsconsole workload restart KIND/NAME [-n NS] [--context C] [--incident ID]\n       opsconsole workload scale KIND/NAME --replicas N [-n NS] [--context C] [--incident ID] [--yes]';
+const USAGE = [
+  'opsconsole workload restart KIND/NAME [-n NS] [--context C] [--incident ID]',
+  '       opsconsole workload scale KIND/NAME --replicas N [-n NS] [--context C] [--incident ID] [--yes]',
+  '       opsconsole workload delete pod/NAME [-n NS] [--context C] [--incident ID] [--yes]',
+].join('\n');
+
+/** `pod/NAME` or `pods/NAME`, as `kubectl delete` takes one pod. */
+const podRef = (arg: string) => {
+  const m = /^pods?\/(.+)$/.exec(arg);
+  return m && isDns1123Subdomain(m[1] as string) ? (m[1] as string) : undefined;
+};
 
 export const workloadCommand: Command = {
   name: 'workload',
-  summary: 'Restart or scale a Kubernetes Deployment or StatefulSet, as kubectl does, journaled.',
+  summary: 'Restart or scale a Kubernetes workload, or delete a pod, as kubectl does, journaled.',
   usage: USAGE,
   details: [
     "Sends what `kubectl rollout restart` and `kubectl scale` send (the template's restartedAt as a",
     'strategic merge patch; the scale subresource as a merge patch), through the kubeconfig as kubectl',
     'reads it. The intent is journaled into the incident (--incident ID, else the open one) before',
     'the request, the result after. KIND is deployment (deploy) or statefulset (sts); -n defaults',
-    "to the context's namespace, else default. scale asks for the name typed on a terminal, and",
-    'without one is refused unless --yes.',
+    "to the context's namespace, else default. delete pod sends what `kubectl delete pod` sends (its",
+    'controller starts another). scale and delete ask for the name typed on a terminal, and',
+    'without one are refused unless --yes.',
     '',
     'Exit status: 0 done, 1 the API said no or could not be reached, 2 usage.',
   ],
@@ -31,6 +42,7 @@ export const workloadCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, globals) {
     const [verb, ref, ...extra] = positionals;
+    if (verb === 'delete') return deletePod(ref, extra, values, globals);
     const target = parseWorkloadRef(ref ?? '');
     if ((verb !== 'restart' && verb !== 'scale') || !target || extra.length > 0)
       throw new UserError(
@@ -45,10 +57,7 @@ export const workloadCommand: Command = {
       );
     if (verb === 'restart' && replicasText !== undefined)
       throw new UserError('opsconsole workload restart: --replicas goes with scale');
-    const context = typeof values.context === 'string' && values.context !== '' ? values.context : undefined;
-    const namespace =
-      typeof values.namespace === 'string' ? values.namespace : await contextNamespace(context);
-    const where = `${context ? `${context}/` : ''}${namespace}`;
+    const { context, namespace, where } = await placeOf(values);
     const refText = `${target.kind}/${target.name}`;
     if (verb === 'scale')
       await confirmByName(
@@ -57,11 +66,7 @@ export const workloadCommand: Command = {
         values.yes,
         'workload',
       );
-    const { configOrDiscovery } = await import('./configOrDiscovery');
-    const loaded = await configOrDiscovery(globals.config).catch(
-      () => ({ config: { environments: {} } }) as never,
-    );
-    return runJournaledAction(loaded, values.incident, {
+    return runJournaledAction(await loadedConfig(globals.config), values.incident, {
       step: verb === 'restart' ? `restart ${refText}` : `scale ${refText} to ${replicas}`,
       host: where,
       argv:
@@ -72,6 +77,43 @@ export const workloadCommand: Command = {
     });
   },
 };
+
+type Values = Parameters<Command['run']>[0]['values'];
+
+/** `delete pod/NAME`: typed confirmation (or --yes), then what `kubectl delete pod` sends. */
+async function deletePod(
+  ref: string | undefined,
+  extra: string[],
+  values: Values,
+  globals: { config?: string },
+): Promise<number> {
+  const name = podRef(ref ?? '');
+  if (!name || extra.length > 0 || values.replicas !== undefined)
+    throw new UserError(
+      `opsconsole workload: usage: ${USAGE}${ref && !name ? `\n  "${sanitize(ref)}" is not pod/NAME` : ''}`,
+    );
+  const { context, namespace, where } = await placeOf(values);
+  await confirmByName(`delete pod/${name} in ${where}`, name, values.yes, 'workload');
+  return runJournaledAction(await loadedConfig(globals.config), values.incident, {
+    step: `delete pod/${name}`,
+    host: where,
+    argv: ['kubectl', 'delete', 'pod', name, '-n', namespace],
+    target: kubernetesTarget({ ...(context && { context }) }),
+  });
+}
+
+/** The context and namespace asked for (-n, else the context's), and how the journal names them. */
+async function placeOf(values: Values) {
+  const context = typeof values.context === 'string' && values.context !== '' ? values.context : undefined;
+  const namespace = typeof values.namespace === 'string' ? values.namespace : await contextNamespace(context);
+  return { context, namespace, where: `${context ? `${context}/` : ''}${namespace}` };
+}
+
+/** The configuration, for the state directory the journal is in; none is fine. */
+async function loadedConfig(path: string | undefined) {
+  const { configOrDiscovery } = await import('./configOrDiscovery');
+  return configOrDiscovery(path).catch(() => ({ config: { environments: {} } }) as never);
+}
 
 /** The namespace of the kubeconfig's context, as kubectl defaults to it; else `default`. */
 async function contextNamespace(context: string | undefined): Promise<string> {

@@ -1,4 +1,6 @@
 import type { CommandTarget } from './command';
+import type { PodDetail, WorkloadDetail } from './podDetail';
+import type { WorkloadStatus } from './sourceEvents';
 
 /** One health check run, as the engine keeps the last few. */
 export interface HealthRun {
@@ -32,8 +34,34 @@ export interface ContainerDetail {
   limits: { memoryBytes?: number; cpus?: number };
 }
 
+/** What the describe view shows: a Docker container, a pod, or a workload, with where it is. */
+export type DescribeSubject =
+  | { kind: 'docker'; host: string; name: string }
+  | { kind: 'pod'; host: string; namespace: string; name: string }
+  | { kind: 'workload'; host: string; namespace: string; name: string; workload: WorkloadStatus['kind'] };
+
+/** What its engine or API answered about the subject, of the subject's kind. */
+export type Described =
+  | { kind: 'docker'; detail: ContainerDetail }
+  | { kind: 'pod'; detail: PodDetail }
+  | { kind: 'workload'; detail: WorkloadDetail };
+
+/**
+ * What the describe view asks a cluster: a pod or a workload with its events, a pod's own logs,
+ * and the target that runs `kubectl rollout restart|scale|delete pod` as kubectl would.
+ */
+export interface KubernetesEngine {
+  pod(namespace: string, name: string): Promise<PodDetail>;
+  workload(kind: WorkloadStatus['kind'], namespace: string, name: string): Promise<WorkloadDetail>;
+  /** Each container's last lines, its previous instance's first when it has restarted (`--previous`). */
+  podLogs(namespace: string, name: string, tail: number): Promise<string[]>;
+  target: CommandTarget;
+}
+
 /** What a container's engine can be asked: its detail, and a target that runs `docker VERB NAME`. */
 export interface ContainerEngines {
+  /** The environment's cluster, when it has one. */
+  kubernetes?: KubernetesEngine;
   describe(host: string, name: string): Promise<ContainerDetail>;
   /** Its last lines, as `docker logs --tail N` (a restarted container's earlier runs included). */
   logs(host: string, name: string, tail: number): Promise<string[]>;

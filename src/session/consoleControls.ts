@@ -14,12 +14,14 @@ import { bindingFor, keyModeOf, paletteEntries } from './keymap';
 import { followLogHistory } from './logHistory';
 import { keepRequestTrail } from './requestTrails';
 
-/** The describe view's actions, offered in the palette for the containers pane's selected row. */
+/** The describe view's actions, offered in the palette for the containers pane's selected row (a pod, a workload). */
 const CONTAINER_PALETTE: KeyBinding[] = [
   { keys: [], action: 'describeSelectedContainer', description: 'describe the selected container' },
   { keys: [], action: 'restartContainer', description: 'restart the selected container (type its name)' },
   { keys: [], action: 'stopContainer', description: 'stop the selected container (type its name)' },
   { keys: [], action: 'startContainer', description: 'start the selected container' },
+  { keys: [], action: 'deletePod', description: 'delete the selected pod (type its name)' },
+  { keys: [], action: 'scaleWorkload', description: 'scale the selected workload' },
 ];
 
 /**

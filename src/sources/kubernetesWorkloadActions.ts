@@ -26,17 +26,22 @@ export interface ClusterTarget {
 }
 
 /**
- * A command target that runs `kubectl rollout restart KIND/NAME -n NS` and `kubectl scale KIND/NAME
- * --replicas=N -n NS` through the API with the same requests kubectl sends (a strategic merge patch
- * of the template's restartedAt; a merge patch of the scale subresource), so the step runner
- * journals them like any step and the journal shows the kubectl command they equal.
+ * A command target that runs `kubectl rollout restart KIND/NAME -n NS`, `kubectl scale KIND/NAME
+ * --replicas=N -n NS` and `kubectl delete pod NAME -n NS` through the API with the same requests
+ * kubectl sends (a strategic merge patch of the template's restartedAt; a merge patch of the scale
+ * subresource; a DELETE with background propagation), so the step runner journals them like any
+ * step and the journal shows the kubectl command they equal.
  */
 export function kubernetesTarget(cluster: ClusterTarget): CommandTarget {
   return {
     name: cluster.context ?? 'kubernetes',
     async run(argv: string[], _options: RunOptions): Promise<CommandResult> {
       const started = Date.now();
-      const action = parseAction(argv);
+      // `--dry-run=server` last, as kubectl takes it: the API validates and answers, and stores nothing.
+      const dry = argv.at(-1) === '--dry-run=server';
+      const action = parseAction(dry ? argv.slice(0, -1) : argv);
+      const dryRun = dry ? { dryRun: 'All' } : {};
+      const said = dry ? ' (server dry run)' : '';
       process.noDeprecation = true;
       const k8s = await import('@kubernetes/client-node');
       const kc = loadKubeConfig(k8s, cluster.kubeconfig ?? kubeconfigPath(), cluster.context);
@@ -51,18 +56,34 @@ export function kubernetesTarget(cluster: ClusterTarget): CommandTarget {
         cancelled: false,
       });
       try {
+        if (action.verb === 'delete') {
+          const core = kc.makeApiClient(k8s.CoreV1Api);
+          await core.deleteNamespacedPod({
+            name,
+            namespace,
+            ...dryRun,
+            body: { propagationPolicy: 'Background' },
+          });
+          return result(0, `pod "${name}" deleted${said}`);
+        }
         if (action.verb === 'restart') {
-          const args = { name, namespace, body: restartPatch(new Date()), fieldManager: 'kubectl-rollout' };
+          const args = {
+            name,
+            namespace,
+            ...dryRun,
+            body: restartPatch(new Date()),
+            fieldManager: 'kubectl-rollout',
+          };
           const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
           if (kind === 'deployment') await apps.patchNamespacedDeployment(args, strategic);
           else await apps.patchNamespacedStatefulSet(args, strategic);
-          return result(0, `${kind}.apps/${name} restarted`);
+          return result(0, `${kind}.apps/${name} restarted${said}`);
         }
-        const args = { name, namespace, body: { spec: { replicas: action.replicas } } };
+        const args = { name, namespace, ...dryRun, body: { spec: { replicas: action.replicas } } };
         const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
         if (kind === 'deployment') await apps.patchNamespacedDeploymentScale(args, merge);
         else await apps.patchNamespacedStatefulSetScale(args, merge);
-        return result(0, `${kind}.apps/${name} scaled to ${action.replicas}`);
+        return result(0, `${kind}.apps/${name} scaled to ${action.replicas}${said}`);
       } catch (err) {
         const e = err as { code?: unknown; body?: unknown; message?: string };
         const body = typeof e.body === 'string' ? e.body : JSON.stringify(e.body ?? '');
@@ -78,14 +99,26 @@ export function kubernetesTarget(cluster: ClusterTarget): CommandTarget {
   };
 }
 
-type Action = { kind: WorkloadKind; name: string; namespace: string } & (
+type Action = { kind: WorkloadKind | 'pod'; name: string; namespace: string } & (
   | { verb: 'restart' }
+  | { verb: 'delete' }
   | { verb: 'scale'; replicas: number }
 );
 
-/** The two argv shapes the target takes; anything else is refused before a request is made. */
+/** The three argv shapes the target takes; anything else is refused before a request is made. */
 function parseAction(argv: string[]): Action {
   const [kubectl, first, ...rest] = argv;
+  if (
+    kubectl === 'kubectl' &&
+    first === 'delete' &&
+    rest[0] === 'pod' &&
+    rest[2] === '-n' &&
+    rest.length === 4
+  ) {
+    const [, name = '', , ns = ''] = rest;
+    if (isDns1123Subdomain(name) && isDns1123Label(ns))
+      return { verb: 'delete', kind: 'pod', name, namespace: ns };
+  }
   const words = first === 'rollout' ? rest : [first ?? '', ...rest];
   const verb = words[0];
   const ref = parseWorkloadRef(words[1] ?? '');

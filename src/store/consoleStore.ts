@@ -3,7 +3,7 @@ import type { LogRecord } from '../logs/logRecord';
 import type { OriginCount } from '../logs/requestOrigins';
 import type { ServiceSignalsView } from '../metrics/serviceSignals';
 import type { Alert, AlertRule } from '../model/alerts';
-import type { ContainerDetail } from '../model/containerDetail';
+import type { Described, DescribeSubject } from '../model/containerDetail';
 import type { Diagnosis } from '../model/diagnosis';
 import type { ActiveIncident, TimelineEntry } from '../model/incident';
 import type { RecordKind } from '../model/journalRecord';
@@ -112,14 +112,15 @@ export interface ViewState {
    * timeline event, wrapped.
    */
   detailOf?: 'log' | 'data' | 'timeline';
-  /** The container the describe view shows (Enter on its row), once the engine has answered. */
+  /** What the describe view shows (Enter or `d` on its row), once its engine or API has answered. */
   container?: {
-    host: string;
-    name: string;
-    detail?: ContainerDetail;
+    subject: DescribeSubject;
+    described?: Described;
     error?: string;
     /** `l`: its own last lines from the engine, shown in place of the detail (sanitized). */
     logs?: string[];
+    /** Rows scrolled: from the top of the detail, from the bottom of the logs. */
+    scroll?: number;
   };
   /** The log filter as typed (`rid:… level:… /re/`); applied live. */
   logQuery: string;

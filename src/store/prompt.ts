@@ -28,7 +28,9 @@ export interface Prompt {
     | 'silence-duration'
     | 'silence-confirm'
     | 'expire-silences'
-    | 'confirm-container';
+    | 'confirm-container'
+    | 'confirm-container-again'
+    | 'scale-workload';
   label: string;
   /** Lines shown under the question: exactly what accepting it will do. */
   details?: string[];

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { crashContainer, matchesFields, serveDelete } from './fakeKubernetesPods';
 import { serveScale } from './fakeKubernetesScale';
 
 /**
@@ -61,8 +62,12 @@ export class FakeKubernetesApi {
   readonly requests: string[] = [];
   /** Every PATCH as it came: its path and query, content type and parsed body. */
   readonly patches: { path: string; contentType: string; body: unknown }[] = [];
+  /** Every DELETE as it came: its path and query, content type and parsed DeleteOptions. */
+  readonly deletes: { path: string; contentType: string; body: unknown }[] = [];
   /** Each container's log: `ns/pod/container` → lines with the time the kubelet took them. */
-  private readonly logs = new Map<string, { at: string; line: string }[]>();
+  readonly logs = new Map<string, { at: string; line: string }[]>();
+  /** Each container's previous instance's log (`?previous=true`), kept by `crash`. */
+  readonly previousLogs = new Map<string, { at: string; line: string }[]>();
   private readonly logFollowers = new Set<{ key: string; res: ServerResponse }>();
   /** Deployments whose template changed and whose pods the controller has yet to roll over. */
   private readonly rolling = new Set<string>();
@@ -151,6 +156,16 @@ export class FakeKubernetesApi {
     for (const f of this.logFollowers) if (f.key === key) f.res.write(`${stamp} ${line}\n`);
   }
 
+  /** A container dies and is started again (see `crashContainer`). */
+  crash(
+    namespace: string,
+    pod: string,
+    container: string,
+    ended: { exitCode: number; reason: string },
+  ): void {
+    crashContainer(this, { namespace, pod, container }, ended);
+  }
+
   /** Cuts every log stream being followed, as a kubelet restart would. */
   cutLogs(): void {
     for (const f of this.logFollowers) f.res.destroy();
@@ -212,7 +227,7 @@ export class FakeKubernetesApi {
           singularName: r.kind.toLowerCase(),
           namespaced: true,
           kind: r.kind,
-          verbs: ['get', 'list', 'watch', 'patch'],
+          verbs: ['get', 'list', 'watch', 'patch', 'delete'],
         })),
       });
     }
@@ -238,6 +253,13 @@ export class FakeKubernetesApi {
     if (name) {
       const obj = store.get(`${ns ?? ''}/${name}`);
       if (req.method === 'PATCH') return this.patch(req, plural, ns ?? '', name, json);
+      if (req.method === 'DELETE')
+        return serveDelete(
+          this,
+          req,
+          { plural, namespace: ns ?? '', name, apiVersion, kind: resource.kind },
+          json,
+        );
       return obj
         ? json(200, { apiVersion, kind: resource.kind, ...obj })
         : json(404, status(404, 'NotFound', `${plural} "${name}" not found`));
@@ -266,7 +288,8 @@ export class FakeKubernetesApi {
       req.on('close', () => this.watchers.delete(watcher));
       return;
     }
-    const items = [...store.values()].filter((o) => matches(o, ns, selector));
+    const fields = url.searchParams.get('fieldSelector');
+    const items = [...store.values()].filter((o) => matches(o, ns, selector) && matchesFields(o, fields));
     return json(200, {
       apiVersion,
       kind: `${resource.kind}List`,
@@ -319,7 +342,13 @@ export class FakeKubernetesApi {
     const key = `${ns}/${pod}/${container}`;
     const stamps = url.searchParams.get('timestamps') === 'true';
     const from = sinceSeconds === null ? undefined : Date.now() - Number(sinceSeconds) * 1000;
-    let lines = (this.logs.get(key) ?? []).filter(
+    const previous = url.searchParams.get('previous') === 'true';
+    if (previous && !this.previousLogs.has(key))
+      return json(
+        400,
+        status(400, 'BadRequest', `previous terminated container "${container}" in pod "${pod}" not found`),
+      );
+    let lines = ((previous ? this.previousLogs : this.logs).get(key) ?? []).filter(
       (e) =>
         (!since || e.at.slice(0, 19) >= since.slice(0, 19)) &&
         (from === undefined || Date.parse(e.at) >= from),

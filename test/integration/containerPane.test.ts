@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dockerEngines } from '../../src/cli/dockerEngines';
+import { containerEngines } from '../../src/cli/containerEngines';
 import { EnvironmentSchema } from '../../src/config/schema';
 import { IncidentRepository } from '../../src/incident/incidentRepository';
 import { readJournal } from '../../src/incident/journal';
@@ -44,7 +44,7 @@ beforeAll(async () => {
   let hosts: EnvironmentHosts | undefined;
   session = startConsoleSession(
     bareSessionOptions('lab', stateDir, {
-      containers: dockerEngines(env, () => hosts),
+      containers: containerEngines(env, () => hosts),
       startSources: async (sink) => {
         hosts = new EnvironmentHosts(env, sink);
         return startEnvironmentSources(env, sink, hosts);
@@ -59,6 +59,11 @@ afterAll(async () => {
 });
 
 const state = () => session.store.getState();
+/** What the engine answered about the container the describe view shows. */
+const dockerDetail = () => {
+  const d = state().ui.container?.described;
+  return d?.kind === 'docker' ? d.detail : undefined;
+};
 const press = (...keys: string[]) => {
   for (const k of keys) session.controls.dispatch(k, k.length === 1 ? k : '');
 };
@@ -80,8 +85,8 @@ describe('the containers pane acts on a real Docker engine', () => {
     for (let i = 0; i < at; i++) press('down');
     press('return');
     expect(state().ui.overlay).toBe('container');
-    await waitUntil(() => state().ui.container?.detail !== undefined, 10_000, 'the engine to describe it');
-    const detail = state().ui.container?.detail;
+    await waitUntil(() => dockerDetail() !== undefined, 10_000, 'the engine to describe it');
+    const detail = dockerDetail();
     expect(detail?.health?.command).toBe('echo upstream refused; false');
     expect(detail?.health?.runs.at(-1)?.output).toBe('upstream refused');
     const startedBefore = detail?.startedAt;
@@ -96,7 +101,7 @@ describe('the containers pane acts on a real Docker engine', () => {
     type('shop-api-1');
     press('return');
     await waitUntil(
-      () => (state().ui.container?.detail?.startedAt ?? 0) > (startedBefore ?? 0),
+      () => (dockerDetail()?.startedAt ?? 0) > (startedBefore ?? 0),
       30_000,
       'the restart to show in the describe view',
     );
@@ -134,7 +139,7 @@ describe('the containers pane acts on a real Docker engine', () => {
     type('stop the selected');
     press('return');
     expect(state().ui.overlay).toBe('prompt');
-    expect(state().ui.prompt?.label).toBe('stop stops shop-api-1 on local. Type "shop-api-1" to stop it');
+    expect(state().ui.prompt?.label).toBe('stop shop-api-1 on local. Type "shop-api-1" to go on');
     press('escape');
     expect(dockerd.docker('inspect', '--format', '{{.State.Status}}', 'shop-api-1')).toBe('running');
   }, 90_000);

@@ -79,6 +79,30 @@ describe('opsconsole workload (the FAKE Kubernetes API, held to the real kubectl
     expect(await cluster.kubectl('rollout', 'history', 'deployment/api', '-n', 'shop')).toMatch(/\n3\s/);
   });
 
+  it('deletes a pod as kubectl delete pod does, asks first, and its ReplicaSet starts another', async () => {
+    const pods = async () => (await cluster.kubectl('get', 'pods', '-n', 'shop', '-o', 'name')).split('\n');
+    const [first, second] = (await pods()).map((p) => p.replace('pod/', ''));
+    await cluster.kubectl('delete', 'pod', first as string, '-n', 'shop', '--wait=false');
+    const kubectls = cluster.api.deletes.at(-1);
+    const refused = await cli('delete', `pod/${second}`, '-n', 'shop');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/delete pod\/\S+ in shop: refused without a terminal[\s\S]*--yes/);
+    expect(cluster.api.deletes.at(-1)).toBe(kubectls);
+    const r = await cli('delete', `pod/${second}`, '-n', 'shop', '--yes');
+    expect([r.code, r.stdout]).toEqual([0, `shop: pod "${second}" deleted\n`]);
+    // The same request but for the pod's name: method, path, content type and DeleteOptions.
+    const shapeOf = (d: typeof kubectls, name: string | undefined) => ({
+      ...d,
+      path: d?.path.replace(/[?&]timeout=\d+s/, '').replace(name ?? '', 'POD'),
+    });
+    expect(shapeOf(cluster.api.deletes.at(-1), second)).toEqual(shapeOf(kubectls, first));
+    expect(cluster.api.get('pods', 'shop', second as string)).toBeUndefined();
+    expect((await pods()).filter(Boolean)).toHaveLength(2);
+    const bad = await cli('delete', 'deployment/api', '--yes');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/"deployment\/api" is not pod\/NAME/);
+  });
+
   it('says what the API answered, and refuses what is not a workload, with exit 2', async () => {
     const missing = await cli('restart', 'deployment/nope', '-n', 'shop');
     expect(missing.code).toBe(1);

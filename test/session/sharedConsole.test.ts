@@ -50,7 +50,8 @@ describe('screens over one shared session', () => {
       containers: {
         // The engine never answers here: only who may act is under test.
         describe: () => new Promise<never>(() => {}),
-        target: () => undefined,
+        // A target that never answers: the commander only gets as far as the confirmation.
+        target: () => ({ name: 'local', run: () => new Promise<never>(() => {}) }),
       },
     } as unknown as SharedSession;
     const consoles = new SharedConsole(shared);
@@ -58,9 +59,19 @@ describe('screens over one shared session', () => {
     const bob = consoles.open({ name: 'bob', role: 'viewer' }, () => {});
     for (const who of [alice, bob])
       who.store.setState((s) => ({
-        ui: { ...s.ui, overlay: 'container', container: { host: 'local', name: 'shop-api-1' } },
+        ui: {
+          ...s.ui,
+          overlay: 'container',
+          container: { subject: { kind: 'docker', host: 'local', name: 'shop-api-1' } },
+        },
       }));
-    for (const action of ['restartContainer', 'stopContainer', 'startContainer'] as const) {
+    for (const action of [
+      'restartContainer',
+      'stopContainer',
+      'startContainer',
+      'deletePod',
+      'scaleWorkload',
+    ] as const) {
       bob.controls.actions[action]();
       expect(bob.store.getState().ui.message).toMatch(/^bob: viewers read/);
       expect(bob.store.getState().ui.overlay).toBe('container');

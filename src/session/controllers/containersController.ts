@@ -1,135 +1,241 @@
-import type { ContainerStatus } from '../../model/sourceEvents';
+import type { Described, DescribeSubject } from '../../model/containerDetail';
 import { runCommandStep } from '../../playbooks/stepRunner';
+import type { ConsoleState } from '../../store/consoleStore';
 import { containerRowsOf } from '../../store/paneRows';
 import { sanitize } from '../../text/sanitize';
 import { firstLineOf } from '../../userError';
+import { type ActionPlan, type ContainerVerb, planAction } from './containerActions';
 import type { Controller, ControllerContext } from './controllerContext';
 
-type Verb = 'restart' | 'stop' | 'start';
-/** Verbs that stop the container (a restart stops it first): the name must be typed. */
-const STOPPING: readonly Verb[] = ['restart', 'stop'];
 const ACTION_TIMEOUT_MS = 60_000;
 /** How many of a container's own last lines `l` shows. */
 const CONTAINER_LOG_LINES = 500;
+/** The most replicas the scale prompt takes: a typo of 3000 for 30 is refused, not sent. */
+const MAX_REPLICAS = 1000;
+
+const sameSubject = (a: DescribeSubject | undefined, b: DescribeSubject) =>
+  a?.kind === b.kind &&
+  a.host === b.host &&
+  a.name === b.name &&
+  ('namespace' in a ? a.namespace : '') === ('namespace' in b ? b.namespace : '');
+
+/** The row under the containers pane's cursor as a describe subject: a container, a pod or a workload. */
+function selectedSubject(s: ConsoleState): DescribeSubject | string {
+  const rows = containerRowsOf(s);
+  const row = rows[Math.min(s.ui.containerCursor, rows.length - 1)];
+  if (row?.kind === 'workload') {
+    const w = s.workloads[row.workload];
+    const [host = '', namespace = '', name = ''] = w
+      ? [w.cluster, w.namespace, w.name]
+      : row.workload.split('/');
+    return { kind: 'workload', host, namespace, name, workload: w?.kind ?? 'Deployment' };
+  }
+  if (row?.kind !== 'container')
+    return 'select a container, pod or workload in the containers pane (1) first';
+  const c = row.container;
+  if (c.kind === 'docker') return { kind: 'docker', host: c.host, name: c.name };
+  if (c.kind === 'kubernetes')
+    return { kind: 'pod', host: c.host, namespace: c.compose?.project ?? 'default', name: c.name };
+  return `${c.name}: describe is for Docker containers and Kubernetes pods and workloads`;
+}
 
 /**
- * The containers pane's describe view (Enter on a Docker container) and its actions: restart, stop
- * and start through the container's engine, run by the step runner so the open incident gets the
- * intent before anything is sent and the result after, with the host and who did it.
+ * The describe view (Enter on a container or pod, `d` on any row, a workload too) and its actions:
+ * restart, stop and start a Docker container; delete a pod; restart or scale a workload. Each is
+ * planned (`containerActions.ts`), confirmed as it asks, and run by the step runner, so the open
+ * incident gets the intent before anything is sent and the result after, with where and who.
  */
 export function containersController(ctx: ControllerContext) {
   const { store, ui, setUi, say, openPrompt } = ctx;
   const engines = ctx.containers;
   const shown = () => ui().container;
 
-  const describe = (c: Pick<ContainerStatus, 'host' | 'name'>) => {
-    if (!engines) return say('this console cannot ask the engine about containers');
-    const { host, name } = c;
-    setUi({ overlay: 'container', container: { host, name } });
-    engines.describe(host, name).then(
-      (detail) => {
-        // Still the one on screen (the operator may have closed it or opened another).
-        const now = shown();
-        if (now?.host === host && now.name === name) setUi({ container: { host, name, detail } });
-      },
-      (err: unknown) => {
-        const now = shown();
-        if (now?.host === host && now.name === name)
-          setUi({ container: { host, name, error: firstLineOf(err) } });
-      },
+  const ask = (subject: DescribeSubject): Promise<Described> => {
+    const k8s = engines?.kubernetes;
+    if (subject.kind === 'docker') {
+      if (!engines) return Promise.reject(new Error('this console cannot ask the engine about containers'));
+      return engines.describe(subject.host, subject.name).then((detail) => ({ kind: 'docker', detail }));
+    }
+    if (!k8s) return Promise.reject(new Error(`this console has no way to the cluster ${subject.host}`));
+    if (subject.kind === 'pod')
+      return k8s.pod(subject.namespace, subject.name).then((detail) => ({ kind: 'pod', detail }));
+    return k8s
+      .workload(subject.workload, subject.namespace, subject.name)
+      .then((detail) => ({ kind: 'workload', detail }));
+  };
+
+  const describe = (subject: DescribeSubject) => {
+    setUi({ overlay: 'container', container: { subject } });
+    ask(subject).then(
+      // Still the one on screen (the operator may have closed it or opened another).
+      (described) => sameSubject(shown()?.subject, subject) && setUi({ container: { subject, described } }),
+      (err: unknown) =>
+        sameSubject(shown()?.subject, subject) && setUi({ container: { subject, error: firstLineOf(err) } }),
     );
   };
 
-  const run = (verb: Verb) => {
-    const c = shown();
-    const target = c && engines?.target(c.host);
-    if (!c || !target) return say(`${verb}: only a Docker container's engine takes it`);
+  const run = (plan: ActionPlan, subject: DescribeSubject) => {
     const record = ctx.incidentOpen() && ctx.incident ? ctx.incident : undefined;
-    say(`${verb} ${c.name} on ${c.host}…`);
+    say(`${plan.step} on ${plan.where}…`);
     void runCommandStep(
-      {
-        step: `${verb} ${c.name}`,
-        host: c.host,
-        argv: ['docker', verb, c.name],
-        timeoutMs: ACTION_TIMEOUT_MS,
-        dryRun: false,
-      },
+      { step: plan.step, host: plan.where, argv: plan.argv, timeoutMs: ACTION_TIMEOUT_MS, dryRun: false },
       {
         record: (kind, payload) => record?.record(kind, payload),
-        target,
+        target: plan.target,
         signal: new AbortController().signal,
       },
-    ).then(
-      (r) => {
-        say(
-          `${c.host}: ${r.output}${r.exitCode === 0 ? '' : ` (exit ${r.exitCode})`}${record ? '' : ' — no open incident, so not journaled'}`,
-        );
-        if (shown()?.name === c.name) describe(c);
-      },
-      (err: unknown) => say(`could not ${verb} ${c.name}: ${firstLineOf(err)}`),
-    );
-  };
-
-  /** A stopping verb asks for the container's name typed; start goes at once. */
-  const ask = (verb: Verb) => {
-    // From the palette, on the dashboard: the selected row's container.
-    if (!shown()) selectedContainer();
-    const c = shown();
-    if (!c) return;
-    if (!STOPPING.includes(verb)) return run(verb);
-    openPrompt({
-      purpose: 'confirm-container',
-      label: `${verb} stops ${c.name} on ${c.host}. Type "${c.name}" to ${verb} it`,
-      details: [`runs: docker ${verb} ${c.name} (through the engine on ${c.host})`],
-      value: '',
-      carry: verb,
+    ).then((r) => {
+      say(
+        `${plan.where}: ${r.output}${r.exitCode === 0 ? '' : ` (exit ${r.exitCode})`}${record ? '' : ' — no open incident, so not journaled'}`,
+      );
+      // A deleted pod is gone: its detail would only say so.
+      if (sameSubject(shown()?.subject, subject) && plan.argv[1] !== 'delete') describe(subject);
     });
   };
 
-  /** The containers pane's selected row, described; a hint when it is not a Docker container. */
-  const selectedContainer = () => {
-    const s = store.getState();
-    const rows = containerRowsOf(s);
-    const row = rows[Math.min(s.ui.containerCursor, rows.length - 1)];
-    if (row?.kind !== 'container') return say('select a container in the containers pane (1) first');
-    if (row.container.kind !== 'docker')
-      return say(`${row.container.name}: describe is for Docker containers`);
-    describe(row.container);
+  const desiredOf = (subject: DescribeSubject) => {
+    const d = shown()?.described;
+    if (d?.kind === 'workload') return d.detail.replicas.desired;
+    return subject.kind === 'docker'
+      ? undefined
+      : store.getState().workloads[`${subject.host}/${subject.namespace}/${subject.name}`]?.desired;
+  };
+
+  /** Plans the verb, asks the system for a dry run where it has one, then asks for what the plan needs. */
+  const act = async (verb: ContainerVerb, replicas?: number) => {
+    // From the palette, on the dashboard: the selected row's.
+    if (!shown()) {
+      const picked = selectedSubject(store.getState());
+      if (typeof picked === 'string') return say(picked);
+      describe(picked);
+    }
+    const subject = shown()?.subject;
+    if (!subject) return;
+    const desired = desiredOf(subject);
+    if (verb === 'scale' && replicas === undefined && subject.kind === 'workload') {
+      return openPrompt({
+        purpose: 'scale-workload',
+        label: `Scale ${subject.name} in ${subject.host}/${subject.namespace}${desired === undefined ? '' : ` from ${desired}`} to how many replicas?`,
+        value: desired === undefined ? '' : String(desired),
+      });
+    }
+    const plan = planAction(subject, verb, engines, {
+      ...(desired !== undefined && { desired }),
+      ...(replicas !== undefined && { replicas }),
+    });
+    if (typeof plan === 'string') return say(plan);
+    let dryRun: string[] = [];
+    if (plan.dryRunArgv) {
+      say(`asking ${plan.where} for a server dry run of ${plan.step}…`);
+      const r = await plan.target.run(plan.dryRunArgv, {
+        timeoutMs: ACTION_TIMEOUT_MS,
+        signal: AbortSignal.timeout(ACTION_TIMEOUT_MS),
+      });
+      if (r.exitCode !== 0)
+        return say(`${plan.step}: the dry run was refused, nothing was sent: ${r.output}`);
+      dryRun = [`server dry run: ${r.output}`];
+    }
+    if (!sameSubject(shown()?.subject, subject)) return;
+    if (!plan.typed) return run(plan, subject);
+    openPrompt({
+      purpose: 'confirm-container',
+      label: `${plan.step} on ${plan.where}. Type "${plan.typed}" to go on`,
+      details: [`runs: ${plan.argv.join(' ')}`, ...dryRun],
+      value: '',
+      carry: JSON.stringify({ verb, replicas }),
+    });
+  };
+
+  /** The confirmation typed: a restart of every replica is asked once more, then it runs. */
+  const confirmed = (value: string, carry: string | undefined, again: boolean) => {
+    setUi({ overlay: 'container' });
+    const subject = shown()?.subject;
+    const { verb, replicas } = JSON.parse(carry ?? '{}') as { verb: ContainerVerb; replicas?: number };
+    if (!subject) return;
+    const desired = desiredOf(subject);
+    const plan = planAction(subject, verb, engines, {
+      ...(desired !== undefined && { desired }),
+      ...(replicas !== undefined && { replicas }),
+    });
+    if (typeof plan === 'string') return say(plan);
+    if (!again && value.trim() !== plan.typed)
+      return say(`not confirmed: type "${plan.typed}" to ${verb} it`);
+    if (again && value.trim() !== 'yes') return say(`not confirmed: type "yes" to ${plan.step}`);
+    if (plan.everyReplica && !again)
+      return openPrompt({
+        purpose: 'confirm-container-again',
+        label: `${plan.everyReplica} Type "yes" to ${plan.step}`,
+        details: [`runs: ${plan.argv.join(' ')}`],
+        value: '',
+        carry: carry ?? '',
+      });
+    run(plan, subject);
+  };
+
+  /** Down the detail, or back up the logs (they read from the bottom); the view keeps it in range. */
+  const scrollBy = (rows: number) => {
+    const c = shown();
+    if (!c) return;
+    const delta = c.logs ? -rows : rows;
+    const most = c.logs?.length ?? 200;
+    setUi({ container: { ...c, scroll: Math.max(0, Math.min(most, (c.scroll ?? 0) + delta)) } });
   };
 
   const actions = {
-    /** Enter on a container row: what its engine says about it. */
-    describeSelectedContainer: selectedContainer,
+    /** Enter on a container or pod row, `d` on any row: what its engine or API says about it. */
+    describeSelectedContainer: () => {
+      const picked = selectedSubject(store.getState());
+      if (typeof picked === 'string') return say(picked);
+      describe(picked);
+    },
     closeContainer: () => setUi({ overlay: 'none', container: undefined }),
-    /** `l`: the container's own last lines (its earlier runs too), and back to the detail. */
+    scrollContainerDown: () => scrollBy(1),
+    scrollContainerUp: () => scrollBy(-1),
+    pageContainerDown: () => scrollBy(10),
+    pageContainerUp: () => scrollBy(-10),
+    /** `l`: a container's or pod's own last lines (its earlier runs too), and back to the detail. */
     toggleContainerLogs: () => {
       const c = shown();
-      if (!c || !engines) return;
-      if (c.logs) return setUi({ container: { ...c, logs: undefined } });
-      say(`reading the last ${CONTAINER_LOG_LINES} lines of ${c.name}…`);
-      engines.logs(c.host, c.name, CONTAINER_LOG_LINES).then(
+      if (!c) return;
+      if (c.logs) return setUi({ container: { ...c, logs: undefined, scroll: 0 } });
+      const { subject } = c;
+      const read =
+        subject.kind === 'docker'
+          ? engines?.logs(subject.host, subject.name, CONTAINER_LOG_LINES)
+          : subject.kind === 'pod'
+            ? engines?.kubernetes?.podLogs(subject.namespace, subject.name, CONTAINER_LOG_LINES)
+            : undefined;
+      if (!read) return say(`${subject.name}: its pods have the logs; unfold it (Enter) and press d on one`);
+      say(`reading the last ${CONTAINER_LOG_LINES} lines of ${subject.name}…`);
+      read.then(
         (lines) => {
           const now = shown();
-          if (now?.host !== c.host || now.name !== c.name) return;
-          setUi({ container: { ...now, logs: lines.map((l) => sanitize(l)) } });
-          say(`the last ${lines.length} lines of ${c.name}, its runs before a restart too`);
+          if (!now || !sameSubject(now.subject, subject)) return;
+          setUi({ container: { ...now, logs: lines.map((l) => sanitize(l)), scroll: 0 } });
+          say(`the last lines of ${subject.name}, its runs before a restart too`);
         },
-        (err: unknown) => say(`could not read the logs of ${c.name}: ${firstLineOf(err)}`),
+        (err: unknown) => say(`could not read the logs of ${subject.name}: ${firstLineOf(err)}`),
       );
     },
-    restartContainer: () => ask('restart'),
-    stopContainer: () => ask('stop'),
-    startContainer: () => ask('start'),
+    restartContainer: () => void act('restart'),
+    stopContainer: () => void act('stop'),
+    startContainer: () => void act('start'),
+    deletePod: () => void act('delete'),
+    scaleWorkload: () => void act('scale'),
   };
   return {
     actions,
     prompts: {
-      'confirm-container': (value, prompt) => {
-        const c = shown();
-        const verb = prompt.carry as Verb;
+      'confirm-container': (value, prompt) => confirmed(value, prompt.carry, false),
+      'confirm-container-again': (value, prompt) => confirmed(value, prompt.carry, true),
+      'scale-workload': (value) => {
         setUi({ overlay: 'container' });
-        if (!c || value.trim() !== c.name) return say(`not confirmed: type "${c?.name}" to ${verb} it`);
-        run(verb);
+        const n = /^\d{1,4}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+        if (!(n <= MAX_REPLICAS))
+          return say(
+            `scale: expected a whole number of replicas up to ${MAX_REPLICAS}; got "${sanitize(value.trim())}"`,
+          );
+        void act('scale', n);
       },
     },
   } satisfies Controller<typeof actions>;

@@ -4,7 +4,7 @@ import { timeOf } from './kubernetesTime';
 
 /** A core/v1 Event: the fields the console reads. */
 export interface EventLike {
-  metadata?: { uid?: string; namespace?: string };
+  metadata?: { uid?: string; namespace?: string; creationTimestamp?: string | Date };
   involvedObject?: { kind?: string; name?: string; namespace?: string };
   reason?: string;
   message?: string;

@@ -1,0 +1,86 @@
+import type { CommandTarget } from '../../model/command';
+import type { ContainerEngines, DescribeSubject } from '../../model/containerDetail';
+
+export type ContainerVerb = 'restart' | 'stop' | 'start' | 'delete' | 'scale';
+
+/** Exactly what an action will send, where, and what it asks of the operator first. */
+export interface ActionPlan {
+  /** The journal's title for the step (`restart shop-api-1`). */
+  step: string;
+  /** Where it runs: the Docker host, or cluster/namespace. */
+  where: string;
+  argv: string[];
+  target: CommandTarget;
+  /** It stops or removes: this name must be typed. */
+  typed?: string;
+  /** It restarts every replica at once: asked a second time, with this said. */
+  everyReplica?: string;
+  /** The same, checked by the system without doing it (Kubernetes' server dry run). */
+  dryRunArgv?: string[];
+}
+
+const KUBECTL_KIND = { Deployment: 'deployment', StatefulSet: 'statefulset' } as const;
+
+/**
+ * What `verb` means for what the describe view shows: `docker VERB NAME` on its host; for a pod,
+ * `kubectl delete pod`; for a Deployment or StatefulSet, `kubectl rollout restart` or `kubectl
+ * scale`. A string says why it cannot be done to this subject, or through this console.
+ */
+export function planAction(
+  subject: DescribeSubject,
+  verb: ContainerVerb,
+  engines: ContainerEngines | undefined,
+  counts: { desired?: number; replicas?: number } = {},
+): ActionPlan | string {
+  if (subject.kind === 'docker') {
+    if (verb === 'delete' || verb === 'scale')
+      return `${verb}: for a pod or a workload; a Docker container is restarted, stopped or started`;
+    const target = engines?.target(subject.host);
+    if (!target) return `${verb}: this console cannot act on the containers of ${subject.host}`;
+    return {
+      step: `${verb} ${subject.name}`,
+      where: subject.host,
+      argv: ['docker', verb, subject.name],
+      target,
+      ...(verb !== 'start' && { typed: subject.name }),
+    };
+  }
+  const cluster = engines?.kubernetes;
+  if (!cluster) return `${verb}: this console has no way to the cluster ${subject.host}`;
+  const where = `${subject.host}/${subject.namespace}`;
+  const ns = ['-n', subject.namespace];
+  const withDryRun = (plan: Omit<ActionPlan, 'dryRunArgv' | 'target' | 'where'>): ActionPlan => ({
+    ...plan,
+    where,
+    target: cluster.target,
+    dryRunArgv: [...plan.argv, '--dry-run=server'],
+  });
+  if (subject.kind === 'pod') {
+    if (verb !== 'delete')
+      return `${verb}: a pod is deleted (D) and its controller starts another; restart or scale its workload (d on the workload's row)`;
+    return withDryRun({
+      step: `delete pod/${subject.name}`,
+      argv: ['kubectl', 'delete', 'pod', subject.name, ...ns],
+      typed: subject.name,
+    });
+  }
+  if (subject.workload === 'DaemonSet')
+    return `${verb}: this console restarts and scales Deployments and StatefulSets; a DaemonSet runs one pod per node`;
+  const ref = `${KUBECTL_KIND[subject.workload]}/${subject.name}`;
+  if (verb === 'restart')
+    return withDryRun({
+      step: `restart ${ref}`,
+      argv: ['kubectl', 'rollout', 'restart', ref, ...ns],
+      typed: subject.name,
+      everyReplica: `This replaces every pod of ${subject.name} (${counts.desired ?? 'all'}), as its rollout strategy allows.`,
+    });
+  if (verb === 'scale' && counts.replicas !== undefined) {
+    const fewer = counts.desired === undefined || counts.replicas < counts.desired;
+    return withDryRun({
+      step: `scale ${ref} to ${counts.replicas}`,
+      argv: ['kubectl', 'scale', ref, `--replicas=${counts.replicas}`, ...ns],
+      ...(fewer && { typed: subject.name }),
+    });
+  }
+  return `${verb}: a workload is restarted (R) or scaled (s); its pods are deleted one by one (d on a pod)`;
+}
