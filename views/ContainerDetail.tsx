@@ -3,7 +3,7 @@ import type { ContainerDetail, DescribeSubject } from '../src/model/containerDet
 import type { ConsoleState } from '../src/store/consoleStore';
 import { useConsole } from './ConsoleContext';
 import { WrappedDetail } from './DataDetail';
-import { podDetailLines, workloadDetailLines } from './kubernetesDetailLines';
+import { eventLines, podDetailLines, workloadDetailLines } from './kubernetesDetailLines';
 import { clockTime, formatBytes } from './rows';
 
 /** What `docker inspect` says that matters at 3 a.m., as lines, the state and its reason first. */
@@ -41,6 +41,8 @@ export function containerDetailLines(d: ContainerDetail): string[] {
     `labels: ${d.labels.length === 0 ? 'none' : ''}`,
     ...d.labels.map(([k, v]) => `  ${k}=${v}`),
   );
+  if (d.events)
+    lines.push('', ...eventLines(d.events, 'the engine keeps them while it runs; the last hour is asked'));
   return lines;
 }
 

@@ -12,8 +12,11 @@ const conditionMessages = (conditions: readonly DetailCondition[]) =>
   conditions.filter((c) => !c.ok && c.message).map((c) => `  ${c.type}: ${c.message}`);
 
 /** The events, newest last as kubectl lists them, warnings marked. */
-export function eventLines(events: readonly DetailEvent[]): string[] {
-  if (events.length === 0) return ['events: none kept (the API keeps them about an hour)'];
+export function eventLines(
+  events: readonly DetailEvent[],
+  kept = 'the API keeps them about an hour',
+): string[] {
+  if (events.length === 0) return [`events: none (${kept})`];
   return [
     `events (${events.length}, newest last):`,
     ...events.map(

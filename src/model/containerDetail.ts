@@ -1,5 +1,5 @@
 import type { CommandTarget } from './command';
-import type { PodDetail, WorkloadDetail } from './podDetail';
+import type { DetailEvent, PodDetail, WorkloadDetail } from './podDetail';
 import type { WorkloadStatus } from './sourceEvents';
 
 /** One health check run, as the engine keeps the last few. */
@@ -32,6 +32,8 @@ export interface ContainerDetail {
   ports: string[];
   mounts: string[];
   limits: { memoryBytes?: number; cpus?: number };
+  /** Its last hour's lifecycle and health events from the engine, when it gave them. */
+  events?: DetailEvent[];
 }
 
 /** What the describe view shows: a Docker container, a pod, or a workload, with where it is. */

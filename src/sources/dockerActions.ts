@@ -3,6 +3,7 @@ import type { ContainerDetail } from '../model/containerDetail';
 import { sanitize } from '../text/sanitize';
 import { type DockerDialer, dockerClient } from './dockerSource';
 import { containerDetailFromInspect, type InspectDetail } from './mappings/dockerContainerDetail';
+import { type DockerEventLike, dockerDetailEvents } from './mappings/dockerEvent';
 
 /** What the console can do to a container, as the `docker` verb of the same name. */
 export const CONTAINER_ACTIONS = ['restart', 'stop', 'start'] as const;
@@ -71,12 +72,82 @@ export function dockerEngineTarget(host: string, dialer: DockerDialer): CommandT
 /** An inspect document's size past which it is not read: labels and health output are small. */
 const MAX_INSPECT_BYTES = 2 * 1024 * 1024;
 
-/** `docker inspect NAME` through the engine, as the describe view shows it. */
+/** How far back the describe view asks for a container's events, and how many bytes of them it reads. */
+const EVENTS_WINDOW_S = 3600;
+const MAX_EVENT_BYTES = 1024 * 1024;
+/** The lifecycle and health events: the engine leaves out each health check's exec_* triple. */
+const TOLD_EVENTS = [
+  'create',
+  'start',
+  'restart',
+  'stop',
+  'kill',
+  'die',
+  'oom',
+  'pause',
+  'unpause',
+  'destroy',
+  'rename',
+  'health_status',
+];
+
+/**
+ * `docker events --since 1h --until now --filter container=NAME`: the answer ends at `until`. Read
+ * up to `MAX_EVENT_BYTES`; what is past it is left (the newest are the ones kept, so a container
+ * that churned for an hour shows its first events only: said by the view's count, not hidden).
+ */
+async function containerEvents(dialer: DockerDialer, name: string): Promise<DockerEventLike[]> {
+  const client = dockerClient(dialer);
+  // To the millisecond: a whole second would leave out what happened in this one (the restart just made).
+  const now = Date.now() / 1000;
+  const filters = JSON.stringify({ container: [name], type: ['container'], event: TOLD_EVENTS });
+  try {
+    const res = await client.request({
+      method: 'GET',
+      path: `/events?since=${(now - EVENTS_WINDOW_S).toFixed(3)}&until=${now.toFixed(3)}&filters=${encodeURIComponent(filters)}`,
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      return [];
+    }
+    let text = '';
+    for await (const chunk of res.body) {
+      text += (chunk as Buffer).toString('utf8');
+      if (text.length > MAX_EVENT_BYTES) {
+        res.body.destroy();
+        text = text.slice(0, text.lastIndexOf('\n') + 1);
+        break;
+      }
+    }
+    return text.split('\n').flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line) as DockerEventLike] : [];
+      } catch {
+        return [];
+      }
+    });
+  } finally {
+    void client.destroy().catch(() => {});
+  }
+}
+
+/** `docker inspect NAME` and its last hour's events through the engine, as the describe view shows them. */
 export async function describeDockerContainer(
   host: string,
   dialer: DockerDialer,
   name: string,
 ): Promise<ContainerDetail> {
+  const [detail, events] = await Promise.all([
+    inspectContainer(host, dialer, name),
+    // Events are what the detail adds to: an engine that will not give them still describes.
+    containerEvents(dialer, name).catch(() => undefined),
+  ]);
+  return { ...detail, ...(events && { events: dockerDetailEvents(events) }) };
+}
+
+async function inspectContainer(host: string, dialer: DockerDialer, name: string): Promise<ContainerDetail> {
   const client = dockerClient(dialer);
   try {
     const res = await client.request({

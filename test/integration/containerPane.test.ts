@@ -106,6 +106,10 @@ describe('the containers pane acts on a real Docker engine', () => {
       'the restart to show in the describe view',
     );
     expect(state().ui.message).toBe('local: restarted shop-api-1');
+    // The engine's events for it: unhealthy, then the restart (it ends on SIGTERM with exit 0).
+    expect(dockerDetail()?.events?.map((e) => e.reason)).toEqual(
+      expect.arrayContaining(['create', 'start', 'health_status', 'die', 'restart']),
+    );
 
     const journal = readJournal(new IncidentRepository(stateDir).pathOf(incident.id)).records;
     const steps = journal.filter((r) => r.kind === 'step.intent' || r.kind === 'step.result');

@@ -5,6 +5,7 @@ import {
   containerDetailFromInspect,
   type InspectDetail,
 } from '../../src/sources/mappings/dockerContainerDetail';
+import { type DockerEventLike, dockerDetailEvents } from '../../src/sources/mappings/dockerEvent';
 import { containerDetailLines } from '../../views/ContainerDetail';
 
 /** `GET /containers/{id}/json` answers recorded from a real engine (see the fixture files). */
@@ -69,5 +70,33 @@ describe('a Docker inspect document as the describe view', () => {
     const text = containerDetailLines(d).join('\n');
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(text).toContain('y');
+  });
+});
+
+describe("a container's engine events as the describe view lists them", () => {
+  /** `GET /events` of a real engine: a container unhealthy from its first check, killed, started again. */
+  const recordedEvents = readFileSync(join('test', 'fixtures', 'docker', 'events-killed.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as DockerEventLike);
+
+  it('keeps the lifecycle and health changes, not every health check run, and says how it died', () => {
+    const events = dockerDetailEvents(recordedEvents);
+    expect(events.map((e) => [e.reason, e.message, e.warning])).toEqual([
+      ['create', '', false],
+      ['start', '', false],
+      ['health_status', 'unhealthy', true],
+      ['kill', 'sent SIGKILL', true],
+      ['die', 'exited 137 (SIGKILL)', true],
+      ['start', '', false],
+      ['health_status', 'unhealthy', true],
+    ]);
+    expect(events[0]?.at).toBe(Math.floor((recordedEvents[0]?.timeNano ?? 0) / 1e6));
+  });
+
+  it('folds repeats in a row into one line with a count', () => {
+    const unhealthy = recordedEvents.find((e) => e.Action === 'health_status: unhealthy') as DockerEventLike;
+    const events = dockerDetailEvents([unhealthy, unhealthy, unhealthy]);
+    expect(events.map((e) => [e.reason, e.count])).toEqual([['health_status', 3]]);
   });
 });

@@ -72,7 +72,7 @@ describe('a pod and its events as the describe view', () => {
       containers: [],
       events: [],
     });
-    expect(podDetailLines(empty)).toContain('events: none kept (the API keeps them about an hour)');
+    expect(podDetailLines(empty)).toContain('events: none (the API keeps them about an hour)');
   });
 });
 
