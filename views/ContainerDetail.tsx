@@ -1,10 +1,12 @@
 import { useShallow } from 'zustand/react/shallow';
+import { compileFilter, matchesFilter } from '../src/logs/logFilter';
+import type { LogRecord } from '../src/logs/logRecord';
 import type { ContainerDetail, DescribeSubject } from '../src/model/containerDetail';
 import type { ConsoleState } from '../src/store/consoleStore';
 import { useConsole } from './ConsoleContext';
 import { WrappedDetail } from './DataDetail';
 import { eventLines, podDetailLines, workloadDetailLines } from './kubernetesDetailLines';
-import { clockTime, formatBytes } from './rows';
+import { clockTime, formatBytes, logRow } from './rows';
 
 /** What `docker inspect` says that matters at 3 a.m., as lines, the state and its reason first. */
 export function containerDetailLines(d: ContainerDetail): string[] {
@@ -46,16 +48,31 @@ export function containerDetailLines(d: ContainerDetail): string[] {
   return lines;
 }
 
-function linesOf(s: ConsoleState): string[] {
+/** Its own lines as the log pane draws them, through the filter typed with `/`. */
+function logLines(
+  logs: readonly LogRecord[],
+  query: string | undefined,
+  name: string,
+  width: number,
+): string[] {
+  if (logs.length === 0) return [`${name} has logged nothing`];
+  const { filter } = compileFilter(query ?? '');
+  const shown = filter ? logs.filter((r) => matchesFilter(r, filter)) : logs;
+  if (shown.length === 0) return [`none of its ${logs.length} lines match "${query}"`];
+  return shown.map((r) => logRow(r, width, Math.min(12, name.length)));
+}
+
+/** What the describe view shows, a row each at `width`: the detail, or its own lines filtered. */
+export function describeLines(s: ConsoleState, width: number): string[] {
   const c = s.ui.container;
   if (!c) return [];
   const { name, host } = c.subject;
-  if (c.logs) return c.logs.length === 0 ? [`${name} has logged nothing`] : c.logs;
+  if (c.logs) return logLines(c.logs, c.logQuery, name, width);
   if (c.error) return [`could not describe ${name}: ${c.error}`];
   const d = c.described;
   if (!d)
     return [
-      `asking ${c.subject.kind === 'docker' ? `the engine on ${host}` : `the cluster ${host}`} about ${name}…`,
+      `asking ${c.subject.kind === 'container' ? `the engine on ${host}` : `the cluster ${host}`} about ${name}…`,
     ];
   if (d.kind === 'pod') return podDetailLines(d.detail);
   if (d.kind === 'workload') return workloadDetailLines(d.detail);
@@ -64,30 +81,30 @@ function linesOf(s: ConsoleState): string[] {
 
 /** What each kind of subject can be asked in the describe view, for its title. */
 const KEYS: Record<DescribeSubject['kind'], string> = {
-  docker: 'l logs · R restart · S stop · U start · Esc',
+  container: 'l logs · R restart · S stop · U start · Esc',
   pod: 'l logs · D delete · Esc',
   workload: 'R restart · s scale · Esc',
 };
 
-function titleOf(s: ConsoleState): string {
+export function describeTitle(s: ConsoleState): string {
   const c = s.ui.container;
   if (!c) return '';
   const { subject } = c;
   const where =
-    subject.kind === 'docker'
+    subject.kind === 'container'
       ? `${subject.host}/${subject.name}`
       : `${subject.kind === 'workload' ? `${subject.workload.toLowerCase()}/` : 'pod/'}${subject.name} in ${subject.host}/${subject.namespace}`;
-  return c.logs
-    ? `${where} · its own logs · l: back to its detail · Esc`
-    : `${where} · ${KEYS[subject.kind]}`;
+  if (!c.logs) return `${where} · ${KEYS[subject.kind]}`;
+  const filtered = c.logQuery ? ` matching ${c.logQuery}` : '';
+  return `${where} · its ${c.logs.length} lines${filtered} · / filter · l detail · Esc`;
 }
 
 /** Enter on a container or pod, d on a workload: its describe view (j/k scroll, Esc closes). */
 export function ContainerDetailView({ width, height }: { width: number; height: number }) {
-  const title = useConsole(titleOf);
+  const title = useConsole(describeTitle);
   const showingLogs = useConsole((s) => s.ui.container?.logs !== undefined);
   const scroll = useConsole((s) => s.ui.container?.scroll ?? 0);
-  const lines = useConsole(useShallow(linesOf));
+  const lines = useConsole(useShallow((s: ConsoleState) => describeLines(s, Math.max(10, width - 4))));
   // Its logs end at the bottom, newest last, as a log pane does.
   return (
     <WrappedDetail

@@ -3,6 +3,7 @@ import { findConfig, loadConfigFile } from '../config/load';
 import { stateDirFor } from '../config/paths';
 import { DEFAULT_THRESHOLDS } from '../config/schema';
 import { configSecrets } from '../config/secrets';
+import { demoEngines } from '../demo/demoEngines';
 import { DemoFleet, demoControlSocket } from '../demo/fleet';
 import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
 import { launcherPath } from '../projectRoot';
@@ -103,7 +104,9 @@ export const demoCommand: Command = {
       throw new UserError(`opsconsole: --rps: expected a number from 1 to 500; got "${values.rps}"`);
     }
     const logStore = logStoreSettings(values, {}, settings.stateDir, 'demo');
+    let fleet: DemoFleet | undefined;
     return runConsoleSession({
+      containers: demoEngines(() => fleet),
       ...(logStore && { logStore }),
       environment: 'demo',
       thresholds: settings.thresholds,
@@ -113,7 +116,7 @@ export const demoCommand: Command = {
       triageEnvironment: demoTriageEnvironment,
       startSources: async (sink) => {
         const flood = Number(values['log-flood'] ?? 0);
-        const fleet = new DemoFleet({
+        fleet = new DemoFleet({
           logFloodPerSecond: Number.isFinite(flood) && flood > 0 ? flood : 0,
           sink,
           stateDir: settings.stateDir,

@@ -38,6 +38,9 @@ export const DEMO_SERVICES: DemoServiceSpec[] = [
 
 export const DEMO_HOST = 'demo';
 
+/** How many of each service's last lines the fleet keeps for its own log view. */
+const TAIL_LINES = 500;
+
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -75,6 +78,8 @@ export class DemoFleet {
   readonly processes = new Map<string, SupervisedProcess>();
   readonly ports = new Map<string, number>();
   private readonly history = new Map<string, string[]>();
+  /** Each service's last lines, for its own log view (`l` in the describe view). */
+  private readonly tails = new Map<string, string[]>();
   private readonly pollers: Poller[] = [];
   private traffic: TrafficGenerator | undefined;
   private control: Server | undefined;
@@ -83,7 +88,10 @@ export class DemoFleet {
   constructor(private readonly options: DemoFleetOptions) {}
 
   async start(): Promise<void> {
-    const { sink } = this.options;
+    const sink: EventSink = (e) => {
+      if (e.type === 'log-lines') this.keepTail(e.source, e.lines);
+      this.options.sink(e);
+    };
     const service = demoServiceCommand(this.options.serviceScript);
     for (const spec of DEMO_SERVICES) this.ports.set(spec.name, await freePort());
     for (const spec of [...DEMO_SERVICES].reverse()) {
@@ -148,6 +156,23 @@ export class DemoFleet {
       );
     }
     await this.openControlSocket();
+  }
+
+  private keepTail(service: string, lines: readonly string[]): void {
+    const tail = this.tails.get(service) ?? [];
+    tail.push(...lines);
+    if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+    this.tails.set(service, tail);
+  }
+
+  /** A service's last `n` lines (at most `TAIL_LINES` are kept). */
+  tail(service: string, n: number): string[] {
+    return (this.tails.get(service) ?? []).slice(-n);
+  }
+
+  /** Its releases, oldest first. */
+  releasesOf(service: string): string[] {
+    return [...(this.history.get(service) ?? [])];
   }
 
   versionOf(service: string): string | undefined {

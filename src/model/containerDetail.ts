@@ -36,15 +36,18 @@ export interface ContainerDetail {
   events?: DetailEvent[];
 }
 
-/** What the describe view shows: a Docker container, a pod, or a workload, with where it is. */
+/** What runs a container row: a Docker engine, or the demo's supervisor (its processes act alike). */
+export type ContainerRuntime = 'docker' | 'process';
+
+/** What the describe view shows: a container (or process), a pod, or a workload, with where it is. */
 export type DescribeSubject =
-  | { kind: 'docker'; host: string; name: string }
+  | { kind: 'container'; host: string; name: string; runtime: ContainerRuntime }
   | { kind: 'pod'; host: string; namespace: string; name: string }
   | { kind: 'workload'; host: string; namespace: string; name: string; workload: WorkloadStatus['kind'] };
 
 /** What its engine or API answered about the subject, of the subject's kind. */
 export type Described =
-  | { kind: 'docker'; detail: ContainerDetail }
+  | { kind: 'container'; detail: ContainerDetail }
   | { kind: 'pod'; detail: PodDetail }
   | { kind: 'workload'; detail: WorkloadDetail };
 

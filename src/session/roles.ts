@@ -10,6 +10,7 @@ const LOOKING = new Set([
   'closePalette',
   'confirmQuit',
   'cyclePatternMode',
+  'filterContainerLogs',
   'cycleTimelineFilter',
   'describeSelectedContainer',
   'focusContainers',

@@ -49,6 +49,18 @@ export class SupervisedProcess {
     this.stats = new Poller({ intervalMs: 2000, task: () => this.sampleStats(), onFailure: () => {} });
   }
 
+  /** What the status pane shows of it now. */
+  get current(): ContainerStatus {
+    return this.status;
+  }
+
+  /** Stopped and started again, as `docker restart` does; the crash streak starts over. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.crashStreak = 0;
+    this.start();
+  }
+
   get version(): string {
     return this.status.version ?? this.spec.version;
   }

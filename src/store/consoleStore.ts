@@ -117,8 +117,10 @@ export interface ViewState {
     subject: DescribeSubject;
     described?: Described;
     error?: string;
-    /** `l`: its own last lines from the engine, shown in place of the detail (sanitized). */
-    logs?: string[];
+    /** `l`: its own last lines from the engine, parsed as the log pane parses them, shown in place of the detail. */
+    logs?: LogRecord[];
+    /** Those lines' filter, in the log pane's language (`level:warn rid:… /re/ -word`). */
+    logQuery?: string;
     /** Rows scrolled: from the top of the detail, from the bottom of the logs. */
     scroll?: number;
   };

@@ -30,7 +30,8 @@ export interface Prompt {
     | 'expire-silences'
     | 'confirm-container'
     | 'confirm-container-again'
-    | 'scale-workload';
+    | 'scale-workload'
+    | 'container-filter';
   label: string;
   /** Lines shown under the question: exactly what accepting it will do. */
   details?: string[];

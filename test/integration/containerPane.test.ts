@@ -10,6 +10,7 @@ import { type ConsoleSession, startConsoleSession } from '../../src/session/cons
 import { startEnvironmentSources } from '../../src/sources/environmentSources';
 import { containerRowsOf } from '../../src/store/paneRows';
 import { EnvironmentHosts } from '../../src/transport/environmentHosts';
+import { describeLines, describeTitle } from '../../views/ContainerDetail';
 import { TEST_IMAGE, TestDockerd } from '../helpers/dockerd';
 import { waitUntil } from '../helpers/processes';
 import { bareSessionOptions } from '../helpers/sessionOptions';
@@ -62,7 +63,7 @@ const state = () => session.store.getState();
 /** What the engine answered about the container the describe view shows. */
 const dockerDetail = () => {
   const d = state().ui.container?.described;
-  return d?.kind === 'docker' ? d.detail : undefined;
+  return d?.kind === 'container' ? d.detail : undefined;
 };
 const press = (...keys: string[]) => {
   for (const k of keys) session.controls.dispatch(k, k.length === 1 ? k : '');
@@ -129,7 +130,16 @@ describe('the containers pane acts on a real Docker engine', () => {
     );
     press('l');
     await waitUntil(() => state().ui.container?.logs !== undefined, 10_000, 'its logs');
-    expect(state().ui.container?.logs?.filter((l) => l === 'tick 1')).toHaveLength(2);
+    expect(state().ui.container?.logs?.filter((l) => l.text === 'tick 1')).toHaveLength(2);
+    // Filtered as the log pane filters: a regex, then a word left out.
+    press('/');
+    type('/^tick.[12]$/ -2');
+    press('return');
+    expect(state().ui.container?.logQuery).toBe('/^tick.[12]$/ -2');
+    expect(describeTitle(state())).toMatch(/its \d+ lines matching \/\^tick\.\[12\]\$\/ -2 · \/ filter/);
+    const shown = describeLines(state(), 76);
+    expect(shown).toHaveLength(2);
+    for (const row of shown) expect(row).toMatch(/^\d\d:\d\d:\d\d shop-api-1\s+tick 1\s*$/);
     press('l');
     expect(state().ui.container?.logs).toBeUndefined();
     press('escape');

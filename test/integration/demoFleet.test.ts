@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { demoEngines } from '../../src/demo/demoEngines';
 import { DemoFleet } from '../../src/demo/fleet';
 import { parseLine } from '../../src/logs/parseLine';
 import { ErrorRateWindow } from '../../src/metrics/errorRateWindow';
@@ -113,5 +114,33 @@ describe('demo fleet (real child processes on loopback)', () => {
         (e) => e.type === 'container' && e.status.name === 'worker' && e.status.state === 'restarting',
       ),
     ).toBe(true);
+  });
+
+  it('acts as a container engine: describe, its own lines, stop, start and restart as journaled argv', async () => {
+    const engines = demoEngines(() => fleet);
+    const detail = await engines.describe('demo', 'gateway');
+    expect(detail).toMatchObject({
+      name: 'gateway',
+      state: 'running',
+      labels: [
+        ['releases', 'v2.3.1'],
+        ['pid', expect.stringMatching(/^\d+$/)],
+      ],
+    });
+    expect(detail.health?.command).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/health$/);
+    expect((await engines.logs('demo', 'gateway', 5)).length).toBe(5);
+    const target = engines.target('demo');
+    if (!target) throw new Error('no target for the demo host');
+    const run = (verb: string) => target.run(['opsconsole', 'demo', verb, 'gateway'], { timeoutMs: 10_000 });
+    expect((await run('stop')).output).toBe('stopped gateway');
+    expect(fleet.processes.get('gateway')?.current.state).toBe('stopped');
+    expect((await run('stop')).output).toBe('gateway was already stopped: nothing to do');
+    expect((await run('start')).output).toBe('started gateway');
+    const pid = fleet.processes.get('gateway')?.current.pid;
+    expect((await run('restart')).output).toBe('restarted gateway');
+    expect(fleet.processes.get('gateway')?.current).toMatchObject({ state: 'running' });
+    expect(fleet.processes.get('gateway')?.current.pid).not.toBe(pid);
+    await expect(target.run(['sh', '-c', 'true'], { timeoutMs: 1000 })).rejects.toThrow(/not a demo action/);
+    expect(engines.target('elsewhere')).toBeUndefined();
   });
 });

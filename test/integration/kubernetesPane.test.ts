@@ -189,7 +189,7 @@ describe('the containers pane acts on a cluster (the FAKE Kubernetes API, held t
 
     press('l');
     await waitUntil(() => state().ui.container?.logs !== undefined, 10_000, 'its logs');
-    expect(state().ui.container?.logs).toEqual([
+    expect(state().ui.container?.logs?.map((r) => r.text)).toEqual([
       '── api: its previous instance (OOMKilled, exit 137) ──',
       'allocating cache for tenant 42',
       '── api: now ──',

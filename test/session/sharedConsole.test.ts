@@ -62,7 +62,7 @@ describe('screens over one shared session', () => {
         ui: {
           ...s.ui,
           overlay: 'container',
-          container: { subject: { kind: 'docker', host: 'local', name: 'shop-api-1' } },
+          container: { subject: { kind: 'container', host: 'local', name: 'shop-api-1', runtime: 'docker' } },
         },
       }));
     for (const action of [

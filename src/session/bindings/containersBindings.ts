@@ -12,6 +12,7 @@ export const CONTAINERS_BINDINGS: Bindings<ContainersAction> = {
     { keys: ['D'], action: 'deletePod', description: 'delete a pod (type its name)' },
     { keys: ['s'], action: 'scaleWorkload', description: 'scale a workload' },
     { keys: ['l'], action: 'toggleContainerLogs', description: 'its own logs / its detail' },
+    { keys: ['/'], action: 'filterContainerLogs', description: 'filter its own logs' },
     { keys: ['j', 'down'], action: 'scrollContainerDown', description: 'scroll' },
     { keys: ['k', 'up'], action: 'scrollContainerUp', description: 'scroll back' },
     { keys: ['ctrl+f', 'pagedown'], action: 'pageContainerDown', description: 'page' },

@@ -1,5 +1,5 @@
 import type { CommandTarget } from '../../model/command';
-import type { ContainerEngines, DescribeSubject } from '../../model/containerDetail';
+import type { ContainerEngines, ContainerRuntime, DescribeSubject } from '../../model/containerDetail';
 
 export type ContainerVerb = 'restart' | 'stop' | 'start' | 'delete' | 'scale';
 
@@ -19,10 +19,17 @@ export interface ActionPlan {
   dryRunArgv?: string[];
 }
 
+/** What an operator would type for the same effect, by what runs the container: how it is journaled. */
+const RUNTIME_COMMAND: Record<ContainerRuntime, string[]> = {
+  docker: ['docker'],
+  process: ['opsconsole', 'demo'],
+};
+
 const KUBECTL_KIND = { Deployment: 'deployment', StatefulSet: 'statefulset' } as const;
 
 /**
- * What `verb` means for what the describe view shows: `docker VERB NAME` on its host; for a pod,
+ * What `verb` means for what the describe view shows: `docker VERB NAME` on its host (the demo's
+ * supervisor for its processes); for a pod,
  * `kubectl delete pod`; for a Deployment or StatefulSet, `kubectl rollout restart` or `kubectl
  * scale`. A string says why it cannot be done to this subject, or through this console.
  */
@@ -32,15 +39,15 @@ export function planAction(
   engines: ContainerEngines | undefined,
   counts: { desired?: number; replicas?: number } = {},
 ): ActionPlan | string {
-  if (subject.kind === 'docker') {
+  if (subject.kind === 'container') {
     if (verb === 'delete' || verb === 'scale')
-      return `${verb}: for a pod or a workload; a Docker container is restarted, stopped or started`;
+      return `${verb}: for a pod or a workload; a container is restarted, stopped or started`;
     const target = engines?.target(subject.host);
     if (!target) return `${verb}: this console cannot act on the containers of ${subject.host}`;
     return {
       step: `${verb} ${subject.name}`,
       where: subject.host,
-      argv: ['docker', verb, subject.name],
+      argv: [...RUNTIME_COMMAND[subject.runtime], verb, subject.name],
       target,
       ...(verb !== 'start' && { typed: subject.name }),
     };

@@ -1,3 +1,5 @@
+import { compileFilter } from '../../logs/logFilter';
+import { parseLine } from '../../logs/parseLine';
 import type { Described, DescribeSubject } from '../../model/containerDetail';
 import { runCommandStep } from '../../playbooks/stepRunner';
 import type { ConsoleState } from '../../store/consoleStore';
@@ -33,10 +35,11 @@ function selectedSubject(s: ConsoleState): DescribeSubject | string {
   if (row?.kind !== 'container')
     return 'select a container, pod or workload in the containers pane (1) first';
   const c = row.container;
-  if (c.kind === 'docker') return { kind: 'docker', host: c.host, name: c.name };
+  if (c.kind === 'docker' || c.kind === 'process')
+    return { kind: 'container', host: c.host, name: c.name, runtime: c.kind };
   if (c.kind === 'kubernetes')
     return { kind: 'pod', host: c.host, namespace: c.compose?.project ?? 'default', name: c.name };
-  return `${c.name}: describe is for Docker containers and Kubernetes pods and workloads`;
+  return `${c.name}: describe is for containers, the demo's processes, and Kubernetes pods and workloads`;
 }
 
 /**
@@ -52,9 +55,9 @@ export function containersController(ctx: ControllerContext) {
 
   const ask = (subject: DescribeSubject): Promise<Described> => {
     const k8s = engines?.kubernetes;
-    if (subject.kind === 'docker') {
+    if (subject.kind === 'container') {
       if (!engines) return Promise.reject(new Error('this console cannot ask the engine about containers'));
-      return engines.describe(subject.host, subject.name).then((detail) => ({ kind: 'docker', detail }));
+      return engines.describe(subject.host, subject.name).then((detail) => ({ kind: 'container', detail }));
     }
     if (!k8s) return Promise.reject(new Error(`this console has no way to the cluster ${subject.host}`));
     if (subject.kind === 'pod')
@@ -96,7 +99,7 @@ export function containersController(ctx: ControllerContext) {
   const desiredOf = (subject: DescribeSubject) => {
     const d = shown()?.described;
     if (d?.kind === 'workload') return d.detail.replicas.desired;
-    return subject.kind === 'docker'
+    return subject.kind === 'container'
       ? undefined
       : store.getState().workloads[`${subject.host}/${subject.namespace}/${subject.name}`]?.desired;
   };
@@ -200,7 +203,7 @@ export function containersController(ctx: ControllerContext) {
       if (c.logs) return setUi({ container: { ...c, logs: undefined, scroll: 0 } });
       const { subject } = c;
       const read =
-        subject.kind === 'docker'
+        subject.kind === 'container'
           ? engines?.logs(subject.host, subject.name, CONTAINER_LOG_LINES)
           : subject.kind === 'pod'
             ? engines?.kubernetes?.podLogs(subject.namespace, subject.name, CONTAINER_LOG_LINES)
@@ -211,11 +214,23 @@ export function containersController(ctx: ControllerContext) {
         (lines) => {
           const now = shown();
           if (!now || !sameSubject(now.subject, subject)) return;
-          setUi({ container: { ...now, logs: lines.map((l) => sanitize(l)), scroll: 0 } });
+          const receivedAt = Date.now();
+          const logs = lines.map((raw, seq) => parseLine(raw, { source: subject.name, seq, receivedAt }));
+          setUi({ container: { ...now, logs, scroll: 0 } });
           say(`the last lines of ${subject.name}, its runs before a restart too`);
         },
         (err: unknown) => say(`could not read the logs of ${subject.name}: ${firstLineOf(err)}`),
       );
+    },
+    /** `/` on its logs: the log pane's filter language, on these lines. */
+    filterContainerLogs: () => {
+      const c = shown();
+      if (!c?.logs) return say('l first: the filter is for its own logs');
+      openPrompt({
+        purpose: 'container-filter',
+        label: `Filter ${c.subject.name}'s lines (rid:ID level:warn word -word /re/)`,
+        value: c.logQuery ?? '',
+      });
     },
     restartContainer: () => void act('restart'),
     stopContainer: () => void act('stop'),
@@ -228,6 +243,14 @@ export function containersController(ctx: ControllerContext) {
     prompts: {
       'confirm-container': (value, prompt) => confirmed(value, prompt.carry, false),
       'confirm-container-again': (value, prompt) => confirmed(value, prompt.carry, true),
+      'container-filter': (value) => {
+        setUi({ overlay: 'container' });
+        const c = shown();
+        if (!c) return;
+        const { error } = compileFilter(value);
+        if (error) return say(`filter: ${error}`);
+        setUi({ container: { ...c, logQuery: value.trim(), scroll: 0 } });
+      },
       'scale-workload': (value) => {
         setUi({ overlay: 'container' });
         const n = /^\d{1,4}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
