@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,14 +6,16 @@ import { IncidentRepository } from '../../src/incident/incidentRepository';
 import { readJournal } from '../../src/incident/journal';
 import { runCli } from '../helpers/cli';
 import { TEST_IMAGE, TestDockerd } from '../helpers/dockerd';
+import { TestSshd } from '../helpers/sshd';
 
 const dockerd = new TestDockerd();
+const sshd = new TestSshd();
 const home = mkdtempSync(join(tmpdir(), 'oc-container-'));
 const stateDir = join(home, 'state');
 const env = { OPSCONSOLE_STATE_DIR: stateDir, XDG_CONFIG_HOME: join(home, 'config') };
 
 beforeAll(async () => {
-  await dockerd.start();
+  await Promise.all([dockerd.start(), sshd.init().then(() => sshd.start())]);
   dockerd.buildImage();
   // Ends on SIGTERM, as a service does: a restart takes a second, not the 10 s grace.
   dockerd.docker(
@@ -31,7 +33,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await dockerd.stop();
+  await Promise.all([dockerd.stop(), sshd.kill()]);
 });
 
 const cli = (args: string[]) =>
@@ -84,5 +86,35 @@ describe('opsconsole container (a real Docker engine)', () => {
     const bad = await cli(['reboot', 'shop-api-1']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/"reboot" is not one of restart, stop, start/);
+  });
+
+  it('acts over the SSH link as the console reaches the host: the engine is the remote one', async () => {
+    const knownHosts = join(home, 'known_hosts');
+    writeFileSync(knownHosts, `${sshd.knownHostsLine()}\n`);
+    const config = join(home, 'ssh.yaml');
+    writeFileSync(
+      config,
+      [
+        'environments:',
+        '  lab:',
+        '    hosts:',
+        '      box:',
+        `        ssh: root@127.0.0.1:${sshd.port}`,
+        `        identityFile: ${sshd.userKey}`,
+        '        agent: false',
+        `        knownHostsFile: ${knownHosts}`,
+        `        dockerSocket: ${dockerd.socket}`,
+        '        docker: true',
+        '    services: {}',
+        '',
+      ].join('\n'),
+    );
+    const before = startedAt();
+    const r = await runCli(
+      ['--config', config, 'container', 'restart', 'shop-api-1', '--host', 'box', '--yes'],
+      { env },
+    );
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, 'box: restarted shop-api-1\n', expect.any(String)]);
+    expect(startedAt()).not.toBe(before);
   });
 });
