@@ -35,6 +35,7 @@ export function containerEngines(
       if (!d) throw new Error(`${host} has no Docker engine this console watches`);
       return containerLogTail(d, name, tail);
     },
+    commandTarget: (host) => hosts()?.commandTarget(host),
     target: (host) => {
       const d = dialer(host);
       return d && dockerEngineTarget(host, d);

@@ -36,8 +36,11 @@ export interface ContainerDetail {
   events?: DetailEvent[];
 }
 
-/** What runs a container row: a Docker engine, or the demo's supervisor (its processes act alike). */
-export type ContainerRuntime = 'docker' | 'process';
+/**
+ * What runs a container row and can act on it: a Docker engine, the demo's supervisor, or the
+ * process manager a status command read (pm2, systemd).
+ */
+export type ContainerRuntime = 'docker' | 'process' | 'pm2' | 'systemd';
 
 /** What the describe view shows: a container (or process), a pod, or a workload, with where it is. */
 export type DescribeSubject =
@@ -72,4 +75,6 @@ export interface ContainerEngines {
   logs(host: string, name: string, tail: number): Promise<string[]>;
   /** Undefined for a host whose containers the console cannot act on. */
   target(host: string): CommandTarget | undefined;
+  /** Runs a command on the host, as its status commands run: for pm2 and systemctl. */
+  commandTarget?(host: string): CommandTarget | undefined;
 }

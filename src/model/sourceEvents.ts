@@ -52,6 +52,8 @@ export interface ContainerStatus {
   reason?: string;
   /** How it was deployed, as far as its source can tell (compose labels, pm2): the rollback's variant. */
   deployedBy?: DeployOrigin;
+  /** The process manager a command row came from, which can also restart, stop and start it. */
+  managedBy?: 'pm2' | 'systemd';
 }
 
 /** The service a container runs: its compose service, else its own name. */

@@ -44,13 +44,15 @@ export const pm2List: StatusMapping = (json, host) =>
             : s === 'stopped'
               ? 'stopped'
               : 'unknown';
-    const version = str(env.version);
+    // pm2 says N/A for an app without a package.json: no version, not a version named "N/A".
+    const version = str(env.version) === 'N/A' ? undefined : str(env.version);
     const uptime = num(env.pm_uptime);
     const name = str(proc.name) ?? '?';
     const cwd = str(env.pm_cwd);
     return status(host, name, {
       // pm2 runs it: the rollback checks out the previous release in its directory and reloads it.
       deployedBy: { kind: 'pm2', evidence: `pm2 runs ${name}`, params: { ...(cwd && { appDir: cwd }) } },
+      managedBy: 'pm2',
       state,
       health: 'none',
       restarts: num(env.restart_time) ?? 0,
@@ -80,7 +82,7 @@ export const systemdUnits: StatusMapping = (json, host) =>
             : active === 'inactive'
               ? 'stopped'
               : 'unknown';
-    return status(host, str(unit.unit) ?? '?', { state, health: 'none', restarts: 0 });
+    return status(host, str(unit.unit) ?? '?', { state, health: 'none', restarts: 0, managedBy: 'systemd' });
   });
 
 export const STATUS_MAPPINGS = {

@@ -1,5 +1,11 @@
 import type { CommandTarget } from '../../model/command';
-import type { ContainerEngines, ContainerRuntime, DescribeSubject } from '../../model/containerDetail';
+import type {
+  ContainerDetail,
+  ContainerEngines,
+  ContainerRuntime,
+  DescribeSubject,
+} from '../../model/containerDetail';
+import type { ContainerStatus } from '../../model/sourceEvents';
 
 export type ContainerVerb = 'restart' | 'stop' | 'start' | 'delete' | 'scale';
 
@@ -23,7 +29,20 @@ export interface ActionPlan {
 const RUNTIME_COMMAND: Record<ContainerRuntime, string[]> = {
   docker: ['docker'],
   process: ['opsconsole', 'demo'],
+  pm2: ['pm2'],
+  systemd: ['systemctl'],
 };
+
+/** Runtimes acted on by running their own command on the host, as its status command runs. */
+const BY_COMMAND: readonly ContainerRuntime[] = ['pm2', 'systemd'];
+
+/** A process manager's own last lines of what it runs: `l` on a pm2 process or a systemd unit. */
+export function managerLogArgv(runtime: ContainerRuntime, name: string, lines: number): string[] | undefined {
+  if (runtime === 'pm2') return ['pm2', 'logs', name, '--lines', String(lines), '--nostream', '--raw'];
+  if (runtime === 'systemd')
+    return ['journalctl', '-u', name, '-n', String(lines), '--no-pager', '-o', 'cat'];
+  return undefined;
+}
 
 const KUBECTL_KIND = { Deployment: 'deployment', StatefulSet: 'statefulset' } as const;
 
@@ -42,12 +61,20 @@ export function planAction(
   if (subject.kind === 'container') {
     if (verb === 'delete' || verb === 'scale')
       return `${verb}: for a pod or a workload; a container is restarted, stopped or started`;
-    const target = engines?.target(subject.host);
+    const target = BY_COMMAND.includes(subject.runtime)
+      ? engines?.commandTarget?.(subject.host)
+      : engines?.target(subject.host);
     if (!target) return `${verb}: this console cannot act on the containers of ${subject.host}`;
     return {
       step: `${verb} ${subject.name}`,
       where: subject.host,
-      argv: [...RUNTIME_COMMAND[subject.runtime], verb, subject.name],
+      // pm2 prints its whole table after each verb: -s leaves the exit status to say how it went.
+      argv: [
+        ...RUNTIME_COMMAND[subject.runtime],
+        verb,
+        subject.name,
+        ...(subject.runtime === 'pm2' ? ['-s'] : []),
+      ],
       target,
       ...(verb !== 'start' && { typed: subject.name }),
     };
@@ -90,4 +117,34 @@ export function planAction(
     });
   }
   return `${verb}: a workload is restarted (R) or scaled (s); its pods are deleted one by one (d on a pod)`;
+}
+
+/** A row a process manager reported, as the describe view shows it: what its status command read. */
+export function detailOfStatus(c: ContainerStatus): ContainerDetail {
+  return {
+    name: c.name,
+    host: c.host,
+    image: `${c.managedBy ?? 'a process manager'} runs it${c.version ? `, version ${c.version}` : ''}`,
+    state: c.state,
+    ...(c.exitCode !== undefined && { exitCode: c.exitCode }),
+    oomKilled: c.oomKilled === true,
+    ...(c.startedAt !== undefined && { startedAt: c.startedAt }),
+    restarts: c.restarts,
+    labels: [
+      ...(c.cpuPercent !== undefined ? [['cpu', `${c.cpuPercent}%`] as [string, string]] : []),
+      ...(c.deployedBy ? [['deployed', c.deployedBy.evidence] as [string, string]] : []),
+    ],
+    ports: [],
+    mounts: [],
+    limits: {},
+  };
+}
+
+/** Runs a command that prints lines (`pm2 logs`, `journalctl`) on the host; its output as lines. */
+export async function readCommandLines(target: CommandTarget | undefined, argv: string[]): Promise<string[]> {
+  if (!target) throw new Error('this console cannot run commands on that host');
+  const r = await target.run(argv, { timeoutMs: 30_000 });
+  if (r.exitCode !== 0)
+    throw new Error(`${argv[0]} exited ${r.exitCode}: ${r.output.split('\n').at(-1) ?? ''}`);
+  return r.output.split('\n').filter((l) => l !== '');
 }

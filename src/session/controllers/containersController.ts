@@ -6,7 +6,14 @@ import type { ConsoleState } from '../../store/consoleStore';
 import { containerRowsOf } from '../../store/paneRows';
 import { sanitize } from '../../text/sanitize';
 import { firstLineOf } from '../../userError';
-import { type ActionPlan, type ContainerVerb, planAction } from './containerActions';
+import {
+  type ActionPlan,
+  type ContainerVerb,
+  detailOfStatus,
+  managerLogArgv,
+  planAction,
+  readCommandLines,
+} from './containerActions';
 import type { Controller, ControllerContext } from './controllerContext';
 
 const ACTION_TIMEOUT_MS = 60_000;
@@ -37,6 +44,8 @@ function selectedSubject(s: ConsoleState): DescribeSubject | string {
   const c = row.container;
   if (c.kind === 'docker' || c.kind === 'process')
     return { kind: 'container', host: c.host, name: c.name, runtime: c.kind };
+  if (c.kind === 'command' && c.managedBy)
+    return { kind: 'container', host: c.host, name: c.name, runtime: c.managedBy };
   if (c.kind === 'kubernetes')
     return { kind: 'pod', host: c.host, namespace: c.compose?.project ?? 'default', name: c.name };
   return `${c.name}: describe is for containers, the demo's processes, and Kubernetes pods and workloads`;
@@ -56,6 +65,9 @@ export function containersController(ctx: ControllerContext) {
   const ask = (subject: DescribeSubject): Promise<Described> => {
     const k8s = engines?.kubernetes;
     if (subject.kind === 'container') {
+      // A process manager's row says what its status command read: that is its detail.
+      const row = store.getState().containers[`${subject.host}/${subject.name}`];
+      if (row?.managedBy) return Promise.resolve({ kind: 'container', detail: detailOfStatus(row) });
       if (!engines) return Promise.reject(new Error('this console cannot ask the engine about containers'));
       return engines.describe(subject.host, subject.name).then((detail) => ({ kind: 'container', detail }));
     }
@@ -88,8 +100,9 @@ export function containersController(ctx: ControllerContext) {
         signal: new AbortController().signal,
       },
     ).then((r) => {
+      const said = r.output.trim() || (r.exitCode === 0 ? `${plan.step}: done` : `${plan.step}: failed`);
       say(
-        `${plan.where}: ${r.output}${r.exitCode === 0 ? '' : ` (exit ${r.exitCode})`}${record ? '' : ' — no open incident, so not journaled'}`,
+        `${plan.where}: ${said}${r.exitCode === 0 ? '' : ` (exit ${r.exitCode})`}${record ? '' : ' — no open incident, so not journaled'}`,
       );
       // A deleted pod is gone: its detail would only say so.
       if (sameSubject(shown()?.subject, subject) && plan.argv[1] !== 'delete') describe(subject);
@@ -202,8 +215,11 @@ export function containersController(ctx: ControllerContext) {
       if (!c) return;
       if (c.logs) return setUi({ container: { ...c, logs: undefined, scroll: 0 } });
       const { subject } = c;
-      const read =
-        subject.kind === 'container'
+      const managerLog =
+        subject.kind === 'container' && managerLogArgv(subject.runtime, subject.name, CONTAINER_LOG_LINES);
+      const read = managerLog
+        ? readCommandLines(engines?.commandTarget?.(subject.host), managerLog)
+        : subject.kind === 'container'
           ? engines?.logs(subject.host, subject.name, CONTAINER_LOG_LINES)
           : subject.kind === 'pod'
             ? engines?.kubernetes?.podLogs(subject.namespace, subject.name, CONTAINER_LOG_LINES)
