@@ -26,7 +26,7 @@ beforeAll(async () => {
   const app = join(work, 'api.js');
   writeFileSync(
     app,
-    "let i = 0; setInterval(() => console.log(JSON.stringify({ level: 'info', msg: `tick ${++i}` })), 200);\n",
+    "let i = 0; setInterval(() => console.log(JSON.stringify({ level: 'info', msg: 'tick ' + ++i })), 200);\n",
   );
   pm2('start', app, '--name', 'api', '-s');
   const env = EnvironmentSchema.parse({
