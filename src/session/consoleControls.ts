@@ -20,6 +20,11 @@ const CONTAINER_PALETTE: KeyBinding[] = [
   { keys: [], action: 'restartContainer', description: 'restart the selected container (type its name)' },
   { keys: [], action: 'stopContainer', description: 'stop the selected container (type its name)' },
   { keys: [], action: 'startContainer', description: 'start the selected container' },
+  {
+    keys: [],
+    action: 'restartService',
+    description: 'restart every container of the selected compose service',
+  },
   { keys: [], action: 'deletePod', description: 'delete the selected pod (type its name)' },
   { keys: [], action: 'scaleWorkload', description: 'scale the selected workload' },
 ];

@@ -25,48 +25,70 @@ export function containerActionArgv(action: ContainerAction, container: string):
 }
 
 /**
- * A command target that runs `docker restart|stop|start NAME` through the Engine API (the local
+ * A command target that runs `docker restart|stop|start NAME...` through the Engine API (the local
  * socket, or the one forwarded over SSH), so actions need no docker CLI on the host and go over the
- * same link the console watches. The step runner journals intent and result around it like any step.
+ * same link the console watches. Several names go one after another, as the docker CLI does them,
+ * and the first refusal stops the rest. The step runner journals intent and result around it.
  */
 export function dockerEngineTarget(host: string, dialer: DockerDialer): CommandTarget {
   return {
     name: host,
     async run(argv: string[], options: RunOptions): Promise<CommandResult> {
-      const [docker, verb, container, ...rest] = argv;
-      if (docker !== 'docker' || !verb || !isContainerAction(verb) || !container || rest.length > 0)
+      const [docker, verb, ...containers] = argv;
+      if (docker !== 'docker' || !verb || !isContainerAction(verb) || containers.length === 0)
         throw new Error(`not a container action: ${sanitize(argv.join(' '))}`);
       const started = Date.now();
-      const client = dockerClient(dialer);
-      try {
-        const res = await client.request({
-          method: 'POST',
-          path: `/containers/${encodeURIComponent(container)}/${verb}${verb === 'start' ? '' : `?t=${STOP_GRACE_S}`}`,
-          headersTimeout: options.timeoutMs,
-          bodyTimeout: options.timeoutMs,
-          ...(options.signal && { signal: options.signal }),
-        });
-        const body = sanitize(await res.body.text()).slice(0, 500);
-        const said = /"message"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(body)?.[1] ?? body;
-        const output =
-          res.statusCode === 204
-            ? `${verb === 'stop' ? 'stopped' : verb === 'start' ? 'started' : 'restarted'} ${container}`
-            : res.statusCode === 304
-              ? `${container} was already ${verb === 'stop' ? 'stopped' : 'running'}: nothing to do`
-              : `the Docker engine answered ${res.statusCode}: ${said}`;
-        return {
-          exitCode: res.statusCode === 204 || res.statusCode === 304 ? 0 : 1,
-          durationMs: Date.now() - started,
-          output,
-          outputBytes: Buffer.byteLength(output),
-          timedOut: false,
-          cancelled: false,
-        };
-      } finally {
-        void client.destroy().catch(() => {});
+      const outputs: string[] = [];
+      for (const container of containers) {
+        const one = await actOn(dialer, verb, container, options);
+        outputs.push(one.output);
+        if (one.exitCode !== 0) return finished(1, outputs, started);
       }
+      return finished(0, outputs, started);
     },
   };
+}
+
+function finished(exitCode: number, outputs: string[], started: number): CommandResult {
+  const output = outputs.join('; ');
+  return {
+    exitCode,
+    durationMs: Date.now() - started,
+    output,
+    outputBytes: Buffer.byteLength(output),
+    timedOut: false,
+    cancelled: false,
+  };
+}
+
+/** One container's verb through the engine: what it did, or what the engine answered. */
+async function actOn(
+  dialer: DockerDialer,
+  verb: ContainerAction,
+  container: string,
+  options: RunOptions,
+): Promise<{ exitCode: number; output: string }> {
+  const client = dockerClient(dialer);
+  try {
+    const res = await client.request({
+      method: 'POST',
+      path: `/containers/${encodeURIComponent(container)}/${verb}${verb === 'start' ? '' : `?t=${STOP_GRACE_S}`}`,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      ...(options.signal && { signal: options.signal }),
+    });
+    const body = sanitize(await res.body.text()).slice(0, 500);
+    const said = /"message"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(body)?.[1] ?? body;
+    const output =
+      res.statusCode === 204
+        ? `${verb === 'stop' ? 'stopped' : verb === 'start' ? 'started' : 'restarted'} ${container}`
+        : res.statusCode === 304
+          ? `${container} was already ${verb === 'stop' ? 'stopped' : 'running'}: nothing to do`
+          : `the Docker engine answered ${res.statusCode}: ${said}`;
+    return { exitCode: res.statusCode === 204 || res.statusCode === 304 ? 0 : 1, output };
+  } finally {
+    void client.destroy().catch(() => {});
+  }
 }
 
 /** An inspect document's size past which it is not read: labels and health output are small. */

@@ -97,7 +97,7 @@ describe('the containers pane acts on a real Docker engine', () => {
     expect(state().ui.prompt?.purpose).toBe('confirm-container');
     type('shop-api');
     press('return');
-    expect(state().ui.message).toMatch(/not confirmed: type "shop-api-1" to restart it/);
+    expect(state().ui.message).toMatch(/not confirmed: type "shop-api-1" to restart shop-api-1/);
     press('R');
     type('shop-api-1');
     press('return');
@@ -156,5 +156,65 @@ describe('the containers pane acts on a real Docker engine', () => {
     expect(state().ui.prompt?.label).toBe('stop shop-api-1 on local. Type "shop-api-1" to go on');
     press('escape');
     expect(dockerd.docker('inspect', '--format', '{{.State.Status}}', 'shop-api-1')).toBe('running');
+  }, 90_000);
+
+  it('restarts every container of a compose service at once, asking for its name and then again', async () => {
+    dockerd.docker(
+      ...['run', '-d', '--name', 'shop-api-2', '--network', 'none'],
+      ...[
+        '--label',
+        'com.docker.compose.project=shop',
+        '--label',
+        'com.docker.compose.service=api',
+        TEST_IMAGE,
+      ],
+      ...['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
+    );
+    await waitUntil(
+      () => state().containers['local/shop-api-2']?.state === 'running',
+      30_000,
+      'shop-api-2 seen',
+    );
+    const started = (name: string) => dockerd.docker('inspect', '--format', '{{.State.StartedAt}}', name);
+    const before = [started('shop-api-1'), started('shop-api-2')];
+    const at = containerRowsOf(state()).findIndex(
+      (r) => r.kind === 'container' && r.container.name === 'shop-api-2',
+    );
+    press('g');
+    for (let i = 0; i < at; i++) press('down');
+    press('return');
+    press('A');
+    expect(state().ui.prompt).toMatchObject({
+      purpose: 'confirm-container',
+      label: 'restart service api (2 containers) on local. Type "api" to go on',
+      details: ['runs: docker restart shop-api-1 shop-api-2'],
+    });
+    type('api');
+    press('return');
+    expect(state().ui.prompt?.purpose).toBe('confirm-container-again');
+    type('no');
+    press('return');
+    expect(state().ui.message).toBe('not confirmed: type "yes" to restart service api (2 containers)');
+    expect([started('shop-api-1'), started('shop-api-2')]).toEqual(before);
+    press('A');
+    type('api');
+    press('return');
+    type('yes');
+    press('return');
+    await waitUntil(
+      () => started('shop-api-1') !== before[0] && started('shop-api-2') !== before[1],
+      60_000,
+      'both restarted',
+    );
+    await waitUntil(() => /restarted shop-api-2/.test(state().ui.message ?? ''), 10_000, 'the result said');
+    // The incident of the test before is still open: one step, both containers, journaled.
+    expect(state().ui.message).toBe('local: restarted shop-api-1; restarted shop-api-2');
+    const intents = readJournal(
+      new IncidentRepository(stateDir).pathOf(state().incident.active?.id ?? ''),
+    ).records.filter((r) => r.kind === 'step.intent');
+    expect(intents.at(-1)?.payload).toMatchObject({
+      argv: ['docker', 'restart', 'shop-api-1', 'shop-api-2'],
+    });
+    press('escape');
   }, 90_000);
 });

@@ -69,6 +69,7 @@ describe('screens over one shared session', () => {
       'restartContainer',
       'stopContainer',
       'startContainer',
+      'restartService',
       'deletePod',
       'scaleWorkload',
     ] as const) {

@@ -45,6 +45,22 @@ describe('what each action means for what the describe view shows', () => {
       planAction({ kind: 'container', host: 'web9', name: 'x', runtime: 'docker' }, 'restart', engines),
     ).toBe('restart: this console cannot act on the containers of web9');
     expect(planAction(unit, 'scale', engines)).toMatch(/^scale: for a pod or a workload/);
+    const service = { name: 'api', containers: ['shop-api-1', 'shop-api-2'] };
+    expect(
+      planAction(
+        { kind: 'container', host: 'web1', name: 'shop-api-1', runtime: 'docker' },
+        'restart-service',
+        engines,
+        {
+          service,
+        },
+      ),
+    ).toMatchObject({
+      argv: ['docker', 'restart', 'shop-api-1', 'shop-api-2'],
+      typed: 'api',
+      everyReplica: 'This restarts all 2 containers of api at once: it is down until they are back.',
+    });
+    expect(planAction(unit, 'restart-service', engines, { service })).toMatch(/compose service/);
   });
 
   it('Kubernetes: kubectl’s verbs with a server dry run; a restart of every pod asked twice; scale down typed', () => {

@@ -7,6 +7,7 @@ export const CONTAINERS_BINDINGS: Bindings<ContainersAction> = {
   container: [
     { keys: ['escape', 'q'], action: 'closeContainer', description: 'close the container' },
     { keys: ['R'], action: 'restartContainer', description: 'restart it (type its name)' },
+    { keys: ['A'], action: 'restartService', description: 'restart its whole compose service' },
     { keys: ['S'], action: 'stopContainer', description: 'stop a container (type its name)' },
     { keys: ['U'], action: 'startContainer', description: 'start a container' },
     { keys: ['D'], action: 'deletePod', description: 'delete a pod (type its name)' },

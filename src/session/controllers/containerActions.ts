@@ -7,7 +7,7 @@ import type {
 } from '../../model/containerDetail';
 import type { ContainerStatus } from '../../model/sourceEvents';
 
-export type ContainerVerb = 'restart' | 'stop' | 'start' | 'delete' | 'scale';
+export type ContainerVerb = 'restart' | 'stop' | 'start' | 'delete' | 'scale' | 'restart-service';
 
 /** Exactly what an action will send, where, and what it asks of the operator first. */
 export interface ActionPlan {
@@ -56,8 +56,22 @@ export function planAction(
   subject: DescribeSubject,
   verb: ContainerVerb,
   engines: ContainerEngines | undefined,
-  counts: { desired?: number; replicas?: number } = {},
+  counts: { desired?: number; replicas?: number; service?: { name: string; containers: string[] } } = {},
 ): ActionPlan | string {
+  if (subject.kind === 'container' && verb === 'restart-service') {
+    const { service } = counts;
+    const target = subject.runtime === 'docker' ? engines?.target(subject.host) : undefined;
+    if (!service || !target)
+      return `restart every container of a service: for a Docker compose service's container`;
+    return {
+      step: `restart service ${service.name} (${service.containers.length} containers)`,
+      where: subject.host,
+      argv: ['docker', 'restart', ...service.containers],
+      target,
+      typed: service.name,
+      everyReplica: `This restarts all ${service.containers.length} containers of ${service.name} at once: it is down until they are back.`,
+    };
+  }
   if (subject.kind === 'container') {
     if (verb === 'delete' || verb === 'scale')
       return `${verb}: for a pod or a workload; a container is restarted, stopped or started`;

@@ -117,6 +117,22 @@ export function containersController(ctx: ControllerContext) {
       : store.getState().workloads[`${subject.host}/${subject.namespace}/${subject.name}`]?.desired;
   };
 
+  /** A compose container's service and every container of it on that host, by name. */
+  const serviceOf = (subject: DescribeSubject) => {
+    if (subject.kind !== 'container') return {};
+    const { containers } = store.getState();
+    const own = containers[`${subject.host}/${subject.name}`]?.compose;
+    if (!own) return {};
+    const names = Object.values(containers)
+      .filter(
+        (c) =>
+          c.host === subject.host && c.compose?.project === own.project && c.compose.service === own.service,
+      )
+      .map((c) => c.name)
+      .sort();
+    return { service: { name: own.service, containers: names } };
+  };
+
   /** Plans the verb, asks the system for a dry run where it has one, then asks for what the plan needs. */
   const act = async (verb: ContainerVerb, replicas?: number) => {
     // From the palette, on the dashboard: the selected row's.
@@ -138,6 +154,7 @@ export function containersController(ctx: ControllerContext) {
     const plan = planAction(subject, verb, engines, {
       ...(desired !== undefined && { desired }),
       ...(replicas !== undefined && { replicas }),
+      ...serviceOf(subject),
     });
     if (typeof plan === 'string') return say(plan);
     let dryRun: string[] = [];
@@ -172,10 +189,11 @@ export function containersController(ctx: ControllerContext) {
     const plan = planAction(subject, verb, engines, {
       ...(desired !== undefined && { desired }),
       ...(replicas !== undefined && { replicas }),
+      ...serviceOf(subject),
     });
     if (typeof plan === 'string') return say(plan);
     if (!again && value.trim() !== plan.typed)
-      return say(`not confirmed: type "${plan.typed}" to ${verb} it`);
+      return say(`not confirmed: type "${plan.typed}" to ${plan.step}`);
     if (again && value.trim() !== 'yes') return say(`not confirmed: type "yes" to ${plan.step}`);
     if (plan.everyReplica && !again)
       return openPrompt({
@@ -249,6 +267,7 @@ export function containersController(ctx: ControllerContext) {
       });
     },
     restartContainer: () => void act('restart'),
+    restartService: () => void act('restart-service'),
     stopContainer: () => void act('stop'),
     startContainer: () => void act('start'),
     deletePod: () => void act('delete'),
