@@ -20,13 +20,21 @@ const ACTION_TIMEOUT_MS = 60_000;
 export async function runJournaledAction(
   loaded: LoadedConfig | undefined,
   incidentFlag: unknown,
-  action: { step: string; host: string; argv: string[]; target: CommandTarget },
+  action: { step: string; host: string; argv: string[]; target: CommandTarget; dryRun?: boolean },
 ): Promise<number> {
   const repo = new IncidentRepository(stateDirFor(loaded));
   const id = typeof incidentFlag === 'string' ? repo.open(incidentFlag) && incidentFlag : repo.active()?.id;
   const recorder = id ? new IncidentRecorder(repo.open(id), configSecrets(loaded?.config)) : undefined;
   const result = await runCommandStep(
-    { step: action.step, host: action.host, argv: action.argv, timeoutMs: ACTION_TIMEOUT_MS, dryRun: false },
+    {
+      step: action.step,
+      host: action.host,
+      argv: action.argv,
+      timeoutMs: ACTION_TIMEOUT_MS,
+      // A dry run the system does itself (Kubernetes' server dry run) is sent, and journaled as one.
+      dryRun: action.dryRun === true,
+      executeDryRun: action.dryRun === true,
+    },
     {
       record: (kind, payload) => {
         recorder?.record(kind, payload);

@@ -6,9 +6,9 @@ import type { Command } from './commands';
 import { confirmByName, runJournaledAction } from './journaledAction';
 
 const USAGE = [
-  'opsconsole workload restart KIND/NAME [-n NS] [--context C] [--incident ID]',
-  '       opsconsole workload scale KIND/NAME --replicas N [-n NS] [--context C] [--incident ID] [--yes]',
-  '       opsconsole workload delete pod/NAME [-n NS] [--context C] [--incident ID] [--yes]',
+  'opsconsole workload restart KIND/NAME [-n NS] [--context C] [--incident ID] [--dry-run]',
+  '       opsconsole workload scale KIND/NAME --replicas N [-n NS] [--context C] [--incident ID] [--yes] [--dry-run]',
+  '       opsconsole workload delete pod/NAME [-n NS] [--context C] [--incident ID] [--yes] [--dry-run]',
 ].join('\n');
 
 /** `pod/NAME` or `pods/NAME`, as `kubectl delete` takes one pod. */
@@ -28,7 +28,8 @@ export const workloadCommand: Command = {
     'the request, the result after. KIND is deployment (deploy) or statefulset (sts); -n defaults',
     "to the context's namespace, else default. delete pod sends what `kubectl delete pod` sends (its",
     'controller starts another). scale and delete ask for the name typed on a terminal, and',
-    'without one are refused unless --yes.',
+    'without one are refused unless --yes. --dry-run sends it as a server dry run',
+    '(`--dry-run=server`): the API validates and answers, stores nothing; no confirmation is asked.',
     '',
     'Exit status: 0 done, 1 the API said no or could not be reached, 2 usage.',
   ],
@@ -38,6 +39,7 @@ export const workloadCommand: Command = {
     replicas: { type: 'string' },
     incident: { type: 'string' },
     yes: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
   },
   allowPositionals: true,
   async run({ values, positionals }, globals) {
@@ -59,7 +61,8 @@ export const workloadCommand: Command = {
       throw new UserError('opsconsole workload restart: --replicas goes with scale');
     const { context, namespace, where } = await placeOf(values);
     const refText = `${target.kind}/${target.name}`;
-    if (verb === 'scale')
+    const dryRun = values['dry-run'] === true;
+    if (verb === 'scale' && !dryRun)
       await confirmByName(
         `scale ${refText} in ${where} to ${replicas} replicas`,
         target.name,
@@ -69,10 +72,12 @@ export const workloadCommand: Command = {
     return runJournaledAction(await loadedConfig(globals.config), values.incident, {
       step: verb === 'restart' ? `restart ${refText}` : `scale ${refText} to ${replicas}`,
       host: where,
-      argv:
+      ...kubectlArgv(
         verb === 'restart'
           ? ['kubectl', 'rollout', 'restart', refText, '-n', namespace]
           : ['kubectl', 'scale', refText, `--replicas=${replicas}`, '-n', namespace],
+        dryRun,
+      ),
       target: kubernetesTarget({ ...(context && { context }) }),
     });
   },
@@ -93,13 +98,19 @@ async function deletePod(
       `opsconsole workload: usage: ${USAGE}${ref && !name ? `\n  "${sanitize(ref)}" is not pod/NAME` : ''}`,
     );
   const { context, namespace, where } = await placeOf(values);
-  await confirmByName(`delete pod/${name} in ${where}`, name, values.yes, 'workload');
+  const dryRun = values['dry-run'] === true;
+  if (!dryRun) await confirmByName(`delete pod/${name} in ${where}`, name, values.yes, 'workload');
   return runJournaledAction(await loadedConfig(globals.config), values.incident, {
     step: `delete pod/${name}`,
     host: where,
-    argv: ['kubectl', 'delete', 'pod', name, '-n', namespace],
+    ...kubectlArgv(['kubectl', 'delete', 'pod', name, '-n', namespace], dryRun),
     target: kubernetesTarget({ ...(context && { context }) }),
   });
+}
+
+/** The argv as kubectl takes it, `--dry-run=server` last for a server dry run, journaled as one. */
+function kubectlArgv(argv: string[], dryRun: boolean): { argv: string[]; dryRun?: boolean } {
+  return dryRun ? { argv: [...argv, '--dry-run=server'], dryRun: true } : { argv };
 }
 
 /** The context and namespace asked for (-n, else the context's), and how the journal names them. */

@@ -103,6 +103,43 @@ describe('opsconsole workload (the FAKE Kubernetes API, held to the real kubectl
     expect(bad.stderr).toMatch(/"deployment\/api" is not pod\/NAME/);
   });
 
+  it('--dry-run sends a server dry run without asking: validated, answered, nothing stored, journaled as a dry run', async () => {
+    const id = (
+      await runCli(['incident', 'declare', '--title', 'dry', '--severity', 'P3'], cluster.zeroConfig())
+    ).stdout.trim();
+    const replicas = (cluster.api.get('deployments', 'shop', 'api')?.spec as { replicas?: number }).replicas;
+    const r = await cli(
+      'scale',
+      'deployment/api',
+      '--replicas',
+      '9',
+      '-n',
+      'shop',
+      '--dry-run',
+      '--incident',
+      id,
+    );
+    expect([r.code, r.stdout]).toEqual([0, 'shop: deployment.apps/api scaled to 9 (server dry run)\n']);
+    expect(cluster.api.patches.at(-1)?.path).toMatch(/[?&]dryRun=All/);
+    expect((cluster.api.get('deployments', 'shop', 'api')?.spec as { replicas?: number }).replicas).toBe(
+      replicas,
+    );
+    const [pod] = (await cluster.kubectl('get', 'pods', '-n', 'shop', '-o', 'name')).split('\n');
+    const name = (pod ?? '').replace('pod/', '');
+    const d = await cli('delete', `pod/${name}`, '-n', 'shop', '--dry-run', '--incident', id);
+    expect([d.code, d.stdout]).toEqual([0, `shop: pod "${name}" deleted (server dry run)\n`]);
+    expect(cluster.api.get('pods', 'shop', name)).toBeDefined();
+    const intents = readJournal(
+      new IncidentRepository(cluster.zeroConfig().env.OPSCONSOLE_STATE_DIR).pathOf(id),
+    )
+      .records.filter((x) => x.kind === 'step.intent')
+      .map((x) => x.payload as { argv: string[]; dryRun: boolean });
+    expect(intents.map((p) => [p.argv.join(' '), p.dryRun])).toEqual([
+      ['kubectl scale deployment/api --replicas=9 -n shop --dry-run=server', true],
+      [`kubectl delete pod ${name} -n shop --dry-run=server`, true],
+    ]);
+  });
+
   it('says what the API answered, and refuses what is not a workload, with exit 2', async () => {
     const missing = await cli('restart', 'deployment/nope', '-n', 'shop');
     expect(missing.code).toBe(1);
