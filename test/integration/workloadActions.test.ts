@@ -107,7 +107,9 @@ describe('opsconsole workload (the FAKE Kubernetes API, held to the real kubectl
     const id = (
       await runCli(['incident', 'declare', '--title', 'dry', '--severity', 'P3'], cluster.zeroConfig())
     ).stdout.trim();
-    const replicas = (cluster.api.get('deployments', 'shop', 'api')?.spec as { replicas?: number }).replicas;
+    const replicasNow = () =>
+      (cluster.api.get('deployments', 'shop', 'api')?.spec as { replicas?: number } | undefined)?.replicas;
+    const replicas = replicasNow();
     const r = await cli(
       'scale',
       'deployment/api',
@@ -121,9 +123,7 @@ describe('opsconsole workload (the FAKE Kubernetes API, held to the real kubectl
     );
     expect([r.code, r.stdout]).toEqual([0, 'shop: deployment.apps/api scaled to 9 (server dry run)\n']);
     expect(cluster.api.patches.at(-1)?.path).toMatch(/[?&]dryRun=All/);
-    expect((cluster.api.get('deployments', 'shop', 'api')?.spec as { replicas?: number }).replicas).toBe(
-      replicas,
-    );
+    expect(replicasNow()).toBe(replicas);
     const [pod] = (await cluster.kubectl('get', 'pods', '-n', 'shop', '-o', 'name')).split('\n');
     const name = (pod ?? '').replace('pod/', '');
     const d = await cli('delete', `pod/${name}`, '-n', 'shop', '--dry-run', '--incident', id);
