@@ -27,6 +27,9 @@ export function Header({ width }: { width: number }) {
   const amFiring = useConsole((s) => (hasAlertSource(s) ? firingAlerts(s) : undefined));
   const amUnknown = useConsole((s) => s.alerts?.unknown !== undefined || s.alertRules?.unknown !== undefined);
   const alerts = amFiring === undefined ? '' : ` · am ${amFiring}${amUnknown ? '?' : ''}`;
+  // A chat channel that did not take its last message: its messages wait, and the header says so.
+  const chatFailing = useConsole(useShallow((s) => s.chatFailing ?? []));
+  const chat = chatFailing.length === 0 ? '' : ` · CHAT ✗ ${chatFailing.join(' ')}`;
   // On a shared console: who is here, the commander starred, viewers marked.
   const presence = useConsole(useShallow((s) => s.presence));
   const commander = incident && incident.status !== 'resolved' ? incident.commander : undefined;
@@ -44,7 +47,7 @@ export function Header({ width }: { width: number }) {
           .join(' ')}`;
   const left = `opsconsole · ${environment} · ${clockTime(now)}Z${alerts}${here}`;
   const status = incident
-    ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}`
+    ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}${chat}`
     : firing || (amFiring ?? 0) > 0
       ? 'ALERT'
       : pending

@@ -16,6 +16,7 @@ import { containerEngines } from './containerEngines';
 import { WATCH_OPTIONS, watchedEnvironment } from './environment';
 import { runConsoleSession } from './loadConsoleSession';
 import { logStoreSettings, STORE_OPTION_DOCS, STORE_OPTIONS } from './logStoreSettings';
+import { notifyTargets } from './notifyTargets';
 
 function configTriageEnvironment(
   env: Environment,
@@ -89,6 +90,7 @@ export async function consoleSessionOptions(
     playbooks: loadPlaybookDirs(playbookDirsFor(loaded.path, loaded.config.playbookDirs)),
     triageEnvironment: configTriageEnvironment(env, () => hosts),
     containers: containerEngines(env, () => hosts),
+    notify: notifyTargets(env),
     ...(env.alertmanager && {
       alertmanager: {
         api: AlertmanagerClient.configured(env.alertmanager),

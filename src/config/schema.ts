@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from '../text/duration';
+import { NotifyChannelSchema } from './notifySchema';
 
 /** As stern's `--max-log-requests`: a cluster of thousands of pods must not open thousands of log streams. */
 export const DEFAULT_MAX_LOG_STREAMS = 50;
@@ -210,6 +211,8 @@ export const EnvironmentSchema = z.strictObject({
       maxLogStreams: z.number().int().min(1).max(1000).default(DEFAULT_MAX_LOG_STREAMS),
     })
     .optional(),
+  /** Chat channels the incident's course is told to (Slack, Mattermost, Teams, Discord, a webhook). */
+  notify: z.record(Name, NotifyChannelSchema).default({}),
   /** A Prometheus whose alerting rules (and their pending alerts) the alerts view shows. */
   prometheus: z.strictObject({ url: HttpUrl, rules: z.boolean().default(true), auth: Auth }).optional(),
   /**

@@ -209,6 +209,25 @@ export const PAYLOAD_SCHEMAS = {
     evidence: z.string(),
   }),
   'export.written': z.looseObject({ path: z.string(), format: z.string() }),
+  /** A stakeholder update the operator sent (`u`, `incident update`): its text, as sent. */
+  'incident.update': z.looseObject({ text: z.string() }),
+  /** A message about to go to a chat channel: journaled before it is sent. */
+  'notify.intent': z.looseObject({
+    messageId: z.string(),
+    channel: z.string(),
+    platform: z.string(),
+    event: z.string(),
+    text: z.string(),
+  }),
+  /** How that message's delivery ended: delivered, refused (and why), or given up on for now. */
+  'notify.result': z.looseObject({
+    messageId: z.string(),
+    channel: z.string(),
+    delivered: z.boolean(),
+    status: z.number().optional(),
+    detail: z.string(),
+    attempts: z.number().int(),
+  }),
   'journal.recovered': z.looseObject({
     reason: z.string(),
     droppedBytes: z.number().optional(),

@@ -10,6 +10,7 @@ import { paletteController } from './controllers/paletteController';
 import { patternsController } from './controllers/patternsController';
 import { promptsController } from './controllers/promptsController';
 import { triageController } from './controllers/triageController';
+import { updatesController } from './controllers/updatesController';
 import { bindingFor, keyModeOf, paletteEntries } from './keymap';
 import { followLogHistory } from './logHistory';
 import { keepRequestTrail } from './requestTrails';
@@ -42,6 +43,7 @@ export function createConsoleControls(services: ConsoleServices) {
   const alerts = alertsController(ctx);
   const patterns = patternsController(ctx);
   const containers = containersController(ctx);
+  const updates = updatesController(ctx);
   const focus = focusController(ctx, {
     scrollLogs: (d) => logs.actions.scrollLogs(d),
     logsTop: logs.actions.logsTop,
@@ -81,6 +83,7 @@ export function createConsoleControls(services: ConsoleServices) {
     ...triage.prompts,
     ...alerts.prompts,
     ...containers.prompts,
+    ...updates.prompts,
   });
   const actions = guarded(ctx.say, services.refusal, {
     ...focus.actions,
@@ -90,6 +93,7 @@ export function createConsoleControls(services: ConsoleServices) {
     ...alerts.actions,
     ...patterns.actions,
     ...containers.actions,
+    ...updates.actions,
     ...logs.actions,
     ...prompts.actions,
   });

@@ -6,11 +6,13 @@ import { StoreSearch } from '../logstore/storeSearch';
 import { rulesFromThresholds } from '../metrics/thresholdRule';
 import { diagnosisKey } from '../model/diagnosis';
 import type { EventSink } from '../model/sourceEvents';
+import type { NotifyTarget } from '../notify/notifier';
 import type { Playbook } from '../playbooks/schema';
 import { logStoreThreadScript } from '../projectRoot';
 import { announce, type ConsoleState, type ConsoleStore, createConsoleStore } from '../store/consoleStore';
 import { createIngest, type Ingest } from '../store/ingest';
 import { firstLineOf } from '../userError';
+import { startChatUpdates } from './chatUpdates';
 import { type ConsoleControls, createConsoleControls } from './consoleControls';
 import type { ConsoleServices } from './controllers/controllerContext';
 import { IncidentSession } from './incidentSession';
@@ -41,6 +43,8 @@ export interface ConsoleSessionOptions {
   logStore?: { path: string; budgetBytes: number };
   /** The Docker engines watched, to describe a container and act on it from the pane. */
   containers?: ConsoleServices['containers'];
+  /** The environment's chat channels, told of the incident's course. */
+  notify?: NotifyTarget[];
 }
 
 /** What every console over one environment shares: the data, the journal, the triage. */
@@ -102,11 +106,23 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
   const logs = new LogBuffer();
   // The session speaks to every screen (a served console has many; each keeps its own messages too).
   const say = (message: string) => announce(store.shared, message, undefined, store.getState().now);
-  const incident = new IncidentSession(
-    new IncidentRepository(options.stateDir, undefined, CONSOLE_LOCK_WAIT_MS),
-    options.secrets,
-    (active, timeline) => store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
+  const repo = new IncidentRepository(options.stateDir, undefined, CONSOLE_LOCK_WAIT_MS);
+  const incident = new IncidentSession(repo, options.secrets, (active, timeline) =>
+    store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
   );
+  const chat =
+    options.notify && options.notify.length > 0
+      ? startChatUpdates({
+          incident,
+          repo,
+          secrets: options.secrets,
+          store,
+          stateDir: options.stateDir,
+          environment: options.environment,
+          targets: options.notify,
+          say,
+        })
+      : undefined;
   const resumed = incident.resume();
   if (resumed) say(`resumed ${resumed.id} (${resumed.severity}, ${resumed.status})`);
   const triage = new TriageSession(
@@ -200,6 +216,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     ...(search && { search }),
     async stop() {
       clearInterval(storeAccount);
+      chat?.stop();
       stopSnapshots();
       stopWatchingAlerts();
       stopRecordingDiagnosis();

@@ -54,6 +54,7 @@ export class IncidentSession {
   /** Silencing done with no incident open, recorded at its own times by the next declaration. */
   private preIncidentSilencing: { kind: RecordKind; payload: PayloadInput<RecordKind>; at: number }[] = [];
   private stopWatching: () => void = () => {};
+  private readonly recordedListeners: ((record: JournalRecord, state: IncidentState) => void)[] = [];
 
   constructor(
     private readonly repo: IncidentRepository,
@@ -89,6 +90,8 @@ export class IncidentSession {
   declare(title: string, severity: Severity): ActiveIncident {
     const { id } = this.repo.declare({ title: createRedactor(this.secrets)(title), severity });
     this.attach(id);
+    const declared = this.state?.records.find((r) => r.kind === 'incident.declared');
+    if (declared) this.told(declared);
     const backlog = this.preIncident;
     this.preIncident = [];
     for (const e of backlog) this.recordNotable(e);
@@ -261,7 +264,22 @@ export class IncidentSession {
     if (!this.recorder || !this.state) return undefined;
     const r = this.recorder.record(kind, payload, at);
     this.catchUp();
+    this.told(r);
     return r;
+  }
+
+  /**
+   * Hears every record this process appends, with the incident as it stands after it (chat
+   * updates): records other processes write are theirs to tell.
+   */
+  onRecorded(listener: (record: JournalRecord, state: IncidentState) => void): () => void {
+    this.recordedListeners.push(listener);
+    return () => this.recordedListeners.splice(this.recordedListeners.indexOf(listener), 1);
+  }
+
+  private told(r: JournalRecord): void {
+    const state = this.state;
+    if (state) for (const l of this.recordedListeners) l(r, state);
   }
 
   /** Writes the draft under the state directory and records where. */

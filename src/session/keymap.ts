@@ -9,6 +9,7 @@ import { PALETTE_BINDINGS } from './bindings/paletteBindings';
 import { PATTERNS_BINDINGS } from './bindings/patternsBindings';
 import { PROMPT_BINDINGS } from './bindings/promptsBindings';
 import { TRIAGE_BINDINGS } from './bindings/triageBindings';
+import { UPDATES_BINDINGS } from './bindings/updatesBindings';
 import type { AlertsAction } from './controllers/alertsController';
 import type { ContainersAction } from './controllers/containersController';
 import type { FocusAction } from './controllers/focusController';
@@ -18,6 +19,7 @@ import type { PaletteAction } from './controllers/paletteController';
 import type { PatternsAction } from './controllers/patternsController';
 import type { PromptsAction } from './controllers/promptsController';
 import type { TriageAction } from './controllers/triageController';
+import type { UpdatesAction } from './controllers/updatesController';
 
 /** Every action a key can reach: the controllers' action names (a misspelt one does not compile). */
 export type ActionName =
@@ -29,13 +31,15 @@ export type ActionName =
   | PatternsAction
   | ContainersAction
   | LogsAction
-  | PromptsAction;
+  | PromptsAction
+  | UpdatesAction;
 
 /** The controllers' bindings, in the order the help lists them and a key is looked up. */
 const CONTROLLER_BINDINGS: Bindings<ActionName>[] = [
   FOCUS_BINDINGS,
   PALETTE_BINDINGS,
   INCIDENT_BINDINGS,
+  UPDATES_BINDINGS,
   TRIAGE_BINDINGS,
   ALERTS_BINDINGS,
   PATTERNS_BINDINGS,

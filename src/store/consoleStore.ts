@@ -89,6 +89,8 @@ export interface SharedState {
   triage?: PlaybookNodeView;
   /** Messages for the status line, newest last (a few are kept). */
   announcements: Announcement[];
+  /** Chat channels whose last message did not get through (kept for later, or refused): the header says so. */
+  chatFailing?: string[];
 }
 
 /** One screen's own view: focus, scroll, filters, overlays, prompts, and its own messages. */

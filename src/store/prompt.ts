@@ -31,7 +31,8 @@ export interface Prompt {
     | 'confirm-container'
     | 'confirm-container-again'
     | 'scale-workload'
-    | 'container-filter';
+    | 'container-filter'
+    | 'update';
   label: string;
   /** Lines shown under the question: exactly what accepting it will do. */
   details?: string[];

@@ -1,0 +1,44 @@
+import { draftUpdate } from '../stakeholderUpdate';
+import type { Controller, ControllerContext } from './controllerContext';
+
+/** The most an update may say: a chat message's worth, not a document (Discord takes 2,000). */
+const MAX_UPDATE_CHARS = 1800;
+
+/**
+ * `u`: a stakeholder update, prefilled from the incident as it stands (impact, what is known, what
+ * was done since the last one, when the next comes), edited on one line and sent: journaled as
+ * `incident.update`, which tells the chat channels and goes into the draft.
+ */
+export function updatesController(ctx: ControllerContext) {
+  const { store, say, openPrompt, needIncident, journaled } = ctx;
+  const actions = {
+    composeUpdate: () => {
+      if (!needIncident('send an update')) return;
+      const s = store.getState();
+      openPrompt({
+        purpose: 'update',
+        label: 'Update for stakeholders: edit it, Enter sends it, Esc keeps it unsent',
+        value: draftUpdate(s, s.now),
+      });
+    },
+  };
+  return {
+    actions,
+    prompts: {
+      update: (value) => {
+        const incident = needIncident('send an update');
+        const text = value.trim();
+        if (!incident || text === '') return say('update not sent: it was empty');
+        if ([...text].length > MAX_UPDATE_CHARS)
+          return say(`update not sent: ${[...text].length} characters, over ${MAX_UPDATE_CHARS}; shorten it`);
+        journaled('the update', () => {
+          incident.record('incident.update', { text });
+          say('update recorded; the chat channels are told');
+        });
+      },
+    },
+  } satisfies Controller<typeof actions>;
+}
+
+/** The names of this controller's actions, which its key bindings (`bindings/updatesBindings.ts`) name. */
+export type UpdatesAction = keyof ReturnType<typeof updatesController>['actions'];

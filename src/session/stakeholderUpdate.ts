@@ -1,0 +1,58 @@
+import type { TimelineEntry } from '../model/incident';
+import type { ConsoleState } from '../store/consoleStore';
+import { diagnosisLine } from '../text/diagnosisLine';
+import { formatPercent } from '../text/duration';
+
+/** How often stakeholders hear from the incident, by severity (the seeds' "every 15 minutes for critical, 30 for high"); P3 at status changes. */
+export const UPDATE_EVERY_MS: Record<string, number | undefined> = {
+  P0: 15 * 60_000,
+  P1: 15 * 60_000,
+  P2: 30 * 60_000,
+  P3: undefined,
+};
+
+/** When the next update is due: the interval after the last update sent (or the declaration); none for P3. */
+export function nextUpdateDue(
+  timeline: readonly TimelineEntry[],
+  severity: string,
+  every: Record<string, number | undefined> = UPDATE_EVERY_MS,
+): number | undefined {
+  const interval = every[severity];
+  if (interval === undefined) return undefined;
+  const last = timeline.findLast((e) => e.kind === 'incident.update' || e.kind === 'incident.declared');
+  return last ? last.at + interval : undefined;
+}
+
+/** What the operator did that stakeholders hear of: steps run, status and severity changes. */
+const DONE_KINDS: readonly string[] = [
+  'step.result',
+  'incident.status',
+  'incident.severity',
+  'incident.role',
+];
+
+const clock = (t: number) => `${new Date(t).toISOString().slice(11, 16)}Z`;
+
+/**
+ * An update prefilled from the incident as it stands, on one line the operator edits: impact now
+ * (services whose rule fires, with their ratios), what is known (the diagnosis), what was done since
+ * the last update (steps, status changes), and when the next one comes.
+ */
+export function draftUpdate(s: ConsoleState, now: number): string {
+  const timeline = s.incident.timeline;
+  const over = Object.values(s.signals)
+    .filter((v) => v.rules.some((r) => r.state === 'firing'))
+    .map((v) => `${v.service} ${formatPercent(v.ratio5m ?? v.ratio1m ?? 0)} 5xx`);
+  const since = timeline.findLast((e) => e.kind === 'incident.update' || e.kind === 'incident.declared');
+  const done = timeline
+    .filter((e) => e.seq > (since?.seq ?? 0) && DONE_KINDS.includes(e.kind))
+    .map((e) => e.text);
+  const severity = s.incident.active?.severity ?? 'P3';
+  const interval = UPDATE_EVERY_MS[severity];
+  return [
+    `Impact: ${over.length > 0 ? over.join(', ') : 'no service’s error rule is firing now'}.`,
+    `Known: ${s.diagnosis ? diagnosisLine(s.diagnosis, 60) : 'cause not yet identified'}.`,
+    `Done: ${done.length > 0 ? done.join('; ') : 'nothing since the last update'}.`,
+    `Next update by ${interval === undefined ? 'the next status change' : clock(now + interval)}.`,
+  ].join(' ');
+}
