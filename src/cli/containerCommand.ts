@@ -41,12 +41,23 @@ export const containerCommand: Command = {
       throw new UserError(
         `opsconsole container: usage: opsconsole container ${CONTAINER_ACTIONS.join('|')} NAME [--host H]${verb && !isContainerAction(verb) ? `\n  "${sanitize(verb)}" is not one of ${CONTAINER_ACTIONS.join(', ')}` : ''}`,
       );
+    // Docker's own grammar for a container name (or id): anything else is no container, and a
+    // name that cannot be typed could never be confirmed.
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/.test(name))
+      throw new UserError(
+        `opsconsole container: "${sanitize(name)}" is not a container name (letters, digits, "_", "." and "-", from a letter or digit)`,
+      );
     const { loaded, env } = await watchedEnvironment(values, globals.config);
     const hosts = new EnvironmentHosts(env, () => {});
     try {
       const host = await engineHolding(env, hosts, name, values.host as string | undefined);
       if (STOPPING_ACTIONS.includes(verb))
-        await confirmByName(`${verb} stops ${sanitize(name)} on ${host}`, name, values.yes, 'container');
+        await confirmByName(
+          `${verb} ${name} on ${host} (it stops the container)`,
+          name,
+          values.yes,
+          'container',
+        );
       return await runJournaledAction(loaded, values.incident, {
         step: `${verb} ${name}`,
         host,

@@ -68,8 +68,18 @@ export async function confirmByName(
       `opsconsole ${command}: ${what}: refused without a terminal to confirm on\n  fix: add --yes to do it from a script`,
     );
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl-C or Ctrl-D at the question: the operator changed their mind, which is no crash.
+  const cancelled = () => new UserError(`\nopsconsole ${command}: cancelled; nothing was done`, 1);
+  const closed = new Promise<never>((_, reject) => rl.once('close', () => reject(cancelled())));
+  // Closed after an answer too (below): that rejection is nobody's to hear.
+  closed.catch(() => {});
   try {
-    const typed = await rl.question(`${what}. Type "${sanitize(name)}" to go on: `);
+    const typed = await Promise.race([
+      rl.question(`${what}. Type "${sanitize(name)}" to go on: `).catch(() => {
+        throw cancelled();
+      }),
+      closed,
+    ]);
     if (typed.trim() !== name)
       throw new UserError(
         `opsconsole ${command}: not confirmed (typed "${sanitize(typed.trim())}"); nothing was done`,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isDns1123Subdomain } from '../sources/kubernetesApi';
 import { kubernetesTarget, parseWorkloadRef } from '../sources/kubernetesWorkloadActions';
 import { sanitize } from '../text/sanitize';
@@ -116,7 +117,8 @@ function kubectlArgv(argv: string[], dryRun: boolean): { argv: string[]; dryRun?
 /** The context and namespace asked for (-n, else the context's), and how the journal names them. */
 async function placeOf(values: Values) {
   const context = typeof values.context === 'string' && values.context !== '' ? values.context : undefined;
-  const namespace = typeof values.namespace === 'string' ? values.namespace : await contextNamespace(context);
+  const fromContext = await contextNamespace(context);
+  const namespace = typeof values.namespace === 'string' ? values.namespace : fromContext;
   return { context, namespace, where: `${context ? `${context}/` : ''}${namespace}` };
 }
 
@@ -128,14 +130,24 @@ async function loadedConfig(path: string | undefined) {
 
 /** The namespace of the kubeconfig's context, as kubectl defaults to it; else `default`. */
 async function contextNamespace(context: string | undefined): Promise<string> {
+  process.noDeprecation = true;
+  const k8s = await import('@kubernetes/client-node');
+  const { loadKubeConfig, KubernetesTargetError } = await import('../sources/kubernetesApi');
+  const { kubeconfigPath } = await import('../sources/kubernetesSource');
+  const path = kubeconfigPath();
+  // The kubeconfig is this side's: read before anything is asked or sent, and a usage error if wrong.
+  if (!existsSync(path))
+    throw new UserError(
+      `opsconsole workload: no kubeconfig at ${path}\n  fix: set KUBECONFIG to the cluster's kubeconfig (as for kubectl)`,
+    );
   try {
-    process.noDeprecation = true;
-    const k8s = await import('@kubernetes/client-node');
-    const { loadKubeConfig } = await import('../sources/kubernetesApi');
-    const { kubeconfigPath } = await import('../sources/kubernetesSource');
-    const kc = loadKubeConfig(k8s, kubeconfigPath(), context);
+    const kc = loadKubeConfig(k8s, path, context);
     return kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
-  } catch {
-    return 'default';
+  } catch (err) {
+    if (err instanceof KubernetesTargetError)
+      throw new UserError(
+        `opsconsole workload: ${err.message.split('\n')[0]?.slice(0, 300)}\n  fix: point KUBECONFIG at the kubeconfig kubectl uses${context ? `, or name one of its contexts with --context` : ''}`,
+      );
+    throw err;
   }
 }

@@ -46,7 +46,9 @@ export function commandsRun(records: readonly JournalRecord[]): {
         output: outputLines(p.output).join('\n').slice(0, OUTPUT_CHARS),
         dryRun: intent?.dryRun === true,
       });
-      if (p.exitCode !== 0) feedback.push(`Step "${clean(p.step)}" failed with exit ${p.exitCode}.`);
+      // Runbook feedback is about playbook steps: a failed action from a pane or the CLI is in the table.
+      if (p.exitCode !== 0 && intent?.playbook !== undefined)
+        feedback.push(`Step "${clean(p.step)}" failed with exit ${p.exitCode}.`);
       if (p.offScript === true) feedback.push(`Step "${clean(p.step)}" was run off script.`);
     }
     if (r.kind === 'step.skipped')

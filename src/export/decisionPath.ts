@@ -83,6 +83,8 @@ export function triageRuns(records: readonly JournalRecord[]): TriageRun[] {
   const runs: OpenRun[] = [];
   for (const r of records) {
     if (!isRunRecord(r)) continue;
+    // An action from a pane or the CLI (no playbook) is in "Commands run", not a triage run.
+    if (r.kind !== 'decision.answered' && r.payload.playbook === undefined) continue;
     const playbook = clean(r.payload.playbook ?? 'triage');
     let open = runs.at(-1);
     const node = r.kind === 'decision.answered' ? (r.payload.node ?? r.payload.question) : undefined;

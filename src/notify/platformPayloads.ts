@@ -35,8 +35,8 @@ export function markdownEscape(text: string): string {
   return text.replace(/[\\`*_~[\]()#>|<]/g, '\\$&').replace(/@/g, '@\u2060');
 }
 
-function lines(m: IncidentMessage, escape: (t: string) => string): string[] {
-  return [escape(m.headline), ...m.lines.map(escape)];
+function lines(m: IncidentMessage, inert: (t: string) => string): string[] {
+  return [inert(m.headline), ...m.lines.map(inert)];
 }
 
 function slack(m: IncidentMessage) {

@@ -96,7 +96,15 @@ export class SupervisedProcess {
     this.stats.stop();
     if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.killChild();
-    this.update({ state: 'stopped', pid: undefined, cpuPercent: undefined, memoryBytes: undefined });
+    // A stopped process has no health: what its last check said no longer holds.
+    this.update({
+      state: 'stopped',
+      health: 'none',
+      healthFailingStreak: 0,
+      pid: undefined,
+      cpuPercent: undefined,
+      memoryBytes: undefined,
+    });
   }
 
   private update(patch: Partial<ContainerStatus>): void {

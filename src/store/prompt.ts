@@ -44,4 +44,8 @@ export interface Prompt {
   silence?: { matchers: string; durationMs?: number };
   /** For a filter: the pane it filters (live, as it is typed). */
   filterOf?: FilterTarget;
+  /** What the prompt confirms, as its controller encoded it: kept, never shown. */
+  action?: string;
+  /** The overlay the prompt was asked from, which Esc and Enter go back to (the describe view). */
+  returnTo?: 'container';
 }

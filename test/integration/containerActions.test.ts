@@ -70,7 +70,7 @@ describe('opsconsole container (a real Docker engine)', () => {
     const r = await cli(['stop', 'shop-api-1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /^opsconsole container: stop stops shop-api-1 on local: refused without a terminal to confirm on\n {2}fix: add --yes/,
+      /^opsconsole container: stop shop-api-1 on local \(it stops the container\): refused without a terminal to confirm on\n {2}fix: add --yes/,
     );
     expect(dockerd.docker('inspect', '--format', '{{.State.Status}}', 'shop-api-1')).toBe('running');
     expect(startedAt()).toBe(before);

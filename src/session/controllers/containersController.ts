@@ -149,6 +149,7 @@ export function containersController(ctx: ControllerContext) {
         purpose: 'scale-workload',
         label: `Scale ${subject.name} in ${subject.host}/${subject.namespace}${desired === undefined ? '' : ` from ${desired}`} to how many replicas?`,
         value: desired === undefined ? '' : String(desired),
+        returnTo: 'container',
       });
     }
     const plan = planAction(subject, verb, engines, {
@@ -175,7 +176,8 @@ export function containersController(ctx: ControllerContext) {
       label: `${plan.step} on ${plan.where}. Type "${plan.typed}" to go on`,
       details: [`runs: ${plan.argv.join(' ')}`, ...dryRun],
       value: '',
-      carry: JSON.stringify({ verb, replicas }),
+      action: JSON.stringify({ verb, replicas }),
+      returnTo: 'container',
     });
   };
 
@@ -201,7 +203,8 @@ export function containersController(ctx: ControllerContext) {
         label: `${plan.everyReplica} Type "yes" to ${plan.step}`,
         details: [`runs: ${plan.argv.join(' ')}`],
         value: '',
-        carry: carry ?? '',
+        action: carry ?? '',
+        returnTo: 'container',
       });
     run(plan, subject);
   };
@@ -264,6 +267,7 @@ export function containersController(ctx: ControllerContext) {
         purpose: 'container-filter',
         label: `Filter ${c.subject.name}'s lines (rid:ID level:warn word -word /re/)`,
         value: c.logQuery ?? '',
+        returnTo: 'container',
       });
     },
     restartContainer: () => void act('restart'),
@@ -276,8 +280,8 @@ export function containersController(ctx: ControllerContext) {
   return {
     actions,
     prompts: {
-      'confirm-container': (value, prompt) => confirmed(value, prompt.carry, false),
-      'confirm-container-again': (value, prompt) => confirmed(value, prompt.carry, true),
+      'confirm-container': (value, prompt) => confirmed(value, prompt.action, false),
+      'confirm-container-again': (value, prompt) => confirmed(value, prompt.action, true),
       'container-filter': (value) => {
         setUi({ overlay: 'container' });
         const c = shown();

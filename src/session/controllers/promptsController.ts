@@ -23,7 +23,7 @@ export function promptsController(
   const submitPrompt = () => {
     const prompt = ui().prompt;
     if (!prompt) return;
-    setUi({ overlay: 'none', prompt: undefined });
+    setUi({ overlay: prompt.returnTo ?? 'none', prompt: undefined });
     if (prompt.purpose === 'filter') return setUi({ [PANE_QUERY[prompt.filterOf ?? 'logs']]: prompt.value });
     handlers[prompt.purpose]?.(prompt.value.trim(), prompt);
   };
@@ -36,7 +36,7 @@ export function promptsController(
       // Cancelling a filter puts back the filter it started from.
       const p = ui().prompt;
       setUi({
-        overlay: 'none',
+        overlay: p?.returnTo ?? 'none',
         prompt: undefined,
         ...(p?.purpose === 'filter' && { [PANE_QUERY[p.filterOf ?? 'logs']]: p.carry ?? '' }),
       });

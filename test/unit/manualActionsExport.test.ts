@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { commandsRun } from '../../src/export/commandsRun';
+import { triageRuns } from '../../src/export/decisionPath';
+import type { JournalRecord } from '../../src/model/journalRecord';
+
+const record = (seq: number, kind: string, payload: Record<string, unknown>) =>
+  ({
+    seq,
+    ts: `2026-12-03T03:1${seq}:00.000Z`,
+    kind,
+    actor: 'alice@bastion',
+    prev: '',
+    payload,
+  }) as JournalRecord;
+
+describe('an action from a pane or the CLI in the draft', () => {
+  const manual = [
+    record(1, 'step.intent', {
+      runId: 'a',
+      step: 'restart api',
+      host: 'local',
+      argv: ['docker', 'restart', 'api'],
+      dryRun: false,
+      timeoutMs: 60_000,
+    }),
+    record(2, 'step.result', {
+      runId: 'a',
+      step: 'restart api',
+      exitCode: 1,
+      durationMs: 40,
+      output: 'no such container',
+      dryRun: false,
+      timedOut: false,
+      cancelled: false,
+    }),
+  ];
+  const fromPlaybook = [
+    record(3, 'step.intent', {
+      runId: 'b',
+      playbook: 'emergency-rollback',
+      step: 'roll back',
+      host: 'local',
+      argv: ['true'],
+      dryRun: false,
+      timeoutMs: 60_000,
+    }),
+    record(4, 'step.result', {
+      runId: 'b',
+      playbook: 'emergency-rollback',
+      step: 'roll back',
+      exitCode: 2,
+      durationMs: 40,
+      output: '',
+      dryRun: false,
+      timedOut: false,
+      cancelled: false,
+    }),
+  ];
+
+  it('is a command run, not a triage run, and its failure is not runbook feedback', () => {
+    expect(triageRuns(manual)).toEqual([]);
+    const { commands, feedback } = commandsRun(manual);
+    expect(commands.map((c) => c.argv.join(' '))).toEqual(['docker restart api']);
+    expect(feedback).toEqual([]);
+  });
+
+  it('a playbook step still makes its run and its feedback', () => {
+    expect(triageRuns([...manual, ...fromPlaybook]).map((r) => r.playbook)).toEqual(['emergency-rollback']);
+    expect(commandsRun([...manual, ...fromPlaybook]).feedback).toEqual([
+      'Step "roll back" failed with exit 2.',
+    ]);
+  });
+});
