@@ -8,6 +8,8 @@ export const MESSAGE_SHOWN_MS = 8_000;
 /** The most rows a long message (an export path) may take from the panes above it. */
 const MAX_STATUS_ROWS = 3;
 const HINTS = '? help · D declare · n note · t timeline · q quit';
+/** In the describe view its own keys are in its title; these are the ones to move and leave. */
+const DESCRIBE_HINTS = 'j/k scroll · PgUp/PgDn page · Esc back';
 
 /**
  * The newest status message while it is fresh, by the store's clock: this screen's own, or one the
@@ -26,11 +28,16 @@ export function freshMessage(s: ConsoleState): string | undefined {
  * The status line's rows: the message and the key hints on one row when they fit; a message that
  * does not fit is wrapped (a path cut short is of no use) and the hints give way to it.
  */
-export function statusRows(message: string | undefined, received: number, width: number): string[] {
+export function statusRows(
+  message: string | undefined,
+  received: number,
+  width: number,
+  hints = HINTS,
+): string[] {
   const left = message ?? `${received} log lines`;
   const length = [...left].length;
-  if (length + 1 + HINTS.length <= width)
-    return [cell(`${left}${' '.repeat(width - length - HINTS.length)}${HINTS}`, width)];
+  if (length + 1 + hints.length <= width)
+    return [cell(`${left}${' '.repeat(width - length - hints.length)}${hints}`, width)];
   if (length <= width) return [cell(left, width)];
   return wrapWords(left, width)
     .slice(0, MAX_STATUS_ROWS)
@@ -40,9 +47,10 @@ export function statusRows(message: string | undefined, received: number, width:
 export function StatusBar({ width }: { width: number }) {
   const message = useConsole(freshMessage);
   const received = useConsole((s) => s.logs.received);
+  const describing = useConsole((s) => s.ui.overlay === 'container');
   return (
     <Box flexDirection="column">
-      {statusRows(message, received, width).map((row, i) => (
+      {statusRows(message, received, width, describing ? DESCRIBE_HINTS : HINTS).map((row, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
         <Text key={i} wrap="truncate" inverse>
           {row}

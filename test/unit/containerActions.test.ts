@@ -44,7 +44,7 @@ describe('what each action means for what the describe view shows', () => {
     expect(
       planAction({ kind: 'container', host: 'web9', name: 'x', runtime: 'docker' }, 'restart', engines),
     ).toBe('restart: this console cannot act on the containers of web9');
-    expect(planAction(unit, 'scale', engines)).toMatch(/^scale: for a pod or a workload/);
+    expect(planAction(unit, 'scale', engines)).toMatch(/^s scales a Deployment or StatefulSet/);
     const service = { name: 'api', containers: ['shop-api-1', 'shop-api-2'] };
     expect(
       planAction(

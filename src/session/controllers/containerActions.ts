@@ -74,7 +74,9 @@ export function planAction(
   }
   if (subject.kind === 'container') {
     if (verb === 'delete' || verb === 'scale')
-      return `${verb}: for a pod or a workload; a container is restarted, stopped or started`;
+      return verb === 'delete'
+        ? 'D deletes a pod (its controller starts another); a container is restarted (R), stopped (S) or started (U)'
+        : 's scales a Deployment or StatefulSet; a container is restarted (R), stopped (S) or started (U)';
     const target = BY_COMMAND.includes(subject.runtime)
       ? engines?.commandTarget?.(subject.host)
       : engines?.target(subject.host);

@@ -21,6 +21,8 @@ const ACTION_TIMEOUT_MS = 60_000;
 const CONTAINER_LOG_LINES = 500;
 /** The most replicas the scale prompt takes: a typo of 3000 for 30 is refused, not sent. */
 const MAX_REPLICAS = 1000;
+/** How often an open describe view asks again (a deploy, a restart, a health check move on). */
+const REFRESH_MS = 5000;
 
 const sameSubject = (a: DescribeSubject | undefined, b: DescribeSubject) =>
   a?.kind === b.kind &&
@@ -79,8 +81,28 @@ export function containersController(ctx: ControllerContext) {
       .then((detail) => ({ kind: 'workload', detail }));
   };
 
+  /** While a detail is on screen it is asked again now and then: it is the engine's word, not a snapshot. */
+  let refresh: NodeJS.Timeout | undefined;
+  const keepFresh = (subject: DescribeSubject) => {
+    clearInterval(refresh);
+    refresh = setInterval(() => {
+      const now = shown();
+      if (!now || !sameSubject(now.subject, subject)) return clearInterval(refresh);
+      if (now.logs) return;
+      ask(subject).then(
+        (described) => {
+          const still = shown();
+          if (still && sameSubject(still.subject, subject)) setUi({ container: { ...still, described } });
+        },
+        () => {},
+      );
+    }, REFRESH_MS);
+    refresh.unref();
+  };
+
   const describe = (subject: DescribeSubject) => {
     setUi({ overlay: 'container', container: { subject } });
+    keepFresh(subject);
     ask(subject).then(
       // Still the one on screen (the operator may have closed it or opened another).
       (described) => sameSubject(shown()?.subject, subject) && setUi({ container: { subject, described } }),
@@ -225,7 +247,10 @@ export function containersController(ctx: ControllerContext) {
       if (typeof picked === 'string') return say(picked);
       describe(picked);
     },
-    closeContainer: () => setUi({ overlay: 'none', container: undefined }),
+    closeContainer: () => {
+      clearInterval(refresh);
+      setUi({ overlay: 'none', container: undefined });
+    },
     scrollContainerDown: () => scrollBy(1),
     scrollContainerUp: () => scrollBy(-1),
     pageContainerDown: () => scrollBy(10),
