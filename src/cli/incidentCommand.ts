@@ -4,12 +4,13 @@ import { configSecrets } from '../config/secrets';
 import { IncidentRepository } from '../incident/incidentRepository';
 import { IncidentRecorder } from '../incident/recorder';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../model/incident';
-import { describeDamage } from '../model/journalRecord';
+import { describeDamage, type JournalRecord } from '../model/journalRecord';
 import { closest } from '../text/closest';
 import { parseDuration } from '../text/duration';
 import { inertJson } from '../text/inert';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
+import { tellChatFromCli } from './chatFromCli';
 import type { Command, ParsedCommand } from './commands';
 import { stderr, stdout } from './output';
 
@@ -18,7 +19,12 @@ export function incidentContext(configFlag: string | undefined) {
   const loaded = path ? loadConfigFile(path) : undefined;
   const repo = new IncidentRepository(stateDirFor(loaded));
   const secrets = configSecrets(loaded?.config);
-  return { repo, secrets, recorderFor: (id: string) => new IncidentRecorder(repo.open(id), secrets) };
+  return {
+    loaded,
+    repo,
+    secrets,
+    recorderFor: (id: string) => new IncidentRecorder(repo.open(id), secrets),
+  };
 }
 
 /** "2026-11-21T03:12:00Z", or "-10m" / "10m ago" relative to now. */
@@ -55,6 +61,7 @@ const USAGE = [
   '       opsconsole incident severity ID P0|P1|P2|P3',
   '       opsconsole incident role ID ROLE PERSON      (commander, communications, scribe, ...)',
   '       opsconsole incident resolve ID',
+  '       opsconsole incident update ID --message TEXT   (a stakeholder update, told to the chat channels)',
   '       opsconsole incident list [--json]',
   '       opsconsole incident repair ID            (after the journal was damaged: keeps it aside, re-chains)',
 ].join('\n');
@@ -66,6 +73,9 @@ function didYouMean(word: string): string {
   return guess ? `; did you mean "${guess}"?` : '';
 }
 
+/** The most an update may say: a chat message's worth (as `u` in the console). */
+const MAX_UPDATE_CHARS = 1800;
+
 function need(args: string[], count: number, what: string): void {
   if (args.length < count)
     throw new UserError(`opsconsole: incident ${what}: missing arguments\n\nUsage: ${USAGE}`);
@@ -75,6 +85,9 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
   const [sub, ...args] = positionals;
   const ctx = incidentContext(globals.config);
   const out = (s: string) => stdout.line(s);
+  /** Chat hears of what the CLI records as it hears of the console's (the environment's channels). */
+  const tell = (id: string, r: JournalRecord) =>
+    tellChatFromCli(ctx.loaded, values.env, ctx.repo, ctx.secrets, id, r);
   switch (sub) {
     case 'declare': {
       if (typeof values.title !== 'string' || values.title.trim() === '') {
@@ -87,6 +100,22 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
         ...(typeof values.started === 'string' && { startedAt: parseWhen(values.started) }),
       });
       out(id);
+      const declared = ctx.repo.load(id).records.find((r) => r.kind === 'incident.declared');
+      if (declared) await tell(id, declared);
+      return 0;
+    }
+    case 'update': {
+      need(args, 1, 'update');
+      const id = args[0] as string;
+      const text = (typeof values.message === 'string' ? values.message : args.slice(1).join(' ')).trim();
+      if (text === '') throw new UserError('opsconsole: incident update: --message TEXT is required');
+      if ([...text].length > MAX_UPDATE_CHARS)
+        throw new UserError(
+          `opsconsole: incident update: ${[...text].length} characters, over ${MAX_UPDATE_CHARS}; shorten it`,
+        );
+      const r = ctx.recorderFor(id).record('incident.update', { text });
+      out(`recorded #${r.seq}`);
+      await tell(id, r);
       return 0;
     }
     case 'note': {
@@ -106,29 +135,33 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
         throw new UserError(
           `opsconsole: incident status: expected one of ${STATUSES.join(', ')}; got "${sanitize(status)}"`,
         );
-      ctx.recorderFor(id).record('incident.status', { status });
+      const r = ctx.recorderFor(id).record('incident.status', { status });
       out(`${id}: ${status}`);
+      await tell(id, r);
       return 0;
     }
     case 'severity': {
       need(args, 2, 'severity');
       const [id, severity] = args as [string, string];
-      ctx.recorderFor(id).record('incident.severity', { severity: severityOf(severity) });
+      const r = ctx.recorderFor(id).record('incident.severity', { severity: severityOf(severity) });
       out(`${id}: ${severity}`);
+      await tell(id, r);
       return 0;
     }
     case 'role': {
       need(args, 3, 'role');
       const [id, role, ...person] = args as [string, string, ...string[]];
-      ctx.recorderFor(id).record('incident.role', { role, person: person.join(' ') });
+      const r = ctx.recorderFor(id).record('incident.role', { role, person: person.join(' ') });
       out(`${id}: ${role} = ${person.join(' ')}`);
+      await tell(id, r);
       return 0;
     }
     case 'resolve': {
       need(args, 1, 'resolve');
       const id = args[0] as string;
-      ctx.recorderFor(id).record('incident.status', { status: 'resolved' });
+      const resolved = ctx.recorderFor(id).record('incident.status', { status: 'resolved' });
       out(`${id}: resolved`);
+      await tell(id, resolved);
       const silences = ctx.repo
         .load(id)
         .silences.filter((x) => !x.expired && x.endsAt > Date.now())
@@ -209,6 +242,8 @@ export const incidentCommand: Command = {
     at: { type: 'string' },
     'action-item': { type: 'boolean' },
     json: { type: 'boolean' },
+    message: { type: 'string' },
+    env: { type: 'string' },
   },
   allowPositionals: true,
   run,

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   rollout: () => import('./rolloutCommand').then((m) => m.rolloutCommand),
   container: () => import('./containerCommand').then((m) => m.containerCommand),
   workload: () => import('./workloadCommand').then((m) => m.workloadCommand),
+  notify: () => import('./notifyCommand').then((m) => m.notifyCommand),
   serve: () => import('./serveCommand').then((m) => m.serveCommand),
   attach: () => import('./attachCommand').then((m) => m.attachCommand),
   completion: () => import('./completionCommand').then((m) => m.completionCommand),

@@ -1,0 +1,78 @@
+import type { LoadedConfig } from '../config/load';
+import { stateDirFor } from '../config/paths';
+import type { IncidentRepository } from '../incident/incidentRepository';
+import { IncidentRecorder } from '../incident/recorder';
+import type { JournalRecord, PayloadInput } from '../model/journalRecord';
+import { messageFor } from '../notify/incidentMessages';
+import { Notifier } from '../notify/notifier';
+import { Outbox } from '../notify/outbox';
+import { outboxPath } from '../session/chatUpdates';
+import { firstLineOf } from '../userError';
+import { pickEnvironment } from './environment';
+import { notifyTargets } from './notifyTargets';
+import { stderr } from './output';
+
+/** How long the CLI waits for chat before it leaves what is undelivered to the outbox. */
+const CLI_CHAT_WAIT_MS = 15_000;
+
+/**
+ * Tells the environment's chat channels of a record the CLI just appended, as the console would:
+ * journaled intent and outcome, the outbox keeping what did not go (the next console sends it).
+ * Says on stderr what each channel did; never fails the command that made the record.
+ */
+export async function tellChatFromCli(
+  loaded: LoadedConfig | undefined,
+  envFlag: unknown,
+  repo: IncidentRepository,
+  secrets: string[],
+  incidentId: string,
+  record: JournalRecord,
+): Promise<void> {
+  if (!loaded) return;
+  let envName: string;
+  let targets: ReturnType<typeof notifyTargets>;
+  try {
+    const [name, env] = pickEnvironment(loaded, typeof envFlag === 'string' ? envFlag : undefined);
+    envName = name;
+    targets = notifyTargets(env);
+  } catch {
+    return;
+  }
+  if (targets.length === 0) return;
+  const outcomes: string[] = [];
+  const notifier = new Notifier({
+    targets,
+    outbox: new Outbox(outboxPath(stateDirFor(loaded), envName)),
+    record: <K extends 'notify.intent' | 'notify.result'>(id: string, kind: K, payload: PayloadInput<K>) => {
+      new IncidentRecorder(repo.open(id), secrets).record(kind, payload);
+      if (kind === 'notify.result') {
+        const p = payload as PayloadInput<'notify.result'>;
+        outcomes.push(
+          p.delivered
+            ? `${p.channel}: taken`
+            : p.status !== undefined && p.status < 500 && p.status !== 429
+              ? `${p.channel}: refused (HTTP ${p.status}: ${p.detail})`
+              : `${p.channel}: not taken (${p.detail}); kept, the console sends it when it runs`,
+        );
+      }
+    },
+    retryAfterMs: 60 * 60_000,
+  });
+  try {
+    const state = repo.load(incidentId);
+    notifier.tell((links) => messageFor(record, state, { links }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      notifier.idle(),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, CLI_CHAT_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  } catch (err) {
+    outcomes.push(`chat: ${firstLineOf(err)}`);
+  } finally {
+    notifier.stop();
+  }
+  for (const o of outcomes) stderr.line(`opsconsole: ${o}`);
+}

@@ -1,0 +1,113 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncidentRepository } from '../../src/incident/incidentRepository';
+import { readJournal } from '../../src/incident/journal';
+import { runCli } from '../helpers/cli';
+import { FakeChat } from '../helpers/fakeChat';
+import { startForwardProxy } from '../helpers/forwardProxy';
+
+const chat = new FakeChat();
+const dir = mkdtempSync(join(tmpdir(), 'oc-chat-cli-'));
+const config = join(dir, 'opsconsole.yaml');
+const urlFile = join(dir, 'discord-url');
+let proxy: Awaited<ReturnType<typeof startForwardProxy>>;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  await chat.start();
+  proxy = await startForwardProxy();
+  writeFileSync(urlFile, `${chat.url}/discord/1/x\n`, { mode: 0o600 });
+  writeFileSync(
+    config,
+    [
+      'environments:',
+      '  shop:',
+      '    services: {}',
+      '    notify:',
+      '      ops: { kind: slack, urlEnv: OPS_SLACK_URL }',
+      `      execs: { kind: discord, urlFile: ${urlFile}, events: [declared, update, resolved] }`,
+      '      gone: { kind: mattermost, urlEnv: GONE_URL, events: [update] }',
+      '      unset: { kind: teams, urlEnv: NOT_SET_ANYWHERE, events: [test] }',
+      '',
+    ].join('\n'),
+  );
+  env = {
+    OPSCONSOLE_STATE_DIR: join(dir, 'state'),
+    OPS_SLACK_URL: `${chat.url}/slack/T0/B0/x`,
+    GONE_URL: `${chat.url}/nowhere/x`,
+    // Bastions often reach chat only through a proxy: every message goes through this one.
+    HTTP_PROXY: proxy.url,
+    NO_PROXY: '',
+  };
+});
+
+afterAll(async () => {
+  await chat.stop();
+  await proxy.stop();
+});
+
+const cli = (...args: string[]) => runCli(['--config', config, ...args], { env });
+
+describe('chat from the CLI (a FAKE receiver, through a proxy)', () => {
+  it('notify test says what the platform answered; a missing channel or URL is a usage error', async () => {
+    const ok = await cli('notify', 'test', 'ops');
+    expect([ok.code, ok.stdout]).toEqual([0, 'ops (slack): taken, HTTP 200: ok\n']);
+    expect(proxy.forwarded.at(-1)).toMatch(/^POST 127\.0\.0\.1:\d+\/slack\/T0\/B0\/x$/);
+    const refused = await cli('notify', 'test', 'gone');
+    expect([refused.code, refused.stdout]).toEqual([
+      1,
+      'gone (mattermost): not taken, HTTP 404: no_service\n',
+    ]);
+    const unset = await cli('notify', 'test', 'unset');
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toMatch(
+      /channel unset: \$NOT_SET_ANYWHERE is not set\n {2}fix: export NOT_SET_ANYWHERE=/,
+    );
+    expect(unset.stderr).not.toContain(chat.url);
+    const missing = await cli('notify', 'test', 'nope');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no channel "nope" in environment shop; defined: ops, execs, gone, unset/);
+  });
+
+  it('incident declare, update and resolve from a script tell the channels that asked, journaled', async () => {
+    chat.received.length = 0;
+    const id = (
+      await cli('incident', 'declare', '--title', 'checkout slow', '--severity', 'P2')
+    ).stdout.trim();
+    const update = await cli(
+      'incident',
+      'update',
+      id,
+      '--message',
+      'Impact: checkout 12% 5xx. Next update 03:45Z.',
+    );
+    expect(update.code).toBe(0);
+    expect(update.stderr).toMatch(
+      /opsconsole: ops: taken\nopsconsole: execs: taken\nopsconsole: gone: refused \(HTTP 404: no_service\)/,
+    );
+    const resolved = await cli('incident', 'resolve', id);
+    expect(resolved.code).toBe(0);
+    expect(chat.received.map((r) => r.platform)).toEqual([
+      'slack',
+      'discord',
+      'slack',
+      'discord',
+      'slack',
+      'discord',
+    ]);
+    const records = readJournal(
+      new IncidentRepository(env.OPSCONSOLE_STATE_DIR as string).pathOf(id),
+    ).records;
+    expect(records.filter((r) => r.kind === 'notify.intent')).toHaveLength(7);
+    expect(
+      records.filter((r) => r.kind === 'incident.update').map((r) => (r.payload as { text: string }).text),
+    ).toEqual(['Impact: checkout 12% 5xx. Next update 03:45Z.']);
+    const empty = await cli('incident', 'update', id, '--message', ' ');
+    expect([empty.code, empty.stderr]).toEqual([
+      2,
+      'opsconsole: incident update: --message TEXT is required\n',
+    ]);
+  }, 60_000);
+});
