@@ -1,6 +1,7 @@
 import { Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import { firingAlerts, hasAlertSource } from '../src/store/selectors';
+import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
 import { dataAccount } from './dataAccount';
 import { cell, clockTime } from './rows';
@@ -30,6 +31,14 @@ export function Header({ width }: { width: number }) {
   // A chat channel that did not take its last message: its messages wait, and the header says so.
   const chatFailing = useConsole(useShallow((s) => s.chatFailing ?? []));
   const chat = chatFailing.length === 0 ? '' : ` · CHAT ✗ ${chatFailing.join(' ')}`;
+  // The next stakeholder update: counted down, and said when it is overdue.
+  const updateDue = useConsole((s) => s.updateDue);
+  const update =
+    updateDue === undefined
+      ? ''
+      : updateDue > now
+        ? ` · update in ${formatDuration(Math.ceil((updateDue - now) / 60_000) * 60_000)}`
+        : ` · UPDATE DUE ${formatDuration(Math.floor((now - updateDue) / 60_000) * 60_000)} ago`;
   // On a shared console: who is here, the commander starred, viewers marked.
   const presence = useConsole(useShallow((s) => s.presence));
   const commander = incident && incident.status !== 'resolved' ? incident.commander : undefined;
@@ -47,7 +56,7 @@ export function Header({ width }: { width: number }) {
           .join(' ')}`;
   const left = `opsconsole · ${environment} · ${clockTime(now)}Z${alerts}${here}`;
   const status = incident
-    ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}${chat}`
+    ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}${update}${chat}`
     : firing || (amFiring ?? 0) > 0
       ? 'ALERT'
       : pending

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { configFromText, findConfig, loadConfigFile } from '../config/load';
+import { ChannelUrlError, channelUrl } from '../config/notifySchema';
 import { readUserFile } from '../config/userFile';
 import { crossReferenceProblems, loadPlaybookDirs, loadPlaybookFile } from '../playbooks/loadPlaybook';
 import { loadScenarioFile } from '../playbooks/scenarioFile';
@@ -101,7 +102,20 @@ export const checkCommand: Command = {
       let dirs = [shippedPlaybookDir()];
       if (configPath) {
         attempt(configPath, () => {
-          dirs = playbookDirsFor(configPath, loadConfigFile(configPath).config.playbookDirs);
+          const config = loadConfigFile(configPath).config;
+          dirs = playbookDirsFor(configPath, config.playbookDirs);
+          // Chat channels: each URL where the config says, readable and http(s); nothing is sent.
+          for (const [envName, env] of Object.entries(config.environments))
+            for (const [name, channel] of Object.entries(env.notify))
+              attempt(`chat channel ${name} (${channel.kind}) of ${envName}`, () => {
+                try {
+                  channelUrl(name, channel);
+                } catch (err) {
+                  if (err instanceof ChannelUrlError)
+                    throw new UserError(`opsconsole: ${envName}: ${err.message}`);
+                  throw err;
+                }
+              });
         });
       }
       let playbooks = new Map<string, Playbook>();

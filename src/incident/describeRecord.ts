@@ -179,6 +179,11 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
       };
     case 'export.written':
       return { text: `Post-mortem exported to ${clean(r.payload.path)}`, evidence: '' };
+    case 'update.due':
+      return {
+        text: `Stakeholder update due (every ${formatDuration(r.payload.everyMs)} at ${clean(r.payload.severity)})`,
+        evidence: '',
+      };
     case 'incident.update':
       return {
         text: `Update sent: ${clean(r.payload.text).split('\n')[0]}`,

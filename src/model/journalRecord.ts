@@ -209,6 +209,8 @@ export const PAYLOAD_SCHEMAS = {
     evidence: z.string(),
   }),
   'export.written': z.looseObject({ path: z.string(), format: z.string() }),
+  /** A stakeholder update fell due and none was sent yet: the reminder, at the time it fell due. */
+  'update.due': z.looseObject({ severity: z.string(), everyMs: z.number() }),
   /** A stakeholder update the operator sent (`u`, `incident update`): its text, as sent. */
   'incident.update': z.looseObject({ text: z.string() }),
   /** A message about to go to a chat channel: journaled before it is sent. */

@@ -19,6 +19,7 @@ import { IncidentSession } from './incidentSession';
 import type { HistorySearch } from './logHistory';
 import { startMetricsSnapshots } from './metricsSnapshots';
 import { type TriageEnvironment, TriageSession } from './triageSession';
+import { startUpdateReminders } from './updateReminders';
 
 /** The console's lock wait: input is handled on this thread, so a journal lock must never hang it. */
 const CONSOLE_LOCK_WAIT_MS = 250;
@@ -123,6 +124,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
           say,
         })
       : undefined;
+  const stopReminders = startUpdateReminders({ store, incident, say });
   const resumed = incident.resume();
   if (resumed) say(`resumed ${resumed.id} (${resumed.severity}, ${resumed.status})`);
   const triage = new TriageSession(
@@ -217,6 +219,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     async stop() {
       clearInterval(storeAccount);
       chat?.stop();
+      stopReminders();
       stopSnapshots();
       stopWatchingAlerts();
       stopRecordingDiagnosis();

@@ -89,6 +89,8 @@ export interface SharedState {
   triage?: PlaybookNodeView;
   /** Messages for the status line, newest last (a few are kept). */
   announcements: Announcement[];
+  /** When the next stakeholder update is due, while an incident is open at a severity that has one. */
+  updateDue?: number;
   /** Chat channels whose last message did not get through (kept for later, or refused): the header says so. */
   chatFailing?: string[];
 }

@@ -71,6 +71,26 @@ describe('chat from the CLI (a FAKE receiver, through a proxy)', () => {
     expect(missing.stderr).toMatch(/no channel "nope" in environment shop; defined: ops, execs, gone, unset/);
   });
 
+  it('check validates every channel without sending: where its URL is and what it holds', async () => {
+    const before = proxy.forwarded.length;
+    const r = await cli('check');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(
+      /ok: chat channel ops \(slack\) of shop\nok: chat channel execs \(discord\) of shop/,
+    );
+    expect(r.stderr).toMatch(/opsconsole: shop: channel unset: \$NOT_SET_ANYWHERE is not set/);
+    expect(proxy.forwarded.length).toBe(before);
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'environments:\n  x:\n    services: {}\n    notify:\n      a: { kind: irc, urlEnv: A, urlFile: /f }\n',
+    );
+    const bad = await runCli(['--config', join(dir, 'bad.yaml'), 'check'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /environments\.x\.notify\.a\.kind[\s\S]*"slack", "mattermost", "teams", "discord", "webhook", got "irc"/,
+    );
+  });
+
   it('incident declare, update and resolve from a script tell the channels that asked, journaled', async () => {
     chat.received.length = 0;
     const id = (
