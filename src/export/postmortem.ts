@@ -9,6 +9,7 @@ import { impactOf } from './impact';
 import { KEY_TIME_ORDER, type KeyTimeName, keyTimes } from './keyTimes';
 import { ratesByMinute, requestTrails } from './logEvidence';
 import type { Postmortem } from './postmortemDraft';
+import { stakeholderUpdates } from './stakeholderUpdates';
 import { suggestionsOf } from './suggestions';
 
 export type { Postmortem } from './postmortemDraft';
@@ -69,6 +70,7 @@ export function buildPostmortem(s: IncidentState): Postmortem {
     })),
     decisionPath: triageRuns(s.records),
     commands,
+    updates: stakeholderUpdates(s.records),
     evidence: {
       pinnedLines: recordsOf(s.records, 'log.pinned').map((r) => ({
         at: iso(eventTime(r)) as string,

@@ -3,6 +3,7 @@ import type { TriageRun } from './decisionPath';
 import type { Impact } from './impact';
 import type { KeyTimeName } from './keyTimes';
 import type { RatesByMinute, RequestTrail } from './logEvidence';
+import type { StakeholderUpdates } from './stakeholderUpdates';
 import type { Suggested } from './suggestions';
 
 /** A post-mortem draft as data; the Markdown is one rendering of it, the JSON export another. */
@@ -27,6 +28,7 @@ export interface Postmortem {
   /** One block per run of a playbook, with its answers, its actions and its outcome. */
   decisionPath: TriageRun[];
   commands: CommandRun[];
+  updates: StakeholderUpdates;
   evidence: {
     pinnedLines: { at: string; source: string; line: string; context: string[] }[];
     sparklines: { service: string; line: string }[];

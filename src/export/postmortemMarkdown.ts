@@ -96,6 +96,13 @@ export function renderPostmortemMarkdown(pm: Postmortem): string {
       out.push('', `Output of ${c.step}:`, '', '```', c.output.replaceAll('```', "'''"), '```');
     }
   }
+  out.push('', '## Stakeholder updates', '');
+  if (pm.updates.rows.length === 0) out.push('No update was sent from opsconsole.');
+  else {
+    out.push('| Time | |', '| --- | --- |');
+    for (const u of pm.updates.rows) out.push(`| ${u.at.slice(11, 19)} | ${cell(u.what)} |`);
+    if (pm.updates.longestGap) out.push('', `Longest stretch without an update: ${pm.updates.longestGap}.`);
+  }
   out.push('', '## Evidence', '');
   const { trails, ratesByMinute } = pm.evidence;
   if (pm.evidence.pinnedLines.length === 0 && pm.evidence.sparklines.length === 0 && trails.length === 0)

@@ -143,6 +143,8 @@ export class Notifier {
         });
         if (!outcome.delivered && outcome.retryable) {
           this.setFailing(name, true);
+          // Stopped meanwhile: the message stays in the outbox for the next run.
+          if (this.stopped) return;
           const timer = setTimeout(() => {
             this.timers.delete(timer);
             void this.pump(name);

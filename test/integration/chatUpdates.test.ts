@@ -155,4 +155,45 @@ describe('the incident’s course told to chat (a FAKE receiver, strict about ea
       );
     }
   }, 60_000);
+
+  it('a message still pending when the console stops is sent by the next console on that state, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oc-chat-restart-'));
+    const channel = (url: string) => [
+      { name: 'ops', kind: 'slack' as const, events: ['declared' as const], links: false, url: () => url },
+    ];
+    // The first console's channel cannot be reached: the message waits in the outbox.
+    const first = startConsoleSession(
+      bareSessionOptions('lab', dir, { notify: channel('http://127.0.0.1:9/unreachable') }),
+    );
+    const id = first.incident.declare('queued while chat was down', 'P2').id;
+    await waitUntil(
+      () => first.store.getState().incident.timeline.some((e) => e.kind === 'notify.result'),
+      20_000,
+      'the first try to fail',
+    );
+    await first.stop();
+    const before = chat.received.length;
+    const second = startConsoleSession(
+      bareSessionOptions('lab', dir, { notify: channel(`${chat.url}/slack/T0/B0/x`) }),
+    );
+    try {
+      await waitUntil(() => chat.received.length === before + 1, 20_000, 'the pending message sent');
+      expect(headline(chat.received.at(-1) as (typeof chat.received)[number])).toMatch(
+        /^Incident declared by/,
+      );
+      await waitUntil(
+        () =>
+          readJournal(new IncidentRepository(dir).pathOf(id)).records.some(
+            (r) => r.kind === 'notify.result' && (r.payload as { delivered: boolean }).delivered,
+          ),
+        10_000,
+        'its delivery journaled',
+      );
+      const records = readJournal(new IncidentRepository(dir).pathOf(id)).records;
+      expect(records.filter((r) => r.kind === 'notify.intent')).toHaveLength(1);
+    } finally {
+      await second.stop();
+    }
+    expect(chat.received.length).toBe(before + 1);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandsRun } from '../../src/export/commandsRun';
 import { triageRuns } from '../../src/export/decisionPath';
+import { stakeholderUpdates } from '../../src/export/stakeholderUpdates';
 import type { JournalRecord } from '../../src/model/journalRecord';
 
 const record = (seq: number, kind: string, payload: Record<string, unknown>) =>
@@ -69,5 +70,31 @@ describe('an action from a pane or the CLI in the draft', () => {
     expect(commandsRun([...manual, ...fromPlaybook]).feedback).toEqual([
       'Step "roll back" failed with exit 2.',
     ]);
+  });
+});
+
+describe('stakeholder updates in the draft', () => {
+  it('lists each update, each reminder that fell due, chat’s refusals, and the longest stretch without one', () => {
+    const u = stakeholderUpdates([
+      record(1, 'incident.declared', { title: 't', severity: 'P1', commander: 'alice' }),
+      { ...record(2, 'update.due', { severity: 'P1', everyMs: 900_000 }), at: '2026-12-03T03:26:00.000Z' },
+      record(3, 'incident.update', { text: 'Impact: api 12% 5xx.' }),
+      record(4, 'notify.result', {
+        messageId: 'm',
+        channel: 'ops',
+        delivered: false,
+        status: 404,
+        detail: 'no_service',
+        attempts: 1,
+      }),
+      record(5, 'incident.status', { status: 'resolved' }),
+    ]);
+    // In time order: the update at 03:13, the refusal at 03:14, the reminder that fell due at 03:26.
+    expect(u.rows.map((r) => r.what)).toEqual([
+      'Update sent: Impact: api 12% 5xx.',
+      'ops did not take a message: no_service',
+      'Update due (every 15m00s)',
+    ]);
+    expect(u.longestGap).toBe('2m00s');
   });
 });

@@ -134,6 +134,7 @@ describe('post-mortem export', () => {
       'Timeline (UTC)',
       'Decision path',
       'Commands run',
+      'Stakeholder updates',
       'Evidence',
       'Trigger',
       'Root cause',
