@@ -116,6 +116,8 @@ export interface ViewState {
    * timeline event, wrapped.
    */
   detailOf?: 'log' | 'data' | 'timeline';
+  /** The help was opened from the describe view: it shows that view's keys, and closes back to it. */
+  helpOfDescribe?: boolean;
   /** What the describe view shows (Enter or `d` on its row), once its engine or API has answered. */
   container?: {
     subject: DescribeSubject;

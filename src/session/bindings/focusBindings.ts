@@ -40,4 +40,5 @@ export const FOCUS_BINDINGS: Bindings<FocusAction> = {
     { keys: ['ctrl+c'], action: 'confirmQuit', description: 'quit' },
   ],
   detail: [{ keys: ['ctrl+c'], action: 'quit', description: 'quit' }],
+  container: [{ keys: ['?'], action: 'toggleHelp', description: 'the describe view’s keys' }],
 };

@@ -55,7 +55,12 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
     setUi({ focus: PANES[(PANES.indexOf(ui().focus) + step + PANES.length) % PANES.length] as PaneId });
 
   const actions = {
-    toggleHelp: () => setUi({ overlay: ui().overlay === 'help' ? 'none' : 'help' }),
+    toggleHelp: () => {
+      const { overlay, helpOfDescribe } = ui();
+      if (overlay === 'help')
+        return setUi({ overlay: helpOfDescribe ? 'container' : 'none', helpOfDescribe: false });
+      setUi({ overlay: 'help', helpOfDescribe: overlay === 'container' });
+    },
     quit: () => {
       if (incidentOpen()) setUi({ overlay: 'confirm-quit' });
       else ctx.exit();
