@@ -196,4 +196,44 @@ describe('the incident’s course told to chat (a FAKE receiver, strict about ea
     }
     expect(chat.received.length).toBe(before + 1);
   }, 60_000);
+
+  it('a served console tells chat once, however many screens look at it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oc-chat-serve-'));
+    const before = chat.received.length;
+    const { startSharedSession } = await import('../../src/session/consoleSession');
+    const { SharedConsole } = await import('../../src/session/sharedConsole');
+    const { exit: _exit, ...options } = bareSessionOptions('lab', dir, {
+      notify: [
+        {
+          name: 'ops',
+          kind: 'slack',
+          events: ['declared', 'severity'],
+          links: false,
+          url: () => `${chat.url}/slack/T0/B0/x`,
+        },
+      ],
+    });
+    const shared = startSharedSession(options);
+    try {
+      const consoles = new SharedConsole(shared);
+      const alice = consoles.open({ name: 'alice', role: 'commander' }, () => {});
+      consoles.open({ name: 'bob', role: 'responder' }, () => {});
+      consoles.open({ name: 'carol', role: 'viewer' }, () => {});
+      alice.controls.dispatch('D', 'D');
+      alice.controls.dispatch(undefined, 'cart errors');
+      alice.controls.dispatch('return', '');
+      alice.controls.dispatch('2', '2');
+      await waitUntil(() => chat.received.length === before + 1, 10_000, 'the declaration told');
+      alice.controls.dispatch('V', 'V');
+      alice.controls.dispatch('1', '1');
+      await waitUntil(() => chat.received.length === before + 2, 10_000, 'the severity told');
+      expect(chat.received.slice(before).map(headline)).toEqual([
+        expect.stringMatching(/^Incident declared by /),
+        expect.stringMatching(/^Severity set to P1 by /),
+      ]);
+    } finally {
+      await shared.stop();
+    }
+    expect(chat.received.length).toBe(before + 2);
+  }, 30_000);
 });
