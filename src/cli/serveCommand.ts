@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DECLARE_POLICIES, type DeclarePolicy } from '../session/roles';
 import { sanitize } from '../text/sanitize';
@@ -74,7 +75,13 @@ export const serveCommand: Command = {
       );
     const maxSessions = count('max-sessions', 32);
     const idleMinutes = count('idle-timeout', 30);
-    const options = await consoleSessionOptions(values, globals);
+    const sessionOptions = await consoleSessionOptions(values, globals);
+    // How to join, for a chat channel allowed to name this host (`links: true`): the attach command.
+    const where = listen.host === '0.0.0.0' || listen.host === '::' ? hostname() : listen.host;
+    const options = {
+      ...sessionOptions,
+      chatJoin: `opsconsole attach ${where.includes(':') ? `[${where}]` : where}:${listen.port}`,
+    };
     const dir = join(options.stateDir, 'serve');
     const { runServe } = await import('./serveSession');
     return runServe(options, {

@@ -27,6 +27,8 @@ export function startChatUpdates(o: {
   stateDir: string;
   environment: string;
   targets: NotifyTarget[];
+  /** How to join, said when an incident is declared to channels that allow links. */
+  join?: string;
   say(message: string): void;
 }): { notifier: Notifier; stop(): void } {
   const notifier = new Notifier({
@@ -41,7 +43,7 @@ export function startChatUpdates(o: {
   });
   const stopHearing = o.incident.onRecorded((record, state) => {
     try {
-      notifier.tell((links) => messageFor(record, state, { links }));
+      notifier.tell((links) => messageFor(record, state, { links, ...(o.join && { join: o.join }) }));
     } catch (err) {
       o.say(`could not queue the chat update: ${firstLineOf(err)}`);
     }

@@ -46,6 +46,8 @@ export interface ConsoleSessionOptions {
   containers?: ConsoleServices['containers'];
   /** The environment's chat channels, told of the incident's course. */
   notify?: NotifyTarget[];
+  /** How to join this console (`opsconsole attach …` when it is served), for channels that allow links. */
+  chatJoin?: string;
 }
 
 /** What every console over one environment shares: the data, the journal, the triage. */
@@ -121,6 +123,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
           stateDir: options.stateDir,
           environment: options.environment,
           targets: options.notify,
+          ...(options.chatJoin && { join: options.chatJoin }),
           say,
         })
       : undefined;
