@@ -1,5 +1,6 @@
 // Every benchmark, in the order a full run takes them; BENCH_ONLY picks some by name.
 import { alertsBench } from './alerts';
+import { chatBench } from './chat';
 import { consoleBench } from './console';
 import { distBench } from './dist';
 import { fleetBench } from './fleet';
@@ -24,6 +25,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   redactBench,
   fleetBench,
   alertsBench,
+  chatBench,
   patternsBench,
   kubernetesBench,
   serveBench,
