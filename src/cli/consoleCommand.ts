@@ -16,7 +16,7 @@ import { containerEngines } from './containerEngines';
 import { WATCH_OPTIONS, watchedEnvironment } from './environment';
 import { runConsoleSession } from './loadConsoleSession';
 import { logStoreSettings, STORE_OPTION_DOCS, STORE_OPTIONS } from './logStoreSettings';
-import { notifyTargets } from './notifyTargets';
+import { notifyTargets, updateIntervals } from './notifyTargets';
 
 function configTriageEnvironment(
   env: Environment,
@@ -91,6 +91,7 @@ export async function consoleSessionOptions(
     triageEnvironment: configTriageEnvironment(env, () => hosts),
     containers: containerEngines(env, () => hosts),
     notify: notifyTargets(env),
+    updateEvery: updateIntervals(env.updateEvery),
     ...(env.alertmanager && {
       alertmanager: {
         api: AlertmanagerClient.configured(env.alertmanager),

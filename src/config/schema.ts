@@ -213,6 +213,13 @@ export const EnvironmentSchema = z.strictObject({
     .optional(),
   /** Chat channels the incident's course is told to (Slack, Mattermost, Teams, Discord, a webhook). */
   notify: z.record(Name, NotifyChannelSchema).default({}),
+  /** How often stakeholders hear, by severity: a duration, or `status` for at status changes only. */
+  updateEvery: z
+    .partialRecord(
+      z.enum(['P0', 'P1', 'P2', 'P3'], { message: 'expected P0, P1, P2 or P3' }),
+      z.union([z.literal('status'), Duration], { message: 'expected a duration such as 15m, or status' }),
+    )
+    .default({}),
   /** A Prometheus whose alerting rules (and their pending alerts) the alerts view shows. */
   prometheus: z.strictObject({ url: HttpUrl, rules: z.boolean().default(true), auth: Auth }).optional(),
   /**

@@ -46,6 +46,8 @@ export interface ConsoleSessionOptions {
   containers?: ConsoleServices['containers'];
   /** The environment's chat channels, told of the incident's course. */
   notify?: NotifyTarget[];
+  /** How often stakeholders hear, by severity (ms; undefined: at status changes); the defaults otherwise. */
+  updateEvery?: Record<string, number | undefined>;
   /** How to join this console (`opsconsole attach …` when it is served), for channels that allow links. */
   chatJoin?: string;
 }
@@ -127,7 +129,13 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
           say,
         })
       : undefined;
-  const stopReminders = startUpdateReminders({ store, incident, say });
+  if (options.updateEvery) store.setState({ updateEvery: options.updateEvery });
+  const stopReminders = startUpdateReminders({
+    store,
+    incident,
+    say,
+    ...(options.updateEvery && { every: options.updateEvery }),
+  });
   const resumed = incident.resume();
   if (resumed) say(`resumed ${resumed.id} (${resumed.severity}, ${resumed.status})`);
   const triage = new TriageSession(

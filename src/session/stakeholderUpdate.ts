@@ -48,7 +48,7 @@ export function draftUpdate(s: ConsoleState, now: number): string {
     .filter((e) => e.seq > (since?.seq ?? 0) && DONE_KINDS.includes(e.kind))
     .map((e) => e.text);
   const severity = s.incident.active?.severity ?? 'P3';
-  const interval = UPDATE_EVERY_MS[severity];
+  const interval = (s.updateEvery ?? UPDATE_EVERY_MS)[severity];
   return [
     `Impact: ${over.length > 0 ? over.join(', ') : 'no service’s error rule is firing now'}.`,
     `Known: ${s.diagnosis ? diagnosisLine(s.diagnosis, 60) : 'cause not yet identified'}.`,

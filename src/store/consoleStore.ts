@@ -91,6 +91,8 @@ export interface SharedState {
   announcements: Announcement[];
   /** When the next stakeholder update is due, while an incident is open at a severity that has one. */
   updateDue?: number;
+  /** How often stakeholders hear, by severity, in ms (none: at status changes), when the config says. */
+  updateEvery?: Record<string, number | undefined>;
   /** Chat channels whose last message did not get through (kept for later, or refused): the header says so. */
   chatFailing?: string[];
 }

@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { updateIntervals } from '../../src/cli/notifyTargets';
+import { EnvironmentSchema } from '../../src/config/schema';
 import { IncidentRepository } from '../../src/incident/incidentRepository';
 import { readJournal } from '../../src/incident/journal';
 import { startConsoleSession } from '../../src/session/consoleSession';
@@ -42,6 +44,27 @@ describe('stakeholder update reminders (on the store’s clock, set by the test)
       session.incident.setSeverity('P3');
       tick(sent + 2000);
       expect(store.getState().updateDue).toBeUndefined();
+    } finally {
+      await session.stop();
+    }
+  });
+
+  it('takes the intervals the config sets: a duration, or status for none', async () => {
+    const every = updateIntervals(
+      EnvironmentSchema.parse({ services: {}, updateEvery: { P1: '5m', P2: 'status' } }).updateEvery,
+    );
+    expect(every).toEqual({ P0: 15 * 60_000, P1: 5 * 60_000, P2: undefined, P3: undefined });
+    const session = startConsoleSession(
+      bareSessionOptions('lab', mkdtempSync(join(tmpdir(), 'oc-remind-cfg-')), { updateEvery: every }),
+    );
+    try {
+      session.incident.declare('checkout slow', 'P1');
+      const declaredAt = session.store.getState().incident.timeline[0]?.at ?? 0;
+      session.store.setState({ now: declaredAt + 1000 });
+      expect(session.store.getState().updateDue).toBe(declaredAt + 5 * 60_000);
+      session.incident.setSeverity('P2');
+      session.store.setState({ now: declaredAt + 2000 });
+      expect(session.store.getState().updateDue).toBeUndefined();
     } finally {
       await session.stop();
     }
