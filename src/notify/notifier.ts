@@ -55,6 +55,7 @@ export class Notifier {
 
   /** Accepts the message (made for each channel, as its `links` allows) for every channel whose events include it. */
   tell(build: (links: boolean) => IncidentMessage | undefined): void {
+    const accepted: { entry: OutboxEntry; message: IncidentMessage; t: NotifyTarget }[] = [];
     for (const t of this.o.targets) {
       const message = build(t.links);
       if (!message || !t.events.includes(message.event)) continue;
@@ -66,7 +67,10 @@ export class Notifier {
         payload: payloadFor(t.kind, message),
         queuedAt: Date.now(),
       };
-      this.o.outbox.queue(entry);
+      accepted.push({ entry, message, t });
+    }
+    this.o.outbox.queue(...accepted.map((a) => a.entry));
+    for (const { entry, message, t } of accepted) {
       this.o.record(message.incidentId, 'notify.intent', {
         messageId: entry.id,
         channel: t.name,
