@@ -31,14 +31,16 @@ export function Header({ width }: { width: number }) {
   // A chat channel that did not take its last message: its messages wait, and the header says so.
   const chatFailing = useConsole(useShallow((s) => s.chatFailing ?? []));
   const chat = chatFailing.length === 0 ? '' : ` · CHAT ✗ ${chatFailing.join(' ')}`;
-  // The next stakeholder update: counted down, and said when it is overdue.
+  // The next stakeholder update: counted down, and said when it is overdue. A damaged journal, which
+  // stops all recording, takes their place: it is the one thing the header must not lose.
   const updateDue = useConsole((s) => s.updateDue);
+  const minutes = (ms: number) => `${Math.ceil(ms / 60_000)}m`;
   const update =
     updateDue === undefined
       ? ''
       : updateDue > now
-        ? ` · update in ${formatDuration(Math.ceil((updateDue - now) / 60_000) * 60_000)}`
-        : ` · UPDATE DUE ${formatDuration(Math.floor((now - updateDue) / 60_000) * 60_000)} ago`;
+        ? ` · update in ${minutes(updateDue - now)}`
+        : ` · UPDATE DUE${now - updateDue < 60_000 ? ' now' : ` ${Math.floor((now - updateDue) / 60_000)}m ago`}`;
   // On a shared console: who is here, the commander starred, viewers marked.
   const presence = useConsole(useShallow((s) => s.presence));
   const commander = incident && incident.status !== 'resolved' ? incident.commander : undefined;
@@ -56,7 +58,7 @@ export function Header({ width }: { width: number }) {
           .join(' ')}`;
   const left = `opsconsole · ${environment} · ${clockTime(now)}Z${alerts}${here}`;
   const status = incident
-    ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}${update}${chat}`
+    ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}${incident.journalProblem ? '' : `${chat}${update}`}`
     : firing || (amFiring ?? 0) > 0
       ? 'ALERT'
       : pending

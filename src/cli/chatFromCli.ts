@@ -13,7 +13,9 @@ import { notifyTargets } from './notifyTargets';
 import { stderr } from './output';
 
 /** How long the CLI waits for chat before it leaves what is undelivered to the outbox. */
-const CLI_CHAT_WAIT_MS = 15_000;
+const CLI_CHAT_WAIT_MS = 20_000;
+/** Two tries of 5 s (a second apart) fit the wait, so every channel's outcome is said. */
+const CLI_DELIVERY = { maxAttempts: 2, attemptMs: 5_000 };
 
 /**
  * Tells the environment's chat channels of a record the CLI just appended, as the console would:
@@ -49,7 +51,7 @@ export async function tellChatFromCli(
         const p = payload as PayloadInput<'notify.result'>;
         outcomes.push(
           p.delivered
-            ? `${p.channel}: taken`
+            ? `${p.channel}: delivered`
             : p.status !== undefined && p.status < 500 && p.status !== 429
               ? `${p.channel}: refused (HTTP ${p.status}: ${p.detail})`
               : `${p.channel}: not taken (${p.detail}); kept, the console sends it when it runs`,
@@ -57,9 +59,12 @@ export async function tellChatFromCli(
       }
     },
     retryAfterMs: 60 * 60_000,
+    delivery: CLI_DELIVERY,
   });
   try {
     const state = repo.load(incidentId);
+    // What an earlier run left undelivered goes first, so a channel hears the incident in order.
+    notifier.start();
     notifier.tell((links) => messageFor(record, state, { links }));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([

@@ -31,7 +31,12 @@ export function eventOf(r: JournalRecord): NotifyEvent | undefined {
   }
 }
 
-function headlineOf(r: JournalRecord, s: IncidentState, who: string): { headline: string; lines: string[] } {
+function headlineOf(
+  r: JournalRecord,
+  s: IncidentState,
+  who: string,
+  links: boolean,
+): { headline: string; lines: string[] } {
   switch (r.kind) {
     case 'incident.declared':
       return { headline: `Incident declared by ${who}`, lines: [] };
@@ -51,7 +56,10 @@ function headlineOf(r: JournalRecord, s: IncidentState, who: string): { headline
       };
     }
     case 'incident.role':
-      return { headline: `${sanitize(r.payload.person)} now commands (handed over by ${who})`, lines: [] };
+      return {
+        headline: `${person(r.payload.person, links)} now commands (handed over by ${who})`,
+        lines: [],
+      };
     case 'step.result': {
       const p = r.payload;
       const how = p.cancelled
@@ -64,7 +72,7 @@ function headlineOf(r: JournalRecord, s: IncidentState, who: string): { headline
       return { headline: `${sanitize(p.step)}: ${how} (run by ${who})`, lines: [] };
     }
     case 'incident.update': {
-      const [first = '', ...rest] = sanitize(r.payload.text).split('\n');
+      const [first = '', ...rest] = r.payload.text.split(/\r?\n/).map((l) => sanitize(l));
       return { headline: first, lines: rest };
     }
     default:
@@ -84,7 +92,7 @@ export function messageFor(
   const event = eventOf(r);
   if (!event) return undefined;
   const who = person(r.actor, options.links);
-  const { headline, lines } = headlineOf(r, s, who);
+  const { headline, lines } = headlineOf(r, s, who, options.links);
   const at = Date.parse(r.at ?? r.ts);
   return {
     id: `${s.id}-${r.seq}`,

@@ -105,7 +105,7 @@ describe('chat from the CLI (a FAKE receiver, through a proxy)', () => {
     );
     expect(update.code).toBe(0);
     expect(update.stderr).toMatch(
-      /opsconsole: ops: taken\nopsconsole: execs: taken\nopsconsole: gone: refused \(HTTP 404: no_service\)/,
+      /opsconsole: ops: delivered\nopsconsole: execs: delivered\nopsconsole: gone: refused \(HTTP 404: no_service\)/,
     );
     const resolved = await cli('incident', 'resolve', id);
     expect(resolved.code).toBe(0);

@@ -46,4 +46,15 @@ describe('the message a journal record makes', () => {
     expect(kinds('note', { text: 'x' })).toBeUndefined();
     expect(kinds('notify.result', { delivered: true })).toBeUndefined();
   });
+
+  it('an update of several lines is several lines, each made safe, not one with control pictures', () => {
+    const update = {
+      ...declared,
+      seq: 2,
+      kind: 'incident.update',
+      payload: { text: 'Impact: checkout.\r\nNext:\u001b[31m 03:45Z' },
+    } as JournalRecord;
+    const m = messageFor(update, state, { links: false });
+    expect([m?.headline, m?.lines]).toEqual(['Impact: checkout.', ['Next: 03:45Z']]);
+  });
 });

@@ -63,7 +63,9 @@ export function promptsController(
         return;
       }
       const typed = printable(text);
-      if (typed) setPromptValue(p, (p.value + typed).slice(0, 500));
+      // An update may be a chat message long; every other answer is short.
+      if (typed)
+        setPromptValue(p, [...(p.value + typed)].slice(0, p.purpose === 'update' ? 1800 : 500).join(''));
     },
   };
 
