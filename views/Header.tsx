@@ -1,7 +1,6 @@
 import { Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import { firingAlerts, hasAlertSource } from '../src/store/selectors';
-import { formatDuration } from '../src/text/duration';
 import { useColor, useConsole } from './ConsoleContext';
 import { dataAccount } from './dataAccount';
 import { cell, clockTime } from './rows';
