@@ -43,8 +43,15 @@ function wordRun(run: LinkRun): void {
 export function timelineRows(records: readonly JournalRecord[]): TimelineRow[] {
   const rows: TimelineRow[] = [];
   const runs = new Map<string, LinkRun>();
+  // Chat's bookkeeping stays in the journal: a message about to go, or one a channel took, would be
+  // two rows per channel for every change (a channel's refusal is news, and stays).
   const sorted = records
-    .filter((r) => r.kind !== 'metrics.snapshot')
+    .filter(
+      (r) =>
+        r.kind !== 'metrics.snapshot' &&
+        r.kind !== 'notify.intent' &&
+        !(r.kind === 'notify.result' && r.payload.delivered),
+    )
     .sort((a, b) => eventTime(a) - eventTime(b) || a.seq - b.seq);
   for (const r of sorted) {
     const at = eventTime(r);

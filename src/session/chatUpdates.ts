@@ -48,6 +48,14 @@ export function startChatUpdates(o: {
       o.say(`could not queue the chat update: ${firstLineOf(err)}`);
     }
   });
+  // A channel whose URL cannot be read is said at start, not first at the declaration.
+  for (const t of o.targets) {
+    try {
+      t.url();
+    } catch (err) {
+      o.say(`chat: ${firstLineOf(err)}`);
+    }
+  }
   notifier.start();
   return {
     notifier,

@@ -236,4 +236,29 @@ describe('the incident’s course told to chat (a FAKE receiver, strict about ea
     }
     expect(chat.received.length).toBe(before + 2);
   }, 30_000);
+
+  it('a channel whose URL cannot be read is said at start', async () => {
+    const session = startConsoleSession(
+      bareSessionOptions('lab', mkdtempSync(join(tmpdir(), 'oc-chat-nourl-')), {
+        notify: [
+          {
+            name: 'ops',
+            kind: 'slack',
+            events: ['declared'],
+            links: false,
+            url: () => {
+              throw new Error('channel ops: $OPS_URL is not set');
+            },
+          },
+        ],
+      }),
+    );
+    try {
+      expect(session.store.getState().announcements.map((a) => a.text)).toContain(
+        'chat: channel ops: $OPS_URL is not set',
+      );
+    } finally {
+      await session.stop();
+    }
+  });
 });

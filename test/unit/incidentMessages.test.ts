@@ -58,3 +58,34 @@ describe('the message a journal record makes', () => {
     expect([m?.headline, m?.lines]).toEqual(['Impact: checkout.', ['Next: 03:45Z']]);
   });
 });
+
+describe('chat in the timeline', () => {
+  it('keeps a channel’s refusal, not the bookkeeping of every message sent', async () => {
+    const { timelineRows } = await import('../../src/incident/timeline');
+    const r = (seq: number, kind: string, payload: Record<string, unknown>) =>
+      ({ ...declared, seq, ts: `2026-12-03T03:1${seq}:00.000Z`, kind, payload }) as JournalRecord;
+    const rows = timelineRows([
+      declared,
+      r(2, 'notify.intent', {
+        messageId: 'm',
+        channel: 'ops',
+        platform: 'slack',
+        event: 'declared',
+        text: 't',
+      }),
+      r(3, 'notify.result', { messageId: 'm', channel: 'ops', delivered: true, detail: 'ok', attempts: 1 }),
+      r(4, 'notify.result', {
+        messageId: 'n',
+        channel: 'execs',
+        delivered: false,
+        status: 404,
+        detail: 'no_service',
+        attempts: 1,
+      }),
+    ]);
+    expect(rows.map((x) => x.text)).toEqual([
+      expect.stringMatching(/^Incident declared/),
+      'execs did not take the message: no_service',
+    ]);
+  });
+});
