@@ -37,7 +37,9 @@ export async function tellChatFromCli(
     const [name, env] = pickEnvironment(loaded, typeof envFlag === 'string' ? envFlag : undefined);
     envName = name;
     targets = notifyTargets(env);
-  } catch {
+  } catch (err) {
+    // Recorded, but told to no one: say why, so a wrong --env is not mistaken for a quiet channel.
+    stderr.line(`opsconsole: chat not told: ${firstLineOf(err).replace(/^opsconsole: /, '')}`);
     return;
   }
   if (targets.length === 0) return;

@@ -71,7 +71,9 @@ export const notifyCommand: Command = {
       }),
       { id, maxAttempts: 1 },
     );
-    const answer = `${outcome.status !== undefined ? `HTTP ${outcome.status}` : 'no answer'}: ${outcome.detail}`;
+    const status = outcome.status !== undefined ? `HTTP ${outcome.status}` : undefined;
+    const answer =
+      status && outcome.detail !== status ? `${status}: ${outcome.detail}` : (status ?? outcome.detail);
     stdout.line(`${name} (${channel.kind}): ${outcome.delivered ? 'taken' : 'not taken'}, ${answer}`);
     return outcome.delivered ? 0 : 1;
   },

@@ -14,6 +14,7 @@ export const NotifyChannelSchema = z
     /** What it is told; every event but the test message by default. */
     events: z
       .array(z.enum(NOTIFY_EVENTS, { message: `expected one of ${NOTIFY_EVENTS.join(', ')}` }))
+      .min(1, { message: 'expected at least one event; leave events out for all of them' })
       .optional(),
     /** Say how to join (`opsconsole attach user@host`): it names this bastion, so it is off by default. */
     links: z.boolean().default(false),

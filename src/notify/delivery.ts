@@ -99,6 +99,8 @@ export async function deliver(
         body,
         headers: {
           'content-type': 'application/json',
+          // Some platforms' front doors refuse a request that names no client.
+          'user-agent': 'opsconsole (incident updates)',
           ...(kind === 'webhook' && { 'idempotency-key': options.id }),
         },
         dispatcher,

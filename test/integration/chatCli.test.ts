@@ -124,6 +124,11 @@ describe('chat from the CLI (a FAKE receiver, through a proxy)', () => {
     expect(
       records.filter((r) => r.kind === 'incident.update').map((r) => (r.payload as { text: string }).text),
     ).toEqual(['Impact: checkout 12% 5xx. Next update 03:45Z.']);
+    const elsewhere = await cli('incident', 'update', id, '--message', 'x', '--env', 'nope');
+    expect([elsewhere.code, elsewhere.stderr]).toEqual([
+      0,
+      expect.stringMatching(/^opsconsole: chat not told: no environment "nope"/),
+    ]);
     const empty = await cli('incident', 'update', id, '--message', ' ');
     expect([empty.code, empty.stderr]).toEqual([
       2,
