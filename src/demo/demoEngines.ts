@@ -1,4 +1,4 @@
-import type { CommandResult, CommandTarget } from '../model/command';
+import { type CommandResult, type CommandTarget, finishedAction } from '../model/command';
 import type { ContainerDetail, ContainerEngines } from '../model/containerDetail';
 import { sanitize } from '../text/sanitize';
 import { DEMO_HOST, type DemoFleet } from './fleet';
@@ -65,14 +65,7 @@ export function demoEngines(fleet: () => DemoFleet | undefined): ContainerEngine
         throw new Error(`not a demo action: ${sanitize(argv.join(' '))}`);
       const started = Date.now();
       const proc = running().processes.get(name);
-      const done = (exitCode: number, output: string): CommandResult => ({
-        exitCode,
-        durationMs: Date.now() - started,
-        output,
-        outputBytes: Buffer.byteLength(output),
-        timedOut: false,
-        cancelled: false,
-      });
+      const done = (exitCode: number, output: string) => finishedAction(exitCode, output, started);
       if (!proc) return done(1, `the demo has no service named "${sanitize(name)}"`);
       const state = proc.current.state;
       if (verb === 'start' && state !== 'stopped')

@@ -10,6 +10,21 @@ export interface CommandResult {
   cancelled: boolean;
 }
 
+/**
+ * The result of an action a target carried out itself (an API call, not a process): it ran to its
+ * end, so it neither timed out nor was cancelled, and its output is what it says it did.
+ */
+export function finishedAction(exitCode: number, output: string, startedAt: number): CommandResult {
+  return {
+    exitCode,
+    durationMs: Date.now() - startedAt,
+    output,
+    outputBytes: Buffer.byteLength(output),
+    timedOut: false,
+    cancelled: false,
+  };
+}
+
 export interface RunOptions {
   timeoutMs: number;
   /** How much output to keep (the tail); default OUTPUT_TAIL_BYTES. */

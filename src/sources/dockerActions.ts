@@ -1,4 +1,4 @@
-import type { CommandResult, CommandTarget, RunOptions } from '../model/command';
+import { type CommandResult, type CommandTarget, finishedAction, type RunOptions } from '../model/command';
 import type { ContainerDetail } from '../model/containerDetail';
 import { sanitize } from '../text/sanitize';
 import { type DockerDialer, dockerClient } from './dockerSource';
@@ -50,15 +50,7 @@ export function dockerEngineTarget(host: string, dialer: DockerDialer): CommandT
 }
 
 function finished(exitCode: number, outputs: string[], started: number): CommandResult {
-  const output = outputs.join('; ');
-  return {
-    exitCode,
-    durationMs: Date.now() - started,
-    output,
-    outputBytes: Buffer.byteLength(output),
-    timedOut: false,
-    cancelled: false,
-  };
+  return finishedAction(exitCode, outputs.join('; '), started);
 }
 
 /** One container's verb through the engine: what it did, or what the engine answered. */

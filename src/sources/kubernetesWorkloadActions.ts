@@ -1,4 +1,4 @@
-import type { CommandResult, CommandTarget, RunOptions } from '../model/command';
+import { type CommandResult, type CommandTarget, finishedAction, type RunOptions } from '../model/command';
 import { sanitize } from '../text/sanitize';
 import { isDns1123Label, isDns1123Subdomain, KubernetesTargetError, loadKubeConfig } from './kubernetesApi';
 import { kubeconfigPath } from './kubernetesSource';
@@ -47,14 +47,7 @@ export function kubernetesTarget(cluster: ClusterTarget): CommandTarget {
       const kc = loadKubeConfig(k8s, cluster.kubeconfig ?? kubeconfigPath(), cluster.context);
       const apps = kc.makeApiClient(k8s.AppsV1Api);
       const { kind, name, namespace } = action;
-      const result = (exitCode: number, output: string): CommandResult => ({
-        exitCode,
-        durationMs: Date.now() - started,
-        output,
-        outputBytes: Buffer.byteLength(output),
-        timedOut: false,
-        cancelled: false,
-      });
+      const result = (exitCode: number, output: string) => finishedAction(exitCode, output, started);
       try {
         if (action.verb === 'delete') {
           const core = kc.makeApiClient(k8s.CoreV1Api);

@@ -11,6 +11,15 @@ interface ContainerState {
   terminated?: { exitCode?: number; reason?: string; startedAt?: string | Date; finishedAt?: string | Date };
 }
 
+/** A condition as pods and workloads write them alike. */
+export interface ConditionLike {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string | Date;
+}
+
 /** A Pod as `GET /api/v1/namespaces/NS/pods/NAME` answers: the fields the describe view reads. */
 export interface PodDetailLike {
   metadata?: {
@@ -30,13 +39,7 @@ export interface PodDetailLike {
   status?: {
     phase?: string;
     startTime?: string | Date;
-    conditions?: {
-      type?: string;
-      status?: string;
-      reason?: string;
-      message?: string;
-      lastTransitionTime?: string | Date;
-    }[];
+    conditions?: ConditionLike[];
     containerStatuses?: {
       name?: string;
       image?: string;
@@ -58,9 +61,7 @@ const pairs = (o: Record<string, string> | undefined): [string, string][] =>
   Object.entries(o ?? {}).map(([k, v]) => [sanitize(k), sanitize(String(v))]);
 
 /** Conditions as the API lists them; True is ok (every pod and workload condition the console reads). */
-export function detailConditions(
-  conditions: NonNullable<NonNullable<PodDetailLike['status']>['conditions']>,
-): DetailCondition[] {
+export function detailConditions(conditions: readonly ConditionLike[]): DetailCondition[] {
   return conditions.map((c) => {
     const at = optionalTime(c.lastTransitionTime);
     return {

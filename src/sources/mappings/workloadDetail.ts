@@ -3,7 +3,7 @@ import type { WorkloadStatus } from '../../model/sourceEvents';
 import { sanitize } from '../../text/sanitize';
 import type { EventLike } from './clusterEvent';
 import { detailEvents } from './detailEvents';
-import { detailConditions } from './podDetail';
+import { type ConditionLike, detailConditions } from './podDetail';
 import { type WorkloadLike, workloadStatus } from './workload';
 
 /** A Deployment, StatefulSet or DaemonSet as `GET` answers it: what `kubectl describe` reads of it. */
@@ -18,13 +18,7 @@ export type WorkloadDetailLike = Omit<WorkloadLike, 'spec' | 'status'> & {
     template?: { spec?: { containers?: { name?: string; image?: string }[] } };
   };
   status?: Omit<NonNullable<WorkloadLike['status']>, 'conditions'> & {
-    conditions?: {
-      type?: string;
-      status?: string;
-      reason?: string;
-      message?: string;
-      lastTransitionTime?: string | Date;
-    }[];
+    conditions?: ConditionLike[];
   };
 };
 
