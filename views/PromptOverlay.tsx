@@ -31,12 +31,12 @@ export function PromptOverlay({ width }: { width: number }) {
           </Text>
         ))
       ) : (
-        <Text wrap="truncate">{cell(`> ${[...prompt.value].slice(-(inner - 3)).join('')}█`, inner)}</Text>
+        <PromptText value={prompt.value} cursor={prompt.cursor} width={inner} />
       )}
       <Text wrap="truncate" dimColor>
         {cell(
           !prompt.choices
-            ? 'Enter accepts · Esc cancels'
+            ? `Enter accepts · Esc ${prompt.keepAs ? 'keeps it unsent' : 'cancels'} · ←→ Home End move`
             : prompt.value
               ? `press a number · Enter accepts ${prompt.value} · Esc cancels`
               : 'press a number · Esc cancels',
@@ -44,6 +44,47 @@ export function PromptOverlay({ width }: { width: number }) {
         )}
       </Text>
     </Box>
+  );
+}
+
+/** The most rows a prompt's text takes: an update is a paragraph, the panes must stay in sight. */
+const PROMPT_TEXT_ROWS = 6;
+
+/**
+ * The text being typed, wrapped by characters so every one is seen, with the cursor shown where
+ * typing goes (inverse), and the rows around the cursor when it is longer than the box.
+ */
+function PromptText({ value, cursor, width }: { value: string; cursor: number | undefined; width: number }) {
+  const chars = [...value];
+  const at = Math.min(cursor ?? chars.length, chars.length);
+  const per = Math.max(1, width - 2);
+  const rows: string[][] = [];
+  for (let i = 0; i <= chars.length; i += per) rows.push(chars.slice(i, i + per));
+  const cursorRow = Math.floor(at / per);
+  if (cursorRow >= rows.length) rows.push([]);
+  const first = Math.max(0, Math.min(cursorRow - PROMPT_TEXT_ROWS + 1, rows.length - PROMPT_TEXT_ROWS));
+  return (
+    <>
+      {rows.slice(first, first + PROMPT_TEXT_ROWS).map((row, i) => {
+        const r = first + i;
+        const prefix = r === 0 ? '> ' : '  ';
+        if (r !== cursorRow)
+          return (
+            <Text key={`t${r}`} wrap="truncate">
+              {cell(prefix + row.join(''), width)}
+            </Text>
+          );
+        const col = at - r * per;
+        return (
+          <Text key={`t${r}`} wrap="truncate">
+            {prefix}
+            {row.slice(0, col).join('')}
+            <Text inverse>{row[col] ?? ' '}</Text>
+            {cell(row.slice(col + 1).join(''), Math.max(0, width - 3 - col))}
+          </Text>
+        );
+      })}
+    </>
   );
 }
 

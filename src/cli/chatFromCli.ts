@@ -5,7 +5,7 @@ import { IncidentRecorder } from '../incident/recorder';
 import type { JournalRecord, PayloadInput } from '../model/journalRecord';
 import { messageFor } from '../notify/incidentMessages';
 import { Notifier } from '../notify/notifier';
-import { Outbox } from '../notify/outbox';
+import { Outbox, type OutboxEntry } from '../notify/outbox';
 import { outboxPath } from '../session/chatUpdates';
 import { firstLineOf } from '../userError';
 import { pickEnvironment } from './environment';
@@ -44,13 +44,16 @@ export async function tellChatFromCli(
   }
   if (targets.length === 0) return;
   const outcomes: string[] = [];
+  const said = new Set<string>();
+  const outbox = new Outbox(outboxPath(stateDirFor(loaded), envName));
   const notifier = new Notifier({
     targets,
-    outbox: new Outbox(outboxPath(stateDirFor(loaded), envName)),
+    outbox,
     record: <K extends 'notify.intent' | 'notify.result'>(id: string, kind: K, payload: PayloadInput<K>) => {
       new IncidentRecorder(repo.open(id), secrets).record(kind, payload);
       if (kind === 'notify.result') {
         const p = payload as PayloadInput<'notify.result'>;
+        said.add(p.messageId);
         outcomes.push(
           p.delivered
             ? `${p.channel}: delivered`
@@ -63,11 +66,12 @@ export async function tellChatFromCli(
     retryAfterMs: 60 * 60_000,
     delivery: CLI_DELIVERY,
   });
+  let accepted: OutboxEntry[] = [];
   try {
     const state = repo.load(incidentId);
     // What an earlier run left undelivered goes first, so a channel hears the incident in order.
     notifier.start();
-    notifier.tell((links) => messageFor(record, state, { links }));
+    accepted = notifier.tell((links) => messageFor(record, state, { links }));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       notifier.idle(),
@@ -81,5 +85,21 @@ export async function tellChatFromCli(
   } finally {
     notifier.stop();
   }
+  // Another opsconsole on this state (a console) may have sent ours along with its own, or still holds older ones.
+  const waiting = new Set(outbox.pending().map((e) => e.id));
+  for (const e of accepted.filter((a) => !said.has(a.id)))
+    outcomes.push(
+      waiting.has(e.id)
+        ? `${e.channel}: not sent yet (another opsconsole on this state is sending older messages); kept`
+        : `${e.channel}: sent by another opsconsole on this state directory`,
+    );
   for (const o of outcomes) stderr.line(`opsconsole: ${o}`);
+}
+
+/** What a console that quits says of chat messages it could not deliver: they are kept, not lost. */
+export function sayChatLeftBehind(pending: number): void {
+  if (pending === 0) return;
+  stderr.line(
+    `opsconsole: ${pending} chat message${pending === 1 ? '' : 's'} not delivered yet: kept, and the next opsconsole on this state directory sends ${pending === 1 ? 'it' : 'them'} (run \`opsconsole\` or \`opsconsole notify test CHANNEL\` to see why)`,
+  );
 }

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { configFromText, findConfig, loadConfigFile } from '../config/load';
 import { ChannelUrlError, channelUrl } from '../config/notifySchema';
+import type { Config } from '../config/schema';
 import { readUserFile } from '../config/userFile';
 import { crossReferenceProblems, loadPlaybookDirs, loadPlaybookFile } from '../playbooks/loadPlaybook';
 import { loadScenarioFile } from '../playbooks/scenarioFile';
@@ -26,10 +27,27 @@ export function playbookDirsFor(configPath: string | undefined, configured: stri
  * One FILE given to `check`, read once (it may be a FIFO): a top-level `start:` or `nodes:` key
  * marks a playbook, read as text so that broken YAML is classified too; anything else is a config.
  */
-function checkFile(file: string): void {
+function checkFile(file: string): Config | undefined {
   const text = readUserFile(file, 'config or playbook');
-  if (/^(start|nodes):/m.test(text)) loadPlaybookFile(file, text);
-  else configFromText(file, text);
+  if (/^(start|nodes):/m.test(text)) {
+    loadPlaybookFile(file, text);
+    return undefined;
+  }
+  return configFromText(file, text).config;
+}
+
+/** Chat channels: each URL where the config says, readable and http(s); nothing is sent. */
+function checkChannels(config: Config, attempt: (label: string, fn: () => void) => void): void {
+  for (const [envName, env] of Object.entries(config.environments))
+    for (const [name, channel] of Object.entries(env.notify))
+      attempt(`chat channel ${name} (${channel.kind}) of ${envName}`, () => {
+        try {
+          channelUrl(name, channel);
+        } catch (err) {
+          if (err instanceof ChannelUrlError) throw new UserError(`opsconsole: ${envName}: ${err.message}`);
+          throw err;
+        }
+      });
 }
 
 /** `check --scenarios`: each case of each file walked, its path and verdict printed; exit 1 on a failure. */
@@ -96,7 +114,13 @@ export const checkCommand: Command = {
       }
     };
     if (positionals.length > 0) {
-      for (const file of positionals) attempt(file, () => checkFile(file));
+      for (const file of positionals) {
+        let config: Config | undefined;
+        attempt(file, () => {
+          config = checkFile(file);
+        });
+        if (config) checkChannels(config, attempt);
+      }
     } else {
       const configPath = findConfig(globals.config);
       let dirs = [shippedPlaybookDir()];
@@ -104,18 +128,7 @@ export const checkCommand: Command = {
         attempt(configPath, () => {
           const config = loadConfigFile(configPath).config;
           dirs = playbookDirsFor(configPath, config.playbookDirs);
-          // Chat channels: each URL where the config says, readable and http(s); nothing is sent.
-          for (const [envName, env] of Object.entries(config.environments))
-            for (const [name, channel] of Object.entries(env.notify))
-              attempt(`chat channel ${name} (${channel.kind}) of ${envName}`, () => {
-                try {
-                  channelUrl(name, channel);
-                } catch (err) {
-                  if (err instanceof ChannelUrlError)
-                    throw new UserError(`opsconsole: ${envName}: ${err.message}`);
-                  throw err;
-                }
-              });
+          checkChannels(config, attempt);
         });
       }
       let playbooks = new Map<string, Playbook>();

@@ -6,6 +6,7 @@ import { ConsoleContext } from '../../views/ConsoleContext';
 import type { StoreCounts } from '../logstore/logStoreClient';
 import { type ConsoleSessionOptions, startConsoleSession } from '../session/consoleSession';
 import type { LineCounts } from '../store/ingest';
+import { sayChatLeftBehind } from './chatFromCli';
 import { crashMessage } from './crashReport';
 import { stderr } from './output';
 import { colorEnabled, requireInteractiveTerminal } from './terminal';
@@ -94,6 +95,7 @@ export async function runConsoleSession(options: Omit<ConsoleSessionOptions, 'ex
   }
   await instance.waitUntilExit().catch(() => {});
   await session.stop();
+  sayChatLeftBehind(session.chatPending());
   for (const [sig, h] of handlers) process.off(sig, h);
   return code;
 }

@@ -115,6 +115,8 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
         );
       const r = ctx.recorderFor(id).record('incident.update', { text });
       out(`recorded #${r.seq}`);
+      if (ctx.repo.load(id).status === 'resolved')
+        stderr.line(`opsconsole: note: ${id} is resolved; the update is told as "After resolution: …"`);
       await tell(id, r);
       return 0;
     }

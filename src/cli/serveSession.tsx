@@ -16,6 +16,7 @@ import { AuthorizedKeysError } from '../transport/authorizedKeys';
 import { ChannelScreen } from '../transport/channelScreen';
 import { startSshServer, type TerminalSession } from '../transport/sshServer';
 import { UserError } from '../userError';
+import { sayChatLeftBehind } from './chatFromCli';
 import { stderr } from './output';
 
 export interface ServeSettings {
@@ -156,5 +157,6 @@ export async function runServe(
   });
   await server.stop();
   await shared.stop();
+  sayChatLeftBehind(shared.chatPending());
   return code === 130 || code === 143 ? 0 : code;
 }

@@ -73,7 +73,8 @@ function headlineOf(
     }
     case 'incident.update': {
       const [first = '', ...rest] = r.payload.text.split(/\r?\n/).map((l) => sanitize(l));
-      return { headline: first, lines: rest };
+      // Said after the incident was resolved (a root cause found later): readers must not think it reopened.
+      return { headline: s.status === 'resolved' ? `After resolution: ${first}` : first, lines: rest };
     }
     default:
       return { headline: '', lines: [] };

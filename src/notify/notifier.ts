@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PayloadInput } from '../model/journalRecord';
 import type { IncidentMessage, NotifyEvent, NotifyKind } from '../model/notify';
 import { type DeliveryOptions, type DeliveryOutcome, deliver } from './delivery';
@@ -31,30 +32,49 @@ export interface NotifierOptions {
   retryAfterMs?: number;
 }
 
+/** How often a channel held by another process, or one that could not be read, is looked at again. */
+const HELD_RECHECK_MS = 500;
+
 /**
  * Sends what the incident's course tells each channel, in order per channel, off the input path
- * (every send is awaited I/O). A message is in the outbox before its intent is journaled and the
- * send starts; it leaves the outbox once the platform took it or refused it for good. A channel that
- * keeps failing keeps its messages, says so, and is tried again later: nothing is dropped silently.
+ * (every send is awaited I/O, and starts after the key that caused it). A message is in the outbox
+ * before its intent is journaled and the send starts; it leaves the outbox once the platform took
+ * it or refused it for good. The outbox is the queue: every process on the state directory sends
+ * from it, each message claimed by one at a time. A channel that keeps failing keeps its messages,
+ * says so, and is tried again later; one whose URL cannot be read keeps them for the next start.
+ * Nothing is dropped silently.
  */
 export class Notifier {
-  private readonly queues = new Map<string, OutboxEntry[]>();
+  private readonly owner = `${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly busy = new Set<string>();
+  /** Waiting: after failures (resting), or for another process sending the channel's oldest message (held). */
+  private readonly resting = new Set<string>();
+  private readonly held = new Set<string>();
+  /** Its URL could not be read: only a restart with the setting fixed can send its messages. */
+  private readonly unreadable = new Map<string, Set<string>>();
   private readonly failing = new Set<string>();
+  private readonly inFlight = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly idleWaiters: (() => void)[] = [];
   private stopped = false;
 
   constructor(private readonly o: NotifierOptions) {}
 
-  /** Sends what an earlier run accepted and did not deliver. */
-  start(): void {
-    for (const entry of this.o.outbox.pending()) this.enqueue(entry);
-    for (const name of this.queues.keys()) void this.pump(name);
+  /** Sends what an earlier run (or another process) accepted and did not deliver; looks again every `sweepMs`. */
+  start(sweepMs?: number): void {
+    this.sweep();
+    if (sweepMs !== undefined) {
+      const timer = setInterval(() => this.sweep(), sweepMs);
+      timer.unref();
+      this.timers.add(timer);
+    }
   }
 
-  /** Accepts the message (made for each channel, as its `links` allows) for every channel whose events include it. */
-  tell(build: (links: boolean) => IncidentMessage | undefined): void {
+  /**
+   * Accepts the message (made for each channel, as its `links` allows) for every channel whose
+   * events include it; returns what it accepted.
+   */
+  tell(build: (links: boolean) => IncidentMessage | undefined): OutboxEntry[] {
     const accepted: { entry: OutboxEntry; message: IncidentMessage; t: NotifyTarget }[] = [];
     for (const t of this.o.targets) {
       const message = build(t.links);
@@ -78,65 +98,91 @@ export class Notifier {
         event: message.event,
         text: `${message.title}: ${message.headline}`.slice(0, 500),
       });
-      this.enqueue(entry);
-      void this.pump(t.name);
     }
+    for (const name of new Set(accepted.map((a) => a.t.name))) this.later(name, 0);
+    return accepted.map((a) => a.entry);
   }
 
-  /** Resolves once every channel's queue is empty or resting after failures (for the CLI and tests). */
+  /** How many messages are still to go (from this process or any other), for a console that quits. */
+  pendingCount(): number {
+    return this.o.outbox.pending().length;
+  }
+
+  /** Resolves once every channel has sent what it has, or rests after failures (for the CLI and tests). */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Stops sending; a message in flight is let go, so the next process on this state sends it. */
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const id of this.inFlight.values()) this.o.outbox.release(id, this.owner);
     this.settle();
   }
 
-  private enqueue(entry: OutboxEntry): void {
-    const q = this.queues.get(entry.channel) ?? [];
-    if (!q.some((e) => e.id === entry.id)) q.push(entry);
-    this.queues.set(entry.channel, q);
+  private sweep(): void {
+    const channels = new Set(this.o.outbox.pending().map((e) => e.channel));
+    for (const t of this.o.targets)
+      if (channels.has(t.name) && !this.resting.has(t.name)) this.later(t.name, 0);
+  }
+
+  /** The next look at a channel, off the current call stack (a key press never waits on the outbox). */
+  private later(name: string, ms: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.resting.delete(name);
+      this.held.delete(name);
+      void this.pump(name);
+    }, ms);
+    if (ms > 0) timer.unref();
+    this.timers.add(timer);
   }
 
   private isIdle(): boolean {
-    return [...this.queues.entries()].every(
-      ([name, q]) => !this.busy.has(name) && (q.length === 0 || this.failing.has(name)),
+    if (this.stopped) return true;
+    if (this.busy.size > 0 || this.held.size > 0) return false;
+    const waiting = new Set(this.o.outbox.pending().map((e) => e.channel));
+    return this.o.targets.every(
+      (t) => !waiting.has(t.name) || this.resting.has(t.name) || this.unreadable.has(t.name),
     );
   }
 
   private settle(): void {
-    if (!this.isIdle() && !this.stopped) return;
+    if (!this.isIdle()) return;
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private async pump(name: string): Promise<void> {
-    if (this.busy.has(name) || this.stopped) return;
     const target = this.o.targets.find((t) => t.name === name);
-    const q = this.queues.get(name) ?? [];
     // A channel no longer configured keeps its messages in the outbox, untouched.
-    if (!target) return;
+    if (!target || this.busy.has(name) || this.stopped) return;
     this.busy.add(name);
     try {
-      while (q.length > 0 && !this.stopped) {
-        const entry = q[0] as OutboxEntry;
-        let outcome: DeliveryOutcome;
-        try {
-          outcome = await (this.o.send ?? deliver)(entry.kind, target.url(), entry.payload, {
-            ...this.o.delivery,
-            id: entry.id,
-          });
-        } catch (err) {
-          outcome = {
-            delivered: false,
-            attempts: 0,
-            detail: (err as Error).message.split('\n')[0] ?? 'failed',
-            retryable: true,
-          };
+      let url: string;
+      try {
+        url = target.url();
+        this.unreadable.delete(name);
+      } catch (err) {
+        this.keepUnreadable(name, (err as Error).message.split('\n')[0] ?? 'URL not readable');
+        return;
+      }
+      for (;;) {
+        if (this.stopped) return;
+        const next = this.o.outbox.claimNext(name, this.owner);
+        if (!next) return;
+        if ('heldBy' in next) {
+          this.held.add(name);
+          this.later(name, HELD_RECHECK_MS);
+          return;
         }
+        const entry = next.entry;
+        this.inFlight.set(name, entry.id);
+        const outcome = await this.send(entry, url);
+        this.inFlight.delete(name);
         this.o.record(entry.incidentId, 'notify.result', {
           messageId: entry.id,
           channel: name,
@@ -146,19 +192,13 @@ export class Notifier {
           attempts: outcome.attempts,
         });
         if (!outcome.delivered && outcome.retryable) {
+          this.o.outbox.release(entry.id, this.owner);
           this.setFailing(name, true);
-          // Stopped meanwhile: the message stays in the outbox for the next run.
-          if (this.stopped) return;
-          const timer = setTimeout(() => {
-            this.timers.delete(timer);
-            void this.pump(name);
-          }, this.o.retryAfterMs ?? 60_000);
-          timer.unref();
-          this.timers.add(timer);
+          this.resting.add(name);
+          this.later(name, this.o.retryAfterMs ?? 60_000);
           return;
         }
         this.o.outbox.done(entry.id);
-        q.shift();
         // A refusal is not retried, but the channel is shown failing until a message gets through.
         this.setFailing(name, !outcome.delivered);
       }
@@ -166,6 +206,36 @@ export class Notifier {
       this.busy.delete(name);
       this.settle();
     }
+  }
+
+  private async send(entry: OutboxEntry, url: string): Promise<DeliveryOutcome> {
+    try {
+      return await (this.o.send ?? deliver)(entry.kind, url, entry.payload, {
+        ...this.o.delivery,
+        id: entry.id,
+      });
+    } catch (err) {
+      const detail = (err as Error).message.split('\n')[0] ?? 'failed';
+      return { delivered: false, attempts: 0, detail, retryable: true };
+    }
+  }
+
+  /** Each of the channel's messages is journaled as kept (once), and the channel shown failing. */
+  private keepUnreadable(name: string, why: string): void {
+    const told = this.unreadable.get(name) ?? new Set<string>();
+    this.unreadable.set(name, told);
+    for (const entry of this.o.outbox.pending()) {
+      if (entry.channel !== name || told.has(entry.id)) continue;
+      told.add(entry.id);
+      this.o.record(entry.incidentId, 'notify.result', {
+        messageId: entry.id,
+        channel: name,
+        delivered: false,
+        detail: `kept, not sent: ${why}`,
+        attempts: 0,
+      });
+    }
+    this.setFailing(name, true);
   }
 
   private setFailing(name: string, failing: boolean): void {

@@ -27,7 +27,7 @@ export function slackEscape(text: string): string {
 }
 
 /**
- * Markdown as Discord, Mattermost and Teams read it, made inert: its punctuation escaped, so no
+ * Markdown as Discord and Mattermost read it, made inert: its punctuation escaped, so no
  * text becomes a link or a heading, and `@` followed by a zero-width joiner, so `@channel`, `@here`
  * and `@all` notify no one.
  */
@@ -119,6 +119,11 @@ function discord(m: IncidentMessage) {
   };
 }
 
+/**
+ * Teams reads a TextBlock's text as markdown and shows backslash escapes as they are, so our text
+ * goes into TextRuns (in RichTextBlocks), which Adaptive Cards never read as markdown: inert as
+ * written, nothing to escape. Mentions in Teams are entities, never text, so `@here` is just text.
+ */
 function teams(m: IncidentMessage) {
   const card = (body: unknown[]) => ({
     type: 'message',
@@ -135,36 +140,22 @@ function teams(m: IncidentMessage) {
       },
     ],
   });
+  const run = (text: string, style: Record<string, unknown> = {}) => ({ type: 'TextRun', text, ...style });
+  const block = (...inlines: unknown[]) => ({ type: 'RichTextBlock', inlines });
   const blocks = [
-    { type: 'TextBlock', text: markdownEscape(m.title), weight: 'Bolder', size: 'Medium', wrap: true },
-    ...lines(m, markdownEscape).map((text) => ({ type: 'TextBlock', text, wrap: true })),
-    ...(m.fields.length > 0
-      ? [
-          {
-            type: 'FactSet',
-            facts: m.fields.map(([title, value]) => ({
-              title: markdownEscape(title),
-              value: markdownEscape(value),
-            })),
-          },
-        ]
-      : []),
-    {
-      type: 'TextBlock',
-      text: markdownEscape(`${m.incidentId} · ${m.event}`),
-      isSubtle: true,
-      size: 'Small',
-      wrap: true,
-    },
+    block(run(m.title, { weight: 'Bolder', size: 'Medium' })),
+    ...[m.headline, ...m.lines].map((text) => block(run(text))),
+    ...m.fields.map(([title, value]) => block(run(`${title}: `, { weight: 'Bolder' }), run(value))),
+    block(run(`${m.incidentId} · ${m.event}`, { isSubtle: true, size: 'Small' })),
   ];
-  // Over the size limit: the longest lines go first, the title and the facts stay.
+  // Over the size limit: the last lines go first, the title and the headline stay.
   let payload = card(blocks);
   for (
     let keep = blocks.length - 2;
     Buffer.byteLength(JSON.stringify(payload)) > LIMITS.teams.bytes && keep > 1;
     keep--
   )
-    payload = card([...blocks.slice(0, keep), { type: 'TextBlock', text: '…', wrap: true }]);
+    payload = card([...blocks.slice(0, keep), block(run('…'))]);
   return payload;
 }
 

@@ -56,7 +56,8 @@ export function startChatUpdates(o: {
       o.say(`chat: ${firstLineOf(err)}`);
     }
   }
-  notifier.start();
+  // Another process's leftovers (a CLI that could not wait) are looked for every minute.
+  notifier.start(60_000);
   return {
     notifier,
     stop() {

@@ -53,6 +53,9 @@ export interface ConsoleSessionOptions {
 }
 
 /** What every console over one environment shares: the data, the journal, the triage. */
+/** How long a quitting console waits for chat messages already on their way. */
+const CHAT_GRACE_MS = 3_000;
+
 export interface SharedSession {
   store: ConsoleStore;
   logs: LogBuffer;
@@ -66,6 +69,8 @@ export interface SharedSession {
   logStore?: LogStoreClient;
   /** Its search, for filters that reach back past the ring. */
   search?: HistorySearch;
+  /** Chat messages accepted and not yet delivered (they wait in the outbox for the next run). */
+  chatPending(): number;
   stop(): Promise<void>;
 }
 
@@ -227,8 +232,12 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     ...(options.containers && { containers: options.containers }),
     ...(logStore && { logStore }),
     ...(search && { search }),
+    chatPending: () => chat?.notifier.pendingCount() ?? 0,
     async stop() {
       clearInterval(storeAccount);
+      // A message sent a moment ago is usually on its way: a few seconds to let it arrive.
+      if (chat && chat.notifier.pendingCount() > 0)
+        await Promise.race([chat.notifier.idle(), new Promise((r) => setTimeout(r, CHAT_GRACE_MS).unref())]);
       chat?.stop();
       stopReminders();
       stopSnapshots();

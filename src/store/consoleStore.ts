@@ -106,6 +106,8 @@ export interface ViewState {
   timelineCursor: number;
   timelineFilter?: RecordKind;
   followLogs: boolean;
+  /** Text typed into a prompt and left with Esc, by the prompt's `keepAs` (an unsent update). */
+  keptDrafts?: Record<string, string>;
   /** The command palette's search text and highlighted row. */
   palette: { query: string; cursor: number };
   /** Long log lines wrap onto more rows instead of being cut. */

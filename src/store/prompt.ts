@@ -37,6 +37,10 @@ export interface Prompt {
   /** Lines shown under the question: exactly what accepting it will do. */
   details?: string[];
   value: string;
+  /** Where typing goes, in characters from the start; absent: at the end. */
+  cursor?: number;
+  /** Esc keeps what was typed under this key (an update's draft), for the next time it is asked. */
+  keepAs?: string;
   choices?: { key: string; label: string; value: string }[];
   /** Carried from one step to the next (the title while the severity is asked). */
   carry?: string;

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -70,12 +71,17 @@ export function invalid(platform: Platform, p: Record<string, unknown>): string 
     if (att[0]?.contentType !== 'application/vnd.microsoft.card.adaptive' || card?.type !== 'AdaptiveCard')
       return 'expected an Adaptive Card';
     if (typeof card.version !== 'string' || !Array.isArray(card.body)) return 'card without version or body';
-    if (
-      (card.body as { type?: string }[]).some(
-        (b) => !['TextBlock', 'FactSet', 'Container'].includes(String(b.type)),
-      )
-    )
-      return 'unknown element';
+    for (const b of card.body as { type?: string; text?: unknown; inlines?: unknown }[]) {
+      if (!['TextBlock', 'RichTextBlock', 'FactSet', 'Container'].includes(String(b.type)))
+        return `unknown element ${String(b.type)}`;
+      if (b.type === 'TextBlock' && typeof b.text !== 'string') return 'TextBlock without text';
+      if (b.type === 'RichTextBlock') {
+        const inlines = b.inlines as { type?: string; text?: unknown }[] | undefined;
+        if (!Array.isArray(inlines) || inlines.length === 0) return 'RichTextBlock without inlines';
+        if (inlines.some((i) => i.type !== 'TextRun' || typeof i.text !== 'string'))
+          return 'RichTextBlock inline is not a TextRun with text';
+      }
+    }
     return Buffer.byteLength(JSON.stringify(p)) > 28 * 1024 ? 'over 28 KB' : undefined;
   }
   return undefined;
@@ -108,10 +114,12 @@ export class FakeChat {
     this.scripts.set(platform, [...(this.scripts.get(platform) ?? []), ...answers]);
   }
 
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => this.handle(req, res));
+  /** Over HTTPS when given a key and certificate (as every real platform is), else plain HTTP. */
+  async start(tls?: { key: string; cert: string }): Promise<void> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    this.server = tls ? createHttpsServer(tls, handler) : createServer(handler);
     await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {

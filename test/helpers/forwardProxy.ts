@@ -1,10 +1,10 @@
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 
 /**
- * A plain HTTP forward proxy for tests (absolute-URI requests, as clients send them to HTTP_PROXY):
- * it forwards each request and counts what went through it, so a test can tell that a client used
- * the proxy setting rather than going direct.
+ * A forward proxy for tests, as bastions have: absolute-URI requests for plain HTTP (HTTP_PROXY),
+ * and CONNECT tunnels for HTTPS (HTTPS_PROXY), the TLS inside untouched. It counts what went through
+ * it, so a test can tell that a client used the proxy setting rather than going direct.
  */
 export async function startForwardProxy(): Promise<{
   url: string;
@@ -29,12 +29,35 @@ export async function startForwardProxy(): Promise<{
     });
     req.pipe(upstream);
   });
+  // A tunnel's sockets leave the server's keeping once connected: stop() ends them itself.
+  const tunnels = new Set<{ destroy(): void }>();
+  server.on('connect', (req, client, head) => {
+    tunnels.add(client);
+    const [host = '', port = '443'] = (req.url ?? '').split(':');
+    forwarded.push(`CONNECT ${req.url}`);
+    const upstream = connect(Number(port), host, () => {
+      tunnels.add(upstream);
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    const close = () => {
+      upstream.destroy();
+      client.destroy();
+    };
+    upstream.on('error', () => {
+      client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+    });
+    client.on('error', close);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     forwarded,
     stop: () =>
       new Promise<void>((r) => {
+        for (const t of tunnels) t.destroy();
         server.closeAllConnections();
         server.close(() => r());
       }),

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,11 @@ describe('chat from the CLI (a FAKE receiver, through a proxy)', () => {
     );
     expect(r.stderr).toMatch(/opsconsole: shop: channel unset: \$NOT_SET_ANYWHERE is not set/);
     expect(proxy.forwarded.length).toBe(before);
+    // The config named as a FILE is checked the same way, channels and all.
+    const named = await runCli(['check', config], { env });
+    expect(named.code).toBe(2);
+    expect(named.stdout).toContain('ok: chat channel ops (slack) of shop');
+    expect(named.stderr).toMatch(/opsconsole: shop: channel unset: \$NOT_SET_ANYWHERE is not set/);
     writeFileSync(
       join(dir, 'bad.yaml'),
       'environments:\n  x:\n    services: {}\n    notify:\n      a: { kind: irc, urlEnv: A, urlFile: /f }\n',
@@ -127,7 +133,9 @@ describe('chat from the CLI (a FAKE receiver, through a proxy)', () => {
     const elsewhere = await cli('incident', 'update', id, '--message', 'x', '--env', 'nope');
     expect([elsewhere.code, elsewhere.stderr]).toEqual([
       0,
-      expect.stringMatching(/^opsconsole: chat not told: no environment "nope"/),
+      expect.stringMatching(
+        /^opsconsole: note: \S+ is resolved; the update is told as "After resolution: …"\nopsconsole: chat not told: no environment "nope"/,
+      ),
     ]);
     const empty = await cli('incident', 'update', id, '--message', ' ');
     expect([empty.code, empty.stderr]).toEqual([
@@ -135,4 +143,54 @@ describe('chat from the CLI (a FAKE receiver, through a proxy)', () => {
       'opsconsole: incident update: --message TEXT is required\n',
     ]);
   }, 60_000);
+});
+
+describe('chat over HTTPS through HTTPS_PROXY (a FAKE receiver with its own CA)', () => {
+  it('notify test goes through the proxy as a CONNECT tunnel, the receiver’s certificate verified', async () => {
+    const tlsDir = mkdtempSync(join(tmpdir(), 'oc-chat-tls-'));
+    const key = join(tlsDir, 'key.pem');
+    const cert = join(tlsDir, 'cert.pem');
+    // A self-signed certificate for 127.0.0.1, trusted by the CLI only through NODE_EXTRA_CA_CERTS.
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const secure = new FakeChat();
+    await secure.start({ key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
+    try {
+      const tlsEnv = { ...env, OPS_SLACK_URL: `${secure.url}/slack/T0/B0/x`, HTTPS_PROXY: proxy.url };
+      const untrusted = await runCli(['--config', config, 'notify', 'test', 'ops'], { env: tlsEnv });
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.stdout).toMatch(/ops \(slack\): not taken.*(CERT|certificate|SELF_SIGNED)/i);
+      expect(secure.received).toHaveLength(0);
+      const before = proxy.forwarded.length;
+      const ok = await runCli(['--config', config, 'notify', 'test', 'ops'], {
+        env: { ...tlsEnv, NODE_EXTRA_CA_CERTS: cert },
+      });
+      expect([ok.code, ok.stdout]).toEqual([0, 'ops (slack): taken, HTTP 200: ok\n']);
+      expect(secure.received.map((r) => r.platform)).toEqual(['slack']);
+      expect(proxy.forwarded.slice(before)).toEqual([expect.stringMatching(/^CONNECT 127\.0\.0\.1:\d+$/)]);
+    } finally {
+      await secure.stop();
+    }
+  });
 });

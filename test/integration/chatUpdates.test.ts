@@ -75,7 +75,8 @@ const headline = (r: (typeof chat.received)[number]) =>
     : r.platform === 'discord'
       ? String((r.payload.embeds as { description?: string }[])[0]?.description).split('\n')[0]
       : String(
-          (r.payload.attachments as { content: { body: { text?: string }[] } }[])[0]?.content.body[1]?.text,
+          (r.payload.attachments as { content: { body: { inlines: { text: string }[] }[] } }[])[0]?.content
+            .body[1]?.inlines[0]?.text,
         );
 
 describe('the incident’s course told to chat (a FAKE receiver, strict about each platform)', () => {
@@ -105,9 +106,19 @@ describe('the incident’s course told to chat (a FAKE receiver, strict about ea
     press('escape');
     press('u');
     expect(state().ui.prompt?.purpose).toBe('update');
-    expect(state().ui.prompt?.value).toMatch(
+    const prefilled = state().ui.prompt?.value;
+    expect(prefilled).toMatch(
       /^Impact: no service’s error rule is firing now\. Known: .*\. Done: Severity set to P1; Ran restart api: exit 0.*\. Next update by \d\d:\d\dZ\.$/,
     );
+    // Edited where the cursor is, left with Esc, and found again by the next `u`.
+    press('home', 'right');
+    type('X');
+    press('escape');
+    press('u');
+    expect(state().ui.prompt?.label).toMatch(/^Your unsent update/);
+    expect(state().ui.prompt?.value).toBe(`IXmpact${prefilled?.slice(6)}`);
+    press('ctrl+a', 'ctrl+f', 'ctrl+d');
+    expect(state().ui.prompt?.value).toBe(prefilled);
     press('return');
     press('S');
     press('4');
@@ -172,6 +183,8 @@ describe('the incident’s course told to chat (a FAKE receiver, strict about ea
       'the first try to fail',
     );
     await first.stop();
+    // What the quitting console tells the operator it left behind.
+    expect(first.chatPending()).toBe(1);
     const before = chat.received.length;
     const second = startConsoleSession(
       bareSessionOptions('lab', dir, { notify: channel(`${chat.url}/slack/T0/B0/x`) }),

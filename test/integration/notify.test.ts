@@ -70,10 +70,18 @@ describe('incident messages to chat (a FAKE receiver, strict about each platform
     expect(text('slack')).not.toMatch(/<!channel>|<http/);
     expect(text('slack')).toContain('&lt;!channel&gt;');
     expect(text('discord')).toContain('"allowed_mentions":{"parse":[]}');
-    for (const p of ['discord', 'mattermost', 'teams']) {
+    for (const p of ['discord', 'mattermost']) {
       expect(text(p)).not.toMatch(/@here|@all|@channel/);
       expect(text(p)).not.toMatch(/[^\\]\[click\]/);
     }
+    // Teams: our text only in TextRuns, which are never read as markdown, and shown unescaped.
+    const teams = chat.received.find((r) => r.platform === 'teams')?.payload as {
+      attachments: { content: { body: { type: string; inlines: { type: string; text: string }[] }[] } }[];
+    };
+    const body = teams.attachments[0]?.content.body ?? [];
+    expect(body.every((b) => b.type === 'RichTextBlock')).toBe(true);
+    expect(text('teams')).not.toContain('\\\\[');
+    expect(body.flatMap((b) => b.inlines.map((i) => i.text)).join('\n')).toContain('[click](');
     expect(chat.received.find((r) => r.platform === 'webhook')?.headers['idempotency-key']).toBe(
       'inc-1-1:webhook-ops',
     );

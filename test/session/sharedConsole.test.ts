@@ -16,6 +16,7 @@ function sharedWithoutJournal(): SharedSession {
     store: createConsoleStore('shop', 1000),
     logs: new LogBuffer(10),
     stateDir: '/nonexistent',
+    chatPending: () => 0,
     stop: async () => {},
   } as unknown as SharedSession;
 }

@@ -15,10 +15,17 @@ export function updatesController(ctx: ControllerContext) {
     composeUpdate: () => {
       if (!needIncident('send an update')) return;
       const s = store.getState();
+      const keepAs = `update:${s.incident.active?.id}`;
+      // A draft cleared and left is no draft: the next `u` starts from the incident again.
+      const kept = s.ui.keptDrafts?.[keepAs]?.trim() ? s.ui.keptDrafts[keepAs] : undefined;
       openPrompt({
         purpose: 'update',
-        label: 'Update for stakeholders: edit it, Enter sends it, Esc keeps it unsent',
-        value: draftUpdate(s, s.now),
+        label:
+          kept === undefined
+            ? 'Update for stakeholders: edit it (←→ Home End), Enter sends it, Esc keeps it unsent'
+            : 'Your unsent update: Enter sends it, Esc keeps it (Ctrl-U, Esc, u: a fresh draft)',
+        value: kept ?? draftUpdate(s, s.now),
+        keepAs,
       });
     },
   };
