@@ -1,6 +1,7 @@
 import type { Level } from '../logRecord';
+import { accessLogTokens } from './accessLogBody';
 import { messageBody } from './messageBody';
-import { type TemplateCluster, TemplateMiner } from './templateMiner';
+import { type TemplateCluster, TemplateMiner, type TemplateMinerOptions } from './templateMiner';
 
 /** One log template of one source and what was seen of it. */
 export interface LogPattern {
@@ -63,13 +64,21 @@ export class PatternIndex {
   private readonly sources = new Map<string, SourceTemplates>();
   private readonly clusters = new Map<LogPattern, TemplateCluster>();
 
-  constructor(private readonly options: { maxPerSource?: number; keepLines?: boolean } = {}) {}
+  constructor(
+    private readonly options: {
+      maxPerSource?: number;
+      keepLines?: boolean;
+      /** The miner's depth and similarity (chosen by cross-validation; see the patterns benchmark). */
+      miner?: Pick<TemplateMinerOptions, 'depth' | 'similarity'>;
+    } = {},
+  ) {}
 
   private sourceOf(source: string): SourceTemplates {
     let s = this.sources.get(source);
     if (!s) {
       const patterns = new Map<number, LogPattern>();
       const miner = new TemplateMiner({
+        ...this.options.miner,
         ...(this.options.maxPerSource && { maxClusters: this.options.maxPerSource }),
         onEvict: (c) => {
           const gone = patterns.get(c.id);
@@ -92,7 +101,8 @@ export class PatternIndex {
     let cluster: TemplateCluster;
     if (known && s.miner.repeat(known)) cluster = known;
     else {
-      cluster = s.miner.add(messageBody(input.message));
+      const access = accessLogTokens(input.message);
+      cluster = access ? s.miner.addTokens(access) : s.miner.add(messageBody(input.message));
       if (s.byText.size >= TEXT_CACHE) s.byText.clear();
       s.byText.set(input.message, cluster);
     }

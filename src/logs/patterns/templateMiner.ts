@@ -35,6 +35,8 @@ export interface TemplateMinerOptions {
 
 const HEX = /^(?:0x)?[0-9a-f]{6,}$/i;
 const HAS_DIGIT = /\d/;
+/** An address (`alice@example.com`): a value, whoever it names. */
+const EMAIL = /^[<(]?[\w.+-]+@[\w-]+(?:\.[\w-]+)+[>),;.]?$/;
 const HAS_LETTER = /[A-Za-z]/;
 const KEY_VALUE = /^([A-Za-z_][\w.-]*)([=:])(.+)$/;
 /** A whole token that is a value: numbers, hex, IPs, host:port, times, dates, sizes, ids with digits. */
@@ -68,6 +70,7 @@ function maskToken(t: string): string {
     return t;
   }
   if (t.length > 1 && t.includes('/') && !t.startsWith('(')) return WILDCARD;
+  if (EMAIL.test(t)) return WILDCARD;
   if (t.length <= 10 && DATE_WORDS.has(t.replace(/,$/, '').toLowerCase())) return WILDCARD;
   if (!HAS_DIGIT.test(t) && !HEX.test(t)) return t;
   if (WHOLE_VALUE.test(t)) return WILDCARD;
@@ -118,7 +121,11 @@ export class TemplateMiner {
 
   /** Files the message under a cluster (an existing one, widened if need be, or a new one). */
   add(message: string): TemplateCluster {
-    const tokens = tokenize(message);
+    return this.addTokens(tokenize(message));
+  }
+
+  /** Files tokens already masked (a shape the caller knows, as an access line's route). */
+  addTokens(tokens: string[]): TemplateCluster {
     const leaf = this.leafFor(tokens);
     let best: TemplateCluster | undefined;
     let bestScore = -1;
@@ -182,7 +189,7 @@ export class TemplateMiner {
     for (const t of tokens) {
       if (used >= this.depth - 1) break;
       // Only worded tokens route: a value or bare punctuation (`()`, `-`) may vary in one template.
-      if (t.includes(WILDCARD) || !HAS_LETTER.test(t)) continue;
+      if (t === WILDCARD || !HAS_LETTER.test(t)) continue;
       at = child(at, t, this.maxChildren);
       used++;
     }
