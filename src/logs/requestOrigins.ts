@@ -81,10 +81,17 @@ export class RequestOrigins {
 /** Where a service stands in the failures: where they start, or downstream of which service. */
 export type FailureRole = { role: 'origin' } | { role: 'downstream'; of: string } | undefined;
 
-/** The service most often first to fail requests that failed on several, if any did. */
+/**
+ * Fewer failing requests than this name no origin: in a fleet's first seconds one stray failure
+ * would be "100% of 1 failing request", a certainty the data does not have.
+ */
+export const ORIGIN_MIN_REQUESTS = 5;
+
+/** The service most often first to fail requests that failed on several, once enough did. */
 export function originService(counts: readonly OriginCount[]): string | undefined {
   const top = counts[0];
-  return top && top.origin > 0 ? top.service : undefined;
+  const total = counts.reduce((n, c) => n + c.origin, 0);
+  return top && top.origin > 0 && total >= ORIGIN_MIN_REQUESTS ? top.service : undefined;
 }
 
 export function failureRole(counts: readonly OriginCount[], service: string): FailureRole {

@@ -5,7 +5,15 @@ export interface Diagnosis {
   /** When the errors began (the earliest failing template after the change, or the rule's breach). */
   errorsBeganAt?: number;
   /** The latest release before the errors began. */
-  change?: { service: string; from?: string; to: string; at: number; delayMs?: number };
+  change?: {
+    service: string;
+    from?: string;
+    to: string;
+    at: number;
+    delayMs?: number;
+    /** The release no longer runs: a later one (a rollback) replaced it. */
+    replaced?: { to: string; at: number };
+  };
   /** New (since the release) or spiking templates that carry errors, most lines first. */
   patterns: {
     service: string;

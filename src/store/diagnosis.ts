@@ -99,12 +99,19 @@ export function diagnose(
   if (began !== undefined) diagnosis.errorsBeganAt = began;
   if (release) {
     const delayMs = began !== undefined ? Math.max(0, began - release.at) : undefined;
+    // A later release of the service (a rollback, or the fix) means this one no longer runs.
+    const replacedBy = releaseEvents(state)
+      .filter(
+        (r) => r.data.service === release.data.service && r.at > release.at && r.data.to !== release.data.to,
+      )
+      .sort((a, b) => b.at - a.at)[0];
     diagnosis.change = {
       service: release.data.service,
       ...(release.data.from && { from: release.data.from }),
       to: release.data.to,
       at: release.at,
       ...(delayMs !== undefined && { delayMs }),
+      ...(replacedBy && { replaced: { to: replacedBy.data.to, at: replacedBy.at } }),
     };
   }
   diagnosis.patterns = failing.slice(0, SHOWN_PATTERNS).map((p) => ({

@@ -23,7 +23,14 @@ export const SPARK_MINUTES = 30;
 const RECENT_MINUTES = 5;
 const BASELINE_MINUTES = 30;
 const SPIKE_FACTOR = 3;
-const RELEASE_GRACE_MS = 60_000;
+const RELEASE_GRACE_MS = 15_000;
+/**
+ * A template first seen this soon after its source's first line was there all along: the console
+ * (or the source) had just started, it was not brought by anything.
+ */
+const SOURCE_GRACE_MS = 10_000;
+/** Less history than this before the recent window, and nothing can be said to spike. */
+const MIN_BASELINE_MINUTES = 5;
 /** Fewer lines than this in the recent window is noise, not a spike. */
 const SPIKE_MIN_LINES = 10;
 
@@ -41,24 +48,35 @@ function rowOf(p: LogPattern, releasedAt: number | undefined, sourceSince: numbe
     { length: SPARK_MINUTES },
     (_, i) => p.perMinute.get(minute - SPARK_MINUTES + 1 + i) ?? 0,
   );
+  // The baseline is the 30 minutes before the recent 5, as far as the console has history of the
+  // source (read back or watched), from its first whole minute.
+  const historyStart = Math.max(
+    Math.floor(sourceSince / 60_000) + 1,
+    minute - RECENT_MINUTES - BASELINE_MINUTES + 1,
+  );
+  const baselineMinutes = minute - RECENT_MINUTES + 1 - historyStart;
   let recent = 0;
   let before = 0;
   for (const [m, n] of p.perMinute) {
     if (m > minute - RECENT_MINUTES) recent += n;
-    else if (m > minute - RECENT_MINUTES - BASELINE_MINUTES) before += n;
+    else if (m >= historyStart) before += n;
   }
   // A release is dated when it was seen (the new container's start, its first health report): the
-  // new version's first lines can come a little before that.
-  // A template there from the source's first line was not brought by the release, however close to
-  // it the console started watching.
+  // new version's first lines can come a little before that. A template seen within seconds of its
+  // source's first line (read back from before the console opened, or live) was not brought by the
+  // release, however close to it the console started watching.
   const isNew =
-    releasedAt !== undefined && p.firstSeen >= releasedAt - RELEASE_GRACE_MS && p.firstSeen > sourceSince;
-  // Against its own past: a template seen for less than the baseline cannot spike, it is new.
+    releasedAt !== undefined &&
+    p.firstSeen >= releasedAt - RELEASE_GRACE_MS &&
+    p.firstSeen > sourceSince + SOURCE_GRACE_MS;
+  // Against its own past: a restart whose read-back holds only the last few minutes has no
+  // baseline yet, so nothing spikes; a template younger than the recent window is new, not spiking.
   const watchedBefore = p.firstSeen <= now - RECENT_MINUTES * 60_000;
   const spiking =
     watchedBefore &&
+    baselineMinutes >= MIN_BASELINE_MINUTES &&
     recent >= SPIKE_MIN_LINES &&
-    recent / RECENT_MINUTES >= (SPIKE_FACTOR * before) / BASELINE_MINUTES;
+    recent / RECENT_MINUTES >= (SPIKE_FACTOR * before) / baselineMinutes;
   const errors = (p.levels.error ?? 0) + (p.levels.fatal ?? 0);
   return {
     key: p.key,
@@ -113,14 +131,42 @@ export function currentPatternRows(index: PatternIndex, state: ConsoleState): Pa
   return cache.rows;
 }
 
-let shown: { all: PatternRow[]; mode: PatternMode; rows: PatternRow[] } | undefined;
+/**
+ * The order the operator last saw, per screen: while the patterns view is open its rows keep their
+ * places (counts change every second; a row must not move from under the cursor), new templates
+ * join at the end, and a row leaving its mode leaves a gap closed up. Reset when the view closes or
+ * its mode changes.
+ */
+const seenOrder = new Map<string, { mode: PatternMode; keys: string[] }>();
+let shown:
+  | { all: PatternRow[]; mode: PatternMode; screen: string; open: boolean; rows: PatternRow[] }
+  | undefined;
+
+function keepPlaces(rows: PatternRow[], screen: string, mode: PatternMode): PatternRow[] {
+  const before = seenOrder.get(screen);
+  if (!before || before.mode !== mode) {
+    seenOrder.set(screen, { mode, keys: rows.map((r) => r.key) });
+    return rows;
+  }
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const kept = before.keys.filter((k) => byKey.has(k));
+  const keptSet = new Set(kept);
+  const ordered = [...kept, ...rows.map((r) => r.key).filter((k) => !keptSet.has(k))];
+  seenOrder.set(screen, { mode, keys: ordered });
+  return ordered.map((k) => byKey.get(k) as PatternRow);
+}
 
 /** The rows the patterns view shows in its mode: the same array until they change (views subscribe to it). */
 export function patternsInMode(index: PatternIndex, state: ConsoleState): PatternRow[] {
   const all = currentPatternRows(index, state);
   const mode = state.ui.patternMode;
-  if (!shown || shown.all !== all || shown.mode !== mode)
-    shown = { all, mode, rows: all.filter(inMode(mode)) };
+  const screen = state.ui.me?.name ?? '';
+  const open = state.ui.view === 'patterns';
+  if (!open) seenOrder.delete(screen);
+  if (!shown || shown.all !== all || shown.mode !== mode || shown.screen !== screen || shown.open !== open) {
+    const rows = all.filter(inMode(mode));
+    shown = { all, mode, screen, open, rows: open ? keepPlaces(rows, screen, mode) : rows };
+  }
   return shown.rows;
 }
 

@@ -2,7 +2,13 @@ import { formatDuration } from './duration';
 
 /** The parts of a diagnosis its one line names (the store's and the journal record's shapes both fit). */
 export interface DiagnosisParts {
-  change?: { service: string; to: string; at: number; delayMs?: number };
+  change?: {
+    service: string;
+    to: string;
+    at: number;
+    delayMs?: number;
+    replaced?: { to: string; at: number };
+  };
   patterns: readonly { service: string; template: string; kind: string }[];
   origin?: { service: string; share: number; requests: number };
 }
@@ -24,7 +30,12 @@ const cut = (text: string, n: number) =>
 export function diagnosisLine(d: DiagnosisParts, templateChars = Number.POSITIVE_INFINITY): string {
   const parts: string[] = [];
   if (d.change)
-    parts.push(`${d.change.service} ${d.change.to} at ${clock(d.change.at)}${delayText(d.change.delayMs)}`);
+    parts.push(
+      d.change.replaced
+        ? // It no longer runs: what it did is history, not "errors with" something running.
+          `${d.change.service} ${d.change.to} at ${clock(d.change.at)}, replaced by ${d.change.replaced.to} at ${clock(d.change.replaced.at)}`
+        : `${d.change.service} ${d.change.to} at ${clock(d.change.at)}${delayText(d.change.delayMs)}`,
+    );
   const top = d.patterns[0];
   if (top) parts.push(`${top.kind} on ${top.service}: "${cut(top.template, templateChars)}"`);
   if (d.origin)

@@ -113,6 +113,10 @@ describe('the diagnosis', () => {
     const firing = { ...after, signals: { api } };
     const d = diagnose(firing, [], []);
     expect(d?.change).toMatchObject({ service: 'api', from: 'v1.4.2', to: 'v1.5.0' });
+    // v1.5.0 no longer runs: the line says it was replaced, not that errors come "with" it.
+    expect(d?.change?.replaced).toEqual({ to: 'v1.4.2', at: rollback.at });
+    expect(d?.summary).toMatch(/^api v1\.5\.0 at \d\d:\d\d:\d\d, replaced by v1\.4\.2 at \d\d:\d\d:\d\d/);
+    expect(d?.summary).not.toMatch(/errors with it|later/);
     // Errors that begin after the rollback are not the rolled-back release's: no change is named.
     const later = row({
       key: 'api#5',

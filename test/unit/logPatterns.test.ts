@@ -5,7 +5,13 @@ import { parseLine } from '../../src/logs/parseLine';
 import { messageBody } from '../../src/logs/patterns/messageBody';
 import { PatternIndex } from '../../src/logs/patterns/patternIndex';
 import { TemplateMiner, tokenize } from '../../src/logs/patterns/templateMiner';
-import { failureRole, originService, originShare, RequestOrigins } from '../../src/logs/requestOrigins';
+import {
+  failureRole,
+  ORIGIN_MIN_REQUESTS,
+  originService,
+  originShare,
+  RequestOrigins,
+} from '../../src/logs/requestOrigins';
 import { type ConsoleStore, createConsoleStore } from '../../src/store/consoleStore';
 import { patternRows } from '../../src/store/patternRows';
 
@@ -150,11 +156,14 @@ describe('new templates when the console started just before the release', () =>
     releasedAt(store, released, T0 + 40_000);
     const index = new PatternIndex();
     const at = (t: number, msg: string) => index.add(line('api', { time: new Date(t).toISOString(), msg }));
-    at(T0, 'request completed in 4 ms');
-    at(T0 + 8_000, 'pricing rule lookup failed: column "discount_tier" does not exist');
+    at(T0, 'health ok');
+    // Milliseconds after the source's first line: there all along, not brought by the release.
+    at(T0 + 40, 'request completed in 4 ms');
+    at(T0 + 12_000, 'pricing rule lookup failed: column "discount_tier" does not exist');
     const rows = patternRows(index.all(), store.getState());
     expect(rows.map((r) => [r.template, r.isNew])).toEqual([
       ['pricing rule lookup failed: column "discount_tier" does not exist', true],
+      ['health ok', false],
       ['request completed in <*> ms', false],
     ]);
   });
@@ -196,8 +205,27 @@ describe('where failures start', () => {
 
   it('orders by the lines’ own times, not their arrival', () => {
     const origins = new RequestOrigins();
-    origins.add(line('gateway', { time: new Date(T0 + 5).toISOString(), status: 502, request_id: 'r' }));
-    origins.add(line('api', { time: new Date(T0).toISOString(), status: 500, request_id: 'r' }));
+    for (let i = 0; i < ORIGIN_MIN_REQUESTS; i++) {
+      origins.add(
+        line('gateway', { time: new Date(T0 + 5).toISOString(), status: 502, request_id: `r${i}` }),
+      );
+      origins.add(line('api', { time: new Date(T0).toISOString(), status: 500, request_id: `r${i}` }));
+    }
     expect(originService(origins.counts())).toBe('api');
+  });
+
+  it('names no origin before enough requests have failed', () => {
+    const origins = new RequestOrigins();
+    const fail = (i: number) => {
+      origins.add(line('worker', { time: new Date(T0 + i).toISOString(), status: 500, request_id: `q${i}` }));
+      origins.add(
+        line('api', { time: new Date(T0 + i + 3).toISOString(), status: 502, request_id: `q${i}` }),
+      );
+    };
+    for (let i = 0; i < ORIGIN_MIN_REQUESTS - 1; i++) fail(i);
+    expect(originService(origins.counts())).toBeUndefined();
+    expect(failureRole(origins.counts(), 'worker')).toBeUndefined();
+    fail(ORIGIN_MIN_REQUESTS);
+    expect(originService(origins.counts())).toBe('worker');
   });
 });
