@@ -14,7 +14,8 @@ export function detailLines(r: LogRecord, width: number): string[] {
       .split('\n')
       .map((l) => sanitize(l));
   } catch {
-    body = [r.text];
+    // A multi-line record (a stack trace) shows every line it holds.
+    body = r.text.split('\n');
   }
   const head = [
     `${new Date(r.time).toISOString()} (${r.timeFromLine ? 'from the line' : 'received'}) · ${r.source}`,

@@ -3,6 +3,7 @@
  * panes stay legible at 80 columns and tests can check layout without rendering.
  */
 import type { LogRecord } from '../src/logs/logRecord';
+import { firstLineOf } from '../src/logs/multiline';
 import type { FailureRole } from '../src/logs/requestOrigins';
 import type { RuleView, ServiceSignalsView } from '../src/metrics/serviceSignals';
 import { sparkline } from '../src/metrics/sparkline';
@@ -206,16 +207,21 @@ export function logRow(r: LogRecord, width: number, sourceWidth = 8): string {
   const status = r.status !== undefined && r.structured ? ` ${r.status}` : '';
   const rid = r.requestId ?? '';
   // A structured line's id is shown after its message; plain text may hold it already.
-  const [message, tail] = r.structured ? [r.message, `${status}${rid && ` ${rid}`}`] : [r.text, ''];
+  // A multi-line record (a stack trace) is one row: its first line, and how many more it holds at
+  // the end of the row, kept like the request id when the message is cut.
+  const more = r.lines && r.lines > 1 ? ` [+${r.lines - 1} lines]` : '';
+  const [message, tail] = r.structured
+    ? [r.message, `${status}${rid && ` ${rid}`}${more}`]
+    : [firstLineOf(r.text), more];
   const room = width - [...prefix].length;
   const fits = [...message].length + [...tail].length <= room;
   const seen =
     !r.structured &&
     rid !== '' &&
     message.includes(rid) &&
-    [...message.slice(0, message.indexOf(rid) + rid.length)].length <= room;
-  if (fits || rid === '' || seen) return cell(`${prefix}${message}${tail}`, width);
-  const kept = r.structured ? tail : ` ${rid}`;
+    [...message.slice(0, message.indexOf(rid) + rid.length)].length <= room - [...more].length;
+  const kept = r.structured ? tail : `${rid && !seen ? ` ${rid}` : ''}${more}`;
+  if (fits || kept === '') return cell(`${prefix}${message}${tail}`, width);
   if (room - [...kept].length < 8) return cell(`${prefix}${message}${tail}`, width);
   return cell(`${prefix}${cell(message, room - [...kept].length)}${kept}`, width);
 }

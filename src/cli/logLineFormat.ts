@@ -11,6 +11,9 @@ export function formatLogLine(r: LogRecord, how: { json: boolean; withSource: bo
       requestId: r.requestId ?? null,
       status: r.status ?? null,
       message: r.message,
+      // A multi-line record (a stack trace): the lines after its first.
+      ...(r.lines !== undefined && r.lines > 1 && { continuation: r.text.split('\n').slice(1) }),
     });
-  return how.withSource ? `${r.source}: ${r.text}` : r.text;
+  // Each line of a multi-line record keeps its source, so a grep of the output still finds it.
+  return how.withSource ? r.text.replace(/^/gm, `${r.source}: `) : r.text;
 }

@@ -30,6 +30,7 @@ import {
 import { formatLogLine } from './logLineFormat';
 import { patternJson, patternOrder, patternText } from './logPatterns';
 import { stderr, stdout } from './output';
+import { RecordAssembler } from './recordAssembler';
 import { FOLLOW_MERGE_WINDOW_MS, TimeMerge } from './timeMerge';
 
 export const logsCommand: Command = {
@@ -176,20 +177,28 @@ export const logsCommand: Command = {
         ? new TimeMerge(FOLLOW_MERGE_WINDOW_MS, print, flush)
         : undefined;
     /** One line of `source`; `at` is when its runtime received it (the engine's timestamp), if known. */
-    const handle = (source: string, line: string, at?: number) => {
+    /** A whole record (a stack trace is one, whatever its lines), on its way out. */
+    const deliver = (r: LogRecord, numbers: number[]) => {
       if (stdout.readerGone) return;
-      const lineNumber = (lineNumbers.get(source) ?? 0) + 1;
-      lineNumbers.set(source, lineNumber);
-      const r = parseLine(line, { source, seq: seq++, receivedAt: at ?? Date.now() });
       keep?.add(r);
       if ((since !== undefined && r.time < since) || (until !== undefined && r.time > until)) return;
       if (!matchesFilter(r, filter)) return;
       if (patterns) {
-        patterns.add({ ...r, line: lineNumber });
+        patterns.add({ ...r, line: numbers[0] as number }).lines?.push(...numbers.slice(1));
         return;
       }
       if (merge) merge.add(r);
       else print(r);
+    };
+    const records = new RecordAssembler(deliver, values.follow ? FOLLOW_HOLD_MS : undefined, flush);
+    const handle = (source: string, line: string, at?: number) => {
+      if (stdout.readerGone) return;
+      const lineNumber = (lineNumbers.get(source) ?? 0) + 1;
+      lineNumbers.set(source, lineNumber);
+      const receivedAt = at ?? Date.now();
+      records.line(source, line, receivedAt, lineNumber, () =>
+        parseLine(line, { source, seq: seq++, receivedAt }),
+      );
     };
     // A literal request id is searched in the raw bytes first; only candidate lines are parsed.
     // Templates number every line, so they read them all.
@@ -236,6 +245,7 @@ export const logsCommand: Command = {
         for (const c of containers)
           for (const line of await containerLogTail({ socketPath: socket }, c.name, 500))
             handle(serviceOf(c), line);
+        records.flushAll();
         merge?.stop();
       }
     }
@@ -257,6 +267,8 @@ export const logsCommand: Command = {
     });
     flush();
     const codes = await Promise.all(children);
+    if (!values.follow) records.flushAll();
+    flush();
     if (patterns) {
       const sources = new Set<string>();
       const shown = patterns
@@ -282,6 +294,7 @@ export const logsCommand: Command = {
       });
       stopping();
       for (const f of followers) f.stop();
+      records.flushAll();
       merge?.stop();
       if (!stdout.readerGone) flush();
       await keep?.close();
@@ -290,6 +303,9 @@ export const logsCommand: Command = {
     return codes.some((c) => c !== 0) ? 1 : 0;
   },
 };
+
+/** Following, a record waits this long for a next line that may continue it (a stack trace's frame). */
+const FOLLOW_HOLD_MS = 250;
 
 /** `--since`/`--until`: a duration back from now (15m) or a time (2026-11-21T03:12:00Z). */
 function timeFlag(values: Record<string, unknown>, flag: 'since' | 'until'): number | undefined {

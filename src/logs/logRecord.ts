@@ -25,6 +25,11 @@ export interface LogRecord {
   readBack?: boolean;
   /** The template it was filed under (`source#id`), once it entered the console's buffer. */
   pattern?: string;
+  /**
+   * A multi-line record (a stack trace, a traceback): how many lines `text` holds, joined by `\n`.
+   * Its level, time and message are its first line's.
+   */
+  lines?: number;
 }
 
 /** A log line as a request: its status decides; without one, an error-level line counts as a failed request. */

@@ -15,6 +15,15 @@ export class ReorderBuffer {
     this.pending.push({ record, arrived, order: this.order++ });
   }
 
+  /** The source's latest record still held, which a continuation line may yet join. */
+  lastPendingOf(source: string): LogRecord | undefined {
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const p = this.pending[i] as (typeof this.pending)[number];
+      if (p.record.source === source) return p.record;
+    }
+    return undefined;
+  }
+
   get size(): number {
     return this.pending.length;
   }

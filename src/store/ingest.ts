@@ -1,6 +1,7 @@
 import type { Thresholds } from '../config/schema';
 import type { LogBuffer } from '../logs/logBuffer';
 import type { LogRecord } from '../logs/logRecord';
+import { MultilineJoiner } from '../logs/multiline';
 import { ReorderBuffer } from '../logs/reorderBuffer';
 import type { WindowRate } from '../metrics/errorRateWindow';
 import { ServiceSignals } from '../metrics/serviceSignals';
@@ -102,6 +103,7 @@ export function createIngest({
   const detectors: Omit<IngestContext, 'now'> = {
     logs,
     reorder,
+    joiner: new MultilineJoiner(),
     releases: new ReleaseDetector(),
     containerChanges: new ContainerChangeDeduper(),
     containerHealth: new ContainerHealthChecks(signalsFor),

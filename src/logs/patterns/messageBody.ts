@@ -140,7 +140,7 @@ function headerEnd(line: string): number {
       end = at;
       continue;
     }
-    if (PROGRAM.test(t) && (strong || i === 0) && !/^\d/.test(t)) {
+    if (PROGRAM.test(t) && (strong || (i === 0 && /\[\d+\]:$/.test(t))) && !/^\d/.test(t)) {
       // A level may follow the program: `xinetd[1]: warning: …`.
       return !afterLevel && isLevel(next) ? (tokens[i + 1] as Token).end : at;
     }

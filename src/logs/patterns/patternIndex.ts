@@ -1,4 +1,5 @@
 import type { Level } from '../logRecord';
+import { firstLineOf } from '../multiline';
 import { accessLogTokens } from './accessLogBody';
 import { messageBody } from './messageBody';
 import { type TemplateCluster, TemplateMiner, type TemplateMinerOptions } from './templateMiner';
@@ -37,7 +38,8 @@ export interface PatternInput {
   line?: number;
 }
 
-const sampleOf = (input: PatternInput) => (input.structured ? input.message : input.text);
+/** The sample is one line: a stack trace's first (the view shows one row per template). */
+const sampleOf = (input: PatternInput) => (input.structured ? input.message : firstLineOf(input.text));
 
 const MINUTES_KEPT = 60;
 const TEXT_CACHE = 4096;

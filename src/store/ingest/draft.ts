@@ -1,4 +1,5 @@
 import type { LogBuffer } from '../../logs/logBuffer';
+import type { MultilineJoiner } from '../../logs/multiline';
 import type { ReorderBuffer } from '../../logs/reorderBuffer';
 import type { ServiceSignals } from '../../metrics/serviceSignals';
 import type { NotableEvent } from '../../model/notableEvent';
@@ -41,6 +42,8 @@ export interface IngestContext {
   now: number;
   logs: LogBuffer;
   reorder: ReorderBuffer;
+  /** Which lines continue a multi-line record (joined to it while it waits in `reorder`). */
+  joiner: MultilineJoiner;
   releases: ReleaseDetector;
   containerChanges: ContainerChangeDeduper;
   /** Each container's own health check, counted as one of its service's. */

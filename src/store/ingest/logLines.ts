@@ -1,5 +1,7 @@
 import { type LogRecord, requestOutcome } from '../../logs/logRecord';
+import { appendLine } from '../../logs/multiline';
 import { fieldNamesWith, parseLine } from '../../logs/parseLine';
+import { sanitize } from '../../text/sanitize';
 import type { IngestContext, Reducer } from './draft';
 
 /**
@@ -15,13 +17,16 @@ export const logLines: Reducer<'log-lines'> = (_draft, e, ctx) => {
   }
   const fields = fieldNamesWith(e.fields);
   for (const [i, line] of e.lines.entries()) {
+    const at = e.times?.[i] ?? e.receivedAt;
+    // A stack trace's next line joins its record while that one still waits to be shown.
+    const last = ctx.reorder.lastPendingOf(e.source);
+    if (last && ctx.joiner.continues(e.source, line, at)) {
+      appendLine(last, sanitize(line));
+      continue;
+    }
     // The sequence number is given when the line leaves the reorder buffer.
-    const record = parseLine(line, {
-      source: e.source,
-      seq: 0,
-      receivedAt: e.times?.[i] ?? e.receivedAt,
-      fields,
-    });
+    const record = parseLine(line, { source: e.source, seq: 0, receivedAt: at, fields });
+    ctx.joiner.started(e.source, line, at, record.level);
     if (e.readBack) record.readBack = true;
     ctx.reorder.add(record, e.receivedAt);
     const outcome = requestOutcome(record);
