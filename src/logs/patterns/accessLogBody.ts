@@ -11,6 +11,8 @@ const ID_SEGMENT = /\d|^[0-9a-f]{12,}$|^[A-Za-z0-9_-]{24,}$/i;
  * shape, not one per URL; the miner's own masking would make every path one value.
  */
 export function accessLogTokens(line: string): string[] | undefined {
+  // Most lines are not access lines: a plain search first spares them the expression.
+  if (!line.includes(' HTTP/')) return undefined;
   const m = REQUEST.exec(line);
   if (!m) return undefined;
   const route = (m[2] as string)

@@ -36,10 +36,13 @@ export interface PatternInput {
   requestId?: string;
   /** 1-based line number in its input, for --json. */
   line?: number;
+  /** A multi-line record: `text` holds this many lines. */
+  lines?: number;
 }
 
 /** The sample is one line: a stack trace's first (the view shows one row per template). */
-const sampleOf = (input: PatternInput) => (input.structured ? input.message : firstLineOf(input.text));
+const sampleOf = (input: PatternInput) =>
+  input.structured ? input.message : input.lines ? firstLineOf(input.text) : input.text;
 
 const MINUTES_KEPT = 60;
 const TEXT_CACHE = 4096;
