@@ -33,6 +33,13 @@ describe('headers taken off by their shape, before mining', () => {
       'Back-off restarting failed container',
     ],
     ['Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown', 'check pass; user unknown'],
+    ['20261203-03:14:15:003|checkout|4242|order placed 12', 'order placed 12'],
+    [
+      '- 1733195655 2026.12.03 web28 Dec 3 03:14:15 web28/web28 crond(pam_unix)[2915]: session closed for user root',
+      'session closed for user root',
+    ],
+    ['[12.03 03:14:15] curl.exe - api.example:443 open through proxy', 'api.example:443 open through proxy'],
+    ['TypeError: Cannot read properties of undefined', 'TypeError: Cannot read properties of undefined'],
     ['plain words stay as they are', 'plain words stay as they are'],
     ['error: a message that starts with a level word', 'a message that starts with a level word'],
   ])('%s', (line, body) => {

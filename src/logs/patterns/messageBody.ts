@@ -34,6 +34,14 @@ const PRI = /^<\d{1,3}>/;
 const KUBERNETES_EVENT =
   /^(?:\d+[smhd](?:\d+[smhd])?|<unknown>)\s+(?:Normal|Warning)\s+\w+\s+[\w.-]+\/\S+\s+/;
 
+/** `20261203-03:14:15:003|checkout|4242|message`: fields split by pipes, a time first. */
+const PIPE_FIELDS = /^([^|\s]+)((?:\|[^|\s]*){1,5})\|/;
+
+function pipeHeader(line: string): RegExpExecArray | null {
+  const m = PIPE_FIELDS.exec(line);
+  return m && isTime(m[1] as string) ? m : null;
+}
+
 /** How far a header may reach: a handful of tokens, never the whole of a long line. */
 const MAX_HEADER_TOKENS = 16;
 const MAX_HEADER_CHARS = 240;
@@ -89,7 +97,7 @@ const isBracket = (t: string) => /^\[.*\][:,]?$/.test(t) || /^<[^>]*>$/.test(t);
  */
 function headerEnd(line: string): number {
   if (PYTHON_DEFAULT.test(line)) return (PYTHON_DEFAULT.exec(line)?.[0].length ?? 0) as number;
-  const fixed = RFC5424.exec(line) ?? KUBERNETES_EVENT.exec(line);
+  const fixed = RFC5424.exec(line) ?? KUBERNETES_EVENT.exec(line) ?? pipeHeader(line);
   if (fixed) return fixed[0].length;
   const tokens = headTokens(line);
   let end = 0;
@@ -150,7 +158,8 @@ function headerEnd(line: string): number {
       end = at;
       continue;
     }
-    if (NUMBER.test(t) || (HAS_DIGIT.test(t) && !strong) || (HAS_DIGIT.test(t) && /[-:./]/.test(t))) {
+    // Numbers, ids and hosts with digits (`dn228`, `node-7`): before the level a header holds them.
+    if (NUMBER.test(t) || (HAS_DIGIT.test(t) && !afterLevel) || (HAS_DIGIT.test(t) && /[-:./]/.test(t))) {
       end = at;
       continue;
     }
@@ -163,6 +172,10 @@ function headerEnd(line: string): number {
       // Who or where, between the time and a level: `app.worker - WARNING`, `[pid] app@shop ERROR:`.
       end = at;
       continue;
+    }
+    if (strong && next === '-' && !isLevel(t) && /^[\w.$@/-]+$/.test(t)) {
+      // A program or class and its dash after the time: `[10.30 16:49:06] chrome.exe - …`.
+      return (tokens[i + 1] as Token).end;
     }
     if (afterLevel && DOTTED.test(t)) {
       // A logger's name after the level; the message follows, or a `-` does.
