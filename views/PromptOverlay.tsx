@@ -79,7 +79,8 @@ function PromptText({ value, cursor, width }: { value: string; cursor: number | 
           <Text key={`t${r}`} wrap="truncate">
             {prefix}
             {row.slice(0, col).join('')}
-            <Text inverse>{row[col] ?? ' '}</Text>
+            {/* At the end of the text a block, as before; on a character, that character inverted. */}
+            {row[col] === undefined ? '█' : <Text inverse>{row[col]}</Text>}
             {cell(row.slice(col + 1).join(''), Math.max(0, width - 3 - col))}
           </Text>
         );
