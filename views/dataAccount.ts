@@ -1,17 +1,10 @@
 import type { ConsoleState } from '../src/store/consoleStore';
-import { lastReleases } from '../src/store/patternRows';
-import { clockTime } from './rows';
 
 /**
- * The diagnosis as one line, saying so when the release it names is no longer what runs (a
- * rollback since): "Data: api v1.5.0 …" read after the rollback to v1.4.2 was stale.
+ * The diagnosis as one line. A release no longer running (a rollback since) is said in the line
+ * itself ("api v1.5.0 at …, replaced by v1.4.2 at …"), so the account never reads as current when
+ * it is history.
  */
 export function dataAccount(s: ConsoleState): string | undefined {
-  const d = s.diagnosis;
-  if (!d) return undefined;
-  const latest = d.change ? lastReleases(s).get(d.change.service) : undefined;
-  const superseded = d.change && latest && latest.at > d.change.at && latest.data.to !== d.change.to;
-  return superseded
-    ? `before ${latest.data.service} ${latest.data.to} at ${clockTime(latest.at)}: ${d.summary}`
-    : d.summary;
+  return s.diagnosis?.summary;
 }

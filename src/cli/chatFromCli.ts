@@ -43,7 +43,11 @@ export async function tellChatFromCli(
     return;
   }
   if (targets.length === 0) return;
+  /** What each channel did, said in the config's order whichever answered first. */
   const outcomes: string[] = [];
+  const byChannel = new Map<string, string[]>();
+  const say = (channel: string, text: string) =>
+    byChannel.set(channel, [...(byChannel.get(channel) ?? []), text]);
   const said = new Set<string>();
   const outbox = new Outbox(outboxPath(stateDirFor(loaded), envName));
   const notifier = new Notifier({
@@ -54,7 +58,8 @@ export async function tellChatFromCli(
       if (kind === 'notify.result') {
         const p = payload as PayloadInput<'notify.result'>;
         said.add(p.messageId);
-        outcomes.push(
+        say(
+          p.channel,
           p.delivered
             ? `${p.channel}: delivered`
             : p.status !== undefined && p.status < 500 && p.status !== 429
@@ -88,11 +93,13 @@ export async function tellChatFromCli(
   // Another opsconsole on this state (a console) may have sent ours along with its own, or still holds older ones.
   const waiting = new Set(outbox.pending().map((e) => e.id));
   for (const e of accepted.filter((a) => !said.has(a.id)))
-    outcomes.push(
+    say(
+      e.channel,
       waiting.has(e.id)
         ? `${e.channel}: not sent yet (another opsconsole on this state is sending older messages); kept`
         : `${e.channel}: sent by another opsconsole on this state directory`,
     );
+  for (const t of targets) for (const o of byChannel.get(t.name) ?? []) stderr.line(`opsconsole: ${o}`);
   for (const o of outcomes) stderr.line(`opsconsole: ${o}`);
 }
 

@@ -34,11 +34,14 @@ const MIN_BASELINE_MINUTES = 5;
 /** Fewer lines than this in the recent window is noise, not a spike. */
 const SPIKE_MIN_LINES = 10;
 
-/** Each service's latest release the console saw. */
+/**
+ * Each service's latest release the console saw that brought something: a rollback goes back to
+ * what ran before, so what is new is still counted from the release it undid.
+ */
 export function lastReleases(state: ConsoleState): Map<string, ReleaseEvent> {
   const out = new Map<string, ReleaseEvent>();
   for (const e of releaseEvents(state))
-    if ((out.get(e.data.service)?.at ?? 0) <= e.at) out.set(e.data.service, e);
+    if (e.data.rollback !== true && (out.get(e.data.service)?.at ?? 0) <= e.at) out.set(e.data.service, e);
   return out;
 }
 
@@ -62,13 +65,13 @@ function rowOf(p: LogPattern, releasedAt: number | undefined, sourceSince: numbe
     else if (m >= historyStart) before += n;
   }
   // A release is dated when it was seen (the new container's start, its first health report): the
-  // new version's first lines can come a little before that. A template seen within seconds of its
-  // source's first line (read back from before the console opened, or live) was not brought by the
-  // release, however close to it the console started watching.
+  // new version's first lines can come a little before that. But in the source's first seconds (no
+  // history read back: the console and the source just started) that grace would take in what was
+  // there all along: there, only a template first seen at or after the release itself is new.
   const isNew =
     releasedAt !== undefined &&
     p.firstSeen >= releasedAt - RELEASE_GRACE_MS &&
-    p.firstSeen > sourceSince + SOURCE_GRACE_MS;
+    (p.firstSeen > sourceSince + SOURCE_GRACE_MS || p.firstSeen >= releasedAt);
   // Against its own past: a restart whose read-back holds only the last few minutes has no
   // baseline yet, so nothing spikes; a template younger than the recent window is new, not spiking.
   const watchedBefore = p.firstSeen <= now - RECENT_MINUTES * 60_000;
