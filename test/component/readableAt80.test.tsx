@@ -9,6 +9,7 @@ import type { Alert } from '../../src/model/alerts';
 import type { ContainerStatus } from '../../src/model/sourceEvents';
 import { createConsoleControls } from '../../src/session/consoleControls';
 import { IncidentSession } from '../../src/session/incidentSession';
+import { diagnosisLine } from '../../src/text/diagnosisLine';
 import { containerHeader, containerRow, logRow } from '../../views/rows';
 import { plain, renderConsole } from '../helpers/renderAtSize';
 import { seededConsole } from '../helpers/seededConsole';
@@ -306,14 +307,25 @@ describe('the data’s account after a rollback', () => {
         ...s.incident,
         events: [release(T0, 'v1.4.2', 'v1.5.0'), release(T0 + 120_000, 'v1.5.0', 'v1.4.2')],
       },
+      // As the diagnosis words it once a later release replaced the one it names.
       diagnosis: {
-        summary: 'api v1.5.0 at 03:00:00, errors 1s later',
+        summary: diagnosisLine({
+          change: {
+            service: 'api',
+            to: 'v1.5.0',
+            at: T0,
+            delayMs: 1000,
+            replaced: { to: 'v1.4.2', at: T0 + 120_000 },
+          },
+          patterns: [],
+        }),
         change: { service: 'api', from: 'v1.4.2', to: 'v1.5.0', at: T0, delayMs: 1000 },
         patterns: [],
       },
     }));
     await v.settle();
-    expect(plain(v.frame())).toContain('Data: before api v1.4.2 at 03:02:00: api v1.5.0 at 03:00:00');
+    expect(plain(v.frame())).toContain('Data: api v1.5.0 at 03:00:00, replaced by v1.4.2 at 03:02:00');
+    expect(plain(v.frame())).not.toContain('errors');
     v.unmount();
   });
 });
