@@ -43,7 +43,7 @@ describe('opsconsole demo in a real terminal', () => {
     expect(rollback.text()).toContain('api: rolled back v1.5.0 -> v1.4.2');
     await t.waitFor(/api\s+running\s+\S+\s+v1\.4\.2/, 15_000);
     // The header's account of the bad release now says it is no longer what runs.
-    await t.waitFor(/before api v1\.4\.2 at \d\d:\d\d:\d\d/);
+    await t.waitFor(/api v1\.5\.0 at \d\d:\d\d:\d\d, replaced by v1\./);
     await t.waitFor((s) => (ratioOf(s, 'api') ?? 100) < 5, 45_000);
     t.press('?');
     await t.waitFor(/Keys in the dashboard view \(\? or Esc closes\)/);
