@@ -1,4 +1,4 @@
-import { Box, useInput, useWindowSize } from 'ink';
+import { Box, useInput, usePaste, useWindowSize } from 'ink';
 import { useEffect } from 'react';
 import { AlertsPane } from './AlertsPane';
 import { ConfirmQuit } from './ConfirmQuit';
@@ -67,14 +67,29 @@ export function App({ threshold }: AppProps) {
     // Over a slow link several keystrokes can arrive in one read: handle them one by one, each in
     // the mode the previous one left (a "D" opens a prompt that the following letters type into).
     const plainText = input.length > 1 && !key.ctrl && !key.meta && !key.escape && !/[\u001b]/.test(input);
+    // Control keys bunched the same way (`^W^W`) are as many presses.
+    const bunchedCtrl = key.ctrl && !key.meta && /^[a-z]{2,}$/i.test(input);
     const keys = plainText
-      ? [...input].map((ch) => ({ input: ch, key: { ...key, return: ch === '\r', tab: ch === '\t' } }))
-      : [{ input, key }];
+      ? [...input].map((ch) => {
+          const code = ch.charCodeAt(0);
+          // A control character in the run (`^W` is 0x17) is that Ctrl key; DEL is Backspace.
+          if (code >= 1 && code <= 26 && ch !== '\r' && ch !== '\t' && ch !== '\n')
+            return { input: String.fromCharCode(code + 96), key: { ...key, ctrl: true } };
+          if (code === 0x7f) return { input: '', key: { ...key, backspace: true } };
+          return { input: ch, key: { ...key, return: ch === '\r', tab: ch === '\t' } };
+        })
+      : bunchedCtrl
+        ? [...input].map((ch) => ({ input: ch, key }))
+        : [{ input, key }];
     for (const k of keys) {
       const typed = k.input && !k.key.ctrl && !k.key.meta ? k.input : '';
       controls.dispatch(keyName(k.input, k.key), typed);
     }
   });
+
+  // A paste is text, never keystrokes (bracketed paste, which this turns on): its line breaks become
+  // spaces, so no pasted line can press Enter in a prompt and run what follows it as keys.
+  usePaste((text) => controls.dispatch(undefined, text.replace(/\r\n|\r|\n/g, ' ')));
 
   const half = Math.floor(columns / 2);
   const bottom =

@@ -38,13 +38,20 @@ export function PromptOverlay({ width }: { width: number }) {
           !prompt.choices
             ? `Enter accepts · Esc ${prompt.keepAs ? 'keeps it unsent' : 'cancels'} · ←→ Home End move`
             : prompt.value
-              ? `press a number · Enter accepts ${prompt.value} · Esc cancels`
-              : 'press a number · Esc cancels',
+              ? `press ${choiceKeys(prompt.choices)} · Enter accepts ${prompt.value} · Esc cancels`
+              : `press ${choiceKeys(prompt.choices)} · Esc cancels`,
           inner,
         )}
       </Text>
     </Box>
   );
+}
+
+/** The keys a choice prompt takes, as the hint says them: `1-4`, or `y/n`. */
+function choiceKeys(choices: readonly { key: string }[]): string {
+  const keys = choices.map((c) => c.key);
+  const digits = keys.every((k) => /^\d$/.test(k));
+  return digits && keys.length > 2 ? `${keys[0]}-${keys.at(-1)}` : keys.join('/');
 }
 
 /** The most rows a prompt's text takes: an update is a paragraph, the panes must stay in sight. */

@@ -13,7 +13,9 @@ export function keyName(input: string, key: Key): string | undefined {
   if (key.escape) return 'escape';
   if (key.return) return 'return';
   if (key.tab) return key.shift ? 'shift+tab' : 'tab';
-  if (key.backspace || key.delete) return 'backspace';
+  if (key.backspace) return 'backspace';
+  // The forward Delete key (`ESC[3~`); Backspace (DEL, 0x7f) is reported as backspace.
+  if (key.delete) return 'delete';
   if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
   return input || undefined;
 }

@@ -4,6 +4,7 @@ import { configFromText, findConfig, loadConfigFile } from '../config/load';
 import { ChannelUrlError, channelUrl } from '../config/notifySchema';
 import type { Config } from '../config/schema';
 import { readUserFile } from '../config/userFile';
+import { proxyProblem } from '../notify/delivery';
 import { crossReferenceProblems, loadPlaybookDirs, loadPlaybookFile } from '../playbooks/loadPlaybook';
 import { loadScenarioFile } from '../playbooks/scenarioFile';
 import { walkCase } from '../playbooks/scenarios';
@@ -38,6 +39,12 @@ function checkFile(file: string): Config | undefined {
 
 /** Chat channels: each URL where the config says, readable and http(s); nothing is sent. */
 function checkChannels(config: Config, attempt: (label: string, fn: () => void) => void): void {
+  const hasChannels = Object.values(config.environments).some((e) => Object.keys(e.notify).length > 0);
+  const proxy = hasChannels ? proxyProblem() : undefined;
+  if (proxy)
+    attempt('the proxy settings', () => {
+      throw new UserError(`opsconsole: ${proxy}`);
+    });
   for (const [envName, env] of Object.entries(config.environments))
     for (const [name, channel] of Object.entries(env.notify))
       attempt(`chat channel ${name} (${channel.kind}) of ${envName}`, () => {
@@ -115,11 +122,27 @@ export const checkCommand: Command = {
     };
     if (positionals.length > 0) {
       for (const file of positionals) {
-        let config: Config | undefined;
+        // The file is "ok" only when its channels are too: its problems are said, its fine parts listed.
         attempt(file, () => {
-          config = checkFile(file);
+          const config = checkFile(file);
+          if (!config) return;
+          const before = failures.length;
+          const fine: string[] = [];
+          checkChannels(config, (label, fn) => {
+            try {
+              fn();
+              fine.push(label);
+            } catch (err) {
+              if (!(err instanceof UserError)) throw err;
+              failures.push(err.message);
+            }
+          });
+          for (const label of fine) stdout.line(`ok: ${label} in ${file}`);
+          if (failures.length > before)
+            throw new UserError(
+              `opsconsole: ${file}: ${failures.length - before} chat channel problem(s), above`,
+            );
         });
-        if (config) checkChannels(config, attempt);
       }
     } else {
       const configPath = findConfig(globals.config);

@@ -94,6 +94,10 @@ export async function runConsoleSession(options: Omit<ConsoleSessionOptions, 'ex
     // The terminal may already be gone (SSH dropped); the journal is what matters and it is synced.
   }
   await instance.waitUntilExit().catch(() => {});
+  const pending = session.chatPending();
+  // The session waits a few seconds for messages on their way: say so, the screen is already gone.
+  if (pending > 0)
+    stderr.line(`opsconsole: sending ${pending} chat message${pending === 1 ? '' : 's'} before quitting…`);
   await session.stop();
   sayChatLeftBehind(session.chatPending());
   for (const [sig, h] of handlers) process.off(sig, h);

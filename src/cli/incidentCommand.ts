@@ -12,6 +12,7 @@ import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import { tellChatFromCli } from './chatFromCli';
 import type { Command, ParsedCommand } from './commands';
+import { pickEnvironment } from './environment';
 import { stderr, stdout } from './output';
 
 export function incidentContext(configFlag: string | undefined) {
@@ -84,6 +85,9 @@ function need(args: string[], count: number, what: string): void {
 async function run({ values, positionals }: ParsedCommand, globals: { config?: string }): Promise<number> {
   const [sub, ...args] = positionals;
   const ctx = incidentContext(globals.config);
+  // A --env that names no environment is a usage error before anything is recorded: a record the
+  // wrong channels (or none) were told of could not be told again.
+  if (typeof values.env === 'string' && ctx.loaded) pickEnvironment(ctx.loaded, values.env);
   const out = (s: string) => stdout.line(s);
   /** Chat hears of what the CLI records as it hears of the console's (the environment's channels). */
   const tell = (id: string, r: JournalRecord) =>

@@ -1,5 +1,5 @@
 import { ChannelUrlError, channelUrl } from '../config/notifySchema';
-import { deliver } from '../notify/delivery';
+import { deliver, proxyProblem } from '../notify/delivery';
 import { payloadFor } from '../notify/platformPayloads';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
@@ -52,6 +52,8 @@ export const notifyCommand: Command = {
       if (err instanceof ChannelUrlError) throw new UserError(`opsconsole notify: ${err.message}`);
       throw err;
     }
+    const proxy = proxyProblem();
+    if (proxy) throw new UserError(`opsconsole notify: ${proxy}`);
     const now = Date.now();
     const id = `test-${now}`;
     const outcome = await deliver(

@@ -186,16 +186,16 @@ export function describeRecord(r: JournalRecord): { text: string; evidence: stri
       };
     case 'incident.update':
       return {
-        text: `Update sent: ${clean(r.payload.text).split('\n')[0]}`,
+        text: `Stakeholder update: ${clean(r.payload.text).split('\n')[0]}`,
         evidence: clean(r.payload.text),
       };
     case 'notify.intent':
       return { text: `Telling ${clean(r.payload.channel)}: ${clean(r.payload.text)}`, evidence: '' };
     case 'notify.result':
       return r.payload.delivered
-        ? { text: `${clean(r.payload.channel)} took the message`, evidence: clean(r.payload.detail) }
+        ? { text: `${clean(r.payload.channel)} took messages again`, evidence: clean(r.payload.detail) }
         : {
-            text: `${clean(r.payload.channel)} did not take the message: ${clean(r.payload.detail)}`,
+            text: `${clean(r.payload.channel)} stopped taking messages: ${clean(r.payload.detail)}`,
             evidence: `after ${r.payload.attempts} attempt${r.payload.attempts === 1 ? '' : 's'}${r.payload.status ? `, HTTP ${r.payload.status}` : ''}`,
           };
     case 'journal.recovered':

@@ -2,6 +2,7 @@ import type { TimelineEntry } from '../model/incident';
 import { eventTime, type JournalRecord, type RecordOfKind } from '../model/journalRecord';
 import { formatDuration } from '../text/duration';
 import { sanitize } from '../text/sanitize';
+import { chatOutageEdges } from './chatOutages';
 import { describeRecord } from './describeRecord';
 import type { IncidentState } from './incidentState';
 
@@ -44,13 +45,14 @@ export function timelineRows(records: readonly JournalRecord[]): TimelineRow[] {
   const rows: TimelineRow[] = [];
   const runs = new Map<string, LinkRun>();
   // Chat's bookkeeping stays in the journal: a message about to go, or one a channel took, would be
-  // two rows per channel for every change (a channel's refusal is news, and stays).
+  // two rows per channel for every change. A channel's outage is news: its start and end are rows.
+  const outages = chatOutageEdges(records);
   const sorted = records
     .filter(
       (r) =>
         r.kind !== 'metrics.snapshot' &&
         r.kind !== 'notify.intent' &&
-        !(r.kind === 'notify.result' && r.payload.delivered),
+        !(r.kind === 'notify.result' && !outages.has(r)),
     )
     .sort((a, b) => eventTime(a) - eventTime(b) || a.seq - b.seq);
   for (const r of sorted) {

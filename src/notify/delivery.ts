@@ -28,6 +28,22 @@ export interface DeliveryOptions {
 
 const ANSWER_BYTES = 64 * 1024;
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
+
+/** A proxy variable that is set but is not a URL (the client would fail on every message), said with its fix. */
+export function proxyProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    try {
+      new URL(value);
+    } catch {
+      return `$${name} is not a URL (${sanitize(value).slice(0, 80)})\n  fix: export ${name}=http://proxy.example:3128 or unset it`;
+    }
+  }
+  return undefined;
+}
+
 let proxyAware: Dispatcher | undefined;
 /** HTTP(S)_PROXY and NO_PROXY as curl reads them: bastions often reach chat only through a proxy. */
 async function defaultDispatcher(): Promise<Dispatcher> {
@@ -88,6 +104,10 @@ export async function deliver(
   const maxAttempts = options.maxAttempts ?? 5;
   const maxWaitMs = options.maxWaitMs ?? 60_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const proxy = options.dispatcher ? undefined : proxyProblem();
+  // Kept for later, as a URL that cannot be read is: only the setting can fix it.
+  if (proxy)
+    return { delivered: false, attempts: 0, detail: proxy.split('\n')[0] as string, retryable: true };
   const dispatcher = options.dispatcher ?? (await defaultDispatcher());
   const body = JSON.stringify(payload);
   let last: DeliveryOutcome = { delivered: false, attempts: 0, detail: 'not sent', retryable: true };

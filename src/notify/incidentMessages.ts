@@ -112,7 +112,10 @@ export function messageFor(
       ['Severity', s.severity],
       ['Status', s.status],
       ['Commander', person(s.commander, options.links)],
-      ['Open for', formatDuration((s.resolvedAt ?? Date.now()) - s.declaredAt)],
+      // How long it has been open, once that says something (not on the declaration itself).
+      ...(event === 'declared'
+        ? []
+        : [['Open for', formatDuration((s.resolvedAt ?? Date.now()) - s.declaredAt)] as [string, string]]),
     ],
   };
 }

@@ -40,19 +40,31 @@ const clock = (t: number) => `${new Date(t).toISOString().slice(11, 16)}Z`;
  */
 export function draftUpdate(s: ConsoleState, now: number): string {
   const timeline = s.incident.timeline;
-  const over = Object.values(s.signals)
-    .filter((v) => v.rules.some((r) => r.state === 'firing'))
-    .map((v) => `${v.service} ${formatPercent(v.ratio5m ?? v.ratio1m ?? 0)} 5xx`);
+  // Impact as the rates pane shows it: a rule firing, or over its line and on its way to firing.
+  const over = Object.values(s.signals).flatMap((v) => {
+    const rule = v.rules.find((r) => r.state === 'firing') ?? v.rules.find((r) => r.state === 'pending');
+    if (!rule) return [];
+    return rule.id.startsWith('error-ratio')
+      ? [`${v.service} ${formatPercent(v.ratio1m ?? v.ratio5m ?? 0)} 5xx`]
+      : [`${v.service}: ${rule.description}`];
+  });
   const since = timeline.findLast((e) => e.kind === 'incident.update' || e.kind === 'incident.declared');
   const done = timeline
     .filter((e) => e.seq > (since?.seq ?? 0) && DONE_KINDS.includes(e.kind))
     .map((e) => e.text);
   const severity = s.incident.active?.severity ?? 'P3';
   const interval = (s.updateEvery ?? UPDATE_EVERY_MS)[severity];
+  const status = s.incident.active?.status;
+  const known = s.diagnosis
+    ? diagnosisLine(s.diagnosis, 60)
+    : status === 'identified' || status === 'monitoring'
+      ? `cause identified (status ${status})`
+      : 'cause not yet identified';
+  const first = since?.kind !== 'incident.update';
   return [
-    `Impact: ${over.length > 0 ? over.join(', ') : 'no service’s error rule is firing now'}.`,
-    `Known: ${s.diagnosis ? diagnosisLine(s.diagnosis, 60) : 'cause not yet identified'}.`,
-    `Done: ${done.length > 0 ? done.join('; ') : 'nothing since the last update'}.`,
+    `Impact: ${over.length > 0 ? over.join(', ') : 'no service is over its error line now'}.`,
+    `Known: ${known}.`,
+    `Done ${first ? 'since the declaration' : 'since the last update'}: ${done.length > 0 ? done.join('; ') : 'nothing yet'}.`,
     `Next update by ${interval === undefined ? 'the next status change' : clock(now + interval)}.`,
   ].join(' ');
 }

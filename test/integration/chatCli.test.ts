@@ -130,13 +130,15 @@ describe('chat from the CLI (a FAKE receiver, through a proxy)', () => {
     expect(
       records.filter((r) => r.kind === 'incident.update').map((r) => (r.payload as { text: string }).text),
     ).toEqual(['Impact: checkout 12% 5xx. Next update 03:45Z.']);
+    // A wrong --env is a usage error before anything is recorded (no record that chat could never hear of).
     const elsewhere = await cli('incident', 'update', id, '--message', 'x', '--env', 'nope');
-    expect([elsewhere.code, elsewhere.stderr]).toEqual([
-      0,
-      expect.stringMatching(
-        /^opsconsole: note: \S+ is resolved; the update is told as "After resolution: …"\nopsconsole: chat not told: no environment "nope"/,
-      ),
-    ]);
+    expect([elsewhere.code, elsewhere.stdout]).toEqual([2, '']);
+    expect(elsewhere.stderr).toMatch(/no environment "nope"/);
+    const after = readJournal(new IncidentRepository(env.OPSCONSOLE_STATE_DIR as string).pathOf(id)).records;
+    expect(after.filter((r) => r.kind === 'incident.update')).toHaveLength(1);
+    // An update after the resolution is recorded and said as such.
+    const late = await cli('incident', 'update', id, '--message', 'root cause found');
+    expect(late.stderr).toMatch(/is resolved; the update is told as "After resolution: …"/);
     const empty = await cli('incident', 'update', id, '--message', ' ');
     expect([empty.code, empty.stderr]).toEqual([
       2,

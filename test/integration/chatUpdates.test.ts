@@ -108,7 +108,7 @@ describe('the incident’s course told to chat (a FAKE receiver, strict about ea
     expect(state().ui.prompt?.purpose).toBe('update');
     const prefilled = state().ui.prompt?.value;
     expect(prefilled).toMatch(
-      /^Impact: no service’s error rule is firing now\. Known: .*\. Done: Severity set to P1; Ran restart api: exit 0.*\. Next update by \d\d:\d\dZ\.$/,
+      /^Impact: .+\. Known: .*\. Done since the declaration: Severity set to P1; Ran restart api: exit 0.*\. Next update by \d\d:\d\dZ\.$/,
     );
     // Edited where the cursor is, left with Esc, and found again by the next `u`.
     press('home', 'right');

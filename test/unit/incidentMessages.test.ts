@@ -85,7 +85,7 @@ describe('chat in the timeline', () => {
     ]);
     expect(rows.map((x) => x.text)).toEqual([
       expect.stringMatching(/^Incident declared/),
-      'execs did not take the message: no_service',
+      'execs stopped taking messages: no_service',
     ]);
   });
 });

@@ -74,27 +74,51 @@ describe('an action from a pane or the CLI in the draft', () => {
 });
 
 describe('stakeholder updates in the draft', () => {
-  it('lists each update, each reminder that fell due, chat’s refusals, and the longest stretch without one', () => {
+  it('lists each update with when each channel took it, each reminder, each outage once, and the longest stretch unheard', () => {
     const u = stakeholderUpdates([
       record(1, 'incident.declared', { title: 't', severity: 'P1', commander: 'alice' }),
       { ...record(2, 'update.due', { severity: 'P1', everyMs: 900_000 }), at: '2026-12-03T03:26:00.000Z' },
       record(3, 'incident.update', { text: 'Impact: api 12% 5xx.' }),
-      record(4, 'notify.result', {
-        messageId: 'm',
+      record(4, 'notify.intent', {
+        messageId: 'inc-1-3:ops',
+        channel: 'ops',
+        platform: 'slack',
+        event: 'update',
+        text: 'x',
+      }),
+      record(5, 'notify.result', {
+        messageId: 'inc-1-3:ops',
         channel: 'ops',
         delivered: false,
-        status: 404,
-        detail: 'no_service',
+        status: 503,
+        detail: 'unavailable',
+        attempts: 5,
+      }),
+      record(6, 'notify.result', {
+        messageId: 'inc-1-3:ops',
+        channel: 'ops',
+        delivered: false,
+        status: 503,
+        detail: 'unavailable',
+        attempts: 5,
+      }),
+      record(7, 'notify.result', {
+        messageId: 'inc-1-3:ops',
+        channel: 'ops',
+        delivered: true,
+        detail: 'ok',
         attempts: 1,
       }),
-      record(5, 'incident.status', { status: 'resolved' }),
+      record(8, 'incident.status', { status: 'resolved' }),
     ]);
-    // In time order: the update at 03:13, the refusal at 03:14, the reminder that fell due at 03:26.
+    // In time order; the outage is two rows, however many tries it took.
     expect(u.rows.map((r) => r.what)).toEqual([
-      'Update sent: Impact: api 12% 5xx.',
-      'ops did not take a message: no_service',
+      'Update delivered to ops at 03:17:00Z (4m00s late): Impact: api 12% 5xx.',
+      'ops stopped taking messages: unavailable',
+      'ops took messages again',
       'Update due (every 15m00s)',
     ]);
-    expect(u.longestGap).toBe('2m00s');
+    // Declared 03:11; heard 03:17 (when ops took it, not when it was written at 03:13); resolved 03:18.
+    expect(u.longestGap).toBe('6m00s');
   });
 });

@@ -10,7 +10,11 @@ export const PROMPT_BINDINGS: Bindings<PromptsAction> = {
     { keys: ['backspace'], action: 'promptBackspace', description: 'delete a character' },
     { keys: ['ctrl+u'], action: 'promptClear', description: 'clear the text' },
     { keys: ['ctrl+w'], action: 'promptDeleteWord', description: 'delete the word before the cursor' },
-    { keys: ['ctrl+d'], action: 'promptDeleteForward', description: 'delete the character at the cursor' },
+    {
+      keys: ['ctrl+d', 'delete'],
+      action: 'promptDeleteForward',
+      description: 'delete the character at the cursor',
+    },
     { keys: ['left', 'ctrl+b'], action: 'promptLeft', description: 'cursor left' },
     { keys: ['right', 'ctrl+f'], action: 'promptRight', description: 'cursor right' },
     { keys: ['home', 'ctrl+a'], action: 'promptHome', description: 'cursor to the start' },

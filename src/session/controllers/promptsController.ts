@@ -103,10 +103,12 @@ export function promptsController(
       }
       const typed = [...printable(text)];
       const e = editing();
+      if (!e || typed.length === 0) return;
       // An update may be a chat message long; every other answer is short.
-      const room = (p.purpose === 'update' ? 1800 : 500) - (e?.chars.length ?? 0);
-      if (!e || typed.length === 0 || room <= 0) return;
-      const added = typed.slice(0, room);
+      const limit = p.purpose === 'update' ? 1800 : 500;
+      const added = typed.slice(0, Math.max(0, limit - e.chars.length));
+      if (added.length < typed.length) ctx.say(`cut: this holds at most ${limit} characters`);
+      if (added.length === 0) return;
       const value = [...e.chars.slice(0, e.at), ...added, ...e.chars.slice(e.at)].join('');
       setPromptValue(p, value, e.at === e.chars.length ? undefined : e.at + added.length);
     },

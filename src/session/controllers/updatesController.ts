@@ -40,7 +40,7 @@ export function updatesController(ctx: ControllerContext) {
           return say(`update not sent: ${[...text].length} characters, over ${MAX_UPDATE_CHARS}; shorten it`);
         journaled('the update', () => {
           incident.record('incident.update', { text });
-          say('update recorded (any chat channel configured is told; the header names one that fails)');
+          say('update recorded; chat channels are told (the header names one that fails)');
         });
       },
     },
