@@ -84,6 +84,8 @@ describe('chat from the CLI (a FAKE receiver, through a proxy)', () => {
     // The config named as a FILE is checked the same way, channels and all.
     const named = await runCli(['check', config], { env });
     expect(named.code).toBe(2);
+    // The file is not "ok" while a channel of it is not.
+    expect(named.stdout).not.toMatch(new RegExp(`^ok: ${config}$`, 'm'));
     expect(named.stdout).toContain('ok: chat channel ops (slack) of shop');
     expect(named.stderr).toMatch(/opsconsole: shop: channel unset: \$NOT_SET_ANYWHERE is not set/);
     writeFileSync(
@@ -180,6 +182,13 @@ describe('chat over HTTPS through HTTPS_PROXY (a FAKE receiver with its own CA)'
     await secure.start({ key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
     try {
       const tlsEnv = { ...env, OPS_SLACK_URL: `${secure.url}/slack/T0/B0/x`, HTTPS_PROXY: proxy.url };
+      // A proxy setting that is not a URL is said, with its fix, before anything is sent.
+      const badProxy = await runCli(['--config', config, 'notify', 'test', 'ops'], {
+        env: { ...tlsEnv, HTTPS_PROXY: 'not a url' },
+      });
+      expect([badProxy.code, badProxy.stdout]).toEqual([2, '']);
+      expect(badProxy.stderr).toMatch(/\$HTTPS_PROXY is not a URL \(not a url\)\n {2}fix: /);
+      expect(badProxy.stderr).not.toMatch(/internal error/);
       const untrusted = await runCli(['--config', config, 'notify', 'test', 'ops'], { env: tlsEnv });
       expect(untrusted.code).toBe(1);
       expect(untrusted.stdout).toMatch(/ops \(slack\): not taken.*(CERT|certificate|SELF_SIGNED)/i);
