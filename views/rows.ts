@@ -197,6 +197,20 @@ export function clockTime(ms: number): string {
   return new Date(ms).toISOString().slice(11, 19);
 }
 
+/** A line's own time and level at its start, which the row shows in its own columns. */
+const OWN_TIME =
+  /^\[?(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: \d{4})?)\]?,?\s+(?:-\s+)?(?:\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|trace|debug|info|notice|warn|warning|error|fatal|critical)\]?:?\s+)?/;
+
+/**
+ * At 80 columns a plain line's own time and level would take the room of its message: the row has
+ * them already (when the time was read from the line), so they are not repeated.
+ */
+function withoutOwnTime(line: string, timeFromLine: boolean): string {
+  if (!timeFromLine) return line;
+  const cut = OWN_TIME.exec(line)?.[0].length ?? 0;
+  return cut > 0 && cut < line.length ? line.slice(cut) : line;
+}
+
 /**
  * One log line in one row. When the row is too narrow the message is cut, not the request id: the
  * id is what the operator follows (`r`), so it stays at the end of the row.
@@ -212,7 +226,7 @@ export function logRow(r: LogRecord, width: number, sourceWidth = 8): string {
   const more = r.lines && r.lines > 1 ? ` [+${r.lines - 1} lines]` : '';
   const [message, tail] = r.structured
     ? [r.message, `${status}${rid && ` ${rid}`}${more}`]
-    : [firstLineOf(r.text), more];
+    : [withoutOwnTime(firstLineOf(r.text), r.timeFromLine), more];
   const room = width - [...prefix].length;
   const fits = [...message].length + [...tail].length <= room;
   const seen =

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Environment } from '../config/schema';
 import { compileFilter, type LogFilter, matchesFilter } from '../logs/logFilter';
 import { LEVELS, type Level, type LogRecord } from '../logs/logRecord';
+import { JOIN_WINDOW_MS } from '../logs/multiline';
 import { parseLine } from '../logs/parseLine';
 import { PatternIndex } from '../logs/patterns/patternIndex';
 import { scanFile } from '../logs/scanLines';
@@ -304,8 +305,8 @@ export const logsCommand: Command = {
   },
 };
 
-/** Following, a record waits this long for a next line that may continue it (a stack trace's frame). */
-const FOLLOW_HOLD_MS = 250;
+/** Following, a record lines may join (an error, a trace) waits this long for the next (a slow writer's frame). */
+const FOLLOW_HOLD_MS = JOIN_WINDOW_MS;
 
 /** `--since`/`--until`: a duration back from now (15m) or a time (2026-11-21T03:12:00Z). */
 function timeFlag(values: Record<string, unknown>, flag: 'since' | 'until'): number | undefined {

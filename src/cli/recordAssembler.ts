@@ -1,5 +1,5 @@
 import type { LogRecord } from '../logs/logRecord';
-import { appendLine, MultilineJoiner } from '../logs/multiline';
+import { appendLine, impliedLevel, MultilineJoiner } from '../logs/multiline';
 import { sanitize } from '../text/sanitize';
 
 interface Held {
@@ -29,15 +29,16 @@ export class RecordAssembler {
     if (h && this.joiner.continues(source, raw, at)) {
       appendLine(h.record, sanitize(raw));
       h.lineNumbers.push(lineNumber);
-      this.arm(source, h);
+      this.arm(source, h, true);
       return;
     }
     if (h) this.release(source, h);
     const record = parse();
-    this.joiner.started(source, raw, at, record.level);
+    record.level ??= impliedLevel(raw);
+    const mayContinue = this.joiner.started(source, raw, at, record.level);
     const next: Held = { record, lineNumbers: [lineNumber] };
     this.held.set(source, next);
-    this.arm(source, next);
+    this.arm(source, next, mayContinue);
   }
 
   /** Lets every held record go (the inputs ended, or the command stops). */
@@ -45,9 +46,14 @@ export class RecordAssembler {
     for (const [source, h] of [...this.held]) this.release(source, h);
   }
 
-  private arm(source: string, h: Held): void {
+  /** Following, a record that lines may join waits `holdMs` for the next; any other goes at once. */
+  private arm(source: string, h: Held, mayContinue: boolean): void {
     if (this.holdMs === undefined) return;
     clearTimeout(h.timer);
+    if (!mayContinue) {
+      this.release(source, h);
+      return;
+    }
     h.timer = setTimeout(() => {
       this.release(source, h);
       this.afterTimer?.();

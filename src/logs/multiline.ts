@@ -12,7 +12,7 @@ import type { LogRecord } from './logRecord';
  */
 export const JOIN_WINDOW_MS = 1_000;
 /** A record never grows past this many lines (a runaway dump is cut into several records). */
-export const MAX_RECORD_LINES = 200;
+export const MAX_RECORD_LINES = 1000;
 
 /** What the lines so far of a record have opened: the shape the next lines are read in. */
 type Block = 'none' | 'python' | 'python-end' | 'go' | 'stack';
@@ -63,17 +63,37 @@ export class MultilineJoiner {
     return false;
   }
 
-  /** Records the start of a new record: its first line opens a block when it is a panic or traceback. */
-  started(source: string, line: string, at: number, level: LogRecord['level']): void {
+  /**
+   * Records the start of a new record (its first line opens a block when it is a panic or a
+   * traceback). True when lines may yet join it: an error or warning, or an open block. The caller
+   * holds such a record up to `JOIN_WINDOW_MS` for them, and lets any other go at once.
+   */
+  started(source: string, line: string, at: number, level: LogRecord['level']): boolean {
     const block: Block = GO_PANIC.test(line) ? 'go' : TRACEBACK.test(line) ? 'python' : 'none';
-    this.sources.set(source, { block, at, lines: 1, level });
+    this.sources.set(source, { block, at, lines: 1, level: level ?? impliedLevel(line) });
+    return (
+      block !== 'none' ||
+      level === 'warn' ||
+      level === 'error' ||
+      level === 'fatal' ||
+      EXCEPTION_LINE.test(line)
+    );
   }
+}
+
+/** A record's level when its first line names none: a traceback is an error, as a panic is fatal. */
+export function impliedLevel(line: string): LogRecord['level'] {
+  if (TRACEBACK.test(line) || EXCEPTION_LINE.test(line)) return 'error';
+  return GO_PANIC.test(line) ? 'fatal' : undefined;
 }
 
 /** The block the record is in after `line`, or undefined when `line` starts a record of its own. */
 function continuation(s: SourceState, line: string): Block | undefined {
   if (FRAME.test(line) || MORE.test(line) || CAUSED.test(line)) return 'stack';
-  if (TRACEBACK.test(line) || CHAINED.test(line)) return 'python';
+  // A traceback joins the error its logger wrote above it; after any other line it is its own record.
+  const afterError = s.level === 'error' || s.level === 'fatal' || s.level === 'warn';
+  if (TRACEBACK.test(line)) return afterError || s.block === 'python-end' ? 'python' : undefined;
+  if (CHAINED.test(line)) return s.block === 'python' || s.block === 'python-end' ? 'python' : undefined;
   if (GOROUTINE.test(line)) return 'go';
   switch (s.block) {
     case 'python':
@@ -85,11 +105,9 @@ function continuation(s: SourceState, line: string): Block | undefined {
       return line === '' ? 'python-end' : undefined;
     case 'go':
       return line === '' || GO_FRAME.test(line) ? 'go' : undefined;
-    default: {
+    default:
       // The exception a logger printed under its own error line: `ERROR x failed` then the class.
-      const afterError = s.level === 'error' || s.level === 'fatal' || s.level === 'warn';
       return afterError && s.lines === 1 && EXCEPTION_LINE.test(line) ? 'stack' : undefined;
-    }
   }
 }
 

@@ -84,7 +84,12 @@ export function parseTime(value: unknown, now: number): number | undefined {
 
 const ISO = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})?/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const SYSLOG = /^(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?: (\d{4}))?/;
+const SYSLOG =
+  /^(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?: (\d{4}))?/;
+/** nginx's error log and others: `2024/01/12 03:14:13`. */
+const SLASHED = /(\d{4})\/(\d{2})\/(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,3}))?/;
+/** The common log format's `[12/Jan/2024:03:14:01 +0000]`. */
+const COMMON_LOG = /(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?: ([+-]\d{4}))?/;
 
 /** ISO-8601 (zone-less read as UTC) or syslog/Apache style; undefined when none is found. */
 export function parseTimestampText(text: string, now: number): number | undefined {
@@ -110,7 +115,33 @@ export function parseTimestampText(text: string, now: number): number | undefine
     }
     return Number.isNaN(t) ? undefined : t;
   }
-  const sys = SYSLOG.exec(text.startsWith('[') ? text.slice(1) : text);
+  const slashed = SLASHED.exec(text);
+  if (slashed) {
+    const [, y, mo, d, h, mi, s, ms] = slashed;
+    return Date.UTC(
+      Number(y),
+      Number(mo) - 1,
+      Number(d),
+      Number(h),
+      Number(mi),
+      Number(s),
+      Number((ms ?? '0').padEnd(3, '0')),
+    );
+  }
+  const clf = COMMON_LOG.exec(text);
+  if (clf) {
+    const [, d, mon, y, h, mi, s, zone] = clf;
+    const month = MONTHS.indexOf((mon as string).toLowerCase());
+    if (month >= 0) {
+      let t = Date.UTC(Number(y), month, Number(d), Number(h), Number(mi), Number(s));
+      if (zone)
+        t -=
+          (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3))) * 60_000;
+      return t;
+    }
+  }
+  // A syslog priority (`<13>`) or an opening bracket before the time.
+  const sys = SYSLOG.exec(text.replace(/^(?:<\d{1,3}>|\[)/, ''));
   if (sys) {
     const [, mon, d, h, mi, s, year] = sys;
     const month = MONTHS.indexOf((mon as string).toLowerCase());
@@ -229,7 +260,8 @@ export function parseLine(raw: string, ctx: ParseContext): LogRecord {
       level: normalizeLevel(firstOf(structured, names.level)),
       requestId: scalarText(firstOf(structured, names.requestId)),
       status: toStatus(firstOf(structured, names.status)),
-      message: message !== undefined ? sanitize(message) + marker : text,
+      // Docker's json-file driver keeps the line's own newline in `log`: it is not part of the message.
+      message: message !== undefined ? sanitize(message.replace(/\r?\n$/, '')) + marker : text,
     });
   }
   const head = raw.slice(0, 120);

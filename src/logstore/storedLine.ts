@@ -54,6 +54,9 @@ export function fromStoredLine(line: unknown, seq: number): LogRecord {
     message: typeof message === 'string' ? message : text,
     text,
   };
+  // A multi-line record (a stack trace) is stored whole: its line count comes back with it.
+  const lines = text.split('\n').length;
+  if (lines > 1) record.lines = lines;
   if (typeof level === 'string' && (LEVELS as readonly string[]).includes(level))
     record.level = level as Level;
   if (typeof requestId === 'string') record.requestId = requestId;

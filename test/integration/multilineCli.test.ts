@@ -35,6 +35,36 @@ describe('logs --file and --follow: a stack trace is one record', () => {
     expect(numbered).toEqual(lines.map((_, i) => i + 1));
   });
 
+  it('--follow joins a trace a slow writer writes a line at a time', async () => {
+    const file = join(dir, 'slow.log');
+    writeFileSync(file, '');
+    const child = spawn(BIN, ['logs', '--follow', '--file', file, '--json'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    try {
+      const java = MULTILINE_FAMILIES['Java stack trace'] as string[];
+      // The writer is the scenario: a line every 300 ms, as a process printing its trace slowly.
+      for (const line of [...java, between(8)]) {
+        appendFileSync(file, `${line}\n`);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      await waitUntil(() => out.split('\n').filter(Boolean).length >= 2, 10_000, 'two records out');
+      const [trace, next] = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { message: string; continuation?: string[] });
+      expect(trace?.continuation).toHaveLength(java.length - 1);
+      expect(next?.message).toBe(between(8));
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
   it('--follow joins a trace written to a followed file', async () => {
     const file = join(dir, 'follow.log');
     writeFileSync(file, '');

@@ -51,6 +51,8 @@ describe('a stack trace in the console', () => {
       // At 80 columns the message is cut, not the count of lines it holds.
       expect(logRow(trace, 80)).toMatch(new RegExp(`… \\[\\+${java.length - 1} lines\\] *$`));
       expect(logRow(trace, 80)).not.toContain('\n');
+      // The row has the time and level in its own columns: the line's own are not repeated.
+      expect(logRow(trace, 80)).not.toContain('2026-12-03 03:14:15');
       expect(detailLines(trace, 200).join('\n')).toContain(
         'Caused by: java.sql.SQLTransientConnectionException',
       );

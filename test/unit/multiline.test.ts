@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JOIN_WINDOW_MS, MultilineJoiner } from '../../src/logs/multiline';
+import { impliedLevel, JOIN_WINDOW_MS, MultilineJoiner } from '../../src/logs/multiline';
 import { MULTILINE_FAMILIES } from '../fixtures/multiline/families';
 
 /** Groups lines of one source into records as the console does: [first line, how many lines]. */
@@ -51,6 +51,17 @@ describe('multi-line records', () => {
       ['cart', 3],
       ['web', 3],
     ]);
+  });
+
+  it('a traceback after an info line is an error record of its own, not part of that line', () => {
+    const python = MULTILINE_FAMILIES['Python traceback'] as string[];
+    const r = records(of('api', ['2026-12-03 03:14:01,000 INFO app: request ok', ...python.slice(1)]));
+    expect(r.map((x) => [x.first, x.lines])).toEqual([
+      ['2026-12-03 03:14:01,000 INFO app: request ok', 1],
+      ['Traceback (most recent call last):', python.length - 1],
+    ]);
+    expect(impliedLevel('Traceback (most recent call last):')).toBe('error');
+    expect(impliedLevel('panic: boom')).toBe('fatal');
   });
 
   it('a frame that comes long after its record is a record of its own', () => {

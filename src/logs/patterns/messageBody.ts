@@ -32,7 +32,7 @@ const RFC5424 =
 const PRI = /^<\d{1,3}>/;
 /** A `kubectl get events` row: age, type, reason and object before the message. */
 const KUBERNETES_EVENT =
-  /^(?:\d+[smhd](?:\d+[smhd])?|<unknown>)\s+(?:Normal|Warning)\s+\w+\s+[\w.-]+\/\S+\s+/;
+  /^(?:\d+[smhd](?:\d+[smhd])?(?: \(x\d+ over \S+\))?|<unknown>)\s+(?:Normal|Warning)\s+\w+\s+[\w.-]+\/\S+\s+/;
 
 /** `20261203-03:14:15:003|checkout|4242|message`: fields split by pipes, a time first. */
 const PIPE_FIELDS = /^([^|\s]+)((?:\|[^|\s]*){1,5})\|/;
@@ -110,11 +110,15 @@ function headerEnd(line: string): number {
     const t = i === 0 ? raw.replace(PRI, '') : raw;
     const next = tokens[i + 1]?.text ?? '';
     const prevWasTime = lastWasTime;
-    if (t === '-' || t === '|' || t === '--') {
+    if (strong && t === ':') {
+      // A lone colon ends a header: Spring Boot's `--- [main] o.s.b.Foo : message`, logcat's `Tag : …`.
+      return at;
+    }
+    if (t === '-' || t === '|' || t === '--' || t === '---') {
       lastWasTime = false;
       // A lone dash after a header is the logger's separator (`INFO [main] Foo - message`), unless
       // more header follows (`2015-07-29 17:41:44,747 - INFO [main] - message`).
-      if (strong && afterLevel) return at;
+      if (strong && afterLevel && !isBracket(next)) return at;
       end = at;
       continue;
     }
@@ -142,7 +146,8 @@ function headerEnd(line: string): number {
       end = at;
       continue;
     }
-    if (!afterLevel && (isLevel(t) || (strong && LETTER_LEVEL.test(t) && PROGRAM.test(next)))) {
+    const tagFollows = PROGRAM.test(next) || tokens[i + 2]?.text === ':';
+    if (!afterLevel && (isLevel(t) || (strong && LETTER_LEVEL.test(t) && tagFollows))) {
       strong = true;
       afterLevel = true;
       end = at;
@@ -176,6 +181,11 @@ function headerEnd(line: string): number {
     if (strong && next === '-' && !isLevel(t) && /^[\w.$@/-]+$/.test(t)) {
       // A program or class and its dash after the time: `[10.30 16:49:06] chrome.exe - …`.
       return (tokens[i + 1] as Token).end;
+    }
+    if (strong && next === ':' && /^[\w.$/-]+$/.test(t)) {
+      // A tag or logger before a lone colon.
+      end = at;
+      continue;
     }
     if (afterLevel && DOTTED.test(t)) {
       // A logger's name after the level; the message follows, or a `-` does.

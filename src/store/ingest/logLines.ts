@@ -1,5 +1,5 @@
 import { type LogRecord, requestOutcome } from '../../logs/logRecord';
-import { appendLine } from '../../logs/multiline';
+import { appendLine, impliedLevel } from '../../logs/multiline';
 import { fieldNamesWith, parseLine } from '../../logs/parseLine';
 import { sanitize } from '../../text/sanitize';
 import type { IngestContext, Reducer } from './draft';
@@ -26,8 +26,11 @@ export const logLines: Reducer<'log-lines'> = (_draft, e, ctx) => {
     }
     // The sequence number is given when the line leaves the reorder buffer.
     const record = parseLine(line, { source: e.source, seq: 0, receivedAt: at, fields });
+    record.level ??= impliedLevel(line);
     ctx.joiner.started(e.source, line, at, record.level);
     if (e.readBack) record.readBack = true;
+    // A stack trace's next lines join it while it waits here (the merge window): a writer slower
+    // than that leaves them as records of their own.
     ctx.reorder.add(record, e.receivedAt);
     const outcome = requestOutcome(record);
     // Read back from before the console opened: counted at its own time (never later than it came).
