@@ -67,8 +67,6 @@ export function App({ threshold }: AppProps) {
     // Over a slow link several keystrokes can arrive in one read: handle them one by one, each in
     // the mode the previous one left (a "D" opens a prompt that the following letters type into).
     const plainText = input.length > 1 && !key.ctrl && !key.meta && !key.escape && !/[\u001b]/.test(input);
-    // Control keys bunched the same way (`^W^W`) are as many presses.
-    const bunchedCtrl = key.ctrl && !key.meta && /^[a-z]{2,}$/i.test(input);
     const keys = plainText
       ? [...input].map((ch) => {
           const code = ch.charCodeAt(0);
@@ -78,9 +76,7 @@ export function App({ threshold }: AppProps) {
           if (code === 0x7f) return { input: '', key: { ...key, backspace: true } };
           return { input: ch, key: { ...key, return: ch === '\r', tab: ch === '\t' } };
         })
-      : bunchedCtrl
-        ? [...input].map((ch) => ({ input: ch, key }))
-        : [{ input, key }];
+      : [{ input, key }];
     for (const k of keys) {
       const typed = k.input && !k.key.ctrl && !k.key.meta ? k.input : '';
       controls.dispatch(keyName(k.input, k.key), typed);

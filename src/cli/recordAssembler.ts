@@ -1,6 +1,5 @@
 import type { LogRecord } from '../logs/logRecord';
-import { appendLine, impliedLevel, MultilineJoiner } from '../logs/multiline';
-import { sanitize } from '../text/sanitize';
+import { MultilineJoiner } from '../logs/multiline';
 
 interface Held {
   record: LogRecord;
@@ -26,16 +25,14 @@ export class RecordAssembler {
 
   line(source: string, raw: string, at: number, lineNumber: number, parse: () => LogRecord): void {
     const h = this.held.get(source);
-    if (h && this.joiner.continues(source, raw, at)) {
-      appendLine(h.record, sanitize(raw));
+    if (h && this.joiner.join(source, raw, at, h.record)) {
       h.lineNumbers.push(lineNumber);
       this.arm(source, h, true);
       return;
     }
     if (h) this.release(source, h);
     const record = parse();
-    record.level ??= impliedLevel(raw);
-    const mayContinue = this.joiner.started(source, raw, at, record.level);
+    const mayContinue = this.joiner.start(source, raw, at, record);
     const next: Held = { record, lineNumbers: [lineNumber] };
     this.held.set(source, next);
     this.arm(source, next, mayContinue);

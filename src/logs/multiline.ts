@@ -1,3 +1,4 @@
+import { sanitize } from '../text/sanitize';
 import type { LogRecord } from './logRecord';
 
 /**
@@ -63,6 +64,19 @@ export class MultilineJoiner {
     return false;
   }
 
+  /** Appends `line` to `open` (the source's record still being built) when it continues it. */
+  join(source: string, line: string, at: number, open: LogRecord | undefined): boolean {
+    if (!open || !this.continues(source, line, at)) return false;
+    appendLine(open, sanitize(line));
+    return true;
+  }
+
+  /** A record starts with `line`: its level, when the line named none, is the one its shape implies. */
+  start(source: string, line: string, at: number, record: LogRecord): boolean {
+    record.level ??= impliedLevel(line);
+    return this.started(source, line, at, record.level);
+  }
+
   /**
    * Records the start of a new record (its first line opens a block when it is a panic or a
    * traceback). True when lines may yet join it: an error or warning, or an open block. The caller
@@ -118,7 +132,7 @@ export function firstLineOf(text: string): string {
 }
 
 /** Appends a continuation line (already sanitized) to a record. */
-export function appendLine(record: LogRecord, line: string): void {
+function appendLine(record: LogRecord, line: string): void {
   record.text = `${record.text}\n${line}`;
   record.lines = (record.lines ?? 1) + 1;
 }

@@ -12,6 +12,32 @@ const families = Object.values(MULTILINE_FAMILIES);
 const between = (i: number) => `2026-12-03 03:15:0${i},000 INFO app: request completed in ${i} ms`;
 const lines = families.flatMap((f, i) => [between(i), ...f]);
 
+type JsonRecord = { message: string; continuation?: string[] };
+
+/** `logs --follow --json` on a new file while `write` appends to it: the first two records out. */
+async function followTwoRecords(name: string, write: (file: string) => Promise<void>): Promise<JsonRecord[]> {
+  const file = join(dir, name);
+  writeFileSync(file, '');
+  const child = spawn(BIN, ['logs', '--follow', '--file', file, '--json'], {
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  try {
+    await write(file);
+    await waitUntil(() => out.split('\n').filter(Boolean).length >= 2, 10_000, 'two records out');
+    return out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as JsonRecord);
+  } finally {
+    child.kill('SIGINT');
+  }
+}
+
 describe('logs --file and --follow: a stack trace is one record', () => {
   it('--json gives each family one record with its continuation lines; --patterns numbers every line once', async () => {
     const file = join(dir, 'app.log');
@@ -36,58 +62,24 @@ describe('logs --file and --follow: a stack trace is one record', () => {
   });
 
   it('--follow joins a trace a slow writer writes a line at a time', async () => {
-    const file = join(dir, 'slow.log');
-    writeFileSync(file, '');
-    const child = spawn(BIN, ['logs', '--follow', '--file', file, '--json'], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    try {
-      const java = MULTILINE_FAMILIES['Java stack trace'] as string[];
+    const java = MULTILINE_FAMILIES['Java stack trace'] as string[];
+    const [trace, next] = await followTwoRecords('slow.log', async (file) => {
       // The writer is the scenario: a line every 300 ms, as a process printing its trace slowly.
       for (const line of [...java, between(8)]) {
         appendFileSync(file, `${line}\n`);
         await new Promise((r) => setTimeout(r, 300));
       }
-      await waitUntil(() => out.split('\n').filter(Boolean).length >= 2, 10_000, 'two records out');
-      const [trace, next] = out
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { message: string; continuation?: string[] });
-      expect(trace?.continuation).toHaveLength(java.length - 1);
-      expect(next?.message).toBe(between(8));
-    } finally {
-      child.kill('SIGINT');
-    }
+    });
+    expect(trace?.continuation).toHaveLength(java.length - 1);
+    expect(next?.message).toBe(between(8));
   });
 
   it('--follow joins a trace written to a followed file', async () => {
-    const file = join(dir, 'follow.log');
-    writeFileSync(file, '');
-    const child = spawn(BIN, ['logs', '--follow', '--file', file, '--json'], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    try {
-      const python = MULTILINE_FAMILIES['Python traceback'] as string[];
+    const python = MULTILINE_FAMILIES['Python traceback'] as string[];
+    const [trace, next] = await followTwoRecords('follow.log', async (file) => {
       appendFileSync(file, `${python.join('\n')}\n${between(9)}\n`);
-      await waitUntil(() => out.split('\n').filter(Boolean).length >= 2, 10_000, 'two records out');
-      const [trace, next] = out
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { message: string; continuation?: string[] });
-      expect(trace?.continuation).toEqual(python.slice(1));
-      expect(next?.message).toBe(between(9));
-    } finally {
-      child.kill('SIGINT');
-    }
+    });
+    expect(trace?.continuation).toEqual(python.slice(1));
+    expect(next?.message).toBe(between(9));
   });
 });

@@ -1,7 +1,5 @@
 import { type LogRecord, requestOutcome } from '../../logs/logRecord';
-import { appendLine, impliedLevel } from '../../logs/multiline';
 import { fieldNamesWith, parseLine } from '../../logs/parseLine';
-import { sanitize } from '../../text/sanitize';
 import type { IngestContext, Reducer } from './draft';
 
 /**
@@ -19,15 +17,10 @@ export const logLines: Reducer<'log-lines'> = (_draft, e, ctx) => {
   for (const [i, line] of e.lines.entries()) {
     const at = e.times?.[i] ?? e.receivedAt;
     // A stack trace's next line joins its record while that one still waits to be shown.
-    const last = ctx.reorder.lastPendingOf(e.source);
-    if (last && ctx.joiner.continues(e.source, line, at)) {
-      appendLine(last, sanitize(line));
-      continue;
-    }
+    if (ctx.joiner.join(e.source, line, at, ctx.reorder.lastPendingOf(e.source))) continue;
     // The sequence number is given when the line leaves the reorder buffer.
     const record = parseLine(line, { source: e.source, seq: 0, receivedAt: at, fields });
-    record.level ??= impliedLevel(line);
-    ctx.joiner.started(e.source, line, at, record.level);
+    ctx.joiner.start(e.source, line, at, record);
     if (e.readBack) record.readBack = true;
     // A stack trace's next lines join it while it waits here (the merge window): a writer slower
     // than that leaves them as records of their own.
