@@ -1,5 +1,6 @@
 import { Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
+import type { ReplayInfo } from '../src/store/consoleStore';
 import { firingAlerts, hasAlertSource } from '../src/store/selectors';
 import { useColor, useConsole } from './ConsoleContext';
 import { dataAccount } from './dataAccount';
@@ -55,7 +56,10 @@ export function Header({ width }: { width: number }) {
                 : p.name,
           )
           .join(' ')}`;
-  const left = `opsconsole · ${environment} · ${clockTime(now)}Z${alerts}${here}`;
+  // A replay is never mistaken for live: its badge leads the line, in words as well as colour.
+  const replay = useConsole((s) => s.replay);
+  const badge = replay ? replayBadge(replay) : '';
+  const left = `opsconsole · ${environment}${replay ? '' : ` · ${clockTime(now)}Z`}${alerts}${here}`;
   const status = incident
     ? `${incident.severity} ${incident.status.toUpperCase()}${firing ? ' · ALERT' : ''}${incident.journalProblem ? '' : `${chat}${update}`}`
     : firing || (amFiring ?? 0) > 0
@@ -79,9 +83,24 @@ export function Header({ width }: { width: number }) {
             ? ` · ${clockTime(lastLink.at)} ${lastLink.text}`
             : '';
   const alarm = firing || (amFiring ?? 0) > 0 || incident?.journalProblem !== undefined;
-  return (
+  const line = (
     <Text wrap="truncate" bold color={color(alarm ? 'red' : pending ? 'yellow' : 'green')}>
-      {cell(`${left} │ ${status}${detail}`, width)}
+      {cell(`${left} │ ${status}${detail}`, Math.max(0, width - badge.length))}
     </Text>
   );
+  if (!replay) return line;
+  return (
+    <Text wrap="truncate">
+      <Text bold inverse color={color('magenta')}>
+        {badge}
+      </Text>
+      {line}
+    </Text>
+  );
+}
+
+/** "REPLAY 03:14:05Z ×60 ▶ " (PRACTICE in training; PAUSED, END): what the header leads with. */
+export function replayBadge(r: ReplayInfo): string {
+  const state = r.ended ? 'END' : r.paused ? 'PAUSED' : '▶';
+  return `${r.practice ? 'PRACTICE' : 'REPLAY'} ${clockTime(r.at)}Z ×${r.speed} ${state} `;
 }

@@ -6,7 +6,8 @@ import { cell } from './rows';
 /** Generated from the keymap, so it can never list a key that does nothing. */
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
   const view = useConsole((s) => (s.ui.helpOfDescribe ? 'describe' : s.ui.view));
-  const bindings = helpBindings([view === 'describe' ? 'container' : view]);
+  const replay = useConsole((s) => s.replay !== undefined);
+  const bindings = helpBindings([view === 'describe' ? 'container' : view], replay);
   // No border: at 80x24 every binding must fit, and the frame costs two rows.
   const inner = Math.max(20, width - 1);
   const columns = inner >= 70 ? 2 : 1;

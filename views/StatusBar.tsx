@@ -8,6 +8,9 @@ export const MESSAGE_SHOWN_MS = 8_000;
 /** The most rows a long message (an export path) may take from the panes above it. */
 const MAX_STATUS_ROWS = 3;
 const HINTS = '? help · D declare · n note · t timeline · q quit';
+/** A replay's own keys; in practice the trainee declares and triages. */
+const REPLAY_HINTS = '? help · Space play · < > speed · [ ] entries · q quit';
+const PRACTICE_HINTS = '? help · Space play · < > speed · D declare · T triage · q quit';
 /** In the describe view its own keys are in its title; these are the ones to move and leave. */
 const DESCRIBE_HINTS = 'j/k scroll · PgUp/PgDn page · Esc back';
 
@@ -48,9 +51,17 @@ export function StatusBar({ width }: { width: number }) {
   const message = useConsole(freshMessage);
   const received = useConsole((s) => s.logs.received);
   const describing = useConsole((s) => s.ui.overlay === 'container');
+  const replay = useConsole((s) => (s.replay ? (s.replay.practice ? 'practice' : 'replay') : undefined));
+  const hints = describing
+    ? DESCRIBE_HINTS
+    : replay === 'practice'
+      ? PRACTICE_HINTS
+      : replay
+        ? REPLAY_HINTS
+        : HINTS;
   return (
     <Box flexDirection="column">
-      {statusRows(message, received, width, describing ? DESCRIBE_HINTS : HINTS).map((row, i) => (
+      {statusRows(message, received, width, hints).map((row, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
         <Text key={i} wrap="truncate" inverse>
           {row}

@@ -1,18 +1,22 @@
-import { readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { configFromText, findConfig, loadConfigFile } from '../config/load';
 import { ChannelUrlError, channelUrl } from '../config/notifySchema';
-import type { Config } from '../config/schema';
+import { type Config, DEFAULT_THRESHOLDS } from '../config/schema';
 import { readUserFile } from '../config/userFile';
+import { RECORDING_MAGIC } from '../logstore/recordingFile';
 import { proxyProblem } from '../notify/delivery';
 import { crossReferenceProblems, loadPlaybookDirs, loadPlaybookFile } from '../playbooks/loadPlaybook';
 import { loadScenarioFile } from '../playbooks/scenarioFile';
-import { walkCase } from '../playbooks/scenarios';
+import { type CaseResult, walkCase } from '../playbooks/scenarios';
 import type { Playbook } from '../playbooks/schema';
 import { projectRoot } from '../projectRoot';
+import { walkRecording } from '../session/replay/recordedScenario';
+import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import type { Command } from './commands';
 import { stderr, stdout } from './output';
+import { readRecordingFile } from './recordings';
 
 export function shippedPlaybookDir(): string {
   return join(projectRoot(), 'playbooks');
@@ -57,11 +61,40 @@ function checkChannels(config: Config, attempt: (label: string, fn: () => void) 
       });
 }
 
+function printCase(r: CaseResult, name: string, expect: string): void {
+  const path = r.path.map(
+    (s) =>
+      `${s.node} ${s.answer}${s.from === 'data' ? ' (data)' : s.from === 'override' ? ' (override)' : ''}`,
+  );
+  stdout.line(`  ${r.passed ? 'PASS' : 'FAIL'}  ${sanitize(name)}`);
+  stdout.line(`        ${[...path, r.reached ?? '?'].join(' → ')}`);
+  if (!r.passed)
+    stdout.line(
+      `        expected ${sanitize(expect)}, reached ${r.reached ?? 'nothing'}${r.problem ? `: ${sanitize(r.problem)}` : ''}`,
+    );
+}
+
+/** Whether a file begins as a recording does (read once, its first bytes). */
+function isRecordingFile(file: string): boolean {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(RECORDING_MAGIC.length);
+      const n = readSync(fd, head, 0, head.length, 0);
+      return head.subarray(0, n).toString() === RECORDING_MAGIC;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 /** `check --scenarios`: each case of each file walked, its path and verdict printed; exit 1 on a failure. */
 function checkScenarios(files: string[], configFlag: string | undefined): number {
   const configPath = findConfig(configFlag);
-  const configured = configPath ? loadConfigFile(configPath).config.playbookDirs : [];
-  const playbooks = loadPlaybookDirs(playbookDirsFor(configPath, configured));
+  const config = configPath ? loadConfigFile(configPath).config : undefined;
+  const playbooks = loadPlaybookDirs(playbookDirsFor(configPath, config?.playbookDirs ?? []));
   const dir = join(shippedPlaybookDir(), 'scenarios');
   const inputs =
     files.length > 0
@@ -72,21 +105,20 @@ function checkScenarios(files: string[], configFlag: string | undefined): number
           .map((f) => join(dir, f));
   let failed = 0;
   for (const file of inputs) {
+    // A recording is a case of its own: its signals replayed, its responders' outcome expected.
+    if (isRecordingFile(file)) {
+      const r = walkRecording(readRecordingFile(file), playbooks, config?.thresholds ?? DEFAULT_THRESHOLDS);
+      if (!r.passed) failed++;
+      stdout.line(`${file} (${r.playbook}, recording)`);
+      printCase(r, r.name, r.expected ?? '?');
+      continue;
+    }
     const { scenario, playbook } = loadScenarioFile(file, playbooks);
     stdout.line(`${file} (${scenario.playbook})`);
     for (const c of scenario.cases) {
       const r = walkCase(playbook, c);
       if (!r.passed) failed++;
-      const path = r.path.map(
-        (s) =>
-          `${s.node} ${s.answer}${s.from === 'data' ? ' (data)' : s.from === 'override' ? ' (override)' : ''}`,
-      );
-      stdout.line(`  ${r.passed ? 'PASS' : 'FAIL'}  ${c.name}`);
-      stdout.line(`        ${[...path, r.reached ?? '?'].join(' → ')}`);
-      if (!r.passed)
-        stdout.line(
-          `        expected ${c.expect}, reached ${r.reached ?? 'nothing'}${r.problem ? `: ${r.problem}` : ''}`,
-        );
+      printCase(r, c.name, c.expect);
     }
   }
   stdout.line(failed === 0 ? 'all scenarios pass' : `${failed} scenario${failed === 1 ? '' : 's'} failed`);
@@ -104,7 +136,9 @@ export const checkCommand: Command = {
     '',
     '--scenarios walks playbooks against scenario files (default: the shipped playbooks/scenarios):',
     'for each case, the path taken, which answers came from the data, and pass or fail against its',
-    'expected outcome. Exit 1 if any case fails, 2 if a file is invalid.',
+    'expected outcome. Exit 1 if any case fails, 2 if a file is invalid. A FILE may be a recording',
+    '(`export ID --recording`): its signals are replayed through the rules and the playbook its',
+    "responders answered is walked with the data's answers, expecting the outcome they reached.",
   ],
   options: { scenarios: { type: 'boolean' } },
   allowPositionals: true,

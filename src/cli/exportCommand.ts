@@ -1,7 +1,8 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { buildPostmortem, renderPostmortemMarkdown } from '../export/postmortem';
 import { writeFileAtomic } from '../files/privateFiles';
 import type { IncidentState } from '../incident/incidentState';
+import { encodeRecording } from '../logstore/recordingFile';
 import { describeDamage } from '../model/journalRecord';
 import { inertJson } from '../text/inert';
 import { createRedactor, redactDeep } from '../text/redact';
@@ -10,6 +11,7 @@ import { UserError } from '../userError';
 import type { Command } from './commands';
 import { incidentContext } from './incidentCommand';
 import { stderr, stdout } from './output';
+import { recordingOfIncident, releaseIncident } from './recordings';
 
 export type ExportFormat = 'md' | 'json';
 
@@ -23,12 +25,21 @@ export function renderExport(state: IncidentState, format: ExportFormat, secrets
 export const exportCommand: Command = {
   name: 'export',
   summary: 'Write the post-mortem draft of an incident (Markdown or JSON).',
-  usage: 'opsconsole export [ID] [--format md|json] [--out PATH]',
+  usage:
+    'opsconsole export [ID] [--format md|json] [--out PATH]\n       opsconsole export ID --recording FILE [--env NAME]',
   details: [
+    "--recording FILE writes the incident's recording instead (its journal, and every signal the console",
+    'received from half an hour before it began until it was resolved), redacted, compressed, 0600,',
+    "for `opsconsole replay FILE` on any machine; the incident's signals may then be evicted again.",
     'Without ID: the open incident, else the newest. Without --out: to standard output.',
     'The file is replaced atomically: an interrupted export leaves the old file or the new one.',
   ],
-  options: { format: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    format: { type: 'string' },
+    out: { type: 'string' },
+    recording: { type: 'string' },
+    env: { type: 'string' },
+  },
   allowPositionals: true,
   async run({ values, positionals }, globals) {
     if (positionals.length > 1) throw new UserError('opsconsole: export takes at most one incident ID');
@@ -42,6 +53,26 @@ export const exportCommand: Command = {
       stderr.line(
         `opsconsole: warning: the journal of ${id} is damaged at ${describeDamage(state.damage)}; the draft says so.\n  fix: opsconsole incident repair ${id}`,
       );
+    if (typeof values.recording === 'string') {
+      const env = typeof values.env === 'string' ? values.env : undefined;
+      const stateDir = dirname(ctx.repo.dir);
+      const rec = recordingOfIncident(
+        stateDir,
+        state,
+        ctx.secrets,
+        (m) => stderr.line(`opsconsole: ${m}`),
+        env,
+      );
+      const path = resolve(values.recording);
+      writeFileAtomic(path, encodeRecording(rec));
+      ctx.recorderFor(id).record('export.written', { path, format: 'recording' });
+      // Exported, the range is in the file: the store may let it go (an open incident keeps it still).
+      if (state.status === 'resolved') releaseIncident(stateDir, id, env);
+      stderr.line(
+        `wrote ${path} (${rec.lines.length} log lines, ${rec.events.length} events, ${rec.journal.length} records)`,
+      );
+      return 0;
+    }
     const text = renderExport(state, format, ctx.secrets);
     if (typeof values.out === 'string') {
       const path = resolve(values.out);

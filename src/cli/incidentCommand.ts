@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { findConfig, loadConfigFile } from '../config/load';
 import { stateDirFor } from '../config/paths';
 import { configSecrets } from '../config/secrets';
@@ -14,6 +15,7 @@ import { tellChatFromCli } from './chatFromCli';
 import type { Command, ParsedCommand } from './commands';
 import { pickEnvironment } from './environment';
 import { stderr, stdout } from './output';
+import { keepIncident, releaseIncident } from './recordings';
 
 export function incidentContext(configFlag: string | undefined) {
   const path = findConfig(configFlag);
@@ -65,6 +67,7 @@ const USAGE = [
   '       opsconsole incident update ID --message TEXT   (a stakeholder update, told to the chat channels)',
   '       opsconsole incident list [--json]',
   '       opsconsole incident repair ID            (after the journal was damaged: keeps it aside, re-chains)',
+  '       opsconsole incident keep|release ID [--env NAME]   (its recording kept from eviction, or let go)',
 ].join('\n');
 
 /** "; did you mean "note"?" for a misspelled verb of `incident`, else nothing. */
@@ -189,6 +192,27 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
             ? `${id}: repaired (${describeDamage(result.damage)}); ${result.records} records re-chained, ${result.unreadable} unreadable lines kept in the record; the old file is kept as ${result.keptAt}`
             : `${id}: the chain verified; rewritten anyway, the old file kept as ${result.keptAt}`,
       );
+      return 0;
+    }
+    case 'keep': {
+      need(args, 1, 'keep');
+      const state = ctx.repo.load(args[0] as string);
+      const stateDir = dirname(ctx.repo.dir);
+      const env = keepIncident(stateDir, state, typeof values.env === 'string' ? values.env : undefined);
+      out(
+        `${state.id}: its recording is kept in the ${sanitize(env)} log store until it is exported or released`,
+      );
+      return 0;
+    }
+    case 'release': {
+      need(args, 1, 'release');
+      const id = ctx.repo.load(args[0] as string).id;
+      const released = releaseIncident(
+        dirname(ctx.repo.dir),
+        id,
+        typeof values.env === 'string' ? values.env : undefined,
+      );
+      out(released ? `${id}: its recording may be evicted again` : `${id}: nothing was kept for it`);
       return 0;
     }
     case 'list': {

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   logs: () => import('./logsCommand').then((m) => m.logsCommand),
   incident: () => import('./incidentCommand').then((m) => m.incidentCommand),
   export: () => import('./exportCommand').then((m) => m.exportCommand),
+  replay: () => import('./replayCommand').then((m) => m.replayCommand),
   import: () => import('./importCommand').then((m) => m.importCommand),
   'trust-host': () => import('./trustHostCommand').then((m) => m.trustHostCommand),
   init: () => import('./initCommand').then((m) => m.initCommand),

@@ -93,7 +93,7 @@ function writeError(path: string, err: unknown): UserError {
  * throws a UserError that names the path and the reason. Every file opsconsole writes for people to
  * read (exports, imported playbooks) goes through here, so its text is made inert here too.
  */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   const dir = dirname(path);
   let mode = PRIVATE_FILE_MODE;
   try {
@@ -109,7 +109,9 @@ export function writeFileAtomic(path: string, content: string): void {
   try {
     fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, PRIVATE_FILE_MODE);
     fchmodSync(fd, mode);
-    writeSync(fd, inertText(content));
+    // Binary content (a recording) is written as it is; its text was made inert when encoded.
+    const data = typeof content === 'string' ? Buffer.from(inertText(content)) : content;
+    for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -38,6 +38,8 @@ export class IncidentRepository {
     private readonly actor = defaultActor(),
     /** The console waits briefly for another writer's lock; one-shot commands may wait longer. */
     private readonly lockWaitMs = DEFAULT_LOCK_WAIT_MS,
+    /** The clock its journals stamp records with (a practice run's is the replay's). */
+    private readonly now: () => number = Date.now,
   ) {
     this.dir = join(stateDir, 'incidents');
   }
@@ -47,8 +49,8 @@ export class IncidentRepository {
   }
 
   declare(d: Declaration): { id: string; journal: Journal } {
-    const id = newIncidentId(new Date());
-    const journal = new Journal(this.pathOf(id), this.actor, this.lockWaitMs);
+    const id = newIncidentId(new Date(this.now()));
+    const journal = new Journal(this.pathOf(id), this.actor, this.lockWaitMs, this.now);
     journal.append('incident.declared', {
       title: d.title,
       severity: d.severity,
@@ -64,7 +66,7 @@ export class IncidentRepository {
         `opsconsole: no incident "${id}" in ${this.dir}.\n  fix: list them with \`opsconsole incident list\`.`,
       );
     }
-    return new Journal(this.pathOf(id), this.actor, this.lockWaitMs);
+    return new Journal(this.pathOf(id), this.actor, this.lockWaitMs, this.now);
   }
 
   load(id: string): IncidentState {

@@ -164,6 +164,8 @@ export class Journal {
     readonly path: string,
     private readonly actor = defaultActor(),
     private readonly lockWaitMs = DEFAULT_LOCK_WAIT_MS,
+    /** The clock records are stamped by: a practice run's is the replay's. */
+    private readonly now: () => number = Date.now,
   ) {
     try {
       ensurePrivateDir(dirname(path));
@@ -251,7 +253,7 @@ export class Journal {
     const add = <W extends RecordKind>(k: W, p: PayloadInput<W>, when?: number): JournalRecord => {
       const record = {
         seq: tail.seq + 1,
-        ts: new Date().toISOString(),
+        ts: new Date(this.now()).toISOString(),
         ...(when !== undefined && { at: new Date(when).toISOString() }),
         kind: k,
         actor: actingAs.getStore() ?? this.actor,

@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LogRecord } from '../logs/logRecord';
+import type { RecordedEvent } from '../model/recording';
+import type { KeptRange } from './recordingStore';
 import { DEFAULT_WRITER_LIMITS, type WriterLimits } from './storeWriter';
 import type { FromStoreThread, ToStoreThread } from './threadMessages';
 
@@ -90,6 +92,18 @@ export class LogStoreClient {
     this.post({ type: 'append', records: [...records] });
   }
 
+  /** The recording's events of the last second; a batch the writer cannot take is said, not retried. */
+  record(events: readonly RecordedEvent[]): void {
+    if (events.length === 0 || this.unavailable || this.closed) return;
+    this.post({ type: 'events', events: [...events] });
+  }
+
+  /** Keeps an open incident's range (from its start, less the recording's lead) from eviction. */
+  keep(range: KeptRange): void {
+    if (this.unavailable || this.closed) return;
+    this.post({ type: 'keep', range });
+  }
+
   snapshot(): StoreCounts {
     return { ...this.counts, dropped: { ...this.counts.dropped } };
   }
@@ -144,6 +158,8 @@ export class LogStoreClient {
           `the log store dropped lines (${reason}${m.error ? `: ${m.error}` : ''}); they stay on screen`,
         );
       }
+    } else if (m.type === 'recorded') {
+      if (m.error) this.say('recording', `the recording could not be stored: ${m.error}`);
     } else if (m.type === 'closed') {
       this.onClosed?.();
     }

@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { ensurePrivateDir, openPrivate } from '../files/privateFiles';
 
 /** The store's layout; a store of a later version is refused (never rewritten), an earlier one migrated. */
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
 
 /**
  * Blocks of lines (zstd-compressed, one JSON tuple per line, see `storedLine.ts`) with, per block,
@@ -12,6 +12,10 @@ export const STORE_VERSION = 1;
  * block, committed at once, so a crash loses only what was not yet handed to the writer; small
  * blocks are merged into larger ones as they age (better compression, fewer keys). A line's number
  * (`seq`) runs on across blocks: a block holds `count` lines from `first_seq`.
+ *
+ * Version 2 adds the recording: every other source event the console received, a block of JSON
+ * lines (`RecordedEvent`) per second, and the time ranges kept from eviction for an incident
+ * (`kept`, see `recordingStore.ts`). A version 1 store gains the empty tables when opened to write.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -27,6 +31,20 @@ CREATE TABLE IF NOT EXISTS blocks (
 CREATE INDEX IF NOT EXISTS blocks_time ON blocks (t_max, t_min);
 CREATE TABLE IF NOT EXISTS block_keys (key TEXT NOT NULL, block INTEGER NOT NULL, PRIMARY KEY (key, block)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS block_keys_block ON block_keys (block);
+CREATE TABLE IF NOT EXISTS event_blocks (
+  id INTEGER PRIMARY KEY,
+  count INTEGER NOT NULL,
+  t_min INTEGER NOT NULL,
+  t_max INTEGER NOT NULL,
+  raw_bytes INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_blocks_time ON event_blocks (t_max, t_min);
+CREATE TABLE IF NOT EXISTS kept (
+  incident TEXT PRIMARY KEY,
+  t_from INTEGER NOT NULL,
+  t_to INTEGER
+) WITHOUT ROWID;
 `;
 
 export class StoreVersionError extends Error {}

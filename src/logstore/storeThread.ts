@@ -80,6 +80,19 @@ function append(records: LogRecord[]): FromStoreThread {
   }
 }
 
+/** The recording's events, or a kept range; a failure is said, and the console goes on. */
+function record(m: Extract<ToStoreThread, { type: 'events' | 'keep' }>): FromStoreThread {
+  const count = m.type === 'events' ? m.events.length : 0;
+  try {
+    if (!writer) throw new Error('the store is not open');
+    if (m.type === 'keep') writer.keep(m.range);
+    else writer.appendEvents(m.events);
+    return { type: 'recorded', stored: count, dropped: 0 };
+  } catch (err) {
+    return { type: 'recorded', stored: 0, dropped: count, error: (err as Error).message };
+  }
+}
+
 /** The reader opens at the first search: the writer may not have created the file yet at start. */
 function readerNow(): StoreReader | undefined {
   if (reader) return reader;
@@ -101,6 +114,8 @@ port.on('message', (m: ToStoreThread) => {
     } catch (err) {
       send({ type: 'result', id: m.id, lines: [], error: (err as Error).message });
     }
+  } else if (m.type === 'events' || m.type === 'keep') {
+    send(record(m));
   } else if (m.type === 'close') {
     try {
       close();

@@ -1,7 +1,9 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import type { LogRecord } from '../logs/logRecord';
+import type { RecordedEvent } from '../model/recording';
 import { NewestStored } from './newestStored';
+import { appendEventBlock, type KeptRange, keepRange, NOT_KEPT } from './recordingStore';
 import { toStoredLine } from './storedLine';
 import { isDamaged } from './storeFile';
 
@@ -236,6 +238,24 @@ export class StoreWriter {
     return (pages - free) * size;
   }
 
+  /** Keeps an incident's range from eviction (see `recordingStore.ts`). */
+  keep(range: KeptRange): void {
+    keepRange(this.db, range);
+  }
+
+  /** A batch of the recording's events, as one block. */
+  appendEvents(events: readonly RecordedEvent[]): number {
+    let stored = 0;
+    this.transaction(() => {
+      stored = appendEventBlock(this.db, events);
+    });
+    if (++this.appendsSinceBudgetCheck >= 20) {
+      this.appendsSinceBudgetCheck = 1;
+      this.keepWithinBudget();
+    }
+    return stored;
+  }
+
   /**
    * Past the budget, the oldest blocks go (down to nine tenths of it, so this runs seldom). Their
    * pages are reused by the next blocks: the file stops growing rather than shrinking.
@@ -244,12 +264,20 @@ export class StoreWriter {
     let evicted = 0;
     const target = this.limits.budgetBytes * 0.9;
     while (this.usedBytes() > this.limits.budgetBytes || (evicted > 0 && this.usedBytes() > target)) {
-      const oldest = this.db.prepare('SELECT id FROM blocks ORDER BY first_seq LIMIT 16').all() as {
-        id: number;
-      }[];
+      // Log blocks and event blocks alike, oldest first, passing over any an incident keeps.
+      const oldest = this.db
+        .prepare(
+          `SELECT 'l' AS k, id, t_min FROM blocks WHERE ${NOT_KEPT}
+           UNION ALL SELECT 'e' AS k, id, t_min FROM event_blocks WHERE ${NOT_KEPT}
+           ORDER BY t_min LIMIT 16`,
+        )
+        .all() as { k: 'l' | 'e'; id: number }[];
+      // Everything left is kept: the store stays over its budget rather than lose an incident.
       if (oldest.length === 0) break;
       this.transaction(() => {
-        for (const { id } of oldest) this.deleteBlock(id);
+        for (const { k, id } of oldest)
+          if (k === 'l') this.deleteBlock(id);
+          else this.db.prepare('DELETE FROM event_blocks WHERE id = ?').run(id);
       });
       evicted += oldest.length;
     }

@@ -19,6 +19,8 @@ export interface KeyBinding<A extends string = string> {
   description: string;
   /** Passed to the action: which choice or checklist item a number key picks. */
   arg?: number;
+  /** Listed (help, palette) only in a replay: its clock's keys. */
+  replayOnly?: boolean;
 }
 
 /** Key bindings by mode; `global` ones work in every main view (dashboard, timeline, triage, alerts, patterns). */

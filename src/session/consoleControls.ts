@@ -9,6 +9,7 @@ import { logsController } from './controllers/logsController';
 import { paletteController } from './controllers/paletteController';
 import { patternsController } from './controllers/patternsController';
 import { promptsController } from './controllers/promptsController';
+import { replayController } from './controllers/replayController';
 import { triageController } from './controllers/triageController';
 import { updatesController } from './controllers/updatesController';
 import { bindingFor, keyModeOf, paletteEntries } from './keymap';
@@ -44,6 +45,7 @@ export function createConsoleControls(services: ConsoleServices) {
   const patterns = patternsController(ctx);
   const containers = containersController(ctx);
   const updates = updatesController(ctx);
+  const replay = replayController(ctx);
   const focus = focusController(ctx, {
     scrollLogs: (d) => logs.actions.scrollLogs(d),
     logsTop: logs.actions.logsTop,
@@ -65,17 +67,21 @@ export function createConsoleControls(services: ConsoleServices) {
   });
   /** The palette: every action, and every loaded playbook by its title and id. */
   const entries = (query: string) =>
-    paletteEntries(query, [
-      ...(services.triage?.catalog() ?? []).map(
-        (p, i): KeyBinding => ({
-          keys: [],
-          action: 'openPlaybook',
-          arg: i,
-          description: `open playbook: ${p.title} (${p.id})`,
-        }),
-      ),
-      ...(services.containers ? CONTAINER_PALETTE : []),
-    ]);
+    paletteEntries(
+      query,
+      [
+        ...(services.triage?.catalog() ?? []).map(
+          (p, i): KeyBinding => ({
+            keys: [],
+            action: 'openPlaybook',
+            arg: i,
+            description: `open playbook: ${p.title} (${p.id})`,
+          }),
+        ),
+        ...(services.containers ? CONTAINER_PALETTE : []),
+      ],
+      services.replay !== undefined,
+    );
   const palette = paletteController(ctx, { entries, run: (b) => runBinding(b) });
   const prompts = promptsController(ctx, {
     ...logs.prompts,
@@ -94,6 +100,7 @@ export function createConsoleControls(services: ConsoleServices) {
     ...patterns.actions,
     ...containers.actions,
     ...updates.actions,
+    ...replay.actions,
     ...logs.actions,
     ...prompts.actions,
   });

@@ -18,6 +18,7 @@ import type { ConsoleServices } from './controllers/controllerContext';
 import { IncidentSession } from './incidentSession';
 import type { HistorySearch } from './logHistory';
 import { startMetricsSnapshots } from './metricsSnapshots';
+import { keptRangeOf, recordingSink } from './recordingTap';
 import { type TriageEnvironment, TriageSession } from './triageSession';
 import { startUpdateReminders } from './updateReminders';
 
@@ -117,9 +118,28 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
   // The session speaks to every screen (a served console has many; each keeps its own messages too).
   const say = (message: string) => announce(store.shared, message, undefined, store.getState().now);
   const repo = new IncidentRepository(options.stateDir, undefined, CONSOLE_LOCK_WAIT_MS);
-  const incident = new IncidentSession(repo, options.secrets, (active, timeline) =>
-    store.setState((s) => ({ incident: { ...s.incident, active, timeline } })),
-  );
+  const logStore =
+    options.logStore &&
+    new LogStoreClient({
+      path: options.logStore.path,
+      workerScript: logStoreThreadScript(),
+      limits: { budgetBytes: options.logStore.budgetBytes },
+      onProblem: say,
+    });
+  let keptKey = '';
+  // An open incident's signals are kept from eviction, from half an hour before it began.
+  const keepActive = () => {
+    const current = incident.current;
+    if (!logStore || !current) return;
+    const range = keptRangeOf(current);
+    const key = `${range.incident}|${range.from}|${range.to}`;
+    if (key !== keptKey) logStore.keep(range);
+    keptKey = key;
+  };
+  const incident = new IncidentSession(repo, options.secrets, (active, timeline) => {
+    store.setState((s) => ({ incident: { ...s.incident, active, timeline } }));
+    keepActive();
+  });
   const chat =
     options.notify && options.notify.length > 0
       ? startChatUpdates({
@@ -151,14 +171,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
     (service, since) => ingest.rateSince(service, since, Date.now()),
     rulesFromThresholds(options.thresholds),
   );
-  const logStore =
-    options.logStore &&
-    new LogStoreClient({
-      path: options.logStore.path,
-      workerScript: logStoreThreadScript(),
-      limits: { budgetBytes: options.logStore.budgetBytes },
-      onProblem: say,
-    });
+  const recording = logStore && recordingSink(logStore, (event) => ingest.sink(event));
   const storeSearch = options.logStore && new StoreSearch(options.logStore.path, logStoreThreadScript());
   const search: HistorySearch | undefined =
     storeSearch && ((query, limit, end) => storeSearch.search(query, limit, end));
@@ -217,7 +230,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
   const stopSnapshots = startMetricsSnapshots(store, incident, options.thresholds.critical.above);
   // The first frame comes before the sources connect: the operator sees the console at once, and
   // the panes fill in as data arrives.
-  const sourcesReady = options.startSources(ingest.sink).catch((err: Error) => {
+  const sourcesReady = options.startSources(recording?.sink ?? ingest.sink).catch((err: Error) => {
     say(`could not start the sources: ${err.message}`);
     return { stop: async () => {} };
   });
@@ -248,6 +261,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
       await (await sourcesReady).stop();
       // After the sources, so their last lines are flushed into the store before it closes.
       ingest.stop();
+      recording?.stop();
       await Promise.all([logStore?.close(), storeSearch?.close()]);
     },
   };

@@ -69,6 +69,11 @@ export class IncidentSession {
     return this.active;
   }
 
+  /** The open incident's whole state (its times, for the recording's kept range). */
+  get current(): IncidentState | undefined {
+    return this.state;
+  }
+
   get active(): ActiveIncident | undefined {
     const s = this.state;
     if (!s) return undefined;

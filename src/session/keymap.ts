@@ -8,6 +8,7 @@ import { LOGS_BINDINGS } from './bindings/logsBindings';
 import { PALETTE_BINDINGS } from './bindings/paletteBindings';
 import { PATTERNS_BINDINGS } from './bindings/patternsBindings';
 import { PROMPT_BINDINGS } from './bindings/promptsBindings';
+import { REPLAY_BINDINGS } from './bindings/replayBindings';
 import { TRIAGE_BINDINGS } from './bindings/triageBindings';
 import { UPDATES_BINDINGS } from './bindings/updatesBindings';
 import type { AlertsAction } from './controllers/alertsController';
@@ -18,6 +19,7 @@ import type { LogsAction } from './controllers/logsController';
 import type { PaletteAction } from './controllers/paletteController';
 import type { PatternsAction } from './controllers/patternsController';
 import type { PromptsAction } from './controllers/promptsController';
+import type { ReplayAction } from './controllers/replayController';
 import type { TriageAction } from './controllers/triageController';
 import type { UpdatesAction } from './controllers/updatesController';
 
@@ -32,7 +34,8 @@ export type ActionName =
   | ContainersAction
   | LogsAction
   | PromptsAction
-  | UpdatesAction;
+  | UpdatesAction
+  | ReplayAction;
 
 /** The controllers' bindings, in the order the help lists them and a key is looked up. */
 const CONTROLLER_BINDINGS: Bindings<ActionName>[] = [
@@ -46,6 +49,7 @@ const CONTROLLER_BINDINGS: Bindings<ActionName>[] = [
   CONTAINERS_BINDINGS,
   LOGS_BINDINGS,
   PROMPT_BINDINGS,
+  REPLAY_BINDINGS,
 ];
 
 const MAIN_VIEWS: KeyMode[] = ['dashboard', 'timeline', 'triage', 'alerts', 'patterns'];
@@ -104,9 +108,13 @@ export function keysLabel(binding: KeyBinding): string {
  * palette lists); bindings that differ only by key are merged. The help shows one view's: what
  * works where the operator is, which also keeps it within 80x24.
  */
-export function helpBindings(views: readonly KeyMode[] = MAIN_VIEWS): KeyBinding<ActionName>[] {
+export function helpBindings(
+  views: readonly KeyMode[] = MAIN_VIEWS,
+  replay = false,
+): KeyBinding<ActionName>[] {
   const merged = new Map<string, KeyBinding<ActionName>>();
   for (const b of views.flatMap((m) => KEYMAP[m])) {
+    if (b.replayOnly && !replay) continue;
     const id = `${b.action}:${b.description}`;
     const prev = merged.get(id);
     if (!prev) merged.set(id, { ...b, keys: [...b.keys] });
@@ -138,8 +146,9 @@ export function fuzzyScore(query: string, text: string): number | undefined {
 export function paletteEntries(
   query: string,
   extra: readonly KeyBinding[] = [],
+  replay = false,
 ): { binding: KeyBinding; label: string }[] {
-  return [...helpBindings(), ...extra]
+  return [...helpBindings(undefined, replay), ...extra]
     .filter((b) => b.action !== 'openPalette')
     .map((b) => ({
       binding: b,

@@ -38,6 +38,10 @@ const LOOKING = new Set([
   'promptClear',
   'promptType',
   'quit',
+  'replayEntry',
+  'replayPause',
+  'replaySpeed',
+  'replayStep',
   'scrollBottom',
   'scrollContainerDown',
   'scrollContainerUp',
@@ -56,6 +60,11 @@ const LOOKING = new Set([
   'toggleTimeline',
   'toggleWrap',
 ]);
+
+/** Whether an action only changes what the screen it is pressed on shows. */
+export function isLooking(action: string): boolean {
+  return LOOKING.has(action);
+}
 
 /** The triage's answers and steps: the commander's, or whoever they handed the steps to. */
 const STEPPING = new Set([

@@ -47,10 +47,28 @@ export interface Announcement {
  * The data every screen shares: the fleet, rates, logs' version, alerts, incident and triage. One
  * per session; a screen subscribes to it, never copies it.
  */
+/** A replay's clock and what it plays (see `session/replay/`); absent on a live console. */
+export interface ReplayInfo {
+  /** The incident id or the file played. */
+  source: string;
+  from: number;
+  to: number;
+  /** Where the replay stands in the recording's time. */
+  at: number;
+  speed: number;
+  paused: boolean;
+  ended: boolean;
+  /** Training: the future and the real incident's record are hidden. */
+  practice: boolean;
+  /** Where a damaged recording broke (what precedes it plays). */
+  damage?: string;
+}
+
 export interface SharedState {
   environment: string;
   startedAt: number;
   now: number;
+  replay?: ReplayInfo;
   sources: Record<string, SourceView>;
   containers: Record<string, ContainerStatus>;
   /** Who is connected to a shared console (`opsconsole serve`); empty for a console of one's own. */

@@ -26,6 +26,19 @@ export interface ConsoleServices {
   search?: HistorySearch;
   /** The Docker engines the console watches: describe a container, act on it. */
   containers?: ContainerEngines;
+  /** A replay's clock, which its keys move (absent on a live console). */
+  replay?: ReplayControls;
+}
+
+/** What a replay's keys do (see `session/replay/replaySession.ts`). */
+export interface ReplayControls {
+  togglePause(): void;
+  /** One second on, and paused. */
+  step(): void;
+  /** Faster (+1) or slower (-1). */
+  speed(direction: 1 | -1): void;
+  /** To the next or the previous entry of the timeline. */
+  seekEntry(direction: 1 | -1): void;
 }
 
 export type PromptPurpose = Prompt['purpose'];
