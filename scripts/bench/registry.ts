@@ -11,6 +11,7 @@ import { logStoreBench } from './logStore';
 import { patternsBench } from './patterns';
 import { readBackBench } from './readBack';
 import { redactBench } from './redact';
+import { replayBench } from './replay';
 import { searchBench } from './search';
 import { serveBench } from './serve';
 import { soakBench } from './soak';
@@ -26,6 +27,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   fleetBench,
   alertsBench,
   chatBench,
+  replayBench,
   patternsBench,
   kubernetesBench,
   serveBench,

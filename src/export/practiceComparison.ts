@@ -4,13 +4,14 @@ import { formatDuration } from '../text/duration';
 import { sanitize } from '../text/sanitize';
 import { keyTimes } from './keyTimes';
 
-/** The moments a practice run is measured by, each from the start of the recording. */
+/** The moments a practice run is measured by, each from when the trouble started. */
 export interface PathTimes {
   declared?: number;
   /** The triage's first outcome: the answer that ended its first run. */
   decided?: number;
   /** Its outcome, in the playbook's words. */
   decision?: string;
+  /** The first step of a playbook run (a practice one is shown, not run): the mitigation begun. */
   mitigated?: number;
 }
 
@@ -28,11 +29,13 @@ export function decisionPath(
 export function pathTimes(s: IncidentState | undefined, origin: number): PathTimes {
   if (!s) return {};
   const first = recordsOf(s.records, 'decision.answered').find((r) => r.payload.outcome);
-  const mitigated = keyTimes(s).at.mitigated;
+  const step = recordsOf(s.records, 'step.result').find(
+    (r) => r.payload.playbook !== undefined && !r.payload.dryRun,
+  );
   return {
     declared: s.declaredAt - origin,
     ...(first && { decided: eventTime(first) - origin, decision: sanitize(first.payload.outcome ?? '') }),
-    ...(mitigated !== undefined && { mitigated: mitigated - origin }),
+    ...(step && { mitigated: eventTime(step) - origin }),
   };
 }
 
@@ -54,29 +57,32 @@ export function whereParted(
   return real.length === 0 ? 'neither path answered a question' : 'the same decision path';
 }
 
-const rel = (ms: number | undefined) => (ms === undefined ? 'never' : `+${formatDuration(Math.max(0, ms))}`);
+const rel = (ms: number | undefined) =>
+  ms === undefined ? 'never' : ms < 0 ? `-${formatDuration(-ms)}` : `+${formatDuration(ms)}`;
 
-/** The comparison printed when a practice run ends: the real incident's path beside the trainee's. */
+/**
+ * The comparison printed when a practice run ends: the real incident's path beside the trainee's,
+ * each time from when the trouble started (the real incident's start: its first breach or alert).
+ */
 export function practiceComparison(
   real: IncidentState | undefined,
   practice: IncidentState | undefined,
-  origin: number,
+  recordingStart: number,
 ): string {
+  const origin = (real && keyTimes(real).at.started) ?? recordingStart;
   const r = pathTimes(real, origin);
   const p = pathTimes(practice, origin);
-  const row = (what: string, a: string, b: string) => `  ${what.padEnd(14)} ${a.padEnd(22)} ${b}`;
+  const row = (what: string, a: string, b: string) => `  ${what.padEnd(16)} ${a.padEnd(12)} ${b}`;
   return [
-    'Practice compared with the real incident (times from the start of the recording):',
+    `Practice compared with the real incident (from when the trouble started, ${new Date(origin).toISOString().slice(11, 19)}Z):`,
     row('', 'real', 'yours'),
     row('declared', rel(r.declared), rel(p.declared)),
-    row(
-      'decision',
-      `${rel(r.decided)}${r.decision ? ` ${r.decision}` : ''}`,
-      `${rel(p.decided)}${p.decision ? ` ${p.decision}` : ''}`,
-    ),
-    row('mitigated', rel(r.mitigated), rel(p.mitigated)),
+    row('decision', rel(r.decided), rel(p.decided)),
+    row('mitigation step', rel(r.mitigated), rel(p.mitigated)),
+    `  decision, real:  ${r.decision ?? 'none'}`,
+    `  decision, yours: ${p.decision ?? 'none'}`,
     `  paths: ${whereParted(decisionPath(real?.records ?? []), decisionPath(practice?.records ?? []))}`,
-    ...(practice ? [`  your practice incident: ${practice.id}`] : ['  you declared no incident']),
+    practice ? `  your practice incident: ${practice.id}` : '  you declared no incident',
     '',
   ].join('\n');
 }

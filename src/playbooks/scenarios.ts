@@ -137,8 +137,6 @@ export function walkCase(playbook: Playbook, c: ScenarioCase, now = Date.now()):
 export function walkDecisions(
   run: PlaybookRun,
   answers: Record<string, 'yes' | 'no'>,
-  /** Whose answer wins where both have one: a scenario's (the default), or the data's (a recording's). */
-  prefer: 'given' | 'data' = 'given',
 ): {
   path: WalkStep[];
   reached?: string;
@@ -159,7 +157,7 @@ export function walkDecisions(
     const proposed = view.proposal?.verdict;
     const given = answers[view.nodeId];
     const data = proposed === 'yes' || proposed === 'no' ? proposed : undefined;
-    const answer = prefer === 'data' ? (data ?? given) : (given ?? data);
+    const answer = given ?? data;
     if (!answer)
       return {
         path,
@@ -170,12 +168,7 @@ export function walkDecisions(
     path.push({
       node: view.nodeId,
       answer,
-      from:
-        given === undefined || (prefer === 'data' && data !== undefined)
-          ? 'data'
-          : data && data !== given
-            ? 'override'
-            : 'given',
+      from: given === undefined ? 'data' : data && data !== given ? 'override' : 'given',
     });
     run.answer(answer);
   }

@@ -62,7 +62,8 @@ export function focusController(ctx: ControllerContext, scrolling: Scrolling) {
       setUi({ overlay: 'help', helpOfDescribe: overlay === 'container' });
     },
     quit: () => {
-      if (incidentOpen()) setUi({ overlay: 'confirm-quit' });
+      // A replay's incident is not resumed by starting again: leaving it needs no second thought.
+      if (incidentOpen() && !ctx.replay) setUi({ overlay: 'confirm-quit' });
       else ctx.exit();
     },
     confirmQuit: () => ctx.exit(),

@@ -10,13 +10,13 @@ import { signalItems } from './signalItems';
 /**
  * A recording's signals through a fresh ingest at full speed, up to `until` (its end by default):
  * the store as the console would have shown it then, and every notable event (rules firing and
- * clearing, releases) with the time the replay saw it. No screen, no journal.
+ * clearing, releases) with the time the replay saw it. No screen, no journal; the driver plays on.
  */
 export function playThrough(
   rec: Recording,
   thresholds: Thresholds,
   until = rec.header.to,
-): { store: ConsoleStore; notable: NotableEvent[] } {
+): { store: ConsoleStore; notable: NotableEvent[]; driver: ReplayDriver } {
   const { header } = rec;
   const store = createConsoleStore(header.environment, header.from);
   const notable: NotableEvent[] = [];
@@ -30,13 +30,14 @@ export function playThrough(
   const info = {
     source: header.incident,
     from: header.from,
-    to: Math.min(until, header.to),
+    to: header.to,
     at: header.from,
     speed: 1,
     paused: true,
     ended: false,
     practice: false,
   };
-  new ReplayDriver(signalItems(rec).items, ingest, store, info, () => {}).advanceTo(info.to);
-  return { store, notable };
+  const driver = new ReplayDriver(signalItems(rec).items, ingest, store, info, () => {});
+  driver.advanceTo(until);
+  return { store, notable, driver };
 }

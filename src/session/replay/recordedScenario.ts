@@ -21,9 +21,9 @@ export interface RecordedCase extends CaseResult {
 
 /**
  * A recording as a test of a playbook: its signals replayed through the real ingest and rules at
- * full speed up to the moment the real responders first answered the playbook, then the playbook
- * walked there with the data's answers (the responders' own where the data has none). It passes
- * when the walk reaches the outcome they reached.
+ * full speed, and the playbook walked along it, each question at the moment the responders
+ * answered it: the data answers what it answered live, the responders' own calls stand where
+ * there was no data or they overrode it. It passes when the walk reaches the outcome they reached.
  */
 export function walkRecording(
   rec: Recording,
@@ -51,34 +51,50 @@ export function walkRecording(
   if (!expected) return fail(`the recorded incident reached no outcome of ${playbookId}`);
   const playbook = playbooks.get(playbookId);
   if (!playbook) return fail(`no playbook "${playbookId}" is loaded`);
+  // Each question is judged on the data as it stood when the responders answered it (one they never
+  // reached, when they answered the last): the replay plays on as the walk goes.
+  const answeredAt = new Map<string, number>();
+  for (const r of answered)
+    if (r.payload.node && !answeredAt.has(r.payload.node)) answeredAt.set(r.payload.node, eventTime(r));
   const at = eventTime(first);
-  const { store } = playThrough(rec, thresholds, at);
+  const last = eventTime(answered.at(-1) ?? first);
+  const { store, driver } = playThrough(rec, thresholds, at);
   const rules = rulesFromThresholds(thresholds);
+  // (The run reads its facts as it is made: its node is the playbook's start until then.)
+  let node = playbook.start;
   const run = new PlaybookRun(playbook, {
-    facts: () => ({
-      ...liveFactsFrom(store.getState()),
-      now: at,
-      ruleLines: Object.fromEntries(
-        rules.map((r) => [r.id, { above: r.above, forMs: r.forMs, signal: r.signal }]),
-      ),
-    }),
+    facts: () => {
+      driver.advanceTo(Math.max(driver.at, answeredAt.get(node) ?? last));
+      return {
+        ...liveFactsFrom(store.getState()),
+        now: driver.at,
+        ruleLines: Object.fromEntries(
+          rules.map((r) => [r.id, { above: r.above, forMs: r.forMs, signal: r.signal }]),
+        ),
+      };
+    },
     record: () => {},
     targetFor: () => {
       throw new Error('scenarios walk decisions; they run no step');
     },
     values: {},
-    onChange: () => {},
-    now: () => at,
+    onChange: (view) => {
+      node = view.nodeId;
+    },
+    now: () => driver.at,
   });
+  // The responders' own calls (no data proposed, or they answered against it) stand as given; every
+  // other question is answered by the data as replayed, so a changed condition changes the walk.
   const given = Object.fromEntries(
     answered
       .filter((r) => (r.payload.playbook ?? TRIAGE_PLAYBOOK) === playbookId && r.payload.node)
       .flatMap((r) => {
         const a = r.payload.answer.toLowerCase();
-        return a === 'yes' || a === 'no' ? [[r.payload.node as string, a as 'yes' | 'no']] : [];
+        const own = r.payload.proposed == null || r.payload.proposed !== a;
+        return own && (a === 'yes' || a === 'no') ? [[r.payload.node as string, a as 'yes' | 'no']] : [];
       }),
   );
-  const walk = walkDecisions(run, given, 'data');
+  const walk = walkDecisions(run, given);
   const reachedOutcome = walk.reached ? playbook.nodes[walk.reached] : undefined;
   const outcome = reachedOutcome?.kind === 'outcome' ? reachedOutcome.outcome : undefined;
   return {

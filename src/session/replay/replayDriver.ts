@@ -1,12 +1,13 @@
 import type { ConsoleStore, ReplayInfo } from '../../store/consoleStore';
-import type { Ingest } from '../../store/ingest';
+import { FLUSH_INTERVAL_MS, type Ingest } from '../../store/ingest';
 import type { SignalItem } from './signalItems';
 
 /**
- * Recorded time between two flushes of a replay: the live ingest flushes every 50 ms; a rule's hold
- * and a second's derivations need no finer step than this to land within a flush of their live time.
+ * Recorded time between two flushes of a replay: the live ingest's own flush interval, so a rule's
+ * hold begins and ends on the same beat as it did live (a coarser step fires rules late by up to
+ * two steps).
  */
-export const REPLAY_STEP_MS = 250;
+export const REPLAY_STEP_MS = FLUSH_INTERVAL_MS;
 /** Real time between two advances while playing. */
 const TICK_MS = 100;
 export const SPEEDS = [1, 2, 5, 10, 30, 60, 120, 300] as const;

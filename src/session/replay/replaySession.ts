@@ -10,6 +10,7 @@ import type { Recording } from '../../model/recording';
 import type { Playbook } from '../../playbooks/schema';
 import { type ConsoleStore, createConsoleStore } from '../../store/consoleStore';
 import { createIngest, type Ingest } from '../../store/ingest';
+import { visibleTimeline } from '../../store/selectors';
 import { firstLineOf } from '../../userError';
 import { type ConsoleControls, createConsoleControls } from '../consoleControls';
 import type { ReplayControls } from '../controllers/controllerContext';
@@ -69,6 +70,8 @@ export function startReplaySession(o: ReplayOptions, exit: () => void): ReplaySe
   const journal = [...o.recording.journal].sort((a, b) => a.seq - b.seq);
   const real = foldIncident(header.incident, journal);
   const writtenAt = journal.map((r) => Date.parse(r.ts));
+  // The replay runs on to the journal's last record (an export after the resolution), the signals end earlier.
+  const end = Math.max(header.to, ...writtenAt);
   let played: Played | undefined;
   const rebuildListeners: (() => void)[] = [];
   const clock = () => played?.driver.at ?? header.from;
@@ -109,17 +112,28 @@ export function startReplaySession(o: ReplayOptions, exit: () => void): ReplaySe
     },
     seekEntry: (direction) => {
       if (practice) return say('practice hides what comes: the clock only runs forward');
-      const at = clock();
-      // The entries the timeline shows (not the snapshots it keeps for the draft), when written.
-      const shown = new Set(real ? timelineOf(real).map((e) => e.seq) : []);
-      const times = [...new Set(journal.filter((r) => shown.has(r.seq)).map((r) => Date.parse(r.ts)))].sort(
-        (a, b) => a - b,
-      );
-      const target =
-        direction > 0 ? times.find((t) => t > at) : times.filter((t) => t < at - REPLAY_STEP_MS).at(-1);
-      if (target === undefined) return say(direction > 0 ? 'no later entry' : 'no earlier entry');
-      seek(target, true);
+      const now = clock();
+      const entries = entryTimes();
+      const entry =
+        direction > 0
+          ? entries.find((e) => e.written > now)
+          : entries.filter((e) => e.written < now - REPLAY_STEP_MS).at(-1);
+      if (!entry) return say(direction > 0 ? 'no later entry' : 'no earlier entry');
+      seek(entry.written, true);
+      // The timeline's cursor goes to the entry, so the pane shows it however long the list.
+      const cursor = visibleTimeline(store.getState()).findIndex((e) => e.seq === entry.seq);
+      if (cursor >= 0) store.setState((s) => ({ ui: { ...s.ui, timelineCursor: cursor } }));
+      say(`entry ${entry.index} of ${entries.length}: ${entry.text}`);
     },
+  };
+  /** The entries the timeline shows (not the snapshots it keeps for the draft), when each was written. */
+  const entryTimes = () => {
+    const rows = real ? timelineOf(real) : [];
+    const written = new Map(journal.map((r) => [r.seq, Date.parse(r.ts)]));
+    return rows
+      .map((e) => ({ seq: e.seq, written: Math.min(written.get(e.seq) ?? e.at, end), text: e.text }))
+      .sort((a, b) => a.written - b.written)
+      .map((e, i) => ({ ...e, index: i + 1 }));
   };
   const say = (message: string) => store.setState((s) => ({ ui: { ...s.ui, message, messageAt: s.now } }));
 
@@ -147,7 +161,7 @@ export function startReplaySession(o: ReplayOptions, exit: () => void): ReplaySe
       {
         source: o.source,
         from: header.from,
-        to: header.to,
+        to: end,
         at: header.from,
         speed: played?.driver.state.speed ?? o.speed,
         paused: true,
@@ -197,8 +211,8 @@ export function startReplaySession(o: ReplayOptions, exit: () => void): ReplaySe
   if (unreadableLines > 0) say(`${unreadableLines} recorded log lines could not be read and are left out`);
   // By default from the first signal or record: a console opened minutes before the incident has
   // nothing to show for the rest of the half hour before it.
-  const first = Math.min(items[0]?.t ?? header.to, writtenAt[0] ?? header.to) - 1000;
-  current().driver.advanceTo(Math.max(header.from, Math.min(o.start ?? first, header.to)));
+  const first = Math.min(items[0]?.t ?? end, writtenAt[0] ?? end) - 1000;
+  current().driver.advanceTo(Math.max(header.from, Math.min(o.start ?? first, end)));
   if (!o.paused) current().driver.play();
   return {
     store,
