@@ -6,8 +6,8 @@ export function replayController(ctx: ControllerContext) {
   const onReplay =
     (fn: (r: NonNullable<typeof replay>, direction: 1 | -1) => void) =>
     (arg?: number): void => {
-      if (!replay) return say('that key moves a replay (opsconsole replay ID)');
-      fn(replay, arg !== undefined && arg < 0 ? -1 : 1);
+      if (replay) fn(replay, arg !== undefined && arg < 0 ? -1 : 1);
+      else say('that key moves a replay (opsconsole replay ID)');
     };
   const actions = {
     replayPause: onReplay((r) => r.togglePause()),
