@@ -52,7 +52,7 @@ function signals(shape: FleetShape): { events: RecordedEvent[]; lines: ReturnTyp
       const name = `${service}-${Math.floor(c / services)}`;
       if (second % 10 === 0 && (c + second) % 1 === 0)
         events.push({
-          t: t + c,
+          t: t + ((c * 53) % 997),
           e: {
             type: 'container',
             status: {
@@ -77,12 +77,14 @@ function signals(shape: FleetShape): { events: RecordedEvent[]; lines: ReturnTyp
             },
           },
         });
-      const status = failing && rid % 5 === 0 ? 500 : 200;
       const count = totals.get(service) ?? { total: 0, errors: 0 };
+      // One request in five of the bad release fails.
+      const status = failing && count.total % 5 === 0 ? 500 : 200;
       count.total++;
       if (status >= 500) count.errors++;
       totals.set(service, count);
-      const time = t + c;
+      // Spread over the half second, as requests arrive, not on the beat.
+      const time = t + ((c * 37 + second * 113) % 499);
       const text = JSON.stringify({
         time: new Date(time).toISOString(),
         level: status >= 500 ? 'error' : 'info',
@@ -132,6 +134,7 @@ function signals(shape: FleetShape): { events: RecordedEvent[]; lines: ReturnTyp
       e: { type: 'release', service: bad, host: 'fleet', from, to, at, reason: 'deploy' },
     });
   events.sort((a, b) => a.t - b.t);
+  lines.sort((a, b) => a[0] - b[0]);
   return { events, lines };
 }
 
