@@ -92,6 +92,19 @@ describe('a recording file', () => {
     const [item] = signalItems(rec).items;
     expect(item?.event).toMatchObject({ type: 'log-lines', source: 'api', lines: text.split('\n') });
   });
+
+  it('leaves out an event the ingest could not take, and counts it', () => {
+    const rec = recording(0);
+    rec.events = [
+      { t: T0, e: { type: 'container-removed', id: 'c1' } },
+      { t: T0, e: { type: 'container', status: null } } as never,
+      { t: T0, e: { type: 'alerts', at: T0, alerts: [{ name: 1 }] } } as never,
+      { t: 'soon', e: { type: 'container-removed', id: 'c2' } } as never,
+    ];
+    const { items, unreadableEvents } = signalItems(rec);
+    expect(items.map((i) => i.event)).toEqual([{ type: 'container-removed', id: 'c1' }]);
+    expect(unreadableEvents).toBe(3);
+  });
 });
 
 describe('the store keeps a recording', () => {

@@ -66,7 +66,7 @@ export interface ReplaySession {
 export function startReplaySession(o: ReplayOptions, exit: () => void): ReplaySession {
   const { header } = o.recording;
   const store = createConsoleStore(header.environment, header.from);
-  const { items, unreadableLines } = signalItems(o.recording);
+  const { items, unreadableLines, unreadableEvents } = signalItems(o.recording);
   const journal = [...o.recording.journal].sort((a, b) => a.seq - b.seq);
   const real = foldIncident(header.incident, journal);
   const writtenAt = journal.map((r) => Date.parse(r.ts));
@@ -208,7 +208,12 @@ export function startReplaySession(o: ReplayOptions, exit: () => void): ReplaySe
   };
 
   current();
-  if (unreadableLines > 0) say(`${unreadableLines} recorded log lines could not be read and are left out`);
+  const left = [
+    ...(unreadableLines > 0 ? [`${unreadableLines} log lines`] : []),
+    ...(unreadableEvents > 0 ? [`${unreadableEvents} events`] : []),
+  ];
+  if (left.length > 0) say(`${left.join(' and ')} of the recording could not be read and are left out`);
+  if (o.recording.damage) say(`this recording is ${o.recording.damage}`);
   // By default from the first signal or record: a console opened minutes before the incident has
   // nothing to show for the rest of the half hour before it.
   const first = Math.min(items[0]?.t ?? end, writtenAt[0] ?? end) - 1000;

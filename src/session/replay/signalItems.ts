@@ -1,4 +1,5 @@
 import { fromStoredLine } from '../../logstore/storedLine';
+import { RecordedEventSchema } from '../../model/recordedEventSchema';
 import type { Recording } from '../../model/recording';
 import type { SourceEvent } from '../../model/sourceEvents';
 
@@ -12,10 +13,20 @@ export interface SignalItem {
  * A recording's signals as the sources delivered them, in time order: the recorded events as they
  * are, and the stored log lines as `log-lines` events again (a stack trace stored whole goes in as
  * its lines, so the ingest joins it as it did live). A line received at the same instant from the
- * same source as the one before joins its event. A stored line that does not read is counted.
+ * same source as the one before joins its event. A stored line or an event that does not read
+ * (a file from elsewhere, edited) is left out and counted.
  */
-export function signalItems(rec: Recording): { items: SignalItem[]; unreadableLines: number } {
-  const items: SignalItem[] = rec.events.map((e) => ({ t: e.t, event: e.e as SourceEvent }));
+export function signalItems(rec: Recording): {
+  items: SignalItem[];
+  unreadableLines: number;
+  unreadableEvents: number;
+} {
+  const items: SignalItem[] = [];
+  let unreadableEvents = 0;
+  // A recording may come from anywhere: an event the ingest could not take is left out and counted.
+  for (const e of rec.events)
+    if (RecordedEventSchema.safeParse(e).success) items.push({ t: e.t, event: e.e as SourceEvent });
+    else unreadableEvents++;
   let unreadableLines = 0;
   let last: { t: number; source: string; lines: string[] } | undefined;
   rec.lines.forEach((tuple, i) => {
@@ -39,5 +50,5 @@ export function signalItems(rec: Recording): { items: SignalItem[]; unreadableLi
   });
   // Stable: what arrived in one millisecond keeps its order.
   items.sort((a, b) => a.t - b.t);
-  return { items, unreadableLines };
+  return { items, unreadableLines, unreadableEvents };
 }
