@@ -1,5 +1,5 @@
 import { constants, crc32, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
-import type { JournalRecord } from '../model/journalRecord';
+import { type JournalRecord, parseRecord } from '../model/journalRecord';
 import {
   RECORDING_FORMAT,
   type RecordedEvent,
@@ -98,7 +98,14 @@ export function decodeRecording(bytes: Buffer, name: string): Recording {
   if ('problem' in first)
     throw new RecordingFormatError(`${name}: the recording's header is damaged (${first.problem})`);
   const header = first.value as RecordingHeader;
-  if (typeof header?.format !== 'number' || typeof header.incident !== 'string')
+  if (
+    typeof header?.format !== 'number' ||
+    typeof header.incident !== 'string' ||
+    typeof header.environment !== 'string' ||
+    !Number.isFinite(header.from) ||
+    !Number.isFinite(header.to) ||
+    header.to < header.from
+  )
     throw new RecordingFormatError(`${name}: the recording's header is not one opsconsole writes`);
   if (header.format > RECORDING_FORMAT)
     throw new RecordingFormatError(
@@ -125,7 +132,11 @@ export function decodeRecording(bytes: Buffer, name: string): Recording {
       recording.damage = `damaged at byte ${at} (frame ${n}: ${problem}); ${upTo} is played`;
       break;
     }
-    recording.journal.push(...w.journal);
+    for (const r of w.journal) {
+      const parsed = parseRecord(r);
+      if (parsed.ok) recording.journal.push(parsed.record);
+      else recording.unreadableRecords = (recording.unreadableRecords ?? 0) + 1;
+    }
     recording.lines.push(...w.lines);
     recording.events.push(...w.events);
     lastUntil = w.until;

@@ -38,6 +38,8 @@ export interface Recording {
   events: RecordedEvent[];
   /** Where a damaged file stopped being readable; what precedes it is here. */
   damage?: string;
+  /** Journal records of a file that were not records opsconsole writes: left out. */
+  unreadableRecords?: number;
 }
 
 /** How long before an incident's start its recording reaches back (and is kept from eviction). */

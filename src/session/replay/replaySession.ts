@@ -211,6 +211,7 @@ export function startReplaySession(o: ReplayOptions, exit: () => void): ReplaySe
   const left = [
     ...(unreadableLines > 0 ? [`${unreadableLines} log lines`] : []),
     ...(unreadableEvents > 0 ? [`${unreadableEvents} events`] : []),
+    ...(o.recording.unreadableRecords ? [`${o.recording.unreadableRecords} journal records`] : []),
   ];
   if (left.length > 0) say(`${left.join(' and ')} of the recording could not be read and are left out`);
   if (o.recording.damage) say(`this recording is ${o.recording.damage}`);
