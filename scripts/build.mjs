@@ -5,7 +5,7 @@
 // A launcher may start at any moment of a build (a test run rebuilds dist/ while other tests run
 // the CLI), so the build never writes where the launcher reads. It bundles into dist/.build-XXXXXX,
 // then renames its files into place: the chunks first (their names are hashes of their content, so
-// a name already there holds the same bytes), then the demo service and the log store's writer, and the entry last. Each
+// a name already there holds the same bytes), then the demo service and the threads (the log store's, the PostgreSQL journal's), and the entry last. Each
 // rename replaces one file whole, and the entry never names a chunk that is not there yet. Chunks of
 // neither this build nor the one before are removed at the end: a launcher that read the previous
 // entry just before the swap still finds every chunk it names. The rest of dist/ (the single
@@ -56,11 +56,16 @@ try {
       entryPoints: ['src/logstore/storeThread.ts'],
       outfile: join(staging, 'logstore-thread.js'),
     }),
+    build({
+      ...common,
+      entryPoints: ['src/incident/postgres/journalThread.ts'],
+      outfile: join(staging, 'journal-thread.js'),
+    }),
   ]);
   const built = results
     .flatMap((r) => Object.keys(r.metafile.outputs))
     .map((p) => relative(staging, resolve(root, p)));
-  const last = ['demo-service.js', 'logstore-thread.js', 'opsconsole.js'];
+  const last = ['demo-service.js', 'logstore-thread.js', 'journal-thread.js', 'opsconsole.js'];
   for (const file of [...built.filter((f) => !last.includes(f)), ...last])
     renameSync(join(staging, file), join(dist, file));
 

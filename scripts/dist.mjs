@@ -53,6 +53,7 @@ await build({
     opsconsole: join(root, 'src/cli/entry.ts'),
     'demo-service': join(root, 'src/demo/service.ts'),
     'logstore-thread': join(root, 'src/logstore/storeThread.ts'),
+    'journal-thread': join(root, 'src/incident/postgres/journalThread.ts'),
   },
   outdir: app,
   outExtension: { '.js': '.mjs' },

@@ -42,3 +42,10 @@ export function logStoreThreadScript(): string {
     ? join(projectRoot(), 'logstore-thread.mjs')
     : join(projectRoot(), 'dist', 'logstore-thread.js');
 }
+
+/** The PostgreSQL journal's thread (`store: postgres://…`): the database client runs there. */
+export function journalThreadScript(): string {
+  return singleExecutable()
+    ? join(projectRoot(), 'journal-thread.mjs')
+    : join(projectRoot(), 'dist', 'journal-thread.js');
+}

@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../config/load';
 import { stateDirFor } from '../config/paths';
-import type { IncidentRepository } from '../incident/incidentRepository';
+import type { IncidentStore } from '../incident/incidentStore';
 import { IncidentRecorder } from '../incident/recorder';
 import type { JournalRecord, PayloadInput } from '../model/journalRecord';
 import { messageFor } from '../notify/incidentMessages';
@@ -25,7 +25,7 @@ const CLI_DELIVERY = { maxAttempts: 2, attemptMs: 5_000 };
 export async function tellChatFromCli(
   loaded: LoadedConfig | undefined,
   envFlag: unknown,
-  repo: IncidentRepository,
+  repo: IncidentStore,
   secrets: string[],
   incidentId: string,
   record: JournalRecord,

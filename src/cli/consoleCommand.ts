@@ -4,6 +4,7 @@ import { configSecrets } from '../config/secrets';
 import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
 import { launcherPath } from '../projectRoot';
 import type { ConsoleSessionOptions } from '../session/consoleSession';
+import { CONSOLE_LOCK_WAIT_MS } from '../session/consoleSession';
 import type { TriageEnvironment } from '../session/triageSession';
 import { AlertmanagerClient } from '../sources/alertmanagerClient';
 import { startEnvironmentSources } from '../sources/environmentSources';
@@ -14,6 +15,7 @@ import { playbookDirsFor } from './checkCommand';
 import type { Command, ParsedCommand } from './commands';
 import { containerEngines } from './containerEngines';
 import { WATCH_OPTIONS, watchedEnvironment } from './environment';
+import { openIncidentStore } from './incidentStores';
 import { runConsoleSession } from './loadConsoleSession';
 import { logStoreSettings, STORE_OPTION_DOCS, STORE_OPTIONS } from './logStoreSettings';
 import { notifyTargets, updateIntervals } from './notifyTargets';
@@ -86,6 +88,9 @@ export async function consoleSessionOptions(
     environment: name,
     thresholds: loaded.config.thresholds,
     stateDir,
+    ...(env.store && {
+      incidents: openIncidentStore(stateDir, env.store, { lockWaitMs: CONSOLE_LOCK_WAIT_MS }),
+    }),
     secrets: configSecrets(loaded.config),
     playbooks: loadPlaybookDirs(playbookDirsFor(loaded.path, loaded.config.playbookDirs)),
     triageEnvironment: configTriageEnvironment(env, () => hosts),

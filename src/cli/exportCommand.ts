@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { buildPostmortem, renderPostmortemMarkdown } from '../export/postmortem';
 import { writeFileAtomic } from '../files/privateFiles';
 import type { IncidentState } from '../incident/incidentState';
@@ -55,7 +55,7 @@ export const exportCommand: Command = {
       );
     if (typeof values.recording === 'string') {
       const env = typeof values.env === 'string' ? values.env : undefined;
-      const stateDir = dirname(ctx.repo.dir);
+      const stateDir = ctx.stateDir;
       const rec = recordingOfIncident(
         stateDir,
         state,

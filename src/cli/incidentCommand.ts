@@ -1,8 +1,6 @@
-import { dirname } from 'node:path';
 import { findConfig, loadConfigFile } from '../config/load';
 import { stateDirFor } from '../config/paths';
 import { configSecrets } from '../config/secrets';
-import { IncidentRepository } from '../incident/incidentRepository';
 import { IncidentRecorder } from '../incident/recorder';
 import { isSeverity, isStatus, SEVERITIES, STATUSES } from '../model/incident';
 import { describeDamage, type JournalRecord } from '../model/journalRecord';
@@ -14,17 +12,20 @@ import { UserError } from '../userError';
 import { tellChatFromCli } from './chatFromCli';
 import type { Command, ParsedCommand } from './commands';
 import { pickEnvironment } from './environment';
+import { incidentStoreFor } from './incidentStores';
 import { stderr, stdout } from './output';
 import { keepIncident, releaseIncident } from './recordings';
 
-export function incidentContext(configFlag: string | undefined) {
+export function incidentContext(configFlag: string | undefined, envFlag?: unknown) {
   const path = findConfig(configFlag);
   const loaded = path ? loadConfigFile(path) : undefined;
-  const repo = new IncidentRepository(stateDirFor(loaded));
+  const stateDir = stateDirFor(loaded);
+  const repo = incidentStoreFor(loaded, typeof envFlag === 'string' ? envFlag : undefined);
   const secrets = configSecrets(loaded?.config);
   return {
     loaded,
     repo,
+    stateDir,
     secrets,
     recorderFor: (id: string) => new IncidentRecorder(repo.open(id), secrets),
   };
@@ -85,9 +86,23 @@ function need(args: string[], count: number, what: string): void {
     throw new UserError(`opsconsole: incident ${what}: missing arguments\n\nUsage: ${USAGE}`);
 }
 
-async function run({ values, positionals }: ParsedCommand, globals: { config?: string }): Promise<number> {
+async function run(parsed: ParsedCommand, globals: { config?: string }): Promise<number> {
+  const ctx = incidentContext(globals.config, parsed.values.env);
+  try {
+    return await runWith(ctx, parsed);
+  } finally {
+    // A record that waits in the outbox (the database is away) is kept, and the operator is told.
+    const status = ctx.repo.status();
+    if (status) stderr.line(`opsconsole: ${status}`);
+    ctx.repo.close();
+  }
+}
+
+async function runWith(
+  ctx: ReturnType<typeof incidentContext>,
+  { values, positionals }: ParsedCommand,
+): Promise<number> {
   const [sub, ...args] = positionals;
-  const ctx = incidentContext(globals.config);
   // A --env that names no environment is a usage error before anything is recorded: a record the
   // wrong channels (or none) were told of could not be told again.
   if (typeof values.env === 'string' && ctx.loaded) pickEnvironment(ctx.loaded, values.env);
@@ -197,7 +212,7 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
     case 'keep': {
       need(args, 1, 'keep');
       const state = ctx.repo.load(args[0] as string);
-      const stateDir = dirname(ctx.repo.dir);
+      const stateDir = ctx.stateDir;
       const env = keepIncident(stateDir, state, typeof values.env === 'string' ? values.env : undefined);
       out(
         `${state.id}: its recording is kept in the ${sanitize(env)} log store until it is exported or released`,
@@ -208,7 +223,7 @@ async function run({ values, positionals }: ParsedCommand, globals: { config?: s
       need(args, 1, 'release');
       const id = ctx.repo.load(args[0] as string).id;
       const released = releaseIncident(
-        dirname(ctx.repo.dir),
+        ctx.stateDir,
         id,
         typeof values.env === 'string' ? values.env : undefined,
       );

@@ -1,13 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import type { LoadedConfig } from '../config/load';
-import { stateDirFor } from '../config/paths';
 import { configSecrets } from '../config/secrets';
-import { IncidentRepository } from '../incident/incidentRepository';
 import { IncidentRecorder } from '../incident/recorder';
 import type { CommandTarget } from '../model/command';
 import { runCommandStep } from '../playbooks/stepRunner';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
+import { incidentStoreFor } from './incidentStores';
 import { stderr, stdout } from './output';
 
 const ACTION_TIMEOUT_MS = 60_000;
@@ -22,7 +21,7 @@ export async function runJournaledAction(
   incidentFlag: unknown,
   action: { step: string; host: string; argv: string[]; target: CommandTarget; dryRun?: boolean },
 ): Promise<number> {
-  const repo = new IncidentRepository(stateDirFor(loaded));
+  const repo = incidentStoreFor(loaded);
   const id = typeof incidentFlag === 'string' ? repo.open(incidentFlag) && incidentFlag : repo.active()?.id;
   const recorder = id ? new IncidentRecorder(repo.open(id), configSecrets(loaded?.config)) : undefined;
   const result = await runCommandStep(

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: () => import('./exportCommand').then((m) => m.exportCommand),
   replay: () => import('./replayCommand').then((m) => m.replayCommand),
   import: () => import('./importCommand').then((m) => m.importCommand),
+  store: () => import('./storeCommand').then((m) => m.storeCommand),
   'trust-host': () => import('./trustHostCommand').then((m) => m.trustHostCommand),
   init: () => import('./initCommand').then((m) => m.initCommand),
   alerts: () => import('./alertsCommand').then((m) => m.alertsCommand),

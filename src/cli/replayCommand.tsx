@@ -6,7 +6,6 @@ import { stateDirFor } from '../config/paths';
 import { DEFAULT_THRESHOLDS } from '../config/schema';
 import { configSecrets } from '../config/secrets';
 import { practiceComparison } from '../export/practiceComparison';
-import { IncidentRepository } from '../incident/incidentRepository';
 import type { Recording } from '../model/recording';
 import { loadPlaybookDirs } from '../playbooks/loadPlaybook';
 import { SPEEDS } from '../session/replay/replayDriver';
@@ -16,6 +15,7 @@ import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
 import { playbookDirsFor } from './checkCommand';
 import type { Command } from './commands';
+import { incidentStoreFor } from './incidentStores';
 import { stderr, stdout } from './output';
 import { isRecordingPath, readRecordingFile, recordingOfIncident } from './recordings';
 import { colorEnabled, requireInteractiveTerminal } from './terminal';
@@ -90,7 +90,7 @@ export const replayCommand: Command = {
       ? readRecordingFile(arg)
       : recordingOfIncident(
           stateDir,
-          new IncidentRepository(stateDir).load(arg),
+          incidentStoreFor(loaded, typeof values.env === 'string' ? values.env : undefined).load(arg),
           secrets,
           (m) => stderr.line(`opsconsole: ${m}`),
           typeof values.env === 'string' ? values.env : undefined,

@@ -185,7 +185,14 @@ export const ServiceSchema = z.strictObject({
   health: z.array(HealthTargetSchema).default([]),
 });
 
+/** A libpq connection URL; read whole (hosts, TLS, credentials) when the store is opened. */
+const PostgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S*$/, {
+  message: 'expected a postgres:// URL, such as postgres://ops@db.example:5432/opsconsole',
+});
+
 export const EnvironmentSchema = z.strictObject({
+  /** Where incidents are kept: the JSONL journals in the state directory (absent), or PostgreSQL. */
+  store: PostgresUrl.optional(),
   hosts: z.record(Name, HostSchema).default(() => ({ local: HostSchema.parse({}) })),
   services: z.record(Name, ServiceSchema),
   /** Where this environment's alerts are (Alertmanager's API v2). */

@@ -1,36 +1,27 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, type Stats, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
-import type { Severity } from '../model/incident';
 import { quoteForShell } from '../text/shellQuote';
 import { UserError } from '../userError';
 import { actingAs } from './actingAs';
 import { DEFAULT_LOCK_WAIT_MS } from './fileLock';
 import { foldIncident, type IncidentState } from './incidentState';
-import { defaultActor, Journal, readJournal } from './journal';
+import {
+  activeIn,
+  type Declaration,
+  type IncidentStore,
+  isIncidentId,
+  type JournalDelta,
+  newIncidentId,
+  noSuchIncident,
+  resolveIdIn,
+} from './incidentStore';
+import { defaultActor, Journal, readJournal, readJournalFrom } from './journal';
+import type { JournalCursor } from './journalChain';
 
-export interface Declaration {
-  title: string;
-  severity: Severity;
-  commander?: string;
-  startedAt?: number;
-}
+export { type Declaration, isIncidentId } from './incidentStore';
 
-function newIncidentId(now: Date): string {
-  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  return `inc-${stamp}-${Math.random().toString(16).slice(2, 6).padEnd(4, '0')}`;
-}
-
-/**
- * What an incident id may be (what `declare` makes: inc-20261122-010203-abcd): letters, digits,
- * ".", "_" and "-", not starting with "-". Anything else in the incidents directory is not one,
- * and is never opened or offered to a shell's completion.
- */
-export function isIncidentId(id: string): boolean {
-  return /^[A-Za-z0-9_.][A-Za-z0-9._-]*$/.test(id);
-}
-
-/** The incidents under a state directory: one journal file each. */
-export class IncidentRepository {
+/** The incidents under a state directory: one journal file each (the default store). */
+export class IncidentRepository implements IncidentStore {
   readonly dir: string;
 
   constructor(
@@ -42,6 +33,10 @@ export class IncidentRepository {
     private readonly now: () => number = Date.now,
   ) {
     this.dir = join(stateDir, 'incidents');
+  }
+
+  get where(): string {
+    return this.dir;
   }
 
   pathOf(id: string): string {
@@ -61,11 +56,7 @@ export class IncidentRepository {
   }
 
   open(id: string): Journal {
-    if (!isIncidentId(id) || !existsSync(this.pathOf(id))) {
-      throw new UserError(
-        `opsconsole: no incident "${id}" in ${this.dir}.\n  fix: list them with \`opsconsole incident list\`.`,
-      );
-    }
+    if (!isIncidentId(id) || !existsSync(this.pathOf(id))) throw noSuchIncident(id, this.dir);
     return new Journal(this.pathOf(id), this.actor, this.lockWaitMs, this.now);
   }
 
@@ -135,20 +126,31 @@ export class IncidentRepository {
 
   /** The newest incident that is not resolved: the one the console resumes. */
   active(): IncidentState | undefined {
-    return this.list()
-      .filter((s) => s.status !== 'resolved')
-      .at(-1);
+    return activeIn(this.list());
   }
 
   /** An explicit id, else the active incident, else the newest. */
   resolveId(id: string | undefined): string {
-    if (id) return id;
-    const all = this.list();
-    const pick = all.filter((s) => s.status !== 'resolved').at(-1) ?? all.at(-1);
-    if (!pick)
-      throw new UserError(
-        `opsconsole: no incidents in ${this.dir}.\n  fix: declare one with \`opsconsole incident declare --title T --severity P1\`.`,
-      );
-    return pick.id;
+    return resolveIdIn(this.list(), id, this.dir);
   }
+
+  readFrom(id: string, cursor: JournalCursor): JournalDelta {
+    return readJournalFrom(this.pathOf(id), cursor);
+  }
+
+  /** A light poll of the file's size: another process's append shows within a second. */
+  watch(id: string, onChange: () => void): () => void {
+    const path = this.pathOf(id);
+    const listener = (cur: Stats, prev: Stats) => {
+      if (cur.size !== prev.size) onChange();
+    };
+    watchFile(path, { interval: 1000, persistent: false }, listener);
+    return () => unwatchFile(path, listener);
+  }
+
+  status(): string | undefined {
+    return undefined;
+  }
+
+  close(): void {}
 }

@@ -1,6 +1,6 @@
 import type { JournalRecord, PayloadInput, RecordKind } from '../model/journalRecord';
 import { createRedactor, type Redactor, redactDeep } from '../text/redact';
-import type { Journal } from './journal';
+import type { JournalWriter } from './incidentStore';
 
 /**
  * The one way anything reaches an incident journal: redacted at capture, appended and synced
@@ -10,7 +10,7 @@ export class IncidentRecorder {
   private readonly redact: Redactor;
 
   constructor(
-    readonly journal: Journal,
+    readonly journal: JournalWriter,
     secrets: string[] = [],
   ) {
     this.redact = createRedactor(secrets);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { IncidentRepository } from '../incident/incidentRepository';
+import type { IncidentStore } from '../incident/incidentStore';
 import { IncidentRecorder } from '../incident/recorder';
 import { messageFor } from '../notify/incidentMessages';
 import { Notifier, type NotifyTarget } from '../notify/notifier';
@@ -21,7 +21,7 @@ export function outboxPath(stateDir: string, environment: string): string {
  */
 export function startChatUpdates(o: {
   incident: IncidentSession;
-  repo: IncidentRepository;
+  repo: IncidentStore;
   secrets: string[];
   store: ConsoleStore;
   stateDir: string;

@@ -1,5 +1,6 @@
 import type { Thresholds } from '../config/schema';
 import { IncidentRepository } from '../incident/incidentRepository';
+import type { IncidentStore } from '../incident/incidentStore';
 import { LogBuffer } from '../logs/logBuffer';
 import { LogStoreClient } from '../logstore/logStoreClient';
 import { StoreSearch } from '../logstore/storeSearch';
@@ -23,7 +24,7 @@ import { type TriageEnvironment, TriageSession } from './triageSession';
 import { startUpdateReminders } from './updateReminders';
 
 /** The console's lock wait: input is handled on this thread, so a journal lock must never hang it. */
-const CONSOLE_LOCK_WAIT_MS = 250;
+export const CONSOLE_LOCK_WAIT_MS = 250;
 
 export interface ConsoleSessionOptions {
   environment: string;
@@ -49,6 +50,8 @@ export interface ConsoleSessionOptions {
   notify?: NotifyTarget[];
   /** How often stakeholders hear, by severity (ms; undefined: at status changes); the defaults otherwise. */
   updateEvery?: Record<string, number | undefined>;
+  /** Where incidents are kept (`store:`); the JSONL journals in the state directory when absent. */
+  incidents?: IncidentStore;
   /** How to join this console (`opsconsole attach …` when it is served), for channels that allow links. */
   chatJoin?: string;
 }
@@ -117,7 +120,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
   const logs = new LogBuffer();
   // The session speaks to every screen (a served console has many; each keeps its own messages too).
   const say = (message: string) => announce(store.shared, message, undefined, store.getState().now);
-  const repo = new IncidentRepository(options.stateDir, undefined, CONSOLE_LOCK_WAIT_MS);
+  const repo = options.incidents ?? new IncidentRepository(options.stateDir, undefined, CONSOLE_LOCK_WAIT_MS);
   const logStore =
     options.logStore &&
     new LogStoreClient({
@@ -258,6 +261,7 @@ export function startSharedSession(options: Omit<ConsoleSessionOptions, 'exit'>)
       stopRecordingDiagnosis();
       triage.stop();
       incident.close();
+      repo.close();
       await (await sourcesReady).stop();
       // After the sources, so their last lines are flushed into the store before it closes.
       ingest.stop();

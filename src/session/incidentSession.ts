@@ -1,15 +1,13 @@
-import { type Stats, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
 import { buildPostmortem, renderPostmortemMarkdown } from '../export/postmortem';
 import { ensurePrivateDir, writeFileAtomic } from '../files/privateFiles';
-import type { IncidentRepository } from '../incident/incidentRepository';
 import {
   applyRecords,
   foldIncident,
   type IncidentSilence,
   type IncidentState,
 } from '../incident/incidentState';
-import { readJournalFrom } from '../incident/journal';
+import type { IncidentStore } from '../incident/incidentStore';
 import { JOURNAL_START, type JournalCursor } from '../incident/journalChain';
 import { IncidentRecorder } from '../incident/recorder';
 import { timelineOf } from '../incident/timeline';
@@ -57,7 +55,7 @@ export class IncidentSession {
   private readonly recordedListeners: ((record: JournalRecord, state: IncidentState) => void)[] = [];
 
   constructor(
-    private readonly repo: IncidentRepository,
+    private readonly repo: IncidentStore,
     private readonly secrets: string[],
     private readonly listener: IncidentListener,
   ) {}
@@ -80,7 +78,8 @@ export class IncidentSession {
     const problem =
       this.readError ??
       (s.damage &&
-        `journal damaged at ${describeDamage(s.damage)}; recording is off until \`opsconsole incident repair ${s.id}\``);
+        `journal damaged at ${describeDamage(s.damage)}; recording is off until \`opsconsole incident repair ${s.id}\``) ??
+      this.repo.status();
     return {
       id: s.id,
       title: s.title,
@@ -309,12 +308,7 @@ export class IncidentSession {
     this.recorder = new IncidentRecorder(this.repo.open(id), this.secrets);
     this.activeId = id;
     this.stopWatching();
-    const path = this.repo.pathOf(id);
-    const onChange = (cur: Stats, prev: Stats) => {
-      if (cur.size !== prev.size) this.catchUp();
-    };
-    watchFile(path, { interval: 1000, persistent: false }, onChange);
-    this.stopWatching = () => unwatchFile(path, onChange);
+    this.stopWatching = this.repo.watch(id, () => this.catchUp());
     this.state = undefined;
     this.cursor = JOURNAL_START;
     this.catchUp();
@@ -329,9 +323,9 @@ export class IncidentSession {
     const id = this.activeId;
     if (!id) return;
     try {
-      let delta = readJournalFrom(this.repo.pathOf(id), this.cursor);
+      let delta = this.repo.readFrom(id, this.cursor);
       if (delta.restart || !this.state) {
-        delta = readJournalFrom(this.repo.pathOf(id), JOURNAL_START);
+        delta = this.repo.readFrom(id, JOURNAL_START);
         this.state = foldIncident(id, delta.records, delta) ?? this.state;
       } else if (delta.records.length > 0 || delta.damage || delta.unreadable.length > 0) {
         this.state = applyRecords(this.state, delta.records, delta);
