@@ -2,6 +2,7 @@ import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { configFromText, findConfig, loadConfigFile } from '../config/load';
 import { ChannelUrlError, channelUrl } from '../config/notifySchema';
+import { stateDirFor } from '../config/paths';
 import { type Config, DEFAULT_THRESHOLDS } from '../config/schema';
 import { readUserFile } from '../config/userFile';
 import { RECORDING_MAGIC } from '../logstore/recordingFile';
@@ -14,6 +15,7 @@ import { projectRoot } from '../projectRoot';
 import { walkRecording } from '../session/replay/recordedScenario';
 import { sanitize } from '../text/sanitize';
 import { UserError } from '../userError';
+import { checkStores } from './checkStores';
 import type { Command } from './commands';
 import { stderr, stdout } from './output';
 import { readRecordingFile } from './recordings';
@@ -176,6 +178,7 @@ export const checkCommand: Command = {
           const config = loadConfigFile(configPath).config;
           dirs = playbookDirsFor(configPath, config.playbookDirs);
           checkChannels(config, attempt);
+          checkStores(config, stateDirFor(loadConfigFile(configPath)), attempt);
         });
       }
       let playbooks = new Map<string, Playbook>();

@@ -12,6 +12,7 @@ import { UserError } from '../userError';
 import { tellChatFromCli } from './chatFromCli';
 import type { Command, ParsedCommand } from './commands';
 import { pickEnvironment } from './environment';
+import { pushIncident } from './incidentPush';
 import { incidentStoreFor } from './incidentStores';
 import { stderr, stdout } from './output';
 import { keepIncident, releaseIncident } from './recordings';
@@ -69,6 +70,7 @@ const USAGE = [
   '       opsconsole incident list [--json]',
   '       opsconsole incident repair ID            (after the journal was damaged: keeps it aside, re-chains)',
   '       opsconsole incident keep|release ID [--env NAME]   (its recording kept from eviction, or let go)',
+  '       opsconsole incident push ID [--env NAME]   (a journal of this state directory copied into the store: database)',
 ].join('\n');
 
 /** "; did you mean "note"?" for a misspelled verb of `incident`, else nothing. */
@@ -207,6 +209,11 @@ async function runWith(
             ? `${id}: repaired (${describeDamage(result.damage)}); ${result.records} records re-chained, ${result.unreadable} unreadable lines kept in the record; the old file is kept as ${result.keptAt}`
             : `${id}: the chain verified; rewritten anyway, the old file kept as ${result.keptAt}`,
       );
+      return 0;
+    }
+    case 'push': {
+      need(args, 1, 'push');
+      out(pushIncident(ctx.stateDir, ctx.repo, args[0] as string));
       return 0;
     }
     case 'keep': {

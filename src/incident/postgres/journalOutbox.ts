@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../files/privateFiles';
+import { ensurePrivateDir, writeFileAtomic } from '../../files/privateFiles';
 import type { JournalRecord, PayloadInput, RecordKind } from '../../model/journalRecord';
 import { isIncidentId } from '../incidentStore';
 import { Journal, readJournal } from '../journal';
@@ -37,6 +37,18 @@ export class JournalOutbox {
     return journal.append(body.kind, body.payload as PayloadInput<K>, at);
   }
 
+  /** Marks an incident this state directory has read from the database: it may be written offline. */
+  markSeen(id: string): void {
+    const path = join(this.dir, `${id}.seen`);
+    if (existsSync(path)) return;
+    ensurePrivateDir(this.dir);
+    writeFileAtomic(path, '');
+  }
+
+  seen(id: string): boolean {
+    return existsSync(join(this.dir, `${id}.seen`));
+  }
+
   sent(id: string): number {
     try {
       const n = Number(JSON.parse(readFileSync(this.sentPath(id), 'utf8')).seq);
@@ -47,6 +59,7 @@ export class JournalOutbox {
   }
 
   markSent(id: string, seq: number): void {
+    ensurePrivateDir(this.dir);
     writeFileAtomic(this.sentPath(id), `${JSON.stringify({ seq })}\n`);
   }
 

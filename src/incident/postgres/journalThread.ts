@@ -235,7 +235,7 @@ async function push(sql: postgres.Sql, incident: string, lines: StoredLine[]): P
         return {
           ok: false,
           problem: 'refused',
-          message: `record #${l.seq} of ${incident} differs from the one in the database (another journal of the same incident was pushed)`,
+          message: `record #${l.seq} of ${incident} differs from the one in the database: the file and the database went on separately after #${l.seq - 1}. Nothing was pushed; each keeps its own records`,
         } as JournalReply;
     }
     if (pushed > 0) await tx`select pg_notify(${NOTIFY_CHANNEL}, ${incident})`;

@@ -140,7 +140,8 @@ export class PgIncidentStore implements IncidentStore {
     if (!isIncidentId(id)) throw noSuchIncident(id, this.where);
     this.sendOutbox();
     const known = this.away === undefined ? this.cache.refresh(id) : this.cache.get(id);
-    if ((known?.lines ?? 0) === 0 && this.outbox.pending(id).length === 0) {
+    if ((known?.lines ?? 0) > 0) this.outbox.markSeen(id);
+    else if (!this.outbox.seen(id) && this.outbox.pending(id).length === 0) {
       // Unknown because unreachable is not unknown: nothing goes to the outbox for an incident that
       // may not exist, where it would wait behind a refusal.
       if (this.away !== undefined)
@@ -171,6 +172,7 @@ export class PgIncidentStore implements IncidentStore {
       const reply = this.call({ op: 'append', incident: id, body, create });
       if (reply?.lines?.[0]) {
         this.cache.take(id, reply.lines);
+        this.outbox.markSeen(id);
         return JSON.parse(reply.lines[0].line) as JournalRecord;
       }
     }
