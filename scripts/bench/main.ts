@@ -6,6 +6,7 @@
 // measures and its settings (environment variables with defaults) are listed in the JSON.
 import { type BenchmarkResult, BenchRecorder, BenchUsageError, resolveSettings } from './harness/context';
 import { newResults, writeResults } from './harness/results';
+import { runJournalWriter } from './journalWriter';
 import { selectBenchmarks } from './registry';
 
 async function main(): Promise<number> {
@@ -52,4 +53,5 @@ async function main(): Promise<number> {
 }
 
 // Exits when done: a terminal or server a failed benchmark left behind must not hold the run open.
-process.exit(await main());
+// The shared-journal benchmark runs this same file as its writer processes.
+process.exit(process.argv[2] === '--journal-writer' ? runJournalWriter(process.argv.slice(3)) : await main());

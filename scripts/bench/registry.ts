@@ -6,6 +6,7 @@ import { distBench } from './dist';
 import { fleetBench } from './fleet';
 import { floodBench } from './flood';
 import { type Benchmark, BenchUsageError } from './harness/context';
+import { journalBench } from './journal';
 import { kubernetesBench } from './kubernetes';
 import { logStoreBench } from './logStore';
 import { patternsBench } from './patterns';
@@ -28,6 +29,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   alertsBench,
   chatBench,
   replayBench,
+  journalBench,
   patternsBench,
   kubernetesBench,
   serveBench,

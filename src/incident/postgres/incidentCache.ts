@@ -43,7 +43,17 @@ export class IncidentCache {
     }
   }
 
-  /** Rows from a read, an append or a listing: the ones past the verified tail are verified and kept. */
+  /**
+   * An appended row: kept when it chains on from what is kept (others may have appended between,
+   * and the next read takes those and it, in order).
+   */
+  takeAppended(id: string, row: StoredLine): void {
+    const c = this.byId.get(id);
+    const tail = c?.tail ?? CHAIN_START;
+    if ((JSON.parse(row.line) as { prev?: unknown }).prev === tail.hash) this.take(id, [row]);
+  }
+
+  /** Every row after the verified tail, from a read or a listing: verified and kept. */
   take(id: string, rows: readonly StoredLine[]): void {
     const c = this.byId.get(id) ?? { records: [], unreadable: [], tail: CHAIN_START, lines: 0 };
     const fresh = rows.filter((r) => r.seq > c.tail.seq).sort((a, b) => a.seq - b.seq);

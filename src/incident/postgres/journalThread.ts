@@ -161,14 +161,14 @@ async function handle(req: JournalRequest): Promise<JournalReply> {
       };
     }
     case 'append':
-      return append(sql, req.incident, req.body, req.create);
+      return append(sql, req.incident, req.bodies, req.create);
     case 'push':
       return push(sql, req.incident, req.lines);
   }
 }
 
 /**
- * Chains one record onto the incident's head. Writers anywhere are serialized per incident by a
+ * Chains records (one, or an outbox's batch) onto the incident's head. Writers anywhere are serialized per incident by a
  * transaction-scoped advisory lock: the head must be read and the next record written as one
  * step, and unlike a row lock it needs no row to exist yet (a declaration), and it is let go by the
  * server when the transaction ends, however the client ended. The primary key (incident, seq) is
@@ -177,42 +177,58 @@ async function handle(req: JournalRequest): Promise<JournalReply> {
 async function append(
   sql: postgres.Sql,
   incident: string,
-  body: RecordBody,
+  bodies: RecordBody[],
   create: boolean,
 ): Promise<JournalReply> {
-  const bh = bodyHash(body);
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtextextended(${lockKey(incident)}, 0))`;
-    const same =
-      await tx`select seq, line, hash from opsconsole_journal where incident = ${incident} and body_hash = ${bh}`;
-    // Sent before, its answer lost: it is there once, and that is the answer.
-    if (same.length > 0) return { ok: true, lines: toLines(same) } as JournalReply;
-    const [head] =
+    let [head] =
       await tx`select seq, hash from opsconsole_journal where incident = ${incident} order by seq desc limit 1`;
-    if (create && head)
-      return { ok: false, problem: 'exists', message: `incident ${incident} exists already` } as JournalReply;
+    if (create && head && bodies.length > 0) {
+      const [first] =
+        await tx`select 1 from opsconsole_journal where incident = ${incident} and body_hash = ${bodyHash(bodies[0] as RecordBody)}`;
+      if (!first)
+        return {
+          ok: false,
+          problem: 'exists',
+          message: `incident ${incident} exists already`,
+        } as JournalReply;
+    }
     if (!create && !head)
       return {
         ok: false,
         problem: 'missing',
         message: `no incident "${incident}" in the database`,
       } as JournalReply;
-    const seq = head ? Number(head.seq) + 1 : 1;
-    const { ts, at, kind, actor, payload } = body;
-    const line = inertJson({
-      seq,
-      ts,
-      ...(at !== undefined && { at }),
-      kind,
-      actor,
-      payload,
-      prev: head ? head.hash : GENESIS,
-    });
-    const hash = hashLine(line);
-    await tx`insert into opsconsole_journal (incident, seq, line, hash, body_hash)
-      values (${incident}, ${seq}, ${line}, ${hash}, ${bh})`;
+    const lines: StoredLine[] = [];
+    for (const body of bodies) {
+      const bh = bodyHash(body);
+      const same =
+        await tx`select seq, line, hash from opsconsole_journal where incident = ${incident} and body_hash = ${bh}`;
+      // Sent before, its answer lost: it is there once, and that is the answer.
+      if (same.length > 0) {
+        lines.push(...toLines(same));
+        continue;
+      }
+      const seq = head ? Number(head.seq) + 1 : 1;
+      const { ts, at, kind, actor, payload } = body;
+      const line = inertJson({
+        seq,
+        ts,
+        ...(at !== undefined && { at }),
+        kind,
+        actor,
+        payload,
+        prev: head ? head.hash : GENESIS,
+      });
+      const hash = hashLine(line);
+      await tx`insert into opsconsole_journal (incident, seq, line, hash, body_hash)
+        values (${incident}, ${seq}, ${line}, ${hash}, ${bh})`;
+      lines.push({ seq, line, hash });
+      head = { seq, hash } as never;
+    }
     await tx`select pg_notify(${NOTIFY_CHANNEL}, ${incident})`;
-    return { ok: true, lines: [{ seq, line, hash }] } as JournalReply;
+    return { ok: true, lines } as JournalReply;
   });
 }
 

@@ -30,6 +30,9 @@ import { SCHEMA_VERSION } from './schema';
 import { JournalThread } from './syncCall';
 import type { JournalReply, JournalRequest, RecordBody, StoredLine } from './threadProtocol';
 
+/** Outbox records sent in one transaction. */
+const OUTBOX_BATCH = 500;
+
 /**
  * Incidents kept in PostgreSQL (`store: postgres://…`), shared by every bastion that names the same
  * database. The calls are synchronous like the file store's (see `syncCall.ts`). When the database
@@ -169,9 +172,9 @@ export class PgIncidentStore implements IncidentStore {
           ].join('\n'),
           1,
         );
-      const reply = this.call({ op: 'append', incident: id, body, create });
+      const reply = this.call({ op: 'append', incident: id, bodies: [body], create });
       if (reply?.lines?.[0]) {
-        this.cache.take(id, reply.lines);
+        this.cache.takeAppended(id, reply.lines[0]);
         this.outbox.markSeen(id);
         return JSON.parse(reply.lines[0].line) as JournalRecord;
       }
@@ -184,16 +187,20 @@ export class PgIncidentStore implements IncidentStore {
     let problem: string | undefined;
     for (const id of this.outbox.waiting()) {
       try {
-        for (const r of this.outbox.pending(id)) {
+        const pending = this.outbox.pending(id);
+        // In batches, each one transaction: the console waits on this, so it must be short.
+        for (let i = 0; i < pending.length; i += OUTBOX_BATCH) {
+          const batch = pending.slice(i, i + OUTBOX_BATCH);
           if (this.away !== undefined || !this.checkVersion()) return false;
+          const first = batch[0] as JournalRecord;
           const reply = this.call({
             op: 'append',
             incident: id,
-            body: bodyOf(r),
-            create: r.kind === 'incident.declared',
+            bodies: batch.map(bodyOf),
+            create: first.kind === 'incident.declared',
           });
           if (!reply) return false;
-          this.outbox.markSent(id, r.seq);
+          this.outbox.markSent(id, (batch.at(-1) as JournalRecord).seq);
         }
       } catch (err) {
         // Kept, and said: a refusal (a role without INSERT) stops this incident's records, in

@@ -18,8 +18,8 @@ export interface StoredLine {
 }
 
 export type JournalRequest =
-  /** Chains `body` onto the incident's head; `create` for a declaration (refused if it exists). */
-  | { op: 'append'; incident: string; body: RecordBody; create: boolean }
+  /** Chains `bodies`, in order, in one transaction; `create` when the first declares (refused if it exists). */
+  | { op: 'append'; incident: string; bodies: RecordBody[]; create: boolean }
   | { op: 'read'; incident: string; afterSeq: number }
   | { op: 'all' }
   /** Copies records as they are (same seq, same line): idempotent, refused where they differ. */
