@@ -114,7 +114,7 @@ describe('incidents in PostgreSQL (a real server)', () => {
     );
     const note = await cli('b', ['incident', 'note', id, 'on top']);
     expect(note.code).toBe(1);
-    expect(note.stderr).toMatch(/is damaged at line 2 \(record #2\)[^]*nothing was recorded/);
+    expect(note.stderr).toMatch(/is damaged at line 2 \(record #2\)[\s\S]*nothing was recorded/);
     expect(rows(id).lines).toHaveLength(3);
     const repair = await cli('b', ['incident', 'repair', id]);
     expect(repair.code).toBe(1);
@@ -134,7 +134,7 @@ describe('incidents in PostgreSQL (a real server)', () => {
     // Another bastion cannot tell whether the incident exists: it records nothing, and says why.
     const other = await cli('b', ['incident', 'note', id, 'from b while down']);
     expect(other.code).toBe(1);
-    expect(other.stderr).toMatch(/cannot reach the incident database[^]*nothing was recorded/);
+    expect(other.stderr).toMatch(/cannot reach the incident database[\s\S]*nothing was recorded/);
     const offline = (
       await cli('a', ['incident', 'declare', '--title', 'declared offline', '--severity', 'P3'])
     ).stdout.trim();
