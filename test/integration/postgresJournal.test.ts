@@ -2,7 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseJournal } from '../../src/incident/journalChain';
+import { JOURNAL_START, parseJournal } from '../../src/incident/journalChain';
+import { connectionOptions } from '../../src/incident/postgres/connectionOptions';
+import { PgIncidentStore } from '../../src/incident/postgres/pgIncidentStore';
+import { journalThreadScript } from '../../src/projectRoot';
 import { runCli } from '../helpers/cli';
 import { TestPostgres } from '../helpers/postgres';
 
@@ -90,6 +93,36 @@ describe('incidents in PostgreSQL (a real server)', () => {
     const drafts = await Promise.all(['a', 'b'].map((w) => cli(w, ['export', id])));
     expect(drafts[0]?.stdout).toBe(drafts[1]?.stdout);
     for (const n of notes) expect(drafts[0]?.stdout).toContain(`Note: ${n}`);
+  });
+
+  it("two stores in one process, interleaved: each reads the other's records, neither sees damage", () => {
+    const open = (b: string) =>
+      new PgIncidentStore(
+        join(dir, b),
+        connectionOptions(pg.url('console')),
+        journalThreadScript(),
+        `${b}@test`,
+      );
+    const [a, b] = [open('a'), open('b')];
+    try {
+      const { id, journal: ja } = a.declare({ title: 'interleaved', severity: 'P3' });
+      const jb = b.open(id);
+      for (let i = 0; i < 5; i++) {
+        ja.append('note', { text: `a ${i}` });
+        jb.append('note', { text: `b ${i}` });
+      }
+      for (const store of [a, b]) {
+        const read = store.readFrom(id, JOURNAL_START);
+        expect(read.damage).toBeUndefined();
+        expect(read.records.map((r) => r.seq)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+        expect(read.records.slice(1).map((r) => r.actor)).toEqual(
+          Array.from({ length: 10 }, (_, i) => (i % 2 ? 'b@test' : 'a@test')),
+        );
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 
   it('reports a row edited in the table as the file store reports an edited line, and adds nothing to it', async () => {
