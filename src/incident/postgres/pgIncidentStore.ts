@@ -355,11 +355,13 @@ export class PgIncidentStore implements IncidentStore {
   }
 
   status(): string | undefined {
-    const waiting = this.outbox.waiting().reduce((n, id) => n + this.outbox.pending(id).length, 0);
-    if (this.away !== undefined)
+    if (this.away !== undefined) {
+      // Counted only while the database is away: the console asks on every redraw of the incident.
+      const waiting = this.outbox.waiting().reduce((n, id) => n + this.outbox.pending(id).length, 0);
       return waiting === 0
         ? 'journal: database unreachable; records wait in the outbox until it is back'
         : `journal: database unreachable; ${waiting} record${waiting === 1 ? '' : 's'} kept in the outbox, sent when it is back`;
+    }
     if (this.outboxProblem)
       return `journal: the outbox cannot be sent (${this.outboxProblem.split('\n')[0]})`;
     return undefined;
